@@ -1,0 +1,32 @@
+# seesaw — see README.md. `make test` is the whole suite (CI runs exactly it).
+GO      ?= go
+GOFLAGS ?=
+export GOFLAGS
+
+.PHONY: all build test deps vet unit demo clean
+
+all: build
+
+build:
+	$(GO) build ./...
+
+## deps: install the Debian packages the suites need (only those missing).
+deps:
+	@bash internal/tools/install-deps.sh
+
+vet:
+	$(GO) vet ./...
+
+## unit: every package's ordinary tests (pure logic, fake kernel, loopback servers).
+unit:
+	$(GO) test -count=1 -timeout 10m ./...
+
+## test: everything, installing what it needs; fails if any suite cannot run.
+test: deps vet unit
+
+demo:
+	@echo "make demo: not available yet — it arrives with the reconcile daemon (issue 4)." >&2
+	@exit 1
+
+clean:
+	rm -rf bin .cache

@@ -1,0 +1,3 @@
+// Package checks runs health checks against backends and reports batched
+// state changes.
+package checks

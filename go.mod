@@ -1,0 +1,3 @@
+module github.com/seesaw-lb/seesaw
+
+go 1.26

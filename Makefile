@@ -17,9 +17,11 @@ deps:
 vet:
 	$(GO) vet ./...
 
-## unit: every package's ordinary tests (pure logic, fake kernel, loopback servers).
+## unit: every package's tests on the host: pure logic, fake kernel, loopback
+## servers, and (SEESAW_NETNS=1) the network-namespace and keepalived suites,
+## which then fail rather than skip when a prerequisite is missing.
 unit:
-	$(GO) test -count=1 -timeout 10m ./...
+	SEESAW_NETNS=1 $(GO) test -count=1 -timeout 10m ./...
 
 ## test: everything, installing what it needs; fails if any suite cannot run.
 test: deps vet unit

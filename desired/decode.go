@@ -332,3 +332,13 @@ func (d *decoder) oneOf(n *yaml.Node, path string, choices ...string) string {
 	d.errorf(n, path, "%q is not one of %s", s, strings.Join(choices, ", "))
 	return ""
 }
+
+// durationMin decodes a duration of at least lo.
+func (d *decoder) durationMin(n *yaml.Node, path string, lo time.Duration) time.Duration {
+	before := len(d.errs)
+	v := d.duration(n, path)
+	if len(d.errs) == before && v < lo {
+		d.errorf(n, path, "%s is shorter than the minimum %s", v, lo)
+	}
+	return v
+}

@@ -92,6 +92,9 @@ func checkDerivedDefaults(c *Check, set map[string]bool) {
 	if !set["down_interval"] {
 		c.DownInterval = c.Interval
 	}
+	if c.Type != CheckTLS && c.Type != CheckHTTPS {
+		c.TLS = TLSOptions{}
+	}
 	switch c.Type {
 	case CheckHTTP, CheckHTTPS:
 		if c.HTTP.Method == "" {

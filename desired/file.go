@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -98,11 +99,41 @@ func yamlError(file string, err error) Error {
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
 		e.Msg = "malformed YAML: " + msg[len(m[0]):]
+		if isParserProblem(msg[len(m[0]):]) {
+			e.Line++ // yaml.v3 reports parser (not scanner) errors with 0-based lines
+		}
 	}
 	if e.Line == 0 {
 		e.Line = 1
 	}
 	return e
+}
+
+// parserProblems are yaml.v3's parser error messages (its scanner errors
+// carry 1-based lines, its parser errors 0-based ones).
+var parserProblems = []string{"did not find expected", "found duplicate %", "found incompatible YAML",
+	"found undefined tag handle"}
+
+// isParserProblem reports whether a yaml.v3 message comes from its parser.
+func isParserProblem(msg string) bool {
+	for _, p := range parserProblems {
+		if strings.HasPrefix(msg, p) && !isScannerProblem(msg) {
+			return true
+		}
+	}
+	return false
+}
+
+// isScannerProblem reports the scanner messages that share the parser's
+// "did not find expected" prefix.
+func isScannerProblem(msg string) bool {
+	for _, tail := range []string{"alphabetic or numeric", "comment or line break", "digit or '.'",
+		"hexdecimal", "version number", "whitespace", "directive name"} {
+		if strings.HasPrefix(msg, "did not find expected "+tail) {
+			return true
+		}
+	}
+	return false
 }
 
 // decodeTop decodes a file's top level: node, services and checks.

@@ -23,7 +23,7 @@ func (d *decoder) decodeNode(n *yaml.Node, path string) Node {
 		case "check_fwmarks":
 			node.CheckFwmarks = d.fwmarkRange(v, p)
 		case "resync_interval":
-			node.ResyncInterval = d.duration(v, p)
+			node.ResyncInterval = d.durationMin(v, p, MinResyncInterval)
 		case "mass_delete":
 			node.MassDelete = d.decodeMassDelete(v, p, node.MassDelete)
 		case "vrrp":
@@ -44,9 +44,7 @@ func (d *decoder) decodeNode(n *yaml.Node, path string) Node {
 	if len(node.Interfaces) == 0 {
 		d.errorf(n, key(path, "interface"), "missing: the interface(s) VIPs are added to")
 	}
-	if node.ResyncInterval < MinResyncInterval {
-		d.errorf(n, key(path, "resync_interval"), "must be at least %s", MinResyncInterval)
-	}
+
 	nodeDerivedDefaults(&node)
 	return node
 }

@@ -54,7 +54,9 @@ func (b *builder) errorAt(s Source, path, msg string) {
 // node returns the one node section, reporting none or several.
 func (b *builder) node(files []*File) *Node {
 	var first *File
+	unparsed := false
 	for _, f := range files {
+		unparsed = unparsed || f.unparsed
 		switch {
 		case f.node == nil:
 		case first == nil:
@@ -65,7 +67,7 @@ func (b *builder) node(files []*File) *Node {
 		}
 	}
 	if first == nil {
-		if len(files) > 0 {
+		if len(files) > 0 && !unparsed {
 			b.errs = append(b.errs, Error{File: files[0].Name, Line: 1, Col: 1, Path: "node",
 				Msg: "no file defines node (exactly one must)"})
 		}

@@ -24,6 +24,9 @@ type File struct {
 	checks   []Check
 	refs     []checkRef
 	errs     Errors
+	// unparsed is set when the file could not be read or parsed, so what it
+	// defines is unknown.
+	unparsed bool
 }
 
 // Err returns the problems found in this file alone (an Errors), or nil.
@@ -46,6 +49,7 @@ func Parse(name string, data []byte, dir string, read ReadFunc) *File {
 	root, err := decodeYAML(data)
 	if err != nil {
 		f.errs = append(f.errs, yamlError(name, err))
+		f.unparsed = true
 		return f
 	}
 	if root != nil {

@@ -68,7 +68,7 @@ func IsConfigFile(name string) bool {
 func ParseFile(dir, name string) *File {
 	data, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
-		return &File{Name: name, errs: Errors{{File: name, Msg: "read: " + readError(err)}}}
+		return &File{Name: name, unparsed: true, errs: Errors{{File: name, Msg: "read: " + readError(err)}}}
 	}
 	return Parse(name, data, dir, os.ReadFile)
 }

@@ -202,8 +202,8 @@ func (d *decoder) checkTiming(c *Check, path string, kn keyNodes) {
 }
 
 // interval returns the interval field named k.
-func (c *Check) interval(k string) *time.Duration {
-	switch k {
+func (c *Check) interval(name string) *time.Duration {
+	switch name {
 	case "fast_interval":
 		return &c.FastInterval
 	case "down_interval":

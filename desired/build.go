@@ -19,6 +19,12 @@ func Build(files []*File) (Config, error) {
 	node := b.node(files)
 	shared := b.sharedChecks(files)
 	var cfg Config
+	total := 0
+	for _, f := range files {
+		total += len(f.services)
+	}
+	cfg.Services = make([]Service, 0, total)
+	b.paths = make([]string, 0, total)
 	for _, f := range files {
 		cfg.Files = append(cfg.Files, f.Name)
 		b.addServices(f, shared, &cfg)
@@ -109,7 +115,9 @@ func (b *builder) addServices(f *File, shared map[string]Check, cfg *Config) {
 	if len(f.services) == 0 {
 		return
 	}
-	services := slices.Clone(f.services)
+	start := len(cfg.Services)
+	cfg.Services = append(cfg.Services, f.services...)
+	services := cfg.Services[start:]
 	for _, r := range f.refs {
 		c, ok := shared[r.name]
 		if !ok {
@@ -129,5 +137,4 @@ func (b *builder) addServices(f *File, shared map[string]Check, cfg *Config) {
 		b.checkServiceChecks(&services[i], index("services", i))
 		b.paths = append(b.paths, index("services", i))
 	}
-	cfg.Services = append(cfg.Services, services...)
 }

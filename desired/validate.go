@@ -147,8 +147,8 @@ type fwmarkKey struct {
 
 // checkUnique reports duplicate names, VIP/protocol/port pairs and fwmarks.
 func (b *builder) checkUnique(services []Service) {
-	names := map[string]Source{}
-	vips := map[vipKey]Source{}
+	names := make(map[string]Source, len(services))
+	vips := make(map[vipKey]Source, len(services))
 	marks := map[fwmarkKey]Source{}
 	for i, s := range services {
 		p := b.paths[i]

@@ -15,6 +15,7 @@ func Build(files []*File) (Config, error) {
 	b := &builder{}
 	for _, f := range files {
 		b.errs = append(b.errs, f.errs...)
+		b.unparsed = b.unparsed || f.unparsed
 	}
 	node := b.node(files)
 	shared := b.sharedChecks(files)
@@ -48,6 +49,9 @@ func Build(files []*File) (Config, error) {
 // builder collects the cross-file errors of Build.
 type builder struct {
 	errs Errors
+	// unparsed is set when a file could not be read or parsed: names it may
+	// define (node, shared checks, services) are then not reported as missing.
+	unparsed bool
 	// paths are the in-file paths of the services, parallel to Config.Services until it is sorted.
 	paths []string
 }
@@ -60,9 +64,7 @@ func (b *builder) errorAt(s Source, path, msg string) {
 // node returns the one node section, reporting none or several.
 func (b *builder) node(files []*File) *Node {
 	var first *File
-	unparsed := false
 	for _, f := range files {
-		unparsed = unparsed || f.unparsed
 		switch {
 		case f.node == nil:
 		case first == nil:
@@ -73,7 +75,7 @@ func (b *builder) node(files []*File) *Node {
 		}
 	}
 	if first == nil {
-		if len(files) > 0 && !unparsed {
+		if len(files) > 0 && !b.unparsed {
 			b.errs = append(b.errs, Error{File: files[0].Name, Line: 1, Col: 1, Path: "node",
 				Msg: "no file defines node (exactly one must)"})
 		}
@@ -121,7 +123,9 @@ func (b *builder) addServices(f *File, shared map[string]Check, cfg *Config) {
 	for _, r := range f.refs {
 		c, ok := shared[r.name]
 		if !ok {
-			b.errorAt(r.src, r.path, "no shared check named "+quote(r.name))
+			if !b.unparsed {
+				b.errorAt(r.src, r.path, "no shared check named "+quote(r.name))
+			}
 			continue
 		}
 		s := &services[r.service]

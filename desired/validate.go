@@ -122,7 +122,7 @@ func (b *builder) checkCheckMarks(cfg *Config) {
 // checkTracking checks that tracked services exist.
 func (b *builder) checkTracking(cfg *Config) {
 	v := cfg.Node.VRRP
-	if v == nil {
+	if v == nil || b.unparsed {
 		return
 	}
 	for i, t := range v.Track.Services {

@@ -71,16 +71,13 @@ func (b *builder) checkAgainstNode(cfg *Config) {
 	b.checkTracking(cfg)
 }
 
-// checkScope reports a service outside a non-empty scope.
+// checkScope reports a service outside a non-empty scope. An fwmark
+// service's VIP is checked only when the scope has prefixes.
 func (b *builder) checkScope(sc Scope, s *Service, p string) {
-	if len(sc.Prefixes) == 0 && len(sc.Fwmarks) == 0 {
-		return
-	}
-	if s.Fwmark != 0 && !slices.ContainsFunc(sc.Fwmarks, func(r FwmarkRange) bool { return r.Contains(s.Fwmark) }) {
+	if s.Fwmark != 0 && !sc.OwnsFwmark(s.Fwmark) {
 		b.errorAt(s.Source, p+".fwmark", fmt.Sprintf("fwmark %d is outside node.scope.fwmarks", s.Fwmark))
 	}
-	if s.VIP.IsValid() && (s.Fwmark == 0 || len(sc.Prefixes) > 0) &&
-		!slices.ContainsFunc(sc.Prefixes, func(pf netip.Prefix) bool { return pf.Contains(s.VIP) }) {
+	if s.VIP.IsValid() && (s.Fwmark == 0 || len(sc.Prefixes) > 0) && !sc.OwnsAddr(s.VIP) {
 		b.errorAt(s.Source, p+".vip", fmt.Sprintf("%s is outside node.scope.prefixes", s.VIP))
 	}
 }

@@ -169,7 +169,7 @@ func (d *decoder) decodePorts(n *yaml.Node, path string) []Port {
 
 // decodeTunnel decodes `tunnel: {type, port, checksum}`.
 func (d *decoder) decodeTunnel(n *yaml.Node, path string) Tunnel {
-	t := Tunnel{Type: TunnelIPIP}
+	t := defaultTunnel()
 	kn := keyNodes{}
 	d.mapping(n, path, func(k string, v *yaml.Node) bool {
 		kn[k] = v
@@ -200,10 +200,9 @@ func (d *decoder) decodeTunnel(n *yaml.Node, path string) Tunnel {
 	return t
 }
 
-// decodePersistence decodes `persistence: {timeout, netmask, engine}`;
-// PrefixLen -1 stands for "full length" until the family is known.
+// decodePersistence decodes `persistence: {timeout, netmask, engine}`.
 func (d *decoder) decodePersistence(n *yaml.Node, path string) Persistence {
-	p := Persistence{Timeout: DefaultPersistenceTimeout, PrefixLen: -1}
+	p := defaultPersistence()
 	d.mapping(n, path, func(k string, v *yaml.Node) bool {
 		switch k {
 		case "timeout":
@@ -239,9 +238,7 @@ func (d *decoder) decodeWatermarks(n *yaml.Node, path string) Watermarks {
 		}
 		return true
 	})
-	if _, ok := kn["high"]; !ok {
-		w.High = w.Low
-	}
+	watermarksDerivedDefaults(&w, kn)
 	if w.Low > w.High {
 		d.errorf(kn.at("high", n), key(path, "high"), "high (%g) is below low (%g)", w.High, w.Low)
 	}

@@ -55,6 +55,8 @@ func TestSemanticErrors(t *testing.T) {
 				"web.yaml:5:5: services[1].ports: missing: a vip service needs at least one port (or an fwmark)"}},
 		{"neither vip nor fwmark", map[string]string{"node.yaml": nodeYAML, "web.yaml": "services:\n  - name: web\n    ports: [{proto: tcp, port: 80}]\n"},
 			[]string{"web.yaml:2:5: services[0].vip: missing: a service needs a vip or an fwmark"}},
+		{"service interface not on node", map[string]string{"node.yaml": nodeYAML, "web.yaml": "services:\n  - name: web\n    vip: 192.0.2.10\n    interface: eth9\n    ports: [{proto: tcp, port: 80}]\n"},
+			[]string{`web.yaml:2:5: services[0].interface: "eth9" is not one of the node's interfaces [eth1]`}},
 		{"aliases rejected", map[string]string{"node.yaml": nodeYAML, "web.yaml": "services:\n  - &w {name: web, vip: 192.0.2.10, ports: [{proto: tcp, port: 80}]}\n  - *w\n"},
 			[]string{"web.yaml:2:5: services[0]: YAML anchors are not supported; write the value out",
 				"web.yaml:3:5: services[1]: YAML aliases are not supported; write the value out"}},

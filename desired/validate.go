@@ -50,15 +50,15 @@ func (b *builder) checkPathMode(s *Service, c Check, p string) {
 }
 
 // checkAgainstNode checks the services against the node: interfaces, scope
-// and the check fwmark range; it also fills each service's default interface.
+// and the check fwmark range; it also fills the defaults that come from the node.
 func (b *builder) checkAgainstNode(cfg *Config) {
 	n := cfg.Node
 	for i := range cfg.Services {
 		s := &cfg.Services[i]
 		p := b.paths[i]
-		if s.Interface == "" && len(n.Interfaces) > 0 {
-			s.Interface = n.Interfaces[0]
-		} else if s.Interface != "" && !slices.Contains(n.Interfaces, s.Interface) {
+		if s.Interface == "" {
+			serviceNodeDefaults(s, n)
+		} else if !slices.Contains(n.Interfaces, s.Interface) {
 			b.errorAt(s.Source, p+".interface", fmt.Sprintf("%q is not one of the node's interfaces %v", s.Interface, n.Interfaces))
 		}
 		b.checkScope(n.Scope, s, p)

@@ -122,8 +122,12 @@ func (b *builder) checkTracking(cfg *Config) {
 	if v == nil || b.unparsed {
 		return
 	}
+	names := make(map[string]bool, len(cfg.Services))
+	for _, s := range cfg.Services {
+		names[s.Name] = true
+	}
 	for i, t := range v.Track.Services {
-		if !slices.ContainsFunc(cfg.Services, func(s Service) bool { return s.Name == t.Name }) {
+		if !names[t.Name] {
 			b.errorAt(cfg.Node.Source, index("node.vrrp.track.services", i)+".name", fmt.Sprintf("no service named %q", t.Name))
 		}
 	}

@@ -118,6 +118,9 @@ func (d *decoder) decodeServiceChecks(s *Service, n *yaml.Node, path string, f *
 			name = d.str(e, p)
 		} else if e.Kind == yaml.MappingNode && len(e.Content) == 2 && e.Content[0].Value == "use" {
 			name = d.str(e.Content[1], key(p, "use"))
+		} else if e.Kind == yaml.MappingNode && hasKey(e, "use") {
+			d.errorf(e, key(p, "use"), "a reference to a shared check takes no other keys (declare another shared check instead)")
+			return
 		} else {
 			s.Checks = append(s.Checks, d.decodeCheck(e, p, false))
 			return

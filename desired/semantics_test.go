@@ -59,6 +59,8 @@ func TestSemanticErrors(t *testing.T) {
 			[]string{`web.yaml:2:5: services[0].interface: "eth9" is not one of the node's interfaces [eth1]`}},
 		{"node not a mapping", map[string]string{"node.yaml": "node:\n"},
 			[]string{"node.yaml:1:6: node: want a mapping, got null"}},
+		{"use with overrides", map[string]string{"node.yaml": nodeYAML, "web.yaml": webWithCheck("{use: hz, port: 8080}")},
+			[]string{"web.yaml:6:9: services[0].checks[0].use: a reference to a shared check takes no other keys (declare another shared check instead)"}},
 		{"aliases rejected", map[string]string{"node.yaml": nodeYAML, "web.yaml": "services:\n  - &w {name: web, vip: 192.0.2.10, ports: [{proto: tcp, port: 80}]}\n  - *w\n"},
 			[]string{"web.yaml:2:5: services[0]: YAML anchors are not supported; write the value out",
 				"web.yaml:3:5: services[1]: YAML aliases are not supported; write the value out"}},

@@ -34,11 +34,11 @@ VMBENCH  ?= .
 VMBENCH_FLAGS ?= --arg -test.benchtime=1x
 
 ## vmtest: every VM package's tests inside a QEMU VM (Debian kernel, busybox).
-vmtest:
+vmtest: deps
 	@bash internal/vm/run.sh $(addprefix --pkg ,$(VM_PKGS)) $(VM_FLAGS)
 
 ## vmbench: the benchmarks of the VM packages, inside the same kind of VM.
-vmbench:
+vmbench: deps
 	@bash internal/vm/run.sh $(addprefix --pkg ,$(VM_PKGS)) --bench '$(VMBENCH)' $(VMBENCH_FLAGS) $(VM_FLAGS)
 
 ## test: everything, installing what it needs; fails if any suite cannot run.

@@ -9,7 +9,7 @@
 base_key() {
 	{
 		echo "$KERNEL_DIR $KERNEL_VER"
-		cat "$VM_DIR/modules.list" "$VM_DIR/guest/init" "$VM_DIR/lib/base.sh"
+		cat "$VM_DIR/modules.list" "$VM_DIR/guest/init" "$VM_DIR/lib/base.sh" "$VM_DIR/lib/modules.sh"
 		local b
 		for b in busybox "${HOST_BINS[@]}"; do
 			echo "$b"

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Copies the kernel modules named in modules.list, and every module they depend
-# on, into the initramfs and writes /etc/vm-modules: one "path params" line per
+# on, into the initramfs (with their own modules.dep) and writes /etc/vm-modules: one "path params" line per
 # module, dependencies first, in the order the guest's /init insmods them.
 # Sourced by run.sh.
 
@@ -8,16 +8,18 @@
 base_modules() {
 	local stage=$1 mdir=$KERNEL_DIR/lib/modules/$KERNEL_VER
 	declare -A dep=() path=() seen=()
-	local line key
+	local line key name
 	while IFS= read -r line; do
 		key=${line%%:*}
-		path[$(mod_name "$key")]=$key
+		name=${key##*/}
+		name=${name%.ko}
+		path[${name//-/_}]=$key
 		dep[$key]=${line#*:}
 	done <"$mdir/modules.dep"
 
 	mkdir -p "$stage/lib/modules/$KERNEL_VER"
 	: >"$stage/etc/vm-modules"
-	local name params optional
+	local params optional
 	while read -r name params; do
 		case $name in '' | '#'*) continue ;; esac
 		optional=
@@ -30,6 +32,9 @@ base_modules() {
 		fi
 		mod_add "${path[$name]}" "$params"
 	done <"$VM_DIR/modules.list"
+	# modules.dep for the copied modules, so modprobe and rmmod work in the guest.
+	cp "$mdir/modules.builtin" "$mdir/modules.builtin.modinfo" "$mdir/modules.order" "$stage/lib/modules/$KERNEL_VER/" 2>/dev/null || true
+	depmod -b "$stage" "$KERNEL_VER" || vm_die "depmod of the initramfs modules failed"
 }
 
 # mod_add KEY PARAMS adds a module after its dependencies (depth first). It
@@ -44,11 +49,4 @@ mod_add() {
 	mkdir -p "$stage/lib/modules/$KERNEL_VER/${key%/*}"
 	cp "$mdir/$key" "$stage/lib/modules/$KERNEL_VER/$key"
 	echo "$key $params" >>"$stage/etc/vm-modules"
-}
-
-# mod_name PATH prints the module name of a module file path (dashes as underscores).
-mod_name() {
-	local n=${1##*/}
-	n=${n%.ko}
-	echo "${n//-/_}"
 }

@@ -9,7 +9,7 @@ qemu_run() {
 	vm_log "booting kernel $KERNEL_VER (TCG, ${MEM} MB, $SMP CPUs, timeout ${TIMEOUT}s); console log: $log"
 	set +e
 	timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m "$MEM" -smp "$SMP" \
-		-nographic -no-reboot -kernel "$KERNEL_DIR/boot/vmlinuz-$KERNEL_VER" -initrd "$work/initrd" \
+		-nographic -no-reboot -nic none -kernel "$KERNEL_DIR/boot/vmlinuz-$KERNEL_VER" -initrd "$work/initrd" \
 		-append "console=ttyS0 quiet panic=-1" </dev/null 2>"$work/qemu.err" |
 		tr -d '\r' | tee "$log" | qemu_filter
 	rc=${PIPESTATUS[0]}

@@ -80,7 +80,7 @@ for tool in qemu-system-x86_64 cpio gzip depmod; do
 done
 mkdir -p "$VM_CACHE"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/seesaw-vm.XXXXXX")
-[ -n "$KEEP" ] || trap 'rm -rf "$WORK"' EXIT
+if [ -n "$KEEP" ]; then vm_log "work directory kept: $WORK"; else trap 'rm -rf "$WORK"' EXIT; fi
 
 t0=$(date +%s.%N)
 kernel_ensure

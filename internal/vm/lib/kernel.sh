@@ -31,7 +31,7 @@ kernel_fetch() {
 	if ! (cd "$tmp" && apt-get download -q "$pkg" >&2 2>"$tmp/apt.err"); then
 		cat "$tmp/apt.err" >&2
 		rm -rf "$tmp"
-		vm_die "cannot download kernel package $pkg with apt-get download (network or apt sources?); set SEESAW_VM_KERNEL_PKG to another linux-image package or put an unpacked kernel in $dir"
+		vm_die "cannot download kernel package $pkg with apt-get download (network or apt sources?); check the apt sources or set SEESAW_VM_KERNEL_PKG to another linux-image package"
 	fi
 	dpkg-deb -x "$tmp"/*.deb "$tmp/root" || vm_die "cannot unpack $tmp/*.deb with dpkg-deb -x"
 	kernel_prepare "$tmp/root" || vm_die "kernel package $pkg has no boot/vmlinuz-* or lib/modules/*"

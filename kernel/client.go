@@ -14,8 +14,8 @@ import (
 // transport moves whole datagrams to and from a generic netlink socket: the
 // kernel's (socket_linux.go) or the fake's (fake_transport.go).
 type transport interface {
-	send(b []byte) error          // one sendmsg
-	recv(b []byte) (int, error)   // one datagram
+	send(b []byte) error           // one sendmsg
+	recv(b []byte) (int, error)    // one datagram
 	setDeadline(t time.Time) error // zero = none
 	close() error
 }

@@ -3,7 +3,6 @@ package kernel
 import (
 	"context"
 	"fmt"
-
 )
 
 // Do runs one op and returns its error (Apply for a single op).

@@ -43,12 +43,11 @@ func ruleServiceName(k ServiceKey) string {
 	return sw + " " + netip.AddrPortFrom(k.Addr, k.Port).String()
 }
 
+// ruleService prints what ipvsadm 1.31's -S prints: scheduler, persistence,
+// netmask, PE and scheduler flags (not the one-packet flag).
 func ruleService(name string, svc Service) string {
 	c := svc.Config
 	line := fmt.Sprintf("-A %s -s %s", name, c.Scheduler)
-	if f := c.Flags & (FlagSched1 | FlagSched2 | FlagSched3); f != 0 {
-		line += " -b " + schedFlagNames(c.Scheduler, f)
-	}
 	if c.Flags&FlagPersistent != 0 {
 		line += fmt.Sprintf(" -p %d", c.Timeout)
 		if bits := c.Netmask.Bits(svc.Key.Family); bits != fullBits(svc.Key.Family) {
@@ -58,8 +57,8 @@ func ruleService(name string, svc Service) string {
 	if c.PEName != "" {
 		line += " --pe " + c.PEName
 	}
-	if c.Flags&FlagOnePacket != 0 {
-		line += " -o"
+	if f := c.Flags & (FlagSched1 | FlagSched2 | FlagSched3); f != 0 {
+		line += " -b " + schedFlagNames(c.Scheduler, f)
 	}
 	return line + "\n"
 }
@@ -80,21 +79,19 @@ func schedFlagNames(sched string, f ServiceFlags) string {
 	return strings.Join(out, ",")
 }
 
+// ruleDest prints what ipvsadm 1.31's -S prints for a destination: no
+// thresholds; the tunnel type (and GUE port, checksum flags) for tunnels.
 func ruleDest(svcName string, d Destination) string {
-	addr := d.Key.String()
-	line := fmt.Sprintf("-a %s -r %s %s -w %d", svcName, addr, fwdSwitch(d.Config.Forward), d.Config.Weight)
-	if d.Config.Forward == ForwardTunnel && d.Config.TunnelType != TunnelIPIP {
-		line += " --tun-type " + d.Config.TunnelType.String()
-		if d.Config.TunnelType == TunnelGUE {
-			line += fmt.Sprintf(" --tun-port %d", d.Config.TunnelPort)
+	c := d.Config
+	line := fmt.Sprintf("-a %s -r %s %s -w %d", svcName, d.Key, fwdSwitch(c.Forward), c.Weight)
+	if c.Forward == ForwardTunnel {
+		line += " --tun-type " + c.TunnelType.String()
+		switch c.TunnelType {
+		case TunnelGUE:
+			line += fmt.Sprintf(" --tun-port %d", c.TunnelPort) + tunFlagSwitch(c.TunnelFlags)
+		case TunnelGRE:
+			line += tunFlagSwitch(c.TunnelFlags)
 		}
-		line += tunFlagSwitch(d.Config.TunnelFlags)
-	}
-	if d.Config.UpperThreshold != 0 {
-		line += fmt.Sprintf(" -x %d", d.Config.UpperThreshold)
-	}
-	if d.Config.LowerThreshold != 0 {
-		line += fmt.Sprintf(" -y %d", d.Config.LowerThreshold)
 	}
 	return line + "\n"
 }

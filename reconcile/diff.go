@@ -1,0 +1,115 @@
+package reconcile
+
+import (
+	"github.com/seesaw-lb/seesaw/kernel"
+)
+
+// Diff returns the minimal plan that turns live into target, touching only
+// services inside scope: changed settings are one update, an identity
+// change (address, port, protocol, fwmark, family) is a delete and an add,
+// and live services or destinations inside the scope that the target does
+// not name are deleted. Target services outside the scope are ignored. The
+// result is deterministic: steps are grouped by kind in the order add
+// services, add/update destinations, delete destinations, delete services,
+// and ordered by key within a group.
+func Diff(live kernel.Snapshot, t Target, scope Scope) Plan {
+	liveByKey := indexLive(live)
+	var addSvc, setDst, delDst, delSvc []Step
+	for i := range t.Services {
+		ts := &t.Services[i]
+		if !scope.Owns(ts.Key) {
+			continue
+		}
+		lsvc, ok := liveByKey[ts.Key]
+		if !ok {
+			addSvc = append(addSvc, Step{Op: kernel.Op{Kind: kernel.AddService, Service: ts.Key, ServiceConfig: ts.Config}})
+			setDst = addDestinations(setDst, ts, nil)
+			continue
+		}
+		if !serviceConfigEqual(ts.Key.Family, lsvc.Config, ts.Config) {
+			addSvc = append(addSvc, Step{Op: kernel.Op{Kind: kernel.UpdateService, Service: ts.Key, ServiceConfig: ts.Config}, OldService: lsvc.Config})
+		}
+		setDst = addDestinations(setDst, ts, lsvc.Destinations)
+		delDst = deleteDestinations(delDst, ts, lsvc.Destinations)
+	}
+	p := Plan{}
+	targetKeys := make(map[kernel.ServiceKey]struct{}, len(t.Services))
+	for i := range t.Services {
+		targetKeys[t.Services[i].Key] = struct{}{}
+	}
+	for i := range live.Services {
+		ls := &live.Services[i]
+		if !scope.Owns(ls.Key) {
+			continue
+		}
+		p.Owned++
+		if _, ok := targetKeys[ls.Key]; !ok {
+			delSvc = append(delSvc, Step{Op: kernel.Op{Kind: kernel.DeleteService, Service: ls.Key}, OldService: ls.Config})
+		}
+	}
+	sortSteps(addSvc)
+	sortSteps(delSvc)
+	p.Steps = concat(addSvc, setDst, delDst, delSvc)
+	return p
+}
+
+// addDestinations appends the adds and updates that bring live (sorted by
+// key; nil for a new service) to the target service's destinations.
+func addDestinations(steps []Step, ts *TargetService, live []kernel.Destination) []Step {
+	j := 0
+	for _, td := range ts.Destinations {
+		for j < len(live) && kernel.CompareDestinationKeys(live[j].Key, td.Key) < 0 {
+			j++
+		}
+		op := kernel.Op{Service: ts.Key, Destination: td.Key, DestinationConfig: td.Config}
+		if j < len(live) && live[j].Key == td.Key {
+			if destinationConfigEqual(td.Key, live[j].Config, td.Config) {
+				continue
+			}
+			op.Kind = kernel.UpdateDestination
+			steps = append(steps, Step{Op: op, OldDestination: live[j].Config, Reason: td.Reason})
+			continue
+		}
+		op.Kind = kernel.AddDestination
+		steps = append(steps, Step{Op: op, Reason: td.Reason})
+	}
+	return steps
+}
+
+// deleteDestinations appends a delete for every live destination the target
+// service does not name (both lists are sorted by key).
+func deleteDestinations(steps []Step, ts *TargetService, live []kernel.Destination) []Step {
+	j := 0
+	for _, ld := range live {
+		for j < len(ts.Destinations) && kernel.CompareDestinationKeys(ts.Destinations[j].Key, ld.Key) < 0 {
+			j++
+		}
+		if j < len(ts.Destinations) && ts.Destinations[j].Key == ld.Key {
+			continue
+		}
+		reason := "not in config"
+		if containsKey(ts.Removed, ld.Key) {
+			reason = "unhealthy"
+		}
+		steps = append(steps, Step{
+			Op:             kernel.Op{Kind: kernel.DeleteDestination, Service: ts.Key, Destination: ld.Key},
+			OldDestination: ld.Config, Reason: reason,
+		})
+	}
+	return steps
+}
+
+func concat(groups ...[]Step) []Step {
+	n := 0
+	for _, g := range groups {
+		n += len(g)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Step, 0, n)
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}

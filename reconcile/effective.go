@@ -1,0 +1,119 @@
+package reconcile
+
+import (
+	"net/netip"
+	"slices"
+
+	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/kernel"
+)
+
+// Effective computes the target state from the desired config, the latest
+// health verdicts, mastership and the previous watermark states. It is a
+// pure function: the same inputs always give the same Target. Backends that
+// left the config are not known here; Drain adds them from the live state.
+func Effective(cfg desired.Config, health Health, master bool, prev ServiceStates) Target {
+	var t Target
+	t.Services = make([]TargetService, 0, len(cfg.Services))
+	for i := range cfg.Services {
+		s := &cfg.Services[i]
+		gates, st := gateService(s, health, prev)
+		t.Status = append(t.Status, st)
+		for _, key := range serviceKeys(s) {
+			t.Services = append(t.Services, targetService(s, key, gates))
+		}
+	}
+	slices.SortFunc(t.Services, func(a, b TargetService) int { return kernel.CompareServiceKeys(a.Key, b.Key) })
+	if master {
+		t.Addresses = addresses(cfg)
+	}
+	return t
+}
+
+// serviceKeys returns the IPVS services of a configured service: one per
+// port of a VIP service, or the one fwmark service.
+func serviceKeys(s *desired.Service) []kernel.ServiceKey {
+	if s.Fwmark != 0 {
+		f := kernel.IPv4
+		if s.IPv6 {
+			f = kernel.IPv6
+		}
+		return []kernel.ServiceKey{kernel.NewFWMarkKey(f, s.Fwmark)}
+	}
+	keys := make([]kernel.ServiceKey, 0, len(s.Ports))
+	for _, p := range s.Ports {
+		keys = append(keys, kernel.NewServiceKey(protocol(p.Proto), s.VIP, p.Port))
+	}
+	return keys
+}
+
+func protocol(p desired.Protocol) kernel.Protocol {
+	switch p {
+	case desired.UDP:
+		return kernel.UDP
+	case desired.SCTP:
+		return kernel.SCTP
+	}
+	return kernel.TCP
+}
+
+// targetService builds one IPVS service with its gated destinations.
+func targetService(s *desired.Service, key kernel.ServiceKey, gates []gate) TargetService {
+	ts := TargetService{Key: key, Config: serviceConfig(s, key.Family), Name: s.Name, Role: RoleService}
+	ts.Destinations = make([]TargetDestination, 0, len(s.Backends))
+	for i := range s.Backends {
+		b := &s.Backends[i]
+		dk := kernel.NewDestinationKey(b.Address, destinationPort(b, key))
+		if gates[i].remove {
+			ts.Removed = append(ts.Removed, dk)
+			continue
+		}
+		dc := destinationConfig(s, b)
+		if !gates[i].active {
+			dc.Weight = 0
+		}
+		ts.Destinations = append(ts.Destinations, TargetDestination{Key: dk, Config: dc, Reason: gates[i].reason})
+	}
+	slices.SortFunc(ts.Destinations, func(a, b TargetDestination) int {
+		return kernel.CompareDestinationKeys(a.Key, b.Key)
+	})
+	return ts
+}
+
+// destinationPort is the backend's port, else the service port (0 for
+// fwmark services, which match every port).
+func destinationPort(b *desired.Backend, key kernel.ServiceKey) uint16 {
+	if b.Port != 0 {
+		return b.Port
+	}
+	return key.Port
+}
+
+// addresses lists the VIPs to hold, one per (interface, VIP), sorted.
+func addresses(cfg desired.Config) []Address {
+	var out []Address
+	for i := range cfg.Services {
+		s := &cfg.Services[i]
+		if !s.VIP.IsValid() {
+			continue
+		}
+		ifname := s.Interface
+		if ifname == "" && len(cfg.Node.Interfaces) > 0 {
+			ifname = cfg.Node.Interfaces[0]
+		}
+		vip := s.VIP.Unmap()
+		out = append(out, Address{Interface: ifname, Prefix: netip.PrefixFrom(vip, vip.BitLen())})
+	}
+	slices.SortFunc(out, compareAddresses)
+	return slices.Compact(out)
+}
+
+func compareAddresses(a, b Address) int {
+	if a.Interface != b.Interface {
+		if a.Interface < b.Interface {
+			return -1
+		}
+		return 1
+	}
+	return a.Prefix.Addr().Compare(b.Prefix.Addr())
+}

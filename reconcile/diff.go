@@ -11,46 +11,42 @@ import (
 // not name are deleted. Target services outside the scope are ignored. The
 // result is deterministic: steps are grouped by kind in the order add
 // services, add/update destinations, delete destinations, delete services,
-// and ordered by key within a group.
+// and ordered by key within a group. The destinations of each live service
+// must be sorted by key, as kernel.Snapshot returns them.
 func Diff(live kernel.Snapshot, t Target, scope Scope) Plan {
-	liveByKey := indexLive(live)
 	var addSvc, setDst, delDst, delSvc []Step
-	for i := range t.Services {
-		ts := &t.Services[i]
-		if !scope.Owns(ts.Key) {
-			continue
-		}
-		lsvc, ok := liveByKey[ts.Key]
-		if !ok {
-			addSvc = append(addSvc, Step{Op: kernel.Op{Kind: kernel.AddService, Service: ts.Key, ServiceConfig: ts.Config}})
-			setDst = addDestinations(setDst, ts, nil)
-			continue
-		}
-		if !serviceConfigEqual(ts.Key.Family, lsvc.Config, ts.Config) {
-			addSvc = append(addSvc, Step{Op: kernel.Op{Kind: kernel.UpdateService, Service: ts.Key, ServiceConfig: ts.Config}, OldService: lsvc.Config})
-		}
-		setDst = addDestinations(setDst, ts, lsvc.Destinations)
-		delDst = deleteDestinations(delDst, ts, lsvc.Destinations)
-	}
 	p := Plan{}
-	targetKeys := make(map[kernel.ServiceKey]struct{}, len(t.Services))
-	for i := range t.Services {
-		targetKeys[t.Services[i].Key] = struct{}{}
-	}
-	for i := range live.Services {
-		ls := &live.Services[i]
-		if !scope.Owns(ls.Key) {
-			continue
+	join(sortedLive(live, false), t.Services, func(ls *kernel.Service, ts *TargetService) {
+		key := keyOf(ls, ts)
+		if !scope.Owns(key) {
+			return
 		}
-		p.Owned++
-		if _, ok := targetKeys[ls.Key]; !ok {
-			delSvc = append(delSvc, Step{Op: kernel.Op{Kind: kernel.DeleteService, Service: ls.Key}, OldService: ls.Config})
+		if ls != nil {
+			p.Owned++
 		}
-	}
-	sortSteps(addSvc)
-	sortSteps(delSvc)
+		switch {
+		case ts == nil:
+			delSvc = append(delSvc, Step{Op: kernel.Op{Kind: kernel.DeleteService, Service: key}, OldService: ls.Config})
+		case ls == nil:
+			addSvc = append(addSvc, Step{Op: kernel.Op{Kind: kernel.AddService, Service: key, ServiceConfig: ts.Config}})
+			setDst = addDestinations(setDst, ts, nil)
+		default:
+			if !serviceConfigEqual(key.Family, ls.Config, ts.Config) {
+				addSvc = append(addSvc, Step{Op: kernel.Op{Kind: kernel.UpdateService, Service: key, ServiceConfig: ts.Config}, OldService: ls.Config})
+			}
+			setDst = addDestinations(setDst, ts, ls.Destinations)
+			delDst = deleteDestinations(delDst, ts, ls.Destinations)
+		}
+	})
 	p.Steps = concat(addSvc, setDst, delDst, delSvc)
 	return p
+}
+
+func keyOf(ls *kernel.Service, ts *TargetService) kernel.ServiceKey {
+	if ts != nil {
+		return ts.Key
+	}
+	return ls.Key
 }
 
 // addDestinations appends the adds and updates that bring live (sorted by

@@ -168,3 +168,30 @@ Plan: services 1 to add, 0 to change, 1 to delete; destinations 2 to add, 0 to c
 		}
 	}
 }
+
+func TestDiffRestartIsZeroOpsIPv6AndFwmark(t *testing.T) {
+	cfg := config(t, "node.yaml", "node: {name: lb1, interface: eth1, scope: {prefixes: [2001:db8:10::/64], fwmarks: [100-199]}}\n",
+		"svc.yaml", `services:
+  - name: web6
+    vip: 2001:db8:10::10
+    ports: [{proto: tcp, port: 80}]
+    persistence: {timeout: 120s, netmask: 64}
+    backends: [{address: 2001:db8:20::21, weight: 3}]
+  - name: mark
+    fwmark: 100
+    ports: [{proto: tcp, port: 80}]
+    forward: dr
+    backends: [{address: 198.51.100.21}]
+  - name: mark6
+    fwmark: 101
+    family: ipv6
+    backends: [{address: 2001:db8:20::22, port: 8080}]
+`)
+	_, c := fakeWith(t)
+	if p := converge(t, c, cfg, nil); p.Count()[kernel.AddService] != 3 {
+		t.Fatalf("first plan:\n%s", planText(t, p))
+	}
+	if again := Diff(snapshot(t, c), Effective(cfg, nil, true, nil), ScopeOf(cfg)); !again.Empty() {
+		t.Fatalf("unchanged config after apply gives a plan:\n%s", planText(t, again))
+	}
+}

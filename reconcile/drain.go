@@ -19,24 +19,26 @@ type DrainTimeouts func(service string) time.Duration
 // never drained. live must be sorted (kernel.Snapshot is).
 func Drain(live kernel.Snapshot, t Target, prev Draining, timeout DrainTimeouts, now time.Time) (Target, Draining) {
 	next := Draining{}
-	liveByKey := indexLive(live)
 	services := t.Services
 	cloned := false
-	for i := range t.Services {
-		ts := &t.Services[i]
-		lsvc, ok := liveByKey[ts.Key]
-		if !ok {
-			continue
+	i := 0
+	join(sortedLive(live, false), t.Services, func(ls *kernel.Service, ts *TargetService) {
+		if ts == nil {
+			return
 		}
-		extra := drainExtra(lsvc, ts, prev, next, timeout(ts.Name), now)
+		defer func() { i++ }()
+		if ls == nil {
+			return
+		}
+		extra := drainExtra(ls, ts, prev, next, timeout(ts.Name), now)
 		if len(extra) == 0 {
-			continue
+			return
 		}
 		if !cloned { // copy on first change: the caller's target stays intact
 			services, cloned = slices.Clone(services), true
 		}
 		services[i].Destinations = mergeDestinations(ts.Destinations, extra)
-	}
+	})
 	t.Services = services
 	return t, next
 }
@@ -75,14 +77,6 @@ func drainExtra(lsvc *kernel.Service, ts *TargetService, prev, next Draining, ti
 		extra = append(extra, TargetDestination{Key: ld.Key, Config: dc, Reason: "draining"})
 	}
 	return extra
-}
-
-func indexLive(live kernel.Snapshot) map[kernel.ServiceKey]*kernel.Service {
-	m := make(map[kernel.ServiceKey]*kernel.Service, len(live.Services))
-	for i := range live.Services {
-		m[live.Services[i].Key] = &live.Services[i]
-	}
-	return m
 }
 
 func hasDestination(ds []TargetDestination, k kernel.DestinationKey) bool {

@@ -13,14 +13,29 @@ import (
 // pure function: the same inputs always give the same Target. Backends that
 // left the config are not known here; Drain adds them from the live state.
 func Effective(cfg desired.Config, health Health, master bool, prev ServiceStates) Target {
-	var t Target
-	t.Services = make([]TargetService, 0, len(cfg.Services))
+	t := Target{Status: make([]ServiceStatus, 0, len(cfg.Services))}
+	nsvc, ndst := 0, 0
+	for i := range cfg.Services {
+		n := max(len(cfg.Services[i].Ports), 1)
+		nsvc += n
+		ndst += n * len(cfg.Services[i].Backends)
+	}
+	t.Services = make([]TargetService, 0, nsvc)
+	// One backing array for every destination: a 10,000-service round
+	// allocates once, not per service.
+	dests := make([]TargetDestination, 0, ndst)
+	var gates []gate
+	var keys []kernel.ServiceKey
 	for i := range cfg.Services {
 		s := &cfg.Services[i]
-		gates, st := gateService(s, health, prev)
+		var st ServiceStatus
+		gates, st = gateService(s, health, prev, gates[:0])
 		t.Status = append(t.Status, st)
-		for _, key := range serviceKeys(s) {
-			t.Services = append(t.Services, targetService(s, key, gates))
+		keys = serviceKeys(s, keys[:0])
+		for _, key := range keys {
+			var ts TargetService
+			ts, dests = targetService(s, key, gates, dests)
+			t.Services = append(t.Services, ts)
 		}
 	}
 	slices.SortFunc(t.Services, func(a, b TargetService) int { return kernel.CompareServiceKeys(a.Key, b.Key) })
@@ -32,15 +47,14 @@ func Effective(cfg desired.Config, health Health, master bool, prev ServiceState
 
 // serviceKeys returns the IPVS services of a configured service: one per
 // port of a VIP service, or the one fwmark service.
-func serviceKeys(s *desired.Service) []kernel.ServiceKey {
+func serviceKeys(s *desired.Service, keys []kernel.ServiceKey) []kernel.ServiceKey {
 	if s.Fwmark != 0 {
 		f := kernel.IPv4
 		if s.IPv6 {
 			f = kernel.IPv6
 		}
-		return []kernel.ServiceKey{kernel.NewFWMarkKey(f, s.Fwmark)}
+		return append(keys, kernel.NewFWMarkKey(f, s.Fwmark))
 	}
-	keys := make([]kernel.ServiceKey, 0, len(s.Ports))
 	for _, p := range s.Ports {
 		keys = append(keys, kernel.NewServiceKey(protocol(p.Proto), s.VIP, p.Port))
 	}
@@ -57,10 +71,11 @@ func protocol(p desired.Protocol) kernel.Protocol {
 	return kernel.TCP
 }
 
-// targetService builds one IPVS service with its gated destinations.
-func targetService(s *desired.Service, key kernel.ServiceKey, gates []gate) TargetService {
+// targetService builds one IPVS service with its gated destinations, taking
+// their storage from the end of pool and returning the extended pool.
+func targetService(s *desired.Service, key kernel.ServiceKey, gates []gate, pool []TargetDestination) (TargetService, []TargetDestination) {
 	ts := TargetService{Key: key, Config: serviceConfig(s, key.Family), Name: s.Name, Role: RoleService}
-	ts.Destinations = make([]TargetDestination, 0, len(s.Backends))
+	start := len(pool)
 	for i := range s.Backends {
 		b := &s.Backends[i]
 		dk := kernel.NewDestinationKey(b.Address, destinationPort(b, key))
@@ -72,12 +87,13 @@ func targetService(s *desired.Service, key kernel.ServiceKey, gates []gate) Targ
 		if !gates[i].active {
 			dc.Weight = 0
 		}
-		ts.Destinations = append(ts.Destinations, TargetDestination{Key: dk, Config: dc, Reason: gates[i].reason})
+		pool = append(pool, TargetDestination{Key: dk, Config: dc, Reason: gates[i].reason})
 	}
+	ts.Destinations = pool[start:len(pool):len(pool)] // full slice: appends never reach a neighbour
 	slices.SortFunc(ts.Destinations, func(a, b TargetDestination) int {
 		return kernel.CompareDestinationKeys(a.Key, b.Key)
 	})
-	return ts
+	return ts, pool
 }
 
 // destinationPort is the backend's port, else the service port (0 for

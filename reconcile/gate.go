@@ -13,8 +13,8 @@ type gate struct {
 // state. A down service keeps its destinations at weight 0 (connections
 // continue, new ones find no destination) rather than losing them, so that
 // coming back up is one SET per destination.
-func gateService(s *desired.Service, health Health, prev ServiceStates) ([]gate, ServiceStatus) {
-	gates := make([]gate, len(s.Backends))
+func gateService(s *desired.Service, health Health, prev ServiceStates, gates []gate) ([]gate, ServiceStatus) {
+	gates = append(gates, make([]gate, len(s.Backends))...)
 	st := ServiceStatus{Name: s.Name}
 	for i := range s.Backends {
 		b := &s.Backends[i]

@@ -17,7 +17,7 @@ import (
 // would (sorted names, defaults), without parsing YAML.
 func bigConfig(n, d int) desired.Config {
 	cfg := desired.Config{Node: desired.Node{Name: "lb1", Interfaces: []string{"eth1"},
-		Scope: desired.Scope{Prefixes: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}},
+		Scope:      desired.Scope{Prefixes: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}},
 		MassDelete: desired.MassDeleteGuard{MaxShare: 0.5}}}
 	for i := range n {
 		s := desired.Service{Name: fmt.Sprintf("svc%05d", i),

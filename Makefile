@@ -14,8 +14,11 @@ build:
 deps:
 	@bash internal/tools/install-deps.sh
 
+## vet: go vet, and gofmt must have nothing to change.
 vet:
 	$(GO) vet ./...
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 
 ## unit: every package's tests on the host: pure logic, fake kernel, loopback
 ## servers, and (SEESAW_NETNS=1) the network-namespace and keepalived suites,

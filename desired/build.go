@@ -15,10 +15,17 @@ func Build(files []*File) (Config, error) {
 	b := &builder{}
 	for _, f := range files {
 		b.errs = append(b.errs, f.errs...)
+		b.unparsed = b.unparsed || f.unparsed
 	}
 	node := b.node(files)
 	shared := b.sharedChecks(files)
 	var cfg Config
+	total := 0
+	for _, f := range files {
+		total += len(f.services)
+	}
+	cfg.Services = make([]Service, 0, total)
+	b.paths = make([]string, 0, total)
 	for _, f := range files {
 		cfg.Files = append(cfg.Files, f.Name)
 		b.addServices(f, shared, &cfg)
@@ -42,6 +49,9 @@ func Build(files []*File) (Config, error) {
 // builder collects the cross-file errors of Build.
 type builder struct {
 	errs Errors
+	// unparsed is set when a file could not be read or parsed: names it may
+	// define (node, shared checks, services) are then not reported as missing.
+	unparsed bool
 	// paths are the in-file paths of the services, parallel to Config.Services until it is sorted.
 	paths []string
 }
@@ -54,9 +64,7 @@ func (b *builder) errorAt(s Source, path, msg string) {
 // node returns the one node section, reporting none or several.
 func (b *builder) node(files []*File) *Node {
 	var first *File
-	unparsed := false
 	for _, f := range files {
-		unparsed = unparsed || f.unparsed
 		switch {
 		case f.node == nil:
 		case first == nil:
@@ -67,7 +75,7 @@ func (b *builder) node(files []*File) *Node {
 		}
 	}
 	if first == nil {
-		if len(files) > 0 && !unparsed {
+		if len(files) > 0 && !b.unparsed {
 			b.errs = append(b.errs, Error{File: files[0].Name, Line: 1, Col: 1, Path: "node",
 				Msg: "no file defines node (exactly one must)"})
 		}
@@ -109,11 +117,15 @@ func (b *builder) addServices(f *File, shared map[string]Check, cfg *Config) {
 	if len(f.services) == 0 {
 		return
 	}
-	services := slices.Clone(f.services)
+	start := len(cfg.Services)
+	cfg.Services = append(cfg.Services, f.services...)
+	services := cfg.Services[start:]
 	for _, r := range f.refs {
 		c, ok := shared[r.name]
 		if !ok {
-			b.errorAt(r.src, r.path, "no shared check named "+quote(r.name))
+			if !b.unparsed {
+				b.errorAt(r.src, r.path, "no shared check named "+quote(r.name))
+			}
 			continue
 		}
 		s := &services[r.service]
@@ -129,5 +141,4 @@ func (b *builder) addServices(f *File, shared map[string]Check, cfg *Config) {
 		b.checkServiceChecks(&services[i], index("services", i))
 		b.paths = append(b.paths, index("services", i))
 	}
-	cfg.Services = append(cfg.Services, services...)
 }

@@ -61,8 +61,8 @@ func (d *decoder) checkServiceAddress(s *Service, n *yaml.Node, path string, kn 
 		s.IPv6 = s.VIP.Is6()
 	}
 	if s.Fwmark == 0 && s.VIP.IsValid() && len(s.Ports) == 0 {
-		if _, ok := kn["ports"]; !ok {
-			d.errorf(n, key(path, "ports"), "missing: a vip service needs at least one port (or an fwmark)")
+		if p, ok := kn["ports"]; !ok || p.Kind == yaml.SequenceNode && len(p.Content) == 0 {
+			d.errorf(kn.at("ports", n), key(path, "ports"), "missing: a vip service needs at least one port (or an fwmark)")
 		}
 	}
 	if _, ok := kn["family"]; ok && s.Fwmark == 0 {

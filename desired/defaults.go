@@ -85,11 +85,11 @@ func defaultCheck() Check {
 
 // checkDerivedDefaults fills the defaults that depend on other keys: the
 // per-type options and the intervals that default to Interval.
-func checkDerivedDefaults(c *Check, set map[string]bool) {
-	if !set["fast_interval"] {
+func checkDerivedDefaults(c *Check, written keyNodes) {
+	if _, ok := written["fast_interval"]; !ok {
 		c.FastInterval = c.Interval
 	}
-	if !set["down_interval"] {
+	if _, ok := written["down_interval"]; !ok {
 		c.DownInterval = c.Interval
 	}
 	if c.Type != CheckTLS && c.Type != CheckHTTPS {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -151,6 +152,7 @@ func (d *decoder) decodeTop(root *yaml.Node, f *File) {
 			n := d.decodeNode(v, "node")
 			f.node, f.nodeSrc = &n, d.src(v)
 		case "services":
+			f.services = slices.Grow(f.services, len(v.Content))
 			d.sequence(v, "services", func(i int, e *yaml.Node) {
 				f.services = append(f.services, d.decodeService(e, index("services", i), f))
 			})

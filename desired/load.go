@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Load reads every configuration file of dir (see IsConfigFile), in name
@@ -21,11 +23,24 @@ func Load(dir string) (Config, error) {
 }
 
 // LoadFiles parses the named files of dir and builds the Config from them.
+// Files are parsed concurrently (at most GOMAXPROCS at a time); the result
+// does not depend on which finishes first.
 func LoadFiles(dir string, names []string) (Config, error) {
-	files := make([]*File, 0, len(names))
-	for _, name := range names {
-		files = append(files, ParseFile(dir, name))
+	files := make([]*File, len(names))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Go(func() {
+			for i := range next {
+				files[i] = ParseFile(dir, names[i])
+			}
+		})
 	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	return Build(files)
 }
 

@@ -58,11 +58,7 @@ func (d *decoder) decodeCheck(n *yaml.Node, path string, shared bool) Check {
 	if c.Type != "" {
 		d.checkTypeKeys(&c, path, kn)
 	}
-	set := make(map[string]bool, len(kn))
-	for k := range kn {
-		set[k] = true
-	}
-	checkDerivedDefaults(&c, set)
+	checkDerivedDefaults(&c, kn)
 	d.checkTiming(&c, path, kn)
 	return c
 }
@@ -142,6 +138,19 @@ func (d *decoder) checkTypeField(c *Check, k string, v *yaml.Node, p string) boo
 // maxRiseFall bounds rise and fall.
 const maxRiseFall = 1000
 
+// requiredCheckKeys are the keys a check type cannot do without.
+func requiredCheckKeys(t CheckType) []string {
+	switch t {
+	case CheckUDP:
+		return []string{"send"}
+	case CheckDNS:
+		return []string{"query_name"}
+	case CheckRADIUS:
+		return []string{"user", "password_file", "secret_file"}
+	}
+	return nil
+}
+
 // checkTypeKeys rejects keys that the check's type does not take and
 // requires the ones it needs.
 func (d *decoder) checkTypeKeys(c *Check, path string, kn keyNodes) {
@@ -158,9 +167,7 @@ func (d *decoder) checkTypeKeys(c *Check, path string, kn keyNodes) {
 			}
 		}
 	}
-	need := map[CheckType][]string{CheckUDP: {"send"}, CheckDNS: {"query_name"},
-		CheckRADIUS: {"user", "password_file", "secret_file"}}[c.Type]
-	for _, k := range need {
+	for _, k := range requiredCheckKeys(c.Type) {
 		if _, ok := kn[k]; !ok {
 			d.errorf(c.sourceNode(), key(path, k), "missing: a %s check needs %s", c.Type, k)
 		}
@@ -202,8 +209,8 @@ func (d *decoder) checkTiming(c *Check, path string, kn keyNodes) {
 }
 
 // interval returns the interval field named k.
-func (c *Check) interval(k string) *time.Duration {
-	switch k {
+func (c *Check) interval(name string) *time.Duration {
+	switch name {
 	case "fast_interval":
 		return &c.FastInterval
 	case "down_interval":

@@ -98,6 +98,7 @@ func (d *decoder) serviceField(s *Service, k string, v *yaml.Node, p string, f *
 	case "checks":
 		d.decodeServiceChecks(s, v, p, f)
 	case "backends":
+		s.Backends = make([]Backend, 0, len(v.Content))
 		d.sequence(v, p, func(i int, e *yaml.Node) {
 			s.Backends = append(s.Backends, d.decodeBackend(e, index(p, i)))
 		})

@@ -122,7 +122,7 @@ func (b *builder) checkCheckMarks(cfg *Config) {
 // checkTracking checks that tracked services exist.
 func (b *builder) checkTracking(cfg *Config) {
 	v := cfg.Node.VRRP
-	if v == nil {
+	if v == nil || b.unparsed {
 		return
 	}
 	for i, t := range v.Track.Services {
@@ -147,8 +147,8 @@ type fwmarkKey struct {
 
 // checkUnique reports duplicate names, VIP/protocol/port pairs and fwmarks.
 func (b *builder) checkUnique(services []Service) {
-	names := map[string]Source{}
-	vips := map[vipKey]Source{}
+	names := make(map[string]Source, len(services))
+	vips := make(map[vipKey]Source, len(services))
 	marks := map[fwmarkKey]Source{}
 	for i, s := range services {
 		p := b.paths[i]

@@ -86,34 +86,60 @@ func (b *batcher) flush() {
 }
 
 // collect reads acks until every pending op has one or the socket fails.
+// After ENOBUFS (the kernel dropped some acks) it sends a sentinel request:
+// once the sentinel's answer arrives, every ack still missing is known to be
+// lost, and only those ops are uncertain.
 func (b *batcher) collect() {
+	var sentinel uint32
 	for len(b.pending) > 0 {
 		n, err := b.c.t.recv(b.c.buf)
+		if errors.Is(err, syscall.ENOBUFS) {
+			if sentinel, err = b.sendSentinel(); err == nil {
+				continue
+			}
+		}
 		if err != nil {
 			b.uncertain(ctxErr(b.ctx, err))
 			return
 		}
 		msgs, err := splitMessages(b.c.buf[:n])
 		for _, m := range msgs {
-			if m.Type != nlmsgError {
-				continue
+			if m.Type == nlmsgError && m.Seq == sentinel && sentinel != 0 {
+				b.uncertain(syscall.ENOBUFS)
+				return
 			}
-			errno, seq, err := errorCode(m.Payload)
-			i, ok := b.pending[m.Seq]
-			if !ok || err != nil || seq != m.Seq {
-				continue
-			}
-			delete(b.pending, m.Seq)
-			if errno != 0 {
-				op := b.results[i].Op
-				b.results[i].Err = kernelError(op.String(), op.Kind, syscall.Errno(errno))
-			}
+			b.ack(m)
 		}
 		if err != nil {
 			b.uncertain(err)
 			return
 		}
 	}
+}
+
+// ack records the outcome carried by m if it answers a pending op.
+func (b *batcher) ack(m message) {
+	if m.Type != nlmsgError {
+		return
+	}
+	errno, seq, err := errorCode(m.Payload)
+	i, ok := b.pending[m.Seq]
+	if !ok || err != nil || seq != m.Seq {
+		return
+	}
+	delete(b.pending, m.Seq)
+	if errno != 0 {
+		op := b.results[i].Op
+		b.results[i].Err = kernelError(op.String(), op.Kind, syscall.Errno(errno))
+	}
+}
+
+// sendSentinel sends a harmless GET_INFO whose acknowledgement marks the end
+// of the batch's answers.
+func (b *batcher) sendSentinel() (uint32, error) {
+	seq := b.c.nextSeq()
+	req := appendMessage(nil, message{Type: b.c.family, Flags: nlmFRequest | nlmFAck, Seq: seq, Payload: genlPayload(cmdGetInfo, nil)})
+	return seq, b.c.t.send(req)
 }
 
 // uncertain marks every op still waiting for an ack. ENOBUFS means the

@@ -2,7 +2,9 @@ package kernel
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"syscall"
 )
 
 // Do runs one op and returns its error (Apply for a single op).
@@ -73,6 +75,9 @@ func (c *Client) DelDaemon(ctx context.Context, s DaemonState) error {
 		return err
 	}
 	_, err = c.exchange(ctx, cmdDelDaemon, a, false)
+	if errors.Is(err, syscall.ESRCH) {
+		return &OpError{Op: "stop " + s.String() + " sync daemon", Errno: syscall.ESRCH, Err: ErrNoDaemon}
+	}
 	return wrapNil("stop "+s.String()+" sync daemon", err)
 }
 

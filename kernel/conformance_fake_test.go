@@ -10,5 +10,5 @@ func TestConformanceFake(t *testing.T) {
 		}
 		t.Cleanup(func() { c.Close() })
 		return c
-	})
+	}, suiteEnv{hasScheduler: func(string) bool { return true }})
 }

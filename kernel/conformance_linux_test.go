@@ -38,7 +38,14 @@ func dialKernel(t *testing.T) *Client {
 
 func TestConformanceKernel(t *testing.T) {
 	requireVM(t)
-	runConformance(t, dialKernel)
+	runConformance(t, dialKernel, suiteEnv{hasScheduler: kernelHasScheduler})
+}
+
+// kernelHasScheduler reports whether the scheduler's module is loaded (the
+// VM loads every one its kernel ships).
+func kernelHasScheduler(name string) bool {
+	_, err := os.Stat("/sys/module/ip_vs_" + name)
+	return err == nil
 }
 
 func ipvsadm(t *testing.T, stdin string, args ...string) string {
@@ -67,6 +74,9 @@ func TestOracleApplyThenIPVSADM(t *testing.T) {
 func oracleRules() string {
 	var b strings.Builder
 	for i, s := range Schedulers {
+		if !kernelHasScheduler(s) {
+			continue
+		}
 		svc := "-t 192.0.2.20:" + itoa(2000+i)
 		b.WriteString("-A " + svc + " -s " + s + "\n")
 		b.WriteString("-a " + svc + " -r 198.51.100.31:" + itoa(2000+i) + " -g -w " + itoa(i) + "\n")
@@ -76,7 +86,7 @@ func oracleRules() string {
 -A -t 192.0.2.22:80 -s wlc
 -a -t 192.0.2.22:80 -r 198.51.100.33:80 -i -w 1
 -a -t 192.0.2.22:80 -r 198.51.100.34:80 -i -w 2 --tun-type gue --tun-port 6080 --tun-csum
--a -t 192.0.2.22:80 -r 198.51.100.35:80 -i -w 3 --tun-type gre --tun-remcsum
+-a -t 192.0.2.22:80 -r 198.51.100.35:80 -i -w 3 --tun-type gre --tun-csum
 -a -t 192.0.2.22:80 -r [2001:db8::35]:80 -i -w 4
 -A -t [2001:db8::20]:443 -s sh -p 120 -M 64 -b sh-fallback,sh-port
 -a -t [2001:db8::20]:443 -r [2001:db8::31]:443 -g -w 7
@@ -114,7 +124,7 @@ func TestOracleIPVSADMThenSnapshot(t *testing.T) {
 	if !ok || sip.Config.Flags&FlagOnePacket == 0 || sip.Config.PEName != "sip" {
 		t.Errorf("one-packet/PE not read back: %+v", sip.Config)
 	}
-	if n := len(snap.Services); n != len(Schedulers)+5 {
-		t.Errorf("%d services read back, want %d", n, len(Schedulers)+5)
+	if got, want := len(snap.Services), strings.Count(oracleRules(), "-A "); got != want {
+		t.Errorf("%d services read back, want %d", got, want)
 	}
 }

@@ -14,6 +14,12 @@ import (
 
 type dialFunc func(t *testing.T) *Client
 
+// suiteEnv says what the kernel under test has: Debian 12's 6.1 kernel, for
+// one, has no twos scheduler (Linux 6.7+).
+type suiteEnv struct {
+	hasScheduler func(name string) bool
+}
+
 var (
 	vip4  = netip.MustParseAddr("192.0.2.10")
 	vip6  = netip.MustParseAddr("2001:db8::10")
@@ -65,8 +71,8 @@ func snapshot(t *testing.T, c *Client) Snapshot {
 	return s
 }
 
-func runConformance(t *testing.T, dial dialFunc) {
-	tests := map[string]func(*testing.T, *Client){
+func runConformance(t *testing.T, dial dialFunc, e suiteEnv) {
+	tests := map[string]func(*testing.T, *Client, suiteEnv){
 		"EverySchedulerRoundTrips":     testEveryScheduler,
 		"ForwardingMethodsAndTunnels":  testForwarding,
 		"PersistenceNetmaskAndPE":      testPersistence,
@@ -88,29 +94,36 @@ func runConformance(t *testing.T, dial dialFunc) {
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		t.Run(n, func(t *testing.T) { tests[n](t, dial(t)) })
+		t.Run(n, func(t *testing.T) { tests[n](t, dial(t), e) })
 	}
 }
 
-func testEveryScheduler(t *testing.T, c *Client) {
+func testEveryScheduler(t *testing.T, c *Client, e suiteEnv) {
 	var ops []Op
 	for i, s := range Schedulers {
 		ops = append(ops, addSvc(NewServiceKey(TCP, vip4, uint16(1000+i)), ServiceConfig{Scheduler: s}))
 	}
-	mustApply(t, c, ops...)
-	snap := snapshot(t, c)
-	if len(snap.Services) != len(Schedulers) {
-		t.Fatalf("%d services, want %d", len(snap.Services), len(Schedulers))
+	res, err := c.Apply(context.Background(), ops)
+	if err != nil {
+		t.Fatal(err)
 	}
+	snap := snapshot(t, c)
 	for i, s := range Schedulers {
 		got, ok := snap.Service(NewServiceKey(TCP, vip4, uint16(1000+i)))
-		if !ok || got.Config != (ServiceConfig{Scheduler: s}) {
-			t.Errorf("scheduler %s: read back %+v (found %v)", s, got.Config, ok)
+		if !e.hasScheduler(s) {
+			if !errors.Is(res[i].Err, ErrUnknownScheduler) || ok {
+				t.Errorf("scheduler %s (absent from this kernel): %v, service created %v", s, res[i].Err, ok)
+			}
+			t.Logf("scheduler %s is not in this kernel: checked that it is refused", s)
+			continue
+		}
+		if res[i].Err != nil || !ok || got.Config != (ServiceConfig{Scheduler: s}) {
+			t.Errorf("scheduler %s: %v, read back %+v (found %v)", s, res[i].Err, got.Config, ok)
 		}
 	}
 }
 
-func testForwarding(t *testing.T, c *Client) {
+func testForwarding(t *testing.T, c *Client, _ suiteEnv) {
 	dests := map[DestinationKey]DestinationConfig{
 		NewDestinationKey(rs4a, 80):                                 {Forward: ForwardNAT, Weight: 1},
 		NewDestinationKey(rs4b, 80):                                 {Forward: ForwardDirect, Weight: 2},
@@ -135,7 +148,7 @@ func testForwarding(t *testing.T, c *Client) {
 	}
 }
 
-func testPersistence(t *testing.T, c *Client) {
+func testPersistence(t *testing.T, c *Client, _ suiteEnv) {
 	want := map[ServiceKey]ServiceConfig{
 		web4:                           {Scheduler: "wrr", Flags: FlagPersistent, Timeout: 300, Netmask: PrefixNetmask(24)},
 		NewServiceKey(TCP, vip4, 443):  {Scheduler: "rr", Flags: FlagPersistent, Timeout: 60},
@@ -154,7 +167,7 @@ func testPersistence(t *testing.T, c *Client) {
 	}
 }
 
-func testFWMark(t *testing.T, c *Client) {
+func testFWMark(t *testing.T, c *Client, _ suiteEnv) {
 	m4, m6 := NewFWMarkKey(IPv4, 5), NewFWMarkKey(IPv6, 5)
 	mustApply(t, c,
 		addSvc(m4, ServiceConfig{Scheduler: "rr"}),
@@ -171,7 +184,7 @@ func testFWMark(t *testing.T, c *Client) {
 	}
 }
 
-func testUpdates(t *testing.T, c *Client) {
+func testUpdates(t *testing.T, c *Client, _ suiteEnv) {
 	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "rr"}),
 		addDest(web4, dest4, DestinationConfig{Forward: ForwardDirect, Weight: 1}),
 		addDest(web4, NewDestinationKey(rs4b, 80), DestinationConfig{Forward: ForwardDirect, Weight: 1}))
@@ -190,7 +203,7 @@ func testUpdates(t *testing.T, c *Client) {
 	}
 }
 
-func testBadInput(t *testing.T, c *Client) {
+func testBadInput(t *testing.T, c *Client, _ suiteEnv) {
 	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "rr"}), addDest(web4, dest4, DestinationConfig{Weight: 1}))
 	missing := NewServiceKey(TCP, vip4, 81)
 	cases := []struct {
@@ -205,6 +218,7 @@ func testBadInput(t *testing.T, c *Client) {
 		{addDest(missing, dest4, DestinationConfig{Weight: 1}), ErrNoService, "add destination 198.51.100.21:80 to service tcp/192.0.2.10:81: no such service"},
 		{addDest(web4, NewDestinationKey(rs4b, 80), DestinationConfig{Weight: MaxWeight + 1}), ErrRange, ""},
 		{addDest(web4, NewDestinationKey(rs4b, 80), DestinationConfig{Weight: 1, UpperThreshold: 5, LowerThreshold: 6}), ErrRange, ""},
+		{addDest(web4, NewDestinationKey(rs4b, 80), DestinationConfig{Weight: 1, UpperThreshold: MaxThreshold + 1}), ErrInvalid, ""},
 		{addDest(web4, NewDestinationKey(rs4b, 80), DestinationConfig{Forward: ForwardTunnel, Weight: 1, TunnelType: TunnelGUE}), ErrInvalid, ""},
 		{addSvc(web6, ServiceConfig{Scheduler: "rr", Netmask: PrefixNetmask(0)}), ErrInvalid, ""},
 		{addSvc(web6, ServiceConfig{Scheduler: "rr", Netmask: PrefixNetmask(129)}), ErrInvalid, ""},
@@ -229,7 +243,7 @@ func testBadInput(t *testing.T, c *Client) {
 	}
 }
 
-func testFailedOpContinues(t *testing.T, c *Client) {
+func testFailedOpContinues(t *testing.T, c *Client, _ suiteEnv) {
 	res, err := c.Apply(context.Background(), []Op{
 		addSvc(web4, ServiceConfig{Scheduler: "rr"}),
 		addDest(NewServiceKey(TCP, vip4, 81), dest4, DestinationConfig{Weight: 1}),
@@ -248,7 +262,7 @@ func testFailedOpContinues(t *testing.T, c *Client) {
 	}
 }
 
-func testEmptyDump(t *testing.T, c *Client) {
+func testEmptyDump(t *testing.T, c *Client, _ suiteEnv) {
 	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "rr"}))
 	for _, k := range []ServiceKey{web4, NewServiceKey(TCP, vip4, 81)} {
 		ds, err := c.Destinations(context.Background(), k)
@@ -258,7 +272,7 @@ func testEmptyDump(t *testing.T, c *Client) {
 	}
 }
 
-func testNewestFirst(t *testing.T, c *Client) {
+func testNewestFirst(t *testing.T, c *Client, _ suiteEnv) {
 	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "rr"}),
 		addDest(web4, dest4, DestinationConfig{Weight: 1}),
 		addDest(web4, NewDestinationKey(rs4b, 80), DestinationConfig{Weight: 1}))
@@ -268,7 +282,7 @@ func testNewestFirst(t *testing.T, c *Client) {
 	}
 }
 
-func testMisc(t *testing.T, c *Client) {
+func testMisc(t *testing.T, c *Client, _ suiteEnv) {
 	ctx := context.Background()
 	info, err := c.Info(ctx)
 	if err != nil || info.VersionString() != "1.2.1" || info.ConnTabSize == 0 {
@@ -300,23 +314,23 @@ func testMisc(t *testing.T, c *Client) {
 	}
 }
 
-func testRender(t *testing.T, c *Client) {
+func testRender(t *testing.T, c *Client, _ suiteEnv) {
 	mustApply(t, c, expectedTableOps()...)
 	if got := RenderIPVSADM(snapshot(t, c)); got != expectedTableText {
 		t.Errorf("rendering:\n%s\nwant:\n%s", got, expectedTableText)
 	}
 }
 
-func testWeights(t *testing.T, c *Client) {
+func testWeights(t *testing.T, c *Client, _ suiteEnv) {
 	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "wrr"}),
-		addDest(web4, dest4, DestinationConfig{Weight: MaxWeight, UpperThreshold: 1<<32 - 1, LowerThreshold: 1<<32 - 1}))
+		addDest(web4, dest4, DestinationConfig{Weight: MaxWeight, UpperThreshold: MaxThreshold, LowerThreshold: MaxThreshold}))
 	svc, _ := snapshot(t, c).Service(web4)
-	if d := svc.Destinations[0].Config; d.Weight != MaxWeight || d.UpperThreshold != 1<<32-1 {
+	if d := svc.Destinations[0].Config; d.Weight != MaxWeight || d.UpperThreshold != MaxThreshold || d.LowerThreshold != MaxThreshold {
 		t.Fatalf("read back %+v", d)
 	}
 }
 
-func testPEKept(t *testing.T, c *Client) {
+func testPEKept(t *testing.T, c *Client, _ suiteEnv) {
 	k := NewServiceKey(UDP, vip4, 5060)
 	cfg := ServiceConfig{Scheduler: "rr", Flags: FlagPersistent, Timeout: 30, PEName: "sip"}
 	mustApply(t, c, addSvc(k, cfg))
@@ -333,7 +347,7 @@ func testPEKept(t *testing.T, c *Client) {
 	}
 }
 
-func testMixedFamily(t *testing.T, c *Client) {
+func testMixedFamily(t *testing.T, c *Client, _ suiteEnv) {
 	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "rr"}))
 	if err := applyOne(t, c, addDest(web4, NewDestinationKey(rs6a, 80), DestinationConfig{Forward: ForwardDirect, Weight: 1})); !errors.Is(err, ErrInvalid) {
 		t.Errorf("IPv6 DR destination in IPv4 service: %v", err)
@@ -373,3 +387,29 @@ const expectedTableText = `-A -t 192.0.2.10:80 -s wrr -p 300
 -a -f 5 -r 198.51.100.21:0 -g -w 1
 -A -f 7 -6 -s mh -p 100 -M 64
 `
+
+func testDaemons(t *testing.T, c *Client, _ suiteEnv) {
+	ctx := context.Background()
+	master := Daemon{State: DaemonMaster, Interface: "lo", SyncID: 7}
+	if err := c.NewDaemon(ctx, master); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.DelDaemon(ctx, DaemonMaster) })
+	if err := c.NewDaemon(ctx, master); !errors.Is(err, ErrExist) {
+		t.Errorf("second master: %v", err)
+	}
+	ds, err := c.Daemons(ctx)
+	want := Daemon{State: DaemonMaster, Interface: "lo", SyncID: 7, MaxLen: 1472, Group: netip.MustParseAddr("224.0.0.81"), Port: 8848, TTL: 1}
+	if err != nil || len(ds) != 1 || ds[0] != want {
+		t.Errorf("daemons %+v, %v; want [%+v]", ds, err, want)
+	}
+	if err := c.DelDaemon(ctx, DaemonMaster); err != nil {
+		t.Error(err)
+	}
+	if err := c.DelDaemon(ctx, DaemonMaster); !errors.Is(err, ErrNoDaemon) {
+		t.Errorf("stop stopped daemon: %v", err)
+	}
+	if err := c.NewDaemon(ctx, Daemon{State: DaemonBackup}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("daemon without interface: %v", err)
+	}
+}

@@ -90,11 +90,15 @@ const (
 // signed int, so 2^31 and above are rejected with ERANGE.
 const MaxWeight = 1<<31 - 1
 
+// MaxThreshold is the largest connection threshold the kernel accepts;
+// larger values are rejected with EINVAL.
+const MaxThreshold = 1<<31 - 1
+
 // DestinationConfig is the settable part of a destination.
 type DestinationConfig struct {
 	Forward        ForwardMethod
 	Weight         uint32 // 0 = quiesced; at most MaxWeight
-	UpperThreshold uint32 // connection upper threshold, 0 = none
+	UpperThreshold uint32 // connection upper threshold, 0 = none; at most MaxThreshold
 	LowerThreshold uint32 // connection lower threshold, at most UpperThreshold
 	TunnelType     TunnelType
 	TunnelPort     uint16 // required (non-zero) for GUE

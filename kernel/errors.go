@@ -10,6 +10,7 @@ var (
 	ErrExist            = errors.New("already exists")
 	ErrNoService        = errors.New("no such service")
 	ErrNoDestination    = errors.New("no such destination")
+	ErrNoDaemon         = errors.New("no such sync daemon")
 	ErrUnknownScheduler = errors.New("unknown scheduler or persistence engine")
 	ErrInvalid          = errors.New("invalid argument")
 	ErrRange            = errors.New("weight or threshold out of range")

@@ -123,6 +123,9 @@ func (f *Fake) setService(s *fakeService, r fakeSvcReq) syscall.Errno {
 
 // checkDest applies the range checks shared by NEW_DEST and SET_DEST.
 func checkDest(r fakeDestReq, f Family) syscall.Errno {
+	if r.uth > MaxThreshold || r.lth > MaxThreshold {
+		return syscall.EINVAL
+	}
 	if int32(r.weight) < 0 || r.lth > r.uth {
 		return syscall.ERANGE
 	}

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"net/netip"
 	"syscall"
 
 	"github.com/mdlayher/netlink"
@@ -43,6 +44,18 @@ func (f *Fake) daemon(cmd uint8, a []byte) syscall.Errno {
 	if _, ok := f.daemons[d.State]; ok {
 		return syscall.EEXIST
 	}
+	if d.MaxLen == 0 {
+		d.MaxLen = 1472 // the kernel's defaults, reported back
+	}
+	if !d.Group.IsValid() {
+		d.Group = netip.AddrFrom4([4]byte{224, 0, 0, 81})
+	}
+	if d.Port == 0 {
+		d.Port = 8848
+	}
+	if d.TTL == 0 {
+		d.TTL = 1
+	}
 	f.daemons[d.State] = d
 	return 0
 }
@@ -59,6 +72,14 @@ func (f *Fake) dumpDaemons() []fakeReply {
 			nae.Uint32(daemonState, uint32(d.State))
 			nae.String(daemonMcastIfn, d.Interface)
 			nae.Uint32(daemonSyncID, d.SyncID)
+			nae.Uint16(daemonSyncMaxLen, d.MaxLen)
+			if d.Group.Is4() {
+				nae.Bytes(daemonMcastGroup, addrBytes(d.Group))
+			} else {
+				nae.Bytes(daemonMcastGrp6, addrBytes(d.Group))
+			}
+			nae.Uint16(daemonMcastPort, d.Port)
+			nae.Uint8(daemonMcastTTL, d.TTL)
 		})
 		b, _ := ae.Encode()
 		out = append(out, fakeReply{typ: fakeFamilyID, payload: genlPayload(cmdNewDaemon, b)})

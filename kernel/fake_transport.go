@@ -20,6 +20,7 @@ type fakeTransport struct {
 	queue   [][]byte
 	enobufs bool
 	closed  bool
+	sends   int // sendmsg calls, for tests of batching
 }
 
 func (t *fakeTransport) send(b []byte) error {
@@ -32,6 +33,7 @@ func (t *fakeTransport) send(b []byte) error {
 	if t.closed {
 		return syscall.EBADF
 	}
+	t.sends++
 	for _, m := range msgs {
 		if m.Flags&nlmFRequest == 0 {
 			continue

@@ -44,7 +44,7 @@ func ruleServiceName(k ServiceKey) string {
 }
 
 // ruleService prints what ipvsadm 1.31's -S prints: scheduler, persistence,
-// netmask, PE and scheduler flags (not the one-packet flag).
+// netmask, PE, one-packet and scheduler flags (not thresholds).
 func ruleService(name string, svc Service) string {
 	c := svc.Config
 	line := fmt.Sprintf("-A %s -s %s", name, c.Scheduler)
@@ -56,6 +56,9 @@ func ruleService(name string, svc Service) string {
 	}
 	if c.PEName != "" {
 		line += " --pe " + c.PEName
+	}
+	if c.Flags&FlagOnePacket != 0 {
+		line += " -o"
 	}
 	if f := c.Flags & (FlagSched1 | FlagSched2 | FlagSched3); f != 0 {
 		line += " -b " + schedFlagNames(c.Scheduler, f)

@@ -106,7 +106,8 @@ func (l *Loop) setStatus(f func(*Status)) {
 }
 
 // Run reconciles until ctx is done: after every batch of inputs, every
-// resync interval (a full re-read that repairs drift), at the next drain
+// resync interval (node.resync_interval, else resync: a full re-read that
+// repairs drift), at the next drain
 // deadline, and after a failed round with backoff. It leaves the kernel as
 // it is when it returns.
 func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
@@ -123,6 +124,9 @@ func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 		case <-timer.C:
 		}
 		now := l.o.Now()
+		if l.haveCfg && l.cfg.Node.ResyncInterval > 0 && l.cfg.Node.ResyncInterval != resync {
+			resync, nextResync = l.cfg.Node.ResyncInterval, now.Add(l.cfg.Node.ResyncInterval)
+		}
 		if resync > 0 && !now.Before(nextResync) {
 			l.liveOK, nextResync = false, now.Add(resync)
 		}

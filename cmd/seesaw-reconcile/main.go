@@ -46,6 +46,7 @@ func commands() []command {
 		{"validate", "check a configuration directory and summarize it", runValidate},
 		{"plan", "print the changes apply would make (also: --dry-run)", runPlanCmd},
 		{"apply", "apply the changes once (apply --once)", runApplyCmd},
+		{"run", "the daemon: watch the configuration and reconcile continuously", runDaemonCmd},
 		{"version", "print the version", runVersion},
 	}
 }

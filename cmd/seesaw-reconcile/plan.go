@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"time"
 
@@ -29,6 +30,8 @@ type deps struct {
 	openKernel func() (kernel.IPVS, error)
 	now        func() time.Time
 	isTerminal func(w io.Writer) bool
+	// vips manages VIP addresses for the daemon (nil result: leave them alone).
+	vips func(log *slog.Logger) reconcile.VIPManager
 }
 
 // realDeps opens the kernel of the current network namespace.
@@ -37,6 +40,7 @@ func realDeps() deps {
 		openKernel: func() (kernel.IPVS, error) { return kernel.Dial(kernel.Options{}) },
 		now:        time.Now,
 		isTerminal: isTerminal,
+		vips:       func(*slog.Logger) reconcile.VIPManager { return nil },
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/reconcile"
 )
 
 // fakeDeps returns deps backed by one shared fake kernel.
@@ -20,6 +22,7 @@ func fakeDeps(t *testing.T) (deps, *kernel.Fake) {
 		openKernel: func() (kernel.IPVS, error) { return f.Dial(kernel.Options{}) },
 		now:        func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
 		isTerminal: func(io.Writer) bool { return false },
+		vips:       func(*slog.Logger) reconcile.VIPManager { return nil },
 	}, f
 }
 

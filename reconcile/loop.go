@@ -213,7 +213,7 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 		return err
 	}
 	if l.o.VIPs != nil {
-		held, err := l.o.VIPs.Sync(ctx, out.Target.Addresses, ScopeOf(l.cfg))
+		held, err := l.o.VIPs.Sync(ctx, out.Target.Addresses, AddressPolicyOf(l.cfg))
 		st.Addresses = held
 		if err != nil {
 			return fmt.Errorf("VIP addresses: %w", err)

@@ -47,7 +47,7 @@ func (c *countingIPVS) Apply(ctx context.Context, ops []kernel.Op) ([]kernel.Res
 // fakeVIPs records the addresses it is asked to hold.
 type fakeVIPs struct{ held []Address }
 
-func (f *fakeVIPs) Sync(_ context.Context, target []Address, _ Scope) ([]Address, error) {
+func (f *fakeVIPs) Sync(_ context.Context, target []Address, _ AddressPolicy) ([]Address, error) {
 	f.held = target
 	return target, nil
 }

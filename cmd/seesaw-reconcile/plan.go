@@ -40,8 +40,19 @@ func realDeps() deps {
 		openKernel: func() (kernel.IPVS, error) { return kernel.Dial(kernel.Options{}) },
 		now:        time.Now,
 		isTerminal: isTerminal,
-		vips:       func(*slog.Logger) reconcile.VIPManager { return nil },
+		vips:       kernelVIPs,
 	}
+}
+
+// kernelVIPs manages VIP addresses over rtnetlink; without rtnetlink the
+// daemon still runs IPVS and logs why addresses are left alone.
+func kernelVIPs(log *slog.Logger) reconcile.VIPManager {
+	a, err := kernel.NewAddresses(0)
+	if err != nil {
+		log.Error("VIP addresses are not managed", "error", err.Error())
+		return nil
+	}
+	return reconcile.NewVIPs(a, log)
 }
 
 // isTerminal reports whether w is a character device (and NO_COLOR is unset).

@@ -1,11 +1,11 @@
 package reconcile
 
 import (
-	"context"
 	"fmt"
 	"net/netip"
 	"os"
 	"runtime"
+	"syscall"
 	"testing"
 	"time"
 
@@ -119,35 +119,72 @@ func BenchmarkFakeSnapshot(b *testing.B) {
 	}
 }
 
+// measure runs fn n times after setup and returns wall and process CPU
+// time per run (CPU includes the garbage collector's other threads) and the
+// bytes allocated per run.
+func measure(n int, fn func()) (wall, cpu time.Duration, bytes uint64) {
+	runtime.GC()
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	c0, t0 := cpuTime(), time.Now()
+	for range n {
+		fn()
+	}
+	wall, cpu = time.Since(t0)/time.Duration(n), (cpuTime()-c0)/time.Duration(n)
+	runtime.ReadMemStats(&m1)
+	return wall, cpu, (m1.TotalAlloc - m0.TotalAlloc) / uint64(n)
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // TestBenchmarkTable prints the reconcile benchmark table with ratios
-// against the peers measured in the same run (SEESAW_BENCH=1; make bench).
+// against the peers measured in the same run (SEESAW_BENCH=1).
 func TestBenchmarkTable(t *testing.T) {
 	if os.Getenv("SEESAW_BENCH") != "1" {
 		t.Skip("set SEESAW_BENCH=1 to print the benchmark table")
 	}
+	env := newBenchEnv()
+	_, c := fakeWith(t, naivePlan(kernel.Snapshot{}, Effective(env.cfg, nil, true, nil))...)
+	plan := func(h Health, want int) func() {
+		return func() {
+			if o := Compute(env.live, Inputs{Config: env.cfg, Health: h, Master: true, Now: t0}); len(o.Plan.Steps) != want {
+				t.Fatalf("plan has %d steps, want %d", len(o.Plan.Steps), want)
+			}
+		}
+	}
 	rows := []struct {
 		name string
-		fn   func(*testing.B)
+		n    int
+		fn   func()
 	}{
-		{"plan no-op (Effective+Drain+Diff+Guard)", BenchmarkPlanNoop},
-		{"plan one-backend change", BenchmarkPlanOneBackend},
-		{"peer: naive full-rebuild planner", BenchmarkNaiveRebuild},
-		{"peer: fake kernel Snapshot (netlink codec)", BenchmarkFakeSnapshot},
+		{"plan no-op (Effective+Drain+Diff+Guard)", 10, plan(nil, 0)},
+		{"plan one-backend change", 10, plan(env.health, 1)},
+		{"peer: naive full-rebuild planner", 10, func() { naivePlan(env.live, Effective(env.cfg, env.health, true, nil)) }},
+		{"peer: fake kernel Snapshot (netlink codec)", 3, func() { snapshot(t, c) }},
 	}
-	res := make([]testing.BenchmarkResult, len(rows))
+	type res struct {
+		wall, cpu time.Duration
+		bytes     uint64
+	}
+	out := make([]res, len(rows))
 	for i, r := range rows {
-		res[i] = testing.Benchmark(r.fn)
+		out[i].wall, out[i].cpu, out[i].bytes = measure(r.n, r.fn)
 	}
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
+	var mem runtime.MemStats
+	runtime.ReadMemStats(&mem)
 	fmt.Printf("reconcile: %d services x %d destinations, GOMAXPROCS=%d\n", benchServices, benchDests, runtime.GOMAXPROCS(0))
-	fmt.Printf("%-44s %10s %10s %10s %12s %12s\n", "figure", "ms/op", "MB/op", "allocs/op", "vs naive", "vs snapshot")
+	fmt.Printf("%-44s %9s %9s %8s %10s %12s\n", "figure", "wall ms", "CPU ms", "MB/op", "CPU/naive", "CPU/snapshot")
 	for i, r := range rows {
-		ns := float64(res[i].NsPerOp())
-		fmt.Printf("%-44s %10.2f %10.1f %10d %11.2fx %11.2fx\n", r.name, ns/1e6,
-			float64(res[i].AllocedBytesPerOp())/1e6, res[i].AllocsPerOp(),
-			ns/float64(res[2].NsPerOp()), ns/float64(res[3].NsPerOp()))
+		fmt.Printf("%-44s %9.1f %9.1f %8.1f %9.2fx %11.3fx\n", r.name, ms(out[i].wall), ms(out[i].cpu),
+			float64(out[i].bytes)/1e6, float64(out[i].cpu)/float64(out[2].cpu), float64(out[i].cpu)/float64(out[3].cpu))
 	}
-	fmt.Printf("process peak heap (Sys): %.0f MB\n", float64(ms.Sys)/1e6)
-	_ = context.Background
+	fmt.Printf("heap in use after the runs: %.0f MB (config, live table, fake kernel)\n", float64(mem.HeapInuse)/1e6)
 }
+
+func ms(d time.Duration) float64 { return float64(d) / 1e6 }

@@ -83,9 +83,9 @@ func deleteDestinations(steps []Step, ts *TargetService, live []kernel.Destinati
 		if j < len(ts.Destinations) && ts.Destinations[j].Key == ld.Key {
 			continue
 		}
-		reason := "not in config"
+		reason := ReasonNotInConfig
 		if containsKey(ts.Removed, ld.Key) {
-			reason = "unhealthy"
+			reason = ReasonUnhealthy
 		}
 		steps = append(steps, Step{
 			Op:             kernel.Op{Kind: kernel.DeleteDestination, Service: ts.Key, Destination: ld.Key},

@@ -58,8 +58,12 @@ func (d Draining) Next() (time.Time, bool) {
 // name and that still drain, recording their deadlines in next.
 func drainExtra(lsvc *kernel.Service, ts *TargetService, prev, next Draining, timeout time.Duration, now time.Time) []TargetDestination {
 	var extra []TargetDestination
+	j := 0
 	for _, ld := range lsvc.Destinations {
-		if hasDestination(ts.Destinations, ld.Key) || containsKey(ts.Removed, ld.Key) {
+		for j < len(ts.Destinations) && kernel.CompareDestinationKeys(ts.Destinations[j].Key, ld.Key) < 0 {
+			j++
+		}
+		if (j < len(ts.Destinations) && ts.Destinations[j].Key == ld.Key) || containsKey(ts.Removed, ld.Key) {
 			continue
 		}
 		k := DrainKey{Service: ts.Key, Destination: ld.Key}
@@ -74,18 +78,9 @@ func drainExtra(lsvc *kernel.Service, ts *TargetService, prev, next Draining, ti
 		next[k] = deadline
 		dc := ld.Config
 		dc.Weight = 0
-		extra = append(extra, TargetDestination{Key: ld.Key, Config: dc, Reason: "draining"})
+		extra = append(extra, TargetDestination{Key: ld.Key, Config: dc, Reason: ReasonDraining})
 	}
 	return extra
-}
-
-func hasDestination(ds []TargetDestination, k kernel.DestinationKey) bool {
-	for i := range ds {
-		if ds[i].Key == k {
-			return true
-		}
-	}
-	return false
 }
 
 func containsKey(ks []kernel.DestinationKey, k kernel.DestinationKey) bool {

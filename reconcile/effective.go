@@ -90,9 +90,10 @@ func targetService(s *desired.Service, key kernel.ServiceKey, gates []gate, pool
 		pool = append(pool, TargetDestination{Key: dk, Config: dc, Reason: gates[i].reason})
 	}
 	ts.Destinations = pool[start:len(pool):len(pool)] // full slice: appends never reach a neighbour
-	slices.SortFunc(ts.Destinations, func(a, b TargetDestination) int {
-		return kernel.CompareDestinationKeys(a.Key, b.Key)
-	})
+	cmpDest := func(a, b TargetDestination) int { return kernel.CompareDestinationKeys(a.Key, b.Key) }
+	if !slices.IsSortedFunc(ts.Destinations, cmpDest) { // backends come sorted; ports can reorder them
+		slices.SortFunc(ts.Destinations, cmpDest)
+	}
 	return ts, pool
 }
 

@@ -46,7 +46,7 @@ func TestEffectiveServicesAndGating(t *testing.T) {
 	}
 	for i, w := range want {
 		d := s.Destinations[i]
-		if d.Key.String() != w.dest || d.Config.Weight != w.weight || d.Reason != w.reason || d.Config.Forward != kernel.ForwardDirect {
+		if d.Key.String() != w.dest || d.Config.Weight != w.weight || d.Reason.String() != w.reason || d.Config.Forward != kernel.ForwardDirect {
 			t.Errorf("destination %d = %v %+v %q, want %+v", i, d.Key, d.Config, d.Reason, w)
 		}
 	}
@@ -84,7 +84,7 @@ func TestEffectiveUnknownHealthFollowsInitialUp(t *testing.T) {
     backends: [{address: 198.51.100.21}]
 `)
 	s := Effective(cfg, nil, true, nil).Services[0]
-	if d := s.Destinations[0]; d.Config.Weight != 0 || d.Reason != "unhealthy" {
+	if d := s.Destinations[0]; d.Config.Weight != 0 || d.Reason != ReasonUnhealthy {
 		t.Fatalf("unknown health with initial_up false: %+v %q", d.Config, d.Reason)
 	}
 }

@@ -6,7 +6,7 @@ import "github.com/seesaw-lb/seesaw/desired"
 type gate struct {
 	active bool   // gets its configured weight
 	remove bool   // deleted (on_unhealthy: remove)
-	reason string // why
+	reason Reason // why
 }
 
 // gateService decides every backend's gate and the service's watermark
@@ -20,14 +20,14 @@ func gateService(s *desired.Service, health Health, prev ServiceStates, gates []
 		b := &s.Backends[i]
 		switch {
 		case !b.Enabled:
-			gates[i] = gate{reason: "disabled"}
+			gates[i] = gate{reason: ReasonDisabled}
 		case healthy(s, b, health):
 			st.Enabled++
 			st.Healthy++
-			gates[i] = gate{active: true, reason: "healthy"}
+			gates[i] = gate{active: true, reason: ReasonHealthy}
 		default:
 			st.Enabled++
-			gates[i] = gate{remove: s.OnUnhealthy == desired.Remove, reason: "unhealthy"}
+			gates[i] = gate{remove: s.OnUnhealthy == desired.Remove, reason: ReasonUnhealthy}
 		}
 	}
 	was, known := prev[s.Name]
@@ -35,7 +35,7 @@ func gateService(s *desired.Service, health Health, prev ServiceStates, gates []
 	if !st.Up {
 		for i := range gates {
 			if gates[i].active {
-				gates[i] = gate{reason: "service down"}
+				gates[i] = gate{reason: ReasonServiceDown}
 			}
 		}
 	}

@@ -11,7 +11,7 @@ type Step struct {
 	// replaces or a DeleteDestination removes.
 	OldDestination kernel.DestinationConfig
 	// Reason says why a destination has its weight ("healthy", "draining", ...).
-	Reason string
+	Reason Reason
 }
 
 // Plan is the ordered list of steps that turns the live state into the

@@ -69,11 +69,11 @@ func StepLine(s Step) string {
 	return "? " + op.String()
 }
 
-func reason(r string) string {
-	if r == "" || r == "healthy" {
+func reason(r Reason) string {
+	if r == ReasonNone || r == ReasonHealthy {
 		return ""
 	}
-	return " (" + r + ")"
+	return " (" + r.String() + ")"
 }
 
 // Summary is the closing line: how many services and destinations are

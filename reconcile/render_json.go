@@ -46,7 +46,7 @@ func RenderJSON(w io.Writer, p Plan) error {
 
 func jsonStep(s Step) JSONStep {
 	op := s.Op
-	js := JSONStep{Service: op.Service.String(), Reason: s.Reason, Line: StepLine(s)}
+	js := JSONStep{Service: op.Service.String(), Reason: s.Reason.String(), Line: StepLine(s)}
 	f := op.Service.Family
 	switch op.Kind {
 	case kernel.AddService:

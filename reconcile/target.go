@@ -45,7 +45,7 @@ type TargetDestination struct {
 	Config kernel.DestinationConfig
 	// Reason says why the weight is what it is: "healthy", "disabled",
 	// "unhealthy", "service down", "draining".
-	Reason string
+	Reason Reason
 }
 
 // Address is one VIP this node holds on an interface while master.

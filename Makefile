@@ -29,9 +29,11 @@ unit:
 ## test: everything, installing what it needs; fails if any suite cannot run.
 test: deps vet unit
 
+## demo: boot the test VM, validate / --dry-run / run the daemon on
+## examples/dr-web, edit one file and show the one resulting change.
 demo:
-	@echo "make demo: not available yet — it arrives with the reconcile daemon (issue 4)." >&2
-	@exit 1
+	@bash internal/vm/run.sh --bin ./cmd/seesaw-reconcile --extra examples:/etc/seesaw-examples \
+		--script internal/demo/demo.sh --timeout 300
 
 clean:
 	rm -rf bin .cache

@@ -28,16 +28,12 @@ func runApply(d deps, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "apply: --once is required (the continuous daemon is `seesaw-reconcile run`)")
 		return exitError
 	}
-	out, c, code := preparePlan(d, pf, stderr)
+	out, c, code := showPlan(d, pf, "apply", stdout, stderr)
 	if c != nil {
 		defer c.Close()
 	}
 	if code >= 0 {
 		return code
-	}
-	if err := render(d, pf, out.Plan, stdout); err != nil {
-		fmt.Fprintf(stderr, "apply: %v\n", err)
-		return exitError
 	}
 	if out.Plan.Held {
 		fmt.Fprintf(stderr, "apply: %v: %s\n", errHeld, out.Plan.HeldReason)

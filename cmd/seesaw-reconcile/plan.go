@@ -107,18 +107,29 @@ func runPlan(d deps, args []string, stdout, stderr io.Writer) int {
 		"Print what apply would change in the kernel. Exit 0: nothing to do, 2: changes, 1: error."); done {
 		return min(code, exitError)
 	}
-	out, c, code := preparePlan(d, pf, stderr)
+	out, c, code := showPlan(d, pf, "plan", stdout, stderr)
 	if c != nil {
 		defer c.Close()
 	}
 	if code >= 0 {
 		return code
 	}
-	if err := render(d, pf, out.Plan, stdout); err != nil {
-		fmt.Fprintf(stderr, "plan: %v\n", err)
-		return exitError
-	}
 	return planExit(out.Plan)
+}
+
+// showPlan computes the plan and prints it to stdout. It returns code -1 on
+// success, else the exit code after reporting the error; the caller closes
+// the kernel when it is not nil.
+func showPlan(d deps, pf planFlags, cmd string, stdout, stderr io.Writer) (reconcile.Outcome, kernel.IPVS, int) {
+	out, c, code := preparePlan(d, pf, stderr)
+	if code >= 0 {
+		return out, c, code
+	}
+	if err := render(d, pf, out.Plan, stdout); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
+		return out, c, exitError
+	}
+	return out, c, -1
 }
 
 // preparePlan loads the config, reads the kernel and computes the plan. It

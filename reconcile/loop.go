@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -204,22 +205,23 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 	out := Compute(l.live, Inputs{Config: l.cfg, Health: l.health, Master: l.master, States: l.states,
 		Draining: l.draining, Now: now, AllowMassDelete: l.o.AllowMassDelete})
 	l.states, l.draining, st.Services = out.States, out.Draining, out.Target.Status
+	var ipvsErr error
 	if out.Plan.Held {
 		st.Held = out.Plan.HeldReason
 		l.o.Log.Warn("plan held back", "reason", out.Plan.HeldReason, "ops", len(out.Plan.Steps))
-		return nil
+	} else {
+		ipvsErr = l.applyPlan(ctx, out.Plan, st)
 	}
-	if err := l.applyPlan(ctx, out.Plan, st); err != nil {
-		return err
-	}
+	// VIPs follow mastership even when IPVS could not be fully programmed
+	// or the plan is held: a takeover must never wait for an unrelated op.
+	var vipErr error
 	if l.o.VIPs != nil {
-		held, err := l.o.VIPs.Sync(ctx, out.Target.Addresses, AddressPolicyOf(l.cfg))
-		st.Addresses = held
-		if err != nil {
-			return fmt.Errorf("VIP addresses: %w", err)
+		st.Addresses, vipErr = l.o.VIPs.Sync(ctx, out.Target.Addresses, AddressPolicyOf(l.cfg))
+		if vipErr != nil {
+			vipErr = fmt.Errorf("VIP addresses: %w", vipErr)
 		}
 	}
-	return nil
+	return errors.Join(ipvsErr, vipErr)
 }
 
 // applyPlan applies the plan's ops and patches the cached table; a failed

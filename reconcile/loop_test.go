@@ -168,9 +168,13 @@ func TestLoopHealthMastershipAndGuard(t *testing.T) {
 	}
 	e.l.SetConfig(services(t, tenServices(1)))
 	before := kernel.RenderIPVSADM(snapshot(t, e.raw))
+	e.l.SetMaster(true)
 	st, _ = e.round(t)
 	if !strings.Contains(st.Held, "mass-delete guard") || kernel.RenderIPVSADM(snapshot(t, e.raw)) != before {
 		t.Fatalf("guard: %+v", st)
+	}
+	if len(e.vips.held) != 1 || e.vips.held[0].Prefix.String() != "192.0.2.1/32" {
+		t.Fatalf("a held plan blocked the takeover: VIPs %v", e.vips.held)
 	}
 }
 

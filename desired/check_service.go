@@ -86,11 +86,10 @@ func (d *decoder) checkServiceOptions(s *Service, n *yaml.Node, path string, kn 
 	if t, ok := kn["tunnel"]; ok && s.Forward != ForwardTunnel {
 		d.errorf(t, key(path, "tunnel"), "only for forward: tunnel (forward is %s)", s.Forward)
 	}
-	if s.Forward == ForwardTunnel && s.Tunnel.Type == "" {
-		s.Tunnel.Type = TunnelIPIP
-	}
 	if s.Forward != ForwardTunnel {
 		s.Tunnel = Tunnel{}
+	} else if s.Tunnel.Type == "" {
+		s.Tunnel = defaultTunnel()
 	}
 	if p := s.Persistence; p != nil {
 		if max := familyBits(s.IPv6); p.PrefixLen > max {

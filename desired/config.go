@@ -67,6 +67,38 @@ type Scope struct {
 	Fwmarks  []FwmarkRange
 }
 
+// IsEmpty reports whether the scope is unset, so the whole IPVS table is owned.
+func (s Scope) IsEmpty() bool { return len(s.Prefixes) == 0 && len(s.Fwmarks) == 0 }
+
+// OwnsAddr reports whether a VIP service on addr is owned: the scope is
+// empty or one of its prefixes contains addr.
+func (s Scope) OwnsAddr(addr netip.Addr) bool {
+	if s.IsEmpty() {
+		return true
+	}
+	for _, p := range s.Prefixes {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// OwnsFwmark reports whether an fwmark service with mark is owned: the scope
+// is empty or one of its ranges contains mark. (Node.CheckFwmarks is owned
+// in addition; callers check it separately.)
+func (s Scope) OwnsFwmark(mark uint32) bool {
+	if s.IsEmpty() {
+		return true
+	}
+	for _, r := range s.Fwmarks {
+		if r.Contains(mark) {
+			return true
+		}
+	}
+	return false
+}
+
 // FwmarkRange is an inclusive range of firewall marks. The zero value (0-0)
 // means "no range".
 type FwmarkRange struct {

@@ -92,15 +92,22 @@ func (d *decoder) mapping(n *yaml.Node, path string, field func(k string, v *yam
 		d.errorf(n, path, "want a mapping, got %s", kindName(n))
 		return false
 	}
+	var seen map[string]bool // for large mappings, where a linear search per key is quadratic
+	if len(n.Content) > 2*smallMapping {
+		seen = make(map[string]bool, len(n.Content)/2)
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		kn, vn := n.Content[i], n.Content[i+1]
 		if kn.Kind != yaml.ScalarNode || kn.Tag == "!!merge" {
 			d.errorf(kn, path, "keys must be plain names, got %s", kindName(kn))
 			continue
 		}
-		if dupKey(n, i) {
+		if seen != nil && seen[kn.Value] || seen == nil && dupKey(n, i) {
 			d.errorf(kn, key(path, kn.Value), "duplicate key %q", kn.Value)
 			continue
+		}
+		if seen != nil {
+			seen[kn.Value] = true
 		}
 		if !d.usable(vn, key(path, kn.Value)) {
 			continue
@@ -111,6 +118,9 @@ func (d *decoder) mapping(n *yaml.Node, path string, field func(k string, v *yam
 	}
 	return true
 }
+
+// smallMapping is the size up to which duplicate keys are found by a linear search.
+const smallMapping = 16
 
 // dupKey reports whether the key at content index i appeared earlier in n.
 func dupKey(n *yaml.Node, i int) bool {

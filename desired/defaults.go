@@ -79,7 +79,33 @@ func defaultCheck() Check {
 		Rise:      DefaultCheckRise,
 		Fall:      DefaultCheckFall,
 		InitialUp: true,
-		TLS:       TLSOptions{Verify: true},
+		TLS:       defaultTLS(),
+	}
+}
+
+// defaultTLS is a tls section before its keys are decoded.
+func defaultTLS() TLSOptions { return TLSOptions{Verify: true} }
+
+// defaultTunnel is the tunnel of a tunnel service, before its keys are decoded.
+func defaultTunnel() Tunnel { return Tunnel{Type: TunnelIPIP} }
+
+// defaultPersistence is a persistence section before its keys are decoded;
+// PrefixLen -1 stands for "full length" until the family is known.
+func defaultPersistence() Persistence {
+	return Persistence{Timeout: DefaultPersistenceTimeout, PrefixLen: -1}
+}
+
+// watermarksDerivedDefaults makes high default to low.
+func watermarksDerivedDefaults(w *Watermarks, written keyNodes) {
+	if _, ok := written["high"]; !ok {
+		w.High = w.Low
+	}
+}
+
+// serviceNodeDefaults fills the service defaults that come from the node.
+func serviceNodeDefaults(s *Service, n Node) {
+	if s.Interface == "" && len(n.Interfaces) > 0 {
+		s.Interface = n.Interfaces[0]
 	}
 }
 

@@ -26,7 +26,7 @@ var keyPrefixes = map[string][]string{
 	"decodeTracked":     {"node.vrrp.track.interfaces[]", "node.vrrp.track.services[]"},
 	"decodeSyncDaemon":  {"node.vrrp.sync_daemon"},
 	"serviceField":      {"services[]"},
-	"decodePorts":       {"services[].ports[]"},
+	"decodePort":        {"services[].ports[]"},
 	"decodeTunnel":      {"services[].tunnel"},
 	"decodePersistence": {"services[].persistence"},
 	"decodeWatermarks":  {"services[].watermarks"},

@@ -69,7 +69,7 @@ func (d *decoder) decodeStatus(n *yaml.Node, path string) []StatusRange {
 
 // decodeTLS decodes `tls: {server_name, ca_file, verify}`.
 func (d *decoder) decodeTLS(n *yaml.Node, path string) TLSOptions {
-	t := TLSOptions{Verify: true}
+	t := defaultTLS()
 	d.mapping(n, path, func(k string, v *yaml.Node) bool {
 		p := key(path, k)
 		switch k {

@@ -11,7 +11,7 @@ import (
 func (d *decoder) decodeNode(n *yaml.Node, path string) Node {
 	node := defaultNode()
 	node.Source = d.src(n)
-	d.mapping(n, path, func(k string, v *yaml.Node) bool {
+	ok := d.mapping(n, path, func(k string, v *yaml.Node) bool {
 		p := key(path, k)
 		switch k {
 		case "name":
@@ -38,6 +38,9 @@ func (d *decoder) decodeNode(n *yaml.Node, path string) Node {
 		}
 		return true
 	})
+	if !ok {
+		return node
+	}
 	if node.Name == "" {
 		d.errorf(n, key(path, "name"), "missing: every node needs a name")
 	}
@@ -58,14 +61,14 @@ func (d *decoder) interfaces(n *yaml.Node, path string) []string {
 		return nil
 	}
 	var out []string
+	seen := map[string]bool{}
 	d.sequence(n, path, func(i int, v *yaml.Node) {
 		if s := d.interfaceName(v, index(path, i)); s != "" {
-			for _, o := range out {
-				if o == s {
-					d.errorf(v, index(path, i), "interface %q is listed twice", s)
-					return
-				}
+			if seen[s] {
+				d.errorf(v, index(path, i), "interface %q is listed twice", s)
+				return
 			}
+			seen[s] = true
 			out = append(out, s)
 		}
 	})

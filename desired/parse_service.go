@@ -118,6 +118,9 @@ func (d *decoder) decodeServiceChecks(s *Service, n *yaml.Node, path string, f *
 			name = d.str(e, p)
 		} else if e.Kind == yaml.MappingNode && len(e.Content) == 2 && e.Content[0].Value == "use" {
 			name = d.str(e.Content[1], key(p, "use"))
+		} else if e.Kind == yaml.MappingNode && hasKey(e, "use") {
+			d.errorf(e, key(p, "use"), "a reference to a shared check takes no other keys (declare another shared check instead)")
+			return
 		} else {
 			s.Checks = append(s.Checks, d.decodeCheck(e, p, false))
 			return
@@ -133,43 +136,58 @@ func (d *decoder) decodeServiceChecks(s *Service, n *yaml.Node, path string, f *
 // decodePorts decodes `ports: [{proto, port}]`, sorted, without duplicates.
 func (d *decoder) decodePorts(n *yaml.Node, path string) []Port {
 	var out []Port
+	var at []int // the list index each port of out was written at
 	d.sequence(n, path, func(i int, e *yaml.Node) {
-		p := index(path, i)
-		pt := Port{}
-		before := len(d.errs)
-		d.mapping(e, p, func(k string, v *yaml.Node) bool {
-			switch k {
-			case "proto":
-				pt.Proto = Protocol(d.oneOf(v, key(p, k), "tcp", "udp", "sctp"))
-			case "port":
-				pt.Port = d.port(v, key(p, k))
-			default:
-				return false
-			}
-			return true
-		})
-		if e.Kind != yaml.MappingNode {
-			return
+		if pt, ok := d.decodePort(e, index(path, i)); ok {
+			out, at = append(out, pt), append(at, i)
 		}
-		if pt.Proto == "" || pt.Port == 0 {
-			if len(d.errs) == before {
-				d.errorf(e, p, "needs proto (tcp, udp, sctp) and port (1..65535)")
-			}
-			return
-		}
-		if slices.Contains(out, pt) {
-			d.errorf(e, p, "%s/%d is listed twice", pt.Proto, pt.Port)
-			return
-		}
-		out = append(out, pt)
 	})
-	slices.SortFunc(out, comparePorts)
-	return out
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return comparePorts(out[a], out[b]) })
+	sorted := make([]Port, 0, len(out))
+	for k, i := range idx {
+		if k > 0 && out[i] == out[idx[k-1]] {
+			d.errorf(n.Content[at[i]], index(path, at[i]), "%s/%d is listed twice", out[i].Proto, out[i].Port)
+			continue
+		}
+		sorted = append(sorted, out[i])
+	}
+	return sorted
+}
+
+// decodePort decodes one `{proto, port}` entry.
+func (d *decoder) decodePort(e *yaml.Node, p string) (Port, bool) {
+	pt := Port{}
+	before := len(d.errs)
+	d.mapping(e, p, func(k string, v *yaml.Node) bool {
+		switch k {
+		case "proto":
+			pt.Proto = Protocol(d.oneOf(v, key(p, k), "tcp", "udp", "sctp"))
+		case "port":
+			pt.Port = d.port(v, key(p, k))
+		default:
+			return false
+		}
+		return true
+	})
+	if e.Kind != yaml.MappingNode {
+		return pt, false
+	}
+	if pt.Proto == "" || pt.Port == 0 {
+		if len(d.errs) == before {
+			d.errorf(e, p, "needs proto (tcp, udp, sctp) and port (1..65535)")
+		}
+		return pt, false
+	}
+	return pt, true
 }
 
 // decodeTunnel decodes `tunnel: {type, port, checksum}`.
 func (d *decoder) decodeTunnel(n *yaml.Node, path string) Tunnel {
-	t := Tunnel{Type: TunnelIPIP}
+	t := defaultTunnel()
 	kn := keyNodes{}
 	d.mapping(n, path, func(k string, v *yaml.Node) bool {
 		kn[k] = v
@@ -200,10 +218,9 @@ func (d *decoder) decodeTunnel(n *yaml.Node, path string) Tunnel {
 	return t
 }
 
-// decodePersistence decodes `persistence: {timeout, netmask, engine}`;
-// PrefixLen -1 stands for "full length" until the family is known.
+// decodePersistence decodes `persistence: {timeout, netmask, engine}`.
 func (d *decoder) decodePersistence(n *yaml.Node, path string) Persistence {
-	p := Persistence{Timeout: DefaultPersistenceTimeout, PrefixLen: -1}
+	p := defaultPersistence()
 	d.mapping(n, path, func(k string, v *yaml.Node) bool {
 		switch k {
 		case "timeout":
@@ -239,9 +256,7 @@ func (d *decoder) decodeWatermarks(n *yaml.Node, path string) Watermarks {
 		}
 		return true
 	})
-	if _, ok := kn["high"]; !ok {
-		w.High = w.Low
-	}
+	watermarksDerivedDefaults(&w, kn)
 	if w.Low > w.High {
 		d.errorf(kn.at("high", n), key(path, "high"), "high (%g) is below low (%g)", w.High, w.Low)
 	}

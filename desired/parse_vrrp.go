@@ -52,7 +52,7 @@ func (d *decoder) decodeVRRP(n *yaml.Node, path string) VRRP {
 		}
 		return true
 	})
-	if !hasVRID {
+	if !hasVRID && n.Kind == yaml.MappingNode {
 		d.errorf(n, key(path, "vrid"), "missing: the virtual router id (1..255) shared by both nodes")
 	}
 	d.checkVRRPFamily(&v, path, peersN, sourceN)

@@ -55,6 +55,12 @@ func TestSemanticErrors(t *testing.T) {
 				"web.yaml:5:5: services[1].ports: missing: a vip service needs at least one port (or an fwmark)"}},
 		{"neither vip nor fwmark", map[string]string{"node.yaml": nodeYAML, "web.yaml": "services:\n  - name: web\n    ports: [{proto: tcp, port: 80}]\n"},
 			[]string{"web.yaml:2:5: services[0].vip: missing: a service needs a vip or an fwmark"}},
+		{"service interface not on node", map[string]string{"node.yaml": nodeYAML, "web.yaml": "services:\n  - name: web\n    vip: 192.0.2.10\n    interface: eth9\n    ports: [{proto: tcp, port: 80}]\n"},
+			[]string{`web.yaml:2:5: services[0].interface: "eth9" is not one of the node's interfaces [eth1]`}},
+		{"node not a mapping", map[string]string{"node.yaml": "node:\n"},
+			[]string{"node.yaml:1:6: node: want a mapping, got null"}},
+		{"use with overrides", map[string]string{"node.yaml": nodeYAML, "web.yaml": webWithCheck("{use: hz, port: 8080}")},
+			[]string{"web.yaml:6:9: services[0].checks[0].use: a reference to a shared check takes no other keys (declare another shared check instead)"}},
 		{"aliases rejected", map[string]string{"node.yaml": nodeYAML, "web.yaml": "services:\n  - &w {name: web, vip: 192.0.2.10, ports: [{proto: tcp, port: 80}]}\n  - *w\n"},
 			[]string{"web.yaml:2:5: services[0]: YAML anchors are not supported; write the value out",
 				"web.yaml:3:5: services[1]: YAML aliases are not supported; write the value out"}},
@@ -148,5 +154,31 @@ func TestFwmarkAndIPv6Service(t *testing.T) {
 	}
 	if !v6.IPv6 || v6.Tunnel.Type != TunnelIPIP || v6.Persistence.PrefixLen != 64 || v6.Persistence.Timeout != 300*time.Second {
 		t.Errorf("ipv6 service %+v persistence %+v", v6, v6.Persistence)
+	}
+}
+
+// TestLargeMappingIsLinear: a mapping with very many keys (here HTTP
+// headers, the one open-ended mapping) is checked for duplicates in linear
+// time, and each duplicate is reported.
+func TestLargeMappingIsLinear(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{type: http, headers: {")
+	for i := range 50000 {
+		fmt.Fprintf(&b, "X-H%d: v, ", i)
+	}
+	b.WriteString("X-H7: dup}}")
+	got := loadErrors(t, writeDir(t, map[string]string{"node.yaml": nodeYAML, "web.yaml": webWithCheck(b.String())}))
+	if len(got) != 1 || !strings.Contains(got[0], `services[0].checks[0].headers.X-H7: duplicate key "X-H7"`) {
+		t.Errorf("errors %q", got)
+	}
+}
+
+// TestDuplicatePorts: a port listed twice is reported at its second place.
+func TestDuplicatePorts(t *testing.T) {
+	got := loadErrors(t, writeDir(t, map[string]string{"node.yaml": nodeYAML,
+		"web.yaml": "services:\n  - name: web\n    vip: 192.0.2.10\n    ports:\n      - {proto: tcp, port: 443}\n      - {proto: tcp, port: 80}\n      - {proto: tcp, port: 443}\n"}))
+	want := []string{"web.yaml:7:9: services[0].ports[2]: tcp/443 is listed twice"}
+	if !slices.Equal(got, want) {
+		t.Errorf("errors:\n%s\nwant:\n%s", join(got), join(want))
 	}
 }

@@ -50,15 +50,15 @@ func (b *builder) checkPathMode(s *Service, c Check, p string) {
 }
 
 // checkAgainstNode checks the services against the node: interfaces, scope
-// and the check fwmark range; it also fills each service's default interface.
+// and the check fwmark range; it also fills the defaults that come from the node.
 func (b *builder) checkAgainstNode(cfg *Config) {
 	n := cfg.Node
 	for i := range cfg.Services {
 		s := &cfg.Services[i]
 		p := b.paths[i]
-		if s.Interface == "" && len(n.Interfaces) > 0 {
-			s.Interface = n.Interfaces[0]
-		} else if s.Interface != "" && !slices.Contains(n.Interfaces, s.Interface) {
+		if s.Interface == "" {
+			serviceNodeDefaults(s, n)
+		} else if !slices.Contains(n.Interfaces, s.Interface) {
 			b.errorAt(s.Source, p+".interface", fmt.Sprintf("%q is not one of the node's interfaces %v", s.Interface, n.Interfaces))
 		}
 		b.checkScope(n.Scope, s, p)
@@ -71,16 +71,13 @@ func (b *builder) checkAgainstNode(cfg *Config) {
 	b.checkTracking(cfg)
 }
 
-// checkScope reports a service outside a non-empty scope.
+// checkScope reports a service outside a non-empty scope. An fwmark
+// service's VIP is checked only when the scope has prefixes.
 func (b *builder) checkScope(sc Scope, s *Service, p string) {
-	if len(sc.Prefixes) == 0 && len(sc.Fwmarks) == 0 {
-		return
-	}
-	if s.Fwmark != 0 && !slices.ContainsFunc(sc.Fwmarks, func(r FwmarkRange) bool { return r.Contains(s.Fwmark) }) {
+	if s.Fwmark != 0 && !sc.OwnsFwmark(s.Fwmark) {
 		b.errorAt(s.Source, p+".fwmark", fmt.Sprintf("fwmark %d is outside node.scope.fwmarks", s.Fwmark))
 	}
-	if s.VIP.IsValid() && (s.Fwmark == 0 || len(sc.Prefixes) > 0) &&
-		!slices.ContainsFunc(sc.Prefixes, func(pf netip.Prefix) bool { return pf.Contains(s.VIP) }) {
+	if s.VIP.IsValid() && (s.Fwmark == 0 || len(sc.Prefixes) > 0) && !sc.OwnsAddr(s.VIP) {
 		b.errorAt(s.Source, p+".vip", fmt.Sprintf("%s is outside node.scope.prefixes", s.VIP))
 	}
 }
@@ -125,8 +122,12 @@ func (b *builder) checkTracking(cfg *Config) {
 	if v == nil || b.unparsed {
 		return
 	}
+	names := make(map[string]bool, len(cfg.Services))
+	for _, s := range cfg.Services {
+		names[s.Name] = true
+	}
 	for i, t := range v.Track.Services {
-		if !slices.ContainsFunc(cfg.Services, func(s Service) bool { return s.Name == t.Name }) {
+		if !names[t.Name] {
 			b.errorAt(cfg.Node.Source, index("node.vrrp.track.services", i)+".name", fmt.Sprintf("no service named %q", t.Name))
 		}
 	}

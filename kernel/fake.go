@@ -64,7 +64,7 @@ func NewFake() *Fake {
 
 // Dial returns a Client backed by the fake.
 func (f *Fake) Dial(o Options) (*Client, error) {
-	return newClient(&fakeTransport{f: f}, o)
+	return newClient(&fakeTransport{f: f}, func() (transport, error) { return &fakeTransport{f: f}, nil }, o)
 }
 
 // Unload makes the fake behave as a kernel without the ip_vs module: the

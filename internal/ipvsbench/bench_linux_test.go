@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -17,17 +18,28 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
-const rounds = 3
+// rounds: every round measures every contender once, in turn, so that load
+// from the host (TCG shares its CPUs) spreads over all of them; the table
+// shows each contender's median.
+const rounds = 5
 
 type row struct {
 	name string
 	s    sample
 }
 
+// contender is one measured thing: prep runs untimed before each run.
+type contender struct {
+	table, name string
+	prep        func()
+	run         func() error
+}
+
 type harness struct {
-	b    *testing.B
-	c    *kernel.Client
-	rows map[string][]row
+	b       *testing.B
+	c       *kernel.Client
+	samples map[string][]sample
+	order   map[string][]string
 }
 
 func (h *harness) flush() {
@@ -36,18 +48,29 @@ func (h *harness) flush() {
 	}
 }
 
-// run measures fn rounds times (after prep each time) and records the median.
-func (h *harness) run(table, name string, prep func(), fn func() error) {
-	var ss []sample
-	for range rounds {
-		prep()
-		s, err := measure(fn)
-		if err != nil {
-			h.b.Fatalf("%s: %v", name, err)
-		}
-		ss = append(ss, s)
+// measureAll runs every contender once per round, interleaved.
+func (h *harness) measureAll(cs []contender) {
+	for _, c := range cs {
+		h.order[c.table] = append(h.order[c.table], c.name)
 	}
-	h.rows[table] = append(h.rows[table], row{name, median(ss)})
+	for range rounds {
+		for _, c := range cs {
+			c.prep()
+			s, err := measure(c.run)
+			if err != nil {
+				h.b.Fatalf("%s: %v", c.name, err)
+			}
+			h.samples[c.table+"/"+c.name] = append(h.samples[c.table+"/"+c.name], s)
+		}
+	}
+}
+
+func (h *harness) rows(table string) []row {
+	var out []row
+	for _, n := range h.order[table] {
+		out = append(out, row{n, median(h.samples[table+"/"+n])})
+	}
+	return out
 }
 
 func (h *harness) applyWith(size int) func() error {
@@ -65,6 +88,29 @@ func (h *harness) applyWith(size int) func() error {
 		}
 		return err
 	}
+}
+
+func (h *harness) snapshotWith(sockets int) func() error {
+	return func() error {
+		c, err := kernel.Dial(kernel.Options{ReadSockets: sockets})
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		s, err := c.Snapshot(context.Background())
+		n := 0
+		for _, svc := range s.Services {
+			n += len(svc.Destinations)
+		}
+		return checkCount(n, err)
+	}
+}
+
+func checkCount(n int, err error) error {
+	if err == nil && n != Services*Dests {
+		err = fmt.Errorf("read %d destinations, want %d", n, Services*Dests)
+	}
+	return err
 }
 
 func ipvsadm(stdin string, out io.Writer, args ...string) error {
@@ -95,83 +141,85 @@ func BenchmarkIPVSPeers(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := &harness{b: b, c: c, rows: map[string][]row{}}
+	h := &harness{b: b, c: c, samples: map[string][]sample{}, order: map[string][]string{}}
 	for range b.N {
 		coldApply(h, moby, cf)
 		fullRead(h, moby, cf)
 	}
-	rt := roundTrips(h)
+	rt := roundTrips(h, moby)
 	printTables(h, rt)
 	h.flush()
 }
 
 func coldApply(h *harness, moby *mobyipvs.Handle, cf cfipvs.Client) {
-	const t = "cold apply"
-	h.run(t, "seesaw kernel.Apply (batch 128)", h.flush, h.applyWith(128))
 	rules := Rules()
-	h.run(t, "ipvsadm -R", h.flush, func() error { return ipvsadm(rules, io.Discard, "-R") })
-	h.run(t, "moby/ipvs", h.flush, func() error { return mobyApply(moby) })
-	h.run(t, "cloudflare/ipvs", h.flush, func() error { return cloudflareApply(cf) })
-	for _, size := range []int{1, 16, 128, 512} {
-		h.run("batching", fmt.Sprintf("kernel.Apply batch %d", size), h.flush, h.applyWith(size))
+	cs := []contender{
+		{"cold apply", "seesaw kernel.Apply (batch 128)", h.flush, h.applyWith(128)},
+		{"cold apply", "ipvsadm -R", h.flush, func() error { return ipvsadm(rules, io.Discard, "-R") }},
+		{"cold apply", "moby/ipvs", h.flush, func() error { return mobyApply(moby) }},
+		{"cold apply", "cloudflare/ipvs", h.flush, func() error { return cloudflareApply(cf) }},
 	}
+	for _, size := range []int{1, 16, 128, 512} {
+		cs = append(cs, contender{"batching", fmt.Sprintf("kernel.Apply batch %d", size), h.flush, h.applyWith(size)})
+	}
+	h.measureAll(cs)
 }
 
 func fullRead(h *harness, moby *mobyipvs.Handle, cf cfipvs.Client) {
-	const t = "full read"
 	h.flush()
 	if err := h.applyWith(128)(); err != nil {
 		h.b.Fatal(err)
 	}
 	nothing := func() {}
-	check := func(n int, err error) error {
-		if err == nil && n != Services*Dests {
-			err = fmt.Errorf("read %d destinations, want %d", n, Services*Dests)
-		}
-		return err
-	}
-	h.run(t, "seesaw kernel.Snapshot", nothing, func() error {
-		s, err := h.c.Snapshot(context.Background())
-		n := 0
-		for _, svc := range s.Services {
-			n += len(svc.Destinations)
-		}
-		return check(n, err)
+	h.measureAll([]contender{
+		{"full read", "seesaw kernel.Snapshot (4 sockets)", nothing, h.snapshotWith(4)},
+		{"full read", "seesaw kernel.Snapshot (1 socket)", nothing, h.snapshotWith(1)},
+		{"full read", "ipvsadm -Sn", nothing, func() error { return ipvsadm("", io.Discard, "-Sn") }},
+		{"full read", "moby/ipvs", nothing, func() error { return checkCount(mobyRead(moby)) }},
+		{"full read", "cloudflare/ipvs", nothing, func() error { return checkCount(cloudflareRead(cf)) }},
 	})
-	h.run(t, "ipvsadm -Sn", nothing, func() error { return ipvsadm("", io.Discard, "-Sn") })
-	h.run(t, "moby/ipvs", nothing, func() error { return check(mobyRead(moby)) })
-	h.run(t, "cloudflare/ipvs", nothing, func() error { return check(cloudflareRead(cf)) })
 }
 
-// roundTrips times single SET_DEST updates on the loaded table.
-func roundTrips(h *harness) map[string][]time.Duration {
+// roundTrips times single SET_DEST updates on the loaded table, interleaved
+// with the same update through moby/ipvs.
+func roundTrips(h *harness, moby *mobyipvs.Handle) map[string][]time.Duration {
 	out := map[string][]time.Duration{}
-	k := serviceKey(0)
+	k, d := serviceKey(0), destKey(0)
+	msvc := &mobyipvs.Service{Address: net.IP(k.Addr.AsSlice()), Protocol: 6, Port: k.Port, AddressFamily: 2}
 	for i := range 1000 {
-		op := kernel.Op{Kind: kernel.UpdateDestination, Service: k, Destination: destKey(0),
+		op := kernel.Op{Kind: kernel.UpdateDestination, Service: k, Destination: d,
 			DestinationConfig: kernel.DestinationConfig{Forward: kernel.ForwardDirect, Weight: uint32(1 + i%2)}}
 		t0 := time.Now()
 		if err := h.c.Do(context.Background(), op); err != nil {
 			h.b.Fatal(err)
 		}
-		out["seesaw"] = append(out["seesaw"], time.Since(t0))
+		out["seesaw kernel.Apply (1 op)"] = append(out["seesaw kernel.Apply (1 op)"], time.Since(t0))
+		mdst := &mobyipvs.Destination{Address: net.IP(d.Addr.AsSlice()), Port: d.Port, Weight: 1 + i%2,
+			ConnectionFlags: mobyipvs.ConnectionFlagDirectRoute, AddressFamily: 2}
+		t0 = time.Now()
+		if err := moby.UpdateDestination(msvc, mdst); err != nil {
+			h.b.Fatal(err)
+		}
+		out["moby/ipvs UpdateDestination"] = append(out["moby/ipvs UpdateDestination"], time.Since(t0))
 	}
 	return out
 }
 
 func printTables(h *harness, rt map[string][]time.Duration) {
 	for _, t := range []string{"cold apply", "full read", "batching"} {
-		rows := h.rows[t]
-		fmt.Printf("\n%s: %d services x %d destinations, median of %d\n", t, Services, Dests, rounds)
-		fmt.Printf("%-34s %10s %8s %10s %10s\n", "client", "wall", "ratio", "cpu", "Go alloc")
+		rows := h.rows(t)
+		fmt.Printf("\n%s: %d services x %d destinations, median of %d interleaved rounds\n", t, Services, Dests, rounds)
+		fmt.Printf("%-36s %10s %8s %10s %10s\n", "client", "wall", "ratio", "cpu", "Go alloc")
 		base := rows[0].s.wall
 		for _, r := range rows {
-			fmt.Printf("%-34s %10s %7.2fx %10s %9.1fM\n", r.name, r.s.wall.Round(time.Millisecond),
+			fmt.Printf("%-36s %10s %7.2fx %10s %9.1fM\n", r.name, r.s.wall.Round(time.Millisecond),
 				float64(r.s.wall)/float64(base), r.s.cpu.Round(time.Millisecond), float64(r.s.alloc)/(1<<20))
 		}
 		h.b.ReportMetric(float64(base.Milliseconds()), strings.ReplaceAll(t, " ", "_")+"_ms")
 	}
-	d := rt["seesaw"]
-	fmt.Printf("\nsingle SET_DEST round trip (%d samples): median %d µs, p99 %d µs\n",
-		len(d), percentile(d, 50).Microseconds(), percentile(d, 99).Microseconds())
+	fmt.Printf("\nsingle SET_DEST round trip, 1000 samples each (interleaved)\n")
+	for _, n := range []string{"seesaw kernel.Apply (1 op)", "moby/ipvs UpdateDestination"} {
+		d := rt[n]
+		fmt.Printf("%-36s median %5d µs   p99 %6d µs\n", n, percentile(d, 50).Microseconds(), percentile(d, 99).Microseconds())
+	}
 }

@@ -49,8 +49,11 @@ type fakeDest struct {
 // fakeFamilyID is the generic netlink family ID the fake answers to.
 const fakeFamilyID = 0x1d
 
-// Schedulers lists every in-tree IPVS scheduler.
-var Schedulers = []string{"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"}
+// Schedulers returns the names of every in-tree IPVS scheduler (twos needs
+// Linux 6.7 or later).
+func Schedulers() []string {
+	return []string{"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"}
+}
 
 // NewFake returns an empty fake kernel with every scheduler, the sip PE and
 // both families available.
@@ -58,7 +61,7 @@ func NewFake() *Fake {
 	return &Fake{
 		timeouts:   Timeouts{TCP: 900, TCPFin: 120, UDP: 300},
 		daemons:    map[DaemonState]Daemon{},
-		schedulers: slices.Clone(Schedulers),
+		schedulers: Schedulers(),
 	}
 }
 

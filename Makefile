@@ -3,7 +3,7 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-.PHONY: all build test deps vet unit demo clean
+.PHONY: all build test deps vet unit demo clean kernelbench
 
 all: build
 
@@ -37,3 +37,8 @@ demo:
 
 clean:
 	rm -rf bin .cache
+
+## kernelbench: package kernel against ipvsadm, moby/ipvs and cloudflare/ipvs on the
+## real kernel in the test VM (internal/vm); prints the tables of docs/benchmarks.md.
+kernelbench:
+	@bash internal/vm/run.sh --pkg ./internal/ipvsbench --bench IPVSPeers --arg -test.benchtime=1x --timeout 1500

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -31,6 +32,14 @@ type Options struct {
 	// BatchBytes bounds the bytes per sendmsg (default 64 KiB, below the
 	// kernel's default socket send buffer).
 	BatchBytes int
+	// RecvBufferBytes is the recvmsg buffer (default 64 KiB). The kernel
+	// sizes dump datagrams after the largest buffer a socket has used,
+	// capped at 32 KiB.
+	RecvBufferBytes int
+	// ReadSockets is how many sockets Snapshot uses to dump destinations in
+	// parallel (default 4; 1 = only the main socket). The kernel allows one
+	// running dump per socket, and has no all-destinations dump.
+	ReadSockets int
 }
 
 func (o Options) withDefaults() Options {
@@ -40,26 +49,42 @@ func (o Options) withDefaults() Options {
 	if o.BatchBytes <= 0 {
 		o.BatchBytes = 64 << 10
 	}
+	if o.ReadSockets <= 0 {
+		o.ReadSockets = 4
+	}
+	if o.RecvBufferBytes < 4096 {
+		o.RecvBufferBytes = dumpRecvBufferBytes
+	}
 	return o
 }
 
 // Client talks to IPVS over one long-lived generic netlink socket. It is safe
 // for concurrent use: exchanges are serialized.
 type Client struct {
-	mu     sync.Mutex
-	t      transport
-	opts   Options
-	family uint16
-	seq    uint32
-	buf    []byte
-	closed bool
+	mu      sync.Mutex
+	t       transport
+	opts    Options
+	family  uint16
+	seq     atomic.Uint32
+	buf     []byte
+	closed  bool
+	dialer  func() (transport, error) // opens another socket for parallel dumps
+	readers []sock                    // extra sockets, opened on first Snapshot
+}
+
+// sock is a socket with its receive buffer.
+type sock struct {
+	t   transport
+	buf []byte
 }
 
 var _ IPVS = (*Client)(nil)
 
 // newClient resolves the IPVS family over t.
-func newClient(t transport, o Options) (*Client, error) {
-	c := &Client{t: t, opts: o.withDefaults(), seq: uint32(time.Now().UnixNano()), buf: make([]byte, dumpRecvBufferBytes)}
+func newClient(t transport, dialer func() (transport, error), o Options) (*Client, error) {
+	o = o.withDefaults()
+	c := &Client{t: t, opts: o, buf: make([]byte, o.RecvBufferBytes), dialer: dialer}
+	c.seq.Store(uint32(time.Now().UnixNano()))
 	if err := c.resolveFamily(); err != nil {
 		t.close()
 		return nil, err
@@ -75,6 +100,9 @@ func (c *Client) Close() error {
 		return nil
 	}
 	c.closed = true
+	for _, r := range c.readers {
+		r.t.close()
+	}
 	return c.t.close()
 }
 
@@ -137,11 +165,11 @@ func (c *Client) begin(ctx context.Context) (func(), error) {
 }
 
 func (c *Client) nextSeq() uint32 {
-	c.seq++
-	if c.seq == 0 {
-		c.seq++
+	for {
+		if s := c.seq.Add(1); s != 0 {
+			return s
+		}
 	}
-	return c.seq
 }
 
 // exchange sends one IPVS request and returns its replies (for a dump: every
@@ -160,22 +188,27 @@ func (c *Client) exchangeType(ctx context.Context, typ uint16, cmd uint8, attrs 
 }
 
 func (c *Client) lockedExchange(ctx context.Context, typ uint16, cmd uint8, attrs []byte, dump bool) ([]message, error) {
+	return c.exchangeOn(ctx, sock{c.t, c.buf}, typ, cmd, attrs, dump)
+}
+
+// exchangeOn runs one request on s; the caller holds c.mu and owns s.
+func (c *Client) exchangeOn(ctx context.Context, s sock, typ uint16, cmd uint8, attrs []byte, dump bool) ([]message, error) {
 	seq := c.nextSeq()
 	flags := uint16(nlmFRequest | nlmFAck)
 	if dump {
 		flags = nlmFRequest | nlmFDump
 	}
 	req := appendMessage(nil, message{Type: typ, Flags: flags, Seq: seq, Payload: genlPayload(cmd, attrs)})
-	if err := c.t.send(req); err != nil {
+	if err := s.t.send(req); err != nil {
 		return nil, ctxErr(ctx, err)
 	}
 	var replies []message
 	for {
-		n, err := c.t.recv(c.buf)
+		n, err := s.t.recv(s.buf)
 		if err != nil {
 			return nil, ctxErr(ctx, err)
 		}
-		msgs, err := splitMessages(c.buf[:n])
+		msgs, err := splitMessages(s.buf[:n])
 		if err != nil {
 			return nil, err
 		}

@@ -227,3 +227,17 @@ func TestDisabledIPv6(t *testing.T) {
 		t.Fatalf("IPv6 service on a kernel without IPv6: %v", err)
 	}
 }
+
+func TestSnapshotParallelMatchesSerial(t *testing.T) {
+	f := NewFake()
+	serial := dialFake(t, f, Options{ReadSockets: 1})
+	mustApply(t, serial, table(30, 4)...)
+	parallel := dialFake(t, f, Options{ReadSockets: 4})
+	a, b := RenderIPVSADM(snapshot(t, serial)), RenderIPVSADM(snapshot(t, parallel))
+	if a != b || strings.Count(a, "-a ") != 120 {
+		t.Fatalf("parallel snapshot differs from serial:\n%s\nvs\n%s", b, a)
+	}
+	if n := len(parallel.readers); n != 3 {
+		t.Errorf("%d extra sockets, want 3", n)
+	}
+}

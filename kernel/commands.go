@@ -18,14 +18,7 @@ func (c *Client) Do(ctx context.Context, op Op) error {
 
 // Info reads the IPVS version and connection table size.
 func (c *Client) Info(ctx context.Context) (Info, error) {
-	msgs, err := c.exchange(ctx, cmdGetInfo, nil, false)
-	if err != nil {
-		return Info{}, wrapCmd("get IPVS info", err)
-	}
-	if len(msgs) != 1 {
-		return Info{}, fmt.Errorf("get IPVS info: %w: %d replies", ErrMalformed, len(msgs))
-	}
-	_, a, err := splitGenl(msgs[0].Payload)
+	a, err := c.singleReply(ctx, cmdGetInfo, "get IPVS info")
 	if err != nil {
 		return Info{}, err
 	}
@@ -34,18 +27,25 @@ func (c *Client) Info(ctx context.Context) (Info, error) {
 
 // Timeouts reads the TCP, TCP FIN and UDP connection timeouts.
 func (c *Client) Timeouts(ctx context.Context) (Timeouts, error) {
-	msgs, err := c.exchange(ctx, cmdGetConfig, nil, false)
-	if err != nil {
-		return Timeouts{}, wrapCmd("get timeouts", err)
-	}
-	if len(msgs) != 1 {
-		return Timeouts{}, fmt.Errorf("get timeouts: %w: %d replies", ErrMalformed, len(msgs))
-	}
-	_, a, err := splitGenl(msgs[0].Payload)
+	a, err := c.singleReply(ctx, cmdGetConfig, "get timeouts")
 	if err != nil {
 		return Timeouts{}, err
 	}
 	return DecodeTimeouts(a)
+}
+
+// singleReply runs a doit command without attributes that answers with one
+// message, and returns that message's attributes.
+func (c *Client) singleReply(ctx context.Context, cmd uint8, what string) ([]byte, error) {
+	msgs, err := c.exchange(ctx, cmd, nil, false)
+	if err != nil {
+		return nil, wrapCmd(what, err)
+	}
+	if len(msgs) != 1 {
+		return nil, fmt.Errorf("%s: %w: %d replies", what, ErrMalformed, len(msgs))
+	}
+	_, a, err := splitGenl(msgs[0].Payload)
+	return a, err
 }
 
 // SetTimeouts sets the connection timeouts; a zero field is left unchanged.

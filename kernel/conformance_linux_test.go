@@ -73,7 +73,7 @@ func TestOracleApplyThenIPVSADM(t *testing.T) {
 // families, PE, scheduler flags, fwmark services, IPv6.
 func oracleRules() string {
 	var b strings.Builder
-	for i, s := range Schedulers {
+	for i, s := range Schedulers() {
 		if !kernelHasScheduler(s) {
 			continue
 		}

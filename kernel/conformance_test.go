@@ -100,7 +100,7 @@ func runConformance(t *testing.T, dial dialFunc, e suiteEnv) {
 
 func testEveryScheduler(t *testing.T, c *Client, e suiteEnv) {
 	var ops []Op
-	for i, s := range Schedulers {
+	for i, s := range Schedulers() {
 		ops = append(ops, addSvc(NewServiceKey(TCP, vip4, uint16(1000+i)), ServiceConfig{Scheduler: s}))
 	}
 	res, err := c.Apply(context.Background(), ops)
@@ -108,7 +108,7 @@ func testEveryScheduler(t *testing.T, c *Client, e suiteEnv) {
 		t.Fatal(err)
 	}
 	snap := snapshot(t, c)
-	for i, s := range Schedulers {
+	for i, s := range Schedulers() {
 		got, ok := snap.Service(NewServiceKey(TCP, vip4, uint16(1000+i)))
 		if !e.hasScheduler(s) {
 			if !errors.Is(res[i].Err, ErrUnknownScheduler) || ok {

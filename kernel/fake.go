@@ -49,8 +49,11 @@ type fakeDest struct {
 // fakeFamilyID is the generic netlink family ID the fake answers to.
 const fakeFamilyID = 0x1d
 
-// Schedulers lists every in-tree IPVS scheduler.
-var Schedulers = []string{"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"}
+// Schedulers returns the names of every in-tree IPVS scheduler (twos needs
+// Linux 6.7 or later).
+func Schedulers() []string {
+	return []string{"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"}
+}
 
 // NewFake returns an empty fake kernel with every scheduler, the sip PE and
 // both families available.
@@ -58,13 +61,13 @@ func NewFake() *Fake {
 	return &Fake{
 		timeouts:   Timeouts{TCP: 900, TCPFin: 120, UDP: 300},
 		daemons:    map[DaemonState]Daemon{},
-		schedulers: slices.Clone(Schedulers),
+		schedulers: Schedulers(),
 	}
 }
 
 // Dial returns a Client backed by the fake.
 func (f *Fake) Dial(o Options) (*Client, error) {
-	return newClient(&fakeTransport{f: f}, o)
+	return newClient(&fakeTransport{f: f}, func() (transport, error) { return &fakeTransport{f: f}, nil }, o)
 }
 
 // Unload makes the fake behave as a kernel without the ip_vs module: the

@@ -2,15 +2,20 @@ package kernel
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/mdlayher/netlink"
 )
 
 // Snapshot reads every service (one dump) and the destinations of each (one
-// dump per service: the kernel has no all-destinations dump), under one lock
-// so that the client's own writes cannot interleave.
+// dump per service: the kernel has no all-destinations dump and runs one
+// dump per socket at a time, so Options.ReadSockets sockets dump in
+// parallel). It holds the client's lock throughout, so the client's own
+// writes cannot interleave.
 func (c *Client) Snapshot(ctx context.Context) (Snapshot, error) {
 	end, err := c.begin(ctx)
 	if err != nil {
@@ -21,16 +26,55 @@ func (c *Client) Snapshot(ctx context.Context) (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, err
 	}
-	for i := range svcs {
-		ds, err := c.lockedDestinations(ctx, svcs[i].Key)
-		if err != nil {
-			return Snapshot{}, err
-		}
-		svcs[i].Destinations = ds
+	socks, release := c.lockedReaders(ctx, min(c.opts.ReadSockets, len(svcs)))
+	defer release()
+	errs := make([]error, len(socks))
+	var wg sync.WaitGroup
+	for w, s := range socks {
+		wg.Go(func() {
+			for i := w; i < len(svcs) && errs[w] == nil; i += len(socks) {
+				svcs[i].Destinations, errs[w] = c.dumpDestinations(ctx, s, svcs[i].Key)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return Snapshot{}, err
 	}
 	s := Snapshot{Services: svcs}
 	s.Sort()
 	return s, nil
+}
+
+// lockedReaders returns n sockets (the main one first), opening extra ones
+// as needed and applying ctx's deadline to them. If a socket cannot be
+// opened, fewer are used.
+func (c *Client) lockedReaders(ctx context.Context, n int) ([]sock, func()) {
+	for len(c.readers) < n-1 && c.dialer != nil {
+		t, err := c.dialer()
+		if err != nil {
+			break
+		}
+		c.readers = append(c.readers, sock{t, make([]byte, c.opts.RecvBufferBytes)})
+	}
+	socks := []sock{{c.t, c.buf}}
+	socks = append(socks, c.readers[:min(len(c.readers), max(n-1, 0))]...)
+	extra := socks[1:]
+	d, _ := ctx.Deadline()
+	for _, s := range extra {
+		s.t.setDeadline(d)
+	}
+	stop := context.AfterFunc(ctx, func() {
+		for _, s := range extra {
+			s.t.setDeadline(time.Unix(1, 0))
+		}
+	})
+	return socks, func() {
+		stop()
+		for _, s := range extra {
+			s.t.setDeadline(time.Time{})
+		}
+	}
 }
 
 // Services dumps every service, without destinations.
@@ -103,11 +147,16 @@ func (c *Client) Destinations(ctx context.Context, k ServiceKey) ([]Destination,
 }
 
 func (c *Client) lockedDestinations(ctx context.Context, k ServiceKey) ([]Destination, error) {
+	return c.dumpDestinations(ctx, sock{c.t, c.buf}, k)
+}
+
+// dumpDestinations dumps the destinations of k on s.
+func (c *Client) dumpDestinations(ctx context.Context, s sock, k ServiceKey) ([]Destination, error) {
 	a, err := serviceKeyAttrs(k)
 	if err != nil {
 		return nil, err
 	}
-	msgs, err := c.lockedExchange(ctx, c.family, cmdGetDest, a, true)
+	msgs, err := c.exchangeOn(ctx, s, c.family, cmdGetDest, a, true)
 	if err != nil {
 		return nil, wrapCmd("dump destinations of service "+k.String(), err)
 	}

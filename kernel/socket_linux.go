@@ -20,7 +20,15 @@ const socketBufferBytes = 4 << 20
 // IPVS family once and returns a Client. When ip_vs is not loaded the error
 // matches ErrFamilyNotFound and names the module.
 func Dial(o Options) (*Client, error) {
-	conn, err := netlink.Dial(unix.NETLINK_GENERIC, &netlink.Config{NetNS: o.NetNS})
+	t, err := dialSocket(o.NetNS)
+	if err != nil {
+		return nil, err
+	}
+	return newClient(t, func() (transport, error) { return dialSocket(o.NetNS) }, o)
+}
+
+func dialSocket(netns int) (*socketTransport, error) {
+	conn, err := netlink.Dial(unix.NETLINK_GENERIC, &netlink.Config{NetNS: netns})
 	if err != nil {
 		return nil, fmt.Errorf("open generic netlink socket: %w", err)
 	}
@@ -35,7 +43,7 @@ func Dial(o Options) (*Client, error) {
 		conn.Close()
 		return nil, fmt.Errorf("open generic netlink socket: %w", err)
 	}
-	return newClient(&socketTransport{conn: conn, raw: raw}, o)
+	return &socketTransport{conn: conn, raw: raw}, nil
 }
 
 // socketTransport is a real netlink socket. netlink.Conn provides dialing

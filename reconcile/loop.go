@@ -167,6 +167,7 @@ func (l *Loop) Round(ctx context.Context) time.Duration {
 	l.setStatus(func(s *Status) {
 		s.LastRound, s.Master, s.Rounds = now, l.master, s.Rounds+1
 		s.Applied, s.Failed, s.Held, s.Services = st.Applied, st.Failed, st.Held, st.Services
+		s.PlanTime = st.PlanTime
 		s.OpsApplied += sumCounts(st.Applied)
 		if !st.LastFullRead.IsZero() {
 			s.LastFullRead = st.LastFullRead
@@ -202,9 +203,11 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 		}
 		l.live, l.liveOK, st.LastFullRead = live, true, now
 	}
+	planStart := time.Now()
 	out := Compute(l.live, Inputs{Config: l.cfg, Health: l.health, Master: l.master, States: l.states,
 		Draining: l.draining, Now: now, AllowMassDelete: l.o.AllowMassDelete})
 	l.states, l.draining, st.Services = out.States, out.Draining, out.Target.Status
+	st.PlanTime = time.Since(planStart)
 	var ipvsErr error
 	if out.Plan.Held {
 		st.Held = out.Plan.HeldReason
@@ -230,6 +233,7 @@ func (l *Loop) applyPlan(ctx context.Context, p Plan, st *Status) error {
 	if p.Empty() {
 		return nil
 	}
+	applyStart := time.Now()
 	res, err := l.o.Kernel.Apply(ctx, p.Ops())
 	if err != nil {
 		return fmt.Errorf("apply %d operations: %w", len(p.Steps), err)
@@ -245,7 +249,8 @@ func (l *Loop) applyPlan(ctx context.Context, p Plan, st *Status) error {
 		st.Applied[r.Op.Kind]++
 	}
 	l.live = Patch(l.live, res)
-	l.o.Log.Info("applied plan", "ops", len(res), "failed", sumCounts(st.Failed))
+	l.o.Log.Info("applied plan", "ops", len(res), "failed", sumCounts(st.Failed),
+		"plan_ms", ms(st.PlanTime), "apply_ms", ms(time.Since(applyStart)))
 	if first != nil {
 		return fmt.Errorf("%d of %d operations failed, first: %w", sumCounts(st.Failed), len(res), first)
 	}
@@ -266,3 +271,6 @@ func sumCounts(m map[kernel.OpKind]int) int {
 	}
 	return n
 }
+
+// ms renders a duration as fractional milliseconds for logs.
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -25,6 +25,8 @@ type Status struct {
 	// Applied and Failed count the ops of the last round by kind.
 	Applied map[kernel.OpKind]int
 	Failed  map[kernel.OpKind]int
+	// PlanTime is how long the last round's planning (Compute) took.
+	PlanTime time.Duration
 	// Error is the last round's error ("" when it succeeded).
 	Error string
 	// Held is the mass-delete guard's reason when it held the last plan back.

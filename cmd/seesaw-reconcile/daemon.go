@@ -93,12 +93,14 @@ func reloader(ctx context.Context, l *reconcile.Loader, loop *reconcile.Loop, lo
 		case <-hup:
 			log.Info("SIGHUP: reloading configuration")
 		}
+		start := time.Now()
 		cfg, parsed, err := l.Load()
 		if err != nil {
 			loop.ConfigError(fmt.Errorf("load %s: %w", l.Dir, err))
 			continue
 		}
-		log.Info("configuration loaded", "files", len(cfg.Files), "reparsed", parsed, "services", len(cfg.Services))
+		log.Info("configuration loaded", "files", len(cfg.Files), "reparsed", parsed, "services", len(cfg.Services),
+			"load_ms", float64(time.Since(start).Microseconds())/1000)
 		loop.SetConfig(cfg)
 	}
 }

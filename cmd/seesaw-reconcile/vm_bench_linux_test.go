@@ -42,7 +42,17 @@ func BenchmarkEditToKernel(b *testing.B) {
 	if os.Getenv("SEESAW_VM") != "1" {
 		b.Skip("set SEESAW_VM=1 (inside the test VM: make vmbench)")
 	}
+	for _, files := range []int{10, 100} {
+		b.Run(fmt.Sprintf("files=%d", files), func(b *testing.B) { benchEdits(b, files) })
+	}
+}
+
+// benchEdits runs the edit benchmark with the 1,000 services spread over files files.
+func benchEdits(b *testing.B, files int) {
 	exec.Command("ipvsadm", "-C").Run()
+	per := 1000 / files
+	editFile := fmt.Sprintf("s%03d.yaml", 550/per)
+	first := 550 / per * per
 	dir := b.TempDir()
 	write := func(name, content string) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
@@ -50,8 +60,8 @@ func BenchmarkEditToKernel(b *testing.B) {
 		}
 	}
 	write("node.yaml", "node: {name: vm, interface: dummy0, scope: {prefixes: [192.0.2.0/24]}, resync_interval: 1h}\n")
-	for f := range 10 {
-		write(fmt.Sprintf("s%d.yaml", f), benchFile(100*f, 100, -1, 0))
+	for f := range files {
+		write(fmt.Sprintf("s%03d.yaml", f), benchFile(per*f, per, -1, 0))
 	}
 	c, err := kernel.Dial(kernel.Options{})
 	if err != nil {
@@ -63,7 +73,7 @@ func BenchmarkEditToKernel(b *testing.B) {
 	var logs syncBuffer
 	go func() { done <- runDaemon(ctx, realDeps(), make(chan os.Signal), []string{"--config-dir", dir}, &logs, &logs) }()
 	defer func() { cancel(); <-done }()
-	key := kernel.NewServiceKey(kernel.TCP, netip.MustParseAddr("192.0.2.3"), 1000+550%250) // service 550, file s5.yaml
+	key := kernel.NewServiceKey(kernel.TCP, netip.MustParseAddr("192.0.2.3"), 1000+550%250) // service 550
 	weight := func() uint32 {
 		ds, err := c.Destinations(ctx, key)
 		if err != nil || len(ds) == 0 {
@@ -82,12 +92,12 @@ func BenchmarkEditToKernel(b *testing.B) {
 	for i := range b.N {
 		w := 2 + i%100
 		start := time.Now()
-		write("s5.yaml", benchFile(500, 100, 550, w))
+		write(editFile, benchFile(first, per, 550, w))
 		for weight() != uint32(w) {
 			if time.Since(start) > 30*time.Second {
 				b.Fatalf("edit %d not applied\n%s", i, logs.String())
 			}
-			time.Sleep(200 * time.Microsecond)
+			time.Sleep(time.Millisecond)
 		}
 		lat = append(lat, time.Since(start))
 	}
@@ -98,12 +108,16 @@ func BenchmarkEditToKernel(b *testing.B) {
 	edit := timeCmd(b, 20, "ipvsadm", "-e", "-t", "192.0.2.3:1050", "-r", "198.51.100.2:1050", "-w", "1")
 	b.ReportMetric(float64(p50)/1e6, "p50-ms")
 	b.ReportMetric(float64(p99)/1e6, "p99-ms")
-	fmt.Printf("\nedit -> kernel, 1,000 services x 10 destinations, %d edits (VM, TCG)\n", len(lat))
+	fmt.Printf("\nedit -> kernel, 1,000 services x 10 destinations in %d files, %d edits (VM, TCG)\n", files, len(lat))
 	fmt.Printf("%-40s %10s %14s\n", "figure", "ms", "seesaw/peer")
 	fmt.Printf("%-40s %10.1f\n", "seesaw edit->kernel median", float64(p50)/1e6)
 	fmt.Printf("%-40s %10.1f\n", "seesaw edit->kernel p99", float64(p99)/1e6)
 	fmt.Printf("%-40s %10.1f %13.2fx\n", "peer: ipvsadm -Sn (full read)", float64(read)/1e6, float64(p50)/float64(read))
 	fmt.Printf("%-40s %10.1f %13.2fx\n", "peer: one ipvsadm -e", float64(edit)/1e6, float64(p50)/float64(edit))
+	lines := strings.Split(logs.String(), "\n")
+	for _, l := range lines[max(0, len(lines)-4):] {
+		fmt.Println("  last edit:", l)
+	}
 }
 
 // timeCmd returns the median time of n runs of a command.

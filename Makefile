@@ -3,7 +3,7 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-.PHONY: all build test deps vet unit demo clean kernelbench
+.PHONY: all build test deps vet unit demo bench-reconcile clean kernelbench
 
 all: build
 
@@ -28,6 +28,10 @@ unit:
 
 ## test: everything, installing what it needs; fails if any suite cannot run.
 test: deps vet unit
+
+## bench-reconcile: plan-time table (10,000 x 10) with its peers.
+bench-reconcile:
+	SEESAW_BENCH=1 $(GO) test -run TestBenchmarkTable -count=1 -v ./reconcile
 
 ## demo: boot the test VM, validate / --dry-run / run the daemon on
 ## examples/dr-web, edit one file and show the one resulting change.

@@ -77,7 +77,12 @@ func TestDaemonFollowsConfigDirectory(t *testing.T) {
 	}
 	eventually(t, "the removed file's service gone", func() bool { return !has("192.0.2.11")() })
 
+	loads := strings.Count(logs.String(), "configuration loaded")
 	hup <- os.Interrupt // any value: a reload request
+	eventually(t, "the SIGHUP reload", func() bool { return strings.Count(logs.String(), "configuration loaded") > loads })
+	if !strings.Contains(logs.String(), "SIGHUP: reloading configuration") || !strings.Contains(logs.String(), "reparsed=0") {
+		t.Fatalf("SIGHUP reload did not reuse the unchanged files:\n%s", logs.String())
+	}
 	cancel()
 	if code := <-done; code != exitOK {
 		t.Fatalf("exit code %d\n%s", code, logs.String())

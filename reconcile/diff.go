@@ -34,6 +34,10 @@ func Diff(live kernel.Snapshot, t Target, scope Scope) Plan {
 			if !serviceConfigEqual(key.Family, ls.Config, ts.Config) {
 				addSvc = append(addSvc, Step{Op: kernel.Op{Kind: kernel.UpdateService, Service: key, ServiceConfig: ts.Config}, OldService: ls.Config})
 			}
+			if sameKeys(ls.Destinations, ts.Destinations) {
+				setDst = updateDestinations(setDst, ts, ls.Destinations)
+				return
+			}
 			setDst = addDestinations(setDst, ts, ls.Destinations)
 			delDst = deleteDestinations(delDst, ts, ls.Destinations)
 		}
@@ -68,6 +72,34 @@ func addDestinations(steps []Step, ts *TargetService, live []kernel.Destination)
 		}
 		op.Kind = kernel.AddDestination
 		steps = append(steps, Step{Op: op, Reason: td.Reason})
+	}
+	return steps
+}
+
+// sameKeys reports whether live and target name the same destinations in
+// the same order.
+func sameKeys(live []kernel.Destination, target []TargetDestination) bool {
+	if len(live) != len(target) {
+		return false
+	}
+	for i := range live {
+		if live[i].Key != target[i].Key {
+			return false
+		}
+	}
+	return true
+}
+
+// updateDestinations appends the updates for destinations whose keys match
+// one to one (sameKeys).
+func updateDestinations(steps []Step, ts *TargetService, live []kernel.Destination) []Step {
+	for i := range live {
+		td := &ts.Destinations[i]
+		if destinationConfigEqual(td.Key, live[i].Config, td.Config) {
+			continue
+		}
+		steps = append(steps, Step{Op: kernel.Op{Kind: kernel.UpdateDestination, Service: ts.Key, Destination: td.Key,
+			DestinationConfig: td.Config}, OldDestination: live[i].Config, Reason: td.Reason})
 	}
 	return steps
 }

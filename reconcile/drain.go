@@ -57,6 +57,9 @@ func (d Draining) Next() (time.Time, bool) {
 // drainExtra returns the weight-0 destinations of lsvc that ts does not
 // name and that still drain, recording their deadlines in next.
 func drainExtra(lsvc *kernel.Service, ts *TargetService, prev, next Draining, timeout time.Duration, now time.Time) []TargetDestination {
+	if sameKeys(lsvc.Destinations, ts.Destinations) {
+		return nil // the common case: nothing live is missing from the target
+	}
 	var extra []TargetDestination
 	j := 0
 	for _, ld := range lsvc.Destinations {

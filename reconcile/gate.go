@@ -44,8 +44,10 @@ func gateService(s *desired.Service, health Health, prev ServiceStates, gates []
 
 // healthy reports the backend's verdict, or its assumed state when unknown.
 func healthy(s *desired.Service, b *desired.Backend, health Health) bool {
-	if v, ok := health[BackendKey{Service: s.Name, Backend: backendAddrPort(b)}]; ok {
-		return v
+	if len(health) > 0 {
+		if v, ok := health[BackendKey{Service: s.Name, Backend: backendAddrPort(b)}]; ok {
+			return v
+		}
 	}
 	for i := range s.Checks {
 		if !s.Checks[i].InitialUp {

@@ -187,4 +187,3 @@ func TestBenchmarkTable(t *testing.T) {
 	}
 	fmt.Printf("heap in use after the runs: %.0f MB (config, live table, fake kernel)\n", float64(mem.HeapInuse)/1e6)
 }
-

@@ -71,7 +71,9 @@ func benchEdits(b *testing.B, files int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	var logs syncBuffer
-	go func() { done <- runDaemon(ctx, realDeps(), make(chan os.Signal), []string{"--config-dir", dir}, &logs, &logs) }()
+	go func() {
+		done <- runDaemon(ctx, realDeps(), make(chan os.Signal), []string{"--config-dir", dir}, &logs, &logs)
+	}()
 	defer func() { cancel(); <-done }()
 	key := kernel.NewServiceKey(kernel.TCP, netip.MustParseAddr("192.0.2.3"), 1000+550%250) // service 550
 	weight := func() uint32 {

@@ -196,16 +196,22 @@ func (l *Loop) Round(ctx context.Context) time.Duration {
 
 // round reads the kernel if needed, plans, applies and patches the cache.
 func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
-	if !l.liveOK {
-		live, err := l.o.Kernel.Snapshot(ctx)
-		if err != nil {
-			return fmt.Errorf("read IPVS table: %w", err)
+	fresh := !l.liveOK
+	if fresh {
+		if err := l.readLive(ctx, now, st); err != nil {
+			return err
 		}
-		l.live, l.liveOK, st.LastFullRead = live, true, now
 	}
 	planStart := time.Now()
-	out := Compute(l.live, Inputs{Config: l.cfg, Health: l.health, Master: l.master, States: l.states,
-		Draining: l.draining, Now: now, AllowMassDelete: l.o.AllowMassDelete})
+	out := l.compute(now)
+	if !fresh && deletesUnnamed(out.Plan) {
+		// Connection counts decide whether a removed backend may go now: take
+		// them from a fresh read, not from the cached table.
+		if err := l.readLive(ctx, now, st); err != nil {
+			return err
+		}
+		out = l.compute(now)
+	}
 	l.states, l.draining, st.Services = out.States, out.Draining, out.Target.Status
 	st.PlanTime = time.Since(planStart)
 	var ipvsErr error
@@ -225,6 +231,33 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 		}
 	}
 	return errors.Join(ipvsErr, vipErr)
+}
+
+// readLive reads the whole table into the cache.
+func (l *Loop) readLive(ctx context.Context, now time.Time, st *Status) error {
+	live, err := l.o.Kernel.Snapshot(ctx)
+	if err != nil {
+		return fmt.Errorf("read IPVS table: %w", err)
+	}
+	l.live, l.liveOK, st.LastFullRead = live, true, now
+	return nil
+}
+
+// compute plans against the cached table.
+func (l *Loop) compute(now time.Time) Outcome {
+	return Compute(l.live, Inputs{Config: l.cfg, Health: l.health, Master: l.master, States: l.states,
+		Draining: l.draining, Now: now, AllowMassDelete: l.o.AllowMassDelete})
+}
+
+// deletesUnnamed reports whether the plan deletes a destination the config
+// no longer names (a drain that ended).
+func deletesUnnamed(p Plan) bool {
+	for _, s := range p.Steps {
+		if s.Op.Kind == kernel.DeleteDestination && s.Reason == ReasonNotInConfig {
+			return true
+		}
+	}
+	return false
 }
 
 // applyPlan applies the plan's ops and patches the cached table; a failed

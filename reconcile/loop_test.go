@@ -186,9 +186,13 @@ func TestLoopDrainWakeup(t *testing.T) {
 	// Drop backend .22 from config; the fake reports no connections, so it
 	// goes at once; with connections it would wait for the drain deadline.
 	e.l.SetConfig(services(t, strings.Replace(two, "      - {address: 198.51.100.22, weight: 20}\n", "", 1)))
+	reads := e.k.snapshots
 	st, wait := e.round(t)
 	if st.Applied[kernel.DeleteDestination] != 2 || wait != 0 {
 		t.Fatalf("removed backend without connections: %v, wait %v", st.Applied, wait)
+	}
+	if e.k.snapshots != reads+1 {
+		t.Fatalf("deleted a removed backend on cached connection counts (%d reads, want %d)", e.k.snapshots, reads+1)
 	}
 }
 

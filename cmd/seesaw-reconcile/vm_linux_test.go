@@ -24,6 +24,7 @@ func requireVM(t *testing.T) {
 	if _, err := exec.LookPath("ipvsadm"); err != nil {
 		t.Fatal("SEESAW_VM=1 needs ipvsadm")
 	}
+	t.Cleanup(func() { exec.Command("ipvsadm", "-C").Run() }) // leave the VM's table empty
 }
 
 func ipvsadm(t *testing.T, args ...string) string {

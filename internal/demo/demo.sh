@@ -12,6 +12,7 @@ wait_for() {
 	done
 }
 
+ipvsadm -C # start from an empty table (earlier suites in the same VM)
 cfg=/tmp/seesaw
 mkdir -p "$cfg"
 cp /etc/seesaw-examples/dr-web/lb1/*.yaml "$cfg/"

@@ -82,9 +82,13 @@ func (p *planFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&p.backup, "backup", false, "plan as a VRRP backup (no VIP addresses); default: as master")
 }
 
-// dryRunArgs recognizes the top-level spelling `--dry-run [flags]` and
-// returns the remaining arguments for the plan command.
+// dryRunArgs recognizes the spellings `--dry-run [flags]` (anywhere among
+// the top-level arguments) and `dry-run [flags]` and returns the remaining
+// arguments for the plan command.
 func dryRunArgs(args []string) ([]string, bool) {
+	if len(args) > 0 && args[0] == "dry-run" {
+		return args[1:], true
+	}
 	for i, a := range args {
 		if a == "--dry-run" || a == "-dry-run" {
 			return append(append([]string{}, args[:i]...), args[i+1:]...), true

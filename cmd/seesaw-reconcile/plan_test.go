@@ -136,6 +136,9 @@ func TestDryRunSpelling(t *testing.T) {
 	if !ok || strings.Join(rest, " ") != "--config-dir x --output json" {
 		t.Fatalf("%v %v", rest, ok)
 	}
+	if rest, ok := dryRunArgs([]string{"dry-run", "--output", "json"}); !ok || len(rest) != 2 {
+		t.Fatalf("dry-run subcommand: %v %v", rest, ok)
+	}
 	if _, ok := dryRunArgs([]string{"validate"}); ok {
 		t.Fatal("validate taken for --dry-run")
 	}

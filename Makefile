@@ -45,4 +45,4 @@ clean:
 ## kernelbench: package kernel against ipvsadm, moby/ipvs and cloudflare/ipvs on the
 ## real kernel in the test VM (internal/vm); prints the tables of docs/benchmarks.md.
 kernelbench:
-	@bash internal/vm/run.sh --pkg ./internal/ipvsbench --bench IPVSPeers --arg -test.benchtime=1x --timeout 1500
+	@bash internal/vm/run.sh --pkg ./internal/ipvsbench --bench IPVSPeers --arg -test.benchtime=1x --mem 2048 --timeout 1500

@@ -19,8 +19,8 @@ import (
 )
 
 // rounds: every round measures every contender once, in turn, so that load
-// from the host (TCG shares its CPUs) spreads over all of them; the table
-// shows each contender's median.
+// from the host (TCG shares its CPUs) spreads over all of them; the tables
+// show each contender's median.
 const rounds = 5
 
 type row struct {
@@ -28,41 +28,88 @@ type row struct {
 	s    sample
 }
 
-// contender is one measured thing: prep runs untimed before each run.
+// contender is one measured thing. fresh: it runs in a new namespace of its
+// own; otherwise in the round's namespace holding the loaded table.
 type contender struct {
 	table, name string
-	prep        func()
+	fresh       bool
 	run         func() error
 }
 
 type harness struct {
 	b       *testing.B
-	c       *kernel.Client
 	samples map[string][]sample
 	order   map[string][]string
 }
 
-func (h *harness) flush() {
-	if err := h.c.Flush(context.Background()); err != nil {
+func (h *harness) fatal(err error) {
+	if err != nil {
 		h.b.Fatal(err)
 	}
 }
 
-// measureAll runs every contender once per round, interleaved.
-func (h *harness) measureAll(cs []contender) {
+// measureOnce runs c inside ns and records a sample.
+func (h *harness) measureOnce(ns *os.File, c contender) {
+	var s sample
+	err := inNS(ns, func() (err error) {
+		s, err = measure(c.run)
+		return err
+	})
+	if err != nil {
+		h.b.Fatalf("%s: %v", c.name, err)
+	}
+	h.samples[c.table+"/"+c.name] = append(h.samples[c.table+"/"+c.name], s)
+}
+
+// measureAll runs every contender once per round, interleaved. shared, when
+// non-nil, prepares the namespace the non-fresh contenders of a round share.
+func (h *harness) measureAll(cs []contender, shared func() error) {
 	for _, c := range cs {
 		h.order[c.table] = append(h.order[c.table], c.name)
 	}
 	for range rounds {
+		var roundNS *os.File
+		if shared != nil {
+			roundNS = h.scratch(shared)
+		}
 		for _, c := range cs {
-			c.prep()
-			s, err := measure(c.run)
-			if err != nil {
-				h.b.Fatalf("%s: %v", c.name, err)
+			if !c.fresh {
+				h.measureOnce(roundNS, c)
+				continue
 			}
-			h.samples[c.table+"/"+c.name] = append(h.samples[c.table+"/"+c.name], s)
+			ns := h.scratch(nil)
+			h.measureOnce(ns, c)
+			h.drop(ns)
+		}
+		if roundNS != nil {
+			h.drop(roundNS)
 		}
 	}
+}
+
+// scratch returns a fresh namespace, with fn run inside it (untimed).
+func (h *harness) scratch(fn func() error) *os.File {
+	ns, err := newNS()
+	h.fatal(err)
+	if fn != nil {
+		h.fatal(inNS(ns, fn))
+	}
+	return ns
+}
+
+// drop empties and releases a namespace, then lets the kernel's
+// asynchronous namespace cleanup finish before the next measurement.
+func (h *harness) drop(ns *os.File) {
+	h.fatal(inNS(ns, func() error {
+		c, err := kernel.Dial(kernel.Options{})
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		return c.Flush(context.Background())
+	}))
+	ns.Close()
+	time.Sleep(300 * time.Millisecond)
 }
 
 func (h *harness) rows(table string) []row {
@@ -73,7 +120,7 @@ func (h *harness) rows(table string) []row {
 	return out
 }
 
-func (h *harness) applyWith(size int) func() error {
+func applyWith(size int) func() error {
 	return func() error {
 		c, err := kernel.Dial(kernel.Options{BatchSize: size})
 		if err != nil {
@@ -90,7 +137,7 @@ func (h *harness) applyWith(size int) func() error {
 	}
 }
 
-func (h *harness) snapshotWith(sockets int) func() error {
+func snapshotWith(sockets int) func() error {
 	return func() error {
 		c, err := kernel.Dial(kernel.Options{ReadSockets: sockets})
 		if err != nil {
@@ -119,70 +166,87 @@ func ipvsadm(stdin string, out io.Writer, args ...string) error {
 	return cmd.Run()
 }
 
+func withMoby(fn func(*mobyipvs.Handle) error) func() error {
+	return func() error {
+		h, err := mobyipvs.New("")
+		if err != nil {
+			return err
+		}
+		defer h.Close()
+		return fn(h)
+	}
+}
+
+func withCloudflare(fn func(cfipvs.Client) error) func() error {
+	return func() error {
+		c, err := cfipvs.New()
+		if err != nil {
+			return err
+		}
+		if closer, ok := c.(io.Closer); ok {
+			defer closer.Close()
+		}
+		return fn(c)
+	}
+}
+
 // BenchmarkIPVSPeers measures, in one run on the real kernel, the cold apply
 // and the full read of 1,000 services x 10 destinations with package kernel,
 // ipvsadm, moby/ipvs and cloudflare/ipvs, batching, and the SET_DEST round
-// trip, and prints a table. Run it in the VM (docs/benchmarks.md).
+// trip, and prints tables. Run it in the VM: make kernelbench.
 func BenchmarkIPVSPeers(b *testing.B) {
 	if os.Getenv("SEESAW_VM") != "1" {
-		b.Skip("set SEESAW_VM=1 (inside the test VM: make vmbench) to benchmark the real kernel")
+		b.Skip("set SEESAW_VM=1 (inside the test VM: make kernelbench) to benchmark the real kernel")
 	}
+	h := &harness{b: b, samples: map[string][]sample{}, order: map[string][]string{}}
+	for range b.N {
+		coldApply(h)
+		fullRead(h)
+	}
+	ns := h.scratch(applyWith(128))
+	var rt map[string][]time.Duration
+	h.fatal(inNS(ns, func() (err error) { rt, err = roundTrips(); return err }))
+	h.drop(ns)
+	printTables(h, rt)
+}
+
+func coldApply(h *harness) {
+	rules := Rules()
+	cs := []contender{
+		{"cold apply", "seesaw kernel.Apply (batch 128)", true, applyWith(128)},
+		{"cold apply", "ipvsadm -R", true, func() error { return ipvsadm(rules, io.Discard, "-R") }},
+		{"cold apply", "moby/ipvs", true, withMoby(mobyApply)},
+		{"cold apply", "cloudflare/ipvs", true, withCloudflare(cloudflareApply)},
+	}
+	for _, size := range []int{1, 16, 128, 512} {
+		cs = append(cs, contender{"batching", fmt.Sprintf("kernel.Apply batch %d", size), true, applyWith(size)})
+	}
+	h.measureAll(cs, nil)
+}
+
+func fullRead(h *harness) {
+	h.measureAll([]contender{
+		{"full read", "seesaw kernel.Snapshot (4 sockets)", false, snapshotWith(4)},
+		{"full read", "seesaw kernel.Snapshot (1 socket)", false, snapshotWith(1)},
+		{"full read", "ipvsadm -Sn", false, func() error { return ipvsadm("", io.Discard, "-Sn") }},
+		{"full read", "moby/ipvs", false, withMoby(func(m *mobyipvs.Handle) error { return checkCount(mobyRead(m)) })},
+		{"full read", "cloudflare/ipvs", false, withCloudflare(func(c cfipvs.Client) error { return checkCount(cloudflareRead(c)) })},
+	}, applyWith(128))
+}
+
+// roundTrips times single SET_DEST updates on a loaded table, interleaved
+// with the same update through moby/ipvs.
+func roundTrips() (map[string][]time.Duration, error) {
 	c, err := kernel.Dial(kernel.Options{})
 	if err != nil {
-		b.Fatal(err)
+		return nil, err
 	}
 	defer c.Close()
 	moby, err := mobyipvs.New("")
 	if err != nil {
-		b.Fatal(err)
+		return nil, err
 	}
 	defer moby.Close()
-	cf, err := cfipvs.New()
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := &harness{b: b, c: c, samples: map[string][]sample{}, order: map[string][]string{}}
-	for range b.N {
-		coldApply(h, moby, cf)
-		fullRead(h, moby, cf)
-	}
-	rt := roundTrips(h, moby)
-	printTables(h, rt)
-	h.flush()
-}
-
-func coldApply(h *harness, moby *mobyipvs.Handle, cf cfipvs.Client) {
-	rules := Rules()
-	cs := []contender{
-		{"cold apply", "seesaw kernel.Apply (batch 128)", h.flush, h.applyWith(128)},
-		{"cold apply", "ipvsadm -R", h.flush, func() error { return ipvsadm(rules, io.Discard, "-R") }},
-		{"cold apply", "moby/ipvs", h.flush, func() error { return mobyApply(moby) }},
-		{"cold apply", "cloudflare/ipvs", h.flush, func() error { return cloudflareApply(cf) }},
-	}
-	for _, size := range []int{1, 16, 128, 512} {
-		cs = append(cs, contender{"batching", fmt.Sprintf("kernel.Apply batch %d", size), h.flush, h.applyWith(size)})
-	}
-	h.measureAll(cs)
-}
-
-func fullRead(h *harness, moby *mobyipvs.Handle, cf cfipvs.Client) {
-	h.flush()
-	if err := h.applyWith(128)(); err != nil {
-		h.b.Fatal(err)
-	}
-	nothing := func() {}
-	h.measureAll([]contender{
-		{"full read", "seesaw kernel.Snapshot (4 sockets)", nothing, h.snapshotWith(4)},
-		{"full read", "seesaw kernel.Snapshot (1 socket)", nothing, h.snapshotWith(1)},
-		{"full read", "ipvsadm -Sn", nothing, func() error { return ipvsadm("", io.Discard, "-Sn") }},
-		{"full read", "moby/ipvs", nothing, func() error { return checkCount(mobyRead(moby)) }},
-		{"full read", "cloudflare/ipvs", nothing, func() error { return checkCount(cloudflareRead(cf)) }},
-	})
-}
-
-// roundTrips times single SET_DEST updates on the loaded table, interleaved
-// with the same update through moby/ipvs.
-func roundTrips(h *harness, moby *mobyipvs.Handle) map[string][]time.Duration {
 	out := map[string][]time.Duration{}
 	k, d := serviceKey(0), destKey(0)
 	msvc := &mobyipvs.Service{Address: net.IP(k.Addr.AsSlice()), Protocol: 6, Port: k.Port, AddressFamily: 2}
@@ -190,25 +254,25 @@ func roundTrips(h *harness, moby *mobyipvs.Handle) map[string][]time.Duration {
 		op := kernel.Op{Kind: kernel.UpdateDestination, Service: k, Destination: d,
 			DestinationConfig: kernel.DestinationConfig{Forward: kernel.ForwardDirect, Weight: uint32(1 + i%2)}}
 		t0 := time.Now()
-		if err := h.c.Do(context.Background(), op); err != nil {
-			h.b.Fatal(err)
+		if err := c.Do(context.Background(), op); err != nil {
+			return nil, err
 		}
 		out["seesaw kernel.Apply (1 op)"] = append(out["seesaw kernel.Apply (1 op)"], time.Since(t0))
 		mdst := &mobyipvs.Destination{Address: net.IP(d.Addr.AsSlice()), Port: d.Port, Weight: 1 + i%2,
 			ConnectionFlags: mobyipvs.ConnectionFlagDirectRoute, AddressFamily: 2}
 		t0 = time.Now()
 		if err := moby.UpdateDestination(msvc, mdst); err != nil {
-			h.b.Fatal(err)
+			return nil, err
 		}
 		out["moby/ipvs UpdateDestination"] = append(out["moby/ipvs UpdateDestination"], time.Since(t0))
 	}
-	return out
+	return out, nil
 }
 
 func printTables(h *harness, rt map[string][]time.Duration) {
 	for _, t := range []string{"cold apply", "full read", "batching"} {
 		rows := h.rows(t)
-		fmt.Printf("\n%s: %d services x %d destinations, median of %d interleaved rounds\n", t, Services, Dests, rounds)
+		fmt.Printf("\n%s: %d services x %d destinations, median of %d interleaved rounds, fresh namespace per run\n", t, Services, Dests, rounds)
 		fmt.Printf("%-36s %10s %8s %10s %10s\n", "client", "wall", "ratio", "cpu", "Go alloc")
 		base := rows[0].s.wall
 		for _, r := range rows {

@@ -6,6 +6,7 @@ require (
 	github.com/cloudflare/ipvs v0.12.0
 	github.com/moby/ipvs v1.1.0
 	github.com/seesaw-lb/seesaw v0.0.0
+	golang.org/x/sys v0.50.0
 )
 
 require (
@@ -18,7 +19,6 @@ require (
 	github.com/vishvananda/netns v0.0.2 // indirect
 	golang.org/x/net v0.53.0 // indirect
 	golang.org/x/sync v0.20.0 // indirect
-	golang.org/x/sys v0.50.0 // indirect
 )
 
 replace github.com/seesaw-lb/seesaw => ../..

@@ -114,7 +114,7 @@ func (l *Loop) setStatus(f func(*Status)) {
 func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	nextResync := l.o.Now().Add(resync)
+	nextResync := time.Now().Add(resync)
 	for {
 		select {
 		case <-ctx.Done():
@@ -124,7 +124,7 @@ func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 			l.drainEvents()
 		case <-timer.C:
 		}
-		now := l.o.Now()
+		now := time.Now() // the timers are real: schedule them on the real clock
 		if l.haveCfg && l.cfg.Node.ResyncInterval > 0 && l.cfg.Node.ResyncInterval != resync {
 			resync, nextResync = l.cfg.Node.ResyncInterval, now.Add(l.cfg.Node.ResyncInterval)
 		}

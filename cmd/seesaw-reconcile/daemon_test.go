@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/kernel"
 )
 
 // syncBuffer is a bytes.Buffer safe for the daemon's logger and the test.
@@ -42,7 +45,8 @@ func eventually(t *testing.T, what string, cond func() bool) {
 
 func TestDaemonFollowsConfigDirectory(t *testing.T) {
 	d, f := fakeDeps(t)
-	dir := writeConfig(t, map[string]string{"node.yaml": planNode, "web.yaml": webFile(10)})
+	node := "node: {name: lb1, interface: eth1, resync_interval: 1s, scope: {prefixes: [192.0.2.0/24]}}\n"
+	dir := writeConfig(t, map[string]string{"node.yaml": node, "web.yaml": webFile(10)})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	hup := make(chan os.Signal, 1)
@@ -76,6 +80,19 @@ func TestDaemonFollowsConfigDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "the removed file's service gone", func() bool { return !has("192.0.2.11")() })
+
+	// Drift by hand: the periodic resync puts the destination back.
+	c, err := f.Dial(kernel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Apply(t.Context(), []kernel.Op{{Kind: kernel.DeleteDestination,
+		Service:     kernel.NewServiceKey(kernel.TCP, netip.MustParseAddr("192.0.2.10"), 80),
+		Destination: kernel.NewDestinationKey(netip.MustParseAddr("198.51.100.2"), 80)}}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the resync to repair the drift", has("-r 198.51.100.2:80 -m -w 1"))
 
 	loads := strings.Count(logs.String(), "configuration loaded")
 	hup <- os.Interrupt // any value: a reload request

@@ -18,6 +18,9 @@ type LoopOptions struct {
 	Kernel kernel.IPVS
 	// VIPs manages the VIP addresses; nil leaves addresses alone.
 	VIPs VIPManager
+	// SyncDaemons switches the connection-sync daemon with mastership; nil
+	// leaves the daemons alone.
+	SyncDaemons SyncDaemons
 	Log  *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
@@ -230,7 +233,13 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 			vipErr = fmt.Errorf("VIP addresses: %w", vipErr)
 		}
 	}
-	return errors.Join(ipvsErr, vipErr)
+	var syncErr error
+	if l.o.SyncDaemons != nil {
+		if err := syncDaemons(ctx, l.o.SyncDaemons, l.cfg, l.master); err != nil {
+			syncErr = fmt.Errorf("sync daemon: %w", err)
+		}
+	}
+	return errors.Join(ipvsErr, vipErr, syncErr)
 }
 
 // readLive reads the whole table into the cache.

@@ -54,8 +54,11 @@ func runDaemon(ctx context.Context, d deps, hup <-chan os.Signal, args []string,
 		return exitFailure
 	}
 	defer k.Close()
-	loop := reconcile.NewLoop(reconcile.LoopOptions{Kernel: k, Log: log, Now: d.now, AllowMassDelete: f.allowDelete,
-		VIPs: d.vips(log)})
+	opts := reconcile.LoopOptions{Kernel: k, Log: log, Now: d.now, AllowMassDelete: f.allowDelete, VIPs: d.vips(log)}
+	if sd, ok := k.(reconcile.SyncDaemons); ok {
+		opts.SyncDaemons = sd
+	}
+	loop := reconcile.NewLoop(opts)
 	loop.SetMaster(!f.backup)
 	w, err := reconcile.NewWatcher(f.configDir, reconcile.DefaultDebounce)
 	if err != nil {

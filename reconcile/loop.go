@@ -21,7 +21,7 @@ type LoopOptions struct {
 	// SyncDaemons switches the connection-sync daemon with mastership; nil
 	// leaves the daemons alone.
 	SyncDaemons SyncDaemons
-	Log  *slog.Logger
+	Log         *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Backoff is the retry delay after a failed or uncertain apply.

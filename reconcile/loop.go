@@ -185,7 +185,6 @@ func (l *Loop) Round(ctx context.Context) time.Duration {
 	})
 	if err != nil {
 		l.failures++
-		l.liveOK = false
 		d := l.o.Backoff.Delay(l.failures)
 		l.o.Log.Error("reconcile failed", "error", err.Error(), "retry_in", d)
 		return d
@@ -221,8 +220,8 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 	if out.Plan.Held {
 		st.Held = out.Plan.HeldReason
 		l.o.Log.Warn("plan held back", "reason", out.Plan.HeldReason, "ops", len(out.Plan.Steps))
-	} else {
-		ipvsErr = l.applyPlan(ctx, out.Plan, st)
+	} else if ipvsErr = l.applyPlan(ctx, out.Plan, st); ipvsErr != nil {
+		l.liveOK = false // never trust the cache after a failed or uncertain op
 	}
 	// VIPs follow mastership even when IPVS could not be fully programmed
 	// or the plan is held: a takeover must never wait for an unrelated op.

@@ -232,3 +232,23 @@ func TestLoopRunStopsLeavingKernel(t *testing.T) {
 		t.Fatalf("after stop the kernel has %d services, want 2 (left as is)", got)
 	}
 }
+
+// failingVIPs fails every sync.
+type failingVIPs struct{}
+
+func (failingVIPs) Sync(context.Context, []Address, AddressPolicy) ([]Address, error) {
+	return nil, errors.New("add address 192.0.2.10/32 to eth1: no such interface")
+}
+
+func TestLoopVIPFailureRetriesWithoutReRead(t *testing.T) {
+	e := newLoopEnv(t)
+	e.l = NewLoop(LoopOptions{Kernel: e.k, VIPs: failingVIPs{}, Now: func() time.Time { return e.now }})
+	e.l.SetConfig(services(t, webYAML))
+	st, wait := e.round(t)
+	if !strings.Contains(st.Error, "no such interface") || wait != DefaultBackoff.Min || st.Applied[kernel.AddService] != 2 {
+		t.Fatalf("first round: wait %v, %+v", wait, st)
+	}
+	if _, wait = e.round(t); wait != 2*DefaultBackoff.Min || e.k.snapshots != 1 {
+		t.Fatalf("retry: wait %v, %d reads (an address failure must not distrust the IPVS cache)", wait, e.k.snapshots)
+	}
+}

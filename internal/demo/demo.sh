@@ -36,6 +36,7 @@ daemon=$!
 wait_for sh -c 'ipvsadm -Ln | grep -q 198.51.100.23'
 ipvsadm -Ln
 ip -br addr show dev dummy0
+ipvsadm -L --daemon # the connection-sync daemon, master role on the VRRP master
 
 say "edit web.yaml: backend 198.51.100.22 weight 10 -> 20"
 sed 's/198.51.100.22, weight: 10/198.51.100.22, weight: 20/' "$cfg/web.yaml" > /tmp/web.yaml
@@ -59,4 +60,5 @@ say "SIGTERM: the daemon stops and leaves the kernel as it is"
 kill -TERM "$daemon"
 wait "$daemon" || true
 ipvsadm -Ln | head -4
+if grep -q 'reconcile failed' /tmp/daemon.log; then grep 'reconcile failed' /tmp/daemon.log; exit 1; fi
 say "done"

@@ -170,3 +170,36 @@ func TestMassDeleteHeldInVM(t *testing.T) {
 		t.Fatalf("held plan: code %d\n%s", code, out.String())
 	}
 }
+
+// TestKill9RestartIsZeroOps runs the daemon as a process, kills it with
+// SIGKILL, restarts it on the same config: the restart applies nothing.
+func TestKill9RestartIsZeroOps(t *testing.T) {
+	requireVM(t)
+	ipvsadm(t, "-C")
+	dir := writeConfig(t, map[string]string{"node.yaml": vmNode, "web.yaml": vmWeb("10")})
+	start := func() (*exec.Cmd, *syncBuffer) {
+		var logs syncBuffer
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), childArgsEnv+"=run\x1f--config-dir\x1f"+dir)
+		cmd.Stdout, cmd.Stderr = &logs, &logs
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd, &logs
+	}
+	kill := func(cmd *exec.Cmd) {
+		cmd.Process.Kill() // SIGKILL: no shutdown path runs
+		cmd.Wait()
+	}
+	first, _ := start()
+	eventually(t, "the table", func() bool { return strings.Contains(ipvsadm(t, "-Sn"), "198.51.100.21:80 -g -w 10") })
+	kill(first)
+	before := ipvsadm(t, "-Sn")
+	second, logs := start()
+	defer kill(second)
+	eventually(t, "the restarted daemon's config", func() bool { return strings.Contains(logs.String(), "configuration loaded") })
+	time.Sleep(1500 * time.Millisecond) // past one resync (1 s): any op would be logged
+	if strings.Contains(logs.String(), "applied plan") || ipvsadm(t, "-Sn") != before {
+		t.Fatalf("restart after SIGKILL applied operations:\n%s", logs.String())
+	}
+}

@@ -86,31 +86,30 @@ func addressMessage(ifi *net.Interface, p netip.Prefix) *rtnetlink.AddressMessag
 
 // Add implements Addresses.
 func (a *linuxAddresses) Add(_ context.Context, ifname string, p netip.Prefix) error {
-	op := "add address " + p.String() + " to " + ifname
-	ifi, err := interfaceIndex(ifname)
-	if err != nil {
-		return &OpError{Op: op, Err: err}
-	}
-	a.mu.Lock()
-	err = a.conn.Address.New(addressMessage(ifi, p))
-	a.mu.Unlock()
-	if err != nil && !errors.Is(err, unix.EEXIST) {
-		return &OpError{Op: op, Err: err}
-	}
-	return nil
+	return a.change("add address "+p.String()+" to "+ifname, ifname, p, a.conn.Address.New, unix.EEXIST)
 }
 
 // Delete implements Addresses.
 func (a *linuxAddresses) Delete(_ context.Context, ifname string, p netip.Prefix) error {
-	op := "delete address " + p.String() + " from " + ifname
+	return a.change("delete address "+p.String()+" from "+ifname, ifname, p, a.conn.Address.Delete,
+		unix.EADDRNOTAVAIL, unix.ENOENT)
+}
+
+// change sends one address request; the errnos in done mean "already so".
+func (a *linuxAddresses) change(op, ifname string, p netip.Prefix, send func(*rtnetlink.AddressMessage) error, done ...unix.Errno) error {
 	ifi, err := interfaceIndex(ifname)
 	if err != nil {
 		return &OpError{Op: op, Err: err}
 	}
 	a.mu.Lock()
-	err = a.conn.Address.Delete(addressMessage(ifi, p))
+	err = send(addressMessage(ifi, p))
 	a.mu.Unlock()
-	if err != nil && !errors.Is(err, unix.EADDRNOTAVAIL) && !errors.Is(err, unix.ENOENT) {
+	for _, e := range done {
+		if errors.Is(err, e) {
+			return nil
+		}
+	}
+	if err != nil {
 		return &OpError{Op: op, Err: err}
 	}
 	return nil

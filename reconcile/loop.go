@@ -171,6 +171,9 @@ func (l *Loop) Round(ctx context.Context) time.Duration {
 		s.LastRound, s.Master, s.Rounds = now, l.master, s.Rounds+1
 		s.Applied, s.Failed, s.Held, s.Services = st.Applied, st.Failed, st.Held, st.Services
 		s.PlanTime = st.PlanTime
+		if st.LastPlan != nil {
+			s.LastPlan = st.LastPlan
+		}
 		s.OpsApplied += sumCounts(st.Applied)
 		if !st.LastFullRead.IsZero() {
 			s.LastFullRead = st.LastFullRead
@@ -216,6 +219,9 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 	}
 	l.states, l.draining, st.Services = out.States, out.Draining, out.Target.Status
 	st.PlanTime = time.Since(planStart)
+	if !out.Plan.Empty() {
+		st.LastPlan = planLines(out.Plan)
+	}
 	var ipvsErr error
 	if out.Plan.Held {
 		st.Held = out.Plan.HeldReason

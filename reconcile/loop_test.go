@@ -93,6 +93,9 @@ func TestLoopAdoptsKernelAndAppliesOneEdit(t *testing.T) {
 
 	e.l.SetConfig(services(t, strings.Replace(webYAML, "weight: 20}", "weight: 25}", 1)))
 	st, _ = e.round(t)
+	if len(st.LastPlan) != 2 || st.LastPlan[0] != "~ destination 198.51.100.22:80 in tcp/192.0.2.10:80 weight 20 -> 25" {
+		t.Fatalf("status plan: %q", st.LastPlan)
+	}
 	if sumCounts(st.Applied) != 2 || st.Applied[kernel.UpdateDestination] != 2 || e.k.snapshots != 1 {
 		t.Fatalf("edit: applied %v with %d reads, want 2 updates (ports 80, 443) and no re-read", st.Applied, e.k.snapshots)
 	}

@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/seesaw-lb/seesaw/kernel"
@@ -25,6 +26,9 @@ type Status struct {
 	// Applied and Failed count the ops of the last round by kind.
 	Applied map[kernel.OpKind]int
 	Failed  map[kernel.OpKind]int
+	// LastPlan is the last non-empty plan as diff lines (StepLine), at most
+	// MaxStatusSteps of them, then a "... N more" line.
+	LastPlan []string
 	// PlanTime is how long the last round's planning (Compute) took.
 	PlanTime time.Duration
 	// Error is the last round's error ("" when it succeeded).
@@ -38,4 +42,20 @@ type Status struct {
 	// Rounds and OpsApplied count since start.
 	Rounds     int
 	OpsApplied int
+}
+
+// MaxStatusSteps bounds the plan lines kept in Status.LastPlan.
+const MaxStatusSteps = 100
+
+// planLines renders at most MaxStatusSteps steps of p.
+func planLines(p Plan) []string {
+	n := min(len(p.Steps), MaxStatusSteps)
+	out := make([]string, 0, n+1)
+	for _, s := range p.Steps[:n] {
+		out = append(out, StepLine(s))
+	}
+	if len(p.Steps) > n {
+		out = append(out, fmt.Sprintf("... %d more", len(p.Steps)-n))
+	}
+	return out
 }

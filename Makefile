@@ -3,7 +3,7 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-.PHONY: all build test deps vet unit vmtest vmbench demo clean
+.PHONY: all build test deps vet unit vmtest vmbench demo bench-reconcile kernelbench clean
 
 all: build
 
@@ -29,7 +29,7 @@ unit:
 ## VM_PKGS: the packages whose tests run as root against the real IPVS kernel
 ## in the test VM (internal/vm/README.md). Add a package here to put it in
 ## make vmtest; a listed package without tests is reported and skipped.
-VM_PKGS  ?= ./internal/vm/smoke
+VM_PKGS  ?= ./internal/vm/smoke ./kernel ./cmd/seesaw-reconcile
 VM_FLAGS ?=
 ## VMBENCH: -test.bench regexp for make vmbench; VMBENCH_FLAGS e.g.
 ## --arg -test.benchtime=3x.
@@ -47,9 +47,20 @@ vmbench: deps
 ## test: everything, installing what it needs; fails if any suite cannot run.
 test: deps vet unit vmtest
 
+## bench-reconcile: plan-time table (10,000 x 10) with its peers.
+bench-reconcile:
+	SEESAW_BENCH=1 $(GO) test -run TestBenchmarkTable -count=1 -v ./reconcile
+
+## demo: boot the test VM, validate / --dry-run / run the daemon on
+## examples/dr-web, edit one file and show the one resulting change.
 demo:
-	@echo "make demo: not available yet — it arrives with the reconcile daemon (issue 4)." >&2
-	@exit 1
+	@bash internal/vm/run.sh --bin ./cmd/seesaw-reconcile --extra examples:/etc/seesaw-examples \
+		--script internal/demo/demo.sh --timeout 300
 
 clean:
 	rm -rf bin .cache
+
+## kernelbench: package kernel against ipvsadm, moby/ipvs and cloudflare/ipvs on the
+## real kernel in the test VM (internal/vm); prints the tables of docs/benchmarks.md.
+kernelbench:
+	@bash internal/vm/run.sh --pkg ./internal/ipvsbench --bench IPVSPeers --arg -test.benchtime=1x --mem 2048 --timeout 1500

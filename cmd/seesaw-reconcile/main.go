@@ -44,12 +44,18 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"validate", "check a configuration directory and summarize it", runValidate},
+		{"plan", "print the changes apply would make (also: --dry-run)", runPlanCmd},
+		{"apply", "apply the changes once (apply --once)", runApplyCmd},
+		{"run", "the daemon: watch the configuration and reconcile continuously", runDaemonCmd},
 		{"version", "print the version", runVersion},
 	}
 }
 
 // run is main without the process exit, for tests.
 func run(args []string, stdout, stderr io.Writer) int {
+	if rest, ok := dryRunArgs(args); ok {
+		return runPlanCmd(rest, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("seesaw-reconcile", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	version := fs.Bool("version", false, "print the version and exit")

@@ -7,18 +7,18 @@ type DropReason uint8
 // Reasons a received packet is dropped, in the order the RFC 9568 section
 // 7.1 checks them.
 const (
-	DropTruncated  DropReason = iota // shorter than the fixed header
-	DropTTL                          // IPv4 TTL or IPv6 hop limit is not 255
-	DropVersion                      // version field is not 3
-	DropType                         // type field is not 1 (ADVERTISEMENT)
-	DropChecksum                     // checksum over the pseudo-header fails
-	DropAddrCount                    // Count IPvX Addr disagrees with the length
-	DropInterval                     // Max Advert Interval is zero
-	DropVRID                         // VRID is not ours
-	DropFamily                       // address family differs from ours
-	DropOwner                        // we own the addresses (priority 255)
-	DropSelf                         // our own packet looped back
-	DropPeer                         // unicast mode: the sender is not a configured peer
+	DropTruncated DropReason = iota // shorter than the fixed header
+	DropTTL                         // IPv4 TTL or IPv6 hop limit is not 255
+	DropVersion                     // version field is not 3
+	DropType                        // type field is not 1 (ADVERTISEMENT)
+	DropChecksum                    // checksum over the pseudo-header fails
+	DropAddrCount                   // Count IPvX Addr disagrees with the length
+	DropInterval                    // Max Advert Interval is zero
+	DropVRID                        // VRID is not ours
+	DropFamily                      // address family differs from ours
+	DropOwner                       // we own the addresses (priority 255)
+	DropSelf                        // our own packet looped back
+	DropPeer                        // unicast mode: the sender is not a configured peer
 	numDropReasons
 )
 

@@ -19,6 +19,7 @@ const (
 	DropOwner                       // we own the addresses (priority 255)
 	DropSelf                        // our own packet looped back
 	DropPeer                        // unicast mode: the sender is not a configured peer
+	DropDest                        // destination is not the group (multicast) or is it (unicast)
 	numDropReasons
 )
 
@@ -35,6 +36,7 @@ var dropNames = [numDropReasons]string{
 	DropOwner:     "owner",
 	DropSelf:      "self",
 	DropPeer:      "peer",
+	DropDest:      "destination",
 }
 
 // String returns the reason's metric label, such as "checksum".

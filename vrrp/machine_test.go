@@ -60,7 +60,7 @@ func run(t *testing.T, p Params, steps []step) {
 		if m.State() != s.state {
 			t.Errorf("step %d (%s at %v): state %v, want %v", i, s.do, s.at, m.State(), s.state)
 		}
-		if got := reasonOf(a); got != s.reason {
+		if got := transitionReason(a); got != s.reason {
 			t.Errorf("step %d (%s at %v): reason %q, want %q", i, s.do, s.at, got, s.reason)
 		}
 		if got := offset(m.Deadline()); got != s.deadline {
@@ -76,7 +76,7 @@ func sendOf(a Actions) int {
 	return int(a.SendPriority)
 }
 
-func reasonOf(a Actions) Reason {
+func transitionReason(a Actions) Reason {
 	if !a.Changed {
 		return ""
 	}

@@ -25,7 +25,7 @@ type step struct {
 	deadline time.Duration
 }
 
-func run(t *testing.T, p Params, steps []step) {
+func runSteps(t *testing.T, p Params, steps []step) {
 	t.Helper()
 	m := NewMachine(p)
 	for i, s := range steps {
@@ -102,7 +102,7 @@ const (
 )
 
 func TestStartupAndMasterDown(t *testing.T) {
-	run(t, params(), []step{
+	runSteps(t, params(), []step{
 		{at: 0, do: "start", send: -1, state: Backup, reason: ReasonStartup, deadline: mdi100},
 		{at: time.Second, do: "tick", send: -1, state: Backup, deadline: mdi100},
 		{at: mdi100, do: "tick", send: 100, state: Master, reason: ReasonMasterDown, deadline: mdi100 + time.Second},
@@ -117,7 +117,7 @@ func TestStartupAndMasterDown(t *testing.T) {
 func TestOwnerStartsMaster(t *testing.T) {
 	p := params()
 	p.Priority = 255
-	run(t, p, []step{
+	runSteps(t, p, []step{
 		{at: 0, do: "start", send: 255, state: Master, reason: ReasonOwner, deadline: time.Second},
 		{at: time.Second, do: "tick", send: 255, state: Master, deadline: 2 * time.Second},
 		// A lower-priority advert is discarded by a Master.
@@ -129,7 +129,7 @@ func TestBackupAcceptsHigherAndLearnsInterval(t *testing.T) {
 	// The master advertises every 50 cs; the learned Skew_Time is
 	// 156*0.5/256 s and Master_Down_Interval 1.5 s plus that.
 	skew := 156 * 500 * time.Millisecond / 256
-	run(t, params(), []step{
+	runSteps(t, params(), []step{
 		{at: 0, do: "start", send: -1, state: Backup, reason: ReasonStartup, deadline: mdi100},
 		{at: time.Second, do: "recv", prio: 200, ivl: 50, send: -1, state: Backup, deadline: time.Second + 1500*time.Millisecond + skew},
 		{at: 2 * time.Second, do: "recv", prio: 100, from: "192.0.2.1", ivl: 50, send: -1, state: Backup, deadline: 2*time.Second + 1500*time.Millisecond + skew},
@@ -138,7 +138,7 @@ func TestBackupAcceptsHigherAndLearnsInterval(t *testing.T) {
 }
 
 func TestBackupPreemptDiscardsLower(t *testing.T) {
-	run(t, params(), []step{
+	runSteps(t, params(), []step{
 		{at: 0, do: "start", send: -1, state: Backup, reason: ReasonStartup, deadline: mdi100},
 		{at: time.Second, do: "recv", prio: 50, send: -1, state: Backup, deadline: mdi100},
 		{at: mdi100, do: "tick", send: 100, state: Master, reason: ReasonMasterDown, deadline: mdi100 + time.Second},
@@ -148,7 +148,7 @@ func TestBackupPreemptDiscardsLower(t *testing.T) {
 func TestBackupNoPreemptAcceptsLower(t *testing.T) {
 	p := params()
 	p.Preempt = false
-	run(t, p, []step{
+	runSteps(t, p, []step{
 		{at: 0, do: "start", send: -1, state: Backup, reason: ReasonStartup, deadline: mdi100},
 		{at: time.Second, do: "recv", prio: 50, send: -1, state: Backup, deadline: time.Second + mdi100},
 		{at: mdi100, do: "tick", send: -1, state: Backup, deadline: time.Second + mdi100},
@@ -167,7 +167,7 @@ func TestOwnerPreemptsEvenWithPreemptOff(t *testing.T) {
 }
 
 func TestPriorityZeroInBackupWaitsSkewOnly(t *testing.T) {
-	run(t, params(), []step{
+	runSteps(t, params(), []step{
 		{at: 0, do: "start", send: -1, state: Backup, reason: ReasonStartup, deadline: mdi100},
 		{at: time.Second, do: "recv", prio: 200, send: -1, state: Backup, deadline: time.Second + mdi100},
 		{at: 1200 * time.Millisecond, do: "recv", prio: 0, send: -1, state: Backup, deadline: 1200*time.Millisecond + skew100},
@@ -178,7 +178,7 @@ func TestPriorityZeroInBackupWaitsSkewOnly(t *testing.T) {
 func TestMasterYieldsToHigherPriority(t *testing.T) {
 	p := params()
 	p.Priority = 255 // start as Master directly
-	run(t, p, []step{
+	runSteps(t, p, []step{
 		{at: 0, do: "start", send: 255, state: Master, reason: ReasonOwner, deadline: time.Second},
 		{at: 100 * time.Millisecond, do: "penalty", n: 155, send: -1, state: Master, deadline: time.Second},
 		{at: 200 * time.Millisecond, do: "recv", prio: 99, send: -1, state: Master, deadline: time.Second},
@@ -190,7 +190,7 @@ func TestMasterYieldsToHigherPriority(t *testing.T) {
 func TestMasterTieBreakOnPrimaryAddress(t *testing.T) {
 	p := params()
 	p.Priority = 255
-	run(t, p, []step{
+	runSteps(t, p, []step{
 		{at: 0, do: "start", send: 255, state: Master, reason: ReasonOwner, deadline: time.Second},
 		{at: 100 * time.Millisecond, do: "recv", prio: 255, from: "192.0.2.10", send: -1, state: Master, deadline: time.Second},
 		{at: 200 * time.Millisecond, do: "recv", prio: 255, from: "192.0.2.11", send: -1, state: Master, deadline: time.Second},
@@ -201,7 +201,7 @@ func TestMasterTieBreakOnPrimaryAddress(t *testing.T) {
 func TestMasterAnswersPriorityZero(t *testing.T) {
 	p := params()
 	p.Priority = 255
-	run(t, p, []step{
+	runSteps(t, p, []step{
 		{at: 0, do: "start", send: 255, state: Master, reason: ReasonOwner, deadline: time.Second},
 		{at: 400 * time.Millisecond, do: "recv", prio: 0, send: 255, state: Master, deadline: 1400 * time.Millisecond},
 	})
@@ -210,13 +210,13 @@ func TestMasterAnswersPriorityZero(t *testing.T) {
 func TestShutdown(t *testing.T) {
 	p := params()
 	p.Priority = 255
-	run(t, p, []step{
+	runSteps(t, p, []step{
 		{at: 0, do: "start", send: 255, state: Master, reason: ReasonOwner, deadline: time.Second},
 		{at: 500 * time.Millisecond, do: "shutdown", send: 0, state: Initialize, reason: ReasonShutdown, deadline: never},
 		{at: 2 * time.Second, do: "tick", send: -1, state: Initialize, deadline: never},
 		{at: 3 * time.Second, do: "shutdown", send: -1, state: Initialize, deadline: never},
 	})
-	run(t, params(), []step{
+	runSteps(t, params(), []step{
 		{at: 0, do: "start", send: -1, state: Backup, reason: ReasonStartup, deadline: mdi100},
 		{at: time.Second, do: "shutdown", send: -1, state: Initialize, reason: ReasonShutdown, deadline: never},
 		{at: 2 * time.Second, do: "start", send: -1, state: Backup, reason: ReasonStartup, deadline: 2*time.Second + mdi100},
@@ -226,7 +226,7 @@ func TestShutdown(t *testing.T) {
 func TestPreemptDelay(t *testing.T) {
 	p := params()
 	p.PreemptDelay = 2 * time.Second
-	run(t, p, []step{
+	runSteps(t, p, []step{
 		{at: 0, do: "start", send: -1, state: Backup, reason: ReasonStartup, deadline: mdi100},
 		// Lower-priority adverts are accepted until 2 s after the first one.
 		{at: 1 * time.Second, do: "recv", prio: 50, send: -1, state: Backup, deadline: 1*time.Second + mdi100},
@@ -240,7 +240,7 @@ func TestPreemptDelay(t *testing.T) {
 func TestPreemptDelayRestartsAfterHigherMaster(t *testing.T) {
 	p := params()
 	p.PreemptDelay = 2 * time.Second
-	run(t, p, []step{
+	runSteps(t, p, []step{
 		{at: 0, do: "start", send: -1, state: Backup, reason: ReasonStartup, deadline: mdi100},
 		{at: 1 * time.Second, do: "recv", prio: 50, send: -1, state: Backup, deadline: 1*time.Second + mdi100},
 		{at: 2 * time.Second, do: "recv", prio: 150, send: -1, state: Backup, deadline: 2*time.Second + mdi100},
@@ -252,7 +252,7 @@ func TestPreemptDelayRestartsAfterHigherMaster(t *testing.T) {
 }
 
 func TestStepDown(t *testing.T) {
-	run(t, params(), []step{
+	runSteps(t, params(), []step{
 		{at: 0, do: "start", send: -1, state: Backup, reason: ReasonStartup, deadline: mdi100},
 		{at: mdi100, do: "tick", send: 100, state: Master, reason: ReasonMasterDown, deadline: mdi100 + time.Second},
 		{at: 4 * time.Second, do: "stepdown", send: 0, state: Backup, reason: ReasonStepDown, deadline: 4*time.Second + mdi100},
@@ -290,7 +290,7 @@ func TestPenalty(t *testing.T) {
 	// A penalised master advertises the lowered priority and its backups
 	// compute Skew_Time from it.
 	p.Priority = 255
-	run(t, p, []step{
+	runSteps(t, p, []step{
 		{at: 0, do: "start", send: 255, state: Master, reason: ReasonOwner, deadline: time.Second},
 		{at: 100 * time.Millisecond, do: "penalty", n: 155, send: -1, state: Master, deadline: time.Second},
 		{at: time.Second, do: "tick", send: 100, state: Master, deadline: 2 * time.Second},

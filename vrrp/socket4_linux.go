@@ -1,0 +1,75 @@
+package vrrp
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+
+	"golang.org/x/net/ipv4"
+)
+
+// conn4 is an IPv4 VRRP socket.
+type conn4 struct {
+	pc      *ipv4.PacketConn
+	ifi     *net.Interface
+	primary netip.Addr
+	dsts    []netip.Addr
+	sendBuf []byte
+	recvBuf []byte
+}
+
+func newConn4(c net.PacketConn, ifi *net.Interface, primary netip.Addr, peers []netip.Addr) (*conn4, error) {
+	pc := ipv4.NewPacketConn(c)
+	opts := []sockopt{
+		{"set control messages", func() error { return pc.SetControlMessage(ipv4.FlagTTL|ipv4.FlagDst|ipv4.FlagInterface, true) }},
+		{"set TTL", func() error { return pc.SetTTL(TTL) }},
+		{"set multicast TTL", func() error { return pc.SetMulticastTTL(TTL) }},
+		{"set TOS", func() error { return pc.SetTOS(tosInternetworkControl) }},
+		{"set multicast interface", func() error { return pc.SetMulticastInterface(ifi) }},
+		{"disable multicast loopback", func() error { return pc.SetMulticastLoopback(false) }},
+	}
+	if len(peers) == 0 {
+		opts = append(opts, sockopt{"join " + GroupIPv4.String(), func() error { return pc.JoinGroup(ifi, ipAddr(GroupIPv4, "")) }})
+	}
+	if err := setAll(opts); err != nil {
+		return nil, err
+	}
+	dsts := peers
+	if len(dsts) == 0 {
+		dsts = []netip.Addr{GroupIPv4}
+	}
+	return &conn4{pc: pc, ifi: ifi, primary: primary, dsts: dsts, recvBuf: make([]byte, 1500)}, nil
+}
+
+func (c *conn4) Primary() netip.Addr { return c.primary }
+func (c *conn4) Close() error        { return c.pc.Close() }
+
+func (c *conn4) Send(a Advert) error {
+	cm := &ipv4.ControlMessage{Src: c.primary.AsSlice(), IfIndex: c.ifi.Index}
+	for _, dst := range c.dsts {
+		b, err := a.AppendMarshal(c.sendBuf[:0], c.primary, dst)
+		if err != nil {
+			return err
+		}
+		c.sendBuf = b
+		if _, err := c.pc.WriteTo(b, cm, ipAddr(dst, "")); err != nil {
+			return fmt.Errorf("send advert to %s on %s: %w", dst, c.ifi.Name, err)
+		}
+	}
+	return nil
+}
+
+func (c *conn4) Receive() (Packet, error) {
+	n, cm, src, err := c.pc.ReadFrom(c.recvBuf)
+	if err != nil {
+		return Packet{}, fmt.Errorf("receive on %s: %w", c.ifi.Name, err)
+	}
+	p := Packet{Src: netAddr(src), Payload: c.recvBuf[:n]}
+	if cm != nil {
+		p.TTL = cm.TTL
+		if d, ok := netip.AddrFromSlice(cm.Dst); ok {
+			p.Dst = d.Unmap()
+		}
+	}
+	return p, nil
+}

@@ -1,0 +1,79 @@
+package vrrp
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+
+	"golang.org/x/net/ipv6"
+)
+
+// conn6 is an IPv6 VRRP socket. The checksum is computed and verified
+// here rather than by the kernel (IPV6_CHECKSUM), so that bad checksums are
+// counted instead of silently dropped.
+type conn6 struct {
+	pc      *ipv6.PacketConn
+	ifi     *net.Interface
+	primary netip.Addr
+	dsts    []netip.Addr
+	sendBuf []byte
+	recvBuf []byte
+}
+
+func newConn6(c net.PacketConn, ifi *net.Interface, primary netip.Addr, peers []netip.Addr) (*conn6, error) {
+	pc := ipv6.NewPacketConn(c)
+	opts := []sockopt{
+		{"set control messages", func() error {
+			return pc.SetControlMessage(ipv6.FlagHopLimit|ipv6.FlagDst|ipv6.FlagInterface, true)
+		}},
+		{"set hop limit", func() error { return pc.SetHopLimit(TTL) }},
+		{"set multicast hop limit", func() error { return pc.SetMulticastHopLimit(TTL) }},
+		{"set traffic class", func() error { return pc.SetTrafficClass(tosInternetworkControl) }},
+		{"set multicast interface", func() error { return pc.SetMulticastInterface(ifi) }},
+		{"disable multicast loopback", func() error { return pc.SetMulticastLoopback(false) }},
+	}
+	if len(peers) == 0 {
+		opts = append(opts, sockopt{"join " + GroupIPv6.String(), func() error { return pc.JoinGroup(ifi, ipAddr(GroupIPv6, ifi.Name)) }})
+	}
+	if err := setAll(opts); err != nil {
+		return nil, err
+	}
+	dsts := peers
+	if len(dsts) == 0 {
+		dsts = []netip.Addr{GroupIPv6}
+	}
+	return &conn6{pc: pc, ifi: ifi, primary: primary, dsts: dsts, recvBuf: make([]byte, 9000)}, nil
+}
+
+func (c *conn6) Primary() netip.Addr { return c.primary }
+func (c *conn6) Close() error        { return c.pc.Close() }
+
+func (c *conn6) Send(a Advert) error {
+	cm := &ipv6.ControlMessage{Src: c.primary.AsSlice(), IfIndex: c.ifi.Index, HopLimit: TTL}
+	for _, dst := range c.dsts {
+		b, err := a.AppendMarshal(c.sendBuf[:0], c.primary, dst)
+		if err != nil {
+			return err
+		}
+		c.sendBuf = b
+		if _, err := c.pc.WriteTo(b, cm, ipAddr(dst, c.ifi.Name)); err != nil {
+			return fmt.Errorf("send advert to %s on %s: %w", dst, c.ifi.Name, err)
+		}
+	}
+	return nil
+}
+
+func (c *conn6) Receive() (Packet, error) {
+	n, cm, src, err := c.pc.ReadFrom(c.recvBuf)
+	if err != nil {
+		return Packet{}, fmt.Errorf("receive on %s: %w", c.ifi.Name, err)
+	}
+	p := Packet{Src: netAddr(src), Payload: c.recvBuf[:n]}
+	if cm != nil {
+		p.TTL = cm.HopLimit
+		if d, ok := netip.AddrFromSlice(cm.Dst); ok {
+			p.Dst = d
+		}
+	}
+	return p, nil
+}

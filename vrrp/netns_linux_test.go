@@ -149,7 +149,11 @@ func startHelper(t testing.TB, ns, mode string, arg any) *proc {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
 			var m helperMsg
-			if json.Unmarshal(sc.Bytes(), &m) == nil && m.Kind != "" {
+			if err := json.Unmarshal(sc.Bytes(), &m); err != nil || m.Kind == "" {
+				fmt.Fprintf(os.Stderr, "%s: %s\n", p.name, sc.Bytes())
+				continue
+			}
+			{
 				select {
 				case p.msgs <- m:
 				default:
@@ -206,6 +210,9 @@ func (p *proc) wait(kind, state string, d time.Duration) helperMsg {
 			for {
 				select {
 				case m := <-p.msgs:
+					if m.Kind == "error" {
+						p.t.Fatalf("%s: %s", p.name, m.Err)
+					}
 					if m.Kind == kind && (state == "" || m.State == state) {
 						return m
 					}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -76,6 +77,9 @@ func helperNode(cfg Config) {
 	n, err := NewNode(cfg, conn, SystemClock{}, nil)
 	if err != nil {
 		fail(err)
+	}
+	if os.Getenv("SEESAW_VRRP_LOAD") == "1" {
+		go healthcheckLoad(10000, 10*time.Minute)
 	}
 	sig := make(chan os.Signal, 4)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2)

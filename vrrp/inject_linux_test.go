@@ -97,25 +97,3 @@ func injectOne(cfg Config, ifi *net.Interface, src netip.Addr, ttl int, how stri
 	_, err = pc.WriteTo(badAdvert(cfg, src, GroupIPv4, how), nil, ipAddr(GroupIPv4, ""))
 	return err
 }
-
-// helperObserve prints every VRRP packet seen on the segment with its
-// arrival time, for the benchmarks.
-func helperObserve(cfg Config) {
-	conn, err := Listen(cfg)
-	if err != nil {
-		fail(err)
-	}
-	emit(helperMsg{Kind: "ready"})
-	for {
-		p, err := conn.Receive()
-		if err != nil {
-			fail(err)
-		}
-		at := monoNow()
-		a, err := ParseAdvert(p.Payload, p.Src, p.Dst)
-		if err != nil {
-			continue
-		}
-		emit(helperMsg{Kind: "advert", Src: p.Src.String(), Prio: int(a.Priority), Mono: at})
-	}
-}

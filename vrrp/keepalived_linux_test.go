@@ -197,4 +197,3 @@ func (k *keepalived) noInvalid() {
 func requireKeepalived(t testing.TB) {
 	requireNetns(t, "keepalived")
 }
-

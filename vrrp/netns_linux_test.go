@@ -109,7 +109,7 @@ type helperMsg struct {
 	Kind   string `json:"kind"` // ready, event, stats, advert, error
 	State  string `json:"state,omitempty"`
 	Reason string `json:"reason,omitempty"`
-	Mono   int64  `json:"mono,omitempty"` // CLOCK_MONOTONIC, ns
+	Mono   int64  `json:"mono,omitempty"` // ns: CLOCK_MONOTONIC for events, kernel CLOCK_REALTIME stamp for adverts
 	Stats  *Stats `json:"stats,omitempty"`
 	Src    string `json:"src,omitempty"`
 	Prio   int    `json:"prio,omitempty"`
@@ -125,8 +125,9 @@ type proc struct {
 	exited chan struct{}
 }
 
-// startHelper runs TestHelperProcess in namespace ns in the given mode.
-func startHelper(t testing.TB, ns, mode string, arg any) *proc {
+// startHelper runs TestHelperProcess in namespace ns in the given mode,
+// with extra environment variables env ("K=V").
+func startHelper(t testing.TB, ns, mode string, arg any, env ...string) *proc {
 	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
@@ -135,6 +136,7 @@ func startHelper(t testing.TB, ns, mode string, arg any) *proc {
 	js, _ := json.Marshal(arg)
 	cmd := exec.Command("ip", "netns", "exec", ns, self, "-test.run=^TestHelperProcess$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "SEESAW_VRRP_HELPER="+mode, "SEESAW_VRRP_ARG="+string(js))
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -162,10 +161,6 @@ func (n *Node) Run(ctx context.Context) error {
 	if len(n.cfg.TrackInterfaces) > 0 {
 		go trackLinks(trackCtx, n.cfg.TrackInterfaces, linkUp, ifPenalty)
 	}
-	// Timing matters more here than anywhere else in the process: keep the
-	// loop on one OS thread so a busy scheduler does not delay adverts.
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
 	return n.loop(ctx, ifPenalty)
 }
 
@@ -190,6 +185,7 @@ func (n *Node) loop(ctx context.Context, ifPenalty <-chan int) error {
 			n.apply(m, f(m))
 		case linkPenalty = <-ifPenalty:
 		case <-timer.C():
+			n.spinUntil(m.Deadline())
 			n.apply(m, m.Tick(n.clock.Now()))
 		}
 		m.SetPenalty(int(n.extra.Load()) + linkPenalty)
@@ -197,11 +193,27 @@ func (n *Node) loop(ctx context.Context, ifPenalty <-chan int) error {
 	}
 }
 
+// spinMargin is how early the Go timer fires before a deadline; the rest
+// is spun. Go timers fire up to about 1 ms late (the netpoller sleeps in
+// whole milliseconds) and a sleeping thread must first be woken by the
+// host scheduler; a spinning one is already running.
+const spinMargin = 2 * time.Millisecond
+
 func (n *Node) arm(m *Machine, t Timer) {
 	d := m.Deadline()
 	if d.IsZero() {
 		t.Reset(time.Hour)
 		return
 	}
-	t.Reset(max(d.Sub(n.clock.Now()), 0))
+	t.Reset(max(d.Sub(n.clock.Now())-spinMargin, 0))
+}
+
+// spinUntil busy-waits for deadline, at most 2*spinMargin (a fake clock
+// that does not advance ends the wait by the real-time bound).
+func (n *Node) spinUntil(deadline time.Time) {
+	if deadline.IsZero() {
+		return
+	}
+	for bound := time.Now().Add(2 * spinMargin); n.clock.Now().Before(deadline) && time.Now().Before(bound); {
+	}
 }

@@ -84,6 +84,10 @@ func NewNode(cfg Config, conn Conn, clock Clock, log *slog.Logger) (*Node, error
 		owner: func() bool { return n.priority.Load() == 255 },
 	}
 	n.priority.Store(uint32(cfg.Priority))
+	if cfg.IPv6() && !cfg.VIPs[0].IsLinkLocalUnicast() {
+		// RFC 9568 5.2.9; keepalived warns the same way and interoperates.
+		n.log.Warn("vrrp IPv6 virtual router: the first VIP should be the virtual link-local address", "first", cfg.VIPs[0])
+	}
 	return n, nil
 }
 

@@ -12,6 +12,7 @@ need=(
   cpio:cpio
   insmod:kmod
   ip:iproute2
+  sysctl:procps
 )
 
 missing=()

@@ -8,10 +8,12 @@ import (
 // TestNetnsKeepalived runs a seesaw node against Debian's keepalived
 // (vrrp_version 3, 100 ms adverts): each side wins the election, takes over
 // from the other after a crash and after a graceful stop, and neither
-// rejects a packet of the other.
+// rejects a packet of the other. For unicast, keepalived is configured with
+// unicast_ttl 255: its IPv6 unicast default hop limit is 64, which RFC 9568
+// 7.1 (and so seesaw) rejects.
 func TestNetnsKeepalived(t *testing.T) {
 	requireKeepalived(t)
-	for _, v := range variants[:3] {
+	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
 			t.Parallel()
 			l := newLAN(t, 2)
@@ -67,4 +69,21 @@ func keepalivedOverSeesaw(t *testing.T, l *lan, v variant) {
 	noDrops(t, "seesaw", ss.stop())
 	ka.noInvalid()
 	ka2.noInvalid()
+}
+
+// TestNetnsKeepalivedIPv6UnicastHopLimit pins down the one interop rule:
+// keepalived's IPv6 unicast adverts leave with the default hop limit unless
+// unicast_ttl is set, and seesaw drops them (counted as "ttl") as RFC 9568
+// 7.1 requires, so the two do not form a pair without unicast_ttl 255.
+func TestNetnsKeepalivedIPv6UnicastHopLimit(t *testing.T) {
+	requireKeepalived(t)
+	v := variants[3]
+	l := newLAN(t, 2)
+	ka := startKeepalivedTTL(t, l.nss[0], nodeCfg(l, 0, 200, v), l.primary(0, v), 0)
+	ka.waitState("MASTER", 5*time.Second)
+	ss := startHelper(t, l.nss[1], "node", nodeCfg(l, 1, 100, v))
+	ss.wait("event", "master", 5*time.Second) // it never hears keepalived
+	if s := ss.stats(); s.Drops[DropTTL.String()] == 0 || s.Received != 0 {
+		t.Fatalf("keepalived adverts with the default hop limit: drops %v, received %d", s.Drops, s.Received)
+	}
 }

@@ -43,15 +43,21 @@ vrrp_instance VI_60 {
 {{range .Cfg.VIPs}}		{{.}}
 {{end}}	}
 {{if .Cfg.Peers}}	unicast_src_ip {{.Src}}
-	unicast_peer {
+{{if .UnicastTTL}}	unicast_ttl {{.UnicastTTL}}
+{{end}}	unicast_peer {
 {{range .Cfg.Peers}}		{{.}}
 {{end}}	}
 {{end}}}
 `))
 
 // startKeepalived runs keepalived in ns with the equivalent of cfg, whose
-// node would send from src.
+// node would send from src. Unicast adverts get hop limit 255.
 func startKeepalived(t testing.TB, ns string, cfg Config, src netip.Addr) *keepalived {
+	return startKeepalivedTTL(t, ns, cfg, src, 255)
+}
+
+// startKeepalivedTTL is startKeepalived with unicast_ttl ttl (0: keepalived's default).
+func startKeepalivedTTL(t testing.TB, ns string, cfg Config, src netip.Addr, ttl int) *keepalived {
 	t.Helper()
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "keepalived.conf")
@@ -60,7 +66,7 @@ func startKeepalived(t testing.TB, ns string, cfg Config, src netip.Addr) *keepa
 		t.Fatal(err)
 	}
 	err = kaConf.Execute(f, map[string]any{
-		"ID": ns, "Cfg": cfg, "Src": src,
+		"ID": ns, "Cfg": cfg, "Src": src, "UnicastTTL": ttl,
 		"Interval": strconv.FormatFloat(cfg.AdvertInterval.Seconds(), 'f', -1, 64),
 	})
 	f.Close()

@@ -13,6 +13,16 @@ import (
 	"time"
 )
 
+// benchInterval is the advert interval the benchmarks measure.
+const benchInterval = 100 * time.Millisecond
+
+// benchCfg is nodeCfg at the benchmark interval.
+func benchCfg(l *lan, i int, prio uint8) Config {
+	cfg := nodeCfg(l, i, prio, variants[0])
+	cfg.AdvertInterval = benchInterval
+	return cfg
+}
+
 func envInt(name string, def int) int {
 	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
 		return v
@@ -53,7 +63,7 @@ func procUsage(pid int) (cpu time.Duration, rssKiB int) {
 // the observer (bounded by n intervals plus 10 s).
 func collectAdverts(tb testing.TB, obs *proc, src string, n int) []int64 {
 	tb.Helper()
-	deadline := time.After(time.Duration(n)*netnsInterval + 10*time.Second)
+	deadline := time.After(time.Duration(n)*benchInterval + 10*time.Second)
 	var at []int64
 	for len(at) < n {
 		select {
@@ -72,7 +82,7 @@ func collectAdverts(tb testing.TB, obs *proc, src string, n int) []int64 {
 func jitters(at []int64) []time.Duration {
 	var js []time.Duration
 	for i := 1; i < len(at); i++ {
-		d := time.Duration(at[i]-at[i-1]) - netnsInterval
+		d := time.Duration(at[i]-at[i-1]) - benchInterval
 		js = append(js, max(d, -d))
 	}
 	slices.Sort(js)
@@ -111,7 +121,7 @@ func BenchmarkNetnsAdvertJitter(b *testing.B) {
 // measureJitter runs one sender on its own segment and observes it.
 func measureJitter(tb testing.TB, name string, n int, env []string) jitterRow {
 	l := newLAN(tb, 2)
-	cfg := nodeCfg(l, 0, 200, variants[0])
+	cfg := benchCfg(l, 0, 200)
 	obs := startHelper(tb, l.nss[1], "observe", nodeCfg(l, 1, 1, variants[0]))
 	var pid int
 	var stop func()
@@ -163,9 +173,9 @@ func BenchmarkNetnsFailover(b *testing.B) {
 type failover struct{ fromKill, fromLast time.Duration }
 
 func failoverOnce(tb testing.TB, l *lan, obs *proc, impl string) failover {
-	master := startHelper(tb, l.nss[0], "node", nodeCfg(l, 0, 200, variants[0]))
+	master := startHelper(tb, l.nss[0], "node", benchCfg(l, 0, 200))
 	master.wait("event", "master", 5*time.Second)
-	backupCfg := nodeCfg(l, 1, 100, variants[0])
+	backupCfg := benchCfg(l, 1, 100)
 	var stopBackup func()
 	if impl == "keepalived" {
 		ka := startKeepalived(tb, l.nss[1], backupCfg, l.addr4(1))
@@ -179,7 +189,7 @@ func failoverOnce(tb testing.TB, l *lan, obs *proc, impl string) failover {
 	at := collectAdverts(tb, obs, l.addr4(0).String(), 5) // the backup has seen the master
 	last := at[len(at)-1]
 	// Kill at a random phase of the advert interval.
-	time.Sleep(time.Duration(rand.Int64N(int64(netnsInterval))))
+	time.Sleep(time.Duration(rand.Int64N(int64(benchInterval))))
 	killAt := time.Now().UnixNano()
 	master.cmd.Process.Signal(syscall.SIGKILL)
 	deadline := time.After(5 * time.Second)

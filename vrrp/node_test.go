@@ -68,7 +68,7 @@ func (c *memConn) Primary() netip.Addr { return c.addr }
 func (c *memConn) Close() error        { c.once.Do(func() { close(c.closed) }); return nil }
 
 func testConfig(prio uint8) Config {
-	return Config{Interface: "mem0", VRID: 60, Priority: prio, AdvertInterval: 20 * time.Millisecond,
+	return Config{Interface: "mem0", VRID: 60, Priority: prio, AdvertInterval: 100 * time.Millisecond,
 		Preempt: true, VIPs: []netip.Addr{vip4}}
 }
 
@@ -114,8 +114,8 @@ func TestNodesElectAndHandOver(t *testing.T) {
 	waitState(t, hiEv, Master)
 	lo, loEv := startNode(t, testConfig(100), seg.attach("192.0.2.12"))
 	waitState(t, loEv, Backup)
-	// Several down intervals later the backup is still backup.
-	time.Sleep(300 * time.Millisecond)
+	// Later the backup is still backup.
+	time.Sleep(500 * time.Millisecond)
 	if lo.State() != Backup || hi.State() != Master {
 		t.Fatalf("states: high %v, low %v", hi.State(), lo.State())
 	}
@@ -145,7 +145,7 @@ func TestStepDownHandsOver(t *testing.T) {
 	if e.Reason != ReasonPeerShutdown {
 		t.Fatalf("reason %q", e.Reason)
 	}
-	time.Sleep(200 * time.Millisecond) // the stepped-down node must not preempt back
+	time.Sleep(500 * time.Millisecond) // the stepped-down node must not preempt back
 	if hi.State() != Backup || lo.State() != Master {
 		t.Fatalf("after step-down: high %v, low %v", hi.State(), lo.State())
 	}

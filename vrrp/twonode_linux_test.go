@@ -20,7 +20,10 @@ var variants = []variant{
 	{"ipv6-unicast", true, true},
 }
 
-const netnsInterval = 100 * time.Millisecond
+// netnsInterval is the advert interval of the namespace tests: long enough
+// that a busy CI host stalling a process for a few hundred ms does not
+// cause a spurious takeover (Master_Down_Interval is about 0.9 s).
+const netnsInterval = 250 * time.Millisecond
 
 // nodeCfg is member i's config on l: VRID 60, 100 ms adverts, preempt on.
 func nodeCfg(l *lan, i int, prio uint8, v variant) Config {

@@ -198,30 +198,24 @@ func (p *proc) stats() Stats {
 // wait returns the next message of the kind (and state, if given).
 func (p *proc) wait(kind, state string, d time.Duration) helperMsg {
 	p.t.Helper()
+	match := func(m helperMsg) bool {
+		if m.Kind == "error" {
+			p.t.Fatalf("%s: %s", p.name, m.Err)
+		}
+		return m.Kind == kind && (state == "" || m.State == state)
+	}
 	deadline := time.After(d)
 	for {
 		select {
 		case m := <-p.msgs:
-			if m.Kind == "error" {
-				p.t.Fatalf("%s: %s", p.name, m.Err)
-			}
-			if m.Kind == kind && (state == "" || m.State == state) {
+			if match(m) {
 				return m
 			}
 		case <-p.exited:
-			for {
-				select {
-				case m := <-p.msgs:
-					if m.Kind == "error" {
-						p.t.Fatalf("%s: %s", p.name, m.Err)
-					}
-					if m.Kind == kind && (state == "" || m.State == state) {
-						return m
-					}
-					continue
-				default:
+			for len(p.msgs) > 0 { // what it printed before exiting
+				if m := <-p.msgs; match(m) {
+					return m
 				}
-				break
 			}
 			p.t.Fatalf("%s exited while waiting for %s %s", p.name, kind, state)
 		case <-deadline:

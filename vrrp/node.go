@@ -39,6 +39,7 @@ type Node struct {
 	events  chan Event
 	rx      chan received
 	ctl     chan func(*Machine) Actions
+	kick    chan struct{}
 	stop    chan struct{}
 	stopped sync.Once
 	done    chan struct{}
@@ -71,6 +72,7 @@ func NewNode(cfg Config, conn Conn, clock Clock, log *slog.Logger) (*Node, error
 		events: make(chan Event, 64),
 		rx:     make(chan received, 64),
 		ctl:    make(chan func(*Machine) Actions),
+		kick:   make(chan struct{}, 1),
 		stop:   make(chan struct{}),
 		done:   make(chan struct{}),
 	}
@@ -106,13 +108,15 @@ func (n *Node) Stats() Stats {
 }
 
 // Shutdown stops the node gracefully: a Master sends priority 0 so the
-// backup takes over after Skew_Time. It waits for Run to return.
+// backup takes over after Skew_Time. It waits for Run to return, so Run
+// must have been started.
 func (n *Node) Shutdown() {
 	n.stopped.Do(func() { close(n.stop) })
 	<-n.done
 }
 
 // StepDown asks a Master to hand over to the best backup (manual failover).
+// It waits for Run to handle the request.
 func (n *Node) StepDown() error {
 	var ok bool
 	err := n.do(func(m *Machine) Actions {
@@ -127,10 +131,14 @@ func (n *Node) StepDown() error {
 }
 
 // SetPriorityPenalty sets the externally tracked penalty (for example,
-// services below their watermark); tracked interfaces add their own.
+// services below their watermark); tracked interfaces add their own. It
+// never blocks, and may be called before Run.
 func (n *Node) SetPriorityPenalty(p int) {
 	n.extra.Store(int64(p))
-	_ = n.do(func(*Machine) Actions { return Actions{} })
+	select {
+	case n.kick <- struct{}{}:
+	default: // a wake-up is already pending
+	}
 }
 
 // do runs f on the machine inside Run's goroutine and waits for it.
@@ -172,6 +180,8 @@ func (n *Node) loop(ctx context.Context, ifPenalty <-chan int) error {
 	m := NewMachine(n.cfg.params(n.conn.Primary()))
 	timer := n.clock.NewTimer(time.Hour)
 	defer timer.Stop()
+	m.SetPenalty(int(n.extra.Load()))
+	n.priority.Store(uint32(m.Priority()))
 	n.apply(m, m.Start(n.clock.Now()))
 	var linkPenalty int
 	for {
@@ -187,6 +197,7 @@ func (n *Node) loop(ctx context.Context, ifPenalty <-chan int) error {
 			n.apply(m, m.Receive(r.at, r.src, r.adv))
 		case f := <-n.ctl:
 			n.apply(m, f(m))
+		case <-n.kick: // the penalty below changed
 		case linkPenalty = <-ifPenalty:
 		case <-timer.C():
 			n.spinUntil(m.Deadline())

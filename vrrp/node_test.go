@@ -108,12 +108,19 @@ func waitState(t *testing.T, ev <-chan Event, want State) Event {
 	}
 }
 
-func TestNodesElectAndHandOver(t *testing.T) {
+// startPair starts a master (priority hi) and then a backup (lo) on one segment.
+func startPair(t *testing.T, hi, lo uint8) (*Node, <-chan Event, *Node, <-chan Event) {
+	t.Helper()
 	seg := &segment{}
-	hi, hiEv := startNode(t, testConfig(200), seg.attach("192.0.2.11"))
-	waitState(t, hiEv, Master)
-	lo, loEv := startNode(t, testConfig(100), seg.attach("192.0.2.12"))
-	waitState(t, loEv, Backup)
+	m, mEv := startNode(t, testConfig(hi), seg.attach("192.0.2.11"))
+	waitState(t, mEv, Master)
+	b, bEv := startNode(t, testConfig(lo), seg.attach("192.0.2.12"))
+	waitState(t, bEv, Backup)
+	return m, mEv, b, bEv
+}
+
+func TestNodesElectAndHandOver(t *testing.T) {
+	hi, _, lo, loEv := startPair(t, 200, 100)
 	// Later the backup is still backup.
 	time.Sleep(500 * time.Millisecond)
 	if lo.State() != Backup || hi.State() != Master {
@@ -130,11 +137,7 @@ func TestNodesElectAndHandOver(t *testing.T) {
 }
 
 func TestStepDownHandsOver(t *testing.T) {
-	seg := &segment{}
-	hi, hiEv := startNode(t, testConfig(200), seg.attach("192.0.2.11"))
-	waitState(t, hiEv, Master)
-	lo, loEv := startNode(t, testConfig(100), seg.attach("192.0.2.12"))
-	waitState(t, loEv, Backup)
+	hi, _, lo, loEv := startPair(t, 200, 100)
 	if err := lo.StepDown(); !errors.Is(err, ErrNotMaster) {
 		t.Fatalf("backup StepDown: %v, want ErrNotMaster", err)
 	}
@@ -152,11 +155,7 @@ func TestStepDownHandsOver(t *testing.T) {
 }
 
 func TestPenaltyLetsBackupPreempt(t *testing.T) {
-	seg := &segment{}
-	a, aEv := startNode(t, testConfig(200), seg.attach("192.0.2.11"))
-	waitState(t, aEv, Master)
-	_, bEv := startNode(t, testConfig(150), seg.attach("192.0.2.12"))
-	waitState(t, bEv, Backup)
+	a, aEv, _, bEv := startPair(t, 200, 150)
 	a.SetPriorityPenalty(100)
 	waitState(t, bEv, Master)
 	waitState(t, aEv, Backup)

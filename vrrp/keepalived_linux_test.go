@@ -77,6 +77,7 @@ func startKeepalivedTTL(t testing.TB, ns string, cfg Config, src netip.Addr, ttl
 	k.cmd = exec.Command("ip", "netns", "exec", ns, "keepalived", "--dont-fork", "--log-console", "--log-detail",
 		"--no-syslog", "--dont-respawn", "--vrrp", "--use-file", conf,
 		"--pid", filepath.Join(dir, "keepalived.pid"), "--vrrp_pid", filepath.Join(dir, "vrrp.pid"))
+	k.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the test
 	out, err := k.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -137,6 +137,7 @@ func startHelper(t testing.TB, ns, mode string, arg any, env ...string) *proc {
 	cmd := exec.Command("ip", "netns", "exec", ns, self, "-test.run=^TestHelperProcess$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "SEESAW_VRRP_HELPER="+mode, "SEESAW_VRRP_ARG="+string(js))
 	cmd.Env = append(cmd.Env, env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the test
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -157,3 +157,33 @@ func (l *lan) primary(i int, v variant) netip.Addr {
 	}
 	return l.addr4(i)
 }
+
+// TestNetnsTrackInterface: the master tracks a link in its namespace; when
+// the link goes down its priority drops below the backup's, which preempts;
+// when it comes back the master preempts in turn.
+func TestNetnsTrackInterface(t *testing.T) {
+	requireNetns(t)
+	v := variants[0]
+	l := newLAN(t, 2)
+	run(t, "ip", "-n", l.nss[0], "link", "add", "up0", "type", "veth", "peer", "name", "up1")
+	run(t, "ip", "-n", l.nss[0], "link", "set", "up0", "up")
+	run(t, "ip", "-n", l.nss[0], "link", "set", "up1", "up")
+	cfg := nodeCfg(l, 0, 200, v)
+	cfg.TrackInterfaces = []TrackInterface{{Name: "up0", Penalty: 150}}
+	a := startHelper(t, l.nss[0], "node", cfg)
+	a.wait("event", "master", 5*time.Second)
+	b := startHelper(t, l.nss[1], "node", nodeCfg(l, 1, 100, v))
+	b.wait("event", "backup", 5*time.Second)
+
+	run(t, "ip", "-n", l.nss[0], "link", "set", "up0", "down")
+	b.wait("event", "master", 5*time.Second)
+	if e := a.wait("event", "backup", 5*time.Second); e.Reason != string(ReasonPreempted) {
+		t.Errorf("tracked link down: reason %q", e.Reason)
+	}
+	if s := a.stats(); s.Priority != 50 {
+		t.Errorf("priority with the tracked link down: %d, want 50", s.Priority)
+	}
+	run(t, "ip", "-n", l.nss[0], "link", "set", "up0", "up")
+	a.wait("event", "master", 5*time.Second)
+	b.wait("event", "backup", 5*time.Second)
+}

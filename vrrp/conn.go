@@ -11,6 +11,8 @@ type Packet struct {
 	// TTL is the IPv4 TTL or the IPv6 hop limit.
 	TTL     int
 	Payload []byte
+	// Age is how long ago the kernel received the packet (0 if unknown).
+	Age time.Duration
 }
 
 // Conn sends and receives adverts for one virtual router. The Linux

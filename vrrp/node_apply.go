@@ -49,7 +49,7 @@ func (n *Node) receive() {
 			time.Sleep(10 * time.Millisecond) // a closed or broken socket must not spin
 			continue
 		}
-		at := n.clock.Now()
+		at := n.clock.Now().Add(-p.Age)
 		a, err := n.filter.check(p)
 		if err != nil {
 			r, _ := reasonOf(err)

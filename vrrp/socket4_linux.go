@@ -16,6 +16,7 @@ type conn4 struct {
 	dsts    []netip.Addr
 	sendBuf []byte
 	recvBuf []byte
+	rr      *rawReader
 }
 
 func newConn4(c net.PacketConn, ifi *net.Interface, primary netip.Addr, peers []netip.Addr) (*conn4, error) {
@@ -38,7 +39,11 @@ func newConn4(c net.PacketConn, ifi *net.Interface, primary netip.Addr, peers []
 	if len(dsts) == 0 {
 		dsts = []netip.Addr{GroupIPv4}
 	}
-	return &conn4{pc: pc, ifi: ifi, primary: primary, dsts: dsts, recvBuf: make([]byte, 1500)}, nil
+	rr, err := newRawReader(c)
+	if err != nil {
+		return nil, err
+	}
+	return &conn4{pc: pc, ifi: ifi, primary: primary, dsts: dsts, recvBuf: make([]byte, 1500), rr: rr}, nil
 }
 
 func (c *conn4) Primary() netip.Addr { return c.primary }
@@ -60,16 +65,15 @@ func (c *conn4) Send(a Advert) error {
 }
 
 func (c *conn4) Receive() (Packet, error) {
-	n, cm, src, err := c.pc.ReadFrom(c.recvBuf)
-	if err != nil {
-		return Packet{}, fmt.Errorf("receive on %s: %w", c.ifi.Name, err)
-	}
-	p := Packet{Src: netAddr(src), Payload: c.recvBuf[:n]}
-	if cm != nil {
-		p.TTL = cm.TTL
-		if d, ok := netip.AddrFromSlice(cm.Dst); ok {
-			p.Dst = d.Unmap()
+	for {
+		n, oob, _, err := c.rr.read(c.recvBuf)
+		if err != nil {
+			return Packet{}, fmt.Errorf("receive on %s: %w", c.ifi.Name, err)
 		}
+		src, dst, ttl, payload, ok := parseIPv4(c.recvBuf[:n])
+		if !ok {
+			continue // the kernel validated the IP header; never expected
+		}
+		return Packet{Src: src, Dst: dst, TTL: ttl, Payload: payload, Age: parseCmsgs(oob).age}, nil
 	}
-	return p, nil
 }

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 
 	"golang.org/x/net/ipv6"
+	"golang.org/x/sys/unix"
 )
 
 // conn6 is an IPv6 VRRP socket. The checksum is computed and verified
@@ -18,6 +19,7 @@ type conn6 struct {
 	dsts    []netip.Addr
 	sendBuf []byte
 	recvBuf []byte
+	rr      *rawReader
 }
 
 func newConn6(c net.PacketConn, ifi *net.Interface, primary netip.Addr, peers []netip.Addr) (*conn6, error) {
@@ -42,7 +44,11 @@ func newConn6(c net.PacketConn, ifi *net.Interface, primary netip.Addr, peers []
 	if len(dsts) == 0 {
 		dsts = []netip.Addr{GroupIPv6}
 	}
-	return &conn6{pc: pc, ifi: ifi, primary: primary, dsts: dsts, recvBuf: make([]byte, 9000)}, nil
+	rr, err := newRawReader(c)
+	if err != nil {
+		return nil, err
+	}
+	return &conn6{pc: pc, ifi: ifi, primary: primary, dsts: dsts, recvBuf: make([]byte, 9000), rr: rr}, nil
 }
 
 func (c *conn6) Primary() netip.Addr { return c.primary }
@@ -64,16 +70,14 @@ func (c *conn6) Send(a Advert) error {
 }
 
 func (c *conn6) Receive() (Packet, error) {
-	n, cm, src, err := c.pc.ReadFrom(c.recvBuf)
+	n, oob, from, err := c.rr.read(c.recvBuf)
 	if err != nil {
 		return Packet{}, fmt.Errorf("receive on %s: %w", c.ifi.Name, err)
 	}
-	p := Packet{Src: netAddr(src), Payload: c.recvBuf[:n]}
-	if cm != nil {
-		p.TTL = cm.HopLimit
-		if d, ok := netip.AddrFromSlice(cm.Dst); ok {
-			p.Dst = d
-		}
+	ci := parseCmsgs(oob)
+	p := Packet{Dst: ci.dst, TTL: ci.hopLimit, Payload: c.recvBuf[:n], Age: ci.age}
+	if sa, ok := from.(*unix.SockaddrInet6); ok {
+		p.Src = netip.AddrFrom16(sa.Addr)
 	}
 	return p, nil
 }

@@ -105,15 +105,6 @@ func ipAddr(a netip.Addr, zone string) *net.IPAddr {
 	return &net.IPAddr{IP: a.AsSlice()}
 }
 
-func netAddr(a net.Addr) netip.Addr {
-	ia, ok := a.(*net.IPAddr)
-	if !ok {
-		return netip.Addr{}
-	}
-	ip, _ := netip.AddrFromSlice(ia.IP)
-	return ip.Unmap()
-}
-
 // sockopt is one named socket setup step.
 type sockopt struct {
 	what string

@@ -10,19 +10,13 @@ import (
 
 // conn4 is an IPv4 VRRP socket.
 type conn4 struct {
-	pc      *ipv4.PacketConn
-	ifi     *net.Interface
-	primary netip.Addr
-	dsts    []netip.Addr
-	sendBuf []byte
-	recvBuf []byte
-	rr      *rawReader
+	rawConn
+	pc *ipv4.PacketConn
 }
 
 func newConn4(c net.PacketConn, ifi *net.Interface, primary netip.Addr, peers []netip.Addr) (*conn4, error) {
 	pc := ipv4.NewPacketConn(c)
 	opts := []sockopt{
-		{"set control messages", func() error { return pc.SetControlMessage(ipv4.FlagTTL|ipv4.FlagDst|ipv4.FlagInterface, true) }},
 		{"set TTL", func() error { return pc.SetTTL(TTL) }},
 		{"set multicast TTL", func() error { return pc.SetMulticastTTL(TTL) }},
 		{"set TOS", func() error { return pc.SetTOS(tosInternetworkControl) }},
@@ -35,33 +29,21 @@ func newConn4(c net.PacketConn, ifi *net.Interface, primary netip.Addr, peers []
 	if err := setAll(opts); err != nil {
 		return nil, err
 	}
-	dsts := peers
-	if len(dsts) == 0 {
-		dsts = []netip.Addr{GroupIPv4}
-	}
-	rr, err := newRawReader(c)
+	rc, err := newRawConn(c, ifi, primary, peers, GroupIPv4, 1500)
 	if err != nil {
 		return nil, err
 	}
-	return &conn4{pc: pc, ifi: ifi, primary: primary, dsts: dsts, recvBuf: make([]byte, 1500), rr: rr}, nil
+	return &conn4{rawConn: rc, pc: pc}, nil
 }
 
-func (c *conn4) Primary() netip.Addr { return c.primary }
-func (c *conn4) Close() error        { return c.pc.Close() }
+func (c *conn4) Close() error { return c.pc.Close() }
 
 func (c *conn4) Send(a Advert) error {
 	cm := &ipv4.ControlMessage{Src: c.primary.AsSlice(), IfIndex: c.ifi.Index}
-	for _, dst := range c.dsts {
-		b, err := a.AppendMarshal(c.sendBuf[:0], c.primary, dst)
-		if err != nil {
-			return err
-		}
-		c.sendBuf = b
-		if _, err := c.pc.WriteTo(b, cm, ipAddr(dst, "")); err != nil {
-			return fmt.Errorf("send advert to %s on %s: %w", dst, c.ifi.Name, err)
-		}
-	}
-	return nil
+	return c.sendAll(a, func(b []byte, dst netip.Addr) error {
+		_, err := c.pc.WriteTo(b, cm, ipAddr(dst, ""))
+		return err
+	})
 }
 
 func (c *conn4) Receive() (Packet, error) {

@@ -13,13 +13,8 @@ import (
 // here rather than by the kernel (IPV6_CHECKSUM), so that bad checksums are
 // counted instead of silently dropped.
 type conn6 struct {
-	pc      *ipv6.PacketConn
-	ifi     *net.Interface
-	primary netip.Addr
-	dsts    []netip.Addr
-	sendBuf []byte
-	recvBuf []byte
-	rr      *rawReader
+	rawConn
+	pc *ipv6.PacketConn
 }
 
 func newConn6(c net.PacketConn, ifi *net.Interface, primary netip.Addr, peers []netip.Addr) (*conn6, error) {
@@ -40,33 +35,21 @@ func newConn6(c net.PacketConn, ifi *net.Interface, primary netip.Addr, peers []
 	if err := setAll(opts); err != nil {
 		return nil, err
 	}
-	dsts := peers
-	if len(dsts) == 0 {
-		dsts = []netip.Addr{GroupIPv6}
-	}
-	rr, err := newRawReader(c)
+	rc, err := newRawConn(c, ifi, primary, peers, GroupIPv6, 9000)
 	if err != nil {
 		return nil, err
 	}
-	return &conn6{pc: pc, ifi: ifi, primary: primary, dsts: dsts, recvBuf: make([]byte, 9000), rr: rr}, nil
+	return &conn6{rawConn: rc, pc: pc}, nil
 }
 
-func (c *conn6) Primary() netip.Addr { return c.primary }
-func (c *conn6) Close() error        { return c.pc.Close() }
+func (c *conn6) Close() error { return c.pc.Close() }
 
 func (c *conn6) Send(a Advert) error {
 	cm := &ipv6.ControlMessage{Src: c.primary.AsSlice(), IfIndex: c.ifi.Index, HopLimit: TTL}
-	for _, dst := range c.dsts {
-		b, err := a.AppendMarshal(c.sendBuf[:0], c.primary, dst)
-		if err != nil {
-			return err
-		}
-		c.sendBuf = b
-		if _, err := c.pc.WriteTo(b, cm, ipAddr(dst, c.ifi.Name)); err != nil {
-			return fmt.Errorf("send advert to %s on %s: %w", dst, c.ifi.Name, err)
-		}
-	}
-	return nil
+	return c.sendAll(a, func(b []byte, dst netip.Addr) error {
+		_, err := c.pc.WriteTo(b, cm, ipAddr(dst, c.ifi.Name))
+		return err
+	})
 }
 
 func (c *conn6) Receive() (Packet, error) {

@@ -119,3 +119,45 @@ func setAll(opts []sockopt) error {
 	}
 	return nil
 }
+
+// rawConn is the part of the IPv4 and IPv6 conns that does not depend on
+// the family.
+type rawConn struct {
+	ifi     *net.Interface
+	primary netip.Addr
+	dsts    []netip.Addr // the group, or the unicast peers
+	sendBuf []byte
+	recvBuf []byte
+	rr      *rawReader
+}
+
+func newRawConn(c net.PacketConn, ifi *net.Interface, primary netip.Addr, peers []netip.Addr, group netip.Addr, mtu int) (rawConn, error) {
+	rr, err := newRawReader(c)
+	if err != nil {
+		return rawConn{}, err
+	}
+	dsts := peers
+	if len(dsts) == 0 {
+		dsts = []netip.Addr{group}
+	}
+	return rawConn{ifi: ifi, primary: primary, dsts: dsts, recvBuf: make([]byte, mtu), rr: rr}, nil
+}
+
+// Primary is the address adverts are sent from.
+func (c *rawConn) Primary() netip.Addr { return c.primary }
+
+// sendAll encodes a for each destination (the checksum depends on it) and
+// writes it.
+func (c *rawConn) sendAll(a Advert, write func(b []byte, dst netip.Addr) error) error {
+	for _, dst := range c.dsts {
+		b, err := a.AppendMarshal(c.sendBuf[:0], c.primary, dst)
+		if err != nil {
+			return err
+		}
+		c.sendBuf = b
+		if err := write(b, dst); err != nil {
+			return fmt.Errorf("send advert to %s on %s: %w", dst, c.ifi.Name, err)
+		}
+	}
+	return nil
+}

@@ -3,7 +3,7 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-.PHONY: all build test deps vet unit vmtest vmbench demo bench-reconcile kernelbench clean
+.PHONY: all build test deps vet unit vmtest vmbench demo bench-reconcile kernelbench vrrpbench clean
 
 all: build
 
@@ -56,6 +56,12 @@ bench-reconcile:
 demo:
 	@bash internal/vm/run.sh --bin ./cmd/seesaw-reconcile --extra examples:/etc/seesaw-examples \
 		--script internal/demo/demo.sh --timeout 300
+
+## vrrpbench: VRRP advert jitter (100 ms, idle and under health-check allocation
+## load) and failover detection over 20 kills, each next to keepalived measured in
+## the same run, in network namespaces (root). About 5 minutes.
+vrrpbench:
+	SEESAW_NETNS=1 $(GO) test -count=1 -run '^$$' -bench 'Netns' -benchtime 1x -timeout 30m ./vrrp/
 
 clean:
 	rm -rf bin .cache

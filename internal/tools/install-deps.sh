@@ -13,6 +13,7 @@ need=(
   insmod:kmod
   ip:iproute2
   xz:xz-utils
+  sysctl:procps
 )
 
 missing=()

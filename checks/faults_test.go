@@ -35,9 +35,13 @@ func reset(c net.Conn) {
 	c.Close()
 }
 
-// endless sends an unbounded stream of bytes (after an HTTP header when asked).
+// endless waits for the request, then sends an unbounded stream of bytes
+// (after an HTTP header when asked).
 func endless(header string) func(net.Conn) {
 	return func(c net.Conn) {
+		if _, err := c.Read(make([]byte, 4096)); err != nil {
+			return
+		}
 		go io.Copy(io.Discard, c)
 		c.Write([]byte(header))
 		chunk := []byte(strings.Repeat("x", 32<<10))

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -76,6 +77,7 @@ func TestHTTPS(t *testing.T) {
 	pki := newPKI(t)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(healthHandler))
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{pki.valid(t, "www.example.org")}}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // rejected handshakes are the point
 	srv.StartTLS()
 	defer srv.Close()
 	target := targetOf(t, srv.Listener.Addr())

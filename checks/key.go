@@ -35,5 +35,13 @@ func (s Spec) ID() SpecID {
 	return id
 }
 
-// Key returns the check's identity.
-func (c Check) Key() Key { return Key{Target: c.Target, Spec: c.Spec.ID()} }
+// Key returns the check's identity: the target and the ID of the spec with
+// its defaults filled in (so a default written out and one left implicit
+// give the same Key). An invalid spec keys by its raw content.
+func (c Check) Key() Key {
+	s, err := c.Spec.Normalize()
+	if err != nil {
+		s = c.Spec
+	}
+	return Key{Target: c.Target, Spec: s.ID()}
+}

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -62,10 +63,10 @@ func blackholeNetns(t *testing.T) string {
 func TestBlackhole(t *testing.T) {
 	needNetns(t)
 	ns := blackholeNetns(t)
-	cmd := exec.Command("ip", "netns", "exec", ns, os.Args[0], "-test.run", "^TestBlackholeInside$", "-test.v", "-test.count=1")
+	cmd := exec.Command("ip", "netns", "exec", ns, os.Args[0], "-test.run", "^(TestBlackholeInside|TestPingSocketInside)$", "-test.v", "-test.count=1")
 	cmd.Env = append(os.Environ(), blackholeEnv+"="+ns)
 	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "--- PASS: TestBlackholeInside") {
+	if err != nil || !strings.Contains(string(out), "--- PASS: TestBlackholeInside") || !strings.Contains(string(out), "--- PASS: TestPingSocketInside") {
 		t.Fatalf("checks inside namespace %s: %v\n%s", ns, err, out)
 	}
 	t.Logf("%s", out)
@@ -102,5 +103,39 @@ func TestBlackholeInside(t *testing.T) {
 			}
 			t.Logf("%s: %v after %v", name, err, took.Round(time.Millisecond))
 		}
+	}
+}
+
+// TestPingSocketInside checks icmp over unprivileged ping sockets (the
+// path taken without CAP_NET_RAW): it allows them in the namespace (the
+// sysctl is per namespace) and pings the namespace's own loopback.
+func TestPingSocketInside(t *testing.T) {
+	if os.Getenv(blackholeEnv) == "" {
+		t.Skip("run by TestBlackhole inside its namespace")
+	}
+	exec.Command("ip", "link", "set", "lo", "up").Run()
+	if err := os.WriteFile("/proc/sys/net/ipv4/ping_group_range", []byte("0 2147483647"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{pingers: &pingers{pingSocket: true}}
+	defer e.pingers.close()
+	c := &icmpChecker{pingers: e.pingers}
+	for _, a := range []string{"127.0.0.1", "::1", "127.0.0.1", "::1"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		err := c.check(ctx, Target{Address: netip.MustParseAddr(a)})
+		cancel()
+		if err != nil {
+			t.Errorf("ping %s over a ping socket: %v", a, err)
+		}
+	}
+	for _, p := range []*pinger{e.pingers.v4, e.pingers.v6} {
+		if p == nil || p.raw {
+			t.Fatal("pinger is not a ping socket")
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), faultTimeout)
+	defer cancel()
+	if err := c.check(ctx, Target{Address: netip.MustParseAddr("198.51.100.2")}); !errors.Is(err, ErrTimeout) {
+		t.Errorf("ping a black-holed address over a ping socket: got %v, want timeout", err)
 	}
 }

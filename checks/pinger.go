@@ -23,6 +23,8 @@ type pingers struct {
 	mu     sync.Mutex
 	v4, v6 *pinger
 	closed bool
+	// pingSocket skips raw sockets (tests of the unprivileged path).
+	pingSocket bool
 }
 
 // get returns the pinger for the family of dst, opening it if needed.
@@ -37,7 +39,7 @@ func (ps *pingers) get(dst netip.Addr) (*pinger, error) {
 		slot = &ps.v6
 	}
 	if *slot == nil {
-		p, err := openPinger(dst.Is6())
+		p, err := openPinger(dst.Is6(), ps.pingSocket)
 		if err != nil {
 			return nil, err
 		}
@@ -65,7 +67,7 @@ func (ps *pingers) close() {
 // replies are also matched on identifier, source address and a random
 // token in the payload; a ping socket (udp4/udp6) gets only its own.
 type pinger struct {
-	conn  *icmp.PacketConn
+	conn  net.PacketConn
 	v6    bool
 	raw   bool
 	id    int
@@ -88,26 +90,30 @@ type ping struct {
 
 // openPinger opens a raw ICMP socket, or an unprivileged ping socket when
 // raw sockets are not permitted.
-func openPinger(v6 bool) (*pinger, error) {
+func openPinger(v6, pingSocket bool) (*pinger, error) {
 	p := &pinger{v6: v6, id: rand.IntN(0xffff) + 1, pending: make(map[uint16]*ping), done: make(chan struct{})}
-	nets := [][2]string{{"ip4:icmp", "0.0.0.0"}, {"udp4", "0.0.0.0"}}
-	p.reqT, p.repT, p.proto = ipv4.ICMPTypeEcho, ipv4.ICMPTypeEchoReply, 1
+	p.reqT, p.repT, p.proto = icmp.Type(ipv4.ICMPTypeEcho), icmp.Type(ipv4.ICMPTypeEchoReply), 1
 	if v6 {
-		nets = [][2]string{{"ip6:ipv6-icmp", "::"}, {"udp6", "::"}}
 		p.reqT, p.repT, p.proto = ipv6.ICMPTypeEchoRequest, ipv6.ICMPTypeEchoReply, 58
 	}
-	var errs []error
-	for _, n := range nets {
-		c, err := icmp.ListenPacket(n[0], n[1])
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		p.conn, p.raw = c, n[0][:2] == "ip"
-		go p.read()
-		return p, nil
+	conn, rawErr := net.PacketConn(nil), errors.New("not tried")
+	if !pingSocket {
+		conn, rawErr = openRawICMP(v6)
 	}
-	return nil, fmt.Errorf("open icmp socket (raw or ping socket): %w", errors.Join(errs...))
+	p.conn, p.raw = conn, true
+	if rawErr != nil {
+		network, addr := "udp4", "0.0.0.0"
+		if v6 {
+			network, addr = "udp6", "::"
+		}
+		c, err := icmp.ListenPacket(network, addr)
+		if err != nil {
+			return nil, fmt.Errorf("open icmp socket: raw: %v; ping socket: %w", rawErr, err)
+		}
+		p.conn, p.raw = c, false
+	}
+	go p.read()
+	return p, nil
 }
 
 // register reserves a free sequence number for a ping to dst.

@@ -9,11 +9,12 @@ import (
 
 // dialer returns a net.Dialer for t: it sets SO_MARK on the socket when the
 // target carries a mark, so a check can be steered by firewall marks.
+// Keepalive probes are off: a check's connection lives for one exchange.
 func dialer(t Target) *net.Dialer {
 	if t.Mark == 0 {
-		return &net.Dialer{}
+		return &net.Dialer{KeepAlive: -1}
 	}
-	return &net.Dialer{Control: markControl(t.Mark)}
+	return &net.Dialer{KeepAlive: -1, Control: markControl(t.Mark)}
 }
 
 // markControl returns a net.Dialer Control function that sets SO_MARK.

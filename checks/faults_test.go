@@ -25,6 +25,9 @@ func silent(c net.Conn) { io.Copy(io.Discard, c) }
 
 // garbage answers anything with bytes no protocol expects.
 func garbage(c net.Conn) {
+	if _, err := c.Read(make([]byte, 4096)); err != nil {
+		return
+	}
 	c.Write([]byte("\x00\xffGARBAGE\x16\x03\x01\x00\x00\r\n\r\n"))
 	io.Copy(io.Discard, c)
 }

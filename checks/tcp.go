@@ -12,6 +12,9 @@ type tcpChecker struct {
 }
 
 func (c *tcpChecker) check(ctx context.Context, t Target) error {
+	if len(c.send) == 0 && c.expect.empty() {
+		return connectOnly(ctx, t)
+	}
 	conn, err := dialer(t).DialContext(ctx, "tcp", t.AddrPort().String())
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", t, timeoutError(err))

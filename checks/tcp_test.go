@@ -21,6 +21,26 @@ func TestTCPConnect(t *testing.T) {
 	}
 }
 
+func TestTCPConnectIPv6(t *testing.T) {
+	ln, err := net.Listen("tcp6", "[::1]:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	if err := runCheck(t, Spec{Type: TypeTCP}, targetOf(t, ln.Addr())); err != nil {
+		t.Fatalf("connect to [::1]: %v", err)
+	}
+}
+
 func TestTCPSendExpect(t *testing.T) {
 	ln := listenTCP(t, func(c net.Conn) {
 		line, _ := bufio.NewReader(c).ReadString('\n')

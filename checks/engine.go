@@ -50,7 +50,7 @@ type entry struct {
 	due     time.Time
 	index   int // in the heap; -1 while running or removed
 	removed bool
-	status  Status
+	rec     record
 }
 
 // compiled is a normalized spec and its checker, shared by its targets.

@@ -38,8 +38,8 @@ func nextBatch(t *testing.T, e *Engine) []Event {
 }
 
 // fastTCP is a TCP check spec that runs often enough for tests.
-func fastTCP(rise, fall int) Spec {
-	return Spec{Type: TypeTCP, Interval: 20 * time.Millisecond, Timeout: 500 * time.Millisecond, Rise: rise, Fall: fall}
+func fastTCP(rise, fall int) *Spec {
+	return &Spec{Type: TypeTCP, Interval: 20 * time.Millisecond, Timeout: 500 * time.Millisecond, Rise: rise, Fall: fall}
 }
 
 func TestEngineRiseAndFall(t *testing.T) {
@@ -75,10 +75,10 @@ func TestEngineDeduplicates(t *testing.T) {
 	ln := listenTCP(t, func(net.Conn) { conns.Add(1) })
 	target := targetOf(t, ln.Addr())
 	e := startEngine(t, Options{})
-	explicit := fastTCP(1, 1)
+	explicit := *fastTCP(1, 1)
 	explicit.FastInterval, explicit.DownInterval = explicit.Interval, explicit.Interval
 	// Three services ask for the same check, one spelling out the defaults.
-	checks := []Check{{target, fastTCP(1, 1)}, {target, fastTCP(1, 1)}, {target, explicit}}
+	checks := []Check{{target, fastTCP(1, 1)}, {target, fastTCP(1, 1)}, {target, &explicit}}
 	if err := e.Update(checks); err != nil {
 		t.Fatal(err)
 	}
@@ -135,8 +135,8 @@ func TestEngineRejectsBadUpdate(t *testing.T) {
 	}
 	bad := []Check{
 		good,
-		{a, Spec{Type: "smtp", Interval: time.Second, Timeout: time.Second}},
-		{a, Spec{Type: TypeTCP, Interval: time.Second, Timeout: time.Second, Expect: Expect{Regex: "("}}},
+		{a, &Spec{Type: "smtp", Interval: time.Second, Timeout: time.Second}},
+		{a, &Spec{Type: TypeTCP, Interval: time.Second, Timeout: time.Second, Expect: Expect{Regex: "("}}},
 		{Target{}, fastTCP(1, 1)},
 	}
 	err := e.Update(bad)
@@ -170,7 +170,7 @@ func TestEnginePoolBound(t *testing.T) {
 	for i := range 20 {
 		s := Spec{Type: TypeTCP, Interval: 10 * time.Millisecond, Timeout: 50 * time.Millisecond, Send: "x", Expect: Expect{Substring: "never"}}
 		s.Rise = i + 1 // distinct specs: 20 distinct checks
-		checks = append(checks, Check{base, s})
+		checks = append(checks, Check{base, &s})
 	}
 	if err := e.Update(checks); err != nil {
 		t.Fatal(err)
@@ -201,7 +201,7 @@ func TestEngineNoLeaks(t *testing.T) {
 	udp := listenUDP(t, "udp4", "127.0.0.1:0", func(b []byte) []byte { return b })
 	goroutines, fds := runtime.NumGoroutine(), openFDs(t)
 	e := New(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	fast := func(s Spec) Spec { s.Interval, s.Timeout = 5*time.Millisecond, 30*time.Millisecond; return s }
+	fast := func(s Spec) *Spec { s.Interval, s.Timeout = 5*time.Millisecond, 30*time.Millisecond; return &s }
 	err := e.Update([]Check{
 		{ok, fast(Spec{Type: TypeTCP})},
 		{hang, fast(Spec{Type: TypeTCP, Send: "x", Expect: Expect{Substring: "y"}})},

@@ -39,9 +39,12 @@ func (s Spec) ID() SpecID {
 // its defaults filled in (so a default written out and one left implicit
 // give the same Key). An invalid spec keys by its raw content.
 func (c Check) Key() Key {
+	if c.Spec == nil {
+		return Key{Target: c.Target}
+	}
 	s, err := c.Spec.Normalize()
 	if err != nil {
-		s = c.Spec
+		s = *c.Spec
 	}
 	return Key{Target: c.Target, Spec: s.ID()}
 }

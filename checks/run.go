@@ -101,18 +101,17 @@ func (e *Engine) complete(ent *entry, due, start, end time.Time, err error) {
 		return
 	}
 	s := &ent.spec.spec
-	ent.status.record(start, end, err)
+	ent.rec.result(start, end, err)
 	if err != nil {
 		e.stats.Failed++
 	}
 	if ent.health.observe(err == nil, s.Rise, s.Fall) {
-		ent.status.transition(ent.health.state, end)
+		ent.rec.transition(end)
 		e.batches.add(Event{Key: ent.key, State: ent.health.state, At: end, Err: err}, end)
 		e.opts.Logger.Info("check state changed", slog.String("target", ent.key.Target.String()),
 			slog.String("type", string(s.Type)), slog.String("state", ent.health.state.String()),
 			slog.Any("error", err))
 	}
-	ent.status.State, ent.status.Changing = ent.health.state, ent.health.changing()
 	d := jittered(nextInterval(s, ent.health), e.opts.Jitter, e.rng.Float64())
 	ent.due = nextDue(due, end, d)
 	e.heap.schedule(ent)

@@ -179,7 +179,9 @@ type RADIUSOptions struct {
 }
 
 // Check is one health check of one target: the unit the engine schedules.
+// Spec is a pointer so that the many targets of one service share one
+// Spec value; the engine never modifies it.
 type Check struct {
 	Target Target
-	Spec   Spec
+	Spec   *Spec
 }

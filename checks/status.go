@@ -26,19 +26,39 @@ type Status struct {
 	Checks, Failures, Transitions uint64
 }
 
-// record notes one result.
-func (s *Status) record(start, end time.Time, err error) {
-	s.LastCheck, s.LastError, s.Latency = end, err, end.Sub(start)
-	s.Checks++
+// record is what an entry remembers for its Status, kept compact: the
+// engine holds one per target.
+type record struct {
+	since, last                   int64 // unix nanoseconds
+	latency                       time.Duration
+	err                           error
+	checks, failures, transitions uint64
+}
+
+// result notes one result.
+func (r *record) result(start, end time.Time, err error) {
+	r.last, r.err, r.latency = end.UnixNano(), err, end.Sub(start)
+	r.checks++
 	if err != nil {
-		s.Failures++
+		r.failures++
 	}
 }
 
 // transition notes a state change.
-func (s *Status) transition(to State, at time.Time) {
-	s.State, s.Since = to, at
-	s.Transitions++
+func (r *record) transition(at time.Time) {
+	r.since = at.UnixNano()
+	r.transitions++
+}
+
+// status renders the entry's Status.
+func (ent *entry) status() Status {
+	s := Status{Key: ent.key, Type: ent.spec.spec.Type, State: ent.health.state, Changing: ent.health.changing(),
+		Since: time.Unix(0, ent.rec.since), LastError: ent.rec.err, Latency: ent.rec.latency,
+		Checks: ent.rec.checks, Failures: ent.rec.failures, Transitions: ent.rec.transitions}
+	if ent.rec.last != 0 {
+		s.LastCheck = time.Unix(0, ent.rec.last)
+	}
+	return s
 }
 
 // Status returns the status of the check with key k.
@@ -49,7 +69,7 @@ func (e *Engine) Status(k Key) (Status, bool) {
 	if !ok {
 		return Status{}, false
 	}
-	return ent.status, true
+	return ent.status(), true
 }
 
 // Statuses returns the status of every check.
@@ -57,7 +77,7 @@ func (e *Engine) Statuses() []Status {
 	e.mu.Lock()
 	out := make([]Status, 0, len(e.entries))
 	for _, ent := range e.entries {
-		out = append(out, ent.status)
+		out = append(out, ent.status())
 	}
 	e.mu.Unlock()
 	slices.SortFunc(out, func(a, b Status) int { return a.Key.Target.AddrPort().Compare(b.Key.Target.AddrPort()) })

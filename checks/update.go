@@ -44,14 +44,34 @@ func (e *Engine) Update(checks []Check) error {
 	return nil
 }
 
+// normalized is a spec checked and defaulted once per Update.
+type normalized struct {
+	spec Spec
+	id   SpecID
+	err  error
+}
+
 // prepare normalizes and deduplicates checks and compiles the specs the
-// engine does not run yet, collecting every error.
-func (e *Engine) prepare(checks []Check) (map[Key]Spec, map[SpecID]*compiled, error) {
-	want := make(map[Key]Spec, len(checks))
+// engine does not run yet, collecting every error. Each distinct *Spec is
+// normalized and hashed once.
+func (e *Engine) prepare(checks []Check) (map[Key]*Spec, map[SpecID]*compiled, error) {
+	want := make(map[Key]*Spec, len(checks))
 	fresh := make(map[SpecID]*compiled)
+	seen := make(map[*Spec]*normalized)
 	var errs []error
 	for i, c := range checks {
-		s, err := c.Spec.Normalize()
+		if c.Spec == nil {
+			errs = append(errs, fmt.Errorf("check %d (%s): %w: no spec", i, c.Target, ErrInvalidSpec))
+			continue
+		}
+		n, ok := seen[c.Spec]
+		if !ok {
+			n = &normalized{}
+			n.spec, n.err = c.Spec.Normalize()
+			n.id = n.spec.ID()
+			seen[c.Spec] = n
+		}
+		err := n.err
 		if err == nil && !c.Target.Address.IsValid() {
 			err = fmt.Errorf("%w: no target address", ErrInvalidSpec)
 		}
@@ -59,17 +79,17 @@ func (e *Engine) prepare(checks []Check) (map[Key]Spec, map[SpecID]*compiled, er
 			errs = append(errs, fmt.Errorf("check %d (%s %s): %w", i, c.Spec.Type, c.Target, err))
 			continue
 		}
-		k := Key{Target: c.Target, Spec: s.ID()}
-		want[k] = s
+		k := Key{Target: c.Target, Spec: n.id}
+		want[k] = &n.spec
 		if _, ok := fresh[k.Spec]; ok || e.hasSpec(k.Spec) {
 			continue
 		}
-		ch, err := compile(s, e.env)
+		ch, err := compile(n.spec, e.env)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("check %d (%s %s): %w", i, s.Type, c.Target, err))
+			errs = append(errs, fmt.Errorf("check %d (%s %s): %w", i, n.spec.Type, c.Target, err))
 			continue
 		}
-		fresh[k.Spec] = &compiled{spec: s, checker: ch}
+		fresh[k.Spec] = &compiled{spec: n.spec, checker: ch}
 	}
 	return want, fresh, errors.Join(errs...)
 }
@@ -83,11 +103,11 @@ func (e *Engine) hasSpec(id SpecID) bool {
 }
 
 // addLocked creates and schedules the entry for k; its spec is compiled.
-func (e *Engine) addLocked(k Key, s Spec, now time.Time) {
+func (e *Engine) addLocked(k Key, s *Spec, now time.Time) {
 	c := e.specs[k.Spec]
 	c.refs++
 	ent := &entry{key: k, spec: c, health: health{state: s.InitialState}, index: -1}
-	ent.status = Status{Key: k, Type: s.Type, State: s.InitialState, Since: now}
+	ent.rec.since = now.UnixNano()
 	ent.due = firstDue(now, s.Interval, e.rng.Float64())
 	e.entries[k] = ent
 	e.heap.schedule(ent)

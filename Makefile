@@ -3,7 +3,7 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-.PHONY: all build test deps vet unit demo clean
+.PHONY: all build test deps vet unit demo clean checksbench
 
 all: build
 
@@ -25,6 +25,11 @@ unit:
 
 ## test: everything, installing what it needs; fails if any suite cannot run.
 test: deps vet unit
+
+## checksbench: the health-check engine against the goroutine+ticker peer on
+## loopback (about 7 minutes; prints a table; results in docs/benchmarks.md).
+checksbench:
+	SEESAW_CHECKS_BENCH=1 $(GO) test -count=1 -run '^TestChecksBench$$' -v -timeout 20m ./checks/
 
 demo:
 	@echo "make demo: not available yet — it arrives with the reconcile daemon (issue 4)." >&2

@@ -24,30 +24,33 @@ func openRawICMP(v6 bool) (net.PacketConn, error) {
 			}
 		})
 	}}
+	network, addr, filter := "ip6:ipv6-icmp", "::", echoReplyFilter6
 	if !v6 {
-		c, err := lc.ListenPacket(context.Background(), "ip4:icmp", "0.0.0.0")
-		if err != nil {
-			return nil, err
-		}
-		var f ipv4.ICMPFilter
-		f.SetAll(true)
-		f.Accept(ipv4.ICMPTypeEchoReply)
-		if err := ipv4.NewPacketConn(c).SetICMPFilter(&f); err != nil {
-			c.Close()
-			return nil, err
-		}
-		return c, nil
+		network, addr, filter = "ip4:icmp", "0.0.0.0", echoReplyFilter4
 	}
-	c, err := lc.ListenPacket(context.Background(), "ip6:ipv6-icmp", "::")
+	c, err := lc.ListenPacket(context.Background(), network, addr)
 	if err != nil {
 		return nil, err
 	}
-	var f ipv6.ICMPFilter
-	f.SetAll(true)
-	f.Accept(ipv6.ICMPTypeEchoReply)
-	if err := ipv6.NewPacketConn(c).SetICMPFilter(&f); err != nil {
+	if err := filter(c); err != nil {
 		c.Close()
 		return nil, err
 	}
 	return c, nil
+}
+
+// echoReplyFilter4 makes the kernel pass only echo replies to a raw ICMPv4 socket.
+func echoReplyFilter4(c net.PacketConn) error {
+	var f ipv4.ICMPFilter
+	f.SetAll(true)
+	f.Accept(ipv4.ICMPTypeEchoReply)
+	return ipv4.NewPacketConn(c).SetICMPFilter(&f)
+}
+
+// echoReplyFilter6 makes the kernel pass only echo replies to a raw ICMPv6 socket.
+func echoReplyFilter6(c net.PacketConn) error {
+	var f ipv6.ICMPFilter
+	f.SetAll(true)
+	f.Accept(ipv6.ICMPTypeEchoReply)
+	return ipv6.NewPacketConn(c).SetICMPFilter(&f)
 }

@@ -22,8 +22,8 @@ type Options struct {
 }
 
 // Engine schedules checks and reports their state changes. One goroutine
-// (Run) drives a timer heap; each due check runs on a goroutine of its own,
-// at most MaxInFlight at a time. All methods are safe for concurrent use.
+// (Run) drives a timer heap and hands due checks to a pool of at most
+// MaxInFlight workers. All methods are safe for concurrent use.
 type Engine struct {
 	opts   Options
 	env    *env
@@ -36,6 +36,8 @@ type Engine struct {
 	specs    map[SpecID]*compiled
 	heap     timerHeap
 	inflight int
+	workers  int
+	jobs     chan job
 	timerAt  time.Time // when the Run loop will wake at the latest
 	batches  coalescer
 	stats    Stats
@@ -80,6 +82,7 @@ func New(opts Options) *Engine {
 		env:     &env{pingers: &pingers{}},
 		events:  make(chan []Event),
 		wake:    make(chan struct{}, 1),
+		jobs:    make(chan job, opts.MaxInFlight),
 		entries: make(map[Key]*entry),
 		specs:   make(map[SpecID]*compiled),
 		batches: coalescer{window: opts.Coalesce},

@@ -55,11 +55,12 @@ func (e *Engine) step(ctx context.Context, running *sync.WaitGroup) (time.Durati
 		e.stats.PeakInFlight = max(e.stats.PeakInFlight, e.inflight)
 		e.stats.lateness.add(now.Sub(ent.due))
 		e.stats.Started++
-		running.Add(1)
-		go func(ent *entry, due time.Time) {
-			defer running.Done()
-			e.runOne(ctx, ent, due)
-		}(ent, ent.due)
+		e.jobs <- job{ent: ent, due: ent.due} // never blocks: capacity MaxInFlight
+		if e.workers < e.inflight {
+			e.workers++
+			running.Add(1)
+			go e.work(ctx, running)
+		}
 	}
 	wakeAt := now.Add(time.Hour)
 	if next, ok := e.heap.next(); ok && e.inflight < e.opts.MaxInFlight && next.Before(wakeAt) {
@@ -68,8 +69,38 @@ func (e *Engine) step(ctx context.Context, running *sync.WaitGroup) (time.Durati
 	if flush := e.batches.tick(now); !flush.IsZero() && flush.Before(wakeAt) {
 		wakeAt = flush
 	}
-	e.timerAt = wakeAt
-	return max(wakeAt.Sub(now), 0), e.batches.ready
+	// Timer slack: waking at most once per millisecond lets one wake-up
+	// start every check due in that millisecond.
+	wait := max(wakeAt.Sub(now), 0)
+	if wait > 0 && wait < timerSlack {
+		wait = timerSlack
+	}
+	e.timerAt = now.Add(wait)
+	return wait, e.batches.ready
+}
+
+// timerSlack is the shortest sleep of the Run loop.
+const timerSlack = time.Millisecond
+
+// job is one due check handed to a worker.
+type job struct {
+	ent *entry
+	due time.Time
+}
+
+// work runs jobs until ctx is done. Workers are started as in-flight checks
+// need them, at most MaxInFlight, and kept: a reused goroutine keeps its
+// grown stack, which makes a check cheaper than on a fresh goroutine.
+func (e *Engine) work(ctx context.Context, running *sync.WaitGroup) {
+	defer running.Done()
+	for {
+		select {
+		case j := <-e.jobs:
+			e.runOne(ctx, j.ent, j.due)
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // runOne runs one check with its hard timeout and records the result.

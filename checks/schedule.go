@@ -40,30 +40,37 @@ func nextDue(due, now time.Time, d time.Duration) time.Time {
 	return next
 }
 
-// timerHeap orders scheduled entries by due time.
-type timerHeap []*entry
+// timerHeap orders scheduled entries by due time. Each slot keeps the due
+// time inline, so comparisons do not chase pointers through 100,000 entries.
+type timerHeap []heapSlot
 
-func (h timerHeap) Len() int           { return len(h) }
-func (h timerHeap) Less(i, j int) bool { return h[i].due.Before(h[j].due) }
-func (h timerHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index, h[j].index = i, j
+// heapSlot is one scheduled entry and its due time in unix nanoseconds.
+type heapSlot struct {
+	at  int64
+	ent *entry
 }
 
-// Push and Pop implement heap.Interface; use schedule and pop instead.
+func (h timerHeap) Len() int           { return len(h) }
+func (h timerHeap) Less(i, j int) bool { return h[i].at < h[j].at }
+func (h timerHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].ent.index, h[j].ent.index = i, j
+}
+
+// Push and Pop implement heap.Interface; use schedule and popDue instead.
 func (h *timerHeap) Push(x any) {
 	e := x.(*entry)
 	e.index = len(*h)
-	*h = append(*h, e)
+	*h = append(*h, heapSlot{at: e.due.UnixNano(), ent: e})
 }
 
 func (h *timerHeap) Pop() any {
 	old := *h
-	e := old[len(old)-1]
-	old[len(old)-1] = nil
+	s := old[len(old)-1]
+	old[len(old)-1] = heapSlot{}
 	*h = old[:len(old)-1]
-	e.index = -1
-	return e
+	s.ent.index = -1
+	return s.ent
 }
 
 // schedule adds e at e.due.
@@ -71,7 +78,7 @@ func (h *timerHeap) schedule(e *entry) { heap.Push(h, e) }
 
 // popDue removes and returns the earliest entry if it is due at now.
 func (h *timerHeap) popDue(now time.Time) *entry {
-	if len(*h) == 0 || (*h)[0].due.After(now) {
+	if len(*h) == 0 || (*h)[0].at > now.UnixNano() {
 		return nil
 	}
 	return heap.Pop(h).(*entry)
@@ -89,5 +96,5 @@ func (h timerHeap) next() (time.Time, bool) {
 	if len(h) == 0 {
 		return time.Time{}, false
 	}
-	return h[0].due, true
+	return h[0].ent.due, true
 }

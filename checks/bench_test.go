@@ -51,6 +51,8 @@ type benchResult struct {
 	LateP50       time.Duration
 	LateP99       time.Duration
 	Goroutines    int
+	SampleErrors  []string // a few distinct last errors (engine only)
+	PeakInFlight  int      // engine only
 }
 
 func benchScenarios() []benchScenario {
@@ -284,10 +286,30 @@ func benchEngine(t *testing.T, sc benchScenario, targets []Target, specs []Spec,
 	secs := u1.wall.Sub(u0.wall).Seconds()
 	r := benchResult{ChecksPerSec: float64(d.Completed) / secs, FailedPerSec: float64(d.Failed) / secs,
 		CPUShare: share(u0, u1), UserShare: userShare(u0, u1), RSSMB: rss, PeakMB: hwm, LateP50: d.LatenessQuantile(0.5), LateP99: d.LatenessQuantile(0.99),
-		Goroutines: runtimeGoroutines()}
+		Goroutines: runtimeGoroutines(), SampleErrors: sampleErrors(e, 3), PeakInFlight: s1.PeakInFlight}
 	cancel()
 	<-done
 	return r
+}
+
+// sampleErrors returns up to n distinct last errors, without addresses.
+func sampleErrors(e *Engine, n int) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, st := range e.Statuses() {
+		if st.LastError == nil || len(out) >= n {
+			continue
+		}
+		msg := st.LastError.Error()
+		if i := strings.LastIndex(msg, ": "); i >= 0 {
+			msg = msg[i+2:]
+		}
+		if !seen[msg] {
+			seen[msg] = true
+			out = append(out, msg)
+		}
+	}
+	return out
 }
 
 func benchPeer(t *testing.T, sc benchScenario, targets []Target, specs []Spec, pick func(int) int) benchResult {

@@ -182,6 +182,9 @@ func TestChecksBenchWorker(t *testing.T) {
 	}
 	raiseNoFile()
 	sc := job.Scenario
+	if n, err := strconv.Atoi(os.Getenv("SEESAW_CHECKS_BENCH_INFLIGHT")); err == nil && n > 0 {
+		sc.MaxInFlight = n // experiment: another pool size
+	}
 	targets, specs, pick := benchTargets(sc, job.OK, job.Silent)
 	var r benchResult
 	if job.Impl == "engine" {

@@ -60,14 +60,16 @@ func waitConnected(ctx context.Context, f *os.File, t Target) error {
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", t, err)
 	}
-	first, soErr := true, 0
+	// Checked before the first wait too: the handshake may already be done,
+	// and an edge-triggered poller would not report it again.
+	soErr := 0
 	werr := rc.Write(func(fd uintptr) bool {
-		if first { // not writable yet: wait for the poller first
-			first = false
-			return false
-		}
 		soErr, err = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR)
-		return true
+		if err != nil || soErr != 0 {
+			return true
+		}
+		_, perr := unix.Getpeername(int(fd))
+		return perr == nil // connected; ENOTCONN: still in progress
 	})
 	switch {
 	case werr != nil:

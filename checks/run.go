@@ -96,42 +96,63 @@ func (e *Engine) work(ctx context.Context, running *sync.WaitGroup) {
 	for {
 		select {
 		case j := <-e.jobs:
-			e.runOne(ctx, j.ent, j.due)
+			for more := true; more; {
+				j, more = e.runOne(ctx, j)
+			}
 		case <-ctx.Done():
 			return
 		}
 	}
 }
 
-// runOne runs one check with its hard timeout and records the result.
-func (e *Engine) runOne(ctx context.Context, ent *entry, due time.Time) {
-	s := &ent.spec.spec
+// runOne runs one check with its hard timeout, records the result and
+// returns the next due check for this worker, if there is one.
+func (e *Engine) runOne(ctx context.Context, j job) (job, bool) {
+	s := &j.ent.spec.spec
 	cctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	start := time.Now()
-	err := ent.spec.checker.check(cctx, ent.key.Target)
+	err := j.ent.spec.checker.check(cctx, j.ent.key.Target)
 	cancel()
 	end := time.Now()
 	if ctx.Err() != nil {
 		e.mu.Lock()
 		e.inflight--
 		e.mu.Unlock()
-		return // shutting down: a cancelled check says nothing about the target
+		return job{}, false // shutting down: a cancelled check says nothing about the target
 	}
-	e.complete(ent, due, start, end, err)
+	return e.complete(j, start, end, err)
 }
 
-// complete records a result, applies hysteresis, reschedules the check and
-// wakes the Run loop if it must act sooner than planned.
-func (e *Engine) complete(ent *entry, due, start, end time.Time, err error) {
+// complete records a result and hands the worker the next due check, so
+// that under load checks start without a round trip through the Run loop
+// (which competes for the CPU with every runnable worker). With nothing due
+// it frees the worker's slot and wakes the Run loop if it must act sooner
+// than planned.
+func (e *Engine) complete(j job, start, end time.Time, err error) (job, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.stats.Completed++
+	if !j.ent.removed {
+		e.recordLocked(j, start, end, err)
+	}
+	now := time.Now()
+	if next := e.heap.popDue(now); next != nil {
+		e.stats.lateness.add(now.Sub(next.due))
+		e.stats.Started++
+		return job{ent: next, due: next.due}, true
+	}
 	wasFull := e.inflight >= e.opts.MaxInFlight
 	e.inflight--
-	e.stats.Completed++
-	if ent.removed {
-		return
+	sooner := !j.ent.removed && j.ent.due.Before(e.timerAt)
+	if wasFull || sooner || len(e.batches.pending) == 1 {
+		e.signal()
 	}
-	s := &ent.spec.spec
+	return job{}, false
+}
+
+// recordLocked notes a result, applies hysteresis and reschedules the check.
+func (e *Engine) recordLocked(j job, start, end time.Time, err error) {
+	ent, s := j.ent, &j.ent.spec.spec
 	ent.rec.result(start, end, err)
 	if err != nil {
 		e.stats.Failed++
@@ -144,9 +165,6 @@ func (e *Engine) complete(ent *entry, due, start, end time.Time, err error) {
 			slog.Any("error", err))
 	}
 	d := jittered(nextInterval(s, ent.health), e.opts.Jitter, e.rng.Float64())
-	ent.due = nextDue(due, end, d)
+	ent.due = nextDue(j.due, end, d)
 	e.heap.schedule(ent)
-	if wasFull || ent.due.Before(e.timerAt) || len(e.batches.pending) == 1 {
-		e.signal()
-	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -226,4 +227,49 @@ func TestEngineNoLeaks(t *testing.T) {
 		}
 	}
 	settle(t, goroutines, fds)
+}
+
+// TestEngineFastAndDownIntervals: an up target that starts failing is
+// re-checked at FastInterval (so it goes down long before its hour-long
+// Interval), then, once down, at its hour-long DownInterval (so no more
+// checks run).
+func TestEngineFastAndDownIntervals(t *testing.T) {
+	e := startEngine(t, Options{Coalesce: time.Millisecond})
+	s := &Spec{Type: TypeTCP, Interval: time.Hour, DownInterval: time.Hour, FastInterval: 5 * time.Millisecond,
+		Timeout: time.Second, Fall: 3, InitialState: StateUp}
+	c := Check{Target: Target{Address: netip.MustParseAddr("127.0.0.1"), Port: closedTCPPort(t)}, Spec: s}
+	if err := e.Update([]Check{c}); err != nil {
+		t.Fatal(err)
+	}
+	// The first check is spread over the first (hour-long) interval: move
+	// it to now, as a test seam, to start the sequence.
+	e.mu.Lock()
+	ent := e.entries[c.Key()]
+	e.heap.remove(ent)
+	ent.due = time.Now()
+	e.heap.schedule(ent)
+	e.mu.Unlock()
+	e.signal()
+	b := nextBatch(t, e)
+	if len(b) != 1 || b[0].State != StateDown {
+		t.Fatalf("got %+v, want one change to down", b)
+	}
+	st, _ := e.Status(c.Key())
+	if st.Checks != 3 || st.Failures != 3 {
+		t.Fatalf("after going down: %d checks, %d failures; want exactly Fall=3 (fast interval, then the down interval)", st.Checks, st.Failures)
+	}
+	time.Sleep(50 * time.Millisecond) // ten fast intervals: none may run now
+	if st, _ := e.Status(c.Key()); st.Checks != 3 {
+		t.Fatalf("%d checks while down with an hour-long down interval, want 3", st.Checks)
+	}
+}
+
+// closedTCPPort returns a loopback TCP port with no listener.
+func closedTCPPort(t *testing.T) uint16 {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return targetOf(t, ln.Addr()).Port
 }

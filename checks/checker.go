@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"time"
 )
 
 // checker runs one kind of check, compiled from a Spec, against any target.
@@ -72,14 +71,4 @@ func abort(conn net.Conn) {
 		tc.SetLinger(0)
 	}
 	conn.Close()
-}
-
-// remaining returns the time left before ctx's deadline (for clients that
-// take a timeout rather than a context).
-func remaining(ctx context.Context) time.Duration {
-	d, ok := ctx.Deadline()
-	if !ok {
-		return time.Minute
-	}
-	return time.Until(d)
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // Run checks until ctx is done, then waits for running checks to return,
-// closes the engine's sockets and the Events channel.
+// closes the engine's sockets and the Events channel (state changes still
+// inside their coalescing window are not delivered). Call it once.
 func (e *Engine) Run(ctx context.Context) {
 	var running sync.WaitGroup
 	defer func() {

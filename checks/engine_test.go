@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"net/netip"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,7 +19,9 @@ import (
 // startEngine runs an engine until the test ends.
 func startEngine(t *testing.T, opts Options) *Engine {
 	t.Helper()
-	opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
 	e := New(opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -47,7 +51,8 @@ func TestEngineRiseAndFall(t *testing.T) {
 	var conns atomic.Int64
 	ln := listenTCP(t, func(net.Conn) { conns.Add(1) })
 	target := targetOf(t, ln.Addr())
-	e := startEngine(t, Options{Coalesce: 10 * time.Millisecond})
+	var logs lockedBuffer
+	e := startEngine(t, Options{Coalesce: 10 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	c := Check{Target: target, Spec: fastTCP(3, 2)}
 	if err := e.Update([]Check{c}); err != nil {
 		t.Fatal(err)
@@ -69,6 +74,28 @@ func TestEngineRiseAndFall(t *testing.T) {
 	if st.Failures < 2 || st.LastError == nil || st.State != StateDown {
 		t.Fatalf("status after fall 2: %+v", st)
 	}
+	want := "check state changed\" target=" + target.String() + " type=tcp state=down"
+	if l := logs.String(); !strings.Contains(l, "state=up") || !strings.Contains(l, want) {
+		t.Fatalf("log %q lacks the up and down changes (%q)", l, want)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for a logger and a test to share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func TestEngineDeduplicates(t *testing.T) {

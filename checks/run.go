@@ -121,7 +121,22 @@ func (e *Engine) runOne(ctx context.Context, j job) (job, bool) {
 		e.mu.Unlock()
 		return job{}, false // shutting down: a cancelled check says nothing about the target
 	}
-	return e.complete(j, start, end, err)
+	next, more, changed := e.complete(j, start, end, err)
+	if changed {
+		// Logged outside the engine lock: a slow log sink must not stall checks.
+		e.opts.Logger.Info("check state changed", slog.String("target", j.ent.key.Target.String()),
+			slog.String("type", string(s.Type)), slog.String("state", changedTo(err).String()),
+			slog.Any("error", err))
+	}
+	return next, more
+}
+
+// changedTo is the state a state-changing result leads to.
+func changedTo(err error) State {
+	if err == nil {
+		return StateUp
+	}
+	return StateDown
 }
 
 // complete records a result and hands the worker the next due check, so
@@ -129,18 +144,18 @@ func (e *Engine) runOne(ctx context.Context, j job) (job, bool) {
 // (which competes for the CPU with every runnable worker). With nothing due
 // it frees the worker's slot and wakes the Run loop if it must act sooner
 // than planned.
-func (e *Engine) complete(j job, start, end time.Time, err error) (job, bool) {
+func (e *Engine) complete(j job, start, end time.Time, err error) (next job, more, changed bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.stats.Completed++
 	if !j.ent.removed {
-		e.recordLocked(j, start, end, err)
+		changed = e.recordLocked(j, start, end, err)
 	}
 	now := time.Now()
-	if next := e.heap.popDue(now); next != nil {
-		e.stats.lateness.add(now.Sub(next.due))
+	if ent := e.heap.popDue(now); ent != nil {
+		e.stats.lateness.add(now.Sub(ent.due))
 		e.stats.Started++
-		return job{ent: next, due: next.due}, true
+		return job{ent: ent, due: ent.due}, true, changed
 	}
 	wasFull := e.inflight >= e.opts.MaxInFlight
 	e.inflight--
@@ -148,24 +163,24 @@ func (e *Engine) complete(j job, start, end time.Time, err error) (job, bool) {
 	if wasFull || sooner || len(e.batches.pending) == 1 {
 		e.signal()
 	}
-	return job{}, false
+	return job{}, false, changed
 }
 
-// recordLocked notes a result, applies hysteresis and reschedules the check.
-func (e *Engine) recordLocked(j job, start, end time.Time, err error) {
+// recordLocked notes a result, applies hysteresis and reschedules the
+// check; it reports whether the state changed.
+func (e *Engine) recordLocked(j job, start, end time.Time, err error) bool {
 	ent, s := j.ent, &j.ent.spec.spec
 	ent.rec.result(start, end, err)
 	if err != nil {
 		e.stats.Failed++
 	}
-	if ent.health.observe(err == nil, s.Rise, s.Fall) {
+	changed := ent.health.observe(err == nil, s.Rise, s.Fall)
+	if changed {
 		ent.rec.transition(end)
 		e.batches.add(Event{Key: ent.key, State: ent.health.state, At: end, Err: err}, end)
-		e.opts.Logger.Info("check state changed", slog.String("target", ent.key.Target.String()),
-			slog.String("type", string(s.Type)), slog.String("state", ent.health.state.String()),
-			slog.Any("error", err))
 	}
 	d := jittered(nextInterval(s, ent.health), e.opts.Jitter, e.rng.Float64())
 	ent.due = nextDue(j.due, end, d)
 	e.heap.schedule(ent)
+	return changed
 }

@@ -12,6 +12,9 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
+	"github.com/seesaw-lb/seesaw/checks"
 	"github.com/seesaw-lb/seesaw/reconcile"
 )
 
@@ -31,6 +34,7 @@ type daemonFlags struct {
 	allowDelete bool
 	logFormat   string
 	backup      bool
+	control     string
 }
 
 // runDaemon is the daemon: it reconciles until ctx is done (SIGTERM) and
@@ -42,16 +46,30 @@ func runDaemon(ctx context.Context, d deps, hup <-chan os.Signal, args []string,
 	fs.DurationVar(&f.resync, "resync", 30*time.Second, "full re-read interval when node.resync_interval is unset")
 	fs.BoolVar(&f.allowDelete, "allow-mass-delete", false, "apply plans even if they delete most owned services")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json (journald)")
-	fs.BoolVar(&f.backup, "backup", false, "run as VRRP backup (hold no VIPs) until the VRRP node is wired in")
+	fs.BoolVar(&f.backup, "backup", false, "without a vrrp section: run as backup (hold no VIPs), for tests")
+	fs.StringVar(&f.control, "control-socket", "", "control socket `path` (default: node.control_socket, else "+defaultControlSocket+")")
 	if code, done := parseFlags(fs, args, stdout, stderr, "run [flags]",
 		"Watch the configuration directory and keep the kernel equal to it."); done {
 		return code
 	}
 	log := newLogger(f.logFormat, stderr)
+	if err := serve(ctx, d, f, log, hup); err != nil {
+		log.Error("seesaw-reconcile stopped", "error", err.Error())
+		return exitFailure
+	}
+	log.Info("stopped; the kernel is left as it is")
+	return exitOK
+}
+
+// serve runs every part of the daemon under one errgroup: the config
+// watcher and reloader, the reconcile loop, the checks engine, the VRRP
+// node and the control socket. The first part to fail stops them all and
+// its error is returned; ctx done (SIGTERM) stops them all cleanly: the
+// VRRP master sends priority 0, checks stop, the kernel is left as it is.
+func serve(ctx context.Context, d deps, f daemonFlags, log *slog.Logger, hup <-chan os.Signal) error {
 	k, err := d.openKernel()
 	if err != nil {
-		log.Error("open IPVS", "error", err.Error())
-		return exitFailure
+		return fmt.Errorf("open IPVS: %w", err)
 	}
 	defer k.Close()
 	opts := reconcile.LoopOptions{Kernel: k, Log: log, Now: d.now, AllowMassDelete: f.allowDelete, VIPs: d.vips(log)}
@@ -60,11 +78,18 @@ func runDaemon(ctx context.Context, d deps, hup <-chan os.Signal, args []string,
 	}
 	loop := reconcile.NewLoop(opts)
 	loop.SetMaster(!f.backup)
-	w, err := reconcile.NewWatcher(f.configDir, reconcile.DefaultDebounce)
+	over, err := loadOverrides(f.configDir)
 	if err != nil {
-		log.Error("watch configuration", "error", err.Error())
-		return exitFailure
+		return err
 	}
+	w := &wiring{log: log, dir: f.configDir, loop: loop, listen: d.listenVRRP,
+		engine: checks.New(checks.Options{Logger: log}),
+		ready:  make(chan struct{}), states: map[checks.Key]checks.State{}, over: over}
+	watcher, err := reconcile.NewWatcher(f.configDir, reconcile.DefaultDebounce)
+	if err != nil {
+		return fmt.Errorf("watch configuration: %w", err)
+	}
+	g, gctx := errgroup.WithContext(ctx)
 	reload := make(chan struct{}, 1)
 	poke := func() {
 		select {
@@ -72,22 +97,30 @@ func runDaemon(ctx context.Context, d deps, hup <-chan os.Signal, args []string,
 		default:
 		}
 	}
-	go w.Run(ctx, poke, func(err error) { log.Error("watch configuration", "error", err.Error()) })
-	go reloader(ctx, &reconcile.Loader{Dir: f.configDir}, loop, log, reload, hup)
+	g.Go(func() error {
+		watcher.Run(gctx, poke, func(err error) { log.Error("watch configuration", "error", err.Error()) })
+		return nil
+	})
+	g.Go(func() error { reloader(gctx, &reconcile.Loader{Dir: f.configDir}, w, log, reload, hup); return nil })
+	g.Go(func() error { return w.runChecks(gctx) })
+	g.Go(func() error { return w.runVRRP(gctx) })
+	g.Go(func() error {
+		if err := loop.Run(gctx, f.resync); err != nil && !errors.Is(err, context.Canceled) {
+			return fmt.Errorf("reconcile loop: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error { return w.runControl(gctx, f.control) })
 	poke()
 	log.Info("seesaw-reconcile running", "config_dir", f.configDir)
-	if err := loop.Run(ctx, f.resync); err != nil && !errors.Is(err, context.Canceled) {
-		log.Error("reconcile loop", "error", err.Error())
-		return exitFailure
-	}
-	log.Info("stopping; the kernel is left as it is")
-	return exitOK
+	err = g.Wait()
+	return err
 }
 
 // reloader loads the configuration on every poke and SIGHUP and hands the
 // result to the loop: a valid config goes into force, an invalid one is
 // reported while the last valid one keeps running.
-func reloader(ctx context.Context, l *reconcile.Loader, loop *reconcile.Loop, log *slog.Logger, reload <-chan struct{}, hup <-chan os.Signal) {
+func reloader(ctx context.Context, l *reconcile.Loader, w *wiring, log *slog.Logger, reload <-chan struct{}, hup <-chan os.Signal) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -99,12 +132,14 @@ func reloader(ctx context.Context, l *reconcile.Loader, loop *reconcile.Loop, lo
 		start := time.Now()
 		cfg, parsed, err := l.Load()
 		if err != nil {
-			loop.ConfigError(fmt.Errorf("load %s: %w", l.Dir, err))
+			w.loop.ConfigError(fmt.Errorf("load %s: %w", l.Dir, err))
 			continue
 		}
 		log.Info("configuration loaded", "files", len(cfg.Files), "reparsed", parsed, "services", len(cfg.Services),
 			"load_ms", float64(time.Since(start).Microseconds())/1000)
-		loop.SetConfig(cfg)
+		if err := w.configLoaded(cfg); err != nil {
+			w.loop.ConfigError(fmt.Errorf("load %s: %w", l.Dir, err))
+		}
 	}
 }
 

@@ -47,6 +47,10 @@ func commands() []command {
 		{"plan", "print the changes apply would make (also: --dry-run)", runPlanCmd},
 		{"apply", "apply the changes once (apply --once)", runApplyCmd},
 		{"run", "the daemon: watch the configuration and reconcile continuously", runDaemonCmd},
+		{"status", "show the running daemon's state (--output json)", runStatusCmd},
+		{"failover", "ask the running VRRP master to step down", runFailoverCmd},
+		{"drain", "drain BACKEND by hand (survives a restart)", runDrainCmd},
+		{"enable", "undo drain BACKEND", runEnableCmd},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/kernel"
 	"github.com/seesaw-lb/seesaw/reconcile"
+	"github.com/seesaw-lb/seesaw/vrrp"
 )
 
 // Exit codes of plan (--dry-run) and apply, like terraform plan
@@ -32,6 +33,8 @@ type deps struct {
 	isTerminal func(w io.Writer) bool
 	// vips manages VIP addresses for the daemon (nil result: leave them alone).
 	vips func(log *slog.Logger) reconcile.VIPManager
+	// listenVRRP opens the VRRP socket of a virtual router (run only).
+	listenVRRP func(vrrp.Config) (vrrp.Conn, error)
 }
 
 // realDeps opens the kernel of the current network namespace.
@@ -41,6 +44,7 @@ func realDeps() deps {
 		now:        time.Now,
 		isTerminal: isTerminal,
 		vips:       kernelVIPs,
+		listenVRRP: vrrp.Listen,
 	}
 }
 

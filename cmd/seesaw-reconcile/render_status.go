@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// renderStatus prints the status report as tables for a terminal.
+func renderStatus(w io.Writer, r statusReport) {
+	fmt.Fprintf(w, "node %s  vrrp %s", r.Node, r.VRRP.State)
+	if r.VRRP.Priority != 0 {
+		fmt.Fprintf(w, " (priority %d)", r.VRRP.Priority)
+	}
+	if r.VRRP.Master != "" {
+		fmt.Fprintf(w, " master %s", r.VRRP.Master)
+	}
+	fmt.Fprintf(w, "\nconfig generation %d from %s\n", r.Generation, strings.Join(r.Files, " "))
+	if r.ConfigError != "" {
+		fmt.Fprintf(w, "config error held back: %s\n", r.ConfigError)
+	}
+	lr := r.LastRound
+	at := "never"
+	if !lr.At.IsZero() {
+		at = lr.At.UTC().Format(time.RFC3339)
+	}
+	fmt.Fprintf(w, "last reconcile %s: applied %s failed %s\n", at, counts(lr.Applied), counts(lr.Failed))
+	if lr.Error != "" {
+		fmt.Fprintf(w, "  error: %s\n", lr.Error)
+	}
+	if lr.Held != "" {
+		fmt.Fprintf(w, "  held back: %s\n", lr.Held)
+	}
+	if len(r.Drained) > 0 {
+		fmt.Fprintf(w, "drained by hand: %s\n", strings.Join(r.Drained, " "))
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nSERVICE\tSTATE\tHEALTHY\tWATERMARKS\tVIP\tBACKEND\tWEIGHT\tEFFECTIVE\tHEALTH\tLAST CHECK\tLATENCY")
+	for _, s := range r.Services {
+		state := "down"
+		if s.Up {
+			state = "up"
+		}
+		vip := s.VIP
+		if s.VIPHeld {
+			vip += " (held)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%g-%g\t%s\t\t\t\t\t\t\n", s.Name, state, s.Healthy, s.Enabled, s.Low, s.High, vip)
+		for _, b := range s.Backends {
+			health := "healthy"
+			if !b.Healthy {
+				health = "unhealthy"
+			}
+			if b.DrainedByHand {
+				health += ", drained by hand"
+			}
+			lat := ""
+			if b.LastCheck != "" {
+				lat = fmt.Sprintf("%.1fms", b.LatencyMS)
+			}
+			fmt.Fprintf(tw, "\t\t\t\t\t%s\t%d\t%d (%s)\t%s\t%s\t%s\n", b.Address, b.Weight, b.Effective, b.Reason, health, b.LastCheck, lat)
+		}
+	}
+	tw.Flush()
+}
+
+// counts renders op counts as "add-service=1 ..." sorted, or 0.
+func counts(m map[string]int) string {
+	if len(m) == 0 {
+		return "0"
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s=%d", k, m[k])
+	}
+	return strings.Join(parts, " ")
+}

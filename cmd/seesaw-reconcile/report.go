@@ -1,0 +1,164 @@
+package main
+
+import (
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/seesaw-lb/seesaw/checks"
+	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/reconcile"
+)
+
+// statusReport is what `seesaw-reconcile status` shows.
+type statusReport struct {
+	Node        string          `json:"node"`
+	VRRP        vrrpReport      `json:"vrrp"`
+	Generation  int             `json:"generation"`
+	Files       []string        `json:"files"`
+	ConfigError string          `json:"config_error,omitempty"`
+	LastRound   roundReport     `json:"last_reconcile"`
+	Services    []serviceReport `json:"services"`
+	Drained     []string        `json:"drained_by_hand"`
+}
+
+// vrrpReport is the virtual router's state ("standalone" without one).
+type vrrpReport struct {
+	State    string `json:"state"`
+	Priority uint8  `json:"priority,omitempty"`
+	Master   string `json:"master,omitempty"`
+}
+
+// roundReport is the last reconcile round.
+type roundReport struct {
+	At      time.Time      `json:"at"`
+	Applied map[string]int `json:"applied"`
+	Failed  map[string]int `json:"failed"`
+	Error   string         `json:"error,omitempty"`
+	Held    string         `json:"held,omitempty"`
+}
+
+// serviceReport is one configured service.
+type serviceReport struct {
+	Name     string          `json:"name"`
+	Up       bool            `json:"up"`
+	Healthy  int             `json:"healthy"`
+	Enabled  int             `json:"enabled"`
+	Low      float64         `json:"low_watermark"`
+	High     float64         `json:"high_watermark"`
+	VIP      string          `json:"vip,omitempty"`
+	VIPHeld  bool            `json:"vip_held"`
+	Backends []backendReport `json:"backends"`
+}
+
+// backendReport is one backend of a service.
+type backendReport struct {
+	Address       string  `json:"address"`
+	Weight        int32   `json:"weight"`
+	Effective     int32   `json:"effective_weight"`
+	Reason        string  `json:"reason"`
+	Healthy       bool    `json:"healthy"`
+	DrainedByHand bool    `json:"drained_by_hand,omitempty"`
+	LastCheck     string  `json:"last_check,omitempty"`
+	LatencyMS     float64 `json:"latency_ms,omitempty"`
+}
+
+// status gathers the report from the parts of the daemon.
+func (w *wiring) status() statusReport {
+	ls := w.loop.Status()
+	w.mu.Lock()
+	cfg, plan, over := w.cfg, w.plan, w.over
+	health := healthOf(plan, w.states)
+	vr := vrrpReport{State: "standalone"}
+	if w.node != nil {
+		st := w.node.Stats()
+		vr = vrrpReport{State: st.State.String(), Priority: st.Priority}
+		if w.vrrpEvent.Master.IsValid() {
+			vr.Master = w.vrrpEvent.Master.String()
+		}
+	}
+	w.mu.Unlock()
+	checkStatus := map[checks.Key]checks.Status{}
+	for _, s := range w.engine.Statuses() {
+		checkStatus[s.Key] = s
+	}
+	r := statusReport{Node: cfg.Node.Name, VRRP: vr, Generation: ls.Generation, Files: ls.Files,
+		ConfigError: ls.ConfigError, Drained: slices.Clone(over.Drained),
+		LastRound: roundReport{At: ls.LastRound, Applied: kinds(ls.Applied), Failed: kinds(ls.Failed), Error: ls.Error, Held: ls.Held}}
+	r.Services = serviceReports(cfg, over, health, ls, plan, checkStatus)
+	return r
+}
+
+// serviceReports joins config, effective target, health and check status.
+func serviceReports(cfg desired.Config, over overrides, health reconcile.Health, ls reconcile.Status,
+	plan checkPlan, cs map[checks.Key]checks.Status) []serviceReport {
+	states := reconcile.ServiceStates{}
+	for _, s := range ls.Services {
+		states[s.Name] = s.Up
+	}
+	target := reconcile.Effective(cfg, health, ls.Master, states)
+	held := map[netip.Addr]bool{}
+	for _, a := range ls.Addresses {
+		held[a.Prefix.Addr()] = true
+	}
+	var out []serviceReport
+	for _, s := range cfg.Services {
+		sr := serviceReport{Name: s.Name, Low: s.Watermarks.Low, High: s.Watermarks.High, VIPHeld: held[s.VIP]}
+		if s.VIP.IsValid() {
+			sr.VIP = s.VIP.String()
+		}
+		for _, st := range ls.Services {
+			if st.Name == s.Name {
+				sr.Up, sr.Healthy, sr.Enabled = st.Up, st.Healthy, st.Enabled
+			}
+		}
+		for _, b := range s.Backends {
+			bk := reconcile.BackendKey{Service: s.Name, Backend: netip.AddrPortFrom(b.Address, b.Port)}
+			br := backendReport{Address: bk.Backend.String(), Weight: b.Weight, DrainedByHand: over.matches(b)}
+			if b.Port == 0 {
+				br.Address = b.Address.String()
+			}
+			h, known := health[bk]
+			br.Healthy = h || !known
+			br.Effective, br.Reason = effectiveWeight(target, s.Name, b)
+			for _, k := range plan.Needs[bk] {
+				if c, ok := cs[k]; ok && !c.LastCheck.IsZero() {
+					br.LastCheck, br.LatencyMS = "ok", float64(c.Latency.Microseconds())/1000
+					if c.LastError != nil {
+						br.LastCheck = c.LastError.Error()
+						break
+					}
+				}
+			}
+			sr.Backends = append(sr.Backends, br)
+		}
+		out = append(out, sr)
+	}
+	return out
+}
+
+// effectiveWeight finds b's weight in the target (first port of s).
+func effectiveWeight(t reconcile.Target, name string, b desired.Backend) (int32, string) {
+	for _, ts := range t.Services {
+		if ts.Name != name || ts.Role != reconcile.RoleService {
+			continue
+		}
+		for _, d := range ts.Destinations {
+			if d.Key.Addr == b.Address && (b.Port == 0 || d.Key.Port == b.Port) {
+				return int32(d.Config.Weight), string(d.Reason)
+			}
+		}
+	}
+	return 0, "absent"
+}
+
+func kinds[K interface {
+	comparable
+	String() string
+}](m map[K]int) map[string]int {
+	out := make(map[string]int, len(m))
+	for k, v := range m {
+		out[k.String()] = v
+	}
+	return out
+}

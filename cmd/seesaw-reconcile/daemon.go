@@ -19,12 +19,17 @@ import (
 )
 
 func runDaemonCmd(args []string, stdout, stderr io.Writer) int {
+	return runDaemonSignals(realDeps(), args, stdout, stderr)
+}
+
+// runDaemonSignals runs the daemon until SIGTERM or SIGINT; SIGHUP reloads.
+func runDaemonSignals(d deps, args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	return runDaemon(ctx, realDeps(), hup, args, stdout, stderr)
+	return runDaemon(ctx, d, hup, args, stdout, stderr)
 }
 
 // daemonFlags are the flags of run.

@@ -145,7 +145,7 @@ func effectiveWeight(t reconcile.Target, name string, b desired.Backend) (int32,
 		}
 		for _, d := range ts.Destinations {
 			if d.Key.Addr == b.Address && (b.Port == 0 || d.Key.Port == b.Port) {
-				return int32(d.Config.Weight), string(d.Reason)
+				return int32(d.Config.Weight), d.Reason.String()
 			}
 		}
 	}

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// loopbackServer accepts TCP connections on addr:0 until closed.
+func loopbackServer(t *testing.T, addr string) (net.Listener, uint16) {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr+":0")
+	if err != nil {
+		t.Fatalf("listen on %s: %v", addr, err)
+	}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	t.Cleanup(func() { ln.Close() })
+	return ln, uint16(ln.Addr().(*net.TCPAddr).Port)
+}
+
+// checkedConfig is a node and one service whose two loopback backends are
+// checked by tcp every 50 ms, down after 2 failures.
+func checkedConfig(p1, p2 uint16) map[string]string {
+	return map[string]string{
+		"node.yaml": "node: {name: lb1, interface: eth1, scope: {prefixes: [192.0.2.0/24]}}\n",
+		"web.yaml": fmt.Sprintf("services:\n  - name: web\n    vip: 192.0.2.10\n    ports: [{proto: tcp, port: 80}]\n    forward: nat\n"+
+			"    watermarks: {low: 0.1, high: 0.2}\n"+
+			"    checks: [{type: tcp, interval: 50ms, timeout: 40ms, fall: 2, rise: 1}]\n"+
+			"    backends: [{address: 127.0.0.2, port: %d}, {address: 127.0.0.3, port: %d}]\n", p1, p2),
+	}
+}
+
+// ctl runs a client subcommand against socket and returns its exit code and output.
+func ctl(socket string, args ...string) (int, string) {
+	var out bytes.Buffer
+	name, rest := args[0], append(args[1:], "--socket", socket)
+	code := run(append([]string{name}, rest...), &out, &out)
+	return code, out.String()
+}
+
+func statusOf(t *testing.T, socket string) statusReport {
+	t.Helper()
+	code, out := ctl(socket, "status", "--output", "json")
+	if code != exitOK {
+		t.Fatalf("status: exit %d: %s", code, out)
+	}
+	var r statusReport
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("status JSON: %v\n%s", err, out)
+	}
+	return r
+}
+
+func TestDaemonChecksDrainAndControl(t *testing.T) {
+	_, p1 := loopbackServer(t, "127.0.0.2")
+	ln3, p3 := loopbackServer(t, "127.0.0.3")
+	d, f := fakeDeps(t)
+	dir := writeConfig(t, checkedConfig(p1, p3))
+	socket := filepath.Join(t.TempDir(), "ctl.sock")
+	start := func() (context.CancelFunc, chan int, *syncBuffer) {
+		ctx, cancel := context.WithCancel(context.Background())
+		logs, done := &syncBuffer{}, make(chan int, 1)
+		go func() {
+			done <- runDaemon(ctx, d, make(chan os.Signal), []string{"--config-dir", dir, "--control-socket", socket}, logs, logs)
+		}()
+		return cancel, done, logs
+	}
+	cancel, done, logs := start()
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("daemon log:\n%s", logs.String())
+		}
+	})
+	// The fake kernel shows loopback destinations as local (-g), like IPVS.
+	hasWeight := func(b string, w int) func() bool {
+		return func() bool { return strings.Contains(rendered(t, f), fmt.Sprintf("-r %s -g -w %d\n", b, w)) }
+	}
+	b2, b3 := fmt.Sprintf("127.0.0.2:%d", p1), fmt.Sprintf("127.0.0.3:%d", p3)
+	eventually(t, "both backends at weight 1", func() bool { return hasWeight(b2, 1)() && hasWeight(b3, 1)() })
+
+	ln3.Close() // the backend stops: after fall failures it goes to weight 0
+	eventually(t, "the stopped backend at weight 0", hasWeight(b3, 0))
+	var down backendReport
+	eventually(t, "status to show the failed check", func() bool {
+		for _, b := range statusOf(t, socket).Services[0].Backends {
+			if b.Address == b3 {
+				down = b
+			}
+		}
+		return !down.Healthy && down.LastCheck != "" && down.LastCheck != "ok"
+	})
+	if down.Effective != 0 || down.Weight != 1 || down.Reason != "unhealthy" {
+		t.Fatalf("stopped backend in status: %+v", down)
+	}
+	if !hasWeight(b2, 1)() {
+		t.Fatalf("the running backend lost its weight:\n%s", rendered(t, f))
+	}
+
+	if code, out := ctl(socket, "drain", b2); code != exitOK {
+		t.Fatalf("drain: exit %d: %s", code, out)
+	}
+	eventually(t, "the drained backend at weight 0", hasWeight(b2, 0))
+	if _, err := os.Stat(filepath.Join(dir, overridesFile)); err != nil {
+		t.Fatalf("drain was not saved beside the config: %v", err)
+	}
+	if code, out := ctl(socket, "failover"); code != exitFailure || !strings.Contains(out, "standalone") {
+		t.Fatalf("failover on a standalone node: exit %d: %s", code, out)
+	}
+	code, table := ctl(socket, "status")
+	if code != exitOK || !strings.Contains(table, "drained by hand: "+b2) || !strings.Contains(table, "unhealthy") {
+		t.Fatalf("status table: exit %d:\n%s", code, table)
+	}
+
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("exit code %d\n%s", code, logs.String())
+	}
+	// The override survives a restart.
+	cancel, done, logs = start()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	eventually(t, "the restarted daemon's status", func() bool {
+		code, _ := ctl(socket, "status")
+		return code == exitOK && statusOf(t, socket).Generation > 0
+	})
+	if r := statusOf(t, socket); len(r.Drained) != 1 || r.Drained[0] != b2 || !r.Services[0].Backends[0].DrainedByHand {
+		t.Fatalf("drain lost over a restart: %+v\n%s", r, logs.String())
+	}
+	if code, out := ctl(socket, "enable", b2); code != exitOK {
+		t.Fatalf("enable: exit %d: %s", code, out)
+	}
+	eventually(t, "the enabled backend back at weight 1", hasWeight(b2, 1))
+}
+
+func TestDaemonExitsOnSIGTERM(t *testing.T) {
+	_, p := loopbackServer(t, "127.0.0.2")
+	dir := writeConfig(t, checkedConfig(p, p))
+	socket := filepath.Join(t.TempDir(), "ctl.sock")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childFakeEnv+"=1",
+		childArgsEnv+"="+strings.Join([]string{"--config-dir", dir, "--control-socket", socket}, "\x1f"))
+	var logs syncBuffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("daemon log:\n%s", logs.String())
+		}
+	})
+	eventually(t, "the child's control socket", func() bool {
+		code, _ := ctl(socket, "status")
+		return code == exitOK
+	})
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("daemon after SIGTERM: %v\n%s", err, logs.String())
+		}
+	case <-time.After(20 * time.Second): // a hang guard, not a timing assertion
+		cmd.Process.Kill()
+		t.Fatalf("daemon still running 20 s after SIGTERM\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), "the kernel is left as it is") {
+		t.Fatalf("no clean-stop line in the log:\n%s", logs.String())
+	}
+	if _, err := os.Stat(socket); err == nil {
+		t.Fatal("the control socket was left behind")
+	}
+}

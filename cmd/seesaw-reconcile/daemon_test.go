@@ -52,7 +52,9 @@ func TestDaemonFollowsConfigDirectory(t *testing.T) {
 	hup := make(chan os.Signal, 1)
 	var logs syncBuffer
 	done := make(chan int)
-	go func() { done <- runDaemon(ctx, d, hup, []string{"--config-dir", dir, "--control-socket", filepath.Join(t.TempDir(), "ctl.sock")}, &logs, &logs) }()
+	go func() {
+		done <- runDaemon(ctx, d, hup, []string{"--config-dir", dir, "--control-socket", filepath.Join(t.TempDir(), "ctl.sock")}, &logs, &logs)
+	}()
 
 	has := func(s string) func() bool { return func() bool { return strings.Contains(rendered(t, f), s) } }
 	eventually(t, "the service in the kernel", has("-r 198.51.100.1:80 -m -w 10"))

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"errors"
+	"net/netip"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/seesaw-lb/seesaw/checks"
+	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/reconcile"
+	"github.com/seesaw-lb/seesaw/vrrp"
+)
+
+var (
+	addrA = netip.MustParseAddr("198.51.100.1")
+	addrB = netip.MustParseAddr("198.51.100.2")
+)
+
+func tcpCheck(port uint16, initialUp bool) desired.Check {
+	return desired.Check{Type: desired.CheckTCP, Port: port, Interval: time.Second, Timeout: time.Second,
+		Rise: 2, Fall: 3, InitialUp: initialUp, Mode: desired.ModePlain}
+}
+
+func svc(name string, vip string, checks []desired.Check, backends ...desired.Backend) desired.Service {
+	return desired.Service{Name: name, VIP: netip.MustParseAddr(vip), Ports: []desired.Port{{Proto: desired.TCP, Port: 80}},
+		Checks: checks, Backends: backends}
+}
+
+func TestPlanChecks(t *testing.T) {
+	a, b := desired.Backend{Address: addrA, Enabled: true}, desired.Backend{Address: addrB, Port: 8080, Enabled: true}
+	tests := []struct {
+		name      string
+		cfg       desired.Config
+		targets   []string // distinct checks, by target
+		needs     map[string]int
+		skipped   int
+		wantError bool
+	}{
+		{name: "port from the service, then the backend",
+			cfg:     desired.Config{Services: []desired.Service{svc("web", "192.0.2.10", []desired.Check{tcpCheck(0, true)}, a, b)}},
+			targets: []string{"198.51.100.1:80", "198.51.100.2:8080"}, needs: map[string]int{"web/198.51.100.1:0": 1, "web/198.51.100.2:8080": 1}},
+		{name: "the check's port wins",
+			cfg:     desired.Config{Services: []desired.Service{svc("web", "192.0.2.10", []desired.Check{tcpCheck(9000, true)}, a)}},
+			targets: []string{"198.51.100.1:9000"}, needs: map[string]int{"web/198.51.100.1:0": 1}},
+		{name: "identical checks of two services run once",
+			cfg: desired.Config{Services: []desired.Service{
+				svc("api", "192.0.2.11", []desired.Check{tcpCheck(0, true)}, a),
+				svc("web", "192.0.2.10", []desired.Check{tcpCheck(0, true)}, a)}},
+			targets: []string{"198.51.100.1:80"}, needs: map[string]int{"api/198.51.100.1:0": 1, "web/198.51.100.1:0": 1}},
+		{name: "two checks of one backend",
+			cfg:     desired.Config{Services: []desired.Service{svc("web", "192.0.2.10", []desired.Check{tcpCheck(0, true), tcpCheck(81, false)}, a)}},
+			targets: []string{"198.51.100.1:80", "198.51.100.1:81"}, needs: map[string]int{"web/198.51.100.1:0": 2}},
+		{name: "dsr checks wait for issue 8",
+			cfg: desired.Config{Services: []desired.Service{svc("web", "192.0.2.10",
+				[]desired.Check{{Type: desired.CheckTCP, Mode: desired.ModeDSR}}, a)}},
+			needs: map[string]int{}, skipped: 1},
+		{name: "unreadable CA bundle",
+			cfg: desired.Config{Services: []desired.Service{svc("web", "192.0.2.10",
+				[]desired.Check{{Type: desired.CheckTLS, TLS: desired.TLSOptions{CAFile: "/nonexistent/ca.pem"}}}, a)}},
+			wantError: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := planChecks(tc.cfg, func(string) ([]byte, error) { return nil, errors.New("no such file") })
+			if tc.wantError {
+				if err == nil {
+					t.Fatal("no error")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range p.Checks {
+				got = append(got, c.Target.String())
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tc.targets) {
+				t.Errorf("targets %v, want %v", got, tc.targets)
+			}
+			needs := map[string]int{}
+			for bk, keys := range p.Needs {
+				needs[bk.Service+"/"+bk.Backend.String()] = len(keys)
+			}
+			if len(needs) != len(tc.needs) {
+				t.Errorf("needs %v, want %v", needs, tc.needs)
+			}
+			for k, n := range tc.needs {
+				if needs[k] != n {
+					t.Errorf("needs %v, want %v", needs, tc.needs)
+				}
+			}
+			if len(p.Skipped) != tc.skipped {
+				t.Errorf("skipped %v, want %d", p.Skipped, tc.skipped)
+			}
+		})
+	}
+}
+
+func TestHealthOf(t *testing.T) {
+	a := desired.Backend{Address: addrA, Enabled: true}
+	cfg := desired.Config{Services: []desired.Service{svc("web", "192.0.2.10", []desired.Check{tcpCheck(0, true), tcpCheck(81, false)}, a)}}
+	p, err := planChecks(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, down := p.Checks[0].Key(), p.Checks[1].Key() // initial up, initial down
+	bk := reconcile.BackendKey{Service: "web", Backend: netip.AddrPortFrom(addrA, 0)}
+	tests := []struct {
+		name   string
+		states map[checks.Key]checks.State
+		want   bool
+	}{
+		{"initial states: one starts down", nil, false},
+		{"both up", map[checks.Key]checks.State{down: checks.StateUp}, true},
+		{"one went down", map[checks.Key]checks.State{up: checks.StateDown, down: checks.StateUp}, false},
+	}
+	for _, tc := range tests {
+		if got := healthOf(p, tc.states)[bk]; got != tc.want {
+			t.Errorf("%s: healthy %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestVRRPConfig(t *testing.T) {
+	cfg := desired.Config{
+		Node: desired.Node{Interfaces: []string{"eth1"}, VRRP: &desired.VRRP{VRID: 7, Priority: 100,
+			AdvertInterval: time.Second, Preempt: true,
+			Track: desired.Tracking{Interfaces: []desired.TrackInterface{{Name: "eth2", Decrement: 20}},
+				Services: []desired.TrackService{{Name: "web", Decrement: 30}, {Name: "api", Decrement: 5}}}}},
+		Services: []desired.Service{svc("web", "192.0.2.11", nil), svc("api", "192.0.2.10", nil), svc("v6", "2001:db8::1", nil),
+			svc("dup", "192.0.2.10", nil)},
+	}
+	vc, ok := vrrpConfig(cfg)
+	if !ok {
+		t.Fatal("no virtual router")
+	}
+	want := vrrp.Config{Interface: "eth1", VRID: 7, Priority: 100, AdvertInterval: time.Second, Preempt: true,
+		VIPs:            []netip.Addr{netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("192.0.2.11")},
+		TrackInterfaces: []vrrp.TrackInterface{{Name: "eth2", Penalty: 20}}}
+	if !sameVRRP(vc, want) {
+		t.Fatalf("got %+v\nwant %+v", vc, want)
+	}
+	if err := vc.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := vrrpConfig(desired.Config{}); ok {
+		t.Fatal("a virtual router without a vrrp section")
+	}
+	for _, tc := range []struct {
+		services []reconcile.ServiceStatus
+		want     int
+	}{
+		{nil, 0},
+		{[]reconcile.ServiceStatus{{Name: "web", Up: true}, {Name: "api", Up: true}}, 0},
+		{[]reconcile.ServiceStatus{{Name: "web", Up: false}, {Name: "api", Up: true}}, 30},
+		{[]reconcile.ServiceStatus{{Name: "web", Up: false}, {Name: "api", Up: false}}, 35},
+	} {
+		if got := servicePenalty(cfg, tc.services); got != tc.want {
+			t.Errorf("penalty with %+v: %d, want %d", tc.services, got, tc.want)
+		}
+	}
+	if !masterOf(vrrp.Master) || masterOf(vrrp.Backup) || masterOf(vrrp.Initialize) {
+		t.Fatal("only Master holds the VIPs")
+	}
+}
+
+func TestApplyOverrides(t *testing.T) {
+	a, b := desired.Backend{Address: addrA, Enabled: true}, desired.Backend{Address: addrB, Port: 8080, Enabled: true}
+	cfg := desired.Config{Services: []desired.Service{svc("web", "192.0.2.10", nil, a, b)}}
+	for _, tc := range []struct {
+		drained []string
+		want    []bool // Enabled of a, b
+	}{
+		{nil, []bool{true, true}},
+		{[]string{"198.51.100.1"}, []bool{false, true}},
+		{[]string{"198.51.100.2"}, []bool{true, false}},
+		{[]string{"198.51.100.2:8080"}, []bool{true, false}},
+		{[]string{"198.51.100.2:9090", "198.51.100.1:80"}, []bool{true, true}},
+	} {
+		got := applyOverrides(cfg, overrides{Drained: tc.drained})
+		for i, b := range got.Services[0].Backends {
+			if b.Enabled != tc.want[i] {
+				t.Errorf("drained %v: backend %d enabled %v, want %v", tc.drained, i, b.Enabled, tc.want[i])
+			}
+		}
+	}
+	if !cfg.Services[0].Backends[0].Enabled {
+		t.Fatal("applyOverrides modified the shared config")
+	}
+	for _, bad := range []string{"", "web", "198.51.100.1:x", "198.51.100.1/24"} {
+		if _, err := parseBackendRef(bad); err == nil {
+			t.Errorf("backend %q accepted", bad)
+		}
+	}
+}

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/seesaw-lb/seesaw/desired"
 )
 
@@ -148,4 +150,44 @@ func (w *wiring) override(arg string, drain bool) error {
 		return err
 	}
 	return w.setOverrides(o)
+}
+
+// runMetrics serves /metrics until ctx is done. The address is the flag's,
+// else node.metrics_address of the first valid config; "off" disables.
+func (w *wiring) runMetrics(ctx context.Context, addr string) error {
+	if addr == "off" {
+		return nil
+	}
+	if addr == "" {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-w.ready:
+		}
+		w.mu.Lock()
+		addr = w.raw.Node.MetricsAddress.String()
+		w.mu.Unlock()
+		if !w.raw.Node.MetricsAddress.IsValid() {
+			addr = desired.DefaultMetricsAddress.String()
+		}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("metrics address %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(w.metrics.reg, promhttp.HandlerOpts{}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	w.mu.Lock()
+	w.metricsAt = ln.Addr().String()
+	w.mu.Unlock()
+	w.log.Info("metrics listening", "address", ln.Addr().String())
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("metrics address %s: %w", addr, err)
+	}
+	return nil
 }

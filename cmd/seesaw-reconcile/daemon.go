@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/seesaw-lb/seesaw/checks"
+	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/reconcile"
 )
 
@@ -40,6 +41,7 @@ type daemonFlags struct {
 	logFormat   string
 	backup      bool
 	control     string
+	metrics     string
 }
 
 // runDaemon is the daemon: it reconciles until ctx is done (SIGTERM) and
@@ -52,6 +54,7 @@ func runDaemon(ctx context.Context, d deps, hup <-chan os.Signal, args []string,
 	fs.BoolVar(&f.allowDelete, "allow-mass-delete", false, "apply plans even if they delete most owned services")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json (journald)")
 	fs.BoolVar(&f.backup, "backup", false, "without a vrrp section: run as backup (hold no VIPs), for tests")
+	fs.StringVar(&f.metrics, "metrics-address", "", "metrics `address:port` (default: node.metrics_address, else "+desired.DefaultMetricsAddress.String()+"); \"off\" disables")
 	fs.StringVar(&f.control, "control-socket", "", "control socket `path` (default: node.control_socket, else "+defaultControlSocket+")")
 	if code, done := parseFlags(fs, args, stdout, stderr, "run [flags]",
 		"Watch the configuration directory and keep the kernel equal to it."); done {
@@ -72,24 +75,11 @@ func runDaemon(ctx context.Context, d deps, hup <-chan os.Signal, args []string,
 // its error is returned; ctx done (SIGTERM) stops them all cleanly: the
 // VRRP master sends priority 0, checks stop, the kernel is left as it is.
 func serve(ctx context.Context, d deps, f daemonFlags, log *slog.Logger, hup <-chan os.Signal) error {
-	k, err := d.openKernel()
-	if err != nil {
-		return fmt.Errorf("open IPVS: %w", err)
-	}
-	defer k.Close()
-	opts := reconcile.LoopOptions{Kernel: k, Log: log, Now: d.now, AllowMassDelete: f.allowDelete, VIPs: d.vips(log)}
-	if sd, ok := k.(reconcile.SyncDaemons); ok {
-		opts.SyncDaemons = sd
-	}
-	loop := reconcile.NewLoop(opts)
-	loop.SetMaster(!f.backup)
-	over, err := loadOverrides(f.configDir)
+	w, closeKernel, err := newWiring(d, f, log)
 	if err != nil {
 		return err
 	}
-	w := &wiring{log: log, dir: f.configDir, loop: loop, listen: d.listenVRRP,
-		engine: checks.New(checks.Options{Logger: log}),
-		ready:  make(chan struct{}), states: map[checks.Key]checks.State{}, over: over}
+	defer closeKernel()
 	watcher, err := reconcile.NewWatcher(f.configDir, reconcile.DefaultDebounce)
 	if err != nil {
 		return fmt.Errorf("watch configuration: %w", err)
@@ -110,16 +100,42 @@ func serve(ctx context.Context, d deps, f daemonFlags, log *slog.Logger, hup <-c
 	g.Go(func() error { return w.runChecks(gctx) })
 	g.Go(func() error { return w.runVRRP(gctx) })
 	g.Go(func() error {
-		if err := loop.Run(gctx, f.resync); err != nil && !errors.Is(err, context.Canceled) {
+		if err := w.loop.Run(gctx, f.resync); err != nil && !errors.Is(err, context.Canceled) {
 			return fmt.Errorf("reconcile loop: %w", err)
 		}
 		return nil
 	})
 	g.Go(func() error { return w.runControl(gctx, f.control) })
+	g.Go(func() error { return w.runMetrics(gctx, f.metrics) })
 	poke()
 	log.Info("seesaw-reconcile running", "config_dir", f.configDir)
-	err = g.Wait()
-	return err
+	return g.Wait()
+}
+
+// newWiring opens the kernel and builds the loop, the checks engine and
+// the metrics; the VRRP node and the listeners start later, from the first
+// valid config.
+func newWiring(d deps, f daemonFlags, log *slog.Logger) (*wiring, func(), error) {
+	over, err := loadOverrides(f.configDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	k, err := d.openKernel()
+	if err != nil {
+		return nil, nil, fmt.Errorf("open IPVS: %w", err)
+	}
+	w := &wiring{log: log, dir: f.configDir, listen: d.listenVRRP,
+		engine: checks.New(checks.Options{Logger: log}),
+		ready:  make(chan struct{}), states: map[checks.Key]checks.State{}, over: over}
+	w.metrics = newMetrics(w)
+	opts := reconcile.LoopOptions{Kernel: meteredIPVS{IPVS: k, m: w.metrics}, Log: log, Now: d.now,
+		AllowMassDelete: f.allowDelete, VIPs: d.vips(log)}
+	if sd, ok := k.(reconcile.SyncDaemons); ok {
+		opts.SyncDaemons = sd
+	}
+	w.loop = reconcile.NewLoop(opts)
+	w.loop.SetMaster(!f.backup)
+	return w, func() { k.Close() }, nil
 }
 
 // reloader loads the configuration on every poke and SIGHUP and hands the
@@ -137,12 +153,15 @@ func reloader(ctx context.Context, l *reconcile.Loader, w *wiring, log *slog.Log
 		start := time.Now()
 		cfg, parsed, err := l.Load()
 		if err != nil {
+			w.metrics.reloaded(err)
 			w.loop.ConfigError(fmt.Errorf("load %s: %w", l.Dir, err))
 			continue
 		}
 		log.Info("configuration loaded", "files", len(cfg.Files), "reparsed", parsed, "services", len(cfg.Services),
 			"load_ms", float64(time.Since(start).Microseconds())/1000)
-		if err := w.configLoaded(cfg); err != nil {
+		err = w.configLoaded(cfg)
+		w.metrics.reloaded(err)
+		if err != nil {
 			w.loop.ConfigError(fmt.Errorf("load %s: %w", l.Dir, err))
 		}
 	}

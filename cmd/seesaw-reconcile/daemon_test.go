@@ -53,7 +53,7 @@ func TestDaemonFollowsConfigDirectory(t *testing.T) {
 	var logs syncBuffer
 	done := make(chan int)
 	go func() {
-		done <- runDaemon(ctx, d, hup, []string{"--config-dir", dir, "--control-socket", filepath.Join(t.TempDir(), "ctl.sock")}, &logs, &logs)
+		done <- runDaemon(ctx, d, hup, []string{"--config-dir", dir, "--control-socket", filepath.Join(t.TempDir(), "ctl.sock"), "--metrics-address", "127.0.0.1:0"}, &logs, &logs)
 	}()
 
 	has := func(s string) func() bool { return func() bool { return strings.Contains(rendered(t, f), s) } }

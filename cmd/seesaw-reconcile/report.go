@@ -20,6 +20,7 @@ type statusReport struct {
 	LastRound   roundReport     `json:"last_reconcile"`
 	Services    []serviceReport `json:"services"`
 	Drained     []string        `json:"drained_by_hand"`
+	Metrics     string          `json:"metrics_address,omitempty"`
 }
 
 // vrrpReport is the virtual router's state ("standalone" without one).
@@ -67,7 +68,7 @@ type backendReport struct {
 func (w *wiring) status() statusReport {
 	ls := w.loop.Status()
 	w.mu.Lock()
-	cfg, plan, over := w.cfg, w.plan, w.over
+	cfg, plan, over, metricsAt := w.cfg, w.plan, w.over, w.metricsAt
 	health := healthOf(plan, w.states)
 	vr := vrrpReport{State: "standalone"}
 	if w.node != nil {
@@ -83,7 +84,7 @@ func (w *wiring) status() statusReport {
 		checkStatus[s.Key] = s
 	}
 	r := statusReport{Node: cfg.Node.Name, VRRP: vr, Generation: ls.Generation, Files: ls.Files,
-		ConfigError: ls.ConfigError, Drained: slices.Clone(over.Drained),
+		ConfigError: ls.ConfigError, Drained: slices.Clone(over.Drained), Metrics: metricsAt,
 		LastRound: roundReport{At: ls.LastRound, Applied: kinds(ls.Applied), Failed: kinds(ls.Failed), Error: ls.Error, Held: ls.Held}}
 	r.Services = serviceReports(cfg, over, health, ls, plan, checkStatus)
 	return r

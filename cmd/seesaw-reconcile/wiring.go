@@ -20,11 +20,12 @@ import (
 // state changes become the loop's health, VRRP events its mastership, and
 // the loop's watermark status the VRRP priority penalty.
 type wiring struct {
-	log    *slog.Logger
-	dir    string
-	loop   *reconcile.Loop
-	engine *checks.Engine
-	listen func(vrrp.Config) (vrrp.Conn, error)
+	log     *slog.Logger
+	dir     string
+	loop    *reconcile.Loop
+	engine  *checks.Engine
+	listen  func(vrrp.Config) (vrrp.Conn, error)
+	metrics *metrics
 
 	ready    chan struct{} // closed when the first valid config is in force
 	firstOne sync.Once
@@ -39,6 +40,7 @@ type wiring struct {
 	node      *vrrp.Node
 	vrrpCfg   vrrp.Config
 	vrrpEvent vrrp.Event
+	metricsAt string // the metrics listener's address, once listening
 }
 
 // configLoaded puts a valid config into force: the checks first (an engine

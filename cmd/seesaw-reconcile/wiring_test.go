@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -78,7 +81,7 @@ func TestDaemonChecksDrainAndControl(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		logs, done := &syncBuffer{}, make(chan int, 1)
 		go func() {
-			done <- runDaemon(ctx, d, make(chan os.Signal), []string{"--config-dir", dir, "--control-socket", socket}, logs, logs)
+			done <- runDaemon(ctx, d, make(chan os.Signal), []string{"--config-dir", dir, "--control-socket", socket, "--metrics-address", "127.0.0.1:0"}, logs, logs)
 		}()
 		return cancel, done, logs
 	}
@@ -112,6 +115,8 @@ func TestDaemonChecksDrainAndControl(t *testing.T) {
 	if !hasWeight(b2, 1)() {
 		t.Fatalf("the running backend lost its weight:\n%s", rendered(t, f))
 	}
+
+	assertMetrics(t, statusOf(t, socket).Metrics)
 
 	if code, out := ctl(socket, "drain", b2); code != exitOK {
 		t.Fatalf("drain: exit %d: %s", code, out)
@@ -157,7 +162,7 @@ func TestDaemonExitsOnSIGTERM(t *testing.T) {
 	socket := filepath.Join(t.TempDir(), "ctl.sock")
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childFakeEnv+"=1",
-		childArgsEnv+"="+strings.Join([]string{"--config-dir", dir, "--control-socket", socket}, "\x1f"))
+		childArgsEnv+"="+strings.Join([]string{"--config-dir", dir, "--control-socket", socket, "--metrics-address", "127.0.0.1:0"}, "\x1f"))
 	var logs syncBuffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
@@ -191,5 +196,54 @@ func TestDaemonExitsOnSIGTERM(t *testing.T) {
 	}
 	if _, err := os.Stat(socket); err == nil {
 		t.Fatal("the control socket was left behind")
+	}
+}
+
+// assertMetrics scrapes /metrics of a daemon whose one service "web" has one
+// healthy and one failed backend, and checks names and values.
+func assertMetrics(t *testing.T, addr string) {
+	t.Helper()
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatalf("scrape metrics: %v", err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := string(b)
+	for _, line := range []string{
+		`seesaw_service_healthy_backends{service="web"} 1`,
+		`seesaw_service_enabled_backends{service="web"} 2`,
+		`seesaw_service_up{service="web"} 1`,
+		`seesaw_ipvs_operations_total{op="add_service",result="applied"} 1`,
+		`seesaw_ipvs_operations_total{op="add_destination",result="applied"} 2`,
+		`seesaw_config_reloads_total{result="failure"} 0`,
+		`seesaw_config_error_held 0`,
+		`seesaw_vrrp_state{state="standalone"} 1`,
+		`seesaw_checks{state="up",type="tcp"} 1`,
+		`seesaw_checks{state="down",type="tcp"} 1`,
+	} {
+		if !strings.Contains(body, line+"\n") {
+			t.Errorf("metrics lack %q", line)
+		}
+	}
+	for _, re := range []string{
+		`seesaw_config_reloads_total\{result="success"\} [1-9]`,
+		`seesaw_reconcile_runs_total [1-9]`,
+		`seesaw_ipvs_operations_total\{op="update_destination",result="applied"\} [1-9]`,
+		`seesaw_checks_total\{result="failure"\} [1-9]`,
+		`seesaw_checks_total\{result="success"\} [1-9]`,
+		`seesaw_reconcile_apply_duration_seconds_count [1-9]`,
+		`seesaw_reconcile_plan_operations_bucket\{le="4"\} [1-9]`,
+		`seesaw_check_last_latency_seconds\{type="tcp"\} [0-9.e-]+`,
+	} {
+		if !regexp.MustCompile(`(?m)^` + re + `$`).MatchString(body) {
+			t.Errorf("metrics lack a line matching %s", re)
+		}
+	}
+	if t.Failed() {
+		t.Logf("metrics:\n%s", body)
 	}
 }

@@ -1,0 +1,251 @@
+package kernel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/mdlayher/netlink"
+)
+
+// transport moves whole datagrams to and from a generic netlink socket: the
+// kernel's (socket_linux.go) or the fake's (fake_transport.go).
+type transport interface {
+	send(b []byte) error           // one sendmsg
+	recv(b []byte) (int, error)    // one datagram
+	setDeadline(t time.Time) error // zero = none
+	close() error
+}
+
+// Options tune a Client. The zero value is usable.
+type Options struct {
+	// NetNS, when non-zero, is a file descriptor of the network namespace
+	// whose IPVS table the client manages (see netlink.Config.NetNS).
+	NetNS int
+	// BatchSize is the most requests written per sendmsg by Apply (default
+	// 128; 1 = one request per round trip).
+	BatchSize int
+	// BatchBytes bounds the bytes per sendmsg (default 64 KiB, below the
+	// kernel's default socket send buffer).
+	BatchBytes int
+	// RecvBufferBytes is the recvmsg buffer (default 64 KiB). The kernel
+	// sizes dump datagrams after the largest buffer a socket has used,
+	// capped at 32 KiB.
+	RecvBufferBytes int
+	// ReadSockets is how many sockets Snapshot uses to dump destinations in
+	// parallel (default 4; 1 = only the main socket). The kernel allows one
+	// running dump per socket, and has no all-destinations dump.
+	ReadSockets int
+}
+
+func (o Options) withDefaults() Options {
+	if o.BatchSize <= 0 {
+		o.BatchSize = 128
+	}
+	if o.BatchBytes <= 0 {
+		o.BatchBytes = 64 << 10
+	}
+	if o.ReadSockets <= 0 {
+		o.ReadSockets = 4
+	}
+	if o.RecvBufferBytes < 4096 {
+		o.RecvBufferBytes = dumpRecvBufferBytes
+	}
+	return o
+}
+
+// Client talks to IPVS over one long-lived generic netlink socket. It is safe
+// for concurrent use: exchanges are serialized.
+type Client struct {
+	mu      sync.Mutex
+	t       transport
+	opts    Options
+	family  uint16
+	seq     atomic.Uint32
+	buf     []byte
+	closed  bool
+	dialer  func() (transport, error) // opens another socket for parallel dumps
+	readers []sock                    // extra sockets, opened on first Snapshot
+}
+
+// sock is a socket with its receive buffer.
+type sock struct {
+	t   transport
+	buf []byte
+}
+
+var _ IPVS = (*Client)(nil)
+
+// newClient resolves the IPVS family over t.
+func newClient(t transport, dialer func() (transport, error), o Options) (*Client, error) {
+	o = o.withDefaults()
+	c := &Client{t: t, opts: o, buf: make([]byte, o.RecvBufferBytes), dialer: dialer}
+	c.seq.Store(uint32(time.Now().UnixNano()))
+	if err := c.resolveFamily(); err != nil {
+		t.close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// Close releases the socket. Calls after Close fail with ErrClosed.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil
+	}
+	c.closed = true
+	for _, r := range c.readers {
+		r.t.close()
+	}
+	return c.t.close()
+}
+
+// resolveFamily asks nlctrl for the IPVS family ID.
+func (c *Client) resolveFamily() error {
+	ae := netlink.NewAttributeEncoder()
+	ae.String(ctrlAttrFamilyName, genlName)
+	b, _ := ae.Encode()
+	replies, err := c.exchangeType(context.Background(), genlIDCtrl, ctrlCmdGetFamily, b, false)
+	if errors.Is(err, syscall.ENOENT) {
+		return ErrFamilyNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("resolve IPVS generic netlink family: %w", err)
+	}
+	for _, r := range replies {
+		_, a, err := splitGenl(r.Payload)
+		if err != nil {
+			return err
+		}
+		ad, err := attrs(a)
+		if err != nil {
+			return err
+		}
+		for ad.Next() {
+			if ad.Type() == ctrlAttrFamilyID {
+				c.family = ad.Uint16()
+			}
+		}
+		if err := ad.Err(); err != nil {
+			return adErr("nlctrl reply", err)
+		}
+	}
+	if c.family == 0 {
+		return ErrFamilyNotFound
+	}
+	return nil
+}
+
+// begin locks the client and applies ctx's deadline and cancellation to the
+// socket; the returned function undoes both.
+func (c *Client) begin(ctx context.Context) (func(), error) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil, ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		c.mu.Unlock()
+		return nil, err
+	}
+	d, _ := ctx.Deadline()
+	c.t.setDeadline(d)
+	stop := context.AfterFunc(ctx, func() { c.t.setDeadline(time.Unix(1, 0)) })
+	return func() {
+		stop()
+		c.t.setDeadline(time.Time{})
+		c.mu.Unlock()
+	}, nil
+}
+
+func (c *Client) nextSeq() uint32 {
+	for {
+		if s := c.seq.Add(1); s != 0 {
+			return s
+		}
+	}
+}
+
+// exchange sends one IPVS request and returns its replies (for a dump: every
+// message before NLMSG_DONE). A kernel error comes back as a syscall.Errno.
+func (c *Client) exchange(ctx context.Context, cmd uint8, attrs []byte, dump bool) ([]message, error) {
+	return c.exchangeType(ctx, c.family, cmd, attrs, dump)
+}
+
+func (c *Client) exchangeType(ctx context.Context, typ uint16, cmd uint8, attrs []byte, dump bool) ([]message, error) {
+	end, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	return c.lockedExchange(ctx, typ, cmd, attrs, dump)
+}
+
+func (c *Client) lockedExchange(ctx context.Context, typ uint16, cmd uint8, attrs []byte, dump bool) ([]message, error) {
+	return c.exchangeOn(ctx, sock{c.t, c.buf}, typ, cmd, attrs, dump)
+}
+
+// exchangeOn runs one request on s; the caller holds c.mu and owns s.
+func (c *Client) exchangeOn(ctx context.Context, s sock, typ uint16, cmd uint8, attrs []byte, dump bool) ([]message, error) {
+	seq := c.nextSeq()
+	flags := uint16(nlmFRequest | nlmFAck)
+	if dump {
+		flags = nlmFRequest | nlmFDump
+	}
+	req := appendMessage(nil, message{Type: typ, Flags: flags, Seq: seq, Payload: genlPayload(cmd, attrs)})
+	if err := s.t.send(req); err != nil {
+		return nil, ctxErr(ctx, err)
+	}
+	var replies []message
+	for {
+		n, err := s.t.recv(s.buf)
+		if err != nil {
+			return nil, ctxErr(ctx, err)
+		}
+		msgs, err := splitMessages(s.buf[:n])
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range msgs {
+			if m.Seq != seq {
+				continue // a late answer to an abandoned request
+			}
+			switch m.Type {
+			case nlmsgError:
+				errno, _, err := errorCode(m.Payload)
+				if err != nil {
+					return nil, err
+				}
+				if errno != 0 {
+					return nil, syscall.Errno(errno)
+				}
+				return replies, nil
+			case nlmsgDone:
+				if len(m.Payload) >= 4 {
+					if errno, _, _ := errorCode(append(m.Payload[:4:4], make([]byte, nlmsgHeaderLen)...)); errno != 0 {
+						return nil, syscall.Errno(errno)
+					}
+				}
+				return replies, nil
+			case nlmsgNoop, nlmsgOverrun:
+				continue
+			}
+			m.Payload = append([]byte(nil), m.Payload...)
+			replies = append(replies, m)
+		}
+	}
+}
+
+// ctxErr prefers the context's error over the deadline error it caused.
+func ctxErr(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return fmt.Errorf("%w (%v)", cerr, err)
+	}
+	return err
+}

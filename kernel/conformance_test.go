@@ -1,0 +1,415 @@
+package kernel
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"slices"
+	"testing"
+)
+
+// The conformance suite runs against the fake (conformance_fake_test.go) and
+// the real kernel (conformance_linux_test.go, SEESAW_VM=1). Every subtest
+// gets a client on an empty table. A disagreement is a bug in the fake.
+
+type dialFunc func(t *testing.T) *Client
+
+// suiteEnv says what the kernel under test has: Debian 12's 6.1 kernel, for
+// one, has no twos scheduler (Linux 6.7+).
+type suiteEnv struct {
+	hasScheduler func(name string) bool
+}
+
+var (
+	vip4  = netip.MustParseAddr("192.0.2.10")
+	vip6  = netip.MustParseAddr("2001:db8::10")
+	rs4a  = netip.MustParseAddr("198.51.100.21")
+	rs4b  = netip.MustParseAddr("198.51.100.22")
+	rs6a  = netip.MustParseAddr("2001:db8::21")
+	web4  = NewServiceKey(TCP, vip4, 80)
+	web6  = NewServiceKey(TCP, vip6, 80)
+	dest4 = NewDestinationKey(rs4a, 80)
+)
+
+func addSvc(k ServiceKey, c ServiceConfig) Op {
+	return Op{Kind: AddService, Service: k, ServiceConfig: c}
+}
+func addDest(k ServiceKey, d DestinationKey, c DestinationConfig) Op {
+	return Op{Kind: AddDestination, Service: k, Destination: d, DestinationConfig: c}
+}
+
+// mustApply applies ops and fails on any error.
+func mustApply(t *testing.T, c *Client, ops ...Op) {
+	t.Helper()
+	res, err := c.Apply(context.Background(), ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if r.Err != nil {
+			t.Fatalf("%v", r.Err)
+		}
+	}
+}
+
+// applyOne applies one op and returns its error.
+func applyOne(t *testing.T, c *Client, op Op) error {
+	t.Helper()
+	res, err := c.Apply(context.Background(), []Op{op})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res[0].Err
+}
+
+func snapshot(t *testing.T, c *Client) Snapshot {
+	t.Helper()
+	s, err := c.Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func runConformance(t *testing.T, dial dialFunc, e suiteEnv) {
+	tests := map[string]func(*testing.T, *Client, suiteEnv){
+		"EverySchedulerRoundTrips":     testEveryScheduler,
+		"ForwardingMethodsAndTunnels":  testForwarding,
+		"PersistenceNetmaskAndPE":      testPersistence,
+		"FWMarkServices":               testFWMark,
+		"UpdatesAndDeletes":            testUpdates,
+		"BadInput":                     testBadInput,
+		"FailedOpDoesNotStopOthers":    testFailedOpContinues,
+		"EmptyDumpIsNotNotFound":       testEmptyDump,
+		"DestinationsNewestFirst":      testNewestFirst,
+		"InfoTimeoutsZeroFlush":        testMisc,
+		"RenderMatchesIPVSADMFormat":   testRender,
+		"FullWeightRangeAndThresholds": testWeights,
+		"SetServiceKeepsPEWhenResent":  testPEKept,
+		"MixedFamilyNeedsTunnel":       testMixedFamily,
+	}
+	names := make([]string, 0, len(tests))
+	for n := range tests {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		t.Run(n, func(t *testing.T) { tests[n](t, dial(t), e) })
+	}
+}
+
+func testEveryScheduler(t *testing.T, c *Client, e suiteEnv) {
+	var ops []Op
+	for i, s := range Schedulers() {
+		ops = append(ops, addSvc(NewServiceKey(TCP, vip4, uint16(1000+i)), ServiceConfig{Scheduler: s}))
+	}
+	res, err := c.Apply(context.Background(), ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := snapshot(t, c)
+	for i, s := range Schedulers() {
+		got, ok := snap.Service(NewServiceKey(TCP, vip4, uint16(1000+i)))
+		if !e.hasScheduler(s) {
+			if !errors.Is(res[i].Err, ErrUnknownScheduler) || ok {
+				t.Errorf("scheduler %s (absent from this kernel): %v, service created %v", s, res[i].Err, ok)
+			}
+			t.Logf("scheduler %s is not in this kernel: checked that it is refused", s)
+			continue
+		}
+		if res[i].Err != nil || !ok || got.Config != (ServiceConfig{Scheduler: s}) {
+			t.Errorf("scheduler %s: %v, read back %+v (found %v)", s, res[i].Err, got.Config, ok)
+		}
+	}
+}
+
+func testForwarding(t *testing.T, c *Client, _ suiteEnv) {
+	dests := map[DestinationKey]DestinationConfig{
+		NewDestinationKey(rs4a, 80):                                 {Forward: ForwardNAT, Weight: 1},
+		NewDestinationKey(rs4b, 80):                                 {Forward: ForwardDirect, Weight: 2},
+		NewDestinationKey(netip.MustParseAddr("198.51.100.23"), 80): {Forward: ForwardTunnel, Weight: 3, TunnelType: TunnelIPIP},
+		NewDestinationKey(netip.MustParseAddr("198.51.100.24"), 80): {Forward: ForwardTunnel, Weight: 4, TunnelType: TunnelGUE, TunnelPort: 6080, TunnelFlags: TunnelCsum},
+		NewDestinationKey(netip.MustParseAddr("198.51.100.25"), 80): {Forward: ForwardTunnel, Weight: 5, TunnelType: TunnelGRE, TunnelFlags: TunnelRemCsum},
+		NewDestinationKey(netip.MustParseAddr("198.51.100.26"), 80): {Forward: ForwardDirect, Weight: 6, UpperThreshold: 100, LowerThreshold: 50},
+	}
+	ops := []Op{addSvc(web4, ServiceConfig{Scheduler: "wlc"})}
+	for k, d := range dests {
+		ops = append(ops, addDest(web4, k, d))
+	}
+	mustApply(t, c, ops...)
+	svc, _ := snapshot(t, c).Service(web4)
+	if len(svc.Destinations) != len(dests) {
+		t.Fatalf("%d destinations, want %d", len(svc.Destinations), len(dests))
+	}
+	for _, d := range svc.Destinations {
+		if want := dests[d.Key]; d.Config != want {
+			t.Errorf("%s: read back %+v, want %+v", d.Key, d.Config, want)
+		}
+	}
+}
+
+func testPersistence(t *testing.T, c *Client, _ suiteEnv) {
+	want := map[ServiceKey]ServiceConfig{
+		web4:                           {Scheduler: "wrr", Flags: FlagPersistent, Timeout: 300, Netmask: PrefixNetmask(24)},
+		NewServiceKey(TCP, vip4, 443):  {Scheduler: "rr", Flags: FlagPersistent, Timeout: 60},
+		web6:                           {Scheduler: "sh", Flags: FlagPersistent | FlagSchedFallback | FlagSchedPort, Timeout: 600, Netmask: PrefixNetmask(64)},
+		NewServiceKey(UDP, vip4, 5060): {Scheduler: "rr", Flags: FlagPersistent | FlagOnePacket, Timeout: 30, PEName: "sip"},
+	}
+	var ops []Op
+	for k, cfg := range want {
+		ops = append(ops, addSvc(k, cfg))
+	}
+	mustApply(t, c, ops...)
+	for _, svc := range snapshot(t, c).Services {
+		if svc.Config != want[svc.Key] {
+			t.Errorf("%s: read back %+v, want %+v (HASHED must be masked)", svc.Key, svc.Config, want[svc.Key])
+		}
+	}
+}
+
+func testFWMark(t *testing.T, c *Client, _ suiteEnv) {
+	m4, m6 := NewFWMarkKey(IPv4, 5), NewFWMarkKey(IPv6, 5)
+	mustApply(t, c,
+		addSvc(m4, ServiceConfig{Scheduler: "rr"}),
+		addSvc(m6, ServiceConfig{Scheduler: "wlc"}),
+		addDest(m4, NewDestinationKey(rs4a, 0), DestinationConfig{Forward: ForwardDirect, Weight: 1}),
+		addDest(m6, NewDestinationKey(rs6a, 0), DestinationConfig{Forward: ForwardDirect, Weight: 1}),
+	)
+	snap := snapshot(t, c)
+	for _, k := range []ServiceKey{m4, m6} {
+		svc, ok := snap.Service(k)
+		if !ok || svc.Key.Protocol != 0 || svc.Key.Addr.IsValid() || len(svc.Destinations) != 1 {
+			t.Errorf("%s: read back %+v (found %v)", k, svc, ok)
+		}
+	}
+}
+
+func testUpdates(t *testing.T, c *Client, _ suiteEnv) {
+	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "rr"}),
+		addDest(web4, dest4, DestinationConfig{Forward: ForwardDirect, Weight: 1}),
+		addDest(web4, NewDestinationKey(rs4b, 80), DestinationConfig{Forward: ForwardDirect, Weight: 1}))
+	mustApply(t, c,
+		Op{Kind: UpdateService, Service: web4, ServiceConfig: ServiceConfig{Scheduler: "wrr", Flags: FlagPersistent, Timeout: 10}},
+		Op{Kind: UpdateDestination, Service: web4, Destination: dest4, DestinationConfig: DestinationConfig{Forward: ForwardNAT, Weight: 7}},
+		Op{Kind: DeleteDestination, Service: web4, Destination: NewDestinationKey(rs4b, 80)})
+	svc, _ := snapshot(t, c).Service(web4)
+	if svc.Config.Scheduler != "wrr" || svc.Config.Timeout != 10 || len(svc.Destinations) != 1 ||
+		svc.Destinations[0].Config != (DestinationConfig{Forward: ForwardNAT, Weight: 7}) {
+		t.Fatalf("after updates: %+v", svc)
+	}
+	mustApply(t, c, Op{Kind: DeleteService, Service: web4})
+	if n := len(snapshot(t, c).Services); n != 0 {
+		t.Fatalf("%d services after delete", n)
+	}
+}
+
+func testBadInput(t *testing.T, c *Client, _ suiteEnv) {
+	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "rr"}), addDest(web4, dest4, DestinationConfig{Weight: 1}))
+	missing := NewServiceKey(TCP, vip4, 81)
+	cases := []struct {
+		op   Op
+		want error
+		text string
+	}{
+		{addSvc(NewServiceKey(TCP, vip4, 82), ServiceConfig{Scheduler: "nosuch"}), ErrUnknownScheduler, "add service tcp/192.0.2.10:82: unknown scheduler or persistence engine"},
+		{addSvc(NewServiceKey(TCP, vip4, 83), ServiceConfig{Scheduler: "rr", PEName: "nosuch"}), ErrUnknownScheduler, ""},
+		{addSvc(web4, ServiceConfig{Scheduler: "rr"}), ErrExist, "add service tcp/192.0.2.10:80: already exists"},
+		{addDest(web4, dest4, DestinationConfig{Weight: 1}), ErrExist, ""},
+		{addDest(missing, dest4, DestinationConfig{Weight: 1}), ErrNoService, "add destination 198.51.100.21:80 to service tcp/192.0.2.10:81: no such service"},
+		{addDest(web4, NewDestinationKey(rs4b, 80), DestinationConfig{Weight: MaxWeight + 1}), ErrRange, ""},
+		{addDest(web4, NewDestinationKey(rs4b, 80), DestinationConfig{Weight: 1, UpperThreshold: 5, LowerThreshold: 6}), ErrRange, ""},
+		{addDest(web4, NewDestinationKey(rs4b, 80), DestinationConfig{Weight: 1, UpperThreshold: MaxThreshold + 1}), ErrInvalid, ""},
+		{addDest(web4, NewDestinationKey(rs4b, 80), DestinationConfig{Forward: ForwardTunnel, Weight: 1, TunnelType: TunnelGUE}), ErrInvalid, ""},
+		{addSvc(web6, ServiceConfig{Scheduler: "rr", Netmask: PrefixNetmask(0)}), ErrInvalid, ""},
+		{addSvc(web6, ServiceConfig{Scheduler: "rr", Netmask: PrefixNetmask(129)}), ErrInvalid, ""},
+		{addSvc(ServiceKey{Family: 99, Protocol: TCP, Addr: vip4, Port: 80}, ServiceConfig{Scheduler: "rr"}), ErrFamily, ""},
+		{Op{Kind: UpdateService, Service: missing, ServiceConfig: ServiceConfig{Scheduler: "rr"}}, ErrNoService, ""},
+		{Op{Kind: UpdateDestination, Service: web4, Destination: NewDestinationKey(rs4b, 80), DestinationConfig: DestinationConfig{Weight: 1}}, ErrNoDestination, ""},
+		{Op{Kind: DeleteDestination, Service: web4, Destination: NewDestinationKey(rs4b, 80)}, ErrNoDestination, "delete destination 198.51.100.22:80 from service tcp/192.0.2.10:80: no such destination"},
+		{Op{Kind: DeleteService, Service: missing}, ErrNoService, ""},
+	}
+	for _, tc := range cases {
+		err := applyOne(t, c, tc.op)
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.op, err, tc.want)
+			continue
+		}
+		if tc.text != "" && err.Error() != tc.text {
+			t.Errorf("error text %q, want %q", err, tc.text)
+		}
+	}
+	if _, err := c.Service(context.Background(), missing); !errors.Is(err, ErrNoService) {
+		t.Errorf("get missing service: %v", err)
+	}
+}
+
+func testFailedOpContinues(t *testing.T, c *Client, _ suiteEnv) {
+	res, err := c.Apply(context.Background(), []Op{
+		addSvc(web4, ServiceConfig{Scheduler: "rr"}),
+		addDest(NewServiceKey(TCP, vip4, 81), dest4, DestinationConfig{Weight: 1}),
+		addDest(web4, dest4, DestinationConfig{Weight: 1}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Err != nil || !errors.Is(res[1].Err, ErrNoService) || res[2].Err != nil {
+		t.Fatalf("results %v / %v / %v", res[0].Err, res[1].Err, res[2].Err)
+	}
+	for _, r := range res {
+		if r.Uncertain {
+			t.Errorf("%s: uncertain", r.Op)
+		}
+	}
+}
+
+func testEmptyDump(t *testing.T, c *Client, _ suiteEnv) {
+	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "rr"}))
+	for _, k := range []ServiceKey{web4, NewServiceKey(TCP, vip4, 81)} {
+		ds, err := c.Destinations(context.Background(), k)
+		if err != nil || len(ds) != 0 {
+			t.Errorf("%s: %v, %v; want empty and no error", k, ds, err)
+		}
+	}
+}
+
+func testNewestFirst(t *testing.T, c *Client, _ suiteEnv) {
+	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "rr"}),
+		addDest(web4, dest4, DestinationConfig{Weight: 1}),
+		addDest(web4, NewDestinationKey(rs4b, 80), DestinationConfig{Weight: 1}))
+	ds, err := c.Destinations(context.Background(), web4)
+	if err != nil || len(ds) != 2 || ds[0].Key.Addr != rs4b {
+		t.Fatalf("kernel order %v, %v: want newest (%s) first", ds, err, rs4b)
+	}
+}
+
+func testMisc(t *testing.T, c *Client, _ suiteEnv) {
+	ctx := context.Background()
+	info, err := c.Info(ctx)
+	if err != nil || info.VersionString() != "1.2.1" || info.ConnTabSize == 0 {
+		t.Errorf("info %+v %v", info, err)
+	}
+	if err := c.SetTimeouts(ctx, Timeouts{TCP: 901, UDP: 301}); err != nil {
+		t.Fatal(err)
+	}
+	to, err := c.Timeouts(ctx)
+	if err != nil || to.TCP != 901 || to.UDP != 301 || to.TCPFin == 0 {
+		t.Errorf("timeouts %+v %v", to, err)
+	}
+	if err := c.SetTimeouts(ctx, Timeouts{TCP: 1 << 31}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("timeout 2^31: %v", err)
+	}
+	c.SetTimeouts(ctx, Timeouts{TCP: 900, TCPFin: 120, UDP: 300})
+	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "rr"}))
+	if err := c.Zero(ctx, web4); err != nil {
+		t.Error(err)
+	}
+	if err := c.Zero(ctx, web6); !errors.Is(err, ErrNoService) {
+		t.Errorf("zero missing service: %v", err)
+	}
+	if err := c.ZeroAll(ctx); err != nil {
+		t.Error(err)
+	}
+	if err := c.Flush(ctx); err != nil || len(snapshot(t, c).Services) != 0 {
+		t.Errorf("flush: %v", err)
+	}
+}
+
+func testRender(t *testing.T, c *Client, _ suiteEnv) {
+	mustApply(t, c, expectedTableOps()...)
+	if got := RenderIPVSADM(snapshot(t, c)); got != expectedTableText {
+		t.Errorf("rendering:\n%s\nwant:\n%s", got, expectedTableText)
+	}
+}
+
+func testWeights(t *testing.T, c *Client, _ suiteEnv) {
+	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "wrr"}),
+		addDest(web4, dest4, DestinationConfig{Weight: MaxWeight, UpperThreshold: MaxThreshold, LowerThreshold: MaxThreshold}))
+	svc, _ := snapshot(t, c).Service(web4)
+	if d := svc.Destinations[0].Config; d.Weight != MaxWeight || d.UpperThreshold != MaxThreshold || d.LowerThreshold != MaxThreshold {
+		t.Fatalf("read back %+v", d)
+	}
+}
+
+func testPEKept(t *testing.T, c *Client, _ suiteEnv) {
+	k := NewServiceKey(UDP, vip4, 5060)
+	cfg := ServiceConfig{Scheduler: "rr", Flags: FlagPersistent, Timeout: 30, PEName: "sip"}
+	mustApply(t, c, addSvc(k, cfg))
+	cfg.Timeout = 60
+	mustApply(t, c, Op{Kind: UpdateService, Service: k, ServiceConfig: cfg})
+	svc, _ := snapshot(t, c).Service(k)
+	if svc.Config != cfg {
+		t.Fatalf("after update %+v, want %+v (PE must survive SET)", svc.Config, cfg)
+	}
+	cfg.PEName = ""
+	mustApply(t, c, Op{Kind: UpdateService, Service: k, ServiceConfig: cfg})
+	if svc, _ := snapshot(t, c).Service(k); svc.Config.PEName != "" {
+		t.Fatalf("PE not cleared: %+v", svc.Config)
+	}
+}
+
+func testMixedFamily(t *testing.T, c *Client, _ suiteEnv) {
+	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "rr"}))
+	if err := applyOne(t, c, addDest(web4, NewDestinationKey(rs6a, 80), DestinationConfig{Forward: ForwardDirect, Weight: 1})); !errors.Is(err, ErrInvalid) {
+		t.Errorf("IPv6 DR destination in IPv4 service: %v", err)
+	}
+	mustApply(t, c, addDest(web4, NewDestinationKey(rs6a, 80), DestinationConfig{Forward: ForwardTunnel, Weight: 1}))
+	svc, _ := snapshot(t, c).Service(web4)
+	if len(svc.Destinations) != 1 || svc.Destinations[0].Key.Family != IPv6 {
+		t.Fatalf("mixed-family destination read back as %+v", svc.Destinations)
+	}
+}
+
+// expectedTableOps builds the table whose `ipvsadm -Sn` rendering is
+// expectedTableText.
+func expectedTableOps() []Op {
+	return []Op{
+		addSvc(web4, ServiceConfig{Scheduler: "wrr", Flags: FlagPersistent, Timeout: 300}),
+		addDest(web4, NewDestinationKey(rs4a, 80), DestinationConfig{Forward: ForwardDirect, Weight: 10}),
+		addDest(web4, NewDestinationKey(rs4b, 8080), DestinationConfig{Forward: ForwardNAT, Weight: 0}),
+		addSvc(NewServiceKey(UDP, vip4, 53), ServiceConfig{Scheduler: "rr", Flags: FlagPersistent, Timeout: 60, Netmask: PrefixNetmask(24)}),
+		addDest(NewServiceKey(UDP, vip4, 53), NewDestinationKey(rs4a, 53), DestinationConfig{Forward: ForwardTunnel, Weight: 1}),
+		addSvc(web6, ServiceConfig{Scheduler: "sh", Flags: FlagSchedFallback | FlagSchedPort}),
+		addDest(web6, NewDestinationKey(rs6a, 80), DestinationConfig{Forward: ForwardDirect, Weight: 3}),
+		addSvc(NewFWMarkKey(IPv4, 5), ServiceConfig{Scheduler: "lc"}),
+		addDest(NewFWMarkKey(IPv4, 5), NewDestinationKey(rs4a, 0), DestinationConfig{Forward: ForwardDirect, Weight: 1}),
+		addSvc(NewFWMarkKey(IPv6, 7), ServiceConfig{Scheduler: "mh", Flags: FlagPersistent, Timeout: 100, Netmask: PrefixNetmask(64)}),
+	}
+}
+
+const expectedTableText = `-A -t 192.0.2.10:80 -s wrr -p 300
+-a -t 192.0.2.10:80 -r 198.51.100.21:80 -g -w 10
+-a -t 192.0.2.10:80 -r 198.51.100.22:8080 -m -w 0
+-A -u 192.0.2.10:53 -s rr -p 60 -M 255.255.255.0
+-a -u 192.0.2.10:53 -r 198.51.100.21:53 -i -w 1 --tun-type ipip
+-A -t [2001:db8::10]:80 -s sh -b sh-fallback,sh-port
+-a -t [2001:db8::10]:80 -r [2001:db8::21]:80 -g -w 3
+-A -f 5 -s lc
+-a -f 5 -r 198.51.100.21:0 -g -w 1
+-A -f 7 -6 -s mh -p 100 -M 64
+`
+
+func testDaemons(t *testing.T, c *Client, _ suiteEnv) {
+	ctx := context.Background()
+	master := Daemon{State: DaemonMaster, Interface: "lo", SyncID: 7}
+	if err := c.NewDaemon(ctx, master); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.DelDaemon(ctx, DaemonMaster) })
+	if err := c.NewDaemon(ctx, master); !errors.Is(err, ErrExist) {
+		t.Errorf("second master: %v", err)
+	}
+	ds, err := c.Daemons(ctx)
+	want := Daemon{State: DaemonMaster, Interface: "lo", SyncID: 7, MaxLen: 1472, Group: netip.MustParseAddr("224.0.0.81"), Port: 8848, TTL: 1}
+	if err != nil || len(ds) != 1 || ds[0] != want {
+		t.Errorf("daemons %+v, %v; want [%+v]", ds, err, want)
+	}
+	if err := c.DelDaemon(ctx, DaemonMaster); err != nil {
+		t.Error(err)
+	}
+	if err := c.DelDaemon(ctx, DaemonMaster); !errors.Is(err, ErrNoDaemon) {
+		t.Errorf("stop stopped daemon: %v", err)
+	}
+	if err := c.NewDaemon(ctx, Daemon{State: DaemonBackup}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("daemon without interface: %v", err)
+	}
+}

@@ -1,0 +1,144 @@
+package kernel
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/mdlayher/netlink"
+)
+
+// encodeServiceKey writes the identity attributes of k into a SERVICE nest.
+func encodeServiceKey(ae *netlink.AttributeEncoder, k ServiceKey) {
+	ae.Uint16(svcAF, uint16(k.Family))
+	if k.IsFWMark() {
+		ae.Uint32(svcFWMark, k.FWMark)
+		return
+	}
+	ae.Uint16(svcProtocol, uint16(k.Protocol))
+	ae.Bytes(svcAddr, addrBytes(k.Addr))
+	ae.Bytes(svcPort, be16(k.Port))
+}
+
+// encodeServiceConfig writes the settable attributes. Flags are sent with a
+// full mask (absolute set) and the PE name is always sent, because the kernel
+// clears the persistence engine of a service updated without one.
+func encodeServiceConfig(ae *netlink.AttributeEncoder, f Family, c ServiceConfig) {
+	ae.String(svcSchedName, c.Scheduler)
+	ae.String(svcPEName, c.PEName)
+	flags := make([]byte, 8)
+	binary.NativeEndian.PutUint32(flags, uint32(c.Flags&^flagHashed))
+	binary.NativeEndian.PutUint32(flags[4:], 0xffffffff)
+	ae.Bytes(svcFlags, flags)
+	ae.Uint32(svcTimeout, c.Timeout)
+	ae.Bytes(svcNetmask, netmaskBytes(f, c.Netmask))
+}
+
+// netmaskBytes encodes a netmask per family: IPv4 as the mask in network
+// order, IPv6 as a host-order prefix length.
+func netmaskBytes(f Family, m Netmask) []byte {
+	b := make([]byte, 4)
+	if f == IPv6 {
+		binary.NativeEndian.PutUint32(b, uint32(m.Bits(f)))
+		return b
+	}
+	binary.BigEndian.PutUint32(b, ipv4Mask(m.Bits(f)))
+	return b
+}
+
+// encodeDestKey writes the identity attributes of a destination.
+func encodeDestKey(ae *netlink.AttributeEncoder, k DestinationKey) {
+	ae.Uint16(destAddrFamily, uint16(k.Family))
+	ae.Bytes(destAddr, addrBytes(k.Addr))
+	ae.Bytes(destPort, be16(k.Port))
+}
+
+// encodeDestConfig writes the settable attributes of a destination. The
+// weight is sent as the full u32: the kernel, not the client, rejects values
+// above MaxWeight with ERANGE.
+func encodeDestConfig(ae *netlink.AttributeEncoder, c DestinationConfig) {
+	ae.Uint32(destFwdMethod, uint32(c.Forward))
+	ae.Uint32(destWeight, c.Weight)
+	ae.Uint32(destUThresh, c.UpperThreshold)
+	ae.Uint32(destLThresh, c.LowerThreshold)
+	if c.Forward == ForwardTunnel {
+		ae.Uint8(destTunType, uint8(c.TunnelType))
+		ae.Bytes(destTunPort, be16(c.TunnelPort))
+		ae.Uint16(destTunFlags, uint16(c.TunnelFlags))
+	}
+}
+
+// encodeOp returns the generic netlink payload (genl header + attributes) of
+// the request that performs op.
+func encodeOp(op Op) ([]byte, error) {
+	cmd, err := opCommand(op.Kind)
+	if err != nil {
+		return nil, err
+	}
+	ae := netlink.NewAttributeEncoder()
+	ae.Nested(attrService, func(nae *netlink.AttributeEncoder) error {
+		encodeServiceKey(nae, op.Service)
+		if op.Kind == AddService || op.Kind == UpdateService {
+			encodeServiceConfig(nae, op.Service.Family, op.ServiceConfig)
+		}
+		return nil
+	})
+	if op.Kind >= AddDestination {
+		ae.Nested(attrDest, func(nae *netlink.AttributeEncoder) error {
+			encodeDestKey(nae, op.Destination)
+			if op.Kind != DeleteDestination {
+				encodeDestConfig(nae, op.DestinationConfig)
+			}
+			return nil
+		})
+	}
+	b, err := ae.Encode()
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", op, err)
+	}
+	return genlPayload(cmd, b), nil
+}
+
+func opCommand(k OpKind) (uint8, error) {
+	switch k {
+	case AddService:
+		return cmdNewService, nil
+	case UpdateService:
+		return cmdSetService, nil
+	case DeleteService:
+		return cmdDelService, nil
+	case AddDestination:
+		return cmdNewDest, nil
+	case UpdateDestination:
+		return cmdSetDest, nil
+	case DeleteDestination:
+		return cmdDelDest, nil
+	}
+	return 0, fmt.Errorf("%w: unknown op kind %d", ErrInvalid, k)
+}
+
+// validateOp catches what the kernel cannot be trusted to reject: the
+// generic netlink path does not validate the protocol, and names longer than
+// the kernel's buffers would be truncated silently.
+func validateOp(op Op) error {
+	k := op.Service
+	if k.Family != IPv4 && k.Family != IPv6 {
+		return nil // let the kernel answer EAFNOSUPPORT
+	}
+	if !k.IsFWMark() {
+		switch k.Protocol {
+		case TCP, UDP, SCTP:
+		default:
+			return fmt.Errorf("%w: protocol %d", ErrInvalid, k.Protocol)
+		}
+		if !k.Addr.IsValid() || FamilyOf(k.Addr) != k.Family {
+			return fmt.Errorf("%w: service address %v is not %s", ErrInvalid, k.Addr, k.Family)
+		}
+	}
+	if len(op.ServiceConfig.Scheduler) > maxSchedNameLen || len(op.ServiceConfig.PEName) > maxPENameLen {
+		return fmt.Errorf("%w: scheduler or persistence engine name too long", ErrInvalid)
+	}
+	if op.Kind >= AddDestination && (!op.Destination.Addr.IsValid() || FamilyOf(op.Destination.Addr) != op.Destination.Family) {
+		return fmt.Errorf("%w: destination address %v is not %s", ErrInvalid, op.Destination.Addr, op.Destination.Family)
+	}
+	return nil
+}

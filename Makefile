@@ -3,11 +3,7 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-<<<<<<< HEAD
-.PHONY: all build test deps vet unit vmtest vmbench demo bench-reconcile kernelbench vrrpbench clean
-=======
-.PHONY: all build test deps vet unit demo clean checksbench
->>>>>>> checks
+.PHONY: all build test deps vet unit vmtest vmbench demo bench-reconcile kernelbench vrrpbench checksbench clean
 
 all: build
 
@@ -40,7 +36,6 @@ VM_FLAGS ?=
 VMBENCH  ?= .
 VMBENCH_FLAGS ?= --arg -test.benchtime=1x
 
-<<<<<<< HEAD
 ## vmtest: every VM package's tests inside a QEMU VM (Debian kernel, busybox).
 vmtest: deps
 	@bash internal/vm/run.sh $(addprefix --pkg ,$(VM_PKGS)) $(VM_FLAGS)
@@ -56,15 +51,13 @@ test: deps vet unit vmtest
 bench-reconcile:
 	SEESAW_BENCH=1 $(GO) test -run TestBenchmarkTable -count=1 -v ./reconcile
 
-## demo: boot the test VM, validate / --dry-run / run the daemon on
-## examples/dr-web, edit one file and show the one resulting change.
-=======
 ## checksbench: the health-check engine against the goroutine+ticker peer on
-## loopback (about 7 minutes; prints a table; results in docs/benchmarks.md).
+## loopback (about 8 minutes; prints a table; results in docs/benchmarks.md).
 checksbench:
 	SEESAW_CHECKS_BENCH=1 $(GO) test -count=1 -run '^TestChecksBench$$' -v -timeout 20m ./checks/
 
->>>>>>> checks
+## demo: boot the test VM, validate / --dry-run / run the daemon on
+## examples/dr-web, edit one file and show the one resulting change.
 demo:
 	@bash internal/vm/run.sh --bin ./cmd/seesaw-reconcile --extra examples:/etc/seesaw-examples \
 		--script internal/demo/demo.sh --timeout 300

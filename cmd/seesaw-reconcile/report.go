@@ -25,7 +25,10 @@ type statusReport struct {
 
 // vrrpReport is the virtual router's state ("standalone" without one).
 type vrrpReport struct {
-	State    string `json:"state"`
+	State string `json:"state"`
+	// Active is the mastership the last reconcile round used: true while
+	// this node holds the VIPs.
+	Active   bool   `json:"active"`
 	Priority uint8  `json:"priority,omitempty"`
 	Master   string `json:"master,omitempty"`
 }
@@ -83,6 +86,7 @@ func (w *wiring) status() statusReport {
 	for _, s := range w.engine.Statuses() {
 		checkStatus[s.Key] = s
 	}
+	vr.Active = ls.Master
 	r := statusReport{Node: cfg.Node.Name, VRRP: vr, Generation: ls.Generation, Files: ls.Files,
 		ConfigError: ls.ConfigError, Drained: slices.Clone(over.Drained), Metrics: metricsAt,
 		LastRound: roundReport{At: ls.LastRound, Applied: kinds(ls.Applied), Failed: kinds(ls.Failed), Error: ls.Error, Held: ls.Held}}

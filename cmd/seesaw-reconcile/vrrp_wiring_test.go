@@ -70,12 +70,17 @@ func (c *memConn) Close() error        { c.once.Do(func() { close(c.closed) }); 
 
 // vrrpDaemon runs one daemon on the segment; it returns its control socket,
 // a stop function and its exit code channel.
-func vrrpDaemon(t *testing.T, seg *memSegment, name, addr string, priority int) (string, context.CancelFunc, chan int, *syncBuffer) {
+func vrrpDaemon(t *testing.T, seg *memSegment, name, addr string, priority int, extra ...string) (string, context.CancelFunc, chan int, *syncBuffer) {
 	d, _ := fakeDeps(t)
 	d.listenVRRP = func(vrrp.Config) (vrrp.Conn, error) { return seg.attach(addr), nil }
+	vrrpKeys := "preempt: false"
+	web := webFile(1)
+	if len(extra) == 2 {
+		vrrpKeys, web = extra[0], extra[1]
+	}
 	node := fmt.Sprintf("node: {name: %s, interface: eth1, scope: {prefixes: [192.0.2.0/24]},"+
-		" vrrp: {vrid: 51, priority: %d, advert_interval: 50ms, preempt: false}}\n", name, priority)
-	dir := writeConfig(t, map[string]string{"node.yaml": node, "web.yaml": webFile(1)})
+		" vrrp: {vrid: 51, priority: %d, advert_interval: 50ms, %s}}\n", name, priority, vrrpKeys)
+	dir := writeConfig(t, map[string]string{"node.yaml": node, "web.yaml": web})
 	socket := filepath.Join(t.TempDir(), "ctl.sock")
 	ctx, cancel := context.WithCancel(context.Background())
 	logs, done := &syncBuffer{}, make(chan int, 1)
@@ -156,4 +161,21 @@ func TestDaemonsElectMasterOverVRRP(t *testing.T) {
 		t.Fatalf("exit code %d", code)
 	}
 	eventually(t, "the other daemon to take over after the master stopped", func() bool { return vrrpState(t, master) == "master" })
+}
+
+func TestTrackedServiceDownLowersPriority(t *testing.T) {
+	ln, port := loopbackServer(t, "127.0.0.2")
+	ln.Close() // nothing listens: the check fails from the start
+	down := fmt.Sprintf("services:\n  - name: web\n    vip: 192.0.2.10\n    ports: [{proto: tcp, port: 80}]\n"+
+		"    watermarks: {low: 0.5, high: 0.5}\n    checks: [{type: tcp, interval: 50ms, timeout: 40ms, fall: 1, rise: 1, initial: down}]\n"+
+		"    backends: [{address: 127.0.0.2, port: %d}]\n", port)
+	seg := &memSegment{}
+	s1, _, _, _ := vrrpDaemon(t, seg, "lb1", "203.0.113.1", 150, "track: {services: [{name: web, decrement: 100}]}", down)
+	s2, _, _, _ := vrrpDaemon(t, seg, "lb2", "203.0.113.2", 100, "preempt: true", webFile(1))
+	eventually(t, "lb2 master while lb1's tracked service is down", func() bool {
+		return vrrpState(t, s2) == "master" && vrrpState(t, s1) == "backup" && statusOf(t, s1).VRRP.Priority == 50
+	})
+	if r := statusOf(t, s1); r.Services[0].Up {
+		t.Fatalf("tracked service up: %+v", r.Services[0])
+	}
 }

@@ -247,3 +247,33 @@ func assertMetrics(t *testing.T, addr string) {
 		t.Logf("metrics:\n%s", body)
 	}
 }
+
+func TestDaemonStopsWhenAPartFails(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	for name, args := range map[string][]string{
+		"metrics address in use":       {"--metrics-address", busy.Addr().String(), "--control-socket", filepath.Join(t.TempDir(), "ctl.sock")},
+		"control socket path unusable": {"--metrics-address", "off", "--control-socket", "/dev/null/ctl.sock"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			d, _ := fakeDeps(t)
+			dir := writeConfig(t, map[string]string{"node.yaml": planNode, "web.yaml": webFile(1)})
+			var logs syncBuffer
+			done := make(chan int, 1)
+			go func() {
+				done <- runDaemon(context.Background(), d, make(chan os.Signal), append([]string{"--config-dir", dir}, args...), &logs, &logs)
+			}()
+			select {
+			case code := <-done:
+				if code != exitFailure || !strings.Contains(logs.String(), "seesaw-reconcile stopped") {
+					t.Fatalf("exit %d:\n%s", code, logs.String())
+				}
+			case <-time.After(20 * time.Second): // hang guard
+				t.Fatalf("the daemon kept running without its %s\n%s", name, logs.String())
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"net/netip"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/seesaw-lb/seesaw/checks"
@@ -163,7 +164,7 @@ func kinds[K interface {
 }](m map[K]int) map[string]int {
 	out := make(map[string]int, len(m))
 	for k, v := range m {
-		out[k.String()] = v
+		out[strings.ReplaceAll(k.String(), " ", "_")] = v
 	}
 	return out
 }

@@ -23,14 +23,10 @@ const defaultControlSocket = desired.DefaultControlSocket
 // flag's, else node.control_socket of the first valid config.
 func (w *wiring) runControl(ctx context.Context, path string) error {
 	if path == "" {
-		select {
-		case <-ctx.Done():
+		var ok bool
+		if path, ok = w.fromFirstConfig(ctx, func(n desired.Node) string { return n.ControlSocket }); !ok {
 			return nil
-		case <-w.ready:
 		}
-		w.mu.Lock()
-		path = w.raw.Node.ControlSocket
-		w.mu.Unlock()
 		if path == "" {
 			path = defaultControlSocket
 		}
@@ -39,16 +35,35 @@ func (w *wiring) runControl(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: w.controlHandler(), ReadHeaderTimeout: 5 * time.Second}
-	go func() {
-		<-ctx.Done()
-		srv.Close()
-	}()
+	defer os.Remove(path)
 	w.log.Info("control socket listening", "path", path)
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := serveHTTP(ctx, ln, w.controlHandler()); err != nil {
 		return fmt.Errorf("control socket %s: %w", path, err)
 	}
-	os.Remove(path)
+	return nil
+}
+
+// fromFirstConfig waits for the first valid config and returns get of its
+// node section; ok is false when ctx ended first.
+func (w *wiring) fromFirstConfig(ctx context.Context, get func(desired.Node) string) (string, bool) {
+	select {
+	case <-ctx.Done():
+		return "", false
+	case <-w.ready:
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return get(w.raw.Node), true
+}
+
+// serveHTTP serves h on ln until ctx is done.
+func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	stop := context.AfterFunc(ctx, func() { srv.Close() })
+	defer stop()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
 	return nil
 }
 
@@ -159,16 +174,15 @@ func (w *wiring) runMetrics(ctx context.Context, addr string) error {
 		return nil
 	}
 	if addr == "" {
-		select {
-		case <-ctx.Done():
+		var ok bool
+		addr, ok = w.fromFirstConfig(ctx, func(n desired.Node) string {
+			if !n.MetricsAddress.IsValid() {
+				return desired.DefaultMetricsAddress.String()
+			}
+			return n.MetricsAddress.String()
+		})
+		if !ok {
 			return nil
-		case <-w.ready:
-		}
-		w.mu.Lock()
-		addr = w.raw.Node.MetricsAddress.String()
-		w.mu.Unlock()
-		if !w.raw.Node.MetricsAddress.IsValid() {
-			addr = desired.DefaultMetricsAddress.String()
 		}
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -177,16 +191,11 @@ func (w *wiring) runMetrics(ctx context.Context, addr string) error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(w.metrics.reg, promhttp.HandlerOpts{}))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go func() {
-		<-ctx.Done()
-		srv.Close()
-	}()
 	w.mu.Lock()
 	w.metricsAt = ln.Addr().String()
 	w.mu.Unlock()
 	w.log.Info("metrics listening", "address", ln.Addr().String())
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := serveHTTP(ctx, ln, mux); err != nil {
 		return fmt.Errorf("metrics address %s: %w", addr, err)
 	}
 	return nil

@@ -93,7 +93,13 @@ func serve(ctx context.Context, d deps, f daemonFlags, log *slog.Logger, hup <-c
 		}
 	}
 	g.Go(func() error {
-		watcher.Run(gctx, poke, func(err error) { log.Error("watch configuration", "error", err.Error()) })
+		err := watcher.Run(gctx, poke, func(err error) { log.Error("watch configuration", "error", err.Error()) })
+		if err != nil {
+			return fmt.Errorf("watch configuration %s: %w", f.configDir, err)
+		}
+		if gctx.Err() == nil {
+			return fmt.Errorf("watch configuration %s: the watcher stopped", f.configDir)
+		}
 		return nil
 	})
 	g.Go(func() error { reloader(gctx, &reconcile.Loader{Dir: f.configDir}, w, log, reload, hup); return nil })

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -104,6 +105,9 @@ func (w *wiring) runChecks(ctx context.Context) error {
 		w.mu.Unlock()
 		w.loop.SetHealth(h)
 	}
+	if ctx.Err() == nil {
+		return errors.New("health checks: the engine stopped")
+	}
 	return nil
 }
 
@@ -144,10 +148,14 @@ func (w *wiring) runVRRP(ctx context.Context) error {
 		w.mu.Unlock()
 		w.loop.SetMaster(masterOf(ev.State))
 	}
-	if err := <-done; err != nil && ctx.Err() == nil {
-		return fmt.Errorf("vrrp VRID %d on %s: %w", vc.VRID, vc.Interface, err)
+	err = <-done
+	if ctx.Err() != nil {
+		return nil
 	}
-	return nil
+	if err == nil {
+		err = errors.New("the node stopped")
+	}
+	return fmt.Errorf("vrrp VRID %d on %s: %w", vc.VRID, vc.Interface, err)
 }
 
 // track lowers the VRRP priority while tracked services are down; tracked

@@ -8,6 +8,7 @@ import (
 
 	"github.com/seesaw-lb/seesaw/kernel"
 	"github.com/seesaw-lb/seesaw/reconcile"
+	"github.com/seesaw-lb/seesaw/vrrp"
 	"strings"
 	"testing"
 )
@@ -27,7 +28,8 @@ func TestMain(m *testing.M) {
 		d := deps{
 			openKernel: func() (kernel.IPVS, error) { return f.Dial(kernel.Options{}) },
 			now:        time.Now, isTerminal: func(io.Writer) bool { return false },
-			vips: func(*slog.Logger) reconcile.VIPManager { return nil },
+			vips:       func(*slog.Logger) reconcile.VIPManager { return nil },
+			listenVRRP: vrrp.Listen,
 		}
 		os.Exit(runDaemonSignals(d, strings.Split(args, "\x1f"), os.Stdout, os.Stderr))
 	}

@@ -125,6 +125,9 @@ func (w *wiring) runVRRP(ctx context.Context) error {
 	if !ok {
 		return nil
 	}
+	if w.listen == nil {
+		return fmt.Errorf("vrrp VRID %d on %s: no VRRP socket in this build", vc.VRID, vc.Interface)
+	}
 	conn, err := w.listen(vc)
 	if err != nil {
 		return fmt.Errorf("vrrp VRID %d on %s: %w", vc.VRID, vc.Interface, err)

@@ -101,9 +101,10 @@ func (w *wiring) runChecks(ctx context.Context) error {
 				w.states[ev.Key] = ev.State
 			}
 		}
-		h := healthOf(w.plan, w.states)
+		// Under the lock, so a verdict from an older plan never overtakes
+		// the health configLoaded sends with a newer one.
+		w.loop.SetHealth(healthOf(w.plan, w.states))
 		w.mu.Unlock()
-		w.loop.SetHealth(h)
 	}
 	if ctx.Err() == nil {
 		return errors.New("health checks: the engine stopped")

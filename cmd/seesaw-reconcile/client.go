@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -107,10 +108,7 @@ func runEnableCmd(args []string, stdout, stderr io.Writer) int {
 func overrideCmd(name string, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	socket := clientFlags(fs)
-	var backend string
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		backend, args = args[0], args[1:]
-	}
+	backend, args := backendArg(args)
 	if code, done := parseFlags(fs, args, stdout, stderr, name+" BACKEND [flags]",
 		"BACKEND is ADDRESS or ADDRESS:PORT; the override is saved beside the config and survives a restart."); done {
 		return code
@@ -129,4 +127,19 @@ func overrideCmd(name string, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "%s %s: done\n", name, backend)
 	return exitOK
+}
+
+// backendArg takes the BACKEND argument out of args, before or after the
+// flags (the only flag with a value is --socket).
+func backendArg(args []string) (string, []string) {
+	for i, a := range args {
+		if strings.HasPrefix(a, "-") {
+			continue
+		}
+		if i > 0 && (args[i-1] == "-socket" || args[i-1] == "--socket") {
+			continue
+		}
+		return a, append(args[:i:i], args[i+1:]...)
+	}
+	return "", args
 }

@@ -3,7 +3,10 @@ package main
 import (
 	"errors"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -213,6 +216,34 @@ func TestBackendArg(t *testing.T) {
 		got, rest := backendArg(tc.args)
 		if got != tc.want || len(rest) != tc.rest {
 			t.Errorf("backendArg(%q) = %q, %q; want %q and %d left", tc.args, got, rest, tc.want, tc.rest)
+		}
+	}
+}
+
+func TestOverridesFile(t *testing.T) {
+	dir := t.TempDir()
+	if o, err := loadOverrides(dir); err != nil || len(o.Drained) != 0 {
+		t.Fatalf("no file: %+v, %v", o, err)
+	}
+	o := overrides{}
+	o.drain("198.51.100.2")
+	o.drain("198.51.100.1:80")
+	if o.drain("198.51.100.1:80") {
+		t.Fatal("a second drain changed something")
+	}
+	if err := saveOverrides(dir, o); err != nil {
+		t.Fatal(err)
+	}
+	back, err := loadOverrides(dir)
+	if err != nil || !slices.Equal(back.Drained, []string{"198.51.100.1:80", "198.51.100.2"}) {
+		t.Fatalf("round trip: %+v, %v", back, err)
+	}
+	for _, bad := range []string{`{"drained": [`, `{"drained": ["web"]}`, `{"drained": 3}`} {
+		if err := os.WriteFile(filepath.Join(dir, overridesFile), []byte(bad), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := loadOverrides(dir); err == nil || !strings.Contains(err.Error(), overridesFile) {
+			t.Errorf("%s: error %v does not name the file", bad, err)
 		}
 	}
 }

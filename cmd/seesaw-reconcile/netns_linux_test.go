@@ -94,19 +94,7 @@ func TestDaemonsInNamespacesElectMaster(t *testing.T) {
 	s2, p2, c2 := netnsDaemon(t, ns[1], "lb2", 100)
 	procs := map[string]*exec.Cmd{s1: p1, s2: p2}
 	codes := map[string]<-chan int{s1: c1, s2: c2}
-	var master, backup string
-	eventually(t, "one master and one backup over real VRRP sockets", func() bool {
-		a, b := vrrpState(t, s1), vrrpState(t, s2)
-		switch {
-		case a == "master" && b == "backup":
-			master, backup = s1, s2
-		case a == "backup" && b == "master":
-			master, backup = s2, s1
-		default:
-			return false
-		}
-		return true
-	})
+	master, backup := elected(t, s1, s2)
 	if code, out := ctl(master, "failover"); code != exitOK {
 		t.Fatalf("failover: exit %d: %s", code, out)
 	}

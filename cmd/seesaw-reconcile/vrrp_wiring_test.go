@@ -120,19 +120,7 @@ func TestDaemonsElectMasterOverVRRP(t *testing.T) {
 		}
 	}
 	stop := map[string]func() int{s1: stopper(stop1, done1), s2: stopper(stop2, done2)}
-	var master, backup string
-	eventually(t, "one master and one backup", func() bool {
-		a, b := vrrpState(t, s1), vrrpState(t, s2)
-		switch {
-		case a == "master" && b == "backup":
-			master, backup = s1, s2
-		case a == "backup" && b == "master":
-			master, backup = s2, s1
-		default:
-			return false
-		}
-		return true
-	})
+	master, backup := elected(t, s1, s2)
 	if r := statusOf(t, master); r.VRRP.Priority == 0 {
 		t.Fatalf("master status without priority: %+v", r.VRRP)
 	}
@@ -178,4 +166,23 @@ func TestTrackedServiceDownLowersPriority(t *testing.T) {
 	if r := statusOf(t, s1); r.Services[0].Up {
 		t.Fatalf("tracked service up: %+v", r.Services[0])
 	}
+}
+
+// elected waits until one of the daemons at sockets s1, s2 is master and the
+// other backup, and returns their sockets in that order.
+func elected(t *testing.T, s1, s2 string) (master, backup string) {
+	t.Helper()
+	eventually(t, "one master and one backup", func() bool {
+		a, b := vrrpState(t, s1), vrrpState(t, s2)
+		switch {
+		case a == "master" && b == "backup":
+			master, backup = s1, s2
+		case a == "backup" && b == "master":
+			master, backup = s2, s1
+		default:
+			return false
+		}
+		return true
+	})
+	return master, backup
 }

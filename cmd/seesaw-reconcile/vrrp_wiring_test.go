@@ -98,13 +98,15 @@ func vrrpDaemon(t *testing.T, seg *memSegment, name, addr string, priority int, 
 	return socket, cancel, done, logs
 }
 
+// vrrpState is the daemon's VRRP state, or "unreachable" before its
+// control socket answers.
 func vrrpState(t *testing.T, socket string) string {
-	code, out := ctl(socket, "status", "--output", "json")
-	if code != exitOK {
+	t.Helper()
+	r, err := newControlClient(socket).call("GET", "/status", nil)
+	if err != nil {
 		return "unreachable"
 	}
-	_ = out
-	return statusOf(t, socket).VRRP.State
+	return r.Status.VRRP.State
 }
 
 func TestDaemonsElectMasterOverVRRP(t *testing.T) {

@@ -247,3 +247,24 @@ func TestOverridesFile(t *testing.T) {
 		}
 	}
 }
+
+func TestResultCounterIsMonotonic(t *testing.T) {
+	r := newResultCounter()
+	k1 := checks.Key{Target: checks.Target{Address: addrA, Port: 80}}
+	k2 := checks.Key{Target: checks.Target{Address: addrB, Port: 80}}
+	steps := []struct {
+		statuses         []checks.Status
+		success, failure uint64
+	}{
+		{[]checks.Status{{Key: k1, Type: checks.TypeTCP, Checks: 3, Failures: 1}}, 2, 1},
+		{[]checks.Status{{Key: k1, Type: checks.TypeTCP, Checks: 5, Failures: 1}, {Key: k2, Type: checks.TypeTCP, Checks: 1}}, 5, 1},
+		{nil, 5, 1}, // both removed: the totals stay
+		{[]checks.Status{{Key: k1, Type: checks.TypeTCP, Checks: 2, Failures: 2}}, 5, 3}, // k1 added again
+	}
+	for i, s := range steps {
+		got := r.add(s.statuses)
+		if got[resultKey{checks.TypeTCP, "success"}] != s.success || got[resultKey{checks.TypeTCP, "failure"}] != s.failure {
+			t.Fatalf("step %d: %v, want success %d failure %d", i, got, s.success, s.failure)
+		}
+	}
+}

@@ -40,7 +40,8 @@ func newMetrics(w *wiring) *metrics {
 	}
 	m.reloads.WithLabelValues("success")
 	m.reloads.WithLabelValues("failure")
-	m.reg.MustRegister(m.ops, m.planSize, m.applyTime, m.reloads, m.configError, collector{w})
+	m.reg.MustRegister(m.ops, m.planSize, m.applyTime, m.reloads, m.configError,
+		&collector{w: w, results: newResultCounter()})
 	return m
 }
 
@@ -87,7 +88,10 @@ func (k meteredIPVS) Apply(ctx context.Context, ops []kernel.Op) ([]kernel.Resul
 }
 
 // collector reads the loop, engine and VRRP snapshots at scrape time.
-type collector struct{ w *wiring }
+type collector struct {
+	w       *wiring
+	results *resultCounter
+}
 
 var (
 	descRounds      = prometheus.NewDesc("seesaw_reconcile_runs_total", "Reconcile rounds run.", nil, nil)
@@ -99,6 +103,7 @@ var (
 	descVRRPSent    = prometheus.NewDesc("seesaw_vrrp_sent_adverts_total", "VRRP adverts sent.", nil, nil)
 	descChecksRun   = prometheus.NewDesc("seesaw_checks_total", "Health checks completed, by result (success or failure).", []string{"result"}, nil)
 	descChecksState = prometheus.NewDesc("seesaw_checks", "Distinct health checks, by type and state.", []string{"type", "state"}, nil)
+	descResults     = prometheus.NewDesc("seesaw_check_results_total", "Health check results, by type and result (success or failure).", []string{"type", "result"}, nil)
 	descCheckLat    = prometheus.NewDesc("seesaw_check_last_latency_seconds", "Mean latency of the last result of each check, by type.", []string{"type"}, nil)
 	descHealthy     = prometheus.NewDesc("seesaw_service_healthy_backends", "Enabled backends that are healthy, by service.", []string{"service"}, nil)
 	descEnabled     = prometheus.NewDesc("seesaw_service_enabled_backends", "Enabled backends, by service.", []string{"service"}, nil)
@@ -106,15 +111,15 @@ var (
 )
 
 // Describe sends every descriptor.
-func (collector) Describe(ch chan<- *prometheus.Desc) {
+func (*collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descRounds, descGeneration, descVRRPState, descVRRPTrans, descVRRPDrops,
-		descVRRPRecv, descVRRPSent, descChecksRun, descChecksState, descCheckLat, descHealthy, descEnabled, descServiceUp} {
+		descVRRPRecv, descVRRPSent, descChecksRun, descChecksState, descResults, descCheckLat, descHealthy, descEnabled, descServiceUp} {
 		ch <- d
 	}
 }
 
 // Collect reads the snapshots.
-func (c collector) Collect(ch chan<- prometheus.Metric) {
+func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	ls := c.w.loop.Status()
 	ch <- prometheus.MustNewConstMetric(descRounds, prometheus.CounterValue, float64(ls.Rounds))
 	ch <- prometheus.MustNewConstMetric(descGeneration, prometheus.GaugeValue, float64(ls.Generation))
@@ -132,7 +137,11 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		lat         time.Duration
 	}
 	byType := map[checks.Type]*agg{}
-	for _, s := range c.w.engine.Statuses() {
+	statuses := c.w.engine.Statuses()
+	for k, n := range c.results.add(statuses) {
+		ch <- prometheus.MustNewConstMetric(descResults, prometheus.CounterValue, float64(n), string(k.typ), k.result)
+	}
+	for _, s := range statuses {
 		a := byType[s.Type]
 		if a == nil {
 			a = &agg{}
@@ -158,7 +167,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 }
 
 // collectVRRP reports the virtual router, or state "standalone".
-func (c collector) collectVRRP(ch chan<- prometheus.Metric) {
+func (c *collector) collectVRRP(ch chan<- prometheus.Metric) {
 	c.w.mu.Lock()
 	node := c.w.node
 	c.w.mu.Unlock()

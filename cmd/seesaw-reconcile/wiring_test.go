@@ -235,6 +235,8 @@ func assertMetrics(t *testing.T, addr string) {
 		`seesaw_ipvs_operations_total\{op="update_destination",result="applied"\} [1-9]`,
 		`seesaw_checks_total\{result="failure"\} [1-9]`,
 		`seesaw_checks_total\{result="success"\} [1-9]`,
+		`seesaw_check_results_total\{result="failure",type="tcp"\} [1-9]`,
+		`seesaw_check_results_total\{result="success",type="tcp"\} [1-9]`,
 		`seesaw_reconcile_apply_duration_seconds_count [1-9]`,
 		`seesaw_reconcile_plan_operations_bucket\{le="4"\} [1-9]`,
 		`seesaw_check_last_latency_seconds\{type="tcp"\} [0-9.e-]+`,

@@ -144,9 +144,7 @@ func (w *wiring) runVRRP(ctx context.Context) error {
 	done := make(chan error, 1)
 	go func() { done <- node.Run(ctx) }()
 	go w.track(ctx, node)
-	for ev := range node.Events() {
-		w.log.Info("vrrp state", "state", ev.State.String(), "prev", ev.Prev.String(), "reason", string(ev.Reason),
-			"priority", ev.Priority, "master", ev.Master)
+	for ev := range node.Events() { // the node logs each change itself
 		w.mu.Lock()
 		w.vrrpEvent = ev
 		w.mu.Unlock()
@@ -167,7 +165,7 @@ func (w *wiring) runVRRP(ctx context.Context) error {
 func (w *wiring) track(ctx context.Context, node *vrrp.Node) {
 	t := time.NewTicker(250 * time.Millisecond)
 	defer t.Stop()
-	last := -1
+	last := 0
 	for {
 		select {
 		case <-ctx.Done():

@@ -118,6 +118,17 @@ func TestDaemonChecksDrainAndControl(t *testing.T) {
 
 	assertMetrics(t, statusOf(t, socket).Metrics)
 
+	// A reload keeps the checks' state: the failed backend stays at 0 in the
+	// very round that applies the edit (a reset would start it up again).
+	edited := strings.Replace(checkedConfig(p1, p3)["web.yaml"], fmt.Sprintf("port: %d}", p1), fmt.Sprintf("port: %d, weight: 2}", p1), 1)
+	if err := os.WriteFile(filepath.Join(dir, "web.yaml"), []byte(edited), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the weight edit", hasWeight(b2, 2))
+	if !hasWeight(b3, 0)() {
+		t.Fatalf("a reload reset the failed backend's check state:\n%s", rendered(t, f))
+	}
+
 	if code, out := ctl(socket, "drain", b2); code != exitOK {
 		t.Fatalf("drain: exit %d: %s", code, out)
 	}
@@ -153,7 +164,7 @@ func TestDaemonChecksDrainAndControl(t *testing.T) {
 	if code, out := ctl(socket, "enable", b2); code != exitOK {
 		t.Fatalf("enable: exit %d: %s", code, out)
 	}
-	eventually(t, "the enabled backend back at weight 1", hasWeight(b2, 1))
+	eventually(t, "the enabled backend back at its weight", hasWeight(b2, 2))
 }
 
 func TestDaemonExitsOnSIGTERM(t *testing.T) {

@@ -12,6 +12,8 @@ need=(
   cpio:cpio
   insmod:kmod
   ip:iproute2
+  xz:xz-utils
+  sysctl:procps
 )
 
 missing=()

@@ -1,0 +1,107 @@
+// Command seesaw-reconcile keeps a Linux node's IPVS tables and VIP addresses
+// equal to the YAML configuration under /etc/seesaw.
+//
+// Usage:
+//
+//	seesaw-reconcile [flags] COMMAND [command flags]
+//
+// Exit codes: 0 success, 1 failure (for example an invalid configuration),
+// 2 usage error.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit codes shared by every subcommand.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// defaultConfigDir is where the configuration lives unless --config-dir says otherwise.
+const defaultConfigDir = "/etc/seesaw"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// command is one subcommand: its name, a one-line summary for the usage text,
+// and its entry point, which parses its own flags and returns an exit code.
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) int
+}
+
+// commands lists the subcommands in the order the usage text shows them.
+// Each issue adds its own entry here (run, apply, status, failover, drain, enable).
+func commands() []command {
+	return []command{
+		{"validate", "check a configuration directory and summarize it", runValidate},
+		{"plan", "print the changes apply would make (also: --dry-run)", runPlanCmd},
+		{"apply", "apply the changes once (apply --once)", runApplyCmd},
+		{"run", "the daemon: watch the configuration and reconcile continuously", runDaemonCmd},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// run is main without the process exit, for tests.
+func run(args []string, stdout, stderr io.Writer) int {
+	if rest, ok := dryRunArgs(args); ok {
+		return runPlanCmd(rest, stdout, stderr)
+	}
+	fs := flag.NewFlagSet("seesaw-reconcile", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	version := fs.Bool("version", false, "print the version and exit")
+	fs.Usage = func() {} // printed below, to stdout for -h and stderr for mistakes
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage(fs, stdout)
+			return exitOK
+		}
+		usage(fs, stderr)
+		return exitUsage
+	}
+	if *version {
+		return runVersion(nil, stdout, stderr)
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "seesaw-reconcile: no command given")
+		usage(fs, stderr)
+		return exitUsage
+	}
+	name, rest := fs.Arg(0), fs.Args()[1:]
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(rest, stdout, stderr)
+		}
+	}
+	if name == "help" {
+		usage(fs, stdout)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "seesaw-reconcile: unknown command %q\n", name)
+	usage(fs, stderr)
+	return exitUsage
+}
+
+// usage prints the top-level usage text.
+func usage(fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprint(w, "Usage: seesaw-reconcile [flags] COMMAND [command flags]\n\n"+
+		"seesaw-reconcile keeps the kernel's IPVS tables and VIP addresses equal to\n"+
+		"the YAML configuration in a directory (default "+defaultConfigDir+").\n\nCommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, "\nFlags:\n")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fmt.Fprint(w, "\nRun 'seesaw-reconcile COMMAND -h' for a command's flags.\n"+
+		"Exit codes: 0 success, 1 failure, 2 usage error.\n")
+}

@@ -1,0 +1,144 @@
+package desired
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Build combines parsed files into a validated Config. It reports every
+// problem of every file and every cross-file problem at once, as Errors
+// sorted by file and position. The result does not depend on the order of files.
+func Build(files []*File) (Config, error) {
+	files = slices.Clone(files)
+	slices.SortFunc(files, func(a, b *File) int { return strings.Compare(a.Name, b.Name) })
+	b := &builder{}
+	for _, f := range files {
+		b.errs = append(b.errs, f.errs...)
+		b.unparsed = b.unparsed || f.unparsed
+	}
+	node := b.node(files)
+	shared := b.sharedChecks(files)
+	var cfg Config
+	total := 0
+	for _, f := range files {
+		total += len(f.services)
+	}
+	cfg.Services = make([]Service, 0, total)
+	b.paths = make([]string, 0, total)
+	for _, f := range files {
+		cfg.Files = append(cfg.Files, f.Name)
+		b.addServices(f, shared, &cfg)
+	}
+	if node != nil {
+		cfg.Node = *node
+		b.checkAgainstNode(&cfg)
+	}
+	b.checkUnique(cfg.Services)
+	for _, c := range shared {
+		cfg.Checks = append(cfg.Checks, c)
+	}
+	slices.SortFunc(cfg.Checks, func(a, b Check) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortStableFunc(cfg.Services, func(a, b Service) int { return strings.Compare(a.Name, b.Name) })
+	if len(b.errs) > 0 {
+		return Config{}, b.errs.sort()
+	}
+	return cfg, nil
+}
+
+// builder collects the cross-file errors of Build.
+type builder struct {
+	errs Errors
+	// unparsed is set when a file could not be read or parsed: names it may
+	// define (node, shared checks, services) are then not reported as missing.
+	unparsed bool
+	// paths are the in-file paths of the services, parallel to Config.Services until it is sorted.
+	paths []string
+}
+
+// errorAt records a problem at a source position.
+func (b *builder) errorAt(s Source, path, msg string) {
+	b.errs = append(b.errs, Error{File: s.File, Line: s.Line, Col: s.Col, Path: path, Msg: msg})
+}
+
+// node returns the one node section, reporting none or several.
+func (b *builder) node(files []*File) *Node {
+	var first *File
+	for _, f := range files {
+		switch {
+		case f.node == nil:
+		case first == nil:
+			first = f
+		default:
+			b.errorAt(f.nodeSrc, "node", "node is already defined in "+pos(first.nodeSrc)+
+				"; exactly one file may define it")
+		}
+	}
+	if first == nil {
+		if len(files) > 0 && !b.unparsed {
+			b.errs = append(b.errs, Error{File: files[0].Name, Line: 1, Col: 1, Path: "node",
+				Msg: "no file defines node (exactly one must)"})
+		}
+		return nil
+	}
+	n := *first.node
+	return &n
+}
+
+// pos renders a source position as FILE:LINE:COL.
+func pos(s Source) string {
+	return s.File + ":" + strconv.Itoa(s.Line) + ":" + strconv.Itoa(s.Col)
+}
+
+// sharedChecks indexes the shared checks by name, reporting duplicates.
+func (b *builder) sharedChecks(files []*File) map[string]Check {
+	out := map[string]Check{}
+	for _, f := range files {
+		for i, c := range f.checks {
+			if c.Name == "" {
+				continue
+			}
+			if prev, ok := out[c.Name]; ok {
+				b.errorAt(c.Source, index("checks", i)+".name", "duplicate check name "+quote(c.Name)+
+					" (first defined at "+pos(prev.Source)+")")
+				continue
+			}
+			out[c.Name] = c
+		}
+	}
+	return out
+}
+
+// quote quotes a name for a message.
+func quote(s string) string { return `"` + s + `"` }
+
+// addServices resolves a file's check references and appends its services.
+func (b *builder) addServices(f *File, shared map[string]Check, cfg *Config) {
+	if len(f.services) == 0 {
+		return
+	}
+	start := len(cfg.Services)
+	cfg.Services = append(cfg.Services, f.services...)
+	services := cfg.Services[start:]
+	for _, r := range f.refs {
+		c, ok := shared[r.name]
+		if !ok {
+			if !b.unparsed {
+				b.errorAt(r.src, r.path, "no shared check named "+quote(r.name))
+			}
+			continue
+		}
+		s := &services[r.service]
+		if s.Checks[r.check].Name == r.name && s.Checks[r.check].Type == "" {
+			if i := r.check; i < len(s.Checks) {
+				s.Checks = slices.Clone(s.Checks)
+				c.Source = r.src
+				s.Checks[i] = c
+			}
+		}
+	}
+	for i := range services {
+		b.checkServiceChecks(&services[i], index("services", i))
+		b.paths = append(b.paths, index("services", i))
+	}
+}

@@ -1,0 +1,97 @@
+package desired
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Load reads every configuration file of dir (see IsConfigFile), in name
+// order, following symlinks, and builds the Config. Invalid configuration
+// gives an Errors (errors.Is ErrInvalid) listing every problem; a directory
+// without configuration files gives ErrNoFiles.
+func Load(dir string) (Config, error) {
+	names, err := ConfigFiles(dir)
+	if err != nil {
+		return Config{}, err
+	}
+	return LoadFiles(dir, names)
+}
+
+// LoadFiles parses the named files of dir and builds the Config from them.
+// Files are parsed concurrently (at most GOMAXPROCS at a time); the result
+// does not depend on which finishes first.
+func LoadFiles(dir string, names []string) (Config, error) {
+	files := make([]*File, len(names))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Go(func() {
+			for i := range next {
+				files[i] = ParseFile(dir, names[i])
+			}
+		})
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return Build(files)
+}
+
+// ConfigFiles lists the configuration files of dir in name order.
+func ConfigFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("read configuration directory %s: %w", dir, err)
+	}
+	var names []string
+	for _, e := range entries {
+		if !IsConfigFile(e.Name()) {
+			continue
+		}
+		// Stat follows symlinks: a ConfigMap's files are links into ..data.
+		if fi, err := os.Stat(filepath.Join(dir, e.Name())); err == nil && fi.IsDir() {
+			continue
+		}
+		names = append(names, e.Name())
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("read configuration directory %s: %w", dir, ErrNoFiles)
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// IsConfigFile reports whether a file name is configuration: *.yaml or *.yml,
+// not hidden (.x, which also covers editor files .#x and .x.swp and a
+// ConfigMap's ..data), not an editor backup (x~).
+func IsConfigFile(name string) bool {
+	if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || strings.HasPrefix(name, "#") {
+		return false
+	}
+	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
+}
+
+// ParseFile reads and parses one file of dir; a read error is kept in the
+// File like any other problem.
+func ParseFile(dir, name string) *File {
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		return &File{Name: name, unparsed: true, errs: Errors{{File: name, Msg: "read: " + readError(err)}}}
+	}
+	return Parse(name, data, dir, os.ReadFile)
+}
+
+// readError describes a read error without repeating the path.
+func readError(err error) string {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}

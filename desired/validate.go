@@ -1,0 +1,177 @@
+package desired
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+)
+
+// checkServiceChecks checks a service's (resolved) checks against the service.
+func (b *builder) checkServiceChecks(s *Service, path string) {
+	for i, c := range s.Checks {
+		p := index(path+".checks", i)
+		if c.Type == "" {
+			continue
+		}
+		if c.Mode == ModeDSR || c.Mode == ModeTunnel {
+			b.checkPathMode(s, c, p)
+		}
+		if c.Type != CheckICMP && c.Port == 0 && len(s.Ports) == 0 {
+			for _, be := range s.Backends {
+				if be.Port == 0 {
+					b.errorAt(c.Source, p+".port", "missing: the service has no ports and backend "+
+						be.Address.String()+" none, so the check needs a port")
+					break
+				}
+			}
+		}
+	}
+}
+
+// checkPathMode checks a dsr or tunnel check against the service's forwarding.
+func (b *builder) checkPathMode(s *Service, c Check, p string) {
+	want := ForwardDR
+	if c.Mode == ModeTunnel {
+		want = ForwardTunnel
+	}
+	if !s.VIP.IsValid() {
+		b.errorAt(c.Source, p+".mode", fmt.Sprintf("a %s check connects to the VIP, and the service has none", c.Mode))
+	}
+	if s.Forward != want {
+		b.errorAt(c.Source, p+".mode", fmt.Sprintf("a %s check needs forward: %s, the service forwards with %s", c.Mode, want, s.Forward))
+		return
+	}
+	for _, be := range s.Backends {
+		if be.Forward != want {
+			b.errorAt(c.Source, p+".mode", fmt.Sprintf("a %s check needs %s forwarding, backend %s uses %s", c.Mode, want, be.Address, be.Forward))
+			return
+		}
+	}
+}
+
+// checkAgainstNode checks the services against the node: interfaces, scope
+// and the check fwmark range; it also fills the defaults that come from the node.
+func (b *builder) checkAgainstNode(cfg *Config) {
+	n := cfg.Node
+	for i := range cfg.Services {
+		s := &cfg.Services[i]
+		p := b.paths[i]
+		if s.Interface == "" {
+			serviceNodeDefaults(s, n)
+		} else if !slices.Contains(n.Interfaces, s.Interface) {
+			b.errorAt(s.Source, p+".interface", fmt.Sprintf("%q is not one of the node's interfaces %v", s.Interface, n.Interfaces))
+		}
+		b.checkScope(n.Scope, s, p)
+		if s.Fwmark != 0 && n.CheckFwmarks.Contains(s.Fwmark) {
+			b.errorAt(s.Source, p+".fwmark", fmt.Sprintf("fwmark %d lies in node.check_fwmarks %d-%d, reserved for check services",
+				s.Fwmark, n.CheckFwmarks.First, n.CheckFwmarks.Last))
+		}
+	}
+	b.checkCheckMarks(cfg)
+	b.checkTracking(cfg)
+}
+
+// checkScope reports a service outside a non-empty scope. An fwmark
+// service's VIP is checked only when the scope has prefixes.
+func (b *builder) checkScope(sc Scope, s *Service, p string) {
+	if s.Fwmark != 0 && !sc.OwnsFwmark(s.Fwmark) {
+		b.errorAt(s.Source, p+".fwmark", fmt.Sprintf("fwmark %d is outside node.scope.fwmarks", s.Fwmark))
+	}
+	if s.VIP.IsValid() && (s.Fwmark == 0 || len(sc.Prefixes) > 0) && !sc.OwnsAddr(s.VIP) {
+		b.errorAt(s.Source, p+".vip", fmt.Sprintf("%s is outside node.scope.prefixes", s.VIP))
+	}
+}
+
+// checkMarkKey identifies one check service: a backend and its forwarding.
+type checkMarkKey struct {
+	addr    netip.Addr
+	forward Forward
+	tunnel  Tunnel
+}
+
+// checkCheckMarks checks that dsr/tunnel checks have enough reserved marks.
+func (b *builder) checkCheckMarks(cfg *Config) {
+	need := map[checkMarkKey]bool{}
+	var first *Check
+	for _, s := range cfg.Services {
+		for ci, c := range s.Checks {
+			if c.Mode != ModeDSR && c.Mode != ModeTunnel {
+				continue
+			}
+			if first == nil {
+				first = &s.Checks[ci]
+			}
+			for _, be := range s.Backends {
+				need[checkMarkKey{be.Address, be.Forward, s.Tunnel}] = true
+			}
+		}
+	}
+	r := cfg.Node.CheckFwmarks
+	switch {
+	case first != nil && r.IsZero():
+		b.errorAt(first.Source, "mode", "dsr and tunnel checks need node.check_fwmarks (a range of marks for check services)")
+	case len(need) > r.Size() && !r.IsZero():
+		b.errorAt(cfg.Node.Source, "node.check_fwmarks", fmt.Sprintf("%d-%d holds %d marks but dsr/tunnel checks need %d (one per backend and forwarding method)",
+			r.First, r.Last, r.Size(), len(need)))
+	}
+}
+
+// checkTracking checks that tracked services exist.
+func (b *builder) checkTracking(cfg *Config) {
+	v := cfg.Node.VRRP
+	if v == nil || b.unparsed {
+		return
+	}
+	names := make(map[string]bool, len(cfg.Services))
+	for _, s := range cfg.Services {
+		names[s.Name] = true
+	}
+	for i, t := range v.Track.Services {
+		if !names[t.Name] {
+			b.errorAt(cfg.Node.Source, index("node.vrrp.track.services", i)+".name", fmt.Sprintf("no service named %q", t.Name))
+		}
+	}
+}
+
+// vipKey identifies one IPVS virtual service of a VIP service.
+type vipKey struct {
+	vip   netip.Addr
+	proto Protocol
+	port  uint16
+}
+
+// fwmarkKey identifies one IPVS fwmark service.
+type fwmarkKey struct {
+	mark uint32
+	ipv6 bool
+}
+
+// checkUnique reports duplicate names, VIP/protocol/port pairs and fwmarks.
+func (b *builder) checkUnique(services []Service) {
+	names := make(map[string]Source, len(services))
+	vips := make(map[vipKey]Source, len(services))
+	marks := map[fwmarkKey]Source{}
+	for i, s := range services {
+		p := b.paths[i]
+		if prev, ok := names[s.Name]; ok && s.Name != "" {
+			b.errorAt(s.Source, p+".name", fmt.Sprintf("duplicate service name %q (first defined at %s)", s.Name, pos(prev)))
+		} else {
+			names[s.Name] = s.Source
+		}
+		if s.Fwmark != 0 {
+			k := fwmarkKey{s.Fwmark, s.IPv6}
+			if prev, ok := marks[k]; ok {
+				b.errorAt(s.Source, p+".fwmark", fmt.Sprintf("fwmark %d (%s) is already used by the service at %s", s.Fwmark, familyName(s.IPv6), pos(prev)))
+			}
+			marks[k] = s.Source
+			continue
+		}
+		for _, pt := range s.Ports {
+			k := vipKey{s.VIP, pt.Proto, pt.Port}
+			if prev, ok := vips[k]; ok {
+				b.errorAt(s.Source, p+".ports", fmt.Sprintf("%s/%s:%d is already used by the service at %s", pt.Proto, s.VIP, pt.Port, pos(prev)))
+			}
+			vips[k] = s.Source
+		}
+	}
+}

@@ -1,0 +1,3 @@
+module example.com/vmnested
+
+go 1.26

@@ -1,0 +1,116 @@
+package kernel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"sync"
+
+	"github.com/jsimonetti/rtnetlink/v2"
+	"github.com/mdlayher/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// linuxAddresses is the kernel's Addresses over one rtnetlink socket.
+type linuxAddresses struct {
+	mu   sync.Mutex // rtnetlink.Conn is not safe for concurrent requests
+	conn *rtnetlink.Conn
+}
+
+// NewAddresses opens an rtnetlink socket in the current network namespace
+// (netns: a namespace file descriptor, 0 for the current one).
+func NewAddresses(netns int) (Addresses, error) {
+	c, err := rtnetlink.Dial(&netlink.Config{NetNS: netns})
+	if err != nil {
+		return nil, fmt.Errorf("open rtnetlink: %w", err)
+	}
+	return &linuxAddresses{conn: c}, nil
+}
+
+func (a *linuxAddresses) Close() error { return a.conn.Close() }
+
+func interfaceIndex(ifname string) (*net.Interface, error) {
+	ifi, err := net.InterfaceByName(ifname)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrNoInterface, ifname)
+	}
+	return ifi, nil
+}
+
+// List implements Addresses.
+func (a *linuxAddresses) List(_ context.Context, ifname string) ([]netip.Prefix, error) {
+	ifi, err := interfaceIndex(ifname)
+	if err != nil {
+		return nil, &OpError{Op: "list addresses of " + ifname, Err: err}
+	}
+	a.mu.Lock()
+	msgs, err := a.conn.Address.List()
+	a.mu.Unlock()
+	if err != nil {
+		return nil, &OpError{Op: "list addresses of " + ifname, Err: err}
+	}
+	var out []netip.Prefix
+	for _, m := range msgs {
+		if m.Index != uint32(ifi.Index) || m.Attributes == nil {
+			continue
+		}
+		ip := m.Attributes.Local // IPv4 peer addresses differ; Local is ours
+		if ip == nil {
+			ip = m.Attributes.Address
+		}
+		if addr, ok := netip.AddrFromSlice(ip); ok {
+			out = append(out, netip.PrefixFrom(addr.Unmap(), int(m.PrefixLength)))
+		}
+	}
+	return out, nil
+}
+
+// addressMessage builds the request for p on ifi. IPv6 VIPs skip duplicate
+// address detection (IFA_F_NODAD): the VRRP master owns them, and a
+// tentative address could not be announced or used for a second or more.
+func addressMessage(ifi *net.Interface, p netip.Prefix) *rtnetlink.AddressMessage {
+	ip := net.IP(p.Addr().AsSlice())
+	m := &rtnetlink.AddressMessage{
+		Family: unix.AF_INET, PrefixLength: uint8(p.Bits()), Scope: unix.RT_SCOPE_UNIVERSE, Index: uint32(ifi.Index),
+		Attributes: &rtnetlink.AddressAttributes{Address: ip, Local: ip},
+	}
+	if p.Addr().Is6() {
+		m.Family = unix.AF_INET6
+		m.Attributes.Local = nil
+		m.Attributes.Flags = unix.IFA_F_NODAD
+	}
+	return m
+}
+
+// Add implements Addresses.
+func (a *linuxAddresses) Add(_ context.Context, ifname string, p netip.Prefix) error {
+	return a.change("add address "+p.String()+" to "+ifname, ifname, p, a.conn.Address.New, unix.EEXIST)
+}
+
+// Delete implements Addresses.
+func (a *linuxAddresses) Delete(_ context.Context, ifname string, p netip.Prefix) error {
+	return a.change("delete address "+p.String()+" from "+ifname, ifname, p, a.conn.Address.Delete,
+		unix.EADDRNOTAVAIL, unix.ENOENT)
+}
+
+// change sends one address request; the errnos in done mean "already so".
+func (a *linuxAddresses) change(op, ifname string, p netip.Prefix, send func(*rtnetlink.AddressMessage) error, done ...unix.Errno) error {
+	ifi, err := interfaceIndex(ifname)
+	if err != nil {
+		return &OpError{Op: op, Err: err}
+	}
+	a.mu.Lock()
+	err = send(addressMessage(ifi, p))
+	a.mu.Unlock()
+	for _, e := range done {
+		if errors.Is(err, e) {
+			return nil
+		}
+	}
+	if err != nil {
+		return &OpError{Op: op, Err: err}
+	}
+	return nil
+}

@@ -1,0 +1,71 @@
+package kernel
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/mdlayher/arp"
+	"github.com/mdlayher/ndp"
+)
+
+// announceTimeout bounds one announcement's socket writes.
+const announceTimeout = time.Second
+
+// Announce implements Addresses: a gratuitous ARP request (sender and target
+// both the VIP, broadcast) for IPv4, or an unsolicited neighbour
+// advertisement with the override flag to all nodes (ff02::1) for IPv6, so
+// neighbours replace the old master's link-layer address at once.
+func (a *linuxAddresses) Announce(ctx context.Context, ifname string, addr netip.Addr) error {
+	op := "announce " + addr.String() + " on " + ifname
+	ifi, err := interfaceIndex(ifname)
+	if err != nil {
+		return &OpError{Op: op, Err: err}
+	}
+	deadline := time.Now().Add(announceTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	if addr.Unmap().Is4() {
+		err = gratuitousARP(ifi, addr.Unmap(), deadline)
+	} else {
+		err = unsolicitedNA(ifi, addr, deadline)
+	}
+	if err != nil {
+		return &OpError{Op: op, Err: err}
+	}
+	return nil
+}
+
+func gratuitousARP(ifi *net.Interface, addr netip.Addr, deadline time.Time) error {
+	c, err := arp.Dial(ifi)
+	if err != nil {
+		return fmt.Errorf("open ARP socket: %w", err)
+	}
+	defer c.Close()
+	if err := c.SetWriteDeadline(deadline); err != nil {
+		return err
+	}
+	zero := net.HardwareAddr{0, 0, 0, 0, 0, 0}
+	p, err := arp.NewPacket(arp.OperationRequest, ifi.HardwareAddr, addr, zero, addr)
+	if err != nil {
+		return err
+	}
+	return c.WriteTo(p, net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
+}
+
+func unsolicitedNA(ifi *net.Interface, addr netip.Addr, deadline time.Time) error {
+	c, _, err := ndp.Listen(ifi, ndp.Addr(addr.String()))
+	if err != nil {
+		return fmt.Errorf("open ICMPv6 socket: %w", err)
+	}
+	defer c.Close()
+	if err := c.SetWriteDeadline(deadline); err != nil {
+		return err
+	}
+	na := &ndp.NeighborAdvertisement{Override: true, TargetAddress: addr,
+		Options: []ndp.Option{&ndp.LinkLayerAddress{Direction: ndp.Target, Addr: ifi.HardwareAddr}}}
+	return c.WriteTo(na, nil, netip.IPv6LinkLocalAllNodes())
+}

@@ -1,0 +1,91 @@
+package reconcile
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/kernel"
+)
+
+// t0 is the fixed "now" of the tests.
+var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+const nodeYAML = "node: {name: lb1, interface: eth1, scope: {prefixes: [192.0.2.0/24]}}\n"
+
+// config builds a Config from YAML files given as name, content pairs.
+func config(t testing.TB, files ...string) desired.Config {
+	t.Helper()
+	var fs []*desired.File
+	for i := 0; i+1 < len(files); i += 2 {
+		fs = append(fs, desired.Parse(files[i], []byte(files[i+1]), t.TempDir(), os.ReadFile))
+	}
+	cfg, err := desired.Build(fs)
+	if err != nil {
+		t.Fatalf("build config: %v", err)
+	}
+	return cfg
+}
+
+// services builds a Config with the standard node and a services file.
+func services(t testing.TB, yaml string) desired.Config {
+	return config(t, "node.yaml", nodeYAML, "svc.yaml", "services:\n"+yaml)
+}
+
+// fakeState applies ops to a fresh fake kernel and returns its client.
+func fakeWith(t testing.TB, ops ...kernel.Op) (*kernel.Fake, kernel.IPVS) {
+	t.Helper()
+	f := kernel.NewFake()
+	c, err := f.Dial(kernel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	mustApply(t, c, ops)
+	return f, c
+}
+
+func mustApply(t testing.TB, c kernel.IPVS, ops []kernel.Op) {
+	t.Helper()
+	res, err := c.Apply(context.Background(), ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if r.Err != nil {
+			t.Fatalf("%v", r.Err)
+		}
+	}
+}
+
+func snapshot(t testing.TB, c kernel.IPVS) kernel.Snapshot {
+	t.Helper()
+	s, err := c.Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// planText renders a plan without colour.
+func planText(t testing.TB, p Plan) string {
+	t.Helper()
+	var b strings.Builder
+	if err := RenderText(&b, p, false); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// converge runs Effective + Diff against the fake and applies the plan,
+// returning the plan.
+func converge(t testing.TB, c kernel.IPVS, cfg desired.Config, h Health) Plan {
+	t.Helper()
+	tg := Effective(cfg, h, true, nil)
+	p := Diff(snapshot(t, c), tg, ScopeOf(cfg))
+	mustApply(t, c, p.Ops())
+	return p
+}

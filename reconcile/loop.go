@@ -1,0 +1,323 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"sync"
+	"time"
+
+	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/kernel"
+)
+
+// LoopOptions wire a Loop to the outside world.
+type LoopOptions struct {
+	Kernel kernel.IPVS
+	// VIPs manages the VIP addresses; nil leaves addresses alone.
+	VIPs VIPManager
+	// SyncDaemons switches the connection-sync daemon with mastership; nil
+	// leaves the daemons alone.
+	SyncDaemons SyncDaemons
+	Log         *slog.Logger
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Backoff is the retry delay after a failed or uncertain apply.
+	Backoff Backoff
+	// AllowMassDelete overrides the mass-delete guard.
+	AllowMassDelete bool
+}
+
+// Loop is the daemon's reconcile loop. It keeps the last valid config, the
+// latest health and mastership, and the live table as last read and
+// patched with what it applied, so an edit costs a plan and the changed ops,
+// not a full re-read. Inputs arrive through its methods (safe from any
+// goroutine); Run reconciles after each batch of them and on its timers.
+type Loop struct {
+	o      LoopOptions
+	events chan func()
+
+	// owned by the Run goroutine
+	cfg      desired.Config
+	haveCfg  bool
+	health   Health
+	master   bool
+	live     kernel.Snapshot
+	liveOK   bool
+	states   ServiceStates
+	draining Draining
+	failures int
+
+	mu     sync.Mutex
+	status Status
+}
+
+// NewLoop returns a loop that starts by adopting the kernel state: its first
+// round reads the whole table and changes only what the config says.
+func NewLoop(o LoopOptions) *Loop {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Backoff == (Backoff{}) {
+		o.Backoff = DefaultBackoff
+	}
+	return &Loop{o: o, events: make(chan func(), 64), master: true}
+}
+
+// SetConfig puts a valid config into force and clears the config error.
+func (l *Loop) SetConfig(cfg desired.Config) {
+	l.send(func() {
+		l.cfg, l.haveCfg = cfg, true
+		l.setStatus(func(s *Status) { s.Generation++; s.Files = cfg.Files; s.ConfigError = "" })
+	})
+}
+
+// ConfigError records an invalid config; the config in force keeps running.
+func (l *Loop) ConfigError(err error) {
+	l.o.Log.Error("invalid configuration, keeping the last valid one", "error", err.Error())
+	l.send(func() { l.setStatus(func(s *Status) { s.ConfigError = err.Error() }) })
+}
+
+// SetHealth replaces the health verdicts (the daemon passes a fresh map).
+func (l *Loop) SetHealth(h Health) { l.send(func() { l.health = h }) }
+
+// SetMaster sets the VRRP mastership.
+func (l *Loop) SetMaster(m bool) { l.send(func() { l.master = m }) }
+
+// Resync forces a full re-read of the kernel on the next round.
+func (l *Loop) Resync() { l.send(func() { l.liveOK = false }) }
+
+func (l *Loop) send(f func()) { l.events <- f }
+
+// Status returns a copy of the loop's status.
+func (l *Loop) Status() Status {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := l.status
+	s.Applied, s.Failed = maps.Clone(s.Applied), maps.Clone(s.Failed)
+	return s
+}
+
+func (l *Loop) setStatus(f func(*Status)) {
+	l.mu.Lock()
+	f(&l.status)
+	l.mu.Unlock()
+}
+
+// Run reconciles until ctx is done: after every batch of inputs, every
+// resync interval (node.resync_interval, else resync: a full re-read that
+// repairs drift), at the next drain
+// deadline, and after a failed round with backoff. It leaves the kernel as
+// it is when it returns.
+func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	nextResync := time.Now().Add(resync)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case f := <-l.events:
+			f()
+			l.drainEvents()
+		case <-timer.C:
+		}
+		now := time.Now() // the timers are real: schedule them on the real clock
+		if l.haveCfg && l.cfg.Node.ResyncInterval > 0 && l.cfg.Node.ResyncInterval != resync {
+			resync, nextResync = l.cfg.Node.ResyncInterval, now.Add(l.cfg.Node.ResyncInterval)
+		}
+		if resync > 0 && !now.Before(nextResync) {
+			l.liveOK, nextResync = false, now.Add(resync)
+		}
+		wait := l.Round(ctx)
+		if untilResync := nextResync.Sub(now); resync > 0 && (wait <= 0 || untilResync < wait) {
+			wait = untilResync
+		}
+		if wait <= 0 {
+			wait = time.Hour
+		}
+		timer.Reset(wait)
+	}
+}
+
+// drainEvents runs every queued input so a burst costs one round.
+func (l *Loop) drainEvents() {
+	for {
+		select {
+		case f := <-l.events:
+			f()
+		default:
+			return
+		}
+	}
+}
+
+// Round runs one reconcile round and returns when the next must run at the
+// latest (0: only on the next input or resync). A round after a timer with
+// no input re-reads the kernel when the cache is stale.
+func (l *Loop) Round(ctx context.Context) time.Duration {
+	if !l.haveCfg {
+		return 0
+	}
+	now := l.o.Now()
+	st := Status{Applied: map[kernel.OpKind]int{}, Failed: map[kernel.OpKind]int{}}
+	err := l.round(ctx, now, &st)
+	l.setStatus(func(s *Status) {
+		s.LastRound, s.Master, s.Rounds = now, l.master, s.Rounds+1
+		s.Applied, s.Failed, s.Held, s.Services = st.Applied, st.Failed, st.Held, st.Services
+		s.PlanTime = st.PlanTime
+		if st.LastPlan != nil {
+			s.LastPlan = st.LastPlan
+		}
+		s.OpsApplied += sumCounts(st.Applied)
+		if !st.LastFullRead.IsZero() {
+			s.LastFullRead = st.LastFullRead
+		}
+		if st.Addresses != nil {
+			s.Addresses = st.Addresses
+		}
+		s.Error = ""
+		if err != nil {
+			s.Error = err.Error()
+		}
+	})
+	if err != nil {
+		l.failures++
+		d := l.o.Backoff.Delay(l.failures)
+		l.o.Log.Error("reconcile failed", "error", err.Error(), "retry_in", d)
+		return d
+	}
+	l.failures = 0
+	if next, ok := l.draining.Next(); ok {
+		return max(next.Sub(now), time.Millisecond)
+	}
+	return 0
+}
+
+// round reads the kernel if needed, plans, applies and patches the cache.
+func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
+	fresh := !l.liveOK
+	if fresh {
+		if err := l.readLive(ctx, now, st); err != nil {
+			return err
+		}
+	}
+	planStart := time.Now()
+	out := l.compute(now)
+	if !fresh && deletesUnnamed(out.Plan) {
+		// Connection counts decide whether a removed backend may go now: take
+		// them from a fresh read, not from the cached table.
+		if err := l.readLive(ctx, now, st); err != nil {
+			return err
+		}
+		out = l.compute(now)
+	}
+	l.states, l.draining, st.Services = out.States, out.Draining, out.Target.Status
+	st.PlanTime = time.Since(planStart)
+	if !out.Plan.Empty() {
+		st.LastPlan = planLines(out.Plan)
+	}
+	var ipvsErr error
+	if out.Plan.Held {
+		st.Held = out.Plan.HeldReason
+		l.o.Log.Warn("plan held back", "reason", out.Plan.HeldReason, "ops", len(out.Plan.Steps))
+	} else if ipvsErr = l.applyPlan(ctx, out.Plan, st); ipvsErr != nil {
+		l.liveOK = false // never trust the cache after a failed or uncertain op
+	}
+	// VIPs follow mastership even when IPVS could not be fully programmed
+	// or the plan is held: a takeover must never wait for an unrelated op.
+	var vipErr error
+	if l.o.VIPs != nil {
+		st.Addresses, vipErr = l.o.VIPs.Sync(ctx, out.Target.Addresses, AddressPolicyOf(l.cfg))
+		if vipErr != nil {
+			vipErr = fmt.Errorf("VIP addresses: %w", vipErr)
+		}
+	}
+	var syncErr error
+	if l.o.SyncDaemons != nil {
+		if err := syncDaemons(ctx, l.o.SyncDaemons, l.cfg, l.master); err != nil {
+			syncErr = fmt.Errorf("sync daemon: %w", err)
+		}
+	}
+	return errors.Join(ipvsErr, vipErr, syncErr)
+}
+
+// readLive reads the whole table into the cache.
+func (l *Loop) readLive(ctx context.Context, now time.Time, st *Status) error {
+	live, err := l.o.Kernel.Snapshot(ctx)
+	if err != nil {
+		return fmt.Errorf("read IPVS table: %w", err)
+	}
+	l.live, l.liveOK, st.LastFullRead = live, true, now
+	return nil
+}
+
+// compute plans against the cached table.
+func (l *Loop) compute(now time.Time) Outcome {
+	return Compute(l.live, Inputs{Config: l.cfg, Health: l.health, Master: l.master, States: l.states,
+		Draining: l.draining, Now: now, AllowMassDelete: l.o.AllowMassDelete})
+}
+
+// deletesUnnamed reports whether the plan deletes a destination the config
+// no longer names (a drain that ended).
+func deletesUnnamed(p Plan) bool {
+	for _, s := range p.Steps {
+		if s.Op.Kind == kernel.DeleteDestination && s.Reason == ReasonNotInConfig {
+			return true
+		}
+	}
+	return false
+}
+
+// applyPlan applies the plan's ops and patches the cached table; a failed
+// or uncertain op invalidates the cache so the retry re-reads the kernel.
+func (l *Loop) applyPlan(ctx context.Context, p Plan, st *Status) error {
+	if p.Empty() {
+		return nil
+	}
+	applyStart := time.Now()
+	res, err := l.o.Kernel.Apply(ctx, p.Ops())
+	if err != nil {
+		return fmt.Errorf("apply %d operations: %w", len(p.Steps), err)
+	}
+	var first error
+	for _, r := range res {
+		if r.Err != nil {
+			st.Failed[r.Op.Kind]++
+			l.o.Log.Error("operation failed", "op", r.Op.String(), "error", r.Err.Error(), "uncertain", r.Uncertain)
+			first = cmpErr(first, r.Err)
+			continue
+		}
+		st.Applied[r.Op.Kind]++
+	}
+	l.live = Patch(l.live, res)
+	l.o.Log.Info("applied plan", "ops", len(res), "failed", sumCounts(st.Failed),
+		"plan_ms", ms(st.PlanTime), "apply_ms", ms(time.Since(applyStart)))
+	if first != nil {
+		return fmt.Errorf("%d of %d operations failed, first: %w", sumCounts(st.Failed), len(res), first)
+	}
+	return nil
+}
+
+func cmpErr(first, err error) error {
+	if first != nil {
+		return first
+	}
+	return err
+}
+
+func sumCounts(m map[kernel.OpKind]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// ms renders a duration as fractional milliseconds for logs.
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

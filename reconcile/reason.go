@@ -1,0 +1,38 @@
+package reconcile
+
+// Reason says why a destination has its weight, or why it is deleted.
+type Reason uint8
+
+// The reasons, rendered by String.
+const (
+	ReasonNone        Reason = iota // no reason recorded
+	ReasonHealthy                   // enabled and healthy: configured weight
+	ReasonDisabled                  // enabled: false in config
+	ReasonUnhealthy                 // checks say unhealthy
+	ReasonServiceDown               // below the low watermark
+	ReasonDraining                  // removed from config, draining at weight 0
+	ReasonNotInConfig               // not named by the config: deleted
+)
+
+// String returns "healthy", "disabled", "unhealthy", "service down",
+// "draining", "not in config" (or "" for ReasonNone).
+func (r Reason) String() string {
+	switch r {
+	case ReasonHealthy:
+		return "healthy"
+	case ReasonDisabled:
+		return "disabled"
+	case ReasonUnhealthy:
+		return "unhealthy"
+	case ReasonServiceDown:
+		return "service down"
+	case ReasonDraining:
+		return "draining"
+	case ReasonNotInConfig:
+		return "not in config"
+	}
+	return ""
+}
+
+// MarshalText renders the reason for JSON.
+func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }

@@ -1,0 +1,54 @@
+package reconcile
+
+import (
+	"net/netip"
+
+	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/kernel"
+)
+
+// Scope is the part of the IPVS table the reconciler owns. The zero Scope
+// owns everything.
+type Scope struct {
+	Prefixes []netip.Prefix
+	Fwmarks  []desired.FwmarkRange
+}
+
+// ScopeOf returns the scope a config owns: node.scope plus the check fwmark
+// range. An empty node.scope owns the whole table (the check range then adds
+// nothing).
+func ScopeOf(cfg desired.Config) Scope {
+	sc := cfg.Node.Scope
+	if len(sc.Prefixes) == 0 && len(sc.Fwmarks) == 0 {
+		return Scope{}
+	}
+	s := Scope{Prefixes: sc.Prefixes, Fwmarks: sc.Fwmarks}
+	if !cfg.Node.CheckFwmarks.IsZero() {
+		s.Fwmarks = append(append([]desired.FwmarkRange(nil), sc.Fwmarks...), cfg.Node.CheckFwmarks)
+	}
+	return s
+}
+
+// All reports whether the scope owns the whole table.
+func (s Scope) All() bool { return len(s.Prefixes) == 0 && len(s.Fwmarks) == 0 }
+
+// Owns reports whether the service with key k is inside the scope.
+func (s Scope) Owns(k kernel.ServiceKey) bool {
+	if s.All() {
+		return true
+	}
+	if k.IsFWMark() {
+		for _, r := range s.Fwmarks {
+			if r.Contains(k.FWMark) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, p := range s.Prefixes {
+		if p.Contains(k.Addr) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,82 @@
+package reconcile
+
+import (
+	"context"
+	"net/netip"
+	"slices"
+
+	"github.com/seesaw-lb/seesaw/desired"
+)
+
+// VIPManager makes the node hold exactly the target VIP addresses among the
+// addresses it owns (see AddressPolicy), announcing new ones. It returns
+// the target addresses held afterwards.
+type VIPManager interface {
+	Sync(ctx context.Context, target []Address, policy AddressPolicy) ([]Address, error)
+}
+
+// AddressPolicy says which live addresses belong to the reconciler: only
+// host-length addresses (/32, /128) on Interfaces, and of those the ones
+// inside the scope Prefixes, or VIPs of the config (Known). Everything else
+// on the interface (the node's own addresses) is never touched.
+type AddressPolicy struct {
+	Interfaces []string
+	Prefixes   []netip.Prefix
+	Known      []netip.Addr
+}
+
+// AddressPolicyOf derives the policy from a config: its interfaces, its
+// scope prefixes and its VIPs.
+func AddressPolicyOf(cfg desired.Config) AddressPolicy {
+	p := AddressPolicy{Interfaces: slices.Clone(cfg.Node.Interfaces), Prefixes: cfg.Node.Scope.Prefixes}
+	for i := range cfg.Services {
+		s := &cfg.Services[i]
+		if s.Interface != "" {
+			p.Interfaces = append(p.Interfaces, s.Interface)
+		}
+		if s.VIP.IsValid() {
+			p.Known = append(p.Known, s.VIP.Unmap())
+		}
+	}
+	slices.Sort(p.Interfaces)
+	p.Interfaces = slices.Compact(p.Interfaces)
+	return p
+}
+
+// Owns reports whether address p on an interface is the reconciler's;
+// added are the addresses this process added itself.
+func (pol AddressPolicy) Owns(a Address, added map[Address]bool) bool {
+	if a.Prefix.Bits() != a.Prefix.Addr().BitLen() {
+		return false
+	}
+	if added[a] || slices.Contains(pol.Known, a.Prefix.Addr()) {
+		return true
+	}
+	for _, p := range pol.Prefixes {
+		if p.Contains(a.Prefix.Addr()) {
+			return true
+		}
+	}
+	return false
+}
+
+// PlanAddresses returns the addresses to add and to delete so that the
+// owned live addresses equal target. live maps interface to its addresses.
+func PlanAddresses(live map[string][]netip.Prefix, target []Address, pol AddressPolicy, added map[Address]bool) (add, del []Address) {
+	for _, t := range target {
+		if !slices.Contains(live[t.Interface], t.Prefix) {
+			add = append(add, t)
+		}
+	}
+	for ifname, ps := range live {
+		for _, p := range ps {
+			a := Address{Interface: ifname, Prefix: p}
+			if pol.Owns(a, added) && !slices.Contains(target, a) {
+				del = append(del, a)
+			}
+		}
+	}
+	slices.SortFunc(add, compareAddresses)
+	slices.SortFunc(del, compareAddresses)
+	return add, del
+}

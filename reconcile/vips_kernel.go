@@ -1,0 +1,79 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/netip"
+	"slices"
+
+	"github.com/seesaw-lb/seesaw/kernel"
+)
+
+// VIPs is the VIPManager over the kernel's addresses: it lists the owned
+// interfaces, deletes owned addresses that are not targeted, adds the
+// missing ones and announces each address it adds. It keeps going past a
+// failure and reports all of them.
+type VIPs struct {
+	addrs kernel.Addresses
+	log   *slog.Logger
+	added map[Address]bool
+}
+
+// NewVIPs returns a VIPManager over addrs.
+func NewVIPs(addrs kernel.Addresses, log *slog.Logger) *VIPs {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &VIPs{addrs: addrs, log: log, added: map[Address]bool{}}
+}
+
+// Sync implements VIPManager.
+func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([]Address, error) {
+	var errs []error
+	live := map[string][]netip.Prefix{}
+	ifnames := slices.Clone(pol.Interfaces)
+	for _, t := range target {
+		ifnames = append(ifnames, t.Interface)
+	}
+	slices.Sort(ifnames)
+	for _, ifname := range slices.Compact(ifnames) {
+		ps, err := v.addrs.List(ctx, ifname)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		live[ifname] = ps
+	}
+	add, del := PlanAddresses(live, target, pol, v.added)
+	held := map[Address]bool{}
+	for _, t := range target {
+		held[t] = slices.Contains(live[t.Interface], t.Prefix)
+	}
+	for _, a := range del {
+		if err := v.addrs.Delete(ctx, a.Interface, a.Prefix); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		delete(v.added, a)
+		v.log.Info("removed VIP", "interface", a.Interface, "address", a.Prefix.Addr().String())
+	}
+	for _, a := range add {
+		if err := v.addrs.Add(ctx, a.Interface, a.Prefix); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		v.added[a], held[a] = true, true
+		v.log.Info("added VIP", "interface", a.Interface, "address", a.Prefix.Addr().String())
+		if err := v.addrs.Announce(ctx, a.Interface, a.Prefix.Addr()); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	var out []Address
+	for _, t := range target {
+		if held[t] {
+			out = append(out, t)
+		}
+	}
+	return out, errors.Join(errs...)
+}

@@ -1,0 +1,106 @@
+package reconcile
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+const watchNode = "node: {name: lb1, interface: eth1, scope: {prefixes: [192.0.2.0/24]}}\n"
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// startWatch runs Watch on dir and counts the bursts it reports.
+func startWatch(t *testing.T, dir string) *atomic.Int32 {
+	var n atomic.Int32
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	w, err := NewWatcher(dir, DefaultDebounce)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- w.Run(ctx, func() { n.Add(1) }, func(err error) { t.Error(err) }) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	})
+	return &n
+}
+
+func TestWatchEditorRenameReplace(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "node.yaml"), watchNode)
+	n := startWatch(t, dir)
+	// vim/emacs style: write a temp file, rename over the original.
+	tmp := filepath.Join(dir, ".node.yaml.swp")
+	writeFile(t, tmp, watchNode+"# edited\n")
+	if err := os.Rename(tmp, filepath.Join(dir, "node.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a change", func() bool { return n.Load() >= 1 })
+	l := Loader{Dir: dir}
+	if _, _, err := l.Load(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWatchBurstIsDebounced(t *testing.T) {
+	dir := t.TempDir()
+	n := startWatch(t, dir)
+	// git checkout: many files at once.
+	for i := range 50 {
+		writeFile(t, filepath.Join(dir, "svc"+string(rune('a'+i%26))+string(rune('a'+i/26))+".yaml"), "services: []\n")
+	}
+	waitFor(t, "a change", func() bool { return n.Load() >= 1 })
+	time.Sleep(2 * DefaultDebounce.Max)
+	if got := n.Load(); got > 3 {
+		t.Fatalf("a 50-file burst fired %d changes", got)
+	}
+}
+
+func TestWatchConfigMapDataSwap(t *testing.T) {
+	dir := t.TempDir()
+	// ConfigMap layout: node.yaml -> ..data/node.yaml, ..data -> ..v1
+	mk := func(v string) {
+		if err := os.MkdirAll(filepath.Join(dir, v), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(dir, v, "node.yaml"), watchNode+"# "+v+"\n")
+	}
+	mk("..v1")
+	if err := os.Symlink("..v1", filepath.Join(dir, "..data")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("..data/node.yaml", filepath.Join(dir, "node.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	l := Loader{Dir: dir}
+	if _, parsed, err := l.Load(); err != nil || parsed != 1 {
+		t.Fatalf("first load: %d parsed, %v", parsed, err)
+	}
+	if _, parsed, _ := l.Load(); parsed != 0 {
+		t.Fatalf("unchanged directory re-parsed %d files", parsed)
+	}
+	n := startWatch(t, dir)
+	mk("..v2")
+	if err := os.Symlink("..v2", filepath.Join(dir, "..data_tmp")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, "..data_tmp"), filepath.Join(dir, "..data")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a change", func() bool { return n.Load() >= 1 })
+	if _, parsed, err := l.Load(); err != nil || parsed != 1 {
+		t.Fatalf("after ..data swap: %d parsed, %v", parsed, err)
+	}
+}

@@ -1,0 +1,255 @@
+package vrrp
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// benchInterval is the advert interval the benchmarks measure.
+const benchInterval = 100 * time.Millisecond
+
+// benchCfg is nodeCfg at the benchmark interval.
+func benchCfg(l *lan, i int, prio uint8) Config {
+	cfg := nodeCfg(l, i, prio, variants[0])
+	cfg.AdvertInterval = benchInterval
+	return cfg
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// quantile returns the q-quantile (nearest rank) of sorted xs.
+func quantile(xs []time.Duration, q float64) time.Duration {
+	if len(xs) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(q*float64(len(xs)))) - 1
+	return xs[max(i, 0)]
+}
+
+func ms(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f', 3, 64) }
+
+// procUsage returns CPU time (user+system) and peak RSS of pid from /proc.
+func procUsage(pid int) (cpu time.Duration, rssKiB int) {
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
+		ut, _ := strconv.Atoi(f[11])
+		st, _ := strconv.Atoi(f[12])
+		cpu = time.Duration(ut+st) * 10 * time.Millisecond // USER_HZ 100
+	}
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "VmHWM:") {
+				rssKiB, _ = strconv.Atoi(strings.Fields(l)[1])
+			}
+		}
+	}
+	return cpu, rssKiB
+}
+
+// collectAdverts returns the arrival times of n adverts from src seen by
+// the observer (bounded by n intervals plus 10 s).
+func collectAdverts(tb testing.TB, obs *proc, src string, n int) []int64 {
+	tb.Helper()
+	deadline := time.After(time.Duration(n)*benchInterval + 10*time.Second)
+	var at []int64
+	for len(at) < n {
+		select {
+		case m := <-obs.msgs:
+			if m.Kind == "advert" && m.Src == src {
+				at = append(at, m.Mono)
+			}
+		case <-deadline:
+			tb.Fatalf("observer saw %d of %d adverts from %s", len(at), n, src)
+		}
+	}
+	return at
+}
+
+// jitters turns arrival times into |interval - 100 ms|, sorted.
+func jitters(at []int64) []time.Duration {
+	var js []time.Duration
+	for i := 1; i < len(at); i++ {
+		d := time.Duration(at[i]-at[i-1]) - benchInterval
+		js = append(js, max(d, -d))
+	}
+	slices.Sort(js)
+	return js
+}
+
+type jitterRow struct {
+	name   string
+	js     []time.Duration
+	cpu    time.Duration
+	rssKiB int
+}
+
+// BenchmarkNetnsAdvertJitter measures the spacing of 100 ms adverts from
+// the receiving namespace. Two rounds, each next to keepalived measured at
+// the same time on its own segment (the host's noise hits both alike):
+// seesaw idle, then seesaw with 10,000 health checks' worth of allocation
+// in the same process. One run per invocation whatever b.N is;
+// SEESAW_BENCH_ADVERTS sets the number of intervals.
+func BenchmarkNetnsAdvertJitter(b *testing.B) {
+	requireKeepalived(b)
+	n := envInt("SEESAW_BENCH_ADVERTS", 1000)
+	var rows []jitterRow
+	for _, round := range []struct {
+		name string
+		env  []string
+	}{{"seesaw", nil}, {"seesaw+10k-check-load", []string{"SEESAW_VRRP_LOAD=1"}}} {
+		ss, ka := make(chan jitterRow, 1), make(chan jitterRow, 1)
+		go func() { ss <- measureJitter(b, round.name, n, round.env) }()
+		go func() { ka <- measureJitter(b, "keepalived", n, nil) }()
+		rows = append(rows, <-ss, <-ka)
+	}
+	printJitter(rows, n)
+}
+
+// measureJitter runs one sender on its own segment and observes it.
+func measureJitter(tb testing.TB, name string, n int, env []string) jitterRow {
+	l := newLAN(tb, 2)
+	cfg := benchCfg(l, 0, 200)
+	obs := startHelper(tb, l.nss[1], "observe", nodeCfg(l, 1, 1, variants[0]))
+	var pid int
+	var stop func()
+	if name == "keepalived" {
+		ka := startKeepalived(tb, l.nss[0], cfg, l.addr4(0))
+		ka.waitState("MASTER", 5*time.Second)
+		pid, stop = ka.vrrpPID(), ka.stop
+	} else {
+		p := startHelper(tb, l.nss[0], "node", cfg, env...)
+		p.wait("event", "master", 5*time.Second)
+		pid, stop = p.cmd.Process.Pid, func() { p.stop() }
+	}
+	collectAdverts(tb, obs, l.addr4(0).String(), 5) // settle
+	at := collectAdverts(tb, obs, l.addr4(0).String(), n+1)
+	cpu, rss := procUsage(pid)
+	stop()
+	return jitterRow{name, jitters(at), cpu, rss}
+}
+
+func printJitter(rows []jitterRow, n int) {
+	fmt.Printf("\nadvert jitter, 100 ms interval, %d intervals, |interval-100ms| in ms, kernel rx timestamps\n", n)
+	fmt.Printf("%-24s %8s %8s %8s %8s %10s %9s %9s\n", "sender", "p50", "p99", "p99.9", "max", "p99.9/ka", "cpu", "rss KiB")
+	for i, r := range rows {
+		ka := rows[i|1] // each seesaw row is followed by its keepalived
+		ratio := float64(quantile(r.js, 0.999)) / float64(max(quantile(ka.js, 0.999), 1))
+		fmt.Printf("%-24s %8s %8s %8s %8s %10.2f %9s %9d\n", r.name, ms(quantile(r.js, 0.5)), ms(quantile(r.js, 0.99)),
+			ms(quantile(r.js, 0.999)), ms(r.js[len(r.js)-1]), ratio, r.cpu.Round(time.Millisecond), r.rssKiB)
+	}
+}
+
+// BenchmarkNetnsFailover kills a seesaw master (SIGKILL) and measures, from
+// a third namespace, the time until the backup's first advert: a seesaw
+// backup and a keepalived backup alternate, SEESAW_BENCH_RUNS times each.
+func BenchmarkNetnsFailover(b *testing.B) {
+	requireKeepalived(b)
+	runs := envInt("SEESAW_BENCH_RUNS", 20)
+	l := newLAN(b, 3)
+	obs := startHelper(b, l.nss[2], "observe", nodeCfg(l, 2, 1, variants[0]))
+	res := map[string][]failover{}
+	for range runs {
+		for _, impl := range []string{"seesaw", "keepalived"} {
+			res[impl] = append(res[impl], failoverOnce(b, l, obs, impl))
+		}
+	}
+	printFailover(res, runs)
+}
+
+// failover is one measurement: from the kill, and from the master's last advert.
+type failover struct{ fromKill, fromLast time.Duration }
+
+func failoverOnce(tb testing.TB, l *lan, obs *proc, impl string) failover {
+	master := startHelper(tb, l.nss[0], "node", benchCfg(l, 0, 200))
+	master.wait("event", "master", 5*time.Second)
+	backupCfg := benchCfg(l, 1, 100)
+	var stopBackup func()
+	if impl == "keepalived" {
+		ka := startKeepalived(tb, l.nss[1], backupCfg, l.addr4(1))
+		ka.waitState("BACKUP", 5*time.Second)
+		stopBackup = ka.crash
+	} else {
+		p := startHelper(tb, l.nss[1], "node", backupCfg)
+		p.wait("event", "backup", 5*time.Second)
+		stopBackup = p.kill
+	}
+	at := collectAdverts(tb, obs, l.addr4(0).String(), 5) // the backup has seen the master
+	last := at[len(at)-1]
+	// Kill at a random phase of the advert interval.
+	time.Sleep(time.Duration(rand.Int64N(int64(benchInterval))))
+	killAt := time.Now().UnixNano()
+	master.cmd.Process.Signal(syscall.SIGKILL)
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case m := <-obs.msgs:
+			if m.Kind != "advert" {
+				continue
+			}
+			if m.Src == l.addr4(0).String() {
+				last = m.Mono
+				continue
+			}
+			if m.Src == l.addr4(1).String() && m.Mono > killAt {
+				master.kill()
+				stopBackup()
+				return failover{time.Duration(m.Mono - killAt), time.Duration(m.Mono - last)}
+			}
+		case <-deadline:
+			tb.Fatalf("%s backup sent no advert within 5s of the kill", impl)
+		}
+	}
+}
+
+func printFailover(res map[string][]failover, runs int) {
+	fmt.Printf("\nfailover, 100 ms interval, backup priority 100 (Master_Down_Interval 360.9 ms), %d runs each, ms\n", runs)
+	fmt.Printf("%-11s %-22s %8s %8s %8s %8s %12s\n", "backup", "measured from", "min", "p50", "mean", "max", "mean/ka")
+	for _, impl := range []string{"seesaw", "keepalived"} {
+		for _, from := range []string{"kill", "last master advert"} {
+			xs, kas := pick(res[impl], from), pick(res["keepalived"], from)
+			fmt.Printf("%-11s %-22s %8s %8s %8s %8s %12.3f\n", impl, from, ms(xs[0]), ms(quantile(xs, 0.5)),
+				ms(mean(xs)), ms(xs[len(xs)-1]), float64(mean(xs))/float64(mean(kas)))
+		}
+	}
+	var slower int
+	for i := range res["seesaw"] {
+		if res["seesaw"][i].fromLast > res["keepalived"][i].fromLast {
+			slower++
+		}
+	}
+	fmt.Printf("runs where seesaw detected later than keepalived (from last master advert): %d of %d\n", slower, runs)
+}
+
+func pick(fs []failover, from string) []time.Duration {
+	var xs []time.Duration
+	for _, f := range fs {
+		if from == "kill" {
+			xs = append(xs, f.fromKill)
+		} else {
+			xs = append(xs, f.fromLast)
+		}
+	}
+	slices.Sort(xs)
+	return xs
+}
+
+func mean(xs []time.Duration) time.Duration {
+	var s time.Duration
+	for _, x := range xs {
+		s += x
+	}
+	return s / time.Duration(max(len(xs), 1))
+}

@@ -1,0 +1,234 @@
+package vrrp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ErrNotMaster is returned by StepDown on a node that is not Master.
+var ErrNotMaster = errors.New("not master")
+
+// Event reports a state change to the daemon.
+type Event struct {
+	State, Prev State
+	Reason      Reason
+	At          time.Time
+	// Priority is the effective priority at the time of the change.
+	Priority uint8
+	// Master is the current master's primary address, when known.
+	Master netip.Addr
+	// Accept says whether, as Master, the node should accept packets
+	// addressed to the VIPs (Accept_Mode, or being the address owner).
+	Accept bool
+}
+
+// Node runs one virtual router: it owns a Machine, a Conn and a timer.
+type Node struct {
+	cfg    Config
+	conn   Conn
+	clock  Clock
+	log    *slog.Logger
+	filter filter
+
+	events  chan Event
+	rx      chan received
+	ctl     chan func(*Machine) Actions
+	kick    chan struct{}
+	stop    chan struct{}
+	stopped sync.Once
+	done    chan struct{}
+
+	closing  atomic.Bool
+	state    atomic.Uint32
+	priority atomic.Uint32
+	extra    atomic.Int64 // SetPriorityPenalty
+	c        counters
+}
+
+type received struct {
+	src netip.Addr
+	at  time.Time
+	adv Advert
+}
+
+// NewNode checks cfg and returns a node that speaks through conn. Events
+// are delivered on Events(); clock may be SystemClock{}.
+func NewNode(cfg Config, conn Conn, clock Clock, log *slog.Logger) (*Node, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	n := &Node{
+		cfg: cfg, conn: conn, clock: clock,
+		log:    log.With("vrid", cfg.VRID, "interface", cfg.Interface),
+		events: make(chan Event, 64),
+		rx:     make(chan received, 64),
+		ctl:    make(chan func(*Machine) Actions),
+		kick:   make(chan struct{}, 1),
+		stop:   make(chan struct{}),
+		done:   make(chan struct{}),
+	}
+	group := GroupIPv4
+	if cfg.IPv6() {
+		group = GroupIPv6
+	}
+	n.filter = filter{
+		vrid: cfg.VRID, ipv6: cfg.IPv6(), primary: conn.Primary(),
+		peers: cfg.Peers, group: group,
+		owner: func() bool { return n.priority.Load() == 255 },
+	}
+	n.priority.Store(uint32(cfg.Priority))
+	if cfg.IPv6() && !cfg.VIPs[0].IsLinkLocalUnicast() {
+		// RFC 9568 5.2.9; keepalived warns the same way and interoperates.
+		n.log.Warn("vrrp IPv6 virtual router: the first VIP should be the virtual link-local address", "first", cfg.VIPs[0])
+	}
+	return n, nil
+}
+
+// Events delivers state changes. It is buffered; when the consumer falls
+// behind, events are dropped and counted (State() stays authoritative).
+func (n *Node) Events() <-chan Event { return n.events }
+
+// State returns the current state.
+func (n *Node) State() State { return State(n.state.Load()) }
+
+// Stats returns a snapshot of the counters.
+func (n *Node) Stats() Stats {
+	s := n.c.snapshot()
+	s.State, s.Priority = n.State(), uint8(n.priority.Load())
+	return s
+}
+
+// Shutdown stops the node gracefully: a Master sends priority 0 so the
+// backup takes over after Skew_Time. It waits for Run to return, so Run
+// must have been started.
+func (n *Node) Shutdown() {
+	n.stopped.Do(func() { close(n.stop) })
+	<-n.done
+}
+
+// StepDown asks a Master to hand over to the best backup (manual failover).
+// It waits for Run to handle the request.
+func (n *Node) StepDown() error {
+	var ok bool
+	err := n.do(func(m *Machine) Actions {
+		var a Actions
+		a, ok = m.StepDown(n.clock.Now())
+		return a
+	})
+	if err == nil && !ok {
+		err = fmt.Errorf("step down VRID %d on %s: %w", n.cfg.VRID, n.cfg.Interface, ErrNotMaster)
+	}
+	return err
+}
+
+// SetPriorityPenalty sets the externally tracked penalty (for example,
+// services below their watermark); tracked interfaces add their own. It
+// never blocks, and may be called before Run.
+func (n *Node) SetPriorityPenalty(p int) {
+	n.extra.Store(int64(p))
+	select {
+	case n.kick <- struct{}{}:
+	default: // a wake-up is already pending
+	}
+}
+
+// do runs f on the machine inside Run's goroutine and waits for it.
+func (n *Node) do(f func(*Machine) Actions) error {
+	finished := make(chan struct{})
+	g := func(m *Machine) Actions {
+		defer close(finished)
+		return f(m)
+	}
+	select {
+	case n.ctl <- g:
+		<-finished
+		return nil
+	case <-n.done:
+		return fmt.Errorf("vrrp VRID %d on %s: node stopped", n.cfg.VRID, n.cfg.Interface)
+	}
+}
+
+// Run runs the node until ctx is done or Shutdown is called, both of which
+// shut down gracefully. It closes the Conn before returning.
+func (n *Node) Run(ctx context.Context) error {
+	defer close(n.done)
+	defer close(n.events)
+	defer func() {
+		n.closing.Store(true)
+		n.conn.Close()
+	}()
+	go n.receive()
+	trackCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ifPenalty := make(chan int, 1)
+	if len(n.cfg.TrackInterfaces) > 0 {
+		go trackLinks(trackCtx, n.cfg.TrackInterfaces, linkUp, ifPenalty)
+	}
+	return n.loop(ctx, ifPenalty)
+}
+
+func (n *Node) loop(ctx context.Context, ifPenalty <-chan int) error {
+	m := NewMachine(n.cfg.params(n.conn.Primary()))
+	timer := n.clock.NewTimer(time.Hour)
+	defer timer.Stop()
+	m.SetPenalty(int(n.extra.Load()))
+	n.priority.Store(uint32(m.Priority()))
+	n.apply(m, m.Start(n.clock.Now()))
+	var linkPenalty int
+	for {
+		n.arm(m, timer)
+		select {
+		case <-ctx.Done():
+			n.apply(m, m.Shutdown(n.clock.Now()))
+			return nil
+		case <-n.stop:
+			n.apply(m, m.Shutdown(n.clock.Now()))
+			return nil
+		case r := <-n.rx:
+			n.apply(m, m.Receive(r.at, r.src, r.adv))
+		case f := <-n.ctl:
+			n.apply(m, f(m))
+		case <-n.kick: // the penalty below changed
+		case linkPenalty = <-ifPenalty:
+		case <-timer.C():
+			n.spinUntil(m.Deadline())
+			n.apply(m, m.Tick(n.clock.Now()))
+		}
+		m.SetPenalty(int(n.extra.Load()) + linkPenalty)
+		n.priority.Store(uint32(m.Priority()))
+	}
+}
+
+// spinMargin is how early the Go timer fires before a deadline; the rest
+// is spun. Go timers fire up to about 1 ms late (the netpoller sleeps in
+// whole milliseconds) and a sleeping thread must first be woken by the
+// host scheduler; a spinning one is already running.
+const spinMargin = 2 * time.Millisecond
+
+func (n *Node) arm(m *Machine, t Timer) {
+	d := m.Deadline()
+	if d.IsZero() {
+		t.Reset(time.Hour)
+		return
+	}
+	t.Reset(max(d.Sub(n.clock.Now())-spinMargin, 0))
+}
+
+// spinUntil busy-waits for deadline, at most 2*spinMargin (a fake clock
+// that does not advance ends the wait by the real-time bound).
+func (n *Node) spinUntil(deadline time.Time) {
+	if deadline.IsZero() {
+		return
+	}
+	for bound := time.Now().Add(2 * spinMargin); n.clock.Now().Before(deadline) && time.Now().Before(bound); {
+	}
+}

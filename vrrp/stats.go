@@ -1,0 +1,46 @@
+package vrrp
+
+import "sync/atomic"
+
+// Stats is a snapshot of a node's counters, for metrics.
+type Stats struct {
+	State    State
+	Priority uint8
+	// Received counts valid adverts; Drops counts the others by reason.
+	Received uint64
+	Drops    map[string]uint64
+	// Sent counts adverts sent (one per destination); SendErrors failures.
+	Sent, SendErrors uint64
+	// Transitions counts state changes by "from->to".
+	Transitions map[string]uint64
+	// EventsDropped counts events the consumer did not take in time.
+	EventsDropped uint64
+}
+
+type counters struct {
+	received, sent, sendErrors, eventsDropped atomic.Uint64
+	drops                                     [numDropReasons]atomic.Uint64
+	transitions                               [3][3]atomic.Uint64
+}
+
+func (c *counters) snapshot() Stats {
+	s := Stats{
+		Received:      c.received.Load(),
+		Sent:          c.sent.Load(),
+		SendErrors:    c.sendErrors.Load(),
+		EventsDropped: c.eventsDropped.Load(),
+		Drops:         make(map[string]uint64, numDropReasons),
+		Transitions:   map[string]uint64{},
+	}
+	for _, r := range DropReasons() {
+		s.Drops[r.String()] = c.drops[r].Load()
+	}
+	for from := range c.transitions {
+		for to := range c.transitions[from] {
+			if n := c.transitions[from][to].Load(); n > 0 {
+				s.Transitions[State(from).String()+"->"+State(to).String()] = n
+			}
+		}
+	}
+	return s
+}

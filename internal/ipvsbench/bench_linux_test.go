@@ -140,9 +140,9 @@ func applyWith(size int) func() error {
 	}
 }
 
-func snapshotWith(sockets int) func() error {
+func snapshotWith(sockets, readerBuf int) func() error {
 	return func() error {
-		c, err := kernel.Dial(kernel.Options{ReadSockets: sockets})
+		c, err := kernel.Dial(kernel.Options{ReadSockets: sockets, ReaderBufferBytes: readerBuf})
 		if err != nil {
 			return err
 		}
@@ -229,8 +229,9 @@ func coldApply(h *harness) {
 
 func fullRead(h *harness) {
 	h.measureAll([]contender{
-		{"full read", "seesaw kernel.Snapshot (4 sockets)", false, snapshotWith(4)},
-		{"full read", "seesaw kernel.Snapshot (1 socket)", false, snapshotWith(1)},
+		{"full read", "seesaw kernel.Snapshot (4 sockets)", false, snapshotWith(4, 0)},
+		{"full read", "seesaw kernel.Snapshot (1 socket)", false, snapshotWith(1, 0)},
+		{"full read", "seesaw Snapshot (4, 8K reader bufs)", false, snapshotWith(4, 8<<10)},
 		{"full read", "ipvsadm -Sn", false, func() error { return ipvsadm("", io.Discard, "-Sn") }},
 		{"full read", "moby/ipvs", false, withMoby(func(m *mobyipvs.Handle) error { return checkCount(mobyRead(m)) })},
 		{"full read", "cloudflare/ipvs", false, withCloudflare(func(c cfipvs.Client) error { return checkCount(cloudflareRead(c)) })},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mdlayher/arp"
 	"github.com/mdlayher/packet"
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 	"golang.org/x/sys/unix"
 )
 
@@ -22,15 +23,7 @@ import (
 // is a failure.
 func requireNetns(t *testing.T) {
 	t.Helper()
-	if os.Getenv("SEESAW_NETNS") != "1" {
-		t.Skip("set SEESAW_NETNS=1 (as root) to run the network-namespace tests")
-	}
-	if os.Geteuid() != 0 {
-		t.Fatal("SEESAW_NETNS=1 needs root")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Fatal("SEESAW_NETNS=1 needs ip(8) (iproute2)")
-	}
+	testenv.RequireNetNS(t)
 }
 
 func ipCmd(t *testing.T, args ...string) {

@@ -3,7 +3,7 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-.PHONY: all build test deps vet unit vmtest vmbench demo bench-reconcile kernelbench vrrpbench clean
+.PHONY: all build test deps vet unit vmtest vmbench demo bench-reconcile kernelbench vrrpbench clean checksbench
 
 all: build
 
@@ -50,6 +50,11 @@ test: deps vet unit vmtest
 ## bench-reconcile: plan-time table (10,000 x 10) with its peers.
 bench-reconcile:
 	SEESAW_BENCH=1 $(GO) test -run TestBenchmarkTable -count=1 -v ./reconcile
+
+## checksbench: the health-check engine against the goroutine+ticker peer on
+## loopback (about 7 minutes; prints a table; results in docs/benchmarks.md).
+checksbench:
+	SEESAW_CHECKS_BENCH=1 $(GO) test -count=1 -run '^TestChecksBench$$' -v -timeout 20m ./checks/
 
 ## demo: boot the test VM, validate / --dry-run / run the daemon on
 ## examples/dr-web, edit one file and show the one resulting change.

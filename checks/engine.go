@@ -1,0 +1,103 @@
+package checks
+
+import (
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+)
+
+// Options tune an Engine; zero values select the defaults.
+type Options struct {
+	// MaxInFlight bounds the checks running at once (default 1024).
+	MaxInFlight int
+	// Coalesce is how long state changes are gathered before delivery as
+	// one batch (default 100ms).
+	Coalesce time.Duration
+	// Jitter spreads each interval by up to ±Jitter/2 of itself (default
+	// 0.1); the first check of a new target is spread over a whole interval.
+	Jitter float64
+	// Logger receives state changes (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// Engine schedules checks and reports their state changes. One goroutine
+// (Run) drives a timer heap and hands due checks to a pool of at most
+// MaxInFlight workers. All methods are safe for concurrent use.
+type Engine struct {
+	opts   Options
+	env    *env
+	events chan []Event
+	wake   chan struct{}
+
+	updating sync.Mutex // serializes Update
+	mu       sync.Mutex
+	entries  map[Key]*entry
+	specs    map[SpecID]*compiled
+	heap     timerHeap
+	inflight int
+	workers  int
+	jobs     chan job
+	timerAt  time.Time // when the Run loop will wake at the latest
+	batches  coalescer
+	stats    Stats
+	rng      *rand.Rand
+}
+
+// entry is one scheduled check and its state.
+type entry struct {
+	key     Key
+	spec    *compiled
+	health  health
+	due     time.Time
+	index   int // in the heap; -1 while running or removed
+	removed bool
+	rec     record
+}
+
+// compiled is a normalized spec and its checker, shared by its targets.
+type compiled struct {
+	spec    Spec
+	checker checker
+	refs    int
+}
+
+// New returns an engine with no checks; call Update to add some and Run to
+// start checking.
+func New(opts Options) *Engine {
+	if opts.MaxInFlight <= 0 {
+		opts.MaxInFlight = 1024
+	}
+	if opts.Coalesce <= 0 {
+		opts.Coalesce = 100 * time.Millisecond
+	}
+	if opts.Jitter <= 0 {
+		opts.Jitter = 0.1
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	return &Engine{
+		opts:    opts,
+		env:     &env{pingers: &pingers{}},
+		events:  make(chan []Event),
+		wake:    make(chan struct{}, 1),
+		jobs:    make(chan job, opts.MaxInFlight),
+		entries: make(map[Key]*entry),
+		specs:   make(map[SpecID]*compiled),
+		batches: coalescer{window: opts.Coalesce},
+		rng:     rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+	}
+}
+
+// Events delivers state changes in order, in batches. It is closed when Run
+// returns. A slow reader delays nothing: undelivered batches merge.
+func (e *Engine) Events() <-chan []Event { return e.events }
+
+// signal wakes the Run loop without blocking.
+func (e *Engine) signal() {
+	select {
+	case e.wake <- struct{}{}:
+	default:
+	}
+}

@@ -170,7 +170,7 @@ func (l *Loop) Round(ctx context.Context) time.Duration {
 	l.setStatus(func(s *Status) {
 		s.LastRound, s.Master, s.Rounds = now, l.master, s.Rounds+1
 		s.Applied, s.Failed, s.Held, s.Services = st.Applied, st.Failed, st.Held, st.Services
-		s.PlanTime = st.PlanTime
+		s.PlanTime, s.CheckMarks = st.PlanTime, st.CheckMarks
 		if st.LastPlan != nil {
 			s.LastPlan = st.LastPlan
 		}
@@ -218,6 +218,7 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 		out = l.compute(now)
 	}
 	l.states, l.draining, st.Services = out.States, out.Draining, out.Target.Status
+	st.CheckMarks = out.Target.CheckMarks
 	st.PlanTime = time.Since(planStart)
 	if !out.Plan.Empty() {
 		st.LastPlan = planLines(out.Plan)

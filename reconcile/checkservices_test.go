@@ -145,4 +145,3 @@ func TestCheckDialOf(t *testing.T) {
 		})
 	}
 }
-

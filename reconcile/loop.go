@@ -21,6 +21,9 @@ type LoopOptions struct {
 	// SyncDaemons switches the connection-sync daemon with mastership; nil
 	// leaves the daemons alone.
 	SyncDaemons SyncDaemons
+	// CheckRoutes keeps the host routes of dsr/tunnel checks (CheckRoutesOf);
+	// nil leaves routes alone.
+	CheckRoutes kernel.CheckRoutes
 	Log         *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
@@ -245,7 +248,13 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 			syncErr = fmt.Errorf("sync daemon: %w", err)
 		}
 	}
-	return errors.Join(ipvsErr, vipErr, syncErr)
+	var routeErr error
+	if l.o.CheckRoutes != nil {
+		if err := SyncCheckRoutes(ctx, l.o.CheckRoutes, CheckRoutesOf(l.cfg)); err != nil {
+			routeErr = fmt.Errorf("check routes: %w", err)
+		}
+	}
+	return errors.Join(ipvsErr, vipErr, syncErr, routeErr)
 }
 
 // readLive reads the whole table into the cache.

@@ -1,0 +1,306 @@
+package reconcile
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/seesaw-lb/seesaw/checks"
+	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/kernel"
+)
+
+// The topology of TestChecksThroughIPVSInVM: the LB (the VM's root
+// namespace, not holding the VIP, like a backup node) reaches backend A
+// (198.51.100.2) on lbA and backend B (198.51.100.6) on lbB, two veth pairs.
+const (
+	vmVIP    = "192.0.2.10"
+	vmA, vmB = "198.51.100.2", "198.51.100.6"
+)
+
+func requireVMIPVS(t *testing.T) {
+	t.Helper()
+	if os.Getenv("SEESAW_VM") != "1" {
+		t.Skip("set SEESAW_VM=1 (inside the test VM: make vmtest) to send checks through real IPVS")
+	}
+	if _, err := exec.LookPath("ip"); err != nil {
+		t.Fatal("SEESAW_VM=1 needs iproute2's ip")
+	}
+}
+
+// sh runs one command and fails the test with its output on error.
+func sh(t *testing.T, args ...string) {
+	t.Helper()
+	if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v: %s", strings.Join(args, " "), err, out)
+	}
+}
+
+// backendNS creates namespace ns joined to the LB by veth lbIf (LB side,
+// lbAddr/30) and eth0 (backend side, addr/30, default route to the LB),
+// with arp_ignore/arp_announce as DR backends have and rp_filter off (a
+// tunnelled packet arrives on tunl0 from an address routed via eth0).
+// vipOnLo adds the VIP to its loopback; tunnel leaves tunl0 up only when true.
+func backendNS(t *testing.T, ns, lbIf, lbAddr, addr string, vipOnLo bool) {
+	t.Helper()
+	sh(t, "ip", "netns", "add", ns)
+	t.Cleanup(func() { exec.Command("ip", "netns", "del", ns).Run() })
+	sh(t, "ip", "link", "add", lbIf, "type", "veth", "peer", "name", "eth0", "netns", ns)
+	// Namespace teardown is asynchronous; deleting our end removes the pair now.
+	t.Cleanup(func() { exec.Command("ip", "link", "del", lbIf).Run() })
+	sh(t, "ip", "addr", "add", lbAddr+"/30", "dev", lbIf)
+	sh(t, "ip", "link", "set", lbIf, "up")
+	in := func(args ...string) { sh(t, append([]string{"ip", "netns", "exec", ns}, args...)...) }
+	in("ip", "addr", "add", addr+"/30", "dev", "eth0")
+	in("ip", "link", "set", "eth0", "up")
+	in("ip", "link", "set", "lo", "up")
+	in("ip", "route", "add", "default", "via", lbAddr)
+	for _, kv := range []string{"net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2",
+		"net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0"} {
+		in("sysctl", "-w", kv)
+	}
+	if vipOnLo {
+		in("ip", "addr", "add", vmVIP+"/32", "dev", "lo")
+	}
+}
+
+// serveIn starts an HTTP server listening on :80 inside namespace ns.
+func serveIn(t *testing.T, ns, body string) {
+	t.Helper()
+	lc := make(chan net.Listener, 1)
+	ec := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread dies with its goroutine if setns back fails
+		self, err := os.Open("/proc/thread-self/ns/net")
+		if err != nil {
+			ec <- err
+			return
+		}
+		defer self.Close()
+		target, err := os.Open("/run/netns/" + ns)
+		if err != nil {
+			ec <- err
+			return
+		}
+		defer target.Close()
+		if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
+			ec <- fmt.Errorf("setns %s: %w", ns, err)
+			return
+		}
+		l, err := net.Listen("tcp4", ":80")
+		if err2 := unix.Setns(int(self.Fd()), unix.CLONE_NEWNET); err2 == nil {
+			defer runtime.UnlockOSThread()
+		}
+		if err != nil {
+			ec <- fmt.Errorf("listen in %s: %w", ns, err)
+			return
+		}
+		lc <- l
+	}()
+	select {
+	case err := <-ec:
+		t.Fatal(err)
+	case l := <-lc:
+		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, body) })}
+		go srv.Serve(l)
+		t.Cleanup(func() { srv.Close() })
+	}
+}
+
+// vmChecksConfig is the node (interface lbA, marks 60000-60009) and service
+// web with one plain and one path check of the given mode.
+func vmChecksConfig(t *testing.T, forward, mode string, backends ...string) desired.Config {
+	var b strings.Builder
+	fmt.Fprintf(&b, "services:\n  - name: web\n    vip: %s\n    forward: %s\n    ports: [{proto: tcp, port: 80}]\n", vmVIP, forward)
+	fmt.Fprintf(&b, "    checks:\n      - {type: http, port: 80}\n      - {type: http, port: 80, mode: %s}\n    backends:\n", mode)
+	for _, a := range backends {
+		fmt.Fprintf(&b, "      - {address: %s}\n", a)
+	}
+	return config(t, "node.yaml", "node: {name: vm, interface: lbA, check_fwmarks: 60000-60009}\n", "svc.yaml", b.String())
+}
+
+// vmRound plans against the real table and applies the plan.
+func vmRound(t *testing.T, c kernel.IPVS, cfg desired.Config, h Health) Outcome {
+	t.Helper()
+	out := Compute(snapshot(t, c), Inputs{Config: cfg, Health: h, Now: time.Now()})
+	mustApply(t, c, out.Plan.Ops())
+	return out
+}
+
+// runChecks runs every check of every backend once through the checks
+// engine, dialled as CheckDialOf says, and returns each verdict by
+// "mode backend" once every check has had at least two results.
+func runChecks(t *testing.T, cfg desired.Config, marks CheckMarks) map[string]checks.State {
+	t.Helper()
+	s := &cfg.Services[0]
+	spec := &checks.Spec{Type: checks.TypeHTTP, Interval: 200 * time.Millisecond, Timeout: 500 * time.Millisecond, Rise: 1, Fall: 1}
+	names := map[checks.Target]string{}
+	var cs []checks.Check
+	for i := range s.Backends {
+		for j := range s.Checks {
+			d, err := CheckDialOf(marks, s, &s.Backends[i], &s.Checks[j], 80)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tg := checks.Target{Address: d.Addr.Addr(), Port: d.Addr.Port(), Mark: d.Mark}
+			names[tg] = string(s.Checks[j].Mode) + " " + s.Backends[i].Address.String()
+			cs = append(cs, checks.Check{Target: tg, Spec: spec})
+		}
+	}
+	e := checks.New(checks.Options{})
+	if err := e.Update(cs); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go e.Run(ctx)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		sts := e.Statuses()
+		got := map[string]checks.State{}
+		done := len(sts) == len(cs)
+		for _, st := range sts {
+			got[names[st.Key.Target]] = st.State
+			done = done && st.Checks >= 2
+		}
+		if done {
+			for _, st := range sts {
+				t.Logf("%s (%s): %s after %d checks, last error %v", names[st.Key.Target], st.Key.Target, st.State, st.Checks, st.LastError)
+			}
+			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("checks did not all run twice in 20s: %+v", sts)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// healthOf turns the verdicts into reconcile health: a backend is healthy
+// when both its checks are up.
+func healthOf(cfg desired.Config, got map[string]checks.State) Health {
+	h := Health{}
+	s := &cfg.Services[0]
+	for _, b := range s.Backends {
+		h[HealthKey(s, &b)] = got["plain "+b.Address.String()] == checks.StateUp && got[string(s.Checks[1].Mode)+" "+b.Address.String()] == checks.StateUp
+	}
+	return h
+}
+
+// TestChecksThroughIPVSInVM: in DR and tunnel mode, a plain check calls
+// both backends healthy, a path check only A (B lacks the VIP, or the
+// tunnel), B's destination is gated to weight 0, and removing B removes its
+// check service; the check route goes when no path check is left.
+func TestChecksThroughIPVSInVM(t *testing.T) {
+	requireVMIPVS(t)
+	for _, mode := range []struct{ forward, mode string }{{"dr", "dsr"}, {"tunnel", "tunnel"}} {
+		t.Run(mode.mode, func(t *testing.T) { checksThroughIPVS(t, mode.forward, mode.mode) })
+	}
+}
+
+func checksThroughIPVS(t *testing.T, forward, mode string) {
+	c, err := kernel.Dial(kernel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() }) // cleanups run last-in first-out: after the table is emptied
+	routes, err := kernel.NewCheckRoutes(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		SyncCheckRoutes(context.Background(), routes, nil)
+		routes.Close()
+	})
+	if mode == "dsr" {
+		backendNS(t, "dsrA", "lbA", "198.51.100.1", vmA, true)
+		backendNS(t, "dsrB", "lbB", "198.51.100.5", vmB, false) // serves, lacks the VIP
+	} else {
+		backendNS(t, "dsrA", "lbA", "198.51.100.1", vmA, true)
+		// B has the VIP but no tunnel interface: a namespace created while
+		// fb_tunnels_only_for_init_net=1 gets no tunl0.
+		sh(t, "sysctl", "-w", "net.core.fb_tunnels_only_for_init_net=1")
+		backendNS(t, "dsrB", "lbB", "198.51.100.5", vmB, true)
+		sh(t, "sysctl", "-w", "net.core.fb_tunnels_only_for_init_net=0")
+		sh(t, "ip", "netns", "exec", "dsrA", "ip", "link", "set", "tunl0", "up")
+		if out, _ := exec.Command("ip", "netns", "exec", "dsrB", "ip", "link", "show", "tunl0").CombinedOutput(); !strings.Contains(string(out), "does not exist") {
+			t.Fatalf("backend B has a tunl0: %s", out)
+		}
+	}
+	serveIn(t, "dsrA", "A")
+	serveIn(t, "dsrB", "B")
+	t.Cleanup(func() {
+		mustApply(t, c, Compute(snapshot(t, c), Inputs{Config: config(t, "node.yaml", "node: {name: vm, interface: lbA}\n"), Now: time.Now()}).Plan.Ops())
+	})
+
+	cfg := vmChecksConfig(t, forward, mode, vmA, vmB)
+	out := vmRound(t, c, cfg, nil)
+	if err := SyncCheckRoutes(context.Background(), routes, CheckRoutesOf(cfg)); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Target.CheckMarks) != 2 {
+		t.Fatalf("check marks %v", out.Target.CheckMarks)
+	}
+	got := runChecks(t, cfg, out.Target.CheckMarks)
+	want := map[string]checks.State{"plain " + vmA: checks.StateUp, "plain " + vmB: checks.StateUp,
+		mode + " " + vmA: checks.StateUp, mode + " " + vmB: checks.StateDown}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s check: %s, want %s", k, got[k], w)
+		}
+	}
+
+	vmRound(t, c, cfg, healthOf(cfg, got))
+	live := snapshot(t, c)
+	weights := map[string]uint32{}
+	checkSvcs := map[string]uint32{}
+	for _, s := range live.Services {
+		for _, d := range s.Destinations {
+			if s.Key.IsFWMark() {
+				checkSvcs[d.Key.Addr.String()] = s.Key.FWMark
+			} else {
+				weights[d.Key.Addr.String()] = d.Config.Weight
+			}
+		}
+	}
+	if weights[vmA] != 1 || weights[vmB] != 0 {
+		t.Errorf("VIP destination weights %v, want A 1 and B 0", weights)
+	}
+	if len(checkSvcs) != 2 {
+		t.Errorf("check services by backend: %v", checkSvcs)
+	}
+
+	// Remove backend B: its check service goes, A's stays with its mark.
+	cfgA := vmChecksConfig(t, forward, mode, vmA)
+	vmRound(t, c, cfgA, nil)
+	after := map[string]uint32{}
+	for _, s := range snapshot(t, c).Services {
+		if s.Key.IsFWMark() {
+			for _, d := range s.Destinations {
+				after[d.Key.Addr.String()] = s.Key.FWMark
+			}
+		}
+	}
+	if len(after) != 1 || after[vmA] != checkSvcs[vmA] {
+		t.Errorf("check services after removing B: %v (before %v)", after, checkSvcs)
+	}
+
+	// No path check left: the check route is deleted.
+	plain := config(t, "node.yaml", "node: {name: vm, interface: lbA}\n", "svc.yaml",
+		"services:\n  - name: web\n    vip: "+vmVIP+"\n    forward: "+forward+"\n    ports: [{proto: tcp, port: 80}]\n    backends: [{address: "+vmA+"}]\n")
+	if err := SyncCheckRoutes(context.Background(), routes, CheckRoutesOf(plain)); err != nil {
+		t.Fatal(err)
+	}
+	if rs, err := routes.List(context.Background()); err != nil || len(rs) != 0 {
+		t.Errorf("check routes left: %v %v", rs, err)
+	}
+}

@@ -266,6 +266,11 @@ func checksThroughIPVS(t *testing.T, forward, mode string) {
 	for _, s := range live.Services {
 		for _, d := range s.Destinations {
 			if s.Key.IsFWMark() {
+				// Both backends' checks went through IPVS: B failed for lack
+				// of the VIP or tunnel, not for want of a path.
+				if s.Stats.Conns == 0 {
+					t.Errorf("check service %s to %s scheduled no connection", s.Key, d.Key)
+				}
 				checkSvcs[d.Key.Addr.String()] = s.Key.FWMark
 			} else {
 				weights[d.Key.Addr.String()] = d.Config.Weight

@@ -24,7 +24,10 @@ type LoopOptions struct {
 	// CheckRoutes keeps the host routes of dsr/tunnel checks (CheckRoutesOf);
 	// nil leaves routes alone.
 	CheckRoutes kernel.CheckRoutes
-	Log         *slog.Logger
+	// CheckSysctls sets accept_local while dsr/tunnel checks exist; nil
+	// leaves sysctls alone.
+	CheckSysctls *CheckSysctls
+	Log          *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Backoff is the retry delay after a failed or uncertain apply.
@@ -252,6 +255,11 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 	if l.o.CheckRoutes != nil {
 		if err := SyncCheckRoutes(ctx, l.o.CheckRoutes, CheckRoutesOf(l.cfg)); err != nil {
 			routeErr = fmt.Errorf("check routes: %w", err)
+		}
+	}
+	if l.o.CheckSysctls != nil {
+		if err := l.o.CheckSysctls.Sync(l.cfg); err != nil {
+			routeErr = errors.Join(routeErr, fmt.Errorf("check sysctls: %w", err))
 		}
 	}
 	return errors.Join(ipvsErr, vipErr, syncErr, routeErr)

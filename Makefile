@@ -3,7 +3,7 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-.PHONY: all build test deps vet unit vmtest vmbench demo bench-reconcile kernelbench vrrpbench clean checksbench
+.PHONY: all build test deps vet unit vmtest vmbench demo bench-reconcile kernelbench vrrpbench checksbench clean
 
 all: build
 
@@ -52,7 +52,7 @@ bench-reconcile:
 	SEESAW_BENCH=1 $(GO) test -run TestBenchmarkTable -count=1 -v ./reconcile
 
 ## checksbench: the health-check engine against the goroutine+ticker peer on
-## loopback (about 7 minutes; prints a table; results in docs/benchmarks.md).
+## loopback (about 8 minutes; prints a table; results in docs/benchmarks.md).
 checksbench:
 	SEESAW_CHECKS_BENCH=1 $(GO) test -count=1 -run '^TestChecksBench$$' -v -timeout 20m ./checks/
 

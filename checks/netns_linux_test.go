@@ -53,6 +53,12 @@ func blackholeNetns(t *testing.T) string {
 	for _, a := range []string{"198.51.100.2", "2001:db8:b::2"} {
 		ipCmd(t, "-n", name, "neigh", "replace", a, "lladdr", "02:00:5e:00:53:02", "dev", "bh0", "nud", "permanent")
 	}
+	// Packets marked 0x2a are routed by table 100, where the targets are
+	// unreachable: a marked check fails at once, proving the mark is set.
+	for _, fam := range [][2]string{{"-4", "198.51.100.0/24"}, {"-6", "2001:db8:b::/64"}} {
+		ipCmd(t, "-n", name, fam[0], "rule", "add", "fwmark", "0x2a", "lookup", "100")
+		ipCmd(t, "-n", name, fam[0], "route", "add", "unreachable", fam[1], "table", "100")
+	}
 	return name
 }
 
@@ -63,10 +69,11 @@ func blackholeNetns(t *testing.T) string {
 func TestBlackhole(t *testing.T) {
 	needNetns(t)
 	ns := blackholeNetns(t)
-	cmd := exec.Command("ip", "netns", "exec", ns, os.Args[0], "-test.run", "^(TestBlackholeInside|TestPingSocketInside)$", "-test.v", "-test.count=1")
+	cmd := exec.Command("ip", "netns", "exec", ns, os.Args[0], "-test.run", "^(TestBlackholeInside|TestPingSocketInside|TestMarkInside)$", "-test.v", "-test.count=1")
 	cmd.Env = append(os.Environ(), blackholeEnv+"="+ns)
 	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "--- PASS: TestBlackholeInside") || !strings.Contains(string(out), "--- PASS: TestPingSocketInside") {
+	if err != nil || !strings.Contains(string(out), "--- PASS: TestBlackholeInside") || !strings.Contains(string(out), "--- PASS: TestPingSocketInside") ||
+		!strings.Contains(string(out), "--- PASS: TestMarkInside") {
 		t.Fatalf("checks inside namespace %s: %v\n%s", ns, err, out)
 	}
 	t.Logf("%s", out)
@@ -137,5 +144,31 @@ func TestPingSocketInside(t *testing.T) {
 	defer cancel()
 	if err := c.check(ctx, Target{Address: netip.MustParseAddr("198.51.100.2")}); !errors.Is(err, ErrTimeout) {
 		t.Errorf("ping a black-holed address over a ping socket: got %v, want timeout", err)
+	}
+}
+
+// TestMarkInside checks that every check type that supports a mark puts it
+// on its socket: with mark 0x2a the namespace routes the black-holed
+// targets as unreachable, so the check fails at once with that reason
+// instead of timing out (the seam DSR and tunnel checks, issue 8, use).
+func TestMarkInside(t *testing.T) {
+	if os.Getenv(blackholeEnv) == "" {
+		t.Skip("run by TestBlackhole inside its namespace")
+	}
+	specs := []Spec{
+		{Type: TypeTCP}, {Type: TypeTCP, Send: "x", Expect: Expect{Substring: "y"}}, {Type: TypeTLS},
+		{Type: TypeHTTP}, {Type: TypeHTTPS}, {Type: TypeUDP, Send: "ping"},
+		{Type: TypeDNS, DNS: DNSOptions{Name: "www.example.org"}},
+		{Type: TypeDNS, DNS: DNSOptions{Name: "www.example.org", Transport: "tcp"}},
+		{Type: TypeRADIUS, RADIUS: RADIUSOptions{User: "alice", Secret: testSecret}},
+	}
+	for _, a := range []string{"198.51.100.2", "2001:db8:b::2"} {
+		for _, s := range specs {
+			s.Timeout = 2 * time.Second
+			err := runCheck(t, s, Target{Address: netip.MustParseAddr(a), Port: 53, Mark: 0x2a})
+			if err == nil || errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "unreachable") && !strings.Contains(err.Error(), "no route") {
+				t.Errorf("%s to %s with mark 0x2a: got %v, want an unreachable error (not a timeout)", s.Type, a, err)
+			}
+		}
 	}
 }

@@ -3,33 +3,25 @@ package kernel
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/netip"
-	"sync"
 
 	"github.com/jsimonetti/rtnetlink/v2"
-	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
 )
 
 // linuxCheckRoutes is CheckRoutes over one rtnetlink socket.
-type linuxCheckRoutes struct {
-	mu   sync.Mutex // rtnetlink.Conn is not safe for concurrent requests
-	conn *rtnetlink.Conn
-}
+type linuxCheckRoutes struct{ rtconn }
 
 // NewCheckRoutes opens an rtnetlink socket in the network namespace netns
 // (a namespace file descriptor, 0 for the current one).
 func NewCheckRoutes(netns int) (CheckRoutes, error) {
-	c, err := rtnetlink.Dial(&netlink.Config{NetNS: netns})
+	c, err := dialRtnetlink(netns)
 	if err != nil {
-		return nil, fmt.Errorf("open rtnetlink: %w", err)
+		return nil, err
 	}
-	return &linuxCheckRoutes{conn: c}, nil
+	return &linuxCheckRoutes{rtconn{conn: c}}, nil
 }
-
-func (l *linuxCheckRoutes) Close() error { return l.conn.Close() }
 
 // List implements CheckRoutes.
 func (l *linuxCheckRoutes) List(_ context.Context) ([]CheckRoute, error) {

@@ -7,15 +7,13 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/seesaw-lb/seesaw/checks"
 	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/internal/netnsexec"
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
@@ -76,44 +74,17 @@ func backendNS(t *testing.T, ns, lbIf, lbAddr, addr string, vipOnLo bool) {
 // serveIn starts an HTTP server listening on :80 inside namespace ns.
 func serveIn(t *testing.T, ns, body string) {
 	t.Helper()
-	lc := make(chan net.Listener, 1)
-	ec := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread() // never unlocked: the thread dies with its goroutine if setns back fails
-		self, err := os.Open("/proc/thread-self/ns/net")
-		if err != nil {
-			ec <- err
-			return
-		}
-		defer self.Close()
-		target, err := os.Open("/run/netns/" + ns)
-		if err != nil {
-			ec <- err
-			return
-		}
-		defer target.Close()
-		if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
-			ec <- fmt.Errorf("setns %s: %w", ns, err)
-			return
-		}
-		l, err := net.Listen("tcp4", ":80")
-		if err2 := unix.Setns(int(self.Fd()), unix.CLONE_NEWNET); err2 == nil {
-			defer runtime.UnlockOSThread()
-		}
-		if err != nil {
-			ec <- fmt.Errorf("listen in %s: %w", ns, err)
-			return
-		}
-		lc <- l
-	}()
-	select {
-	case err := <-ec:
-		t.Fatal(err)
-	case l := <-lc:
-		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, body) })}
-		go srv.Serve(l)
-		t.Cleanup(func() { srv.Close() })
+	var l net.Listener
+	err := netnsexec.Do(ns, func() (err error) {
+		l, err = net.Listen("tcp4", ":80")
+		return err
+	})
+	if err != nil {
+		t.Fatalf("listen in %s: %v", ns, err)
 	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, body) })}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
 }
 
 // vmChecksConfig is the node (interface lbA, marks 60000-60009) and service
@@ -266,11 +237,6 @@ func checksThroughIPVS(t *testing.T, forward, mode string) {
 	for _, s := range live.Services {
 		for _, d := range s.Destinations {
 			if s.Key.IsFWMark() {
-				// Both backends' checks went through IPVS: B failed for lack
-				// of the VIP or tunnel, not for want of a path.
-				if s.Stats.Conns == 0 {
-					t.Errorf("check service %s to %s scheduled no connection", s.Key, d.Key)
-				}
 				checkSvcs[d.Key.Addr.String()] = s.Key.FWMark
 			} else {
 				weights[d.Key.Addr.String()] = d.Config.Weight
@@ -283,6 +249,7 @@ func checksThroughIPVS(t *testing.T, forward, mode string) {
 	if len(checkSvcs) != 2 {
 		t.Errorf("check services by backend: %v", checkSvcs)
 	}
+	waitCheckConns(t, c, len(checkSvcs))
 
 	// Remove backend B: its check service goes, A's stays with its mark.
 	cfgA := vmChecksConfig(t, forward, mode, vmA)
@@ -307,5 +274,29 @@ func checksThroughIPVS(t *testing.T, forward, mode string) {
 	}
 	if rs, err := routes.List(context.Background()); err != nil || len(rs) != 0 {
 		t.Errorf("check routes left: %v %v", rs, err)
+	}
+}
+
+// waitCheckConns waits until n check services show scheduled connections:
+// both backends' checks went through IPVS, so B failed for lack of the VIP
+// or tunnel, not for want of a path. The kernel folds its per-CPU counters
+// into the reported stats every 2 s (the rate estimator), hence the wait.
+func waitCheckConns(t *testing.T, c kernel.IPVS, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var seen []string
+		for _, s := range snapshot(t, c).Services {
+			if s.Key.IsFWMark() && s.Stats.Conns > 0 {
+				seen = append(seen, s.Key.String())
+			}
+		}
+		if len(seen) == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("only %v of %d check services scheduled connections in 10s", seen, n)
+		}
+		time.Sleep(250 * time.Millisecond)
 	}
 }

@@ -28,7 +28,7 @@ func markedGet(mark uint32, source netip.Addr) (string, error) {
 	if source.IsValid() {
 		d.LocalAddr = &net.TCPAddr{IP: source.AsSlice()}
 	}
-	conn, err := d.DialContext(context.Background(), "tcp4", vmVIP+":80")
+	conn, err := d.DialContext(context.Background(), "tcp4", topo4.vip+":80")
 	if err != nil {
 		return "", err
 	}
@@ -55,19 +55,19 @@ func TestDSRCheckOnMasterInVM(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	backendNS(t, "dsrA", "lbA", "198.51.100.1", vmA, true)
+	backendNS(t, topo4, "dsrA", "lbA", topo4.lbA, topo4.a, true)
 	serveIn(t, "dsrA", "A")
-	sh(t, "ip", "addr", "add", vmVIP+"/32", "dev", "dummy0")
-	t.Cleanup(func() { sh(t, "ip", "addr", "del", vmVIP+"/32", "dev", "dummy0") })
-	cfg := vmChecksConfig(t, "dr", "dsr", vmA)
+	sh(t, "ip", "addr", "add", topo4.vip+"/32", "dev", "dummy0")
+	t.Cleanup(func() { sh(t, "ip", "addr", "del", topo4.vip+"/32", "dev", "dummy0") })
+	cfg := vmChecksConfig(t, topo4, "dr", "dsr", topo4.a)
 	out := vmRound(t, c, cfg, nil)
 	t.Cleanup(func() {
 		mustApply(t, c, Compute(snapshot(t, c), Inputs{Config: config(t, "node.yaml", "node: {name: vm, interface: lbA}\n"), Now: time.Now()}).Plan.Ops())
 	})
 	mark := out.Target.CheckMarks[0].Mark
-	src, err := kernel.SourceFor(netip.MustParseAddr(vmA))
+	src, err := kernel.SourceFor(netip.MustParseAddr(topo4.a))
 	if err != nil || src != netip.MustParseAddr("198.51.100.1") {
-		t.Fatalf("SourceFor(%s) = %v, %v", vmA, src, err)
+		t.Fatalf("SourceFor(%s) = %v, %v", topo4.a, src, err)
 	}
 	sys := kernel.ProcSysctls{}
 	if v, _ := sys.Get(kernel.AcceptLocalSysctl); v != "0" {

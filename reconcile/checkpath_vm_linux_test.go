@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/exec"
 	"strings"
@@ -17,13 +18,26 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
-// The topology of TestChecksThroughIPVSInVM: the LB (the VM's root
-// namespace, not holding the VIP, like a backup node) reaches backend A
-// (198.51.100.2) on lbA and backend B (198.51.100.6) on lbB, two veth pairs.
-const (
-	vmVIP    = "192.0.2.10"
-	vmA, vmB = "198.51.100.2", "198.51.100.6"
+// vmTopo is the topology of TestChecksThroughIPVSInVM: the LB (the VM's
+// root namespace, not holding the VIP, like a backup node) reaches backend
+// A on lbA and backend B on lbB, two veth pairs, each a /plen link.
+type vmTopo struct {
+	vip, lbA, a, lbB, b string
+	plen                string
+}
+
+var (
+	topo4 = vmTopo{vip: "192.0.2.210", lbA: "198.51.100.1", a: "198.51.100.2", lbB: "198.51.100.5", b: "198.51.100.6", plen: "30"}
+	topo6 = vmTopo{vip: "2001:db8:10::210", lbA: "2001:db8:1::1", a: "2001:db8:1::2", lbB: "2001:db8:2::1", b: "2001:db8:2::2", plen: "64"}
 )
+
+// vipPrefix is the VIP as a host prefix.
+func (tp vmTopo) vipPrefix() string {
+	if strings.Contains(tp.vip, ":") {
+		return tp.vip + "/128"
+	}
+	return tp.vip + "/32"
+}
 
 func requireVMIPVS(t *testing.T) {
 	t.Helper()
@@ -44,30 +58,31 @@ func sh(t *testing.T, args ...string) {
 }
 
 // backendNS creates namespace ns joined to the LB by veth lbIf (LB side,
-// lbAddr/30) and eth0 (backend side, addr/30, default route to the LB),
-// with arp_ignore/arp_announce as DR backends have and rp_filter off (a
-// tunnelled packet arrives on tunl0 from an address routed via eth0).
-// vipOnLo adds the VIP to its loopback; tunnel leaves tunl0 up only when true.
-func backendNS(t *testing.T, ns, lbIf, lbAddr, addr string, vipOnLo bool) {
+// lbAddr) and eth0 (backend side, addr, default route to the LB), with
+// arp_ignore/arp_announce as DR backends have, rp_filter off (a tunnelled
+// packet arrives on tunl0 from an address routed via eth0) and no IPv6
+// duplicate address detection. vipOnLo adds the VIP to its loopback.
+func backendNS(t *testing.T, tp vmTopo, ns, lbIf, lbAddr, addr string, vipOnLo bool) {
 	t.Helper()
 	sh(t, "ip", "netns", "add", ns)
 	t.Cleanup(func() { exec.Command("ip", "netns", "del", ns).Run() })
+	in := func(args ...string) { sh(t, append([]string{"ip", "netns", "exec", ns}, args...)...) }
+	for _, kv := range []string{"net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2",
+		"net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0", "net.ipv6.conf.default.accept_dad=0"} {
+		in("sysctl", "-w", kv)
+	}
 	sh(t, "ip", "link", "add", lbIf, "type", "veth", "peer", "name", "eth0", "netns", ns)
 	// Namespace teardown is asynchronous; deleting our end removes the pair now.
 	t.Cleanup(func() { exec.Command("ip", "link", "del", lbIf).Run() })
-	sh(t, "ip", "addr", "add", lbAddr+"/30", "dev", lbIf)
+	sh(t, "sysctl", "-w", "net.ipv6.conf."+lbIf+".accept_dad=0")
+	sh(t, "ip", "addr", "add", lbAddr+"/"+tp.plen, "dev", lbIf)
 	sh(t, "ip", "link", "set", lbIf, "up")
-	in := func(args ...string) { sh(t, append([]string{"ip", "netns", "exec", ns}, args...)...) }
-	in("ip", "addr", "add", addr+"/30", "dev", "eth0")
+	in("ip", "addr", "add", addr+"/"+tp.plen, "dev", "eth0")
 	in("ip", "link", "set", "eth0", "up")
 	in("ip", "link", "set", "lo", "up")
 	in("ip", "route", "add", "default", "via", lbAddr)
-	for _, kv := range []string{"net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2",
-		"net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0"} {
-		in("sysctl", "-w", kv)
-	}
 	if vipOnLo {
-		in("ip", "addr", "add", vmVIP+"/32", "dev", "lo")
+		in("ip", "addr", "add", tp.vipPrefix(), "dev", "lo")
 	}
 }
 
@@ -76,7 +91,7 @@ func serveIn(t *testing.T, ns, body string) {
 	t.Helper()
 	var l net.Listener
 	err := netnsexec.Do(ns, func() (err error) {
-		l, err = net.Listen("tcp4", ":80")
+		l, err = net.Listen("tcp", ":80")
 		return err
 	})
 	if err != nil {
@@ -89,9 +104,9 @@ func serveIn(t *testing.T, ns, body string) {
 
 // vmChecksConfig is the node (interface lbA, marks 60000-60009) and service
 // web with one plain and one path check of the given mode.
-func vmChecksConfig(t *testing.T, forward, mode string, backends ...string) desired.Config {
+func vmChecksConfig(t *testing.T, tp vmTopo, forward, mode string, backends ...string) desired.Config {
 	var b strings.Builder
-	fmt.Fprintf(&b, "services:\n  - name: web\n    vip: %s\n    forward: %s\n    ports: [{proto: tcp, port: 80}]\n", vmVIP, forward)
+	fmt.Fprintf(&b, "services:\n  - name: web\n    vip: %s\n    forward: %s\n    ports: [{proto: tcp, port: 80}]\n", tp.vip, forward)
 	fmt.Fprintf(&b, "    checks:\n      - {type: http, port: 80}\n      - {type: http, port: 80, mode: %s}\n    backends:\n", mode)
 	for _, a := range backends {
 		fmt.Fprintf(&b, "      - {address: %s}\n", a)
@@ -173,12 +188,17 @@ func healthOf(cfg desired.Config, got map[string]checks.State) Health {
 // check service; the check route goes when no path check is left.
 func TestChecksThroughIPVSInVM(t *testing.T) {
 	requireVMIPVS(t)
-	for _, mode := range []struct{ forward, mode string }{{"dr", "dsr"}, {"tunnel", "tunnel"}} {
-		t.Run(mode.mode, func(t *testing.T) { checksThroughIPVS(t, mode.forward, mode.mode) })
+	for _, tc := range []struct {
+		name, forward, mode string
+		tp                  vmTopo
+	}{{"dsr", "dr", "dsr", topo4}, {"tunnel", "tunnel", "tunnel", topo4}, {"dsr ipv6", "dr", "dsr", topo6}} {
+		t.Run(tc.name, func(t *testing.T) { checksThroughIPVS(t, tc.tp, tc.forward, tc.mode) })
 	}
 }
 
-func checksThroughIPVS(t *testing.T, forward, mode string) {
+func checksThroughIPVS(t *testing.T, tp vmTopo, forward, mode string) {
+	vmA, vmB := tp.a, tp.b
+	requireNotLocal(t, tp.vip)
 	c, err := kernel.Dial(kernel.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -193,14 +213,14 @@ func checksThroughIPVS(t *testing.T, forward, mode string) {
 		routes.Close()
 	})
 	if mode == "dsr" {
-		backendNS(t, "dsrA", "lbA", "198.51.100.1", vmA, true)
-		backendNS(t, "dsrB", "lbB", "198.51.100.5", vmB, false) // serves, lacks the VIP
+		backendNS(t, tp, "dsrA", "lbA", tp.lbA, vmA, true)
+		backendNS(t, tp, "dsrB", "lbB", tp.lbB, vmB, false) // serves, lacks the VIP
 	} else {
-		backendNS(t, "dsrA", "lbA", "198.51.100.1", vmA, true)
+		backendNS(t, tp, "dsrA", "lbA", tp.lbA, vmA, true)
 		// B has the VIP but no tunnel interface: a namespace created while
 		// fb_tunnels_only_for_init_net=1 gets no tunl0.
 		sh(t, "sysctl", "-w", "net.core.fb_tunnels_only_for_init_net=1")
-		backendNS(t, "dsrB", "lbB", "198.51.100.5", vmB, true)
+		backendNS(t, tp, "dsrB", "lbB", tp.lbB, vmB, true)
 		sh(t, "sysctl", "-w", "net.core.fb_tunnels_only_for_init_net=0")
 		sh(t, "ip", "netns", "exec", "dsrA", "ip", "link", "set", "tunl0", "up")
 		if out, _ := exec.Command("ip", "netns", "exec", "dsrB", "ip", "link", "show", "tunl0").CombinedOutput(); !strings.Contains(string(out), "does not exist") {
@@ -213,7 +233,7 @@ func checksThroughIPVS(t *testing.T, forward, mode string) {
 		mustApply(t, c, Compute(snapshot(t, c), Inputs{Config: config(t, "node.yaml", "node: {name: vm, interface: lbA}\n"), Now: time.Now()}).Plan.Ops())
 	})
 
-	cfg := vmChecksConfig(t, forward, mode, vmA, vmB)
+	cfg := vmChecksConfig(t, tp, forward, mode, vmA, vmB)
 	out := vmRound(t, c, cfg, nil)
 	if err := SyncCheckRoutes(context.Background(), routes, CheckRoutesOf(cfg)); err != nil {
 		t.Fatal(err)
@@ -252,7 +272,7 @@ func checksThroughIPVS(t *testing.T, forward, mode string) {
 	waitCheckConns(t, c, len(checkSvcs))
 
 	// Remove backend B: its check service goes, A's stays with its mark.
-	cfgA := vmChecksConfig(t, forward, mode, vmA)
+	cfgA := vmChecksConfig(t, tp, forward, mode, vmA)
 	vmRound(t, c, cfgA, nil)
 	after := map[string]uint32{}
 	for _, s := range snapshot(t, c).Services {
@@ -268,7 +288,7 @@ func checksThroughIPVS(t *testing.T, forward, mode string) {
 
 	// No path check left: the check route is deleted.
 	plain := config(t, "node.yaml", "node: {name: vm, interface: lbA}\n", "svc.yaml",
-		"services:\n  - name: web\n    vip: "+vmVIP+"\n    forward: "+forward+"\n    ports: [{proto: tcp, port: 80}]\n    backends: [{address: "+vmA+"}]\n")
+		"services:\n  - name: web\n    vip: "+tp.vip+"\n    forward: "+forward+"\n    ports: [{proto: tcp, port: 80}]\n    backends: [{address: "+vmA+"}]\n")
 	if err := SyncCheckRoutes(context.Background(), routes, CheckRoutesOf(plain)); err != nil {
 		t.Fatal(err)
 	}
@@ -298,5 +318,21 @@ func waitCheckConns(t *testing.T, c kernel.IPVS, n int) {
 			t.Fatalf("only %v of %d check services scheduled connections in 10s", seen, n)
 		}
 		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// requireNotLocal fails when vip is an address of the LB: these tests are
+// about a node that does not hold the VIP (TestDSRCheckOnMasterInVM covers
+// the one that does).
+func requireNotLocal(t *testing.T, vip string) {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range addrs {
+		if p, err := netip.ParsePrefix(a.String()); err == nil && p.Addr().String() == vip {
+			t.Fatalf("%s is an address of the VM already (left by another test?)", vip)
+		}
 	}
 }

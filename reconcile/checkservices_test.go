@@ -145,3 +145,33 @@ func TestCheckDialOf(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckServiceReusedMarkIsNotDrained: when the range is full and a
+// stale check service's mark goes to a new backend, the old destination is
+// deleted in the same plan (nothing but checks used it), not drained.
+func TestCheckServiceReusedMarkIsNotDrained(t *testing.T) {
+	_, c := fakeWith(t)
+	old := checksConfig(t, dsrService("web", "192.0.2.10", "198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4"))
+	round(t, c, old, nil)
+	next := checksConfig(t, dsrService("web", "192.0.2.10", "198.51.100.2", "198.51.100.3", "198.51.100.4", "198.51.100.5"))
+	live := snapshot(t, c)
+	for i := range live.Services { // every old destination still has a connection
+		for j := range live.Services[i].Destinations {
+			live.Services[i].Destinations[j].Conns.Active = 1
+		}
+	}
+	out := Compute(live, Inputs{Config: next, Master: true, Now: t0})
+	text := planText(t, out.Plan)
+	for _, want := range []string{
+		"+ check destination 198.51.100.5:0 in fwmark/60000 weight 1 forward dr\n",
+		"- check destination 198.51.100.1:0 from fwmark/60000 (not in config)\n",
+		"~ destination 198.51.100.1:80 in tcp/192.0.2.10:80 weight 1 -> 0 (draining)\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("plan lacks %q:\n%s", want, text)
+		}
+	}
+	if len(out.Draining) != 1 {
+		t.Errorf("draining %v, want only the VIP service's destination", out.Draining)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/seesaw-lb/seesaw/checks"
 	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/internal/netnsexec"
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
@@ -41,12 +41,7 @@ func (tp vmTopo) vipPrefix() string {
 
 func requireVMIPVS(t *testing.T) {
 	t.Helper()
-	if os.Getenv("SEESAW_VM") != "1" {
-		t.Skip("set SEESAW_VM=1 (inside the test VM: make vmtest) to send checks through real IPVS")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Fatal("SEESAW_VM=1 needs iproute2's ip")
-	}
+	testenv.RequireVM(t, "ip")
 }
 
 // sh runs one command and fails the test with its output on error.

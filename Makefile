@@ -29,7 +29,7 @@ unit:
 ## VM_PKGS: the packages whose tests run as root against the real IPVS kernel
 ## in the test VM (internal/vm/README.md). Add a package here to put it in
 ## make vmtest; a listed package without tests is reported and skipped.
-VM_PKGS  ?= ./internal/vm/smoke ./kernel ./cmd/seesaw-reconcile
+VM_PKGS  ?= ./internal/vm/smoke ./kernel ./cmd/seesaw-reconcile ./reconcile
 VM_FLAGS ?=
 ## VMBENCH: -test.bench regexp for make vmbench; VMBENCH_FLAGS e.g.
 ## --arg -test.benchtime=3x.

@@ -10,21 +10,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
 
 // needNetns skips unless SEESAW_NETNS=1, and then fails on missing
 // prerequisites rather than skipping.
 func needNetns(t *testing.T) {
 	t.Helper()
-	if os.Getenv("SEESAW_NETNS") != "1" {
-		t.Skip("set SEESAW_NETNS=1 to run the network-namespace tests (needs root and ip)")
-	}
-	if os.Geteuid() != 0 {
-		t.Fatal("SEESAW_NETNS=1 but not root")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Fatal("SEESAW_NETNS=1 but no ip command:", err)
-	}
+	testenv.RequireNetNS(t)
 }
 
 // ipCmd runs ip with args and fails the test on error.

@@ -28,6 +28,13 @@ func TestSemanticErrors(t *testing.T) {
 		{"too few marks", map[string]string{"node.yaml": dsrNode,
 			"web.yaml": "services:\n  - name: web\n    vip: 192.0.2.10\n    forward: dr\n    ports: [{proto: tcp, port: 80}]\n    checks: [{type: http, mode: dsr}]\n    backends: [{address: 198.51.100.1}, {address: 198.51.100.2}, {address: 198.51.100.3}]\n"},
 			[]string{"node.yaml:2:3: node.check_fwmarks: 60000-60001 holds 2 marks but dsr/tunnel checks need 3 (one per backend and forwarding method)"}},
+		{"too few marks: one backend behind an ipv4 and an ipv6 vip needs two", map[string]string{"node.yaml": dsrNode,
+			"web.yaml": "services:\n  - name: v4\n    vip: 192.0.2.10\n    forward: tunnel\n    ports: [{proto: tcp, port: 80}]\n    checks: [{type: tcp, mode: tunnel}]\n    backends: [{address: 198.51.100.1}, {address: 198.51.100.2}]\n" +
+				"  - name: v6\n    vip: 2001:db8::10\n    forward: tunnel\n    ports: [{proto: tcp, port: 80}]\n    checks: [{type: tcp, mode: tunnel}]\n    backends: [{address: 198.51.100.1}]\n"},
+			[]string{"node.yaml:2:3: node.check_fwmarks: 60000-60001 holds 2 marks but dsr/tunnel checks need 3 (one per backend and forwarding method)"}},
+		{"dsr check on a nat backend of a dr service", map[string]string{"node.yaml": dsrNode,
+			"web.yaml": "services:\n  - name: web\n    vip: 192.0.2.10\n    forward: dr\n    ports: [{proto: tcp, port: 80}]\n    checks: [{type: tcp, mode: dsr}]\n    backends: [{address: 198.51.100.1, forward: nat}]\n"},
+			[]string{"web.yaml:6:14: services[0].checks[0].mode: a dsr check needs dr forwarding, backend 198.51.100.1 uses nat"}},
 		{"check fwmarks overlap an fwmark service", map[string]string{"node.yaml": dsrNode,
 			"fw.yaml": "services:\n  - name: fw\n    fwmark: 60001\n    ports: [{proto: tcp, port: 80}]\n"},
 			[]string{"fw.yaml:2:5: services[0].fwmark: fwmark 60001 lies in node.check_fwmarks 60000-60001, reserved for check services"}},

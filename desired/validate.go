@@ -82,8 +82,10 @@ func (b *builder) checkScope(sc Scope, s *Service, p string) {
 	}
 }
 
-// checkMarkKey identifies one check service: a backend and its forwarding.
+// checkMarkKey identifies one check service: the VIP family (fwmark
+// services have one), a backend and its forwarding.
 type checkMarkKey struct {
+	ipv6    bool
 	addr    netip.Addr
 	forward Forward
 	tunnel  Tunnel
@@ -102,7 +104,7 @@ func (b *builder) checkCheckMarks(cfg *Config) {
 				first = &s.Checks[ci]
 			}
 			for _, be := range s.Backends {
-				need[checkMarkKey{be.Address, be.Forward, s.Tunnel}] = true
+				need[checkMarkKey{s.IPv6, be.Address, be.Forward, s.Tunnel}] = true
 			}
 		}
 	}

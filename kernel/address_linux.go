@@ -13,23 +13,36 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// linuxAddresses is the kernel's Addresses over one rtnetlink socket.
-type linuxAddresses struct {
-	mu   sync.Mutex // rtnetlink.Conn is not safe for concurrent requests
+// rtconn is one rtnetlink socket, with the lock its requests need
+// (rtnetlink.Conn is not safe for concurrent requests).
+type rtconn struct {
+	mu   sync.Mutex
 	conn *rtnetlink.Conn
 }
+
+func (r *rtconn) Close() error { return r.conn.Close() }
+
+// linuxAddresses is the kernel's Addresses over one rtnetlink socket.
+type linuxAddresses struct{ rtconn }
 
 // NewAddresses opens an rtnetlink socket in the current network namespace
 // (netns: a namespace file descriptor, 0 for the current one).
 func NewAddresses(netns int) (Addresses, error) {
+	c, err := dialRtnetlink(netns)
+	if err != nil {
+		return nil, err
+	}
+	return &linuxAddresses{rtconn{conn: c}}, nil
+}
+
+// dialRtnetlink opens an rtnetlink socket in netns (0: the current one).
+func dialRtnetlink(netns int) (*rtnetlink.Conn, error) {
 	c, err := rtnetlink.Dial(&netlink.Config{NetNS: netns})
 	if err != nil {
 		return nil, fmt.Errorf("open rtnetlink: %w", err)
 	}
-	return &linuxAddresses{conn: c}, nil
+	return c, nil
 }
-
-func (a *linuxAddresses) Close() error { return a.conn.Close() }
 
 func interfaceIndex(ifname string) (*net.Interface, error) {
 	ifi, err := net.InterfaceByName(ifname)

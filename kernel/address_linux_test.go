@@ -8,29 +8,23 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
-	"runtime"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/mdlayher/arp"
 	"github.com/mdlayher/packet"
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 	"golang.org/x/sys/unix"
+
+	"github.com/seesaw-lb/seesaw/internal/netnsexec"
 )
 
 // requireNetns skips unless SEESAW_NETNS=1; with it, missing root or ip(8)
 // is a failure.
 func requireNetns(t *testing.T) {
 	t.Helper()
-	if os.Getenv("SEESAW_NETNS") != "1" {
-		t.Skip("set SEESAW_NETNS=1 (as root) to run the network-namespace tests")
-	}
-	if os.Geteuid() != 0 {
-		t.Fatal("SEESAW_NETNS=1 needs root")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Fatal("SEESAW_NETNS=1 needs ip(8) (iproute2)")
-	}
+	testenv.RequireNetNS(t)
 }
 
 func ipCmd(t *testing.T, args ...string) {
@@ -53,33 +47,12 @@ func vethPair(t *testing.T) (nsA, nsB string) {
 	return nsA, nsB
 }
 
-// inNetns runs fn on a thread moved into namespace ns; the thread is
-// discarded afterwards (the goroutine exits locked).
-func inNetns(ns string, fn func() error) error {
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		f, err := os.Open("/var/run/netns/" + ns)
-		if err != nil {
-			errc <- err
-			return
-		}
-		defer f.Close()
-		if err := unix.Setns(int(f.Fd()), unix.CLONE_NEWNET); err != nil {
-			errc <- fmt.Errorf("setns %s: %w", ns, err)
-			return
-		}
-		errc <- fn()
-	}()
-	return <-errc
-}
-
 // capture listens on ifname in ns and returns a channel that receives the
 // first frame accepted by match (or an error), plus a ready signal.
 func capture(ns, ifname string, match func(ethertype uint16, payload []byte) bool) (<-chan error, <-chan struct{}) {
 	done, ready := make(chan error, 1), make(chan struct{})
 	go func() {
-		done <- inNetns(ns, func() error {
+		done <- netnsexec.Do(ns, func() error {
 			ifi, err := net.InterfaceByName(ifname)
 			if err != nil {
 				close(ready)
@@ -125,7 +98,7 @@ func TestAddressesAndAnnounceInNetns(t *testing.T) {
 	<-ready4
 	<-ready6
 
-	err := inNetns(nsA, func() error {
+	err := netnsexec.Do(nsA, func() error {
 		ctx := context.Background()
 		a, err := NewAddresses(0)
 		if err != nil {

@@ -40,6 +40,9 @@ type Options struct {
 	// parallel (default 4; 1 = only the main socket). The kernel allows one
 	// running dump per socket, and has no all-destinations dump.
 	ReadSockets int
+	// ReaderBufferBytes is the recvmsg buffer of the extra Snapshot sockets,
+	// which only dump destinations (default RecvBufferBytes).
+	ReaderBufferBytes int
 }
 
 func (o Options) withDefaults() Options {
@@ -54,6 +57,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.RecvBufferBytes < 4096 {
 		o.RecvBufferBytes = dumpRecvBufferBytes
+	}
+	if o.ReaderBufferBytes < 4096 {
+		o.ReaderBufferBytes = o.RecvBufferBytes
 	}
 	return o
 }

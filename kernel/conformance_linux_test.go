@@ -10,15 +10,15 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
 
 // requireVM skips unless SEESAW_VM=1 (set inside the test VM by make
 // vmtest); there, a missing prerequisite fails the test.
 func requireVM(t *testing.T) {
 	t.Helper()
-	if os.Getenv("SEESAW_VM") != "1" {
-		t.Skip("set SEESAW_VM=1 (inside the test VM: make vmtest) to run real-kernel IPVS tests")
-	}
+	testenv.RequireVM(t)
 }
 
 // dialKernel returns a client on the real kernel with an empty table.

@@ -3,6 +3,9 @@ package kernel
 import (
 	"encoding/binary"
 	"fmt"
+
+	"github.com/mdlayher/genetlink"
+	"github.com/mdlayher/netlink"
 )
 
 // message is one netlink message: header fields and payload (for generic
@@ -15,24 +18,30 @@ type message struct {
 	Payload []byte
 }
 
-// appendMessage appends m, framed and padded, to b.
+// appendMessage appends m, framed and padded by mdlayher/netlink, to b.
 func appendMessage(b []byte, m message) []byte {
-	n := nlmsgHeaderLen + len(m.Payload)
-	b = binary.NativeEndian.AppendUint32(b, uint32(n))
-	b = binary.NativeEndian.AppendUint16(b, m.Type)
-	b = binary.NativeEndian.AppendUint16(b, m.Flags)
-	b = binary.NativeEndian.AppendUint32(b, m.Seq)
-	b = binary.NativeEndian.AppendUint32(b, m.PID)
-	b = append(b, m.Payload...)
-	for pad := align4(n) - n; pad > 0; pad-- {
-		b = append(b, 0)
+	nm := netlink.Message{
+		Header: netlink.Header{
+			Length:   uint32(align4(nlmsgHeaderLen + len(m.Payload))),
+			Type:     netlink.HeaderType(m.Type),
+			Flags:    netlink.HeaderFlags(m.Flags),
+			Sequence: m.Seq,
+			PID:      m.PID,
+		},
+		Data: m.Payload,
 	}
-	return b
+	frame, err := nm.MarshalBinary()
+	if err != nil {
+		// Unreachable: the length above is always aligned and >= the header.
+		panic(fmt.Sprintf("kernel: marshal netlink message: %v", err))
+	}
+	return append(b, frame...)
 }
 
 func align4(n int) int { return (n + 3) &^ 3 }
 
-// splitMessages parses a datagram into messages. Payloads alias b.
+// splitMessages parses a datagram into messages with mdlayher/netlink's
+// decoder. Payloads alias b.
 func splitMessages(b []byte) ([]message, error) {
 	var msgs []message
 	for len(b) > 0 {
@@ -43,31 +52,41 @@ func splitMessages(b []byte) ([]message, error) {
 		if n < nlmsgHeaderLen || n > len(b) {
 			return msgs, fmt.Errorf("%w: message length %d, %d bytes left", ErrMalformed, n, len(b))
 		}
+		var nm netlink.Message
+		if err := nm.UnmarshalBinary(b[:min(align4(n), len(b)&^3)]); err != nil {
+			return msgs, fmt.Errorf("%w: message of %d bytes: %v", ErrMalformed, n, err)
+		}
 		msgs = append(msgs, message{
-			Type:    binary.NativeEndian.Uint16(b[4:]),
-			Flags:   binary.NativeEndian.Uint16(b[6:]),
-			Seq:     binary.NativeEndian.Uint32(b[8:]),
-			PID:     binary.NativeEndian.Uint32(b[12:]),
-			Payload: b[nlmsgHeaderLen:n],
+			Type:    uint16(nm.Header.Type),
+			Flags:   uint16(nm.Header.Flags),
+			Seq:     nm.Header.Sequence,
+			PID:     nm.Header.PID,
+			Payload: nm.Data,
 		})
 		b = b[min(align4(n), len(b)):]
 	}
 	return msgs, nil
 }
 
-// genlPayload returns the genl header and attribute bytes of a request.
+// genlPayload returns the genl header and attribute bytes of a request,
+// encoded by mdlayher/genetlink.
 func genlPayload(cmd uint8, attrs []byte) []byte {
-	p := make([]byte, 0, genlHeaderLen+len(attrs))
-	p = append(p, cmd, genlVersion, 0, 0)
-	return append(p, attrs...)
+	gm := genetlink.Message{Header: genetlink.Header{Command: cmd, Version: genlVersion}, Data: attrs}
+	p, err := gm.MarshalBinary()
+	if err != nil {
+		// Unreachable: genetlink.Message.MarshalBinary never fails.
+		panic(fmt.Sprintf("kernel: marshal generic netlink message: %v", err))
+	}
+	return p
 }
 
 // splitGenl returns the command and attribute bytes of a genl payload.
 func splitGenl(p []byte) (cmd uint8, attrs []byte, err error) {
-	if len(p) < genlHeaderLen {
-		return 0, nil, fmt.Errorf("%w: %d-byte generic netlink payload", ErrMalformed, len(p))
+	var gm genetlink.Message
+	if err := gm.UnmarshalBinary(p); err != nil {
+		return 0, nil, fmt.Errorf("%w: %d-byte generic netlink payload: %v", ErrMalformed, len(p), err)
 	}
-	return p[0], p[genlHeaderLen:], nil
+	return gm.Header.Command, gm.Data, nil
 }
 
 // errorCode returns the errno (positive, 0 = ack) carried by an NLMSG_ERROR

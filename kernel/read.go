@@ -55,7 +55,7 @@ func (c *Client) lockedReaders(ctx context.Context, n int) ([]sock, func()) {
 		if err != nil {
 			break
 		}
-		c.readers = append(c.readers, sock{t, make([]byte, c.opts.RecvBufferBytes)})
+		c.readers = append(c.readers, sock{t, make([]byte, c.opts.ReaderBufferBytes)})
 	}
 	socks := []sock{{c.t, c.buf}}
 	socks = append(socks, c.readers[:min(len(c.readers), max(n-1, 0))]...)

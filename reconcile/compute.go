@@ -32,10 +32,13 @@ type Outcome struct {
 	Draining Draining
 }
 
-// Compute runs one pure planning round: Effective, Drain, Diff and Guard.
+// Compute runs one pure planning round: Effective, the check services of
+// dsr/tunnel checks (marks stable against live), Drain, Diff and Guard.
 func Compute(live kernel.Snapshot, in Inputs) Outcome {
 	live = kernel.Snapshot{Services: sortedLive(live, true)}
 	t := Effective(in.Config, in.Health, in.Master, in.States)
+	marks, _ := AllocateCheckMarks(in.Config, live)
+	t = WithCheckServices(t, marks)
 	t, draining := Drain(live, t, in.Draining, ConfigDrainTimeouts(in.Config), in.Now)
 	p := Diff(live, t, ScopeOf(in.Config))
 	p = Guard(p, in.Config.Node.MassDelete, in.AllowMassDelete)

@@ -24,6 +24,12 @@ func Diff(live kernel.Snapshot, t Target, scope Scope) Plan {
 		if ls != nil {
 			p.Owned++
 		}
+		if isCheckService(ts, key, scope) {
+			n0, n1, n2, n3 := len(addSvc), len(setDst), len(delDst), len(delSvc)
+			defer func() {
+				labelCheck(addSvc[n0:], setDst[n1:], delDst[n2:], delSvc[n3:])
+			}()
+		}
 		switch {
 		case ts == nil:
 			delSvc = append(delSvc, Step{Op: kernel.Op{Kind: kernel.DeleteService, Service: key}, OldService: ls.Config})
@@ -44,6 +50,24 @@ func Diff(live kernel.Snapshot, t Target, scope Scope) Plan {
 	})
 	p.Steps = concat(addSvc, setDst, delDst, delSvc)
 	return p
+}
+
+// isCheckService reports whether a step on key belongs to a check service:
+// the target says so, or a live fwmark service lies in the check range.
+func isCheckService(ts *TargetService, key kernel.ServiceKey, scope Scope) bool {
+	if ts != nil {
+		return ts.Role == RoleCheck
+	}
+	return key.IsFWMark() && scope.Checks.Contains(key.FWMark)
+}
+
+// labelCheck marks steps as steps of a check service.
+func labelCheck(groups ...[]Step) {
+	for _, g := range groups {
+		for i := range g {
+			g[i].Check = true
+		}
+	}
 }
 
 func keyOf(ls *kernel.Service, ts *TargetService) kernel.ServiceKey {

@@ -27,7 +27,7 @@ func Drain(live kernel.Snapshot, t Target, prev Draining, timeout DrainTimeouts,
 			return
 		}
 		defer func() { i++ }()
-		if ls == nil {
+		if ls == nil || ts.Role == RoleCheck { // a check service's stale destination goes at once
 			return
 		}
 		extra := drainExtra(ls, ts, prev, next, timeout(ts.Name), now)

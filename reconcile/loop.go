@@ -21,7 +21,13 @@ type LoopOptions struct {
 	// SyncDaemons switches the connection-sync daemon with mastership; nil
 	// leaves the daemons alone.
 	SyncDaemons SyncDaemons
-	Log         *slog.Logger
+	// CheckRoutes keeps the host routes of dsr/tunnel checks (CheckRoutesOf);
+	// nil leaves routes alone.
+	CheckRoutes kernel.CheckRoutes
+	// CheckSysctls sets accept_local while dsr/tunnel checks exist; nil
+	// leaves sysctls alone.
+	CheckSysctls *CheckSysctls
+	Log          *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Backoff is the retry delay after a failed or uncertain apply.
@@ -170,7 +176,7 @@ func (l *Loop) Round(ctx context.Context) time.Duration {
 	l.setStatus(func(s *Status) {
 		s.LastRound, s.Master, s.Rounds = now, l.master, s.Rounds+1
 		s.Applied, s.Failed, s.Held, s.Services = st.Applied, st.Failed, st.Held, st.Services
-		s.PlanTime = st.PlanTime
+		s.PlanTime, s.CheckMarks = st.PlanTime, st.CheckMarks
 		if st.LastPlan != nil {
 			s.LastPlan = st.LastPlan
 		}
@@ -218,6 +224,7 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 		out = l.compute(now)
 	}
 	l.states, l.draining, st.Services = out.States, out.Draining, out.Target.Status
+	st.CheckMarks = out.Target.CheckMarks
 	st.PlanTime = time.Since(planStart)
 	if !out.Plan.Empty() {
 		st.LastPlan = planLines(out.Plan)
@@ -244,7 +251,18 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 			syncErr = fmt.Errorf("sync daemon: %w", err)
 		}
 	}
-	return errors.Join(ipvsErr, vipErr, syncErr)
+	var routeErr error
+	if l.o.CheckRoutes != nil {
+		if err := SyncCheckRoutes(ctx, l.o.CheckRoutes, CheckRoutesOf(l.cfg)); err != nil {
+			routeErr = fmt.Errorf("check routes: %w", err)
+		}
+	}
+	if l.o.CheckSysctls != nil {
+		if err := l.o.CheckSysctls.Sync(l.cfg); err != nil {
+			routeErr = errors.Join(routeErr, fmt.Errorf("check sysctls: %w", err))
+		}
+	}
+	return errors.Join(ipvsErr, vipErr, syncErr, routeErr)
 }
 
 // readLive reads the whole table into the cache.

@@ -12,6 +12,9 @@ type Step struct {
 	OldDestination kernel.DestinationConfig
 	// Reason says why a destination has its weight ("healthy", "draining", ...).
 	Reason Reason
+	// Check is set for the steps of a check service (a per-backend fwmark
+	// service of dsr/tunnel checks); they render as "check service".
+	Check bool
 }
 
 // Plan is the ordered list of steps that turns the live state into the

@@ -12,10 +12,11 @@ const (
 	ReasonServiceDown               // below the low watermark
 	ReasonDraining                  // removed from config, draining at weight 0
 	ReasonNotInConfig               // not named by the config: deleted
+	ReasonCheck                     // the only destination of a check service: weight 1 always
 )
 
 // String returns "healthy", "disabled", "unhealthy", "service down",
-// "draining", "not in config" (or "" for ReasonNone).
+// "draining", "not in config", "check" (or "" for ReasonNone).
 func (r Reason) String() string {
 	switch r {
 	case ReasonHealthy:
@@ -30,6 +31,8 @@ func (r Reason) String() string {
 		return "draining"
 	case ReasonNotInConfig:
 		return "not in config"
+	case ReasonCheck:
+		return "check"
 	}
 	return ""
 }

@@ -49,6 +49,15 @@ func colorOf(k kernel.OpKind) string {
 // StepLine renders one step, e.g. "+ service tcp/192.0.2.10:80 wrr" or
 // "~ destination 198.51.100.21:80 in tcp/192.0.2.10:80 weight 10 -> 0 (unhealthy)".
 func StepLine(s Step) string {
+	line := stepLine(s)
+	if s.Check && len(line) > 2 {
+		return line[:2] + "check " + line[2:]
+	}
+	return line
+}
+
+// stepLine renders a step without its check-service label.
+func stepLine(s Step) string {
 	op := s.Op
 	svc := op.Service.String()
 	switch op.Kind {
@@ -70,7 +79,7 @@ func StepLine(s Step) string {
 }
 
 func reason(r Reason) string {
-	if r == ReasonNone || r == ReasonHealthy {
+	if r == ReasonNone || r == ReasonHealthy || r == ReasonCheck {
 		return ""
 	}
 	return " (" + r.String() + ")"

@@ -20,14 +20,16 @@ type JSONPlan struct {
 // JSONStep is one step: the action ("add", "change", "delete"), the object
 // ("service", "destination") and the settings before and after.
 type JSONStep struct {
-	Action      string            `json:"action"`
-	Object      string            `json:"object"`
-	Service     string            `json:"service"`
-	Destination string            `json:"destination,omitempty"`
-	Reason      string            `json:"reason,omitempty"`
-	Old         map[string]string `json:"old,omitempty"`
-	New         map[string]string `json:"new,omitempty"`
-	Line        string            `json:"line"`
+	Action      string `json:"action"`
+	Object      string `json:"object"`
+	Service     string `json:"service"`
+	Destination string `json:"destination,omitempty"`
+	Reason      string `json:"reason,omitempty"`
+	// Check is set for the steps of a check service (dsr/tunnel checks).
+	Check bool              `json:"check,omitempty"`
+	Old   map[string]string `json:"old,omitempty"`
+	New   map[string]string `json:"new,omitempty"`
+	Line  string            `json:"line"`
 }
 
 // RenderJSON writes the plan as indented JSON.
@@ -46,7 +48,7 @@ func RenderJSON(w io.Writer, p Plan) error {
 
 func jsonStep(s Step) JSONStep {
 	op := s.Op
-	js := JSONStep{Service: op.Service.String(), Reason: s.Reason.String(), Line: StepLine(s)}
+	js := JSONStep{Service: op.Service.String(), Reason: s.Reason.String(), Line: StepLine(s), Check: s.Check}
 	f := op.Service.Family
 	switch op.Kind {
 	case kernel.AddService:

@@ -12,6 +12,9 @@ import (
 type Scope struct {
 	Prefixes []netip.Prefix
 	Fwmarks  []desired.FwmarkRange
+	// Checks is the check fwmark range: it only labels live services in it
+	// as check services (ownership comes from Fwmarks).
+	Checks desired.FwmarkRange
 }
 
 // ScopeOf returns the scope a config owns: node.scope plus the check fwmark
@@ -20,9 +23,9 @@ type Scope struct {
 func ScopeOf(cfg desired.Config) Scope {
 	sc := cfg.Node.Scope
 	if len(sc.Prefixes) == 0 && len(sc.Fwmarks) == 0 {
-		return Scope{}
+		return Scope{Checks: cfg.Node.CheckFwmarks}
 	}
-	s := Scope{Prefixes: sc.Prefixes, Fwmarks: sc.Fwmarks}
+	s := Scope{Prefixes: sc.Prefixes, Fwmarks: sc.Fwmarks, Checks: cfg.Node.CheckFwmarks}
 	if !cfg.Node.CheckFwmarks.IsZero() {
 		s.Fwmarks = append(append([]desired.FwmarkRange(nil), sc.Fwmarks...), cfg.Node.CheckFwmarks)
 	}

@@ -39,6 +39,8 @@ type Status struct {
 	Services []ServiceStatus
 	// Addresses are the VIPs the node holds after the last round.
 	Addresses []Address
+	// CheckMarks are the check-service marks of the last round (CheckDialOf).
+	CheckMarks CheckMarks
 	// Rounds and OpsApplied count since start.
 	Rounds     int
 	OpsApplied int

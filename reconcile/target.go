@@ -23,6 +23,9 @@ type Target struct {
 	Addresses []Address
 	// Status reports each configured service's watermark position, by name order.
 	Status []ServiceStatus
+	// CheckMarks are the fwmarks of the check services (dsr/tunnel checks),
+	// sorted by path; CheckDialOf turns them into what a checker dials.
+	CheckMarks CheckMarks
 }
 
 // TargetService is one IPVS service of the target.

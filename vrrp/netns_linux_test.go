@@ -13,23 +13,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
 
 // requireNetns gates the namespace suites: skipped without SEESAW_NETNS=1,
 // fatal when enabled but a prerequisite is missing.
 func requireNetns(t testing.TB, tools ...string) {
 	t.Helper()
-	if os.Getenv("SEESAW_NETNS") != "1" {
-		t.Skip("set SEESAW_NETNS=1 (as root) to run the network namespace tests")
-	}
-	if os.Geteuid() != 0 {
-		t.Fatal("SEESAW_NETNS=1 needs root to create network namespaces")
-	}
-	for _, tool := range append([]string{"ip"}, tools...) {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("SEESAW_NETNS=1 needs %s: %v", tool, err)
-		}
-	}
+	testenv.RequireNetNS(t, tools...)
 }
 
 // lan is a hub namespace holding a bridge, and member namespaces each with

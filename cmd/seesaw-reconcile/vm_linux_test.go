@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
@@ -18,12 +19,7 @@ import (
 // ipvsadm is a failure.
 func requireVM(t *testing.T) {
 	t.Helper()
-	if os.Getenv("SEESAW_VM") != "1" {
-		t.Skip("set SEESAW_VM=1 (inside the test VM: make vmtest) to run the daemon against real IPVS")
-	}
-	if _, err := exec.LookPath("ipvsadm"); err != nil {
-		t.Fatal("SEESAW_VM=1 needs ipvsadm")
-	}
+	testenv.RequireVM(t, "ipvsadm")
 	t.Cleanup(func() { exec.Command("ipvsadm", "-C").Run() }) // leave the VM's table empty
 }
 

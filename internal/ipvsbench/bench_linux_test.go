@@ -18,7 +18,7 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
-// rounds: every round measures every contender once, in turn, so that load
+// rounds: every round measures every contender once, in a rotating order, so that load
 // from the host (TCG shares its CPUs) spreads over all of them; the tables
 // show each contender's median.
 const rounds = 5
@@ -67,12 +67,15 @@ func (h *harness) measureAll(cs []contender, shared func() error) {
 	for _, c := range cs {
 		h.order[c.table] = append(h.order[c.table], c.name)
 	}
-	for range rounds {
+	for r := range rounds {
 		var roundNS *os.File
 		if shared != nil {
 			roundNS = h.scratch(shared)
 		}
-		for _, c := range cs {
+		// Rotate the order each round: whoever runs first after a
+		// namespace teardown shares the CPU with its asynchronous cleanup.
+		for i := range cs {
+			c := cs[(i+r)%len(cs)]
 			if !c.fresh {
 				h.measureOnce(roundNS, c)
 				continue
@@ -109,7 +112,7 @@ func (h *harness) drop(ns *os.File) {
 		return c.Flush(context.Background())
 	}))
 	ns.Close()
-	time.Sleep(300 * time.Millisecond)
+	time.Sleep(time.Second)
 }
 
 func (h *harness) rows(table string) []row {
@@ -137,9 +140,9 @@ func applyWith(size int) func() error {
 	}
 }
 
-func snapshotWith(sockets int) func() error {
+func snapshotWith(sockets, readerBuf int) func() error {
 	return func() error {
-		c, err := kernel.Dial(kernel.Options{ReadSockets: sockets})
+		c, err := kernel.Dial(kernel.Options{ReadSockets: sockets, ReaderBufferBytes: readerBuf})
 		if err != nil {
 			return err
 		}
@@ -226,8 +229,9 @@ func coldApply(h *harness) {
 
 func fullRead(h *harness) {
 	h.measureAll([]contender{
-		{"full read", "seesaw kernel.Snapshot (4 sockets)", false, snapshotWith(4)},
-		{"full read", "seesaw kernel.Snapshot (1 socket)", false, snapshotWith(1)},
+		{"full read", "seesaw kernel.Snapshot (4 sockets)", false, snapshotWith(4, 0)},
+		{"full read", "seesaw kernel.Snapshot (1 socket)", false, snapshotWith(1, 0)},
+		{"full read", "seesaw Snapshot (4, 8K reader bufs)", false, snapshotWith(4, 8<<10)},
 		{"full read", "ipvsadm -Sn", false, func() error { return ipvsadm("", io.Discard, "-Sn") }},
 		{"full read", "moby/ipvs", false, withMoby(func(m *mobyipvs.Handle) error { return checkCount(mobyRead(m)) })},
 		{"full read", "cloudflare/ipvs", false, withCloudflare(func(c cfipvs.Client) error { return checkCount(cloudflareRead(c)) })},

@@ -2,19 +2,18 @@ package smoke
 
 import (
 	"bytes"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
 
 // requireVM skips the test outside the test VM: it changes the kernel's IPVS
 // table and network namespaces, which only the VM may.
 func requireVM(t testing.TB) {
 	t.Helper()
-	if os.Getenv("SEESAW_VM") != "1" {
-		t.Skip("set SEESAW_VM=1 (make vmtest runs this inside the test VM)")
-	}
+	testenv.RequireVM(t)
 }
 
 // run runs a command and fails the test with its output if it fails.

@@ -1,0 +1,72 @@
+package reconcile
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"net/netip"
+	"slices"
+
+	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/kernel"
+)
+
+// CheckRoutesOf returns the host routes dsr/tunnel checks need: one per VIP
+// of a service with such a check, on the service's interface (or the
+// node's first), sorted. None remain when no such check does, so syncing
+// to the result undoes the setup. See docs/checks-through-ipvs.md.
+func CheckRoutesOf(cfg desired.Config) []kernel.CheckRoute {
+	var out []kernel.CheckRoute
+	for i := range cfg.Services {
+		s := &cfg.Services[i]
+		if !s.VIP.IsValid() || !hasPathCheck(s) {
+			continue
+		}
+		ifname := s.Interface
+		if ifname == "" && len(cfg.Node.Interfaces) > 0 {
+			ifname = cfg.Node.Interfaces[0]
+		}
+		vip := s.VIP.Unmap()
+		out = append(out, kernel.CheckRoute{Dst: netip.PrefixFrom(vip, vip.BitLen()), Interface: ifname})
+	}
+	slices.SortFunc(out, compareCheckRoutes)
+	return slices.Compact(out)
+}
+
+func compareCheckRoutes(a, b kernel.CheckRoute) int {
+	return cmp.Or(a.Dst.Addr().Compare(b.Dst.Addr()), cmp.Compare(a.Interface, b.Interface))
+}
+
+// PlanCheckRoutes returns the check routes to delete (live, not wanted)
+// and to add (wanted, not live).
+func PlanCheckRoutes(live, want []kernel.CheckRoute) (del, add []kernel.CheckRoute) {
+	for _, r := range live {
+		if !slices.Contains(want, r) {
+			del = append(del, r)
+		}
+	}
+	for _, r := range want {
+		if !slices.Contains(live, r) {
+			add = append(add, r)
+		}
+	}
+	return del, add
+}
+
+// SyncCheckRoutes makes the check routes (protocol kernel.RouteProtocol)
+// exactly want, deleting first; it keeps going past a failure.
+func SyncCheckRoutes(ctx context.Context, r kernel.CheckRoutes, want []kernel.CheckRoute) error {
+	live, err := r.List(ctx)
+	if err != nil {
+		return err
+	}
+	del, add := PlanCheckRoutes(live, want)
+	var errs []error
+	for _, d := range del {
+		errs = append(errs, r.Delete(ctx, d))
+	}
+	for _, a := range add {
+		errs = append(errs, r.Add(ctx, a))
+	}
+	return errors.Join(errs...)
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 
@@ -22,29 +23,38 @@ type checkPlan struct {
 	Needs map[reconcile.BackendKey][]checks.Key
 	// Initial is each Key's state before its first verdict.
 	Initial map[checks.Key]checks.State
-	// Skipped lists checks the daemon cannot run yet (dsr/tunnel modes).
+	// Skipped lists dsr/tunnel checks without a check-service mark yet.
 	Skipped []string
 }
 
 // planChecks maps every check of every service onto every enabled and
 // disabled backend (a disabled backend's health still shows in status).
-// readFile reads CA bundles named by tls checks.
-func planChecks(cfg desired.Config, readFile func(string) ([]byte, error)) (checkPlan, error) {
+// dsr/tunnel checks dial the VIP with the mark of the backend's check
+// service from marks (the loop's last round); one without a mark yet is
+// skipped, so its backend's health is unknown. readFile reads CA bundles
+// named by tls checks.
+func planChecks(cfg desired.Config, marks reconcile.CheckMarks, readFile func(string) ([]byte, error)) (checkPlan, error) {
 	p := checkPlan{Backends: map[checks.Key][]reconcile.BackendKey{}, Needs: map[reconcile.BackendKey][]checks.Key{},
 		Initial: map[checks.Key]checks.State{}}
-	for _, s := range cfg.Services {
-		for _, c := range s.Checks {
-			if c.Mode == desired.ModeDSR || c.Mode == desired.ModeTunnel {
-				p.Skipped = append(p.Skipped, fmt.Sprintf("service %s: %s check in %s mode", s.Name, c.Type, c.Mode))
-				continue
-			}
-			spec, err := specOf(c, readFile)
+	for si := range cfg.Services {
+		s := &cfg.Services[si]
+		for ci := range s.Checks {
+			c := &s.Checks[ci]
+			spec, err := specOf(*c, readFile)
 			if err != nil {
 				return checkPlan{}, fmt.Errorf("service %s: %s check at %s:%d: %w", s.Name, c.Type, c.Source.File, c.Source.Line, err)
 			}
-			for _, b := range s.Backends {
-				chk := checks.Check{Target: checks.Target{Address: b.Address, Port: checkPort(c, s, b)}, Spec: spec}
+			for bi := range s.Backends {
+				b := &s.Backends[bi]
 				bk := reconcile.BackendKey{Service: s.Name, Backend: netip.AddrPortFrom(b.Address, b.Port)}
+				dial, err := reconcile.CheckDialOf(marks, s, b, c, checkPort(*c, *s, *b))
+				if errors.Is(err, reconcile.ErrNoCheckMark) {
+					p.Skipped = append(p.Skipped, err.Error()) // unknown until a round assigns the mark
+					continue
+				} else if err != nil {
+					return checkPlan{}, err
+				}
+				chk := checks.Check{Target: checks.Target{Address: dial.Addr.Addr(), Port: dial.Addr.Port(), Mark: dial.Mark}, Spec: spec}
 				k := chk.Key()
 				if _, ok := p.Backends[k]; !ok {
 					p.Checks = append(p.Checks, chk)

@@ -111,6 +111,7 @@ func serve(ctx context.Context, d deps, f daemonFlags, log *slog.Logger, hup <-c
 		}
 		return nil
 	})
+	g.Go(func() error { return w.followMarks(gctx) })
 	g.Go(func() error { return w.runControl(gctx, f.control) })
 	g.Go(func() error { return w.runMetrics(gctx, f.metrics) })
 	poke()
@@ -139,9 +140,22 @@ func newWiring(d deps, f daemonFlags, log *slog.Logger) (*wiring, func(), error)
 	if sd, ok := k.(reconcile.SyncDaemons); ok {
 		opts.SyncDaemons = sd
 	}
+	closeAll := func() { k.Close() }
+	if d.checkSysctls != nil {
+		opts.CheckSysctls = d.checkSysctls()
+	}
+	if d.checkRoutes != nil {
+		routes, err := d.checkRoutes()
+		if err != nil {
+			k.Close()
+			return nil, nil, fmt.Errorf("open check routes: %w", err)
+		}
+		opts.CheckRoutes = routes
+		closeAll = func() { routes.Close(); k.Close() }
+	}
 	w.loop = reconcile.NewLoop(opts)
 	w.loop.SetMaster(!f.backup)
-	return w, func() { k.Close() }, nil
+	return w, closeAll, nil
 }
 
 // reloader loads the configuration on every poke and SIGHUP and hands the

@@ -12,6 +12,7 @@ import (
 
 	"github.com/seesaw-lb/seesaw/checks"
 	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/kernel"
 	"github.com/seesaw-lb/seesaw/reconcile"
 	"github.com/seesaw-lb/seesaw/vrrp"
 )
@@ -39,6 +40,7 @@ func TestPlanChecks(t *testing.T) {
 		targets   []string // distinct checks, by target
 		needs     map[string]int
 		skipped   int
+		marks     bool // allocate check-service marks
 		wantError bool
 	}{
 		{name: "port from the service, then the backend",
@@ -55,10 +57,14 @@ func TestPlanChecks(t *testing.T) {
 		{name: "two checks of one backend",
 			cfg:     desired.Config{Services: []desired.Service{svc("web", "192.0.2.10", []desired.Check{tcpCheck(0, true), tcpCheck(81, false)}, a)}},
 			targets: []string{"198.51.100.1:80", "198.51.100.1:81"}, needs: map[string]int{"web/198.51.100.1:0": 2}},
-		{name: "dsr checks wait for issue 8",
+		{name: "a dsr check waits for its check-service mark",
 			cfg: desired.Config{Services: []desired.Service{svc("web", "192.0.2.10",
 				[]desired.Check{{Type: desired.CheckTCP, Mode: desired.ModeDSR}}, a)}},
 			needs: map[string]int{}, skipped: 1},
+		{name: "a dsr check dials the VIP with the backend's mark",
+			cfg:     dsrConfig(a),
+			marks:   true,
+			targets: []string{"192.0.2.10:80 mark 100"}, needs: map[string]int{"web/198.51.100.1:0": 1}},
 		{name: "unreadable CA bundle",
 			cfg: desired.Config{Services: []desired.Service{svc("web", "192.0.2.10",
 				[]desired.Check{{Type: desired.CheckTLS, TLS: desired.TLSOptions{CAFile: "/nonexistent/ca.pem"}}}, a)}},
@@ -66,7 +72,11 @@ func TestPlanChecks(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := planChecks(tc.cfg, func(string) ([]byte, error) { return nil, errors.New("no such file") })
+			var marks reconcile.CheckMarks
+			if tc.marks {
+				marks, _ = reconcile.AllocateCheckMarks(tc.cfg, kernel.Snapshot{})
+			}
+			p, err := planChecks(tc.cfg, marks, func(string) ([]byte, error) { return nil, errors.New("no such file") })
 			if tc.wantError {
 				if err == nil {
 					t.Fatal("no error")
@@ -106,7 +116,7 @@ func TestPlanChecks(t *testing.T) {
 func TestHealthOf(t *testing.T) {
 	a := desired.Backend{Address: addrA, Enabled: true}
 	cfg := desired.Config{Services: []desired.Service{svc("web", "192.0.2.10", []desired.Check{tcpCheck(0, true), tcpCheck(81, false)}, a)}}
-	p, err := planChecks(cfg, nil)
+	p, err := planChecks(cfg, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,4 +277,12 @@ func TestResultCounterIsMonotonic(t *testing.T) {
 			t.Fatalf("step %d: %v, want success %d failure %d", i, got, s.success, s.failure)
 		}
 	}
+}
+
+// dsrConfig is service web with a dr backend b and a dsr tcp check, and
+// check marks 100-199.
+func dsrConfig(b desired.Backend) desired.Config {
+	s := svc("web", "192.0.2.10", []desired.Check{{Type: desired.CheckTCP, Mode: desired.ModeDSR, Interval: time.Second, Timeout: time.Second}}, b)
+	s.Forward = desired.ForwardDR
+	return desired.Config{Node: desired.Node{CheckFwmarks: desired.FwmarkRange{First: 100, Last: 199}}, Services: []desired.Service{s}}
 }

@@ -35,16 +35,23 @@ type deps struct {
 	vips func(log *slog.Logger) reconcile.VIPManager
 	// listenVRRP opens the VRRP socket of a virtual router (run only).
 	listenVRRP func(vrrp.Config) (vrrp.Conn, error)
+	// checkRoutes opens the host routes of dsr/tunnel checks (run only;
+	// nil: none are kept).
+	checkRoutes func() (kernel.CheckRoutes, error)
+	// checkSysctls sets accept_local for dsr/tunnel checks (run only; nil: left alone).
+	checkSysctls func() *reconcile.CheckSysctls
 }
 
 // realDeps opens the kernel of the current network namespace.
 func realDeps() deps {
 	return deps{
-		openKernel: func() (kernel.IPVS, error) { return kernel.Dial(kernel.Options{}) },
-		now:        time.Now,
-		isTerminal: isTerminal,
-		vips:       kernelVIPs,
-		listenVRRP: vrrp.Listen,
+		openKernel:   func() (kernel.IPVS, error) { return kernel.Dial(kernel.Options{}) },
+		now:          time.Now,
+		isTerminal:   isTerminal,
+		vips:         kernelVIPs,
+		listenVRRP:   vrrp.Listen,
+		checkRoutes:  func() (kernel.CheckRoutes, error) { return kernel.NewCheckRoutes(0) },
+		checkSysctls: func() *reconcile.CheckSysctls { return reconcile.NewCheckSysctls(kernel.ProcSysctls{}) },
 	}
 }
 

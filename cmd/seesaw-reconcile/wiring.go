@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"os"
+	"reflect"
 	"sync"
 	"time"
 
@@ -37,6 +38,7 @@ type wiring struct {
 	cfg       desired.Config // raw with the overrides applied
 	plan      checkPlan
 	states    map[checks.Key]checks.State
+	marks     reconcile.CheckMarks // the check-service marks the plan was built with
 	over      overrides
 	node      *vrrp.Node
 	vrrpCfg   vrrp.Config
@@ -51,18 +53,11 @@ func (w *wiring) configLoaded(cfg desired.Config) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	eff := applyOverrides(cfg, w.over)
-	plan, err := planChecks(eff, os.ReadFile)
+	plan, err := w.updateChecksLocked(eff)
 	if err != nil {
 		return err
 	}
-	if err := w.engine.Update(plan.Checks); err != nil {
-		return fmt.Errorf("health checks: %w", err)
-	}
-	for _, s := range plan.Skipped {
-		w.log.Warn("health check not run (dsr/tunnel checks come with issue 8)", "check", s)
-	}
-	maps.DeleteFunc(w.states, func(k checks.Key, _ checks.State) bool { _, ok := plan.Backends[k]; return !ok })
-	w.raw, w.haveRaw, w.cfg, w.plan = cfg, true, eff, plan
+	w.raw, w.haveRaw, w.cfg = cfg, true, eff
 	w.firstOne.Do(func() {
 		if cfg.Node.VRRP != nil {
 			w.loop.SetMaster(false) // until the VRRP node says otherwise
@@ -186,4 +181,61 @@ func (w *wiring) track(ctx context.Context, node *vrrp.Node) {
 // sameVRRP reports whether two virtual router configs are equal.
 func sameVRRP(a, b vrrp.Config) bool {
 	return fmt.Sprint(a) == fmt.Sprint(b)
+}
+
+// followMarks rebuilds the check list when a round changes the check-service
+// marks (a dsr/tunnel check's backend gets its mark in the round that adds
+// its check service).
+func (w *wiring) followMarks(ctx context.Context) error {
+	t := time.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		marks := w.loop.Status().CheckMarks
+		w.mu.Lock()
+		if !w.haveRaw || reflect.DeepEqual(marks, w.marks) {
+			w.mu.Unlock()
+			continue
+		}
+		w.marks = marks
+		w.mu.Unlock()
+		if err := w.replan(); err != nil {
+			w.log.Error("health checks for the new check-service marks", "error", err.Error())
+		}
+	}
+}
+
+// replan rebuilds the checks of the config in force with the current marks.
+func (w *wiring) replan() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	plan, err := w.updateChecksLocked(w.cfg)
+	if err != nil {
+		return err
+	}
+	w.loop.SetHealth(healthOf(plan, w.states))
+	return nil
+}
+
+// updateChecksLocked builds the checks of cfg with the current marks and
+// hands them to the engine; on success they are the plan in force, and the
+// states of vanished checks are dropped. w.mu is held.
+func (w *wiring) updateChecksLocked(cfg desired.Config) (checkPlan, error) {
+	plan, err := planChecks(cfg, w.marks, os.ReadFile)
+	if err != nil {
+		return checkPlan{}, err
+	}
+	if err := w.engine.Update(plan.Checks); err != nil {
+		return checkPlan{}, fmt.Errorf("health checks: %w", err)
+	}
+	if len(plan.Skipped) > 0 {
+		w.log.Info("dsr/tunnel checks wait for their check-service marks", "checks", len(plan.Skipped), "first", plan.Skipped[0])
+	}
+	maps.DeleteFunc(w.states, func(k checks.Key, _ checks.State) bool { _, ok := plan.Backends[k]; return !ok })
+	w.plan = plan
+	return plan, nil
 }

@@ -11,22 +11,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
-)
 
-// requireNetns gates the namespace tests: skipped without SEESAW_NETNS=1,
-// fatal when enabled but a prerequisite is missing.
-func requireNetns(t *testing.T) {
-	t.Helper()
-	if os.Getenv("SEESAW_NETNS") != "1" {
-		t.Skip("set SEESAW_NETNS=1 (as root) to run the network namespace tests")
-	}
-	if os.Geteuid() != 0 {
-		t.Fatal("SEESAW_NETNS=1 needs root to create network namespaces")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Fatalf("SEESAW_NETNS=1 needs ip: %v", err)
-	}
-}
+	"github.com/seesaw-lb/seesaw/internal/testenv"
+)
 
 func sh(t *testing.T, args ...string) {
 	t.Helper()
@@ -88,7 +75,7 @@ func netnsDaemon(t *testing.T, ns, name string, priority int) (string, *exec.Cmd
 }
 
 func TestDaemonsInNamespacesElectMaster(t *testing.T) {
-	requireNetns(t)
+	testenv.RequireNetNS(t)
 	ns := netnsPair(t)
 	s1, p1, c1 := netnsDaemon(t, ns[0], "lb1", 150)
 	s2, p2, c2 := netnsDaemon(t, ns[1], "lb2", 100)

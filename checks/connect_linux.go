@@ -15,12 +15,9 @@ import (
 // of net.Dialer (no keepalive or nodelay options, no address lookups).
 func connectOnly(ctx context.Context, t Target) error {
 	addr := t.Address.Unmap()
-	var family int
-	var sa unix.Sockaddr
+	family, sa := unix.AF_INET6, sockaddr(t.AddrPort(), addr)
 	if addr.Is4() {
-		family, sa = unix.AF_INET, &unix.SockaddrInet4{Port: int(t.Port), Addr: addr.As4()}
-	} else {
-		family, sa = unix.AF_INET6, &unix.SockaddrInet6{Port: int(t.Port), Addr: addr.As16()}
+		family = unix.AF_INET
 	}
 	fd, err := unix.Socket(family, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
@@ -28,11 +25,9 @@ func connectOnly(ctx context.Context, t Target) error {
 	}
 	// Close with a reset: a health check leaves no TIME_WAIT behind.
 	unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
-	if t.Mark != 0 {
-		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_MARK, int(t.Mark)); err != nil {
-			unix.Close(fd)
-			return fmt.Errorf("connect to %s: %w", t, os.NewSyscallError("set SO_MARK", err))
-		}
+	if err := prepareSocket(fd, t); err != nil {
+		unix.Close(fd)
+		return fmt.Errorf("connect to %s: %w", t, err)
 	}
 	err = unix.Connect(fd, sa)
 	if err == nil {

@@ -31,6 +31,11 @@ type Target struct {
 	Port uint16
 	// Mark is the SO_MARK set on the check's socket; 0 sets none.
 	Mark uint32
+	// Source is the local address the check's socket is bound to; the zero
+	// value lets the kernel choose. Checks steered through IPVS on the node
+	// that holds the VIP need it, or the kernel picks the VIP itself as the
+	// source and the backend drops the packet (docs/checks-through-ipvs.md).
+	Source netip.Addr
 }
 
 // String renders the target as address:port, with the mark if any.
@@ -38,6 +43,9 @@ func (t Target) String() string {
 	s := netip.AddrPortFrom(t.Address, t.Port).String()
 	if t.Mark != 0 {
 		s += " mark " + strconv.FormatUint(uint64(t.Mark), 10)
+	}
+	if t.Source.IsValid() {
+		s += " from " + t.Source.String()
 	}
 	return s
 }

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/seesaw-lb/seesaw/checks"
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
@@ -85,6 +86,13 @@ func TestDSRCheckOnMasterInVM(t *testing.T) {
 	}
 	if body, err := markedGet(mark, src); err != nil || !strings.HasSuffix(body, "\r\n\r\nA") {
 		t.Errorf("bound check with accept_local: %q %v", body, err)
+	}
+	// The same through the checks engine: its Target.Source binds the socket.
+	if got := runChecks(t, cfg, out.Target.CheckMarks, src); got["dsr "+topo4.a] != checks.StateUp {
+		t.Errorf("engine dsr check bound to %s on the master: %v, want up", src, got)
+	}
+	if got := runChecks(t, cfg, out.Target.CheckMarks, netip.Addr{}); got["dsr "+topo4.a] != checks.StateDown {
+		t.Errorf("engine dsr check without a source on the master: %v, want down", got)
 	}
 	if err := cs.Sync(config(t, "node.yaml", "node: {name: vm, interface: lbA}\n")); err != nil {
 		t.Fatal(err)

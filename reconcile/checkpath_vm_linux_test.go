@@ -119,8 +119,9 @@ func vmRound(t *testing.T, c kernel.IPVS, cfg desired.Config, h Health) Outcome 
 
 // runChecks runs every check of every backend once through the checks
 // engine, dialled as CheckDialOf says, and returns each verdict by
-// "mode backend" once every check has had at least two results.
-func runChecks(t *testing.T, cfg desired.Config, marks CheckMarks) map[string]checks.State {
+// "mode backend" once every check has had at least two results. Marked
+// (dsr/tunnel) checks bind their socket to source when it is valid.
+func runChecks(t *testing.T, cfg desired.Config, marks CheckMarks, source netip.Addr) map[string]checks.State {
 	t.Helper()
 	s := &cfg.Services[0]
 	spec := &checks.Spec{Type: checks.TypeHTTP, Interval: 200 * time.Millisecond, Timeout: 500 * time.Millisecond, Rise: 1, Fall: 1}
@@ -133,6 +134,9 @@ func runChecks(t *testing.T, cfg desired.Config, marks CheckMarks) map[string]ch
 				t.Fatal(err)
 			}
 			tg := checks.Target{Address: d.Addr.Addr(), Port: d.Addr.Port(), Mark: d.Mark}
+			if d.Mark != 0 {
+				tg.Source = source
+			}
 			names[tg] = string(s.Checks[j].Mode) + " " + s.Backends[i].Address.String()
 			cs = append(cs, checks.Check{Target: tg, Spec: spec})
 		}
@@ -236,7 +240,7 @@ func checksThroughIPVS(t *testing.T, tp vmTopo, forward, mode string) {
 	if len(out.Target.CheckMarks) != 2 {
 		t.Fatalf("check marks %v", out.Target.CheckMarks)
 	}
-	got := runChecks(t, cfg, out.Target.CheckMarks)
+	got := runChecks(t, cfg, out.Target.CheckMarks, netip.Addr{})
 	want := map[string]checks.State{"plain " + vmA: checks.StateUp, "plain " + vmB: checks.StateUp,
 		mode + " " + vmA: checks.StateUp, mode + " " + vmB: checks.StateDown}
 	for k, w := range want {

@@ -31,16 +31,15 @@ type checkPlan struct {
 // disabled backend (a disabled backend's health still shows in status).
 // dsr/tunnel checks dial the VIP with the mark of the backend's check
 // service from marks (the loop's last round); one without a mark yet is
-// skipped, so its backend's health is unknown. readFile reads CA bundles
-// named by tls checks.
-func planChecks(cfg desired.Config, marks reconcile.CheckMarks, readFile func(string) ([]byte, error)) (checkPlan, error) {
+// skipped, so its backend's health is unknown.
+func planChecks(cfg desired.Config, marks reconcile.CheckMarks, io checkIO) (checkPlan, error) {
 	p := checkPlan{Backends: map[checks.Key][]reconcile.BackendKey{}, Needs: map[reconcile.BackendKey][]checks.Key{},
 		Initial: map[checks.Key]checks.State{}}
 	for si := range cfg.Services {
 		s := &cfg.Services[si]
 		for ci := range s.Checks {
 			c := &s.Checks[ci]
-			spec, err := specOf(*c, readFile)
+			spec, err := specOf(*c, io.readFile)
 			if err != nil {
 				return checkPlan{}, fmt.Errorf("service %s: %s check at %s:%d: %w", s.Name, c.Type, c.Source.File, c.Source.Line, err)
 			}
@@ -55,6 +54,12 @@ func planChecks(cfg desired.Config, marks reconcile.CheckMarks, readFile func(st
 					return checkPlan{}, err
 				}
 				chk := checks.Check{Target: checks.Target{Address: dial.Addr.Addr(), Port: dial.Addr.Port(), Mark: dial.Mark}, Spec: spec}
+				if dial.Mark != 0 && io.sourceFor != nil {
+					// On the node holding the VIP the kernel would pick the VIP,
+					// which the backend drops; without a route the check fails,
+					// which is the truth.
+					chk.Target.Source, _ = io.sourceFor(b.Address)
+				}
 				k := chk.Key()
 				if _, ok := p.Backends[k]; !ok {
 					p.Checks = append(p.Checks, chk)
@@ -66,6 +71,14 @@ func planChecks(cfg desired.Config, marks reconcile.CheckMarks, readFile func(st
 		}
 	}
 	return p, nil
+}
+
+// checkIO is what planChecks reads from the host: CA bundles named by tls
+// checks, and the source address towards a backend for dsr/tunnel checks
+// (nil: no source bound).
+type checkIO struct {
+	readFile  func(string) ([]byte, error)
+	sourceFor func(netip.Addr) (netip.Addr, error)
 }
 
 // checkPort is the port a check of s connects to on b: the check's own

@@ -131,7 +131,7 @@ func newWiring(d deps, f daemonFlags, log *slog.Logger) (*wiring, func(), error)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open IPVS: %w", err)
 	}
-	w := &wiring{log: log, dir: f.configDir, listen: d.listenVRRP,
+	w := &wiring{log: log, dir: f.configDir, listen: d.listenVRRP, sourceFor: d.sourceFor,
 		engine: checks.New(checks.Options{Logger: log}),
 		ready:  make(chan struct{}), states: map[checks.Key]checks.State{}, over: over}
 	w.metrics = newMetrics(w)

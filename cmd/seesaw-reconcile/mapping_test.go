@@ -64,7 +64,7 @@ func TestPlanChecks(t *testing.T) {
 		{name: "a dsr check dials the VIP with the backend's mark",
 			cfg:     dsrConfig(a),
 			marks:   true,
-			targets: []string{"192.0.2.10:80 mark 100"}, needs: map[string]int{"web/198.51.100.1:0": 1}},
+			targets: []string{"192.0.2.10:80 mark 100 from 203.0.113.1"}, needs: map[string]int{"web/198.51.100.1:0": 1}},
 		{name: "unreadable CA bundle",
 			cfg: desired.Config{Services: []desired.Service{svc("web", "192.0.2.10",
 				[]desired.Check{{Type: desired.CheckTLS, TLS: desired.TLSOptions{CAFile: "/nonexistent/ca.pem"}}}, a)}},
@@ -76,7 +76,9 @@ func TestPlanChecks(t *testing.T) {
 			if tc.marks {
 				marks, _ = reconcile.AllocateCheckMarks(tc.cfg, kernel.Snapshot{})
 			}
-			p, err := planChecks(tc.cfg, marks, func(string) ([]byte, error) { return nil, errors.New("no such file") })
+			io := checkIO{readFile: func(string) ([]byte, error) { return nil, errors.New("no such file") },
+				sourceFor: func(netip.Addr) (netip.Addr, error) { return netip.MustParseAddr("203.0.113.1"), nil }}
+			p, err := planChecks(tc.cfg, marks, io)
 			if tc.wantError {
 				if err == nil {
 					t.Fatal("no error")
@@ -116,7 +118,7 @@ func TestPlanChecks(t *testing.T) {
 func TestHealthOf(t *testing.T) {
 	a := desired.Backend{Address: addrA, Enabled: true}
 	cfg := desired.Config{Services: []desired.Service{svc("web", "192.0.2.10", []desired.Check{tcpCheck(0, true), tcpCheck(81, false)}, a)}}
-	p, err := planChecks(cfg, nil, nil)
+	p, err := planChecks(cfg, nil, checkIO{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"time"
 
@@ -40,6 +41,9 @@ type deps struct {
 	checkRoutes func() (kernel.CheckRoutes, error)
 	// checkSysctls sets accept_local for dsr/tunnel checks (run only; nil: left alone).
 	checkSysctls func() *reconcile.CheckSysctls
+	// sourceFor is the source address towards a backend, bound by dsr/tunnel
+	// checks (run only; nil: none bound).
+	sourceFor func(netip.Addr) (netip.Addr, error)
 }
 
 // realDeps opens the kernel of the current network namespace.
@@ -52,6 +56,7 @@ func realDeps() deps {
 		listenVRRP:   vrrp.Listen,
 		checkRoutes:  func() (kernel.CheckRoutes, error) { return kernel.NewCheckRoutes(0) },
 		checkSysctls: func() *reconcile.CheckSysctls { return reconcile.NewCheckSysctls(kernel.ProcSysctls{}) },
+		sourceFor:    kernel.SourceFor,
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"net/netip"
 	"os"
 	"reflect"
 	"sync"
@@ -22,12 +23,14 @@ import (
 // state changes become the loop's health, VRRP events its mastership, and
 // the loop's watermark status the VRRP priority penalty.
 type wiring struct {
-	log     *slog.Logger
-	dir     string
-	loop    *reconcile.Loop
-	engine  *checks.Engine
-	listen  func(vrrp.Config) (vrrp.Conn, error)
-	metrics *metrics
+	log    *slog.Logger
+	dir    string
+	loop   *reconcile.Loop
+	engine *checks.Engine
+	listen func(vrrp.Config) (vrrp.Conn, error)
+	// sourceFor is the source address towards a backend (dsr/tunnel checks).
+	sourceFor func(netip.Addr) (netip.Addr, error)
+	metrics   *metrics
 
 	ready    chan struct{} // closed when the first valid config is in force
 	firstOne sync.Once
@@ -225,7 +228,7 @@ func (w *wiring) replan() error {
 // hands them to the engine; on success they are the plan in force, and the
 // states of vanished checks are dropped. w.mu is held.
 func (w *wiring) updateChecksLocked(cfg desired.Config) (checkPlan, error) {
-	plan, err := planChecks(cfg, w.marks, os.ReadFile)
+	plan, err := planChecks(cfg, w.marks, checkIO{readFile: os.ReadFile, sourceFor: w.sourceFor})
 	if err != nil {
 		return checkPlan{}, err
 	}

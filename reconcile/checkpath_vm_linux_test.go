@@ -141,6 +141,13 @@ func runChecks(t *testing.T, cfg desired.Config, marks CheckMarks, source netip.
 			cs = append(cs, checks.Check{Target: tg, Spec: spec})
 		}
 	}
+	return runTargets(t, cs, names)
+}
+
+// runTargets runs the checks through the checks engine until every one has
+// had at least two results and returns each verdict by its name.
+func runTargets(t *testing.T, cs []checks.Check, names map[checks.Target]string) map[string]checks.State {
+	t.Helper()
 	e := checks.New(checks.Options{})
 	if err := e.Update(cs); err != nil {
 		t.Fatal(err)
@@ -247,6 +254,9 @@ func checksThroughIPVS(t *testing.T, tp vmTopo, forward, mode string) {
 		if got[k] != w {
 			t.Errorf("%s check: %s, want %s", k, got[k], w)
 		}
+	}
+	if mode == "dsr" && tp == topo4 {
+		checkTypesThroughIPVS(t, tp, cfg, out.Target.CheckMarks)
 	}
 
 	vmRound(t, c, cfg, healthOf(cfg, got))

@@ -3,7 +3,7 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-.PHONY: all build test deps vet unit vmtest vmbench demo bench-reconcile kernelbench vrrpbench checksbench clean
+.PHONY: all build test deps vet unit install installtest vmtest vmbench demo bench-reconcile kernelbench vrrpbench checksbench clean
 
 all: build
 
@@ -45,7 +45,27 @@ vmbench: deps
 	@bash internal/vm/run.sh $(addprefix --pkg ,$(VM_PKGS)) --bench '$(VMBENCH)' $(VMBENCH_FLAGS) $(VM_FLAGS)
 
 ## test: everything, installing what it needs; fails if any suite cannot run.
-test: deps vet unit vmtest
+test: deps vet unit installtest vmtest
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+## install: the binary, the systemd unit, ip_vs at boot, the docs, and a sample
+## /etc/seesaw (examples/dr-web/lb1) only when /etc/seesaw does not exist yet.
+install:
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/seesaw-reconcile ./cmd/seesaw-reconcile
+	install -D -m 0755 bin/seesaw-reconcile $(DESTDIR)$(PREFIX)/sbin/seesaw-reconcile
+	install -d -m 0755 $(DESTDIR)/etc/systemd/system $(DESTDIR)/etc/modules-load.d $(DESTDIR)$(PREFIX)/share/doc/seesaw
+	sed 's|/usr/local/|$(PREFIX)/|g' examples/systemd/seesaw-reconcile.service > $(DESTDIR)/etc/systemd/system/seesaw-reconcile.service
+	install -m 0644 examples/systemd/modules-load.conf $(DESTDIR)/etc/modules-load.d/seesaw.conf
+	install -m 0644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/seesaw/
+	@if [ ! -e $(DESTDIR)/etc/seesaw ]; then \
+		install -d -m 0755 $(DESTDIR)/etc/seesaw && install -m 0644 examples/dr-web/lb1/*.yaml $(DESTDIR)/etc/seesaw/ && \
+		echo "installed a sample configuration in $(DESTDIR)/etc/seesaw"; \
+	else echo "kept the existing $(DESTDIR)/etc/seesaw"; fi
+
+## installtest: make install into a scratch DESTDIR and check the result.
+installtest:
+	@bash internal/tools/install-test.sh
 
 ## bench-reconcile: plan-time table (10,000 x 10) with its peers.
 bench-reconcile:

@@ -114,6 +114,7 @@ func serve(ctx context.Context, d deps, f daemonFlags, log *slog.Logger, hup <-c
 	g.Go(func() error { return w.followMarks(gctx) })
 	g.Go(func() error { return w.runControl(gctx, f.control) })
 	g.Go(func() error { return w.runMetrics(gctx, f.metrics) })
+	g.Go(func() error { return w.notifyReady(gctx, log) })
 	poke()
 	log.Info("seesaw-reconcile running", "config_dir", f.configDir)
 	return g.Wait()

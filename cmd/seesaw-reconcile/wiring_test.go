@@ -171,8 +171,9 @@ func TestDaemonExitsOnSIGTERM(t *testing.T) {
 	_, p := loopbackServer(t, "127.0.0.2")
 	dir := writeConfig(t, checkedConfig(p, p))
 	socket := filepath.Join(t.TempDir(), "ctl.sock")
+	notify := listenNotify(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childFakeEnv+"=1",
+	cmd.Env = append(os.Environ(), childFakeEnv+"=1", "NOTIFY_SOCKET="+notify.LocalAddr().String(),
 		childArgsEnv+"="+strings.Join([]string{"--config-dir", dir, "--control-socket", socket, "--metrics-address", "127.0.0.1:0"}, "\x1f"))
 	var logs syncBuffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
@@ -188,6 +189,7 @@ func TestDaemonExitsOnSIGTERM(t *testing.T) {
 		code, _ := ctl(socket, "status")
 		return code == exitOK
 	})
+	expectReady(t, notify)
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

@@ -64,6 +64,12 @@ func renderStatus(w io.Writer, r statusReport) {
 			fmt.Fprintf(tw, "\t\t\t\t\t%s\t%d\t%d (%s)\t%s\t%s\t%s\n", b.Address, b.Weight, b.Effective, b.Reason, health, b.LastCheck, lat)
 		}
 	}
+	if len(r.CheckServices) > 0 {
+		fmt.Fprintln(tw, "\nCHECK SERVICE\tBACKEND\tFORWARD")
+		for _, c := range r.CheckServices {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Service, c.Backend, c.Forward)
+		}
+	}
 	tw.Flush()
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/seesaw-lb/seesaw/checks"
 	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/kernel"
 	"github.com/seesaw-lb/seesaw/reconcile"
 )
 
@@ -20,8 +21,11 @@ type statusReport struct {
 	ConfigError string          `json:"config_error,omitempty"`
 	LastRound   roundReport     `json:"last_reconcile"`
 	Services    []serviceReport `json:"services"`
-	Drained     []string        `json:"drained_by_hand"`
-	Metrics     string          `json:"metrics_address,omitempty"`
+	// CheckServices are the per-backend IPVS fwmark services that steer
+	// dsr/tunnel checks (docs/checks-through-ipvs.md).
+	CheckServices []checkServiceReport `json:"check_services,omitempty"`
+	Drained       []string             `json:"drained_by_hand"`
+	Metrics       string               `json:"metrics_address,omitempty"`
 }
 
 // vrrpReport is the virtual router's state ("standalone" without one).
@@ -54,6 +58,28 @@ type serviceReport struct {
 	VIP      string          `json:"vip,omitempty"`
 	VIPHeld  bool            `json:"vip_held"`
 	Backends []backendReport `json:"backends"`
+}
+
+// checkServiceReport is one check service: an fwmark service whose only
+// destination is Backend, forwarded as Forward.
+type checkServiceReport struct {
+	Service string `json:"service"`
+	Backend string `json:"backend"`
+	Forward string `json:"forward"`
+}
+
+// checkServiceReports lists the check services of the last round's marks.
+func checkServiceReports(marks reconcile.CheckMarks) []checkServiceReport {
+	var out []checkServiceReport
+	for _, m := range marks {
+		fwd := m.Path.Dest.Forward.String()
+		if m.Path.Dest.Forward == kernel.ForwardTunnel {
+			fwd += " " + m.Path.Dest.TunnelType.String()
+		}
+		out = append(out, checkServiceReport{Service: kernel.NewFWMarkKey(m.Path.Family, m.Mark).String(),
+			Backend: m.Path.Backend.String(), Forward: fwd})
+	}
+	return out
 }
 
 // backendReport is one backend of a service.
@@ -92,6 +118,7 @@ func (w *wiring) status() statusReport {
 		ConfigError: ls.ConfigError, Drained: slices.Clone(over.Drained), Metrics: metricsAt,
 		LastRound: roundReport{At: ls.LastRound, Applied: kinds(ls.Applied), Failed: kinds(ls.Failed), Error: ls.Error, Held: ls.Held}}
 	r.Services = serviceReports(cfg, over, health, ls, plan, checkStatus)
+	r.CheckServices = checkServiceReports(ls.CheckMarks)
 	return r
 }
 

@@ -234,6 +234,7 @@ func TestSoakInVM(t *testing.T) {
 	var samples []sample
 	killUntil := time.Now().Add(*soakDuration / 2) // the second half keeps one process for RSS and goroutines
 	end := time.Now().Add(*soakDuration)
+	var nextSample time.Time
 	nextKill, nextDrift := time.Now().Add(randDur(r, 5, 15)), time.Now().Add(randDur(r, 1, 3))
 	for i := 0; i < 100000 && time.Now().Before(end); i++ {
 		time.Sleep(100 * time.Millisecond)
@@ -248,10 +249,11 @@ func TestSoakInVM(t *testing.T) {
 			s.start()
 			nextKill = now.Add(randDur(r, 5, 15))
 		}
-		if now.After(killUntil) && i%10 == 0 {
+		if now.After(killUntil) && now.After(nextSample) {
 			if sm, ok := s.sample(); ok {
 				samples = append(samples, sm)
 			}
+			nextSample = now.Add(time.Second)
 		}
 	}
 	close(stop)

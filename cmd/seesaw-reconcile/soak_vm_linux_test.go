@@ -358,9 +358,9 @@ func (s *soakRun) report(samples []sample, flips int) {
 		n, _ := strconv.Atoi(m[1])
 		ops += n
 	}
-	s.t.Logf("soak %v: edits %d (%d weight, %d add/%d remove backend, %d add/%d remove service), invalid edits %d (reported %d), "+
+	s.t.Logf("soak %v (%.1f edits/s achieved): edits %d (%d weight, %d add/%d remove backend, %d add/%d remove service), invalid edits %d (reported %d), "+
 		"kills %d, drifts repaired %d, check flips %d, ops applied %d, reconcile rounds with ops %d",
-		*soakDuration, s.counts["edits"], s.counts["edit: weight"], s.counts["edit: add backend"], s.counts["edit: remove backend"],
+		*soakDuration, float64(s.counts["edits"]+s.counts["invalid edits"])/soakDuration.Seconds(), s.counts["edits"], s.counts["edit: weight"], s.counts["edit: add backend"], s.counts["edit: remove backend"],
 		s.counts["edit: add service"], s.counts["edit: remove service"], s.counts["invalid edits"], s.counts["invalid reported"],
 		s.counts["kills"], s.counts["drifts"], flips, ops, len(reApplied.FindAllString(logs, -1)))
 	if len(samples) < 6 {

@@ -139,15 +139,7 @@ func (f *flapper) reopen(t *testing.T, i int) {
 	for range 50 { // the port can linger a moment after Close
 		ln, err := net.Listen("tcp", f.addrs[i])
 		if err == nil {
-			go func() {
-				for {
-					c, err := ln.Accept()
-					if err != nil {
-						return
-					}
-					c.Close()
-				}
-			}()
+			go acceptAndClose(ln)
 			f.lns[i] = ln
 			t.Cleanup(func() { ln.Close() })
 			return

@@ -3,7 +3,7 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-.PHONY: all build test deps vet unit install installtest vmtest vmbench demo bench-reconcile kernelbench vrrpbench checksbench clean
+.PHONY: all build test deps vet unit install installtest vmtest vmbench demo bench-reconcile kernelbench vrrpbench checksbench bench soak clean
 
 all: build
 
@@ -30,7 +30,8 @@ unit:
 ## in the test VM (internal/vm/README.md). Add a package here to put it in
 ## make vmtest; a listed package without tests is reported and skipped.
 VM_PKGS  ?= ./internal/vm/smoke ./kernel ./cmd/seesaw-reconcile ./reconcile
-VM_FLAGS ?=
+## The VM run includes the 2-minute soak test (TestSoakInVM), hence the timeout.
+VM_FLAGS ?= --timeout 900
 ## VMBENCH: -test.bench regexp for make vmbench; VMBENCH_FLAGS e.g.
 ## --arg -test.benchtime=3x.
 VMBENCH  ?= .
@@ -95,3 +96,15 @@ clean:
 ## real kernel in the test VM (internal/vm); prints the tables of docs/benchmarks.md.
 kernelbench:
 	@bash internal/vm/run.sh --pkg ./internal/ipvsbench --bench IPVSPeers --arg -test.benchtime=1x --mem 2048 --timeout 1500
+
+## soak: the soak and fault test in the VM (docs/testing.md): 1,000 services,
+## edits every 100 ms, flapping checks, SIGKILL restarts, drift. SOAK is the
+## length of the fault phase (make test runs it for 2 minutes in vmtest).
+SOAK ?= 10m
+soak: deps
+	@bash internal/vm/run.sh --pkg ./cmd/seesaw-reconcile --run '^TestSoakInVM$$' --arg -soak=$(SOAK) --mem 2048 --timeout 1080
+
+## bench: every benchmark above (about 20 minutes), then one table of every
+## figure against its peer (internal/tools/bench.sh; logs in .cache/bench/).
+bench: deps
+	@GO=$(GO) MAKE=$(MAKE) bash internal/tools/bench.sh

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/seesaw-lb/seesaw/internal/benchrow"
 )
 
 // benchScenario is one load shape measured for the engine and its peer.
@@ -114,6 +116,13 @@ func benchRows(sc benchScenario, r [2]benchResult) []string {
 		return fmt.Sprintf("%.2f", a/b)
 	}
 	e, p := r[0], r[1]
+	const suite = "checks (peer: goroutine+ticker per check)"
+	benchrow.Write(os.Stdout, suite, sc.Name+", checks/s", fmt.Sprintf("%.0f", e.ChecksPerSec), fmt.Sprintf("%.0f", p.ChecksPerSec),
+		e.ChecksPerSec/p.ChecksPerSec)
+	benchrow.Write(os.Stdout, suite, sc.Name+", CPU of one core", fmt.Sprintf("%.1f%%", 100*e.CPUShare), fmt.Sprintf("%.1f%%", 100*p.CPUShare),
+		e.CPUShare/p.CPUShare)
+	benchrow.Write(os.Stdout, suite, sc.Name+", peak RSS", fmt.Sprintf("%.1f MB", e.PeakMB), fmt.Sprintf("%.1f MB", p.PeakMB), e.PeakMB/p.PeakMB)
+	benchrow.Write(os.Stdout, suite, sc.Name+", lateness p99", e.LateP99.String(), p.LateP99.String(), float64(e.LateP99)/float64(p.LateP99))
 	return []string{row("engine", e), row("goroutine+ticker peer", p),
 		fmt.Sprintf("| %s | engine/peer | %s | | %s | %s | | %s | %s | %s | %s | |", sc.Name, ratio(e.ChecksPerSec, p.ChecksPerSec),
 			ratio(e.CPUShare, p.CPUShare), ratio(e.UserShare, p.UserShare), ratio(e.RSSMB, p.RSSMB), ratio(e.PeakMB, p.PeakMB),

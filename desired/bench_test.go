@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/seesaw-lb/seesaw/internal/benchrow"
 )
 
 // Benchmark size: the 10,000 services x 10 backends over 100 files.
@@ -143,6 +145,12 @@ func BenchmarkLoadTable(b *testing.B) {
 		peerCPU.Round(10*time.Millisecond), float64(ourCPU)/float64(peerCPU))
 	fmt.Fprintf(w, "| peak RSS of that process (empty process: %.1f MB) | %.1f MB | %.1f MB | %.2fx |\n", baseRSS, ourRSS, peerRSS, ourRSS/peerRSS)
 	fmt.Fprintf(w, "| heap kept by the loaded Config | %.1f MB | | |\n\n", mb(retained))
+	const suite = "desired (peer: yaml.v3 to yaml.Node)"
+	benchrow.Write(w, suite, "time per load", ours.perOp.Round(100*time.Microsecond).String(),
+		peer.perOp.Round(100*time.Microsecond).String(), float64(ours.perOp)/float64(peer.perOp))
+	benchrow.Write(w, suite, "allocated per load", fmt.Sprintf("%.1f MB", mb(ours.bytes)), fmt.Sprintf("%.1f MB", mb(peer.bytes)),
+		float64(ours.bytes)/float64(peer.bytes))
+	benchrow.Write(w, suite, "peak RSS of a process doing one load", fmt.Sprintf("%.1f MB", ourRSS), fmt.Sprintf("%.1f MB", peerRSS), ourRSS/peerRSS)
 }
 
 // retainedHeap is the live heap held by one loaded Config.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/seesaw-lb/seesaw/checks"
 	"github.com/seesaw-lb/seesaw/kernel"
@@ -41,7 +42,7 @@ func newMetrics(w *wiring) *metrics {
 	m.reloads.WithLabelValues("success")
 	m.reloads.WithLabelValues("failure")
 	m.reg.MustRegister(m.ops, m.planSize, m.applyTime, m.reloads, m.configError,
-		&collector{w: w, results: newResultCounter()})
+		&collector{w: w, results: newResultCounter()}, collectors.NewGoCollector())
 	return m
 }
 

@@ -25,17 +25,20 @@ func loopbackServer(t *testing.T, addr string) (net.Listener, uint16) {
 	if err != nil {
 		t.Fatalf("listen on %s: %v", addr, err)
 	}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
+	go acceptAndClose(ln)
 	t.Cleanup(func() { ln.Close() })
 	return ln, uint16(ln.Addr().(*net.TCPAddr).Port)
+}
+
+// acceptAndClose accepts and closes connections until ln is closed.
+func acceptAndClose(ln net.Listener) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		c.Close()
+	}
 }
 
 // checkedConfig is a node and one service whose two loopback backends are

@@ -16,6 +16,8 @@ import (
 	cfipvs "github.com/cloudflare/ipvs"
 	mobyipvs "github.com/moby/ipvs"
 	"github.com/seesaw-lb/seesaw/kernel"
+
+	"github.com/seesaw-lb/seesaw/internal/benchrow"
 )
 
 // rounds: every round measures every contender once, in a rotating order, so that load
@@ -283,6 +285,10 @@ func printTables(h *harness, rt map[string][]time.Duration) {
 			fmt.Printf("%-36s %10s %7.2fx %10s %9.1fM\n", r.name, r.s.wall.Round(time.Millisecond),
 				float64(r.s.wall)/float64(base), r.s.cpu.Round(time.Millisecond), float64(r.s.alloc)/(1<<20))
 		}
+		for _, r := range rows[1:] {
+			benchrow.Write(os.Stdout, "kernel (peer: "+r.name+")", fmt.Sprintf("%s, %d x %d, wall", t, Services, Dests),
+				base.Round(time.Millisecond).String(), r.s.wall.Round(time.Millisecond).String(), float64(base)/float64(r.s.wall))
+		}
 		h.b.ReportMetric(float64(base.Milliseconds()), strings.ReplaceAll(t, " ", "_")+"_ms")
 	}
 	fmt.Printf("\nsingle SET_DEST round trip, 1000 samples each (interleaved)\n")
@@ -290,4 +296,7 @@ func printTables(h *harness, rt map[string][]time.Duration) {
 		d := rt[n]
 		fmt.Printf("%-36s median %5d µs   p99 %6d µs\n", n, percentile(d, 50).Microseconds(), percentile(d, 99).Microseconds())
 	}
+	ours, peer := percentile(rt["seesaw kernel.Apply (1 op)"], 50), percentile(rt["moby/ipvs UpdateDestination"], 50)
+	benchrow.Write(os.Stdout, "kernel (peer: moby/ipvs)", "single SET_DEST round trip, median", ours.String(), peer.String(),
+		float64(ours)/float64(max(peer, 1)))
 }

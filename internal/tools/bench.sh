@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# bench.sh: make bench. Runs every benchmark suite of the project, keeps each
+# log under .cache/bench/, then prints one table of every figure (ours, the
+# peer measured in the same run, ratio) from their BENCHROW lines.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+GO=${GO:-go}
+MAKE=${MAKE:-make}
+out=.cache/bench
+mkdir -p "$out"
+rm -f "$out"/*.log
+failed=()
+suite() { # name command...
+	local name=$1
+	shift
+	echo "== bench: $name: $*" >&2
+	if ! "$@" 2>&1 | tee "$out/$name.log"; then
+		failed+=("$name")
+	fi
+}
+suite kernel "$MAKE" --no-print-directory kernelbench
+suite reconcile "$MAKE" --no-print-directory bench-reconcile
+suite vrrp "$MAKE" --no-print-directory vrrpbench
+suite checks "$MAKE" --no-print-directory checksbench
+suite desired "$GO" test -count=1 -run '^$' -bench BenchmarkLoadTable -benchtime 1x ./desired
+echo
+echo "## make bench: every figure, ours vs the peer measured in the same run"
+"$GO" run ./internal/tools/benchtable "$out"/*.log || failed+=(table)
+if ((${#failed[@]})); then
+	echo "bench: failed: ${failed[*]}" >&2
+	exit 1
+fi

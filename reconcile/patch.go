@@ -10,50 +10,86 @@ import (
 // kernel applied them, so the loop can plan the next change without
 // re-reading the whole table. Failed and uncertain ops are skipped: after
 // those the caller must re-read the kernel anyway. Only the services an op
-// touches are copied; live is not modified.
+// touches are copied, and the cost is the ops' (a binary search each) plus
+// one copy of the service list: live is not modified.
 func Patch(live kernel.Snapshot, results []kernel.Result) kernel.Snapshot {
 	svcs := slices.Clone(live.Services)
-	idx := make(map[kernel.ServiceKey]int, len(results))
-	for i := range svcs {
-		idx[svcs[i].Key] = i
+	sorted := slices.IsSortedFunc(svcs, compareService)
+	n0 := len(svcs)
+	// at overrides the position of keys added (or deleted) by the ops.
+	at := map[kernel.ServiceKey]int{}
+	find := func(k kernel.ServiceKey) int {
+		if i, ok := at[k]; ok {
+			return i
+		}
+		if sorted {
+			if i, ok := slices.BinarySearchFunc(svcs[:n0], k, func(s kernel.Service, k kernel.ServiceKey) int {
+				return kernel.CompareServiceKeys(s.Key, k)
+			}); ok {
+				return i
+			}
+			return -1
+		}
+		return slices.IndexFunc(svcs[:n0], func(s kernel.Service) bool { return s.Key == k })
 	}
-	copied := map[kernel.ServiceKey]bool{}
-	deleted := map[kernel.ServiceKey]bool{}
+	deleted := map[int]bool{}
+	touched := map[int]bool{}
 	for _, r := range results {
 		if r.Err != nil {
 			continue
 		}
 		op := r.Op
-		i, ok := idx[op.Service]
+		i := find(op.Service)
 		switch op.Kind {
 		case kernel.AddService:
-			idx[op.Service] = len(svcs)
+			at[op.Service] = len(svcs)
 			svcs = append(svcs, kernel.Service{Key: op.Service, Config: op.ServiceConfig})
-			copied[op.Service], deleted[op.Service] = true, false
+			touched[len(svcs)-1] = true
 			continue
 		case kernel.DeleteService:
-			deleted[op.Service] = true
+			if i >= 0 {
+				deleted[i] = true
+				at[op.Service] = -1
+			}
 			continue
 		}
-		if !ok || deleted[op.Service] {
+		if i < 0 {
 			continue
 		}
-		if !copied[op.Service] {
+		if !touched[i] {
 			svcs[i].Destinations = slices.Clone(svcs[i].Destinations)
-			copied[op.Service] = true
+			touched[i] = true
 		}
 		patchService(&svcs[i], op)
 	}
-	out := svcs[:0:0]
-	for _, s := range svcs {
-		if !deleted[s.Key] {
-			out = append(out, s)
-		}
-	}
-	snap := kernel.Snapshot{Services: out}
-	snap.Sort()
-	return snap
+	return patchedSnapshot(svcs, sorted, deleted, touched)
 }
+
+// patchedSnapshot drops the deleted services and sorts what the ops may
+// have put out of order: added services and the destinations of touched
+// ones. Deletions and unsorted input (rare) take a full sort.
+func patchedSnapshot(svcs []kernel.Service, sorted bool, deleted, touched map[int]bool) kernel.Snapshot {
+	if len(deleted) > 0 || !sorted {
+		out := svcs[:0:0]
+		for i, s := range svcs {
+			if !deleted[i] {
+				out = append(out, s)
+			}
+		}
+		snap := kernel.Snapshot{Services: out}
+		snap.Sort()
+		return snap
+	}
+	for i := range touched {
+		slices.SortFunc(svcs[i].Destinations, compareDest)
+	}
+	if !slices.IsSortedFunc(svcs, compareService) {
+		slices.SortFunc(svcs, compareService)
+	}
+	return kernel.Snapshot{Services: svcs}
+}
+
+func compareService(a, b kernel.Service) int { return kernel.CompareServiceKeys(a.Key, b.Key) }
 
 // patchService applies one update or destination op to s.
 func patchService(s *kernel.Service, op kernel.Op) {

@@ -16,9 +16,11 @@ type Debounce struct {
 	Max time.Duration
 }
 
-// DefaultDebounce fits editors (rename-and-replace), ConfigMap ..data swaps
-// and git checkouts of many files.
-var DefaultDebounce = Debounce{Quiet: 50 * time.Millisecond, Max: 500 * time.Millisecond}
+// DefaultDebounce fits editors (rename-and-replace: a few events within a
+// millisecond), ConfigMap ..data swaps and git checkouts of many files: the
+// quiet time is short so a one-line edit reaches the kernel fast, and Max
+// still makes a long burst one reload.
+var DefaultDebounce = Debounce{Quiet: 15 * time.Millisecond, Max: 500 * time.Millisecond}
 
 // Watcher reports bursts of changes in a configuration directory.
 type Watcher struct {

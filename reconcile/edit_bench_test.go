@@ -1,0 +1,130 @@
+package reconcile
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/kernel"
+)
+
+// editBenchFile renders services [first, first+n) with 10 backends each, as
+// the VM benchmark does; the first backend of service edited gets weight w.
+func editBenchFile(first, n, edited, w int) string {
+	var b strings.Builder
+	b.WriteString("services:\n")
+	for i := first; i < first+n; i++ {
+		fmt.Fprintf(&b, "  - name: s%04d\n    vip: 192.0.2.%d\n    ports: [{proto: tcp, port: %d}]\n    backends:\n", i, 1+i/250, 1000+i%250)
+		for j := range 10 {
+			weight := 1
+			if i == edited && j == 0 {
+				weight = w
+			}
+			fmt.Fprintf(&b, "      - {address: 198.51.100.%d, weight: %d}\n", 1+j, weight)
+		}
+	}
+	return b.String()
+}
+
+// editEnv is the daemon's edit path in process: a directory of 1,000
+// services x 10 destinations, a Loader, and a Loop on the fake kernel.
+type editEnv struct {
+	dir, editFile string
+	first, per    int
+	loader        *Loader
+	loop          *Loop
+	ipvs          kernel.IPVS
+}
+
+func newEditEnv(t testing.TB, files int) *editEnv {
+	dir := t.TempDir()
+	per := 1000 / files
+	e := &editEnv{dir: dir, per: per, first: 550 / per * per, editFile: fmt.Sprintf("s%03d.yaml", 550/per)}
+	e.write(t, "node.yaml", "node: {name: vm, interface: dummy0, scope: {prefixes: [192.0.2.0/24]}, resync_interval: 1h}\n")
+	for f := range files {
+		e.write(t, fmt.Sprintf("s%03d.yaml", f), editBenchFile(per*f, per, -1, 0))
+	}
+	_, e.ipvs = fakeWith(t)
+	e.loader = &Loader{Dir: dir}
+	e.loop = NewLoop(LoopOptions{Kernel: e.ipvs})
+	e.reload(t)
+	return e
+}
+
+func (e *editEnv) write(t testing.TB, name, content string) {
+	if err := os.WriteFile(filepath.Join(e.dir, name), []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// reload loads the directory and runs one round, as the daemon does after a burst.
+func (e *editEnv) reload(t testing.TB) {
+	cfg, _, err := e.loader.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.loop.SetConfig(cfg)
+	e.loop.drainEvents()
+	e.loop.Round(context.Background())
+}
+
+// edit writes weight w into the edited backend and reconciles.
+func (e *editEnv) edit(t testing.TB, w int) {
+	e.write(t, e.editFile, editBenchFile(e.first, e.per, 550, w))
+	e.reload(t)
+	st := e.loop.Status()
+	if st.Error != "" || st.Applied[kernel.UpdateDestination] != 1 {
+		t.Fatalf("edit %d: applied %v, error %q", w, st.Applied, st.Error)
+	}
+}
+
+// BenchmarkEditPath is the VM benchmark's edit in process: write one file,
+// load, plan, apply to the fake kernel.
+func BenchmarkEditPath(b *testing.B) {
+	for _, files := range []int{10, 100} {
+		b.Run(fmt.Sprintf("files=%d", files), func(b *testing.B) {
+			e := newEditEnv(b, files)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				e.edit(b, 2+i%100)
+				i++
+			}
+		})
+	}
+}
+
+func BenchmarkEditPhases(b *testing.B) {
+	for _, files := range []int{10, 100} {
+		e := newEditEnv(b, files)
+		b.Run(fmt.Sprintf("parse/files=%d", files), func(b *testing.B) {
+			for b.Loop() {
+				desiredParseFile(e.dir, e.editFile)
+			}
+		})
+		b.Run(fmt.Sprintf("load/files=%d", files), func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				e.write(b, e.editFile, editBenchFile(e.first, e.per, 550, 2+i%100))
+				i++
+				e.loader.Load()
+			}
+		})
+		b.Run(fmt.Sprintf("compute/files=%d", files), func(b *testing.B) {
+			for b.Loop() {
+				e.loop.compute(t0)
+			}
+		})
+		b.Run(fmt.Sprintf("patch/files=%d", files), func(b *testing.B) {
+			for b.Loop() {
+				Patch(e.loop.live, []kernel.Result{{Op: kernel.Op{Kind: kernel.UpdateDestination, Service: e.loop.live.Services[5].Key, Destination: e.loop.live.Services[5].Destinations[0].Key}}})
+			}
+		})
+	}
+}
+
+var desiredParseFile = desired.ParseFile

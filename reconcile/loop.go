@@ -55,6 +55,11 @@ type Loop struct {
 	states   ServiceStates
 	draining Draining
 	failures int
+	// prev is the last round whose plan was applied in full to the cached
+	// table: the next round plans only what changed since (nil: plan all).
+	prev *Round
+	// incremental records whether the current round planned incrementally.
+	incremental bool
 
 	mu     sync.Mutex
 	status Status
@@ -214,15 +219,16 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 		}
 	}
 	planStart := time.Now()
-	out := l.compute(now)
+	out, in := l.compute(now)
 	if !fresh && deletesUnnamed(out.Plan) {
 		// Connection counts decide whether a removed backend may go now: take
 		// them from a fresh read, not from the cached table.
 		if err := l.readLive(ctx, now, st); err != nil {
 			return err
 		}
-		out = l.compute(now)
+		out, in = l.compute(now)
 	}
+	l.prev = nil
 	l.states, l.draining, st.Services = out.States, out.Draining, out.Target.Status
 	st.CheckMarks = out.Target.CheckMarks
 	st.PlanTime = time.Since(planStart)
@@ -235,6 +241,8 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 		l.o.Log.Warn("plan held back", "reason", out.Plan.HeldReason, "ops", len(out.Plan.Steps))
 	} else if ipvsErr = l.applyPlan(ctx, out.Plan, st); ipvsErr != nil {
 		l.liveOK = false // never trust the cache after a failed or uncertain op
+	} else {
+		l.prev = &Round{Inputs: in, Outcome: out}
 	}
 	// VIPs follow mastership even when IPVS could not be fully programmed
 	// or the plan is held: a takeover must never wait for an unrelated op.
@@ -272,13 +280,23 @@ func (l *Loop) readLive(ctx context.Context, now time.Time, st *Status) error {
 		return fmt.Errorf("read IPVS table: %w", err)
 	}
 	l.live, l.liveOK, st.LastFullRead = live, true, now
+	l.prev = nil // the table may have drifted: the next plan covers everything
 	return nil
 }
 
-// compute plans against the cached table.
-func (l *Loop) compute(now time.Time) Outcome {
-	return Compute(l.live, Inputs{Config: l.cfg, Health: l.health, Master: l.master, States: l.states,
-		Draining: l.draining, Now: now, AllowMassDelete: l.o.AllowMassDelete})
+// compute plans against the cached table: only what changed since the
+// previous round when that round was applied in full, else everything.
+func (l *Loop) compute(now time.Time) (Outcome, Inputs) {
+	in := Inputs{Config: l.cfg, Health: l.health, Master: l.master, States: l.states,
+		Draining: l.draining, Now: now, AllowMassDelete: l.o.AllowMassDelete}
+	if l.prev != nil {
+		if out, ok := ComputeIncremental(l.live, in, *l.prev); ok {
+			l.incremental = true
+			return out, in
+		}
+	}
+	l.incremental = false
+	return Compute(l.live, in), in
 }
 
 // deletesUnnamed reports whether the plan deletes a destination the config
@@ -315,7 +333,7 @@ func (l *Loop) applyPlan(ctx context.Context, p Plan, st *Status) error {
 	}
 	l.live = Patch(l.live, res)
 	l.o.Log.Info("applied plan", "ops", len(res), "failed", sumCounts(st.Failed),
-		"plan_ms", ms(st.PlanTime), "apply_ms", ms(time.Since(applyStart)))
+		"plan_ms", ms(st.PlanTime), "apply_ms", ms(time.Since(applyStart)), "incremental", l.incremental)
 	if first != nil {
 		return fmt.Errorf("%d of %d operations failed, first: %w", sumCounts(st.Failed), len(res), first)
 	}

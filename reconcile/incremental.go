@@ -1,0 +1,184 @@
+package reconcile
+
+import (
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/kernel"
+)
+
+// Round is what an incremental planning round starts from: the inputs and
+// outcome of the previous round, whose plan was applied in full, and the
+// live table patched with it (the caller's cache).
+type Round struct {
+	Inputs  Inputs
+	Outcome Outcome
+}
+
+// ComputeIncremental gives the same Outcome as Compute(live, in) when live
+// is prev's live table with prev's whole plan applied, at the cost of the
+// services whose config or health changed rather than of the whole
+// table. It reports false (and does nothing) when the change is not one
+// it can plan for a subset: a different node section, mastership or
+// mass-delete override, drains in progress, or dsr/tunnel check services.
+// The caller then runs Compute, as it must after any re-read of the kernel.
+func ComputeIncremental(live kernel.Snapshot, in Inputs, prev Round) (Outcome, bool) {
+	dirty, ok := changedServices(prev.Inputs, in)
+	if !ok || !incrementalOK(prev, in) {
+		return Outcome{}, false
+	}
+	sub := in.Config
+	sub.Services = make([]desired.Service, 0, len(dirty))
+	for i := range in.Config.Services {
+		if dirty[in.Config.Services[i].Name] {
+			sub.Services = append(sub.Services, in.Config.Services[i])
+		}
+	}
+	if hasPathChecks(sub) {
+		return Outcome{}, false
+	}
+	t := Effective(sub, in.Health, in.Master, in.States)
+	liveSub := liveOfServices(live, prev.Outcome.Target, t, dirty)
+	t, draining := Drain(liveSub, t, in.Draining, ConfigDrainTimeouts(in.Config), in.Now)
+	scope := ScopeOf(in.Config)
+	p := Diff(liveSub, t, scope)
+	p.Owned = owned(live, scope)
+	p = Guard(p, in.Config.Node.MassDelete, in.AllowMassDelete)
+	t = mergeTarget(prev.Outcome.Target, t, dirty)
+	if in.Master {
+		t.Addresses = addresses(in.Config)
+	}
+	return Outcome{Target: t, Plan: p, States: t.States(), Draining: draining}, true
+}
+
+// incrementalOK reports whether everything but the services' own config and
+// health is as in the previous round.
+func incrementalOK(prev Round, in Inputs) bool {
+	return in.Master == prev.Inputs.Master && in.AllowMassDelete == prev.Inputs.AllowMassDelete &&
+		len(in.Draining) == 0 && len(prev.Outcome.Draining) == 0 && len(prev.Outcome.Target.CheckMarks) == 0 &&
+		maps.Equal(in.States, prev.Outcome.States) && reflect.DeepEqual(in.Config.Node, prev.Inputs.Config.Node)
+}
+
+// changedServices names the services whose config or health differ between
+// two rounds (added and removed ones included). It reports false when the
+// services are not sorted by unique name, as desired.Build returns them.
+func changedServices(a, b Inputs) (map[string]bool, bool) {
+	x, y := a.Config.Services, b.Config.Services
+	if !sortedByName(x) || !sortedByName(y) {
+		return nil, false
+	}
+	dirty := map[string]bool{}
+	i, j := 0, 0
+	for i < len(x) || j < len(y) {
+		switch {
+		case j == len(y) || (i < len(x) && x[i].Name < y[j].Name):
+			dirty[x[i].Name] = true
+			i++
+		case i == len(x) || y[j].Name < x[i].Name:
+			dirty[y[j].Name] = true
+			j++
+		default:
+			// DeepEqual stops at slices that share their array: the services
+			// of files that were not re-parsed cost a few field compares.
+			if !reflect.DeepEqual(&x[i], &y[j]) {
+				dirty[y[j].Name] = true
+			}
+			i++
+			j++
+		}
+	}
+	healthChanges(a.Health, b.Health, dirty)
+	return dirty, true
+}
+
+// healthChanges marks the services with a verdict that differs between a and b.
+func healthChanges(a, b Health, dirty map[string]bool) {
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			dirty[k.Service] = true
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			dirty[k.Service] = true
+		}
+	}
+}
+
+func sortedByName(s []desired.Service) bool {
+	for i := 1; i < len(s); i++ {
+		if s[i-1].Name >= s[i].Name {
+			return false
+		}
+	}
+	return true
+}
+
+// hasPathChecks reports whether a service has a dsr or tunnel check (whose
+// check services Compute allocates over the whole config).
+func hasPathChecks(cfg desired.Config) bool {
+	for i := range cfg.Services {
+		for _, c := range cfg.Services[i].Checks {
+			if c.Mode == desired.ModeDSR || c.Mode == desired.ModeTunnel {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// liveOfServices returns the live services (sorted) of the dirty services:
+// the keys they had in the previous target and the keys they have now.
+func liveOfServices(live kernel.Snapshot, prev, now Target, dirty map[string]bool) kernel.Snapshot {
+	keys := map[kernel.ServiceKey]bool{}
+	for i := range prev.Services {
+		if dirty[prev.Services[i].Name] {
+			keys[prev.Services[i].Key] = true
+		}
+	}
+	for i := range now.Services {
+		keys[now.Services[i].Key] = true
+	}
+	var out kernel.Snapshot
+	for _, s := range sortedLive(live, false) {
+		if keys[s.Key] {
+			out.Services = append(out.Services, s)
+		}
+	}
+	return kernel.Snapshot{Services: sortedLive(out, true)}
+}
+
+// owned counts the live services inside the scope, as Diff does.
+func owned(live kernel.Snapshot, scope Scope) int {
+	n := 0
+	for i := range live.Services {
+		if scope.Owns(live.Services[i].Key) {
+			n++
+		}
+	}
+	return n
+}
+
+// mergeTarget replaces the dirty services of prev with those of sub.
+func mergeTarget(prev, sub Target, dirty map[string]bool) Target {
+	t := Target{Services: make([]TargetService, 0, len(prev.Services)+len(sub.Services)),
+		Status: make([]ServiceStatus, 0, len(prev.Status)+len(sub.Status))}
+	for _, s := range prev.Services {
+		if !dirty[s.Name] {
+			t.Services = append(t.Services, s)
+		}
+	}
+	t.Services = append(t.Services, sub.Services...)
+	slices.SortFunc(t.Services, func(a, b TargetService) int { return kernel.CompareServiceKeys(a.Key, b.Key) })
+	for _, s := range prev.Status {
+		if !dirty[s.Name] {
+			t.Status = append(t.Status, s)
+		}
+	}
+	t.Status = append(t.Status, sub.Status...)
+	slices.SortFunc(t.Status, func(a, b ServiceStatus) int { return strings.Compare(a.Name, b.Name) })
+	return t
+}

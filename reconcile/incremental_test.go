@@ -1,0 +1,178 @@
+package reconcile
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/kernel"
+)
+
+// randService returns a random service i with its own slices.
+func randService(r *rand.Rand, i int) desired.Service {
+	s := desired.Service{Name: fmt.Sprintf("s%03d", i), VIP: netip.AddrFrom4([4]byte{192, 0, 2, byte(i)}),
+		Scheduler: []string{"wrr", "rr", "wlc"}[r.IntN(3)], Forward: desired.ForwardNAT,
+		DrainTimeout: time.Minute, OnUnhealthy: []desired.OnUnhealthy{desired.Drain, desired.Remove}[r.IntN(2)],
+		Watermarks: desired.Watermarks{Low: 0.3, High: 0.6}}
+	for p := range 1 + r.IntN(2) {
+		s.Ports = append(s.Ports, desired.Port{Proto: desired.TCP, Port: uint16(80 + p)})
+	}
+	n := 1 + r.IntN(5)
+	for j := range 8 {
+		if len(s.Backends) < n && r.IntN(2) == 0 {
+			s.Backends = append(s.Backends, desired.Backend{Address: netip.AddrFrom4([4]byte{198, 51, 100, byte(1 + j)}),
+				Weight: int32(1 + r.IntN(20)), Enabled: r.IntN(8) != 0, Forward: desired.ForwardNAT})
+		}
+	}
+	return s
+}
+
+// mutate changes cfg and health at random the way edits and checks do:
+// new slices for what changed, shared ones for the rest.
+func mutate(r *rand.Rand, cfg desired.Config, h Health) (desired.Config, Health) {
+	cfg.Services = slices.Clone(cfg.Services)
+	h = maps_clone(h)
+	for range 1 + r.IntN(3) {
+		i := r.IntN(len(cfg.Services))
+		s := &cfg.Services[i]
+		switch r.IntN(7) {
+		case 0: // weight edit
+			if len(s.Backends) > 0 {
+				s.Backends = slices.Clone(s.Backends)
+				s.Backends[r.IntN(len(s.Backends))].Weight = int32(r.IntN(30))
+			}
+		case 1: // backend removed or added
+			s.Backends = slices.Clone(s.Backends)
+			if len(s.Backends) > 1 && r.IntN(2) == 0 {
+				s.Backends = slices.Delete(s.Backends, 0, 1)
+			} else {
+				*s = randService(r, i2(s.Name))
+			}
+		case 2: // scheduler
+			s.Scheduler = []string{"wrr", "rr", "wlc"}[r.IntN(3)]
+		case 3: // service removed
+			if len(cfg.Services) > 3 {
+				cfg.Services = slices.Delete(cfg.Services, i, i+1)
+			}
+		case 4: // service added
+			n := randService(r, 100+r.IntN(50))
+			if _, found := slices.BinarySearchFunc(cfg.Services, n.Name, byName); !found {
+				cfg.Services = append(cfg.Services, n)
+				slices.SortFunc(cfg.Services, func(a, b desired.Service) int { return byName(a, b.Name) })
+			}
+		default: // a health verdict flips
+			if len(s.Backends) > 0 {
+				k := HealthKey(s, &s.Backends[r.IntN(len(s.Backends))])
+				h[k] = r.IntN(2) == 0
+			}
+		}
+	}
+	return cfg, h
+}
+
+func byName(s desired.Service, name string) int {
+	switch {
+	case s.Name < name:
+		return -1
+	case s.Name > name:
+		return 1
+	}
+	return 0
+}
+
+func i2(name string) int {
+	var i int
+	fmt.Sscanf(name, "s%d", &i)
+	return i
+}
+
+func maps_clone(h Health) Health {
+	out := make(Health, len(h))
+	for k, v := range h {
+		out[k] = v
+	}
+	return out
+}
+
+// TestIncrementalEqualsCompute plans random sequences of config and health
+// changes both ways against the fake kernel: whenever the incremental
+// planner takes a round, its outcome equals Compute's.
+func TestIncrementalEqualsCompute(t *testing.T) {
+	taken := 0
+	for seed := range uint64(20) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		_, c := fakeWith(t)
+		cfg := desired.Config{Node: desired.Node{Name: "lb1", Interfaces: []string{"eth1"},
+			Scope:      desired.Scope{Prefixes: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}},
+			MassDelete: desired.MassDeleteGuard{MaxShare: 0.5}}}
+		for i := range 20 {
+			cfg.Services = append(cfg.Services, randService(r, i))
+		}
+		h := Health{}
+		live := snapshot(t, c)
+		var prev *Round
+		var states ServiceStates
+		var draining Draining
+		for step := range 40 {
+			if step > 0 {
+				cfg, h = mutate(r, cfg, h)
+			}
+			in := Inputs{Config: cfg, Health: h, Master: true, States: states, Draining: draining, Now: t0}
+			full := Compute(live, in)
+			if prev != nil {
+				if inc, ok := ComputeIncremental(live, in, *prev); ok {
+					taken++
+					compareOutcomes(t, fmt.Sprintf("seed %d step %d", seed, step), inc, full)
+				}
+			}
+			states, draining, prev = full.States, full.Draining, nil
+			if full.Plan.Held {
+				continue
+			}
+			res, err := c.Apply(t.Context(), full.Plan.Ops())
+			if err != nil {
+				t.Fatal(err)
+			}
+			live = Patch(live, res)
+			failed := slices.ContainsFunc(res, func(r kernel.Result) bool { return r.Err != nil })
+			if failed {
+				live = snapshot(t, c)
+				continue
+			}
+			prev = &Round{Inputs: in, Outcome: full}
+		}
+	}
+	if taken < 300 {
+		t.Fatalf("the incremental planner took only %d rounds", taken)
+	}
+}
+
+// compareOutcomes fails unless two outcomes plan and report the same.
+func compareOutcomes(t *testing.T, what string, got, want Outcome) {
+	t.Helper()
+	if !reflect.DeepEqual(got.Plan, want.Plan) {
+		t.Fatalf("%s: incremental plan\n%s\nfull plan\n%s", what, planText(t, got.Plan), planText(t, want.Plan))
+	}
+	if !reflect.DeepEqual(got.Target.Services, want.Target.Services) {
+		t.Fatalf("%s: target services differ\n%+v\n%+v", what, got.Target.Services, want.Target.Services)
+	}
+	for _, c := range []struct {
+		name string
+		a, b any
+	}{
+		{"status", got.Target.Status, want.Target.Status},
+		{"addresses", got.Target.Addresses, want.Target.Addresses},
+		{"states", got.States, want.States},
+		{"draining", len(got.Draining), len(want.Draining)},
+		{"check marks", len(got.Target.CheckMarks), len(want.Target.CheckMarks)},
+	} {
+		if !reflect.DeepEqual(c.a, c.b) {
+			t.Fatalf("%s: %s differ\n%+v\n%+v", what, c.name, c.a, c.b)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package desired
 
 import (
+	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,6 +12,34 @@ import (
 // problem of every file and every cross-file problem at once, as Errors
 // sorted by file and position. The result does not depend on the order of files.
 func Build(files []*File) (Config, error) {
+	var bl Builder
+	return bl.Build(files)
+}
+
+// Builder is Build with a memory: it keeps each file's services as
+// resolved and checked against the node and shared checks, and reuses them
+// while the same *File comes back with the same node, shared checks and
+// set of unparsed files, so a reload that re-parsed one file re-checks one
+// file. The cross-file checks (one node, unique check names, unique
+// service names, VIP/port pairs and fwmarks, check marks, tracking) always
+// run over every service. The zero Builder is ready; not safe for
+// concurrent use.
+type Builder struct {
+	cache map[*File]*builtFile
+}
+
+// builtFile is the per-file part of a Build and what it depended on.
+type builtFile struct {
+	node     *Node
+	shared   map[string]Check
+	unparsed bool
+	services []Service
+	paths    []string
+	errs     Errors
+}
+
+// Build is the package's Build, reusing the per-file work of earlier calls.
+func (bl *Builder) Build(files []*File) (Config, error) {
 	files = slices.Clone(files)
 	slices.SortFunc(files, func(a, b *File) int { return strings.Compare(a.Name, b.Name) })
 	b := &builder{}
@@ -19,20 +49,31 @@ func Build(files []*File) (Config, error) {
 	}
 	node := b.node(files)
 	shared := b.sharedChecks(files)
-	var cfg Config
+	built := make([]*builtFile, len(files))
+	next := make(map[*File]*builtFile, len(files))
 	total := 0
-	for _, f := range files {
-		total += len(f.services)
+	for i, f := range files {
+		bf := bl.cache[f]
+		if bf == nil || bf.unparsed != b.unparsed || !reflect.DeepEqual(bf.node, node) || !maps.EqualFunc(bf.shared, shared, checkEqual) {
+			bf = buildFile(f, shared, node, b.unparsed)
+		}
+		built[i], next[f] = bf, bf
+		total += len(bf.services)
 	}
+	bl.cache = next
+	var cfg Config
 	cfg.Services = make([]Service, 0, total)
 	b.paths = make([]string, 0, total)
-	for _, f := range files {
-		cfg.Files = append(cfg.Files, f.Name)
-		b.addServices(f, shared, &cfg)
+	for i, bf := range built {
+		cfg.Files = append(cfg.Files, files[i].Name)
+		cfg.Services = append(cfg.Services, bf.services...)
+		b.paths = append(b.paths, bf.paths...)
+		b.errs = append(b.errs, bf.errs...)
 	}
 	if node != nil {
 		cfg.Node = *node
-		b.checkAgainstNode(&cfg)
+		b.checkCheckMarks(&cfg)
+		b.checkTracking(&cfg)
 	}
 	b.checkUnique(cfg.Services)
 	for _, c := range shared {
@@ -44,6 +85,21 @@ func Build(files []*File) (Config, error) {
 		return Config{}, b.errs.sort()
 	}
 	return cfg, nil
+}
+
+func checkEqual(a, b Check) bool { return reflect.DeepEqual(a, b) }
+
+// buildFile resolves a file's check references and checks its services on
+// their own and against the node.
+func buildFile(f *File, shared map[string]Check, node *Node, unparsed bool) *builtFile {
+	b := &builder{unparsed: unparsed}
+	var cfg Config
+	b.addServices(f, shared, &cfg)
+	if node != nil {
+		b.checkServicesAgainstNode(cfg.Services, *node)
+	}
+	return &builtFile{node: node, shared: shared, unparsed: unparsed,
+		services: cfg.Services, paths: b.paths, errs: b.errs}
 }
 
 // builder collects the cross-file errors of Build.

@@ -71,7 +71,7 @@ func (es Errors) Is(target error) bool { return target == ErrInvalid }
 func (es Errors) sort() Errors {
 	slices.SortStableFunc(es, func(a, b Error) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line),
-			cmp.Compare(a.Col, b.Col))
+			cmp.Compare(a.Col, b.Col), cmp.Compare(a.Path, b.Path), cmp.Compare(a.Msg, b.Msg))
 	})
 	return slices.Compact(es)
 }

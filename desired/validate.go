@@ -49,12 +49,12 @@ func (b *builder) checkPathMode(s *Service, c Check, p string) {
 	}
 }
 
-// checkAgainstNode checks the services against the node: interfaces, scope
-// and the check fwmark range; it also fills the defaults that come from the node.
-func (b *builder) checkAgainstNode(cfg *Config) {
-	n := cfg.Node
-	for i := range cfg.Services {
-		s := &cfg.Services[i]
+// checkServicesAgainstNode checks services against the node: interfaces,
+// scope and the check fwmark range; it also fills the defaults that come
+// from the node. b.paths are the services' paths.
+func (b *builder) checkServicesAgainstNode(services []Service, n Node) {
+	for i := range services {
+		s := &services[i]
 		p := b.paths[i]
 		if s.Interface == "" {
 			serviceNodeDefaults(s, n)
@@ -67,8 +67,6 @@ func (b *builder) checkAgainstNode(cfg *Config) {
 				s.Fwmark, n.CheckFwmarks.First, n.CheckFwmarks.Last))
 		}
 	}
-	b.checkCheckMarks(cfg)
-	b.checkTracking(cfg)
 }
 
 // checkScope reports a service outside a non-empty scope. An fwmark

@@ -11,11 +11,14 @@ import (
 
 // Loader reads a configuration directory and re-parses only the files whose
 // identity (inode, size, modification time, following symlinks) changed
-// since the last load; the rest reuse their parsed form. Not safe for
+// since the last load; the rest reuse their parsed form and their checked
+// services (desired.Builder), so a one-file edit costs that file's parse
+// and checks plus the cross-file checks. Not safe for
 // concurrent use.
 type Loader struct {
-	Dir   string
-	cache map[string]cachedFile
+	Dir     string
+	cache   map[string]cachedFile
+	builder desired.Builder
 }
 
 type cachedFile struct {
@@ -53,7 +56,7 @@ func (l *Loader) Load() (cfg desired.Config, reparsed int, err error) {
 		files = append(files, f)
 	}
 	l.cache = next
-	cfg, err = desired.Build(files)
+	cfg, err = l.builder.Build(files)
 	return cfg, reparsed, err
 }
 

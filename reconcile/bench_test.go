@@ -161,6 +161,14 @@ func TestBenchmarkTable(t *testing.T) {
 			}
 		}
 	}
+	prevIn := Inputs{Config: env.cfg, Master: true, Now: t0}
+	prev := Round{Inputs: prevIn, Outcome: Compute(env.live, prevIn)}
+	incremental := func() {
+		in := Inputs{Config: env.cfg, Health: env.health, Master: true, States: prev.Outcome.States, Now: t0}
+		if o, ok := ComputeIncremental(env.live, in, prev); !ok || len(o.Plan.Steps) != 1 {
+			t.Fatalf("incremental plan: taken %v, %d steps, want 1", ok, len(o.Plan.Steps))
+		}
+	}
 	rows := []struct {
 		name string
 		n    int
@@ -168,6 +176,7 @@ func TestBenchmarkTable(t *testing.T) {
 	}{
 		{"plan no-op (Effective+Drain+Diff+Guard)", 20, plan(nil, 0)},
 		{"plan one-backend change", 20, plan(env.health, 1)},
+		{"plan one-backend change, incremental", 20, incremental},
 		{"peer: naive full-rebuild planner", 20, func() { naivePlan(env.live, Effective(env.cfg, env.health, true, nil)) }},
 		{"peer: fake kernel Snapshot (netlink codec)", 3, func() { snapshot(t, c) }},
 	}
@@ -175,6 +184,7 @@ func TestBenchmarkTable(t *testing.T) {
 		wall, cpu time.Duration
 		bytes     uint64
 	}
+	const naive = 3 // the rows of the peers: naive planner, then snapshot
 	out := make([]res, len(rows))
 	for i, r := range rows {
 		out[i].wall, out[i].cpu, out[i].bytes = measure(r.n, r.fn)
@@ -185,13 +195,13 @@ func TestBenchmarkTable(t *testing.T) {
 	fmt.Printf("%-44s %9s %9s %8s %10s %12s\n", "figure", "wall ms", "CPU ms", "MB/op", "CPU/naive", "CPU/snapshot")
 	for i, r := range rows {
 		fmt.Printf("%-44s %9.1f %9.1f %8.1f %9.2fx %11.3fx\n", r.name, ms(out[i].wall), ms(out[i].cpu),
-			float64(out[i].bytes)/1e6, float64(out[i].cpu)/float64(out[2].cpu), float64(out[i].cpu)/float64(out[3].cpu))
+			float64(out[i].bytes)/1e6, float64(out[i].cpu)/float64(out[naive].cpu), float64(out[i].cpu)/float64(out[naive+1].cpu))
 	}
 	fmt.Printf("heap in use after the runs: %.0f MB (config, live table, fake kernel)\n", float64(mem.HeapInuse)/1e6)
 	for i, r := range rows {
 		if !strings.HasPrefix(r.name, "peer") {
 			benchrow.Write(os.Stdout, "reconcile (peer: naive full-rebuild planner)", r.name+", CPU",
-				fmt.Sprintf("%.1f ms", ms(out[i].cpu)), fmt.Sprintf("%.1f ms", ms(out[2].cpu)), float64(out[i].cpu)/float64(out[2].cpu))
+				fmt.Sprintf("%.1f ms", ms(out[i].cpu)), fmt.Sprintf("%.1f ms", ms(out[naive].cpu)), float64(out[i].cpu)/float64(out[naive].cpu))
 		}
 	}
 }

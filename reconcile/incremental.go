@@ -81,9 +81,7 @@ func changedServices(a, b Inputs) (map[string]bool, bool) {
 			dirty[y[j].Name] = true
 			j++
 		default:
-			// DeepEqual stops at slices that share their array: the services
-			// of files that were not re-parsed cost a few field compares.
-			if !reflect.DeepEqual(&x[i], &y[j]) {
+			if !serviceEqual(&x[i], &y[j]) {
 				dirty[y[j].Name] = true
 			}
 			i++

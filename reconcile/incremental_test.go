@@ -176,3 +176,50 @@ func compareOutcomes(t *testing.T, what string, got, want Outcome) {
 		}
 	}
 }
+
+// TestServiceEqualKnowsEveryField fails when desired.Service gains or loses
+// a field, so serviceEqual never silently ignores one.
+func TestServiceEqualKnowsEveryField(t *testing.T) {
+	typ := reflect.TypeFor[desired.Service]()
+	var got []string
+	for i := range typ.NumField() {
+		got = append(got, typ.Field(i).Name)
+	}
+	if !slices.Equal(got, comparedServiceFields) {
+		t.Fatalf("desired.Service has fields %v; serviceEqual compares %v: update it", got, comparedServiceFields)
+	}
+}
+
+// TestServiceEqual compares services that differ in one field at a time.
+func TestServiceEqual(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	base := randService(r, 1)
+	base.Persistence = &desired.Persistence{Timeout: time.Minute}
+	base.Checks = []desired.Check{{Name: "c", Type: desired.CheckTCP}}
+	same := base
+	same.Backends = slices.Clone(base.Backends)
+	same.Persistence = &desired.Persistence{Timeout: time.Minute}
+	same.Checks = []desired.Check{{Name: "c", Type: desired.CheckTCP}}
+	if !serviceEqual(&base, &same) {
+		t.Fatal("equal services with their own slices compare unequal")
+	}
+	edits := []func(s *desired.Service){
+		func(s *desired.Service) { s.Name += "x" },
+		func(s *desired.Service) { s.Scheduler = "sh" },
+		func(s *desired.Service) { s.Interface = "eth9" },
+		func(s *desired.Service) { s.Persistence = nil },
+		func(s *desired.Service) { s.Persistence = &desired.Persistence{Timeout: time.Hour} },
+		func(s *desired.Service) { s.Watermarks.High = 0.9 },
+		func(s *desired.Service) { s.Source.Line++ },
+		func(s *desired.Service) { s.Ports = append(slices.Clone(s.Ports), desired.Port{Proto: desired.UDP, Port: 53}) },
+		func(s *desired.Service) { s.Backends = slices.Clone(s.Backends); s.Backends[0].Weight++ },
+		func(s *desired.Service) { s.Checks = []desired.Check{{Name: "c", Type: desired.CheckHTTP}} },
+	}
+	for i, e := range edits {
+		s := same
+		e(&s)
+		if serviceEqual(&base, &s) || reflect.DeepEqual(base, s) {
+			t.Errorf("edit %d: services compare equal", i)
+		}
+	}
+}

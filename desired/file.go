@@ -28,6 +28,10 @@ type File struct {
 	// unparsed is set when the file could not be read or parsed, so what it
 	// defines is unknown.
 	unparsed bool
+	// data is the text of a cleanly parsed file; spans locate its services
+	// in it (nil: Reparse must parse the whole file again).
+	data  []byte
+	spans *serviceSpans
 }
 
 // Err returns the problems found in this file alone (an Errors), or nil.
@@ -46,7 +50,8 @@ type ReadFunc func(path string) ([]byte, error)
 // fails: problems are kept in the File (see Err) and reported by Build.
 func Parse(name string, data []byte, dir string, read ReadFunc) *File {
 	f := &File{Name: name}
-	d := &decoder{file: name, dir: dir, read: read}
+	reads := 0
+	d := &decoder{file: name, dir: dir, read: func(path string) ([]byte, error) { reads++; return read(path) }}
 	root, err := decodeYAML(data)
 	if err != nil {
 		f.errs = append(f.errs, yamlError(name, err))
@@ -57,6 +62,9 @@ func Parse(name string, data []byte, dir string, read ReadFunc) *File {
 		d.decodeTop(root, f)
 	}
 	f.errs = append(f.errs, d.errs...)
+	if len(f.errs) == 0 && reads == 0 { // secret and CA files: re-read them with every parse
+		f.data, f.spans = data, spansOf(root, data)
+	}
 	return f
 }
 

@@ -211,7 +211,9 @@ func TestServiceEqual(t *testing.T) {
 		func(s *desired.Service) { s.Persistence = &desired.Persistence{Timeout: time.Hour} },
 		func(s *desired.Service) { s.Watermarks.High = 0.9 },
 		func(s *desired.Service) { s.Source.Line++ },
-		func(s *desired.Service) { s.Ports = append(slices.Clone(s.Ports), desired.Port{Proto: desired.UDP, Port: 53}) },
+		func(s *desired.Service) {
+			s.Ports = append(slices.Clone(s.Ports), desired.Port{Proto: desired.UDP, Port: 53})
+		},
 		func(s *desired.Service) { s.Backends = slices.Clone(s.Backends); s.Backends[0].Weight++ },
 		func(s *desired.Service) { s.Checks = []desired.Check{{Name: "c", Type: desired.CheckHTTP}} },
 	}

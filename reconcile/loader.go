@@ -48,7 +48,12 @@ func (l *Loader) Load() (cfg desired.Config, reparsed int, err error) {
 			files = append(files, c.file)
 			continue
 		}
-		f := desired.ParseFile(l.Dir, name)
+		var f *desired.File
+		if c, hit := l.cache[name]; hit {
+			f = desired.ReparseFile(l.Dir, name, c.file) // an edit inside one service re-parses that service
+		} else {
+			f = desired.ParseFile(l.Dir, name)
+		}
 		reparsed++
 		if ok {
 			next[name] = cachedFile{stamp: st, file: f}

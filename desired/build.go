@@ -26,6 +26,7 @@ func Build(files []*File) (Config, error) {
 // concurrent use.
 type Builder struct {
 	cache map[*File]*builtFile
+	uniq  uniqueIndex
 }
 
 // builtFile is the per-file part of a Build and what it depended on.
@@ -42,7 +43,7 @@ type builtFile struct {
 func (bl *Builder) Build(files []*File) (Config, error) {
 	files = slices.Clone(files)
 	slices.SortFunc(files, func(a, b *File) int { return strings.Compare(a.Name, b.Name) })
-	b := &builder{}
+	b := &builder{uniq: &bl.uniq}
 	for _, f := range files {
 		b.errs = append(b.errs, f.errs...)
 		b.unparsed = b.unparsed || f.unparsed
@@ -110,6 +111,8 @@ type builder struct {
 	unparsed bool
 	// paths are the in-file paths of the services, parallel to Config.Services until it is sorted.
 	paths []string
+	// uniq are checkUnique's maps (nil: make them).
+	uniq *uniqueIndex
 }
 
 // errorAt records a problem at a source position.

@@ -148,9 +148,12 @@ type fwmarkKey struct {
 
 // checkUnique reports duplicate names, VIP/protocol/port pairs and fwmarks.
 func (b *builder) checkUnique(services []Service) {
-	names := make(map[string]Source, len(services))
-	vips := make(map[vipKey]Source, len(services))
-	marks := map[fwmarkKey]Source{}
+	u := b.uniq
+	if u == nil {
+		u = &uniqueIndex{}
+	}
+	u.reset(len(services))
+	names, vips, marks := u.names, u.vips, u.marks
 	for i, s := range services {
 		p := b.paths[i]
 		if prev, ok := names[s.Name]; ok && s.Name != "" {
@@ -174,4 +177,23 @@ func (b *builder) checkUnique(services []Service) {
 			vips[k] = s.Source
 		}
 	}
+}
+
+// uniqueIndex holds checkUnique's maps; a Builder keeps them between
+// builds so a reload does not allocate them again.
+type uniqueIndex struct {
+	names map[string]Source
+	vips  map[vipKey]Source
+	marks map[fwmarkKey]Source
+}
+
+// reset empties the maps, making them for n services the first time.
+func (u *uniqueIndex) reset(n int) {
+	if u.names == nil {
+		u.names, u.vips, u.marks = make(map[string]Source, n), make(map[vipKey]Source, n), map[fwmarkKey]Source{}
+		return
+	}
+	clear(u.names)
+	clear(u.vips)
+	clear(u.marks)
 }

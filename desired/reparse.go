@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -96,21 +95,50 @@ func splice(old *File, name string, data []byte, dir string, read ReadFunc) *Fil
 	if !ok {
 		return nil
 	}
-	lines := bytes.SplitAfter(data, []byte("\n"))[first-1 : last-1]
-	if !selfContained(lines, old.spans.cols[i]-3) {
+	chunk := linesOf(data, first, last)
+	if !selfContained(bytes.SplitAfter(chunk, []byte("\n")), old.spans.cols[i]-3) {
 		return nil
 	}
-	doc := append([]byte(strings.Repeat("\n", first-2)+"services:\n"), bytes.Join(lines, nil)...)
-	root, err := decodeYAML(doc)
+	// The item alone under a "services:" line; its nodes' lines are then
+	// moved to where the item sits in the file.
+	root, err := decodeYAML(append([]byte("services:\n"), chunk...))
 	if err != nil || root == nil || root.Kind != yaml.MappingNode || len(root.Content) != 2 ||
 		root.Content[0].Value != "services" || len(root.Content[1].Content) != 1 {
 		return nil
 	}
 	item := root.Content[1].Content[0]
+	shiftLines(item, first-2)
 	if item.Kind != yaml.MappingNode || item.Style&yaml.FlowStyle != 0 || item.Line != first || item.Column != old.spans.cols[i] {
 		return nil
 	}
 	return spliceService(old, i, item, data, dir, read)
+}
+
+// linesOf returns lines [first, last) (1-based) of data.
+func linesOf(data []byte, first, last int) []byte {
+	start, line := 0, 1
+	for line < first {
+		start += bytes.IndexByte(data[start:], '\n') + 1
+		line++
+	}
+	end := start
+	for line < last && end < len(data) {
+		if k := bytes.IndexByte(data[end:], '\n'); k >= 0 {
+			end += k + 1
+		} else {
+			end = len(data)
+		}
+		line++
+	}
+	return data[start:end]
+}
+
+// shiftLines adds delta to the line of n and every node below it.
+func shiftLines(n *yaml.Node, delta int) {
+	n.Line += delta
+	for _, c := range n.Content {
+		shiftLines(c, delta)
+	}
 }
 
 // changedItem finds the services item holding every changed line of data

@@ -3,7 +3,6 @@ package reconcile
 import (
 	"maps"
 	"reflect"
-	"slices"
 	"strings"
 
 	"github.com/seesaw-lb/seesaw/desired"
@@ -160,23 +159,30 @@ func owned(live kernel.Snapshot, scope Scope) int {
 	return n
 }
 
-// mergeTarget replaces the dirty services of prev with those of sub.
+// mergeTarget replaces the dirty services of prev with those of sub; both
+// lists are sorted (services by key, status by name), so it is one merge.
 func mergeTarget(prev, sub Target, dirty map[string]bool) Target {
-	t := Target{Services: make([]TargetService, 0, len(prev.Services)+len(sub.Services)),
-		Status: make([]ServiceStatus, 0, len(prev.Status)+len(sub.Status))}
-	for _, s := range prev.Services {
-		if !dirty[s.Name] {
-			t.Services = append(t.Services, s)
-		}
+	return Target{
+		Services: mergeSorted(prev.Services, sub.Services, func(s TargetService) bool { return dirty[s.Name] },
+			func(a, b TargetService) int { return kernel.CompareServiceKeys(a.Key, b.Key) }),
+		Status: mergeSorted(prev.Status, sub.Status, func(s ServiceStatus) bool { return dirty[s.Name] },
+			func(a, b ServiceStatus) int { return strings.Compare(a.Name, b.Name) }),
 	}
-	t.Services = append(t.Services, sub.Services...)
-	slices.SortFunc(t.Services, func(a, b TargetService) int { return kernel.CompareServiceKeys(a.Key, b.Key) })
-	for _, s := range prev.Status {
-		if !dirty[s.Name] {
-			t.Status = append(t.Status, s)
+}
+
+// mergeSorted merges the elements of a that drop rejects with b, both sorted by cmp.
+func mergeSorted[T any](a, b []T, drop func(T) bool, cmp func(T, T) int) []T {
+	out := make([]T, 0, len(a)+len(b))
+	j := 0
+	for _, x := range a {
+		if drop(x) {
+			continue
 		}
+		for j < len(b) && cmp(b[j], x) < 0 {
+			out = append(out, b[j])
+			j++
+		}
+		out = append(out, x)
 	}
-	t.Status = append(t.Status, sub.Status...)
-	slices.SortFunc(t.Status, func(a, b ServiceStatus) int { return strings.Compare(a.Name, b.Name) })
-	return t
+	return append(out, b[j:]...)
 }

@@ -5,30 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/internal/editbench"
 	"github.com/seesaw-lb/seesaw/kernel"
 )
-
-// editBenchFile renders services [first, first+n) with 10 backends each, as
-// the VM benchmark does; the first backend of service edited gets weight w.
-func editBenchFile(first, n, edited, w int) string {
-	var b strings.Builder
-	b.WriteString("services:\n")
-	for i := first; i < first+n; i++ {
-		fmt.Fprintf(&b, "  - name: s%04d\n    vip: 192.0.2.%d\n    ports: [{proto: tcp, port: %d}]\n    backends:\n", i, 1+i/250, 1000+i%250)
-		for j := range 10 {
-			weight := 1
-			if i == edited && j == 0 {
-				weight = w
-			}
-			fmt.Fprintf(&b, "      - {address: 198.51.100.%d, weight: %d}\n", 1+j, weight)
-		}
-	}
-	return b.String()
-}
 
 // editEnv is the daemon's edit path in process: a directory of 1,000
 // services x 10 destinations, a Loader, and a Loop on the fake kernel.
@@ -46,7 +28,7 @@ func newEditEnv(t testing.TB, files int) *editEnv {
 	e := &editEnv{dir: dir, per: per, first: 550 / per * per, editFile: fmt.Sprintf("s%03d.yaml", 550/per)}
 	e.write(t, "node.yaml", "node: {name: vm, interface: dummy0, scope: {prefixes: [192.0.2.0/24]}, resync_interval: 1h}\n")
 	for f := range files {
-		e.write(t, fmt.Sprintf("s%03d.yaml", f), editBenchFile(per*f, per, -1, 0))
+		e.write(t, fmt.Sprintf("s%03d.yaml", f), editbench.File(per*f, per, -1, 0))
 	}
 	_, e.ipvs = fakeWith(t)
 	e.loader = &Loader{Dir: dir}
@@ -74,7 +56,7 @@ func (e *editEnv) reload(t testing.TB) {
 
 // edit writes weight w into the edited backend and reconciles.
 func (e *editEnv) edit(t testing.TB, w int) {
-	e.write(t, e.editFile, editBenchFile(e.first, e.per, 550, w))
+	e.write(t, e.editFile, editbench.File(e.first, e.per, 550, w))
 	e.reload(t)
 	st := e.loop.Status()
 	if st.Error != "" || st.Applied[kernel.UpdateDestination] != 1 {
@@ -109,7 +91,7 @@ func BenchmarkEditPhases(b *testing.B) {
 		b.Run(fmt.Sprintf("load/files=%d", files), func(b *testing.B) {
 			i := 0
 			for b.Loop() {
-				e.write(b, e.editFile, editBenchFile(e.first, e.per, 550, 2+i%100))
+				e.write(b, e.editFile, editbench.File(e.first, e.per, 550, 2+i%100))
 				i++
 				e.loader.Load()
 			}

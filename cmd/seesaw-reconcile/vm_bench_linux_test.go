@@ -12,26 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seesaw-lb/seesaw/internal/editbench"
 	"github.com/seesaw-lb/seesaw/kernel"
 )
-
-// benchFile renders services [first, first+n) with 10 backends each; the
-// first backend of service edited gets weight w.
-func benchFile(first, n, edited, w int) string {
-	var b strings.Builder
-	b.WriteString("services:\n")
-	for i := first; i < first+n; i++ {
-		fmt.Fprintf(&b, "  - name: s%04d\n    vip: 192.0.2.%d\n    ports: [{proto: tcp, port: %d}]\n    backends:\n", i, 1+i/250, 1000+i%250)
-		for j := range 10 {
-			weight := 1
-			if i == edited && j == 0 {
-				weight = w
-			}
-			fmt.Fprintf(&b, "      - {address: 198.51.100.%d, weight: %d}\n", 1+j, weight)
-		}
-	}
-	return b.String()
-}
 
 // BenchmarkEditToKernel (in the VM: make vmbench) loads 1,000 services x
 // 10 destinations through the daemon, then measures b.N one-line edits from
@@ -61,7 +44,7 @@ func benchEdits(b *testing.B, files int) {
 	}
 	write("node.yaml", "node: {name: vm, interface: dummy0, scope: {prefixes: [192.0.2.0/24]}, resync_interval: 1h}\n")
 	for f := range files {
-		write(fmt.Sprintf("s%03d.yaml", f), benchFile(per*f, per, -1, 0))
+		write(fmt.Sprintf("s%03d.yaml", f), editbench.File(per*f, per, -1, 0))
 	}
 	c, err := kernel.Dial(kernel.Options{})
 	if err != nil {
@@ -97,7 +80,7 @@ func benchEdits(b *testing.B, files int) {
 	for i := range b.N {
 		w := 2 + i%100
 		start := time.Now()
-		write(editFile, benchFile(first, per, 550, w))
+		write(editFile, editbench.File(first, per, 550, w))
 		for weight() != uint32(w) {
 			if time.Since(start) > 30*time.Second {
 				b.Fatalf("edit %d not applied\n%s", i, logs.String())

@@ -94,12 +94,12 @@
   function serviceTable(svc) {
     const state = svc.up ? "up" : "down";
     const vip = (svc.vip || "—") + (svc.vip_held ? " (held)" : "");
-    const head = el("tr", { class: "service-head" },
-      el("th", { colspan: 2 }, el("span", { class: "service-name" }, svc.name)),
-      el("th", { class: "badge state-" + state, "data-state": state }, state),
-      el("th", { colspan: 2 }, "VIP " + vip),
-      el("th", {}, "healthy " + svc.healthy + "/" + svc.enabled),
-      el("th", {}, "watermarks " + svc.low_watermark + "–" + svc.high_watermark));
+    const caption = el("caption", {},
+      el("span", { class: "service-name" }, svc.name),
+      el("span", { class: "badge state-" + state, "data-state": state }, state),
+      el("span", {}, "VIP " + vip),
+      el("span", {}, "healthy " + svc.healthy + "/" + svc.enabled),
+      el("span", {}, "watermarks " + svc.low_watermark + "–" + svc.high_watermark));
     const cols = el("tr", {}, ...["Backend", "Weight", "Effective", "Reason", "Health", "Last check", "Latency"]
       .map((c) => el("th", {}, c)));
     const body = el("tbody");
@@ -112,10 +112,10 @@
         el("td", {}, b.reason),
         el("td", { class: "health" }, healthLabel[st]),
         el("td", { class: "check" }, b.last_check || "—"),
-        el("td", { class: "num" }, b.last_check ? (b.latency_ms || 0).toFixed(1) + " ms" : "—")));
+        el("td", { class: "num" }, b.last_check ? (b.latency_ms || 0).toFixed(2) + " ms" : "—")));
     }
     return el("table", { class: "service", "data-service": svc.name },
-      el("thead", {}, head, cols), body);
+      caption, el("thead", {}, cols), body);
   }
 
   function renderCheckServices(s) {

@@ -2,15 +2,22 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"layeh.com/radius"
 
 	"github.com/seesaw-lb/seesaw/reconcile"
 )
@@ -162,5 +169,58 @@ func TestStatusJSONIsTheControlSocketStatus(t *testing.T) {
 	got := fmt.Sprint(api.Name, " ", api.Backends[0].Reason, " ", web.Name, " ", web.Backends[0].DrainedByHand, " ", web.Backends[1].Weight)
 	if want := "api disabled web true 5"; got != want {
 		t.Fatalf("status.json: %s, want %s\n%s", got, want, page.Body)
+	}
+}
+
+// TestStatusPageHidesSecrets runs the daemon with a RADIUS check whose
+// server (layeh.com/radius on loopback) rejects the probe: the check error
+// shows on /status.json, the password and shared secret never do.
+func TestStatusPageHidesSecrets(t *testing.T) {
+	const secret, password = "page-test-shared-secret-7f3a", "page-test-password-91c2"
+	pc, err := net.ListenPacket("udp", "127.0.0.6:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pc.Close() })
+	srv := &radius.PacketServer{SecretSource: radius.StaticSecretSource([]byte(secret)),
+		Handler: radius.HandlerFunc(func(w radius.ResponseWriter, r *radius.Request) {
+			w.Write(r.Response(radius.CodeAccessReject))
+		})}
+	go srv.Serve(pc)
+	port := pc.LocalAddr().(*net.UDPAddr).Port
+	d, _ := fakeDeps(t)
+	dir := writeConfig(t, map[string]string{"node.yaml": planNode, "radius-secret": secret + "\n", "radius-password": password + "\n",
+		"aaa.yaml": fmt.Sprintf("services:\n  - name: aaa\n    vip: 192.0.2.12\n    ports: [{proto: udp, port: 1812}]\n    forward: nat\n"+
+			"    checks: [{type: radius, user: seesaw-probe, password_file: radius-password, secret_file: radius-secret, interval: 100ms, timeout: 80ms}]\n"+
+			"    backends: [{address: 127.0.0.6, port: %d}]\n", port)})
+	socket := filepath.Join(t.TempDir(), "ctl.sock")
+	ctx, cancel := context.WithCancel(context.Background())
+	logs, done := &syncBuffer{}, make(chan int, 1)
+	go func() {
+		done <- runDaemon(ctx, d, make(chan os.Signal), []string{"--config-dir", dir, "--control-socket", socket, "--metrics-address", "127.0.0.1:0"}, logs, logs)
+	}()
+	defer func() {
+		cancel()
+		<-done
+		if t.Failed() {
+			t.Logf("daemon log:\n%s", logs.String())
+		}
+	}()
+	eventually(t, "the daemon's status", func() bool { code, _ := ctl(socket, "status"); return code == exitOK })
+	var body string
+	eventually(t, "the rejected RADIUS check on /status.json", func() bool {
+		resp, err := http.Get("http://" + statusOf(t, socket).Metrics + "/status.json")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		body = string(b)
+		return err == nil && strings.Contains(body, "Access-Reject")
+	})
+	for _, s := range []string{body, logs.String()} {
+		if strings.Contains(s, secret) || strings.Contains(s, password) {
+			t.Fatalf("a secret appears:\n%s", s)
+		}
 	}
 }

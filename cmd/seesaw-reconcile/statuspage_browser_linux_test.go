@@ -1,10 +1,7 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -105,22 +102,9 @@ func TestStatusPageInChromium(t *testing.T) {
 	_, p4 := loopbackServer(t, "127.0.0.5")
 	d, _ := fakeDeps(t)
 	dir := writeConfig(t, browserConfig([4]uint16{p1, p2, p3, p4}))
-	socket := filepath.Join(t.TempDir(), "ctl.sock")
-	ctx, cancel := context.WithCancel(context.Background())
-	logs, done := &syncBuffer{}, make(chan int, 1)
-	go func() {
-		done <- runDaemon(ctx, d, make(chan os.Signal), []string{"--config-dir", dir, "--control-socket", socket, "--metrics-address", "127.0.0.1:0"}, logs, logs)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		if t.Failed() {
-			t.Logf("daemon log:\n%s", logs.String())
-		}
-	})
+	socket, _ := startDaemon(t, d, dir)
 	b := func(addr string, port uint16) string { return fmt.Sprintf("%s:%d", addr, port) }
 	drained := b("127.0.0.5", p4)
-	eventually(t, "the daemon's status", func() bool { code, _ := ctl(socket, "status"); return code == exitOK })
 	if code, out := ctl(socket, "drain", drained); code != exitOK {
 		t.Fatalf("drain: exit %d: %s", code, out)
 	}

@@ -193,20 +193,7 @@ func TestStatusPageHidesSecrets(t *testing.T) {
 		"aaa.yaml": fmt.Sprintf("services:\n  - name: aaa\n    vip: 192.0.2.12\n    ports: [{proto: udp, port: 1812}]\n    forward: nat\n"+
 			"    checks: [{type: radius, user: seesaw-probe, password_file: radius-password, secret_file: radius-secret, interval: 100ms, timeout: 80ms}]\n"+
 			"    backends: [{address: 127.0.0.6, port: %d}]\n", port)})
-	socket := filepath.Join(t.TempDir(), "ctl.sock")
-	ctx, cancel := context.WithCancel(context.Background())
-	logs, done := &syncBuffer{}, make(chan int, 1)
-	go func() {
-		done <- runDaemon(ctx, d, make(chan os.Signal), []string{"--config-dir", dir, "--control-socket", socket, "--metrics-address", "127.0.0.1:0"}, logs, logs)
-	}()
-	defer func() {
-		cancel()
-		<-done
-		if t.Failed() {
-			t.Logf("daemon log:\n%s", logs.String())
-		}
-	}()
-	eventually(t, "the daemon's status", func() bool { code, _ := ctl(socket, "status"); return code == exitOK })
+	socket, logs := startDaemon(t, d, dir)
 	var body string
 	eventually(t, "the rejected RADIUS check on /status.json", func() bool {
 		resp, err := http.Get("http://" + statusOf(t, socket).Metrics + "/status.json")
@@ -223,4 +210,26 @@ func TestStatusPageHidesSecrets(t *testing.T) {
 			t.Fatalf("a secret appears:\n%s", s)
 		}
 	}
+}
+
+// startDaemon runs the daemon on dir (metrics on a free loopback port)
+// until the test ends and waits for its control socket; the log is shown
+// if the test failed.
+func startDaemon(t *testing.T, d deps, dir string) (socket string, logs *syncBuffer) {
+	t.Helper()
+	socket = filepath.Join(t.TempDir(), "ctl.sock")
+	ctx, cancel := context.WithCancel(context.Background())
+	logs, done := &syncBuffer{}, make(chan int, 1)
+	go func() {
+		done <- runDaemon(ctx, d, make(chan os.Signal), []string{"--config-dir", dir, "--control-socket", socket, "--metrics-address", "127.0.0.1:0"}, logs, logs)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		if t.Failed() {
+			t.Logf("daemon log:\n%s", logs.String())
+		}
+	})
+	eventually(t, "the daemon's status", func() bool { code, _ := ctl(socket, "status"); return code == exitOK })
+	return socket, logs
 }

@@ -7,6 +7,7 @@
   const pollMs = 1000;
   const timeoutMs = 5000;
   let lastOK = null;
+  let lastText = "";
 
   // el builds an element; kids are nodes or strings (added as text).
   function el(tag, attrs, ...kids) {
@@ -152,7 +153,11 @@
     try {
       const resp = await fetch("status.json", { cache: "no-store", signal: ctl.signal });
       if (!resp.ok) throw new Error("status.json: HTTP " + resp.status);
-      render(await resp.json());
+      const text = await resp.text();
+      if (text !== lastText) { // unchanged: keep the DOM (and any selection) as it is
+        render(JSON.parse(text));
+        lastText = text;
+      }
       lastOK = new Date();
       showProblem("");
       document.getElementById("updated").textContent = "updated " + lastOK.toLocaleTimeString();

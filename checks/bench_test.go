@@ -11,6 +11,8 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -195,6 +197,10 @@ func TestChecksBenchWorker(t *testing.T) {
 		sc.MaxInFlight = n // experiment: another pool size
 	}
 	targets, specs, pick := benchTargets(sc, job.OK, job.Silent)
+	if dir := os.Getenv("SEESAW_CHECKS_BENCH_PROFILE"); dir != "" {
+		stop := startProfile(t, dir, sc.Name+"-"+job.Impl)
+		defer stop()
+	}
 	var r benchResult
 	if job.Impl == "engine" {
 		r = benchEngine(t, sc, targets, specs, pick)
@@ -204,6 +210,20 @@ func TestChecksBenchWorker(t *testing.T) {
 	r.Impl = job.Impl
 	b, _ := json.Marshal(r)
 	fmt.Println("RESULT " + string(b))
+}
+
+// startProfile writes a CPU profile of the worker to dir/<name>.pprof
+// (SEESAW_CHECKS_BENCH_PROFILE=dir: where the CPU goes, for development).
+func startProfile(t *testing.T, dir, name string) func() {
+	name = strings.NewReplacer(" ", "_", "@", "_", "/", "_").Replace(name)
+	f, err := os.Create(filepath.Join(dir, name+".pprof"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		t.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 // benchTargets spreads targets over 127.0.0.0/8: the first FailPercent go
@@ -279,7 +299,7 @@ func benchEngine(t *testing.T, sc benchScenario, targets []Target, specs []Spec,
 	}
 	if sc.NoopChecker {
 		for _, c := range e.specs {
-			c.checker = noopChecker{}
+			c.checker, c.plainConnect = noopChecker{}, false
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -19,6 +19,11 @@ type Options struct {
 	Jitter float64
 	// Logger receives state changes (default slog.Default()).
 	Logger *slog.Logger
+	// OnResult, if set, is called with every completed check (not with
+	// checks cancelled at shutdown), outside the engine lock, on the
+	// goroutine that finished the check: it must be safe for concurrent
+	// use and quick (a histogram observation). For metrics.
+	OnResult func(Result)
 }
 
 // Engine schedules checks and reports their state changes. One goroutine
@@ -38,10 +43,14 @@ type Engine struct {
 	inflight int
 	workers  int
 	jobs     chan job
+	loop     *connLoop // plain connect checks in progress; nil: workers run them
 	timerAt  time.Time // when the Run loop will wake at the latest
 	batches  coalescer
 	stats    Stats
 	rng      *rand.Rand
+
+	connectBuf []job  // reused by the Run goroutine: connect checks to start
+	doneBuf    []done // reused by the Run goroutine: their results
 }
 
 // entry is one scheduled check and its state.
@@ -60,6 +69,15 @@ type compiled struct {
 	spec    Spec
 	checker checker
 	refs    int
+	// plainConnect: a tcp check without send or expect, which the engine
+	// runs on its connect loop instead of a worker.
+	plainConnect bool
+}
+
+// newCompiled pairs a normalized spec with its checker.
+func newCompiled(s Spec, c checker) *compiled {
+	tc, ok := c.(*tcpChecker)
+	return &compiled{spec: s, checker: c, plainConnect: ok && tc.plain()}
 }
 
 // New returns an engine with no checks; call Update to add some and Run to

@@ -84,6 +84,14 @@ func (h *timerHeap) popDue(now time.Time) *entry {
 	return heap.Pop(h).(*entry)
 }
 
+// peekDue returns the earliest entry, without removing it, if it is due at now.
+func (h timerHeap) peekDue(now time.Time) *entry {
+	if len(h) == 0 || h[0].at > now.UnixNano() {
+		return nil
+	}
+	return h[0].ent
+}
+
 // remove takes e out of the heap if it is in it.
 func (h *timerHeap) remove(e *entry) {
 	if e.index >= 0 {

@@ -89,7 +89,7 @@ func (e *Engine) prepare(checks []Check) (map[Key]*Spec, map[SpecID]*compiled, e
 			errs = append(errs, fmt.Errorf("check %d (%s %s): %w", i, n.spec.Type, c.Target, err))
 			continue
 		}
-		fresh[k.Spec] = &compiled{spec: n.spec, checker: ch}
+		fresh[k.Spec] = newCompiled(n.spec, ch)
 	}
 	return want, fresh, errors.Join(errs...)
 }

@@ -41,13 +41,16 @@ type Engine struct {
 	specs    map[SpecID]*compiled
 	heap     timerHeap
 	inflight int
-	workers  int
-	jobs     chan job
-	loop     *connLoop // plain connect checks in progress; nil: workers run them
-	timerAt  time.Time // when the Run loop will wake at the latest
-	batches  coalescer
-	stats    Stats
-	rng      *rand.Rand
+	workers  int // worker goroutines started
+	// onWorkers counts the in-flight checks on workers (the rest run on
+	// the connect loop): workers are started up to this many.
+	onWorkers int
+	jobs      chan job
+	loop      *connLoop // plain connect checks in progress; nil: workers run them
+	timerAt   time.Time // when the Run loop will wake at the latest
+	batches   coalescer
+	stats     Stats
+	rng       *rand.Rand
 
 	connectBuf []job  // reused by the Run goroutine: connect checks to start
 	doneBuf    []done // reused by the Run goroutine: their results

@@ -56,8 +56,11 @@ func (e *Engine) Run(ctx context.Context) {
 // batch, and returns how long to sleep and the batch to offer.
 func (e *Engine) step(ctx context.Context, running *sync.WaitGroup) (time.Duration, []Event) {
 	e.mu.Lock()
-	connects := e.dispatchLocked(ctx, time.Now(), running)
-	if len(connects) > 0 {
+	for {
+		connects := e.dispatchLocked(ctx, time.Now(), running)
+		if len(connects) == 0 {
+			break
+		}
 		e.mu.Unlock()
 		e.startConnects(ctx, connects)
 		e.mu.Lock()
@@ -81,12 +84,13 @@ func (e *Engine) step(ctx context.Context, running *sync.WaitGroup) (time.Durati
 	return wait, e.batches.ready
 }
 
-// dispatchLocked pops every check due at now while the pool has room: it
+// dispatchLocked pops the checks due at now while the pool has room: it
 // hands each to a worker (starting workers as needed) or, for plain
-// connect checks, returns it for startConnects.
+// connect checks, returns it for startConnects, at most connectChunk at a
+// time (so a backlog is started, and its lateness measured, in small steps).
 func (e *Engine) dispatchLocked(ctx context.Context, now time.Time, running *sync.WaitGroup) []job {
 	connects := e.connectBuf[:0]
-	for e.inflight < e.opts.MaxInFlight {
+	for e.inflight < e.opts.MaxInFlight && len(connects) < connectChunk {
 		ent := e.heap.popDue(now)
 		if ent == nil {
 			break
@@ -99,8 +103,9 @@ func (e *Engine) dispatchLocked(ctx context.Context, now time.Time, running *syn
 			connects = append(connects, job{ent: ent, due: ent.due})
 			continue
 		}
+		e.onWorkers++
 		e.jobs <- job{ent: ent, due: ent.due} // never blocks: capacity MaxInFlight
-		if e.workers < e.inflight {
+		if e.workers < e.onWorkers {
 			e.workers++
 			running.Add(1)
 			go e.work(ctx, running)
@@ -112,6 +117,9 @@ func (e *Engine) dispatchLocked(ctx context.Context, now time.Time, running *syn
 
 // onLoop reports whether ent runs on the connect loop instead of a worker.
 func (e *Engine) onLoop(ent *entry) bool { return ent.spec.plainConnect && e.loop != nil }
+
+// connectChunk is how many connect checks step starts between looks at the heap.
+const connectChunk = 32
 
 // timerSlack is the shortest sleep of the Run loop.
 const timerSlack = time.Millisecond

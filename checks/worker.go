@@ -34,6 +34,7 @@ func (e *Engine) runOne(ctx context.Context, j job) (job, bool) {
 	if ctx.Err() != nil {
 		e.mu.Lock()
 		e.inflight--
+		e.onWorkers--
 		e.mu.Unlock()
 		return job{}, false // shutting down: a cancelled check says nothing about the target
 	}
@@ -58,6 +59,7 @@ func (e *Engine) complete(d *done) (next job, more bool) {
 		e.stats.Started++
 		return job{ent: ent, due: ent.due}, true
 	}
+	e.onWorkers--
 	e.releaseLocked(d.job)
 	return job{}, false
 }

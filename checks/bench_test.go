@@ -93,6 +93,9 @@ func TestChecksBench(t *testing.T) {
 		}
 		var res [2]benchResult
 		for i, impl := range []string{"engine", "peer"} {
+			if onlyImpl := os.Getenv("SEESAW_CHECKS_BENCH_IMPL"); onlyImpl != "" && onlyImpl != impl {
+				continue // development: one side only; ratios are then meaningless
+			}
 			res[i] = runBenchWorker(t, sc, impl, okPort, silentPort)
 			t.Logf("%s %s: %+v", sc.Name, impl, res[i])
 		}

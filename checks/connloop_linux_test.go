@@ -156,7 +156,7 @@ func TestEngineConnectLoopLateHandshake(t *testing.T) {
 // runNow makes every check due now instead of somewhere in its first interval.
 func runNow(e *Engine) {
 	e.mu.Lock()
-	for _, ent := range e.entries {
+	for ent := range e.entries.all() {
 		e.heap.remove(ent)
 		ent.due = time.Now()
 		e.heap.schedule(ent)

@@ -37,7 +37,7 @@ type Engine struct {
 
 	updating sync.Mutex // serializes Update
 	mu       sync.Mutex
-	entries  map[Key]*entry
+	entries  entryIndex
 	specs    map[SpecID]*compiled
 	heap     timerHeap
 	inflight int
@@ -56,15 +56,17 @@ type Engine struct {
 	doneBuf    []done // reused by the Run goroutine: their results
 }
 
-// entry is one scheduled check and its state.
+// entry is one scheduled check and its state, kept compact (the engine
+// holds one per target; see entryIndex for the key map).
 type entry struct {
 	key     Key
 	spec    *compiled
-	health  health
-	due     time.Time
-	index   int // in the heap; -1 while running or removed
-	removed bool
+	next    *entry // in its entryIndex hash chain
 	rec     record
+	due     time.Time
+	index   int32 // in the heap; -1 while running or removed
+	health  health
+	removed bool
 }
 
 // compiled is a normalized spec and its checker, shared by its targets.
@@ -104,7 +106,7 @@ func New(opts Options) *Engine {
 		events:  make(chan []Event),
 		wake:    make(chan struct{}, 1),
 		jobs:    make(chan job, opts.MaxInFlight),
-		entries: make(map[Key]*entry),
+		entries: newEntryIndex(),
 		specs:   make(map[SpecID]*compiled),
 		batches: coalescer{window: opts.Coalesce},
 		rng:     rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),

@@ -273,7 +273,7 @@ func TestEngineFastAndDownIntervals(t *testing.T) {
 	// The first check is spread over the first (hour-long) interval: move
 	// it to now, as a test seam, to start the sequence.
 	e.mu.Lock()
-	ent := e.entries[c.Key()]
+	ent := e.entries.get(c.Key())
 	e.heap.remove(ent)
 	ent.due = time.Now()
 	e.heap.schedule(ent)

@@ -54,13 +54,13 @@ func (h timerHeap) Len() int           { return len(h) }
 func (h timerHeap) Less(i, j int) bool { return h[i].at < h[j].at }
 func (h timerHeap) Swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
-	h[i].ent.index, h[j].ent.index = i, j
+	h[i].ent.index, h[j].ent.index = int32(i), int32(j)
 }
 
 // Push and Pop implement heap.Interface; use schedule and popDue instead.
 func (h *timerHeap) Push(x any) {
 	e := x.(*entry)
-	e.index = len(*h)
+	e.index = int32(len(*h))
 	*h = append(*h, heapSlot{at: e.due.UnixNano(), ent: e})
 }
 
@@ -95,7 +95,7 @@ func (h timerHeap) peekDue(now time.Time) *entry {
 // remove takes e out of the heap if it is in it.
 func (h *timerHeap) remove(e *entry) {
 	if e.index >= 0 {
-		heap.Remove(h, e.index)
+		heap.Remove(h, int(e.index))
 	}
 }
 

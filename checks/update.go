@@ -24,15 +24,19 @@ func (e *Engine) Update(checks []Check) error {
 	}
 	var closing []checker
 	e.mu.Lock()
-	for k, ent := range e.entries {
-		if _, ok := want[k]; !ok {
-			closing = append(closing, e.removeLocked(ent)...)
+	var gone []*entry
+	for ent := range e.entries.all() {
+		if _, ok := want[ent.key]; !ok {
+			gone = append(gone, ent)
 		}
+	}
+	for _, ent := range gone {
+		closing = append(closing, e.removeLocked(ent)...)
 	}
 	maps.Copy(e.specs, fresh)
 	now := time.Now()
 	for k, s := range want {
-		if _, ok := e.entries[k]; !ok {
+		if e.entries.get(k) == nil {
 			e.addLocked(k, s, now)
 		}
 	}
@@ -109,7 +113,7 @@ func (e *Engine) addLocked(k Key, s *Spec, now time.Time) {
 	ent := &entry{key: k, spec: c, health: health{state: s.InitialState}, index: -1}
 	ent.rec.since = now.UnixNano()
 	ent.due = firstDue(now, s.Interval, e.rng.Float64())
-	e.entries[k] = ent
+	e.entries.put(ent)
 	e.heap.schedule(ent)
 }
 
@@ -117,7 +121,7 @@ func (e *Engine) addLocked(k Key, s *Spec, now time.Time) {
 func (e *Engine) removeLocked(ent *entry) []checker {
 	e.heap.remove(ent)
 	ent.removed = true
-	delete(e.entries, ent.key)
+	e.entries.del(ent)
 	if r, ok := ent.spec.checker.(interface{ release(Target) }); ok {
 		r.release(ent.key.Target)
 	}

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -9,8 +10,8 @@ import (
 // starts with a few system calls and, on loopback or any path where the
 // handshake completes at once, ends there; the rest wait on the connect
 // loop. Results known at once are recorded under one lock for the batch.
-func (e *Engine) startConnects(ctx context.Context, batch []job) {
-	results := e.doneBuf[:0]
+func (e *Engine) startConnects(ctx context.Context, batch []job, buf *[]done) {
+	results := (*buf)[:0]
 	for _, j := range batch {
 		t := j.ent.key.Target
 		start := time.Now()
@@ -25,8 +26,45 @@ func (e *Engine) startConnects(ctx context.Context, batch []job) {
 		}
 		results = append(results, done{job: j, start: start, end: time.Now(), err: err})
 	}
-	e.doneBuf = results[:0]
+	*buf = results[:0]
 	e.finishBatch(ctx, results)
+}
+
+// handOff gives a full chunk of connect checks to an idle helper (a
+// backlog: more are due), so that both cores start checks; false if every
+// helper is busy. The Run goroutine then takes a fresh buffer.
+func (e *Engine) handOff(chunk []job) bool {
+	select {
+	case e.chunks <- chunk:
+	default:
+		return false
+	}
+	select {
+	case b := <-e.spare:
+		e.connectBuf = b
+	default:
+		e.connectBuf = make([]job, 0, connectChunk)
+	}
+	return true
+}
+
+// helpConnects starts the chunks handed off by the Run goroutine until ctx
+// is done. One helper runs per CPU beyond the first.
+func (e *Engine) helpConnects(ctx context.Context, running *sync.WaitGroup) {
+	defer running.Done()
+	var buf []done
+	for {
+		select {
+		case chunk := <-e.chunks:
+			e.startConnects(ctx, chunk, &buf)
+			select {
+			case e.spare <- chunk[:0]:
+			default:
+			}
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // connected is the connect loop's report of one check.

@@ -52,8 +52,10 @@ type Engine struct {
 	stats     Stats
 	rng       *rand.Rand
 
-	connectBuf []job  // reused by the Run goroutine: connect checks to start
-	doneBuf    []done // reused by the Run goroutine: their results
+	connectBuf []job      // reused by the Run goroutine: connect checks to start
+	doneBuf    []done     // reused by the Run goroutine: their results
+	chunks     chan []job // connect checks handed to helpers under a backlog
+	spare      chan []job // chunk buffers helpers are done with
 }
 
 // entry is one scheduled check and its state, kept compact (the engine
@@ -106,6 +108,8 @@ func New(opts Options) *Engine {
 		events:  make(chan []Event),
 		wake:    make(chan struct{}, 1),
 		jobs:    make(chan job, opts.MaxInFlight),
+		chunks:  make(chan []job),
+		spare:   make(chan []job, 4),
 		entries: newEntryIndex(),
 		specs:   make(map[SpecID]*compiled),
 		batches: coalescer{window: opts.Coalesce},

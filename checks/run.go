@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -29,6 +30,10 @@ func (e *Engine) Run(ctx context.Context) {
 		e.closeCheckers()
 		close(e.events)
 	}()
+	for range runtime.GOMAXPROCS(0) - 1 {
+		running.Add(1)
+		go e.helpConnects(ctx, &running)
+	}
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
@@ -62,7 +67,9 @@ func (e *Engine) step(ctx context.Context, running *sync.WaitGroup) (time.Durati
 			break
 		}
 		e.mu.Unlock()
-		e.startConnects(ctx, connects)
+		if len(connects) < connectChunk || !e.handOff(connects) {
+			e.startConnects(ctx, connects, &e.doneBuf)
+		}
 		e.mu.Lock()
 	}
 	defer e.mu.Unlock()

@@ -158,7 +158,7 @@ func runNow(e *Engine) {
 	e.mu.Lock()
 	for ent := range e.entries.all() {
 		e.heap.remove(ent)
-		ent.due = time.Now()
+		ent.due = time.Now().UnixNano()
 		e.heap.schedule(ent)
 	}
 	e.mu.Unlock()

@@ -51,6 +51,7 @@ type Engine struct {
 	batches   coalescer
 	stats     Stats
 	rng       *rand.Rand
+	gen       uint32 // counts Updates
 
 	connectBuf []job      // reused by the Run goroutine: connect checks to start
 	doneBuf    []done     // reused by the Run goroutine: their results
@@ -65,9 +66,10 @@ type entry struct {
 	spec    *compiled
 	next    *entry // in its entryIndex hash chain
 	rec     record
-	due     time.Time
+	due     int64 // unix nanoseconds
 	index   int32 // in the heap; -1 while running or removed
 	health  health
+	gen     uint32 // the Update that last wanted it
 	removed bool
 }
 

@@ -275,7 +275,7 @@ func TestEngineFastAndDownIntervals(t *testing.T) {
 	e.mu.Lock()
 	ent := e.entries.get(c.Key())
 	e.heap.remove(ent)
-	ent.due = time.Now()
+	ent.due = time.Now().UnixNano()
 	e.heap.schedule(ent)
 	e.mu.Unlock()
 	e.signal()

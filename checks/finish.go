@@ -70,7 +70,7 @@ func (e *Engine) recordLocked(j job, start, end time.Time, err error) bool {
 		e.batches.add(Event{Key: ent.key, State: ent.health.state, At: end, Err: err}, end)
 	}
 	d := jittered(nextInterval(s, ent.health), e.opts.Jitter, e.rng.Float64())
-	ent.due = nextDue(j.due, end, d)
+	ent.due = nextDue(j.due, end, d).UnixNano()
 	e.heap.schedule(ent)
 	return changed
 }

@@ -104,14 +104,14 @@ func (e *Engine) dispatchLocked(ctx context.Context, now time.Time, running *syn
 		}
 		e.inflight++
 		e.stats.PeakInFlight = max(e.stats.PeakInFlight, e.inflight)
-		e.stats.lateness.add(now.Sub(ent.due))
+		e.stats.lateness.add(time.Duration(now.UnixNano() - ent.due))
 		e.stats.Started++
 		if e.onLoop(ent) {
-			connects = append(connects, job{ent: ent, due: ent.due})
+			connects = append(connects, ent.job())
 			continue
 		}
 		e.onWorkers++
-		e.jobs <- job{ent: ent, due: ent.due} // never blocks: capacity MaxInFlight
+		e.jobs <- ent.job() // never blocks: capacity MaxInFlight
 		if e.workers < e.onWorkers {
 			e.workers++
 			running.Add(1)
@@ -136,3 +136,6 @@ type job struct {
 	ent *entry
 	due time.Time
 }
+
+// job returns ent as a due check.
+func (ent *entry) job() job { return job{ent: ent, due: time.Unix(0, ent.due)} }

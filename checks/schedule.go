@@ -61,7 +61,7 @@ func (h timerHeap) Swap(i, j int) {
 func (h *timerHeap) Push(x any) {
 	e := x.(*entry)
 	e.index = int32(len(*h))
-	*h = append(*h, heapSlot{at: e.due.UnixNano(), ent: e})
+	*h = append(*h, heapSlot{at: e.due, ent: e})
 }
 
 func (h *timerHeap) Pop() any {
@@ -104,5 +104,5 @@ func (h timerHeap) next() (time.Time, bool) {
 	if len(h) == 0 {
 		return time.Time{}, false
 	}
-	return h[0].ent.due, true
+	return time.Unix(0, h[0].at), true
 }

@@ -55,9 +55,9 @@ func (e *Engine) complete(d *done) (next job, more bool) {
 	now := time.Now()
 	if ent := e.heap.peekDue(now); ent != nil && !e.onLoop(ent) {
 		e.heap.popDue(now)
-		e.stats.lateness.add(now.Sub(ent.due))
+		e.stats.lateness.add(time.Duration(now.UnixNano() - ent.due))
 		e.stats.Started++
-		return job{ent: ent, due: ent.due}, true
+		return ent.job(), true
 	}
 	e.onWorkers--
 	e.releaseLocked(d.job)
@@ -71,7 +71,7 @@ func (e *Engine) complete(d *done) (next job, more bool) {
 func (e *Engine) releaseLocked(j job) {
 	wasFull := e.inflight >= e.opts.MaxInFlight
 	e.inflight--
-	sooner := !j.ent.removed && j.ent.due.Before(e.timerAt)
+	sooner := !j.ent.removed && j.ent.due < e.timerAt.UnixNano()
 	if wasFull || sooner || len(e.batches.pending) == 1 {
 		e.signal()
 	}

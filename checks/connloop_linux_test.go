@@ -164,3 +164,39 @@ func runNow(e *Engine) {
 	e.mu.Unlock()
 	e.signal()
 }
+
+// TestEngineConnectBacklog makes 300 plain tcp checks due at once: the Run
+// goroutine starts them in chunks and, with more than one CPU, hands full
+// chunks to a helper; every check must pass exactly once.
+func TestEngineConnectBacklog(t *testing.T) {
+	tg := targetOf(t, listenTCP(t, func(c net.Conn) { c.Close() }).Addr())
+	var log resultLog
+	e := startEngine(t, Options{OnResult: log.add})
+	var cs []Check
+	for i := range 300 {
+		s := &Spec{Type: TypeTCP, Interval: time.Hour, Timeout: 5 * time.Second, Rise: i + 1} // 300 distinct keys
+		cs = append(cs, Check{Target: tg, Spec: s})
+	}
+	if err := e.Update(cs); err != nil {
+		t.Fatal(err)
+	}
+	runNow(e)
+	for range 500 {
+		if e.Stats().Completed >= 300 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	seen := map[Key]int{}
+	for _, r := range log.res {
+		if r.Err != nil {
+			t.Errorf("check %s: %v", r.Key, r.Err)
+		}
+		seen[r.Key]++
+	}
+	if s := e.Stats(); len(seen) != 300 || s.Completed != 300 {
+		t.Fatalf("%d checks reported, %d completed; want 300 each, once", len(seen), s.Completed)
+	}
+}

@@ -73,7 +73,7 @@ bench-reconcile:
 	SEESAW_BENCH=1 $(GO) test -run TestBenchmarkTable -count=1 -v ./reconcile
 
 ## checksbench: the health-check engine against the goroutine+ticker peer on
-## loopback (about 8 minutes; prints a table; results in docs/benchmarks.md).
+## loopback (about 4 minutes; prints a table; results in docs/benchmarks.md).
 checksbench:
 	SEESAW_CHECKS_BENCH=1 $(GO) test -count=1 -run '^TestChecksBench$$' -v -timeout 20m ./checks/
 

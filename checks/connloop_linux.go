@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -25,6 +26,9 @@ type connLoop struct {
 	epfd, wakefd int
 	report       func(w *waiter, err error) // called on the loop goroutine
 	done         chan struct{}
+	// failed is set if epoll_wait failed and the loop stopped by itself:
+	// the engine then runs plain connect checks on workers.
+	failed atomic.Bool
 
 	mu      sync.Mutex
 	waiting map[int32]*waiter
@@ -127,7 +131,8 @@ func (l *connLoop) run() {
 	for {
 		n, err := unix.EpollWait(l.epfd, events, l.sleepMillis())
 		if err != nil && err != unix.EINTR {
-			// Not expected with valid arguments; fail everything rather than spin.
+			// Not expected with valid arguments; stop rather than spin.
+			l.failed.Store(true)
 			l.shutdown(os.NewSyscallError("epoll_wait", err))
 			return
 		}

@@ -123,7 +123,9 @@ func (e *Engine) dispatchLocked(ctx context.Context, now time.Time, running *syn
 }
 
 // onLoop reports whether ent runs on the connect loop instead of a worker.
-func (e *Engine) onLoop(ent *entry) bool { return ent.spec.plainConnect && e.loop != nil }
+func (e *Engine) onLoop(ent *entry) bool {
+	return ent.spec.plainConnect && e.loop != nil && !e.loop.failed.Load()
+}
 
 // connectChunk is how many connect checks step starts between looks at the heap.
 const connectChunk = 32

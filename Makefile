@@ -79,7 +79,7 @@ bench-edit: deps
 	@bash internal/vm/run.sh --pkg ./cmd/seesaw-reconcile --bench EditToKernel --arg -test.benchtime=40x --timeout 1200
 
 ## checksbench: the health-check engine against the goroutine+ticker peer on
-## loopback (about 8 minutes; prints a table; results in docs/benchmarks.md).
+## loopback (about 4 minutes; prints a table; results in docs/benchmarks.md).
 checksbench:
 	SEESAW_CHECKS_BENCH=1 $(GO) test -count=1 -run '^TestChecksBench$$' -v -timeout 20m ./checks/
 

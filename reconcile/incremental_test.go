@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -223,5 +224,40 @@ func TestServiceEqual(t *testing.T) {
 		if serviceEqual(&base, &s) || reflect.DeepEqual(base, s) {
 			t.Errorf("edit %d: services compare equal", i)
 		}
+	}
+}
+
+// TestLoopPlansIncrementallyAfterAFullRound: the loop plans an edit from
+// the changed service only after a fully applied round, and plans
+// everything again after a re-read (resync) and after a failed apply.
+func TestLoopPlansIncrementallyAfterAFullRound(t *testing.T) {
+	e := newLoopEnv(t)
+	e.l.SetConfig(services(t, webYAML))
+	e.round(t)
+	if e.l.incremental {
+		t.Fatal("the first round (after the full read) planned incrementally")
+	}
+	edit := func(w string) Status {
+		e.l.SetConfig(services(t, strings.Replace(webYAML, "weight: 20}", "weight: "+w+"}", 1)))
+		st, _ := e.round(t)
+		return st
+	}
+	if st := edit("25"); !e.l.incremental || st.Applied[kernel.UpdateDestination] != 2 {
+		t.Fatalf("edit after a full round: incremental %v, applied %v", e.l.incremental, st.Applied)
+	}
+	e.l.Resync()
+	if st := edit("26"); e.l.incremental || st.Applied[kernel.UpdateDestination] != 2 {
+		t.Fatalf("edit after a resync: incremental %v, applied %v", e.l.incremental, st.Applied)
+	}
+	e.k.failNext = 1
+	edit("27")
+	if st := edit("28"); e.l.incremental || st.Applied[kernel.UpdateDestination] != 2 {
+		t.Fatalf("edit after a failed apply: incremental %v, applied %v", e.l.incremental, st.Applied)
+	}
+	if st := edit("29"); !e.l.incremental || st.Applied[kernel.UpdateDestination] != 2 {
+		t.Fatalf("edit after a recovered round: incremental %v, applied %v", e.l.incremental, st.Applied)
+	}
+	if again := Diff(snapshot(t, e.raw), Effective(e.l.cfg, nil, true, nil), ScopeOf(e.l.cfg)); !again.Empty() {
+		t.Fatalf("kernel not converged:\n%s", planText(t, again))
 	}
 }

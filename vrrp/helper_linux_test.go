@@ -68,9 +68,10 @@ func TestHelperProcess(t *testing.T) {
 }
 
 // helperNode runs a node; SIGTERM shuts it down gracefully, SIGUSR1 prints
-// its stats, SIGUSR2 asks it to step down.
+// its stats, SIGUSR2 asks it to step down. SEESAW_VRRP_TXTIME=any-qdisc
+// enables SO_TXTIME without checking the qdisc.
 func helperNode(cfg Config) {
-	conn, err := Listen(cfg)
+	conn, err := listen(cfg, os.Getenv("SEESAW_VRRP_TXTIME") != "any-qdisc")
 	if err != nil {
 		fail(err)
 	}

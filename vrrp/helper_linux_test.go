@@ -55,6 +55,12 @@ func TestHelperProcess(t *testing.T) {
 			fail(err)
 		}
 		helperInject(in)
+	case "sendat":
+		var cfg Config
+		if err := json.Unmarshal(arg, &cfg); err != nil {
+			fail(err)
+		}
+		helperSendAt(cfg)
 	case "observe":
 		var cfg Config
 		if err := json.Unmarshal(arg, &cfg); err != nil {

@@ -17,14 +17,7 @@ func TestNetnsKernelTimedAdverts(t *testing.T) {
 		t.Run(v.name, func(t *testing.T) {
 			l := newLAN(t, 3)
 			obs := startHelper(t, l.nss[2], "observe", nodeCfg(l, 2, 1, variants[0]))
-			mcfg := nodeCfg(l, 0, 200, v)
-			mcfg.KernelTimedAdverts = true
-			master := startHelper(t, l.nss[0], "node", mcfg, "SEESAW_VRRP_TXTIME=any-qdisc")
-			master.wait("event", "master", 5*time.Second)
-			backup := startHelper(t, l.nss[1], "node", nodeCfg(l, 1, 100, v))
-			backup.wait("event", "backup", 5*time.Second)
-			backup.quiet(4 * netnsInterval) // longer than Master_Down_Interval
-			st := master.stop()
+			st, backup := timedHandover(t, l, v, "SEESAW_VRRP_TXTIME=any-qdisc")
 			if st.TimedSent == 0 || st.SendErrors != 0 {
 				t.Fatalf("master sent %d adverts, %d kernel-timed, %d errors; want timed ones and no errors", st.Sent, st.TimedSent, st.SendErrors)
 			}
@@ -37,6 +30,22 @@ func TestNetnsKernelTimedAdverts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// timedHandover starts a kernel-timed master (priority 200, helper env
+// env) on member 0 of l and a seesaw backup (100) on member 1, checks that
+// the backup stays Backup for longer than Master_Down_Interval, then shuts
+// the master down gracefully; it returns the master's stats and the backup.
+func timedHandover(t *testing.T, l *lan, v variant, env ...string) (Stats, *proc) {
+	t.Helper()
+	mcfg := nodeCfg(l, 0, 200, v)
+	mcfg.KernelTimedAdverts = true
+	master := startHelper(t, l.nss[0], "node", mcfg, env...)
+	master.wait("event", "master", 5*time.Second)
+	backup := startHelper(t, l.nss[1], "node", nodeCfg(l, 1, 100, v))
+	backup.wait("event", "backup", 5*time.Second)
+	backup.quiet(4 * netnsInterval)
+	return master.stop(), backup
 }
 
 // lastIsPriorityZero reads the observer until it has been quiet for 3
@@ -73,14 +82,7 @@ func TestNetnsKernelTimedQdisc(t *testing.T) {
 	requireNetns(t, "tc")
 	l := newLAN(t, 2)
 	out, tcErr := exec.Command("ip", "netns", "exec", l.nss[0], "tc", "qdisc", "replace", "dev", "eth0", "root", "fq").CombinedOutput()
-	cfg := nodeCfg(l, 0, 200, variants[0])
-	cfg.KernelTimedAdverts = true
-	master := startHelper(t, l.nss[0], "node", cfg)
-	master.wait("event", "master", 5*time.Second)
-	backup := startHelper(t, l.nss[1], "node", nodeCfg(l, 1, 100, variants[0]))
-	backup.wait("event", "backup", 5*time.Second)
-	backup.quiet(4 * netnsInterval)
-	st := master.stop()
+	st, _ := timedHandover(t, l, variants[0])
 	switch {
 	case tcErr == nil && st.TimedSent == 0:
 		t.Fatalf("fq on eth0, but no advert was kernel-timed (%d sent)", st.Sent)

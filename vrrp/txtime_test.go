@@ -82,11 +82,20 @@ func (c *timedConn) log() string {
 	return fmt.Sprint(c.sends)
 }
 
-// runTimed starts an owner (priority 255: Master at once) with kernel-timed
-// adverts on a fake clock; the returned stop shuts it down and waits.
-func runTimed(t *testing.T, conn *timedConn) (*Node, *fakeClock, func()) {
+// wantSends fails t unless conn was given exactly want, in order.
+func wantSends(t *testing.T, conn *timedConn, want ...sent) {
 	t.Helper()
-	cfg := testConfig(255)
+	if got := conn.log(); got != fmt.Sprint(want) {
+		t.Fatalf("sends:\n got %s\nwant %v", got, want)
+	}
+}
+
+// runTimed starts a node with kernel-timed adverts on a fake clock at
+// priority prio (255: Master at once); the returned stop shuts it down and
+// waits.
+func runTimed(t *testing.T, conn *timedConn, prio uint8) (*Node, *fakeClock, func()) {
+	t.Helper()
+	cfg := testConfig(prio)
 	cfg.KernelTimedAdverts = true
 	clk := newFakeClock()
 	n, err := NewNode(cfg, conn, clk, nil)
@@ -110,7 +119,7 @@ func runTimed(t *testing.T, conn *timedConn) (*Node, *fakeClock, func()) {
 
 func TestKernelTimedQueuesAheadAndShutdownFollows(t *testing.T) {
 	conn := newTimedConn()
-	n, clk, stop := runTimed(t, conn)
+	n, clk, stop := runTimed(t, conn, 255)
 	t0 := clk.Now()
 	iv := 100 * time.Millisecond
 	// Master at once: the first advert goes immediately, the timer is armed
@@ -123,14 +132,8 @@ func TestKernelTimedQueuesAheadAndShutdownFollows(t *testing.T) {
 		t.Fatalf("second timer armed for %v, want %v", due.Sub(t0), 2*iv-txtimeLead)
 	}
 	stop()
-	want := fmt.Sprint([]sent{
-		{prio: 255},
-		{prio: 255, at: t0.Add(iv)},
-		{prio: 0, at: t0.Add(iv + time.Microsecond)}, // behind the queued one
-	})
-	if got := conn.log(); got != want {
-		t.Fatalf("sends:\n got %s\nwant %s", got, want)
-	}
+	wantSends(t, conn, sent{prio: 255}, sent{prio: 255, at: t0.Add(iv)},
+		sent{prio: 0, at: t0.Add(iv + time.Microsecond)}) // behind the queued one
 	if s := n.Stats(); s.TimedSent != 2 || s.Sent != 3 {
 		t.Fatalf("stats: timed %d sent %d, want 2 and 3", s.TimedSent, s.Sent)
 	}
@@ -138,23 +141,20 @@ func TestKernelTimedQueuesAheadAndShutdownFollows(t *testing.T) {
 
 func TestKernelTimedLateTimerSendsAtOnce(t *testing.T) {
 	conn := newTimedConn()
-	_, clk, stop := runTimed(t, conn)
+	_, clk, stop := runTimed(t, conn, 255)
 	t0 := clk.Now()
 	clk.nextArmed(t)
 	// The process woke up after the deadline: nothing to queue ahead.
 	clk.fire(t0.Add(105 * time.Millisecond))
 	clk.nextArmed(t)
 	stop()
-	want := fmt.Sprint([]sent{{prio: 255}, {prio: 255}, {prio: 0}})
-	if got := conn.log(); got != want {
-		t.Fatalf("sends:\n got %s\nwant %s", got, want)
-	}
+	wantSends(t, conn, sent{prio: 255}, sent{prio: 255}, sent{prio: 0})
 }
 
 func TestKernelTimedUnavailableFallsBack(t *testing.T) {
 	conn := newTimedConn()
 	conn.unusable = fmt.Errorf("%w on mem0: root qdisc is noqueue", ErrTxtimeUnavailable)
-	n, clk, stop := runTimed(t, conn)
+	n, clk, stop := runTimed(t, conn, 255)
 	t0 := clk.Now()
 	if due := clk.nextArmed(t); !due.Equal(t0.Add(100*time.Millisecond - spinMargin)) {
 		t.Fatalf("timer armed for %v, want deadline-%v", due.Sub(t0), spinMargin)
@@ -162,16 +162,16 @@ func TestKernelTimedUnavailableFallsBack(t *testing.T) {
 	clk.fire(t0.Add(100 * time.Millisecond))
 	clk.nextArmed(t)
 	stop()
-	want := fmt.Sprint([]sent{{prio: 255}, {prio: 255}, {prio: 0}})
-	if got := conn.log(); got != want || n.Stats().TimedSent != 0 {
-		t.Fatalf("sends %s (timed %d), want %s and none timed", got, n.Stats().TimedSent, want)
+	wantSends(t, conn, sent{prio: 255}, sent{prio: 255}, sent{prio: 0})
+	if n.Stats().TimedSent != 0 {
+		t.Fatalf("%d adverts kernel-timed, want none", n.Stats().TimedSent)
 	}
 }
 
 func TestKernelTimedSendErrorFallsBack(t *testing.T) {
 	conn := newTimedConn()
 	conn.failAt = true
-	n, clk, stop := runTimed(t, conn)
+	n, clk, stop := runTimed(t, conn, 255)
 	t0 := clk.Now()
 	clk.nextArmed(t)
 	clk.fire(t0.Add(100*time.Millisecond - txtimeLead))
@@ -180,10 +180,7 @@ func TestKernelTimedSendErrorFallsBack(t *testing.T) {
 		t.Fatalf("timer after a failed timed send armed for %v, want %v", due.Sub(t0), 200*time.Millisecond-spinMargin)
 	}
 	stop()
-	want := fmt.Sprint([]sent{{prio: 255}, {prio: 255}, {prio: 0}})
-	if got := conn.log(); got != want {
-		t.Fatalf("sends:\n got %s\nwant %s", got, want)
-	}
+	wantSends(t, conn, sent{prio: 255}, sent{prio: 255}, sent{prio: 0})
 	if s := n.Stats(); s.TimedSent != 0 || s.SendErrors != 0 {
 		t.Fatalf("stats: timed %d errors %d, want 0 and 0 (the advert went untimed)", s.TimedSent, s.SendErrors)
 	}
@@ -191,16 +188,7 @@ func TestKernelTimedSendErrorFallsBack(t *testing.T) {
 
 func TestKernelTimedBackupIsNotQueued(t *testing.T) {
 	conn := newTimedConn()
-	cfg := testConfig(100)
-	cfg.KernelTimedAdverts = true
-	clk := newFakeClock()
-	n, err := NewNode(cfg, conn, clk, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- n.Run(context.Background()) }()
-	defer func() { n.Shutdown(); <-done }()
+	n, clk, _ := runTimed(t, conn, 100)
 	t0 := clk.Now()
 	// Master_Down_Interval at priority 100: 300ms + 156/256 * 100ms.
 	mdi := 300*time.Millisecond + 156*100*time.Millisecond/256

@@ -49,9 +49,7 @@ func helperSendAt(cfg Config) {
 func TestVMKernelTimedFq(t *testing.T) {
 	testenv.RequireVM(t, "ip", "tc")
 	t.Run("fq-holds-and-orders", func(t *testing.T) {
-		l := newLAN(t, 2)
-		run(t, "ip", "netns", "exec", l.nss[0], "tc", "qdisc", "replace", "dev", "eth0", "root", "fq")
-		obs := startHelper(t, l.nss[1], "observe", nodeCfg(l, 1, 1, variants[0]))
+		l, obs := fqLAN(t, 2)
 		cfg := nodeCfg(l, 0, 200, variants[0])
 		cfg.KernelTimedAdverts = true
 		s := startHelper(t, l.nss[0], "sendat", cfg)
@@ -76,17 +74,8 @@ func TestVMKernelTimedFq(t *testing.T) {
 		}
 	})
 	t.Run("node", func(t *testing.T) {
-		l := newLAN(t, 3)
-		run(t, "ip", "netns", "exec", l.nss[0], "tc", "qdisc", "replace", "dev", "eth0", "root", "fq")
-		obs := startHelper(t, l.nss[2], "observe", nodeCfg(l, 2, 1, variants[0]))
-		mcfg := nodeCfg(l, 0, 200, variants[0])
-		mcfg.KernelTimedAdverts = true
-		master := startHelper(t, l.nss[0], "node", mcfg)
-		master.wait("event", "master", 5*time.Second)
-		backup := startHelper(t, l.nss[1], "node", nodeCfg(l, 1, 100, variants[0]))
-		backup.wait("event", "backup", 5*time.Second)
-		backup.quiet(4 * netnsInterval)
-		st := master.stop()
+		l, obs := fqLAN(t, 3)
+		st, backup := timedHandover(t, l, variants[0])
 		if st.TimedSent == 0 || st.SendErrors != 0 {
 			t.Fatalf("master with fq: %d adverts, %d kernel-timed, %d errors; want timed ones and no errors", st.Sent, st.TimedSent, st.SendErrors)
 		}
@@ -95,4 +84,13 @@ func TestVMKernelTimedFq(t *testing.T) {
 		}
 		lastIsPriorityZero(t, obs, l.addr4(0).String())
 	})
+}
+
+// fqLAN is a segment of n members with fq on member 0's eth0 and an
+// observer on the last member.
+func fqLAN(t *testing.T, n int) (*lan, *proc) {
+	t.Helper()
+	l := newLAN(t, n)
+	run(t, "ip", "netns", "exec", l.nss[0], "tc", "qdisc", "replace", "dev", "eth0", "root", "fq")
+	return l, startHelper(t, l.nss[n-1], "observe", nodeCfg(l, n-1, 1, variants[0]))
 }

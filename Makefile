@@ -3,7 +3,7 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-.PHONY: all build test deps vet unit install installtest vmtest vmbench demo bench-reconcile kernelbench vrrpbench vrrpvmtest vrrpvmbench checksbench bench soak clean
+.PHONY: all build test deps vet unit install installtest vmtest vmbench demo bench-reconcile bench-edit kernelbench vrrpbench vrrpvmtest vrrpvmbench checksbench bench soak clean
 
 all: build
 
@@ -72,8 +72,14 @@ installtest:
 bench-reconcile:
 	SEESAW_BENCH=1 $(GO) test -run TestBenchmarkTable -count=1 -v ./reconcile
 
+## bench-edit: in the VM, the daemon with 1,000 services x 10 destinations:
+## time from a one-line file edit to the kernel showing it (40 edits per
+## layout), against ipvsadm -e and ipvsadm -Sn in the same VM.
+bench-edit: deps
+	@bash internal/vm/run.sh --pkg ./cmd/seesaw-reconcile --bench EditToKernel --arg -test.benchtime=40x --timeout 1200
+
 ## checksbench: the health-check engine against the goroutine+ticker peer on
-## loopback (about 8 minutes; prints a table; results in docs/benchmarks.md).
+## loopback (about 4 minutes; prints a table; results in docs/benchmarks.md).
 checksbench:
 	SEESAW_CHECKS_BENCH=1 $(GO) test -count=1 -run '^TestChecksBench$$' -v -timeout 20m ./checks/
 

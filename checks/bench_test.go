@@ -11,6 +11,8 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -55,6 +57,7 @@ type benchResult struct {
 	Goroutines    int
 	SampleErrors  []string // a few distinct last errors (engine only)
 	PeakInFlight  int      // engine only
+	Load          string   // 1-minute load average at the start and end of the window
 }
 
 func benchScenarios() []benchScenario {
@@ -91,6 +94,9 @@ func TestChecksBench(t *testing.T) {
 		}
 		var res [2]benchResult
 		for i, impl := range []string{"engine", "peer"} {
+			if onlyImpl := os.Getenv("SEESAW_CHECKS_BENCH_IMPL"); onlyImpl != "" && onlyImpl != impl {
+				continue // development: one side only; ratios are then meaningless
+			}
 			res[i] = runBenchWorker(t, sc, impl, okPort, silentPort)
 			t.Logf("%s %s: %+v", sc.Name, impl, res[i])
 		}
@@ -106,8 +112,8 @@ func benchRows(sc benchScenario, r [2]benchResult) []string {
 		if b.ChecksPerSec > 0 {
 			perCheck = time.Duration(b.CPUShare / b.ChecksPerSec * 1e9)
 		}
-		return fmt.Sprintf("| %s | %s | %.0f | %.0f | %.1f%% | %.1f%% | %v | %.1f | %.1f | %v | %v | %d |", sc.Name, name,
-			b.ChecksPerSec, b.FailedPerSec, 100*b.CPUShare, 100*b.UserShare, perCheck.Round(time.Microsecond), b.RSSMB, b.PeakMB, b.LateP50, b.LateP99, b.Goroutines)
+		return fmt.Sprintf("| %s | %s | %.0f | %.0f | %.1f%% | %.1f%% | %v | %.1f | %.1f | %v | %v | %d | %s |", sc.Name, name,
+			b.ChecksPerSec, b.FailedPerSec, 100*b.CPUShare, 100*b.UserShare, perCheck.Round(time.Microsecond), b.RSSMB, b.PeakMB, b.LateP50, b.LateP99, b.Goroutines, b.Load)
 	}
 	ratio := func(a, b float64) string {
 		if b == 0 {
@@ -124,14 +130,14 @@ func benchRows(sc benchScenario, r [2]benchResult) []string {
 	benchrow.Write(os.Stdout, suite, sc.Name+", peak RSS", fmt.Sprintf("%.1f MB", e.PeakMB), fmt.Sprintf("%.1f MB", p.PeakMB), e.PeakMB/p.PeakMB)
 	benchrow.Write(os.Stdout, suite, sc.Name+", lateness p99", e.LateP99.String(), p.LateP99.String(), float64(e.LateP99)/float64(p.LateP99))
 	return []string{row("engine", e), row("goroutine+ticker peer", p),
-		fmt.Sprintf("| %s | engine/peer | %s | | %s | %s | | %s | %s | %s | %s | |", sc.Name, ratio(e.ChecksPerSec, p.ChecksPerSec),
+		fmt.Sprintf("| %s | engine/peer | %s | | %s | %s | | %s | %s | %s | %s | | |", sc.Name, ratio(e.ChecksPerSec, p.ChecksPerSec),
 			ratio(e.CPUShare, p.CPUShare), ratio(e.UserShare, p.UserShare), ratio(e.RSSMB, p.RSSMB), ratio(e.PeakMB, p.PeakMB),
 			ratio(float64(e.LateP50), float64(p.LateP50)), ratio(float64(e.LateP99), float64(p.LateP99)))}
 }
 
 func benchTable(rows []string) string {
-	return "| scenario | impl | checks/s | failed/s | CPU (of one core) | user CPU | CPU per check | RSS MB | peak RSS MB | lateness p50 | lateness p99 | goroutines |\n" +
-		"|---|---|---|---|---|---|---|---|---|---|---|---|\n" + strings.Join(rows, "\n")
+	return "| scenario | impl | checks/s | failed/s | CPU (of one core) | user CPU | CPU per check | RSS MB | peak RSS MB | lateness p50 | lateness p99 | goroutines | load avg |\n" +
+		"|---|---|---|---|---|---|---|---|---|---|---|---|---|\n" + strings.Join(rows, "\n")
 }
 
 // startBenchServer starts the server process and returns its two ports.
@@ -195,6 +201,10 @@ func TestChecksBenchWorker(t *testing.T) {
 		sc.MaxInFlight = n // experiment: another pool size
 	}
 	targets, specs, pick := benchTargets(sc, job.OK, job.Silent)
+	if dir := os.Getenv("SEESAW_CHECKS_BENCH_PROFILE"); dir != "" {
+		stop := startProfile(t, dir, sc.Name+"-"+job.Impl)
+		defer stop()
+	}
 	var r benchResult
 	if job.Impl == "engine" {
 		r = benchEngine(t, sc, targets, specs, pick)
@@ -204,6 +214,20 @@ func TestChecksBenchWorker(t *testing.T) {
 	r.Impl = job.Impl
 	b, _ := json.Marshal(r)
 	fmt.Println("RESULT " + string(b))
+}
+
+// startProfile writes a CPU profile of the worker to dir/<name>.pprof
+// (SEESAW_CHECKS_BENCH_PROFILE=dir: where the CPU goes, for development).
+func startProfile(t *testing.T, dir, name string) func() {
+	name = strings.NewReplacer(" ", "_", "@", "_", "/", "_").Replace(name)
+	f, err := os.Create(filepath.Join(dir, name+".pprof"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		t.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 // benchTargets spreads targets over 127.0.0.0/8: the first FailPercent go
@@ -250,6 +274,15 @@ func share(a, b usage) float64 { return float64(b.cpu-a.cpu) / float64(b.wall.Su
 // userShare returns the user-space CPU used between a and b, per core.
 func userShare(a, b usage) float64 { return float64(b.user-a.user) / float64(b.wall.Sub(a.wall)) }
 
+// loadAvg returns the machine's 1-minute load average (/proc/loadavg).
+func loadAvg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return "?"
+}
+
 // rssMB returns VmRSS and VmHWM in MB.
 func rssMB() (float64, float64) {
 	b, _ := os.ReadFile("/proc/self/status")
@@ -279,7 +312,7 @@ func benchEngine(t *testing.T, sc benchScenario, targets []Target, specs []Spec,
 	}
 	if sc.NoopChecker {
 		for _, c := range e.specs {
-			c.checker = noopChecker{}
+			c.checker, c.plainConnect = noopChecker{}, false
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -290,7 +323,7 @@ func benchEngine(t *testing.T, sc benchScenario, targets []Target, specs []Spec,
 		}
 	}()
 	time.Sleep(sc.Warmup)
-	s0, u0 := e.Stats(), readUsage()
+	s0, u0, l0 := e.Stats(), readUsage(), loadAvg()
 	time.Sleep(sc.Window)
 	s1, u1 := e.Stats(), readUsage()
 	rss, hwm := rssMB()
@@ -298,7 +331,7 @@ func benchEngine(t *testing.T, sc benchScenario, targets []Target, specs []Spec,
 	secs := u1.wall.Sub(u0.wall).Seconds()
 	r := benchResult{ChecksPerSec: float64(d.Completed) / secs, FailedPerSec: float64(d.Failed) / secs,
 		CPUShare: share(u0, u1), UserShare: userShare(u0, u1), RSSMB: rss, PeakMB: hwm, LateP50: d.LatenessQuantile(0.5), LateP99: d.LatenessQuantile(0.99),
-		Goroutines: runtimeGoroutines(), SampleErrors: sampleErrors(e, 3), PeakInFlight: s1.PeakInFlight}
+		Goroutines: runtimeGoroutines(), SampleErrors: sampleErrors(e, 3), PeakInFlight: s1.PeakInFlight, Load: l0 + "-" + loadAvg()}
 	cancel()
 	<-done
 	return r
@@ -347,7 +380,7 @@ func benchPeer(t *testing.T, sc benchScenario, targets []Target, specs []Spec, p
 	rng := rand.New(rand.NewPCG(1, 2))
 	go func() { p.run(ctx, targets, comp, pick, rng.Float64); close(done) }()
 	time.Sleep(sc.Warmup)
-	c0, f0, h0, u0 := p.completed.Load(), p.failed.Load(), p.lateness(), readUsage()
+	c0, f0, h0, u0, l0 := p.completed.Load(), p.failed.Load(), p.lateness(), readUsage(), loadAvg()
 	time.Sleep(sc.Window)
 	c1, f1, h1, u1 := p.completed.Load(), p.failed.Load(), p.lateness(), readUsage()
 	rss, hwm := rssMB()
@@ -355,7 +388,7 @@ func benchPeer(t *testing.T, sc benchScenario, targets []Target, specs []Spec, p
 	s := Stats{lateness: h1}.Since(Stats{lateness: h0})
 	r := benchResult{ChecksPerSec: float64(c1-c0) / secs, FailedPerSec: float64(f1-f0) / secs,
 		CPUShare: share(u0, u1), UserShare: userShare(u0, u1), RSSMB: rss, PeakMB: hwm, LateP50: s.LatenessQuantile(0.5), LateP99: s.LatenessQuantile(0.99),
-		Goroutines: runtimeGoroutines()}
+		Goroutines: runtimeGoroutines(), Load: l0 + "-" + loadAvg()}
 	cancel()
 	<-done
 	return r

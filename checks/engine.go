@@ -19,6 +19,11 @@ type Options struct {
 	Jitter float64
 	// Logger receives state changes (default slog.Default()).
 	Logger *slog.Logger
+	// OnResult, if set, is called with every completed check (not with
+	// checks cancelled at shutdown), outside the engine lock, on the
+	// goroutine that finished the check: it must be safe for concurrent
+	// use and quick (a histogram observation). For metrics.
+	OnResult func(Result)
 }
 
 // Engine schedules checks and reports their state changes. One goroutine
@@ -32,27 +37,40 @@ type Engine struct {
 
 	updating sync.Mutex // serializes Update
 	mu       sync.Mutex
-	entries  map[Key]*entry
+	entries  entryIndex
 	specs    map[SpecID]*compiled
 	heap     timerHeap
 	inflight int
-	workers  int
-	jobs     chan job
-	timerAt  time.Time // when the Run loop will wake at the latest
-	batches  coalescer
-	stats    Stats
-	rng      *rand.Rand
+	workers  int // worker goroutines started
+	// onWorkers counts the in-flight checks on workers (the rest run on
+	// the connect loop): workers are started up to this many.
+	onWorkers int
+	jobs      chan job
+	loop      *connLoop // plain connect checks in progress; nil: workers run them
+	timerAt   time.Time // when the Run loop will wake at the latest
+	batches   coalescer
+	stats     Stats
+	rng       *rand.Rand
+	gen       uint32 // counts Updates
+
+	connectBuf []job      // reused by the Run goroutine: connect checks to start
+	doneBuf    []done     // reused by the Run goroutine: their results
+	chunks     chan []job // connect checks handed to helpers under a backlog
+	spare      chan []job // chunk buffers helpers are done with
 }
 
-// entry is one scheduled check and its state.
+// entry is one scheduled check and its state, kept compact (the engine
+// holds one per target; see entryIndex for the key map).
 type entry struct {
 	key     Key
 	spec    *compiled
-	health  health
-	due     time.Time
-	index   int // in the heap; -1 while running or removed
-	removed bool
+	next    *entry // in its entryIndex hash chain
 	rec     record
+	due     int64 // unix nanoseconds
+	index   int32 // in the heap; -1 while running or removed
+	health  health
+	gen     uint32 // the Update that last wanted it
+	removed bool
 }
 
 // compiled is a normalized spec and its checker, shared by its targets.
@@ -60,6 +78,15 @@ type compiled struct {
 	spec    Spec
 	checker checker
 	refs    int
+	// plainConnect: a tcp check without send or expect, which the engine
+	// runs on its connect loop instead of a worker.
+	plainConnect bool
+}
+
+// newCompiled pairs a normalized spec with its checker.
+func newCompiled(s Spec, c checker) *compiled {
+	tc, ok := c.(*tcpChecker)
+	return &compiled{spec: s, checker: c, plainConnect: ok && tc.plain()}
 }
 
 // New returns an engine with no checks; call Update to add some and Run to
@@ -83,7 +110,9 @@ func New(opts Options) *Engine {
 		events:  make(chan []Event),
 		wake:    make(chan struct{}, 1),
 		jobs:    make(chan job, opts.MaxInFlight),
-		entries: make(map[Key]*entry),
+		chunks:  make(chan []job),
+		spare:   make(chan []job, 4),
+		entries: newEntryIndex(),
 		specs:   make(map[SpecID]*compiled),
 		batches: coalescer{window: opts.Coalesce},
 		rng:     rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),

@@ -227,11 +227,13 @@ func TestEngineNoLeaks(t *testing.T) {
 	ok := targetOf(t, listenTCP(t, func(net.Conn) {}).Addr())
 	hang := targetOf(t, listenTCP(t, silent).Addr())
 	udp := listenUDP(t, "udp4", "127.0.0.1:0", func(b []byte) []byte { return b })
+	dropped, _ := fullListener(t) // connects wait on the connect loop at shutdown
 	goroutines, fds := runtime.NumGoroutine(), openFDs(t)
 	e := New(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	fast := func(s Spec) *Spec { s.Interval, s.Timeout = 5*time.Millisecond, 30*time.Millisecond; return &s }
 	err := e.Update([]Check{
 		{ok, fast(Spec{Type: TypeTCP})},
+		{dropped, &Spec{Type: TypeTCP, Interval: 5 * time.Millisecond, Timeout: time.Hour}},
 		{hang, fast(Spec{Type: TypeTCP, Send: "x", Expect: Expect{Substring: "y"}})},
 		{hang, fast(Spec{Type: TypeHTTP})},
 		{udp, fast(Spec{Type: TypeUDP, Send: "x"})},
@@ -271,9 +273,9 @@ func TestEngineFastAndDownIntervals(t *testing.T) {
 	// The first check is spread over the first (hour-long) interval: move
 	// it to now, as a test seam, to start the sequence.
 	e.mu.Lock()
-	ent := e.entries[c.Key()]
+	ent := e.entries.get(c.Key())
 	e.heap.remove(ent)
-	ent.due = time.Now()
+	ent.due = time.Now().UnixNano()
 	e.heap.schedule(ent)
 	e.mu.Unlock()
 	e.signal()

@@ -5,7 +5,7 @@ package checks
 // state when streak reaches Rise (while down) or Fall (while up).
 type health struct {
 	state  State
-	streak int
+	streak int32
 }
 
 // observe records one result and reports whether the state changed.
@@ -20,7 +20,7 @@ func (h *health) observe(ok bool, rise, fall int) bool {
 	if h.state == StateUp {
 		need = fall
 	}
-	if h.streak < need {
+	if int(h.streak) < need {
 		return false
 	}
 	h.state ^= 1

@@ -54,14 +54,14 @@ func (h timerHeap) Len() int           { return len(h) }
 func (h timerHeap) Less(i, j int) bool { return h[i].at < h[j].at }
 func (h timerHeap) Swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
-	h[i].ent.index, h[j].ent.index = i, j
+	h[i].ent.index, h[j].ent.index = int32(i), int32(j)
 }
 
 // Push and Pop implement heap.Interface; use schedule and popDue instead.
 func (h *timerHeap) Push(x any) {
 	e := x.(*entry)
-	e.index = len(*h)
-	*h = append(*h, heapSlot{at: e.due.UnixNano(), ent: e})
+	e.index = int32(len(*h))
+	*h = append(*h, heapSlot{at: e.due, ent: e})
 }
 
 func (h *timerHeap) Pop() any {
@@ -84,10 +84,18 @@ func (h *timerHeap) popDue(now time.Time) *entry {
 	return heap.Pop(h).(*entry)
 }
 
+// peekDue returns the earliest entry, without removing it, if it is due at now.
+func (h timerHeap) peekDue(now time.Time) *entry {
+	if len(h) == 0 || h[0].at > now.UnixNano() {
+		return nil
+	}
+	return h[0].ent
+}
+
 // remove takes e out of the heap if it is in it.
 func (h *timerHeap) remove(e *entry) {
 	if e.index >= 0 {
-		heap.Remove(h, e.index)
+		heap.Remove(h, int(e.index))
 	}
 }
 
@@ -96,5 +104,5 @@ func (h timerHeap) next() (time.Time, bool) {
 	if len(h) == 0 {
 		return time.Time{}, false
 	}
-	return h[0].ent.due, true
+	return time.Unix(0, h[0].at), true
 }

@@ -76,17 +76,17 @@ func TestTimerHeap(t *testing.T) {
 	offsets := []int{5, 1, 4, 2, 3, 9, 0}
 	ents := make([]*entry, len(offsets))
 	for i, o := range offsets {
-		ents[i] = &entry{due: t0.Add(time.Duration(o) * time.Second), index: -1}
+		ents[i] = &entry{due: t0.Add(time.Duration(o) * time.Second).UnixNano(), index: -1}
 		h.schedule(ents[i])
 	}
 	h.remove(ents[5]) // the 9s one
 	h.remove(ents[5]) // removing twice is harmless
 	if e := h.popDue(t0.Add(-time.Second)); e != nil {
-		t.Fatalf("popped %v before anything was due", e.due)
+		t.Fatalf("popped %v before anything was due", time.Unix(0, e.due))
 	}
 	var got []int
 	for e := h.popDue(t0.Add(time.Hour)); e != nil; e = h.popDue(t0.Add(time.Hour)) {
-		got = append(got, int(e.due.Sub(t0)/time.Second))
+		got = append(got, int(time.Unix(0, e.due).Sub(t0)/time.Second))
 		if e.index != -1 {
 			t.Fatalf("popped entry keeps heap index %d", e.index)
 		}

@@ -65,8 +65,8 @@ func (ent *entry) status() Status {
 func (e *Engine) Status(k Key) (Status, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	ent, ok := e.entries[k]
-	if !ok {
+	ent := e.entries.get(k)
+	if ent == nil {
 		return Status{}, false
 	}
 	return ent.status(), true
@@ -75,8 +75,8 @@ func (e *Engine) Status(k Key) (Status, bool) {
 // Statuses returns the status of every check.
 func (e *Engine) Statuses() []Status {
 	e.mu.Lock()
-	out := make([]Status, 0, len(e.entries))
-	for _, ent := range e.entries {
+	out := make([]Status, 0, e.entries.len())
+	for ent := range e.entries.all() {
 		out = append(out, ent.status())
 	}
 	e.mu.Unlock()
@@ -105,7 +105,7 @@ func (e *Engine) Stats() Stats {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	s := e.stats
-	s.Targets, s.InFlight = len(e.entries), e.inflight
+	s.Targets, s.InFlight = e.entries.len(), e.inflight
 	return s
 }
 

@@ -11,8 +11,11 @@ type tcpChecker struct {
 	expect *matcher
 }
 
+// plain reports whether the check is a bare connect (no send, no expect).
+func (c *tcpChecker) plain() bool { return len(c.send) == 0 && c.expect.empty() }
+
 func (c *tcpChecker) check(ctx context.Context, t Target) error {
-	if len(c.send) == 0 && c.expect.empty() {
+	if c.plain() {
 		return connectOnly(ctx, t)
 	}
 	conn, err := dialer(t).DialContext(ctx, "tcp", t.AddrPort().String())

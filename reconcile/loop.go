@@ -44,6 +44,10 @@ type LoopOptions struct {
 type Loop struct {
 	o      LoopOptions
 	events chan func()
+	// stopped is closed when Run returns, so inputs sent after that are
+	// dropped instead of blocking their sender (shutdown never hangs).
+	stopped  chan struct{}
+	stopOnce sync.Once
 
 	// owned by the Run goroutine
 	cfg      desired.Config
@@ -72,7 +76,7 @@ func NewLoop(o LoopOptions) *Loop {
 	if o.Backoff == (Backoff{}) {
 		o.Backoff = DefaultBackoff
 	}
-	return &Loop{o: o, events: make(chan func(), 64), master: true}
+	return &Loop{o: o, events: make(chan func(), 64), stopped: make(chan struct{}), master: true}
 }
 
 // SetConfig puts a valid config into force and clears the config error.
@@ -98,7 +102,14 @@ func (l *Loop) SetMaster(m bool) { l.send(func() { l.master = m }) }
 // Resync forces a full re-read of the kernel on the next round.
 func (l *Loop) Resync() { l.send(func() { l.liveOK = false }) }
 
-func (l *Loop) send(f func()) { l.events <- f }
+// send queues an input for the Run goroutine; once Run has returned, the
+// input is dropped (there is no round left to use it).
+func (l *Loop) send(f func()) {
+	select {
+	case l.events <- f:
+	case <-l.stopped:
+	}
+}
 
 // Status returns a copy of the loop's status.
 func (l *Loop) Status() Status {
@@ -123,6 +134,7 @@ func (l *Loop) setStatus(f func(*Status)) {
 func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
+	defer l.stopOnce.Do(func() { close(l.stopped) })
 	nextResync := time.Now().Add(resync)
 	for {
 		select {

@@ -236,6 +236,30 @@ func TestLoopRunStopsLeavingKernel(t *testing.T) {
 	}
 }
 
+func TestLoopInputsAfterStopDoNotBlock(t *testing.T) {
+	e := newLoopEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- e.l.Run(ctx, time.Hour) }()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	sent := make(chan struct{})
+	go func() {
+		for range 3 * cap(e.l.events) { // far more than the queue holds
+			e.l.SetMaster(false)
+			e.l.Resync()
+		}
+		close(sent)
+	}()
+	select {
+	case <-sent:
+	case <-time.After(10 * time.Second):
+		t.Fatal("inputs sent after Run returned blocked their sender")
+	}
+}
+
 // failingVIPs fails every sync.
 type failingVIPs struct{}
 

@@ -167,7 +167,7 @@ func (w *wiring) override(arg string, drain bool) error {
 	return w.setOverrides(o)
 }
 
-// runMetrics serves /metrics until ctx is done. The address is the flag's,
+// runMetrics serves /metrics and the status page until ctx is done. The address is the flag's,
 // else node.metrics_address of the first valid config; "off" disables.
 func (w *wiring) runMetrics(ctx context.Context, addr string) error {
 	if addr == "off" {
@@ -189,14 +189,20 @@ func (w *wiring) runMetrics(ctx context.Context, addr string) error {
 	if err != nil {
 		return fmt.Errorf("metrics address %s: %w", addr, err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(w.metrics.reg, promhttp.HandlerOpts{}))
 	w.mu.Lock()
 	w.metricsAt = ln.Addr().String()
 	w.mu.Unlock()
 	w.log.Info("metrics listening", "address", ln.Addr().String())
-	if err := serveHTTP(ctx, ln, mux); err != nil {
+	if err := serveHTTP(ctx, ln, w.metricsHandler()); err != nil {
 		return fmt.Errorf("metrics address %s: %w", addr, err)
 	}
 	return nil
+}
+
+// metricsHandler serves /metrics and the read-only status page.
+func (w *wiring) metricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(w.metrics.reg, promhttp.HandlerOpts{}))
+	addStatusPage(mux, w.status)
+	return mux
 }

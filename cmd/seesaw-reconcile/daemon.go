@@ -133,9 +133,9 @@ func newWiring(d deps, f daemonFlags, log *slog.Logger) (*wiring, func(), error)
 		return nil, nil, fmt.Errorf("open IPVS: %w", err)
 	}
 	w := &wiring{log: log, dir: f.configDir, listen: d.listenVRRP, sourceFor: d.sourceFor,
-		engine: checks.New(checks.Options{Logger: log}),
-		ready:  make(chan struct{}), states: map[checks.Key]checks.State{}, over: over}
+		ready: make(chan struct{}), states: map[checks.Key]checks.State{}, over: over}
 	w.metrics = newMetrics(w)
+	w.engine = checks.New(checks.Options{Logger: log, OnResult: w.metrics.checkDone})
 	opts := reconcile.LoopOptions{Kernel: meteredIPVS{IPVS: k, m: w.metrics}, Log: log, Now: d.now,
 		AllowMassDelete: f.allowDelete, VIPs: d.vips(log)}
 	if sd, ok := k.(reconcile.SyncDaemons); ok {

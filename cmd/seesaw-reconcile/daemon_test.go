@@ -32,6 +32,20 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// Len is how many bytes have been written.
+func (s *syncBuffer) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Len()
+}
+
+// Since returns what was written after the first off bytes.
+func (s *syncBuffer) Since(off int) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return string(s.b.Bytes()[min(off, s.b.Len()):])
+}
+
 // eventually polls cond for up to 10 s (a bound, not a timing assertion).
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()

@@ -22,6 +22,7 @@ type metrics struct {
 	applyTime   prometheus.Histogram
 	reloads     *prometheus.CounterVec
 	configError prometheus.Gauge
+	checkTime   *prometheus.HistogramVec
 }
 
 // newMetrics registers every metric of the daemon; w supplies the snapshots.
@@ -38,10 +39,13 @@ func newMetrics(w *wiring) *metrics {
 			Help: "Configuration loads, by result (success or failure)."}, []string{"result"}),
 		configError: prometheus.NewGauge(prometheus.GaugeOpts{Name: "seesaw_config_error_held",
 			Help: "1 while the latest configuration is invalid and the last valid one keeps running."}),
+		checkTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "seesaw_check_duration_seconds",
+			Help:    "Time each completed health check took, by type and result (success or failure).",
+			Buckets: prometheus.ExponentialBuckets(0.0001, 4, 10)}, []string{"type", "result"}),
 	}
 	m.reloads.WithLabelValues("success")
 	m.reloads.WithLabelValues("failure")
-	m.reg.MustRegister(m.ops, m.planSize, m.applyTime, m.reloads, m.configError,
+	m.reg.MustRegister(m.ops, m.planSize, m.applyTime, m.reloads, m.configError, m.checkTime,
 		&collector{w: w, results: newResultCounter()}, collectors.NewGoCollector())
 	return m
 }
@@ -55,6 +59,15 @@ func (m *metrics) reloaded(err error) {
 	}
 	m.reloads.WithLabelValues("success").Inc()
 	m.configError.Set(0)
+}
+
+// checkDone observes one completed check (checks.Options.OnResult).
+func (m *metrics) checkDone(r checks.Result) {
+	result := "success"
+	if r.Err != nil {
+		result = "failure"
+	}
+	m.checkTime.WithLabelValues(string(r.Type), result).Observe(r.Latency.Seconds())
 }
 
 // opLabel renders an op kind as a label value: "add_service".

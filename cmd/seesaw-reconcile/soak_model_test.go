@@ -76,10 +76,13 @@ func mapKeys(m map[string]int) func(func(string) bool) {
 	}
 }
 
-// mutate makes one valid random edit to a file and returns that file and
-// the kind of edit.
-func (m *soakModel) mutate(r *rand.Rand) (int, string) {
+// mutate makes one valid random edit to a file other than skip (-1: any)
+// and returns that file and the kind of edit.
+func (m *soakModel) mutate(r *rand.Rand, skip int) (int, string) {
 	f := r.IntN(len(m.files))
+	for f == skip && len(m.files) > 1 {
+		f = r.IntN(len(m.files))
+	}
 	svcs := m.files[f]
 	switch k := r.IntN(5); {
 	case k == 0 && len(svcs) > 1:
@@ -158,7 +161,7 @@ func TestSoakModel(t *testing.T) {
 	m := newSoakModel(4, 25)
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 2000 {
-		m.mutate(r)
+		m.mutate(r, -1)
 	}
 	seen := map[string]bool{}
 	for _, svcs := range m.files {

@@ -20,6 +20,7 @@ suite() { # name command...
 }
 suite kernel "$MAKE" --no-print-directory kernelbench
 suite reconcile "$MAKE" --no-print-directory bench-reconcile
+suite edit "$MAKE" --no-print-directory bench-edit
 suite vrrp "$MAKE" --no-print-directory vrrpbench
 suite checks "$MAKE" --no-print-directory checksbench
 suite desired "$GO" test -count=1 -run '^$' -bench BenchmarkLoadTable -benchtime 1x ./desired

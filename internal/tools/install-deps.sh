@@ -14,6 +14,7 @@ need=(
   ip:iproute2
   xz:xz-utils
   sysctl:procps
+  chromium:chromium
 )
 
 missing=()

@@ -1,0 +1,202 @@
+package checks
+
+import (
+	"errors"
+	"net"
+	"net/netip"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// fullListener listens on loopback with the smallest backlog and fills its
+// accept queue with connections nobody accepts, so the kernel drops every
+// further SYN: a connect to it stays in progress until its SYN is
+// retransmitted after accept makes room. drain accepts the queued
+// connections.
+func fullListener(t *testing.T) (Target, func()) {
+	t.Helper()
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(fd) })
+	lo := [4]byte{127, 0, 0, 1}
+	if err := unix.Bind(fd, &unix.SockaddrInet4{Addr: lo}); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Listen(fd, 0); err != nil {
+		t.Fatal(err)
+	}
+	sa, _ := unix.Getsockname(fd)
+	tg := Target{Address: netip.AddrFrom4(lo), Port: uint16(sa.(*unix.SockaddrInet4).Port)}
+	var mu sync.Mutex
+	var accepted []int
+	drain := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for {
+			c, _, err := unix.Accept4(fd, unix.SOCK_CLOEXEC)
+			if err != nil {
+				return
+			}
+			accepted = append(accepted, c)
+		}
+	}
+	t.Cleanup(func() {
+		mu.Lock()
+		for _, c := range accepted {
+			unix.Close(c)
+		}
+		mu.Unlock()
+	})
+	for range 4 { // the queue holds backlog+1; later dials hang in SYN_SENT
+		c, err := net.DialTimeout("tcp", tg.AddrPort().String(), 50*time.Millisecond)
+		if err != nil {
+			break
+		}
+		t.Cleanup(func() { c.Close() })
+	}
+	return tg, drain
+}
+
+// resultLog collects OnResult reports.
+type resultLog struct {
+	mu  sync.Mutex
+	res []Result
+}
+
+func (l *resultLog) add(r Result) {
+	l.mu.Lock()
+	l.res = append(l.res, r)
+	l.mu.Unlock()
+}
+
+// first returns the first result for target tg, waiting (bounded) for it.
+func (l *resultLog) first(t *testing.T, tg Target) Result {
+	t.Helper()
+	for range 500 {
+		l.mu.Lock()
+		for _, r := range l.res {
+			if r.Key.Target == tg {
+				l.mu.Unlock()
+				return r
+			}
+		}
+		l.mu.Unlock()
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("no result for %s within 5s", tg)
+	return Result{}
+}
+
+// TestEngineConnectLoop runs plain tcp checks, which the engine starts on
+// its connect loop, against a listener (up), a closed port (refused at
+// once) and a listener whose full queue drops the SYN (in progress until
+// the timeout), and reads every outcome through OnResult.
+func TestEngineConnectLoop(t *testing.T) {
+	up := targetOf(t, listenTCP(t, func(c net.Conn) { c.Close() }).Addr())
+	refused := Target{Address: netip.MustParseAddr("127.0.0.1"), Port: closedTCPPort(t)}
+	dropped, _ := fullListener(t)
+	var log resultLog
+	e := startEngine(t, Options{OnResult: log.add})
+	spec := &Spec{Type: TypeTCP, Interval: time.Hour, Timeout: 300 * time.Millisecond}
+	if err := e.Update([]Check{{up, spec}, {refused, spec}, {dropped, spec}}); err != nil {
+		t.Fatal(err)
+	}
+	runNow(e)
+	if r := log.first(t, up); r.Err != nil || r.Type != TypeTCP {
+		t.Errorf("check of a listener: %+v, want a tcp success", r)
+	}
+	if r := log.first(t, refused); r.Err == nil || !strings.Contains(r.Err.Error(), "connection refused") {
+		t.Errorf("check of a closed port: %v, want connection refused", r.Err)
+	}
+	r := log.first(t, dropped)
+	if !errors.Is(r.Err, ErrTimeout) || !strings.Contains(r.Err.Error(), "connect to "+dropped.String()) {
+		t.Errorf("check of a listener dropping SYNs: %v, want a connect timeout", r.Err)
+	}
+	if s := e.Stats(); s.Completed != 3 || s.Failed != 2 {
+		t.Errorf("stats %+v: want 3 completed, 2 failed", s)
+	}
+}
+
+// TestEngineConnectLoopLateHandshake: a connect whose SYN is dropped and
+// retransmitted (initial RTO 1s) after the queue is drained completes on
+// the loop's epoll wake-up, not at once.
+func TestEngineConnectLoopLateHandshake(t *testing.T) {
+	tg, drain := fullListener(t)
+	var log resultLog
+	e := startEngine(t, Options{OnResult: log.add})
+	spec := &Spec{Type: TypeTCP, Interval: time.Hour, Timeout: 5 * time.Second}
+	if err := e.Update([]Check{{tg, spec}}); err != nil {
+		t.Fatal(err)
+	}
+	runNow(e)
+	for range 500 {
+		if e.Stats().Started > 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	e.loop.mu.Lock()
+	waiting := len(e.loop.waiting)
+	e.loop.mu.Unlock()
+	if waiting != 1 {
+		t.Fatalf("%d connects waiting on the loop, want 1 (the SYN is dropped)", waiting)
+	}
+	drain()
+	if r := log.first(t, tg); r.Err != nil {
+		t.Fatalf("check after the queue drained: %v, want a success", r.Err)
+	}
+}
+
+// runNow makes every check due now instead of somewhere in its first interval.
+func runNow(e *Engine) {
+	e.mu.Lock()
+	for ent := range e.entries.all() {
+		e.heap.remove(ent)
+		ent.due = time.Now().UnixNano()
+		e.heap.schedule(ent)
+	}
+	e.mu.Unlock()
+	e.signal()
+}
+
+// TestEngineConnectBacklog makes 300 plain tcp checks due at once: the Run
+// goroutine starts them in chunks and, with more than one CPU, hands full
+// chunks to a helper; every check must pass exactly once.
+func TestEngineConnectBacklog(t *testing.T) {
+	tg := targetOf(t, listenTCP(t, func(c net.Conn) { c.Close() }).Addr())
+	var log resultLog
+	e := startEngine(t, Options{OnResult: log.add})
+	var cs []Check
+	for i := range 300 {
+		s := &Spec{Type: TypeTCP, Interval: time.Hour, Timeout: 5 * time.Second, Rise: i + 1} // 300 distinct keys
+		cs = append(cs, Check{Target: tg, Spec: s})
+	}
+	if err := e.Update(cs); err != nil {
+		t.Fatal(err)
+	}
+	runNow(e)
+	for range 500 {
+		if e.Stats().Completed >= 300 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	seen := map[Key]int{}
+	for _, r := range log.res {
+		if r.Err != nil {
+			t.Errorf("check %s: %v", r.Key, r.Err)
+		}
+		seen[r.Key]++
+	}
+	if s := e.Stats(); len(seen) != 300 || s.Completed != 300 {
+		t.Fatalf("%d checks reported, %d completed; want 300 each, once", len(seen), s.Completed)
+	}
+}

@@ -118,7 +118,7 @@ type jitterRound struct {
 // number of intervals.
 func BenchmarkNetnsAdvertJitter(b *testing.B) {
 	requireKeepalived(b)
-	advertJitter(b, envInt("SEESAW_BENCH_ADVERTS", 1000), 10000)
+	advertJitter(b, "vrrp", envInt("SEESAW_BENCH_ADVERTS", 1000), 10000)
 }
 
 // BenchmarkVMAdvertJitter is BenchmarkNetnsAdvertJitter over 500 intervals
@@ -127,12 +127,13 @@ func BenchmarkNetnsAdvertJitter(b *testing.B) {
 // slower, so the load is 1,000 checks; compare rows, not hosts.
 func BenchmarkVMAdvertJitter(b *testing.B) {
 	testenv.RequireVM(b, "ip", "tc", "keepalived")
-	advertJitter(b, 500, 1000)
+	advertJitter(b, "vrrp in the VM", 500, 1000)
 }
 
 // advertJitter runs every round of the jitter benchmark over n intervals,
-// the loaded rounds with the allocation load of checks health checks.
-func advertJitter(b *testing.B, n, checks int) {
+// the loaded rounds with the allocation load of checks health checks; suite
+// names the rows in make bench's table.
+func advertJitter(b *testing.B, suite string, n, checks int) {
 	load := []string{"SEESAW_VRRP_LOAD=" + strconv.Itoa(checks)}
 	var rows []jitterRow
 	for _, round := range []jitterRound{
@@ -150,11 +151,11 @@ func advertJitter(b *testing.B, n, checks int) {
 		go measureInto(ka, b, jitterRound{name: "keepalived"}, n)
 		rows = append(rows, <-ss, <-ka)
 		if b.Failed() {
-			printJitter(rows[:len(rows)-2], n)
+			printJitter(suite, rows[:len(rows)-2], n)
 			b.Fatalf("round %s failed; the rows above are the rounds before it", round.name)
 		}
 	}
-	printJitter(rows, n)
+	printJitter(suite, rows, n)
 }
 
 // fqAvailable says whether the fq qdisc can be set up in a namespace.
@@ -206,7 +207,7 @@ func measureJitter(tb testing.TB, round jitterRound, n int) jitterRow {
 	return jitterRow{round.name, jitters(at), cpu, rss}
 }
 
-func printJitter(rows []jitterRow, n int) {
+func printJitter(suite string, rows []jitterRow, n int) {
 	fmt.Printf("\nadvert jitter, 100 ms interval, %d intervals, |interval-100ms| in ms, kernel rx timestamps\n", n)
 	fmt.Printf("%-30s %8s %8s %8s %8s %10s %9s %9s\n", "sender", "p50", "p99", "p99.9", "max", "p99.9/ka", "cpu", "rss KiB")
 	for i, r := range rows {
@@ -215,7 +216,7 @@ func printJitter(rows []jitterRow, n int) {
 		fmt.Printf("%-30s %8s %8s %8s %8s %10.2f %9s %9d\n", r.name, ms(quantile(r.js, 0.5)), ms(quantile(r.js, 0.99)),
 			ms(quantile(r.js, 0.999)), ms(r.js[len(r.js)-1]), ratio, r.cpu.Round(time.Millisecond), r.rssKiB)
 		if i%2 == 0 {
-			benchrow.Write(os.Stdout, "vrrp (peer: keepalived)", "advert jitter p99.9, "+r.name, ms(quantile(r.js, 0.999))+" ms",
+			benchrow.Write(os.Stdout, suite+" (peer: keepalived)", "advert jitter p99.9, "+r.name, ms(quantile(r.js, 0.999))+" ms",
 				ms(quantile(ka.js, 0.999))+" ms", ratio)
 		}
 	}

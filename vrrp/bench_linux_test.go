@@ -135,10 +135,11 @@ func BenchmarkVMAdvertJitter(b *testing.B) {
 // names the rows in make bench's table.
 func advertJitter(b *testing.B, suite string, n, checks int) {
 	load := []string{"SEESAW_VRRP_LOAD=" + strconv.Itoa(checks)}
+	loaded := fmt.Sprintf("+%dk-check-load", checks/1000)
 	var rows []jitterRow
 	for _, round := range []jitterRound{
-		{"seesaw", nil, false}, {"seesaw+10k-check-load", load, false},
-		{"seesaw-txtime", nil, true}, {"seesaw-txtime+10k-check-load", load, true},
+		{"seesaw", nil, false}, {"seesaw" + loaded, load, false},
+		{"seesaw-txtime", nil, true}, {"seesaw-txtime" + loaded, load, true},
 	} {
 		if round.txtime {
 			if err := fqAvailable(b); err != nil {

@@ -3,7 +3,7 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-.PHONY: all build test deps vet unit install installtest vmtest vmbench demo bench-reconcile bench-edit kernelbench vrrpbench checksbench bench soak clean
+.PHONY: all build test deps vet unit install installtest vmtest vmbench demo bench-reconcile bench-edit kernelbench vrrpbench vrrpvmtest vrrpvmbench checksbench bench soak clean
 
 all: build
 
@@ -46,7 +46,7 @@ vmbench: deps
 	@bash internal/vm/run.sh $(addprefix --pkg ,$(VM_PKGS)) --bench '$(VMBENCH)' $(VMBENCH_FLAGS) $(VM_FLAGS)
 
 ## test: everything, installing what it needs; fails if any suite cannot run.
-test: deps vet unit installtest vmtest
+test: deps vet unit installtest vmtest vrrpvmtest
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -94,6 +94,16 @@ demo:
 ## the same run, in network namespaces (root). About 5 minutes.
 vrrpbench:
 	SEESAW_NETNS=1 $(GO) test -count=1 -run '^$$' -bench 'Netns' -benchtime 1x -timeout 30m ./vrrp/
+
+## vrrpvmtest: kernel-timed VRRP adverts on the test VM's Debian kernel, which
+## has the fq qdisc they need (the host kernel may not). About 1 minute.
+vrrpvmtest: deps
+	@bash internal/vm/run.sh --pkg ./vrrp --run '^TestVMKernelTimedFq$$'
+
+## vrrpvmbench: the advert jitter rounds, in-process and kernel-timed (fq), next
+## to keepalived inside the test VM (TCG). About 8 minutes.
+vrrpvmbench: deps
+	@bash internal/vm/run.sh --pkg ./vrrp --bench VMAdvertJitter --host-bin keepalived --arg -test.benchtime=1x --timeout 900
 
 clean:
 	rm -rf bin .cache

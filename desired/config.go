@@ -158,6 +158,9 @@ type VRRP struct {
 	Track Tracking
 	// SyncDaemon configures the IPVS connection-sync daemon; nil means none.
 	SyncDaemon *SyncDaemon
+	// KernelTimedAdverts queues the master's adverts in the kernel with
+	// their departure time (SO_TXTIME; needs the fq qdisc on Interface).
+	KernelTimedAdverts bool
 }
 
 // Tracking lists what lowers the VRRP priority while it is failing.

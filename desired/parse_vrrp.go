@@ -44,6 +44,8 @@ func (d *decoder) decodeVRRP(n *yaml.Node, path string) VRRP {
 			v.AcceptMode = d.boolean(e, p)
 		case "track":
 			v.Track = d.decodeTrack(e, p)
+		case "kernel_timed_adverts":
+			v.KernelTimedAdverts = d.boolean(e, p)
 		case "sync_daemon":
 			s := d.decodeSyncDaemon(e, p)
 			v.SyncDaemon = &s

@@ -53,6 +53,8 @@ func TestSemanticErrors(t *testing.T) {
 			[]string{"node.yaml:4:27: node.vrrp.peers[0]: peer 2001:db8::2 is not of the VRRP family (ipv4; set ipv6: true)"}},
 		{"tracked service missing", map[string]string{"node.yaml": nodeYAML + "  vrrp: {vrid: 1, track: {services: [{name: web, decrement: 50}]}}\n"},
 			[]string{`node.yaml:2:3: node.vrrp.track.services[0].name: no service named "web"`}},
+		{"kernel_timed_adverts not a bool", map[string]string{"node.yaml": nodeYAML + "  vrrp: {vrid: 1, kernel_timed_adverts: soon}\n"},
+			[]string{`node.yaml:4:41: node.vrrp.kernel_timed_adverts: want true or false, got "soon"`}},
 		{"advert interval not in centiseconds", map[string]string{"node.yaml": nodeYAML + "  vrrp: {vrid: 1, advert_interval: 15ms}\n"},
 			[]string{"node.yaml:4:36: node.vrrp.advert_interval: 15ms is not a multiple of 10ms from 10ms to 40.95s"}},
 		{"duplicate backend", map[string]string{"node.yaml": nodeYAML, "web.yaml": "services:\n  - name: web\n    vip: 192.0.2.10\n    ports: [{proto: tcp, port: 80}]\n    backends:\n      - address: 198.51.100.1\n      - address: 198.51.100.1\n"},
@@ -187,5 +189,17 @@ func TestDuplicatePorts(t *testing.T) {
 	want := []string{"web.yaml:7:9: services[0].ports[2]: tcp/443 is listed twice"}
 	if !slices.Equal(got, want) {
 		t.Errorf("errors:\n%s\nwant:\n%s", join(got), join(want))
+	}
+}
+
+func TestKernelTimedAdvertsDecoded(t *testing.T) {
+	for _, c := range []struct {
+		yaml string
+		want bool
+	}{{"  vrrp: {vrid: 1}\n", false}, {"  vrrp: {vrid: 1, kernel_timed_adverts: true}\n", true}} {
+		cfg := mustLoad(t, writeDir(t, map[string]string{"node.yaml": nodeYAML + c.yaml}))
+		if got := cfg.Node.VRRP.KernelTimedAdverts; got != c.want {
+			t.Errorf("%q: kernel_timed_adverts decoded as %t, want %t", c.yaml, got, c.want)
+		}
 	}
 }

@@ -35,6 +35,16 @@ type Config struct {
 	VIPs []netip.Addr
 	// TrackInterfaces lower the priority while a link is down.
 	TrackInterfaces []TrackInterface
+	// Source is the address adverts are sent from and ties are broken on;
+	// the zero Addr means the interface's first IPv4 address or its IPv6
+	// link-local address.
+	Source netip.Addr
+	// KernelTimedAdverts makes a Master hand each advert to the kernel
+	// ahead of its deadline with its departure time (SO_TXTIME), so that
+	// it leaves on time however late this process runs. It needs the fq
+	// qdisc on Interface; without it the node logs why once and times
+	// adverts itself.
+	KernelTimedAdverts bool
 }
 
 // TrackInterface lowers the priority by Penalty while link Name is not up.
@@ -74,6 +84,9 @@ func (c Config) Validate() error {
 		if !ip.IsValid() || ip.Is4In6() || ip.Is4() == c.IPv6() {
 			return bad("address %s is not of the VIPs' family", ip)
 		}
+	}
+	if c.Source.IsValid() && (c.Source.Is4In6() || c.Source.Is4() == c.IPv6()) {
+		return bad("source %s is not of the VIPs' family", c.Source)
 	}
 	for _, t := range c.TrackInterfaces {
 		if t.Name == "" || t.Penalty < 0 {

@@ -26,6 +26,7 @@ func TestConfigValidate(t *testing.T) {
 		{"no vips", func(c *Config) { c.VIPs = nil }},
 		{"mixed vips", func(c *Config) { c.VIPs = append(c.VIPs, vip6) }},
 		{"ipv6 peer for ipv4", func(c *Config) { c.Peers = []netip.Addr{src6} }},
+		{"ipv6 source for ipv4", func(c *Config) { c.Source = src6 }},
 		{"unnamed track", func(c *Config) { c.TrackInterfaces = []TrackInterface{{Penalty: 10}} }},
 	}
 	for _, m := range mut {

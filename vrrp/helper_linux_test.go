@@ -55,6 +55,12 @@ func TestHelperProcess(t *testing.T) {
 			fail(err)
 		}
 		helperInject(in)
+	case "sendat":
+		var cfg Config
+		if err := json.Unmarshal(arg, &cfg); err != nil {
+			fail(err)
+		}
+		helperSendAt(cfg)
 	case "observe":
 		var cfg Config
 		if err := json.Unmarshal(arg, &cfg); err != nil {
@@ -68,9 +74,11 @@ func TestHelperProcess(t *testing.T) {
 }
 
 // helperNode runs a node; SIGTERM shuts it down gracefully, SIGUSR1 prints
-// its stats, SIGUSR2 asks it to step down.
+// its stats, SIGUSR2 asks it to step down. SEESAW_VRRP_TXTIME=any-qdisc
+// enables SO_TXTIME without checking the qdisc; SEESAW_VRRP_LOAD=N runs the
+// allocation load of N health checks in the process.
 func helperNode(cfg Config) {
-	conn, err := Listen(cfg)
+	conn, err := listen(cfg, os.Getenv("SEESAW_VRRP_TXTIME") != "any-qdisc")
 	if err != nil {
 		fail(err)
 	}
@@ -78,8 +86,8 @@ func helperNode(cfg Config) {
 	if err != nil {
 		fail(err)
 	}
-	if os.Getenv("SEESAW_VRRP_LOAD") == "1" {
-		go healthcheckLoad(10000, 10*time.Minute)
+	if checks := envInt("SEESAW_VRRP_LOAD", 0); checks > 0 {
+		go healthcheckLoad(checks, 10*time.Minute)
 	}
 	sig := make(chan os.Signal, 4)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2)

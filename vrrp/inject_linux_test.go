@@ -56,7 +56,7 @@ func helperInject(in injectArg) {
 	if err != nil {
 		fail(err)
 	}
-	src, err := primaryAddr(ifi, in.Cfg.IPv6())
+	src, err := primaryAddr(ifi, in.Cfg.IPv6(), netip.Addr{})
 	if err != nil {
 		fail(err)
 	}

@@ -44,6 +44,11 @@ type Node struct {
 	stopped sync.Once
 	done    chan struct{}
 
+	// timed queues a Master's adverts in the kernel ahead of their
+	// deadlines; nil when the node times them itself. txq is Run's.
+	timed TimedSender
+	txq   txQueue
+
 	closing  atomic.Bool
 	state    atomic.Uint32
 	priority atomic.Uint32
@@ -86,6 +91,7 @@ func NewNode(cfg Config, conn Conn, clock Clock, log *slog.Logger) (*Node, error
 		owner: func() bool { return n.priority.Load() == 255 },
 	}
 	n.priority.Store(uint32(cfg.Priority))
+	n.timed = kernelTimed(cfg, conn, n.log)
 	if cfg.IPv6() && !cfg.VIPs[0].IsLinkLocalUnicast() {
 		// RFC 9568 5.2.9; keepalived warns the same way and interoperates.
 		n.log.Warn("vrrp IPv6 virtual router: the first VIP should be the virtual link-local address", "first", cfg.VIPs[0])
@@ -188,10 +194,10 @@ func (n *Node) loop(ctx context.Context, ifPenalty <-chan int) error {
 		n.arm(m, timer)
 		select {
 		case <-ctx.Done():
-			n.apply(m, m.Shutdown(n.clock.Now()))
+			n.shutdown(m)
 			return nil
 		case <-n.stop:
-			n.apply(m, m.Shutdown(n.clock.Now()))
+			n.shutdown(m)
 			return nil
 		case r := <-n.rx:
 			n.apply(m, m.Receive(r.at, r.src, r.adv))
@@ -200,8 +206,7 @@ func (n *Node) loop(ctx context.Context, ifPenalty <-chan int) error {
 		case <-n.kick: // the penalty below changed
 		case linkPenalty = <-ifPenalty:
 		case <-timer.C():
-			n.spinUntil(m.Deadline())
-			n.apply(m, m.Tick(n.clock.Now()))
+			n.fire(m)
 		}
 		m.SetPenalty(int(n.extra.Load()) + linkPenalty)
 		n.priority.Store(uint32(m.Priority()))
@@ -220,7 +225,30 @@ func (n *Node) arm(m *Machine, t Timer) {
 		t.Reset(time.Hour)
 		return
 	}
-	t.Reset(max(d.Sub(n.clock.Now())-spinMargin, 0))
+	early := spinMargin
+	if n.queueAhead(m) {
+		early = txtimeLead
+	}
+	t.Reset(max(d.Sub(n.clock.Now())-early, 0))
+}
+
+// queueAhead says whether the next deadline's advert is queued in the
+// kernel ahead of time: only a Master's periodic one. A Backup's
+// Master_Down_Timer cannot be: a queued advert cannot be taken back when
+// the master's next advert arrives in time.
+func (n *Node) queueAhead(m *Machine) bool { return n.timed != nil && m.State() == Master }
+
+// fire handles the timer. A kernel-timed Master queues the advert due at
+// the deadline now, unless the timer came too late for that; everything
+// else spins to the deadline and sends.
+func (n *Node) fire(m *Machine) {
+	d := m.Deadline()
+	if n.queueAhead(m) && d.After(n.clock.Now()) {
+		n.applyAt(m, m.Tick(d), d)
+		return
+	}
+	n.spinUntil(d)
+	n.apply(m, m.Tick(n.clock.Now()))
 }
 
 // spinUntil busy-waits for deadline, at most 2*spinMargin (a fake clock

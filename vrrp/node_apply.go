@@ -1,11 +1,17 @@
 package vrrp
 
-import "time"
+import (
+	"log/slog"
+	"time"
+)
 
 // apply carries out the machine's actions: send, then report.
-func (n *Node) apply(m *Machine, a Actions) {
+func (n *Node) apply(m *Machine, a Actions) { n.applyAt(m, a, time.Time{}) }
+
+// applyAt is apply with the advert leaving at at (zero: now).
+func (n *Node) applyAt(m *Machine, a Actions, at time.Time) {
 	if a.Send {
-		n.send(m.Advert(a.SendPriority))
+		n.send(m.Advert(a.SendPriority), at)
 	}
 	if !a.Changed {
 		return
@@ -27,13 +33,63 @@ func (n *Node) apply(m *Machine, a Actions) {
 	}
 }
 
-func (n *Node) send(a Advert) {
-	if err := n.conn.Send(a); err != nil {
+// send sends a at at (zero: now). With kernel-timed adverts, an advert
+// due later, or one that must follow an advert still queued, is queued
+// with its departure time; the rest go at once.
+func (n *Node) send(a Advert, at time.Time) {
+	var err error
+	if dep, later := n.txq.departure(at, n.clock.Now()); n.timed != nil && later {
+		if err = n.timed.SendAt(a, dep); err == nil {
+			n.txq.queued(dep)
+			n.c.timedSent.Add(1)
+		} else {
+			n.stopTimed(err, dep)
+			err = n.conn.Send(a)
+		}
+	} else {
+		err = n.conn.Send(a)
+	}
+	if err != nil {
 		n.c.sendErrors.Add(1)
 		n.log.Warn("vrrp send advert", "priority", a.Priority, "err", err)
 		return
 	}
 	n.c.sent.Add(1)
+}
+
+// stopTimed falls back to self-timed adverts after a kernel-timed send
+// failed, waiting (at most txtimeLead) until the failed advert's time.
+func (n *Node) stopTimed(err error, at time.Time) {
+	n.log.Warn("vrrp kernel-timed advert failed; timing adverts in-process from now on", "err", err)
+	n.timed = nil
+	time.Sleep(min(at.Sub(n.clock.Now()), txtimeLead))
+}
+
+// shutdown handles a local shutdown and returns once any advert queued in
+// the kernel has left (at most txtimeLead later), so the priority-0 advert
+// is the last one sent.
+func (n *Node) shutdown(m *Machine) {
+	n.apply(m, m.Shutdown(n.clock.Now()))
+	time.Sleep(min(n.txq.pending(n.clock.Now()), txtimeLead+time.Millisecond))
+}
+
+// kernelTimed returns conn as a TimedSender when cfg asks for kernel-timed
+// adverts and conn can send them; otherwise it logs why not and returns nil.
+func kernelTimed(cfg Config, conn Conn, log *slog.Logger) TimedSender {
+	if !cfg.KernelTimedAdverts {
+		return nil
+	}
+	ts, ok := conn.(TimedSender)
+	if !ok {
+		log.Warn("vrrp kernel-timed adverts unavailable: the connection cannot send them; timing adverts in-process")
+		return nil
+	}
+	if err := ts.KernelTimed(); err != nil {
+		log.Warn("vrrp kernel-timed adverts unavailable; timing adverts in-process", "err", err)
+		return nil
+	}
+	log.Info("vrrp kernel-timed adverts enabled", "lead", txtimeLead)
+	return ts
 }
 
 // receive reads packets until the Conn is closed, counts drops and passes

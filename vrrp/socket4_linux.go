@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"time"
 
 	"golang.org/x/net/ipv4"
+	"golang.org/x/sys/unix"
 )
 
 // conn4 is an IPv4 VRRP socket.
@@ -43,6 +45,14 @@ func (c *conn4) Send(a Advert) error {
 	return c.sendAll(a, func(b []byte, dst netip.Addr) error {
 		_, err := c.pc.WriteTo(b, cm, ipAddr(dst, ""))
 		return err
+	})
+}
+
+// SendAt queues a to leave at at (SO_TXTIME).
+func (c *conn4) SendAt(a Advert, at time.Time) error {
+	cm := &ipv4.ControlMessage{Src: c.primary.AsSlice(), IfIndex: c.ifi.Index}
+	return c.sendTimed(a, at, cm.Marshal(), func(dst netip.Addr) unix.Sockaddr {
+		return &unix.SockaddrInet4{Addr: dst.As4()}
 	})
 }
 

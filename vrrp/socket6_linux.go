@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"time"
 
 	"golang.org/x/net/ipv6"
 	"golang.org/x/sys/unix"
@@ -49,6 +50,18 @@ func (c *conn6) Send(a Advert) error {
 	return c.sendAll(a, func(b []byte, dst netip.Addr) error {
 		_, err := c.pc.WriteTo(b, cm, ipAddr(dst, c.ifi.Name))
 		return err
+	})
+}
+
+// SendAt queues a to leave at at (SO_TXTIME).
+func (c *conn6) SendAt(a Advert, at time.Time) error {
+	cm := &ipv6.ControlMessage{Src: c.primary.AsSlice(), IfIndex: c.ifi.Index, HopLimit: TTL}
+	return c.sendTimed(a, at, cm.Marshal(), func(dst netip.Addr) unix.Sockaddr {
+		sa := &unix.SockaddrInet6{Addr: dst.As16()}
+		if dst.IsLinkLocalUnicast() || dst.IsLinkLocalMulticast() {
+			sa.ZoneId = uint32(c.ifi.Index)
+		}
+		return sa
 	})
 }
 

@@ -18,7 +18,16 @@ const tosInternetworkControl = 0xc0
 // bound to the device, TTL / hop limit 255, joined to the multicast group
 // unless cfg has unicast peers. Adverts leave from the interface's primary
 // address: its first IPv4 address, or its IPv6 link-local address.
+//
+// With cfg.KernelTimedAdverts, the Conn is also a TimedSender when the
+// interface's qdisc honours departure times; KernelTimed says why not
+// otherwise.
 func Listen(cfg Config) (Conn, error) {
+	return listen(cfg, true)
+}
+
+// listen is Listen; checkQdisc false enables SO_TXTIME whatever the qdisc.
+func listen(cfg Config, checkQdisc bool) (Conn, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -26,7 +35,7 @@ func Listen(cfg Config) (Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open vrrp socket on %s: %w", cfg.Interface, err)
 	}
-	primary, err := primaryAddr(ifi, cfg.IPv6())
+	primary, err := primaryAddr(ifi, cfg.IPv6(), cfg.Source)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +48,7 @@ func Listen(cfg Config) (Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open vrrp socket %s on %s: %w", network, ifi.Name, err)
 	}
-	var c Conn
+	var c linuxConn
 	if cfg.IPv6() {
 		c, err = newConn6(pc, ifi, primary, cfg.Peers)
 	} else {
@@ -48,6 +57,9 @@ func Listen(cfg Config) (Conn, error) {
 	if err != nil {
 		pc.Close()
 		return nil, fmt.Errorf("set up vrrp socket on %s: %w", ifi.Name, err)
+	}
+	if cfg.KernelTimedAdverts {
+		c.raw().setupTxtime(checkQdisc)
 	}
 	return c, nil
 }
@@ -68,8 +80,9 @@ func bindToDevice(name string) func(string, string, syscall.RawConn) error {
 	}
 }
 
-// primaryAddr picks the address adverts are sent from.
-func primaryAddr(ifi *net.Interface, v6 bool) (netip.Addr, error) {
+// primaryAddr picks the address adverts are sent from: source when valid
+// (it must be an address of ifi), else the family's default.
+func primaryAddr(ifi *net.Interface, v6 bool, source netip.Addr) (netip.Addr, error) {
 	addrs, err := ifi.Addrs()
 	if err != nil {
 		return netip.Addr{}, fmt.Errorf("list addresses of %s: %w", ifi.Name, err)
@@ -84,12 +97,21 @@ func primaryAddr(ifi *net.Interface, v6 bool) (netip.Addr, error) {
 			continue
 		}
 		ip = ip.Unmap()
+		if source.IsValid() {
+			if ip == source {
+				return ip, nil
+			}
+			continue
+		}
 		if v6 && ip.Is6() && ip.IsLinkLocalUnicast() {
 			return ip, nil
 		}
 		if !v6 && ip.Is4() {
 			return ip, nil
 		}
+	}
+	if source.IsValid() {
+		return netip.Addr{}, fmt.Errorf("use source %s on %s: not an address of the interface", source, ifi.Name)
 	}
 	fam := "IPv4"
 	if v6 {
@@ -103,6 +125,13 @@ func ipAddr(a netip.Addr, zone string) *net.IPAddr {
 		return &net.IPAddr{IP: a.AsSlice(), Zone: zone}
 	}
 	return &net.IPAddr{IP: a.AsSlice()}
+}
+
+// linuxConn is what both families' sockets implement.
+type linuxConn interface {
+	Conn
+	TimedSender
+	raw() *rawConn
 }
 
 // sockopt is one named socket setup step.
@@ -128,7 +157,10 @@ type rawConn struct {
 	dsts    []netip.Addr // the group, or the unicast peers
 	sendBuf []byte
 	recvBuf []byte
+	oob     []byte // control messages of kernel-timed sends
 	rr      *rawReader
+	// txtimeErr is why SendAt cannot be used; nil when it can.
+	txtimeErr error
 }
 
 func newRawConn(c net.PacketConn, ifi *net.Interface, primary netip.Addr, peers []netip.Addr, group netip.Addr, mtu int) (rawConn, error) {
@@ -140,11 +172,14 @@ func newRawConn(c net.PacketConn, ifi *net.Interface, primary netip.Addr, peers 
 	if len(dsts) == 0 {
 		dsts = []netip.Addr{group}
 	}
-	return rawConn{ifi: ifi, primary: primary, dsts: dsts, recvBuf: make([]byte, mtu), rr: rr}, nil
+	return rawConn{ifi: ifi, primary: primary, dsts: dsts, recvBuf: make([]byte, mtu), rr: rr,
+		txtimeErr: fmt.Errorf("%w on %s: not configured", ErrTxtimeUnavailable, ifi.Name)}, nil
 }
 
 // Primary is the address adverts are sent from.
 func (c *rawConn) Primary() netip.Addr { return c.primary }
+
+func (c *rawConn) raw() *rawConn { return c }
 
 // sendAll encodes a for each destination (the checksum depends on it) and
 // writes it.

@@ -11,6 +11,9 @@ type Stats struct {
 	Drops    map[string]uint64
 	// Sent counts adverts sent (one per destination); SendErrors failures.
 	Sent, SendErrors uint64
+	// TimedSent counts adverts handed to the kernel with a departure time
+	// (Config.KernelTimedAdverts); they are also in Sent.
+	TimedSent uint64
 	// Transitions counts state changes by "from->to".
 	Transitions map[string]uint64
 	// EventsDropped counts events the consumer did not take in time.
@@ -19,6 +22,7 @@ type Stats struct {
 
 type counters struct {
 	received, sent, sendErrors, eventsDropped atomic.Uint64
+	timedSent                                 atomic.Uint64
 	drops                                     [numDropReasons]atomic.Uint64
 	transitions                               [3][3]atomic.Uint64
 }
@@ -28,6 +32,7 @@ func (c *counters) snapshot() Stats {
 		Received:      c.received.Load(),
 		Sent:          c.sent.Load(),
 		SendErrors:    c.sendErrors.Load(),
+		TimedSent:     c.timedSent.Load(),
 		EventsDropped: c.eventsDropped.Load(),
 		Drops:         make(map[string]uint64, numDropReasons),
 		Transitions:   map[string]uint64{},

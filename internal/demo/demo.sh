@@ -18,6 +18,8 @@ mkdir -p "$cfg"
 cp /etc/seesaw-examples/dr-web/lb1/*.yaml "$cfg/"
 # The VM has one interface, dummy0; the example says eth1/eth2.
 sed -i 's/eth[12]/dummy0/g' "$cfg/node.yaml"
+# lb1's VRRP source address (node.vrrp.source) must be on its interface.
+ip addr add 192.0.2.251/24 dev dummy0
 
 say "the configuration (examples/dr-web/lb1)"
 cat "$cfg/web.yaml"

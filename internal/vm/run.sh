@@ -49,7 +49,7 @@ EOF
 }
 
 PKGS=() BINS=() EXTRAS=() SCRIPTS=() TEST_ARGS=()
-HOST_BINS=(ipvsadm ip)
+HOST_BINS=(ipvsadm ip tc)
 RUN_RE='' BENCH_RE='' TIMEOUT=600 TEST_TIMEOUT='' MEM=1024 SMP=2 KEEP=''
 while [ $# -gt 0 ]; do
 	case $1 in

@@ -1,0 +1,97 @@
+package vrrp
+
+import (
+	"os/exec"
+	"testing"
+	"time"
+)
+
+// TestNetnsKernelTimedAdverts runs a kernel-timed master (SO_TXTIME on
+// whatever qdisc the veth has, so the send path runs on any kernel) next
+// to a seesaw backup and an observer: the backup keeps hearing it, its
+// graceful shutdown hands over after Skew_Time, and the observer's last
+// advert from it is the priority-0 one.
+func TestNetnsKernelTimedAdverts(t *testing.T) {
+	requireNetns(t)
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) {
+			l := newLAN(t, 3)
+			obs := startHelper(t, l.nss[2], "observe", nodeCfg(l, 2, 1, variants[0]))
+			st, backup := timedHandover(t, l, v, "SEESAW_VRRP_TXTIME=any-qdisc")
+			if st.TimedSent == 0 || st.SendErrors != 0 {
+				t.Fatalf("master sent %d adverts, %d kernel-timed, %d errors; want timed ones and no errors", st.Sent, st.TimedSent, st.SendErrors)
+			}
+			if e := backup.wait("event", "master", 5*time.Second); e.Reason != string(ReasonPeerShutdown) {
+				t.Fatalf("backup took over for %q, want %q", e.Reason, ReasonPeerShutdown)
+			}
+			noDrops(t, "backup", backup.stats())
+			if !v.v6 {
+				lastIsPriorityZero(t, obs, l.addr4(0).String())
+			}
+		})
+	}
+}
+
+// timedHandover starts a kernel-timed master (priority 200, helper env
+// env) on member 0 of l and a seesaw backup (100) on member 1, checks that
+// the backup stays Backup for longer than Master_Down_Interval, then shuts
+// the master down gracefully; it returns the master's stats and the backup.
+func timedHandover(t *testing.T, l *lan, v variant, env ...string) (Stats, *proc) {
+	t.Helper()
+	mcfg := nodeCfg(l, 0, 200, v)
+	mcfg.KernelTimedAdverts = true
+	master := startHelper(t, l.nss[0], "node", mcfg, env...)
+	master.wait("event", "master", 5*time.Second)
+	backup := startHelper(t, l.nss[1], "node", nodeCfg(l, 1, 100, v))
+	backup.wait("event", "backup", 5*time.Second)
+	backup.quiet(4 * netnsInterval)
+	return master.stop(), backup
+}
+
+// lastIsPriorityZero reads the observer until it has been quiet for 3
+// intervals and checks that src's last advert had priority 0.
+func lastIsPriorityZero(t *testing.T, obs *proc, src string) {
+	t.Helper()
+	last, seen := -1, 0
+	bound := time.After(10 * time.Second)
+	quiet := time.NewTimer(3 * netnsInterval)
+	defer quiet.Stop()
+	for waiting := true; waiting; {
+		select {
+		case m := <-obs.msgs:
+			if m.Kind == "advert" && m.Src == src {
+				last, seen = m.Prio, seen+1
+				quiet.Reset(3 * netnsInterval)
+			}
+		case <-quiet.C:
+			waiting = false
+		case <-bound:
+			waiting = false
+		}
+	}
+	if seen == 0 || last != 0 {
+		t.Fatalf("observer saw %d adverts from %s, the last with priority %d; want the last to be priority 0", seen, src, last)
+	}
+}
+
+// TestNetnsKernelTimedQdisc checks the qdisc detection on the real kernel:
+// with fq on the interface the master queues its adverts in the kernel;
+// on a kernel without fq (tc refuses it) it falls back to timing them
+// itself and still advertises.
+func TestNetnsKernelTimedQdisc(t *testing.T) {
+	requireNetns(t, "tc")
+	l := newLAN(t, 2)
+	out, tcErr := exec.Command("ip", "netns", "exec", l.nss[0], "tc", "qdisc", "replace", "dev", "eth0", "root", "fq").CombinedOutput()
+	st, _ := timedHandover(t, l, variants[0])
+	switch {
+	case tcErr == nil && st.TimedSent == 0:
+		t.Fatalf("fq on eth0, but no advert was kernel-timed (%d sent)", st.Sent)
+	case tcErr != nil && st.TimedSent != 0:
+		t.Fatalf("no fq on eth0 (tc: %v: %s), but %d adverts were kernel-timed", tcErr, out, st.TimedSent)
+	case tcErr != nil:
+		t.Logf("this kernel has no fq qdisc (tc: %s); checked the fallback: %d adverts, none kernel-timed", out, st.Sent)
+	}
+	if st.SendErrors != 0 {
+		t.Fatalf("%d send errors", st.SendErrors)
+	}
+}

@@ -33,7 +33,7 @@ func benchServe() {
 	for i, handle := range []func(net.Conn){func(c net.Conn) { c.Close() }, func(c net.Conn) { go func() { io.Copy(io.Discard, c); c.Close() }() }} {
 		port := 0
 		for range 4 { // SO_REUSEPORT listeners spread accepts over threads
-			ln, err := reusePortListen(port)
+			ln, err := reusePortListen(port, i == 0)
 			if err != nil {
 				fmt.Println("error", err)
 				os.Exit(1)
@@ -59,11 +59,21 @@ func benchServe() {
 	io.Copy(io.Discard, os.Stdin)
 }
 
-// reusePortListen listens on 0.0.0.0:port with SO_REUSEPORT and a deep backlog.
-func reusePortListen(port int) (net.Listener, error) {
+// reusePortListen listens on 0.0.0.0:port with SO_REUSEPORT and a deep
+// backlog. deferAccept sets TCP_DEFER_ACCEPT, as servers such as nginx
+// (`listen ... deferred`) do: the kernel hands a connection to the process
+// only once data arrives, so a connect check, which completes the handshake
+// and resets, costs the server process nothing (the kernel drops the
+// pending connection on the reset). Only the plain-connect port uses it.
+func reusePortListen(port int, deferAccept bool) (net.Listener, error) {
 	lc := net.ListenConfig{Control: func(_, _ string, c syscall.RawConn) error {
 		var serr error
-		c.Control(func(fd uintptr) { serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEPORT, 1) })
+		c.Control(func(fd uintptr) {
+			serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEPORT, 1)
+			if serr == nil && deferAccept {
+				serr = unix.SetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_DEFER_ACCEPT, 30)
+			}
+		})
 		return serr
 	}}
 	return lc.Listen(context.Background(), "tcp4", fmt.Sprintf("0.0.0.0:%d", port))

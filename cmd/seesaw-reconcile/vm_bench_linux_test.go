@@ -105,9 +105,11 @@ func benchEdits(b *testing.B, files int) {
 	fmt.Printf("%-40s %10.1f %13.2fx\n", "peer: ipvsadm -Sn (full read)", float64(read)/1e6, float64(p50)/float64(read))
 	fmt.Printf("%-40s %10.1f %13.2fx\n", "peer: one ipvsadm -e", float64(edit)/1e6, float64(p50)/float64(edit))
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/1e6) }
-	suite := "reconcile in the VM (peer: ipvsadm in the same VM)"
-	benchrow.Write(os.Stdout, suite, fmt.Sprintf("edit->kernel median, %d files (peer: one ipvsadm -e)", files), ms(p50), ms(edit), float64(p50)/float64(edit))
-	benchrow.Write(os.Stdout, suite, fmt.Sprintf("edit->kernel p99, %d files (peer: one ipvsadm -Sn)", files), ms(p99), ms(read), float64(p99)/float64(read))
+	if b.N > 1 { // not the testing package's one-edit probe run: only the real run goes into make bench
+		suite := "reconcile in the VM (peer: ipvsadm in the same VM)"
+		benchrow.Write(os.Stdout, suite, fmt.Sprintf("edit->kernel median, %d files (peer: one ipvsadm -e)", files), ms(p50), ms(edit), float64(p50)/float64(edit))
+		benchrow.Write(os.Stdout, suite, fmt.Sprintf("edit->kernel p99, %d files (peer: one ipvsadm -Sn)", files), ms(p99), ms(read), float64(p99)/float64(read))
+	}
 	lines := strings.Split(logs.String(), "\n")
 	for _, l := range lines[max(0, len(lines)-4):] {
 		fmt.Println("  last edit:", l)

@@ -72,8 +72,8 @@ func newConnLoop(report func(w *waiter, err error)) (*connLoop, error) {
 }
 
 // add hands the loop a socket whose connect is in progress; it reports the
-// outcome by deadline. It returns false (and closes nothing) when the loop
-// is closed or the socket cannot be registered: the caller finishes it.
+// outcome by deadline. It returns an error (and closes nothing) when the
+// loop is closed or the socket cannot be registered: the caller finishes it.
 func (l *connLoop) add(fd int, sa unix.Sockaddr, deadline time.Time, j job, start time.Time) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -104,8 +104,7 @@ func (e *Engine) dispatchLocked(ctx context.Context, now time.Time, running *syn
 		}
 		e.inflight++
 		e.stats.PeakInFlight = max(e.stats.PeakInFlight, e.inflight)
-		e.stats.lateness.add(time.Duration(now.UnixNano() - ent.due))
-		e.stats.Started++
+		e.startedLocked(ent, now)
 		if e.onLoop(ent) {
 			connects = append(connects, ent.job())
 			continue
@@ -120,6 +119,12 @@ func (e *Engine) dispatchLocked(ctx context.Context, now time.Time, running *syn
 	}
 	e.connectBuf = connects[:0]
 	return connects
+}
+
+// startedLocked counts a due check that starts now, and how late it starts.
+func (e *Engine) startedLocked(ent *entry, now time.Time) {
+	e.stats.lateness.add(time.Duration(now.UnixNano() - ent.due))
+	e.stats.Started++
 }
 
 // onLoop reports whether ent runs on the connect loop instead of a worker.

@@ -55,8 +55,7 @@ func (e *Engine) complete(d *done) (next job, more bool) {
 	now := time.Now()
 	if ent := e.heap.peekDue(now); ent != nil && !e.onLoop(ent) {
 		e.heap.popDue(now)
-		e.stats.lateness.add(time.Duration(now.UnixNano() - ent.due))
-		e.stats.Started++
+		e.startedLocked(ent, now)
 		return ent.job(), true
 	}
 	e.onWorkers--

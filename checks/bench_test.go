@@ -92,8 +92,8 @@ func TestChecksBench(t *testing.T) {
 		if only != "" && !strings.Contains(sc.Name, only) {
 			continue
 		}
-		var res [2]benchResult
-		for i, impl := range []string{"engine", "peer"} {
+		var res [3]benchResult
+		for i, impl := range benchImpls {
 			if onlyImpl := os.Getenv("SEESAW_CHECKS_BENCH_IMPL"); onlyImpl != "" && onlyImpl != impl {
 				continue // development: one side only; ratios are then meaningless
 			}
@@ -105,8 +105,13 @@ func TestChecksBench(t *testing.T) {
 	fmt.Println(benchTable(rows))
 }
 
-// benchRows renders one scenario's two results and their ratios.
-func benchRows(sc benchScenario, r [2]benchResult) []string {
+// benchImpls are the implementations measured, in table order: the
+// engine with connect checks, the engine with half-open checks
+// (Spec.HalfOpen), and the peer (connect checks).
+var benchImpls = []string{"engine", "engine-halfopen", "peer"}
+
+// benchRows renders one scenario's results and the engine/peer ratios.
+func benchRows(sc benchScenario, r [3]benchResult) []string {
 	row := func(name string, b benchResult) string {
 		perCheck := time.Duration(0)
 		if b.ChecksPerSec > 0 {
@@ -121,18 +126,25 @@ func benchRows(sc benchScenario, r [2]benchResult) []string {
 		}
 		return fmt.Sprintf("%.2f", a/b)
 	}
-	e, p := r[0], r[1]
-	const suite = "checks (peer: goroutine+ticker per check)"
-	benchrow.Write(os.Stdout, suite, sc.Name+", checks/s", fmt.Sprintf("%.0f", e.ChecksPerSec), fmt.Sprintf("%.0f", p.ChecksPerSec),
-		e.ChecksPerSec/p.ChecksPerSec)
-	benchrow.Write(os.Stdout, suite, sc.Name+", CPU of one core", fmt.Sprintf("%.1f%%", 100*e.CPUShare), fmt.Sprintf("%.1f%%", 100*p.CPUShare),
-		e.CPUShare/p.CPUShare)
-	benchrow.Write(os.Stdout, suite, sc.Name+", peak RSS", fmt.Sprintf("%.1f MB", e.PeakMB), fmt.Sprintf("%.1f MB", p.PeakMB), e.PeakMB/p.PeakMB)
-	benchrow.Write(os.Stdout, suite, sc.Name+", lateness p99", e.LateP99.String(), p.LateP99.String(), float64(e.LateP99)/float64(p.LateP99))
-	return []string{row("engine", e), row("goroutine+ticker peer", p),
-		fmt.Sprintf("| %s | engine/peer | %s | | %s | %s | | %s | %s | %s | %s | | |", sc.Name, ratio(e.ChecksPerSec, p.ChecksPerSec),
+	p := r[2]
+	rows := []string{row("engine", r[0]), row("engine, half-open", r[1]), row("goroutine+ticker peer", p)}
+	for i, name := range []string{"engine", "engine, half-open"} {
+		e := r[i]
+		suite := "checks (peer: goroutine+ticker per check)"
+		if i == 1 {
+			suite = "checks, half-open (peer: goroutine+ticker per check, connect)"
+		}
+		benchrow.Write(os.Stdout, suite, sc.Name+", checks/s", fmt.Sprintf("%.0f", e.ChecksPerSec), fmt.Sprintf("%.0f", p.ChecksPerSec),
+			e.ChecksPerSec/p.ChecksPerSec)
+		benchrow.Write(os.Stdout, suite, sc.Name+", CPU of one core", fmt.Sprintf("%.1f%%", 100*e.CPUShare), fmt.Sprintf("%.1f%%", 100*p.CPUShare),
+			e.CPUShare/p.CPUShare)
+		benchrow.Write(os.Stdout, suite, sc.Name+", peak RSS", fmt.Sprintf("%.1f MB", e.PeakMB), fmt.Sprintf("%.1f MB", p.PeakMB), e.PeakMB/p.PeakMB)
+		benchrow.Write(os.Stdout, suite, sc.Name+", lateness p99", e.LateP99.String(), p.LateP99.String(), float64(e.LateP99)/float64(p.LateP99))
+		rows = append(rows, fmt.Sprintf("| %s | %s/peer | %s | | %s | %s | | %s | %s | %s | %s | | |", sc.Name, name, ratio(e.ChecksPerSec, p.ChecksPerSec),
 			ratio(e.CPUShare, p.CPUShare), ratio(e.UserShare, p.UserShare), ratio(e.RSSMB, p.RSSMB), ratio(e.PeakMB, p.PeakMB),
-			ratio(float64(e.LateP50), float64(p.LateP50)), ratio(float64(e.LateP99), float64(p.LateP99)))}
+			ratio(float64(e.LateP50), float64(p.LateP50)), ratio(float64(e.LateP99), float64(p.LateP99))))
+	}
+	return rows
 }
 
 func benchTable(rows []string) string {
@@ -201,12 +213,13 @@ func TestChecksBenchWorker(t *testing.T) {
 		sc.MaxInFlight = n // experiment: another pool size
 	}
 	targets, specs, pick := benchTargets(sc, job.OK, job.Silent)
+	specs[0].HalfOpen = job.Impl == "engine-halfopen"
 	if dir := os.Getenv("SEESAW_CHECKS_BENCH_PROFILE"); dir != "" {
 		stop := startProfile(t, dir, sc.Name+"-"+job.Impl)
 		defer stop()
 	}
 	var r benchResult
-	if job.Impl == "engine" {
+	if job.Impl != "peer" {
 		r = benchEngine(t, sc, targets, specs, pick)
 	} else {
 		r = benchPeer(t, sc, targets, specs, pick)
@@ -216,7 +229,8 @@ func TestChecksBenchWorker(t *testing.T) {
 	fmt.Println("RESULT " + string(b))
 }
 
-// startProfile writes a CPU profile of the worker to dir/<name>.pprof
+// startProfile writes a CPU profile of the worker to dir/<name>.pprof and
+// its allocations to dir/<name>.heap.pprof
 // (SEESAW_CHECKS_BENCH_PROFILE=dir: where the CPU goes, for development).
 func startProfile(t *testing.T, dir, name string) func() {
 	name = strings.NewReplacer(" ", "_", "@", "_", "/", "_").Replace(name)
@@ -227,7 +241,14 @@ func startProfile(t *testing.T, dir, name string) func() {
 	if err := pprof.StartCPUProfile(f); err != nil {
 		t.Fatal(err)
 	}
-	return func() { pprof.StopCPUProfile(); f.Close() }
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+		if h, err := os.Create(filepath.Join(dir, name+".heap.pprof")); err == nil {
+			pprof.Lookup("allocs").WriteTo(h, 0) // allocations since start, and live heap
+			h.Close()
+		}
+	}
 }
 
 // benchTargets spreads targets over 127.0.0.0/8: the first FailPercent go
@@ -312,7 +333,7 @@ func benchEngine(t *testing.T, sc benchScenario, targets []Target, specs []Spec,
 	}
 	if sc.NoopChecker {
 		for _, c := range e.specs {
-			c.checker, c.plainConnect = noopChecker{}, false
+			c.checker, c.plainConnect, c.halfOpen = noopChecker{}, false, false
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -12,6 +12,11 @@ import (
 // loop. Results known at once are recorded under one lock for the batch.
 func (e *Engine) startConnects(ctx context.Context, batch []job, buf *[]done) {
 	results := (*buf)[:0]
+	if hasHalfOpen(batch) {
+		if p := e.probes.get(e.opts.Logger); p != nil {
+			batch = p.start(batch)
+		}
+	}
 	for _, j := range batch {
 		t := j.ent.key.Target
 		start := time.Now()

@@ -47,6 +47,7 @@ type Engine struct {
 	onWorkers int
 	jobs      chan job
 	loop      *connLoop // plain connect checks in progress; nil: workers run them
+	probes    lazyProbes
 	timerAt   time.Time // when the Run loop will wake at the latest
 	batches   coalescer
 	stats     Stats
@@ -81,12 +82,16 @@ type compiled struct {
 	// plainConnect: a tcp check without send or expect, which the engine
 	// runs on its connect loop instead of a worker.
 	plainConnect bool
+	// halfOpen: a plain connect check the engine probes with a SYN
+	// (Spec.HalfOpen) where it can.
+	halfOpen bool
 }
 
 // newCompiled pairs a normalized spec with its checker.
 func newCompiled(s Spec, c checker) *compiled {
 	tc, ok := c.(*tcpChecker)
-	return &compiled{spec: s, checker: c, plainConnect: ok && tc.plain()}
+	plain := ok && tc.plain()
+	return &compiled{spec: s, checker: c, plainConnect: plain, halfOpen: plain && s.HalfOpen}
 }
 
 // New returns an engine with no checks; call Update to add some and Run to

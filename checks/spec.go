@@ -98,6 +98,12 @@ type Spec struct {
 	Send string
 	// Expect is matched against the reply (tcp, tls, udp) or the HTTP body.
 	Expect Expect
+	// HalfOpen makes a tcp check without Send or Expect a half-open one:
+	// SYN, then the target's SYN-ACK (up) or RST (refused), and the host's
+	// RST ends it; no connection is ever established (docs/checks.md,
+	// "Half-open tcp checks"). Steered targets (Mark, Source) and engines
+	// without CAP_NET_RAW connect instead.
+	HalfOpen bool `json:",omitempty"`
 
 	// TLS configures tls and https checks.
 	TLS TLSOptions

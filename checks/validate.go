@@ -25,6 +25,9 @@ func (s Spec) Normalize() (Spec, error) {
 	if s.InitialState > StateUp {
 		return s, fmt.Errorf("%w: %s check: unknown initial state %d", ErrInvalidSpec, s.Type, s.InitialState)
 	}
+	if s.HalfOpen && (s.Type != TypeTCP || s.Send != "" || s.Expect != (Expect{})) {
+		return s, fmt.Errorf("%w: %s check: half-open is for tcp checks without send or expect", ErrInvalidSpec, s.Type)
+	}
 	switch s.Type {
 	case TypeHTTP, TypeHTTPS:
 		return s.normalizeHTTP()

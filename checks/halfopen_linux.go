@@ -1,0 +1,479 @@
+package checks
+
+import (
+	"container/heap"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// halfOpen runs half-open tcp checks (Spec.HalfOpen): it sends a SYN from
+// a raw socket and waits for the target's SYN-ACK (open) or RST (refused).
+// The SYN-ACK reaches no socket on this host, so the kernel answers it
+// with a RST and the target drops the half-open connection: three packets
+// and no socket per check, where a connect check costs a socket, a port
+// allocation, five packets and five system calls. Many probes go out in
+// one sendmmsg and their replies come back in one recvmmsg. See
+// docs/checks.md, "Half-open tcp checks".
+type halfOpen struct {
+	report func([]done) // finished probes; called without the lock held
+	fams   [2]*probeSocket
+	wg     sync.WaitGroup
+	// unmatched counts segments that passed the socket filter but answer
+	// no pending probe (late replies, other traffic to the probe ports).
+	unmatched atomic.Uint64
+
+	mu      sync.Mutex
+	pending map[probeKey]*probe
+	byDue   probeHeap
+	timer   *time.Timer
+	timerAt int64 // when timer fires (unix ns); max int64 when stopped
+	closed  bool
+	free    []*probe
+	rng     *rand.Rand
+	srcs    map[[4]byte][4]byte // IPv4 route source per destination
+	oob     map[[4]byte][]byte  // IP_PKTINFO control message per source
+}
+
+// probeKey identifies a probe by what its replies carry.
+type probeKey struct {
+	addr  [16]byte // target address (IPv4 in the first 4 bytes)
+	dport uint16   // target port
+	sport uint16   // the probe's port
+}
+
+// probe is one half-open check in flight.
+type probe struct {
+	key      probeKey
+	fam      *probeSocket
+	seq      uint32
+	deadline int64 // unix ns
+	index    int   // in byDue
+	job      job
+	start    time.Time
+	pkt      [synLen]byte
+	ip       [16]byte
+	addr     net.IPAddr // points into ip: no allocation per probe
+}
+
+// fam4 and fam6 index halfOpen.fams.
+const (
+	fam4 = 0
+	fam6 = 1
+)
+
+// probePorts is how many local ports each family's probes rotate over. The
+// ports are reserved by bound, never listening, TCP sockets: no connection
+// of this host takes them, and a SYN-ACK to them finds no socket.
+const probePorts = 16
+
+// newHalfOpen opens the probe sockets (IPv4 and IPv6; a family that cannot
+// be opened is left out, and its probes fall back to connect checks) and
+// starts their receive goroutines. It fails if neither opens, typically
+// without CAP_NET_RAW.
+func newHalfOpen(report func([]done)) (*halfOpen, error) {
+	p := &halfOpen{report: report, pending: make(map[probeKey]*probe), timerAt: 1<<63 - 1,
+		rng: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())), srcs: make(map[[4]byte][4]byte),
+		oob: make(map[[4]byte][]byte)}
+	var errs []error
+	for fam := range p.fams {
+		s, err := openProbeSocket(fam == fam6)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		p.fams[fam] = s
+		p.wg.Add(1)
+		go p.receive(s)
+	}
+	if p.fams[fam4] == nil && p.fams[fam6] == nil {
+		return nil, errors.Join(errs...)
+	}
+	p.timer = time.AfterFunc(time.Hour, p.expire)
+	p.timer.Stop()
+	return p, nil
+}
+
+// familyOf returns the probe socket for t, nil if t must be checked with a
+// connect instead: a steered check (mark or bound source) or a family
+// without a probe socket.
+func (p *halfOpen) familyOf(t Target) *probeSocket {
+	if t.Mark != 0 || t.Source.IsValid() {
+		return nil
+	}
+	if t.Address.Unmap().Is4() {
+		return p.fams[fam4]
+	}
+	return p.fams[fam6]
+}
+
+// start sends a SYN for every half-open check of batch it can take and
+// returns the others (in batch's array) for the caller to connect. Send
+// failures are reported as results.
+func (p *halfOpen) start(batch []job) []job {
+	rest := batch[:0]
+	var probes [2][]*probe
+	var failed []done
+	for _, j := range batch {
+		t := j.ent.key.Target
+		s := p.familyOf(t)
+		if !j.ent.spec.halfOpen || s == nil {
+			rest = append(rest, j)
+			continue
+		}
+		pr, err := p.prepare(s, j)
+		if err != nil {
+			failed = append(failed, done{job: j, start: time.Now(), end: time.Now(), err: err})
+			continue
+		}
+		probes[s.fam] = append(probes[s.fam], pr)
+	}
+	for fam, ps := range probes {
+		if len(ps) > 0 {
+			failed = p.send(p.fams[fam], ps, failed)
+		}
+	}
+	p.report(failed)
+	return rest
+}
+
+// prepare registers a probe for j, so that a reply arriving while the SYN
+// is still being sent finds it, and builds its SYN.
+func (p *halfOpen) prepare(s *probeSocket, j job) (*probe, error) {
+	t := j.ent.key.Target
+	dst := t.Address.Unmap()
+	var src [4]byte
+	if dst.Is4() {
+		var err error
+		if src, err = p.source4(dst.As4()); err != nil {
+			return nil, fmt.Errorf("half-open check of %s: %w", t, err)
+		}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return nil, errLoopClosed
+	}
+	pr := p.newProbe()
+	pr.fam, pr.job, pr.start = s, j, time.Now()
+	pr.key = probeKey{addr: dst.As16(), dport: t.Port}
+	if dst.Is4() {
+		pr.key.addr = [16]byte{}
+		a4 := dst.As4()
+		copy(pr.key.addr[:], a4[:])
+	}
+	if !p.pickPortLocked(s, pr) {
+		p.free = append(p.free, pr)
+		return nil, fmt.Errorf("half-open check of %s: %d probes to it in flight already", t, len(s.ports))
+	}
+	pr.seq = p.rng.Uint32()
+	pr.deadline = pr.start.Add(j.ent.spec.spec.Timeout).UnixNano()
+	p.pending[pr.key] = pr
+	heap.Push(&p.byDue, pr)
+	if pr.deadline < p.timerAt {
+		p.timerAt = pr.deadline
+		p.timer.Reset(time.Duration(pr.deadline - time.Now().UnixNano()))
+	}
+	pr.ip = dst.As16()
+	pr.addr = net.IPAddr{IP: pr.ip[:]}
+	if dst.Is4() {
+		pr.addr.IP = pr.ip[12:]
+	}
+	buildSYN(pr.pkt[:], netip.AddrFrom4(src), dst, pr.key.sport, t.Port, pr.seq)
+	return pr, nil
+}
+
+// pickPortLocked gives pr the next probe port of s that no pending probe
+// to the same target uses; false if all are in use.
+func (p *halfOpen) pickPortLocked(s *probeSocket, pr *probe) bool {
+	for range s.ports {
+		s.next = (s.next + 1) % len(s.ports)
+		pr.key.sport = s.ports[s.next]
+		if _, busy := p.pending[pr.key]; !busy {
+			return true
+		}
+	}
+	return false
+}
+
+// newProbe reuses a finished probe or makes one.
+func (p *halfOpen) newProbe() *probe {
+	if n := len(p.free); n > 0 {
+		pr := p.free[n-1]
+		p.free = p.free[:n-1]
+		return pr
+	}
+	return &probe{}
+}
+
+// source4 returns the source address the kernel routes dst from, which the
+// SYN's checksum covers; the SYN is sent with that source set explicitly
+// (IP_PKTINFO), so a route change can make it stale but never wrong on the
+// wire. A probe that times out forgets its target's entry.
+func (p *halfOpen) source4(dst [4]byte) ([4]byte, error) {
+	p.mu.Lock()
+	src, ok := p.srcs[dst]
+	p.mu.Unlock()
+	if ok {
+		return src, nil
+	}
+	src, err := routeSource4(dst)
+	if err != nil {
+		return src, err
+	}
+	p.mu.Lock()
+	p.srcs[dst] = src
+	if _, ok := p.oob[src]; !ok {
+		p.oob[src] = pktinfo4(src)
+	}
+	p.mu.Unlock()
+	return src, nil
+}
+
+// routeSource4 asks the kernel which source address it would use towards
+// dst (a UDP socket's connect does the route lookup and sends nothing).
+func routeSource4(dst [4]byte) ([4]byte, error) {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return [4]byte{}, fmt.Errorf("route lookup: %w", os.NewSyscallError("socket", err))
+	}
+	defer unix.Close(fd)
+	if err := unix.Connect(fd, &unix.SockaddrInet4{Port: 9, Addr: dst}); err != nil {
+		return [4]byte{}, fmt.Errorf("route lookup: %w", os.NewSyscallError("connect", err))
+	}
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		return [4]byte{}, fmt.Errorf("route lookup: %w", os.NewSyscallError("getsockname", err))
+	}
+	return sa.(*unix.SockaddrInet4).Addr, nil
+}
+
+// send writes the SYNs of ps, in as few system calls as the kernel takes
+// them; a SYN the kernel refuses ends its probe with the error.
+func (p *halfOpen) send(s *probeSocket, ps []*probe, failed []done) []done {
+	s.sendMu.Lock()
+	defer s.sendMu.Unlock()
+	msgs := s.msgs[:0]
+	p.mu.Lock()
+	for _, pr := range ps {
+		m := Message{Buffers: [][]byte{pr.pkt[:]}, Addr: &pr.addr}
+		if s.fam == fam4 {
+			m.OOB = p.oob[p.srcs[[4]byte(pr.key.addr[:4])]]
+		}
+		msgs = append(msgs, m)
+	}
+	p.mu.Unlock()
+	s.msgs = msgs[:0]
+	for len(msgs) > 0 {
+		n, err := s.batch.WriteBatch(msgs, 0)
+		if err == nil && n > 0 {
+			msgs, ps = msgs[n:], ps[n:]
+			continue
+		}
+		if err == nil {
+			err = errors.New("sendmmsg sent nothing")
+		}
+		// The first remaining SYN failed: end its probe, go on with the rest.
+		pr := ps[0]
+		if p.take(pr) {
+			if pr.fam.fam == fam4 {
+				p.forget(pr)
+			}
+			failed = append(failed, done{job: pr.job, start: pr.start, end: time.Now(),
+				err: fmt.Errorf("half-open check of %s: send SYN: %w", pr.job.ent.key.Target, err)})
+			p.recycle(pr)
+		}
+		msgs, ps = msgs[1:], ps[1:]
+	}
+	return failed
+}
+
+// take removes pr from the pending probes; false if a reply or the timer
+// took it first.
+func (p *halfOpen) take(pr *probe) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.pending[pr.key] != pr {
+		return false
+	}
+	p.removeLocked(pr)
+	return true
+}
+
+func (p *halfOpen) removeLocked(pr *probe) {
+	delete(p.pending, pr.key)
+	heap.Remove(&p.byDue, pr.index)
+}
+
+// forget drops the cached route source towards pr's target: the next
+// probe looks it up again.
+func (p *halfOpen) forget(pr *probe) {
+	p.mu.Lock()
+	delete(p.srcs, [4]byte(pr.key.addr[:4]))
+	p.mu.Unlock()
+}
+
+func (p *halfOpen) recycle(pr *probe) {
+	p.mu.Lock()
+	*pr = probe{}
+	p.free = append(p.free, pr)
+	p.mu.Unlock()
+}
+
+// receive reads replies on s until it is closed and ends the probes they
+// answer.
+func (p *halfOpen) receive(s *probeSocket) {
+	defer p.wg.Done()
+	msgs := make([]Message, 64)
+	for i := range msgs {
+		msgs[i].Buffers = [][]byte{make([]byte, 128)} // headers only; longer segments are truncated
+	}
+	var results []done
+	var finished []*probe
+	for {
+		n, err := s.batch.ReadBatch(msgs, 0)
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			// A raw socket reports some ICMP errors as a pending socket
+			// error, returned once by the next read: not a reply.
+			continue
+		}
+		results, finished = results[:0], finished[:0]
+		now := time.Now()
+		p.mu.Lock()
+		for i := range msgs[:n] {
+			pr, r := p.matchLocked(s, &msgs[i])
+			if r == replyNone {
+				p.unmatched.Add(1)
+				continue
+			}
+			p.removeLocked(pr)
+			var err error
+			if r == replyRefused {
+				err = connectError(pr.job.ent.key.Target, unix.ECONNREFUSED)
+			}
+			results = append(results, done{job: pr.job, start: pr.start, end: now, err: err})
+			finished = append(finished, pr)
+		}
+		for _, pr := range finished {
+			*pr = probe{}
+			p.free = append(p.free, pr)
+		}
+		p.mu.Unlock()
+		p.report(results)
+	}
+}
+
+// matchLocked finds the pending probe a received segment answers.
+func (p *halfOpen) matchLocked(s *probeSocket, m *Message) (*probe, reply) {
+	b := m.Buffers[0][:m.N]
+	var seg segment
+	var err error
+	if s.fam == fam4 {
+		seg, err = parseSegment4(b)
+	} else {
+		seg, err = parseTCP(b)
+		if a, ok := m.Addr.(*net.IPAddr); ok {
+			seg.from, _ = netip.AddrFromSlice(a.IP)
+		}
+	}
+	if err != nil || !seg.from.IsValid() {
+		return nil, replyNone
+	}
+	k := probeKey{dport: seg.sport, sport: seg.dport}
+	if from := seg.from.Unmap(); from.Is4() {
+		a4 := from.As4()
+		copy(k.addr[:], a4[:])
+	} else {
+		k.addr = from.As16()
+	}
+	pr := p.pending[k]
+	if pr == nil {
+		return nil, replyNone
+	}
+	return pr, classify(seg, pr.seq)
+}
+
+// expire ends the probes whose deadline passed (the timer's function).
+func (p *halfOpen) expire() {
+	now := time.Now()
+	var results []done
+	var finished []*probe
+	p.mu.Lock()
+	for len(p.byDue) > 0 && p.byDue[0].deadline <= now.UnixNano() {
+		pr := p.byDue[0]
+		p.removeLocked(pr)
+		if pr.fam.fam == fam4 {
+			delete(p.srcs, [4]byte(pr.key.addr[:4]))
+		}
+		results = append(results, done{job: pr.job, start: pr.start, end: now,
+			err: fmt.Errorf("half-open check of %s: %w", pr.job.ent.key.Target, errTimedOut)})
+		finished = append(finished, pr)
+	}
+	p.timerAt = 1<<63 - 1
+	if len(p.byDue) > 0 && !p.closed {
+		p.timerAt = p.byDue[0].deadline
+		p.timer.Reset(time.Duration(p.timerAt - now.UnixNano()))
+	}
+	p.mu.Unlock()
+	p.report(results)
+	for _, pr := range finished {
+		p.recycle(pr)
+	}
+}
+
+// close ends every pending probe with errLoopClosed and closes the sockets.
+func (p *halfOpen) close() {
+	p.mu.Lock()
+	p.closed = true
+	p.timer.Stop()
+	var results []done
+	for _, pr := range p.pending {
+		results = append(results, done{job: pr.job, start: pr.start, end: time.Now(), err: errLoopClosed})
+	}
+	p.pending, p.byDue = nil, nil
+	p.mu.Unlock()
+	for _, s := range p.fams {
+		if s != nil {
+			s.close()
+		}
+	}
+	p.wg.Wait()
+	p.report(results)
+}
+
+// probeHeap orders pending probes by deadline.
+type probeHeap []*probe
+
+func (h probeHeap) Len() int           { return len(h) }
+func (h probeHeap) Less(i, j int) bool { return h[i].deadline < h[j].deadline }
+func (h probeHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index, h[j].index = i, j
+}
+
+// Push and Pop implement heap.Interface.
+func (h *probeHeap) Push(x any) {
+	pr := x.(*probe)
+	pr.index = len(*h)
+	*h = append(*h, pr)
+}
+
+func (h *probeHeap) Pop() any {
+	old := *h
+	pr := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	pr.index = -1
+	return pr
+}

@@ -1,0 +1,171 @@
+package checks
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// countingListener listens on addr and counts the connections it accepts.
+func countingListener(t *testing.T, network, addr string) (Target, *atomic.Int64) {
+	t.Helper()
+	ln, err := net.Listen(network, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	var n atomic.Int64
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			n.Add(1)
+			c.Close()
+		}
+	}()
+	return targetOf(t, ln.Addr()), &n
+}
+
+// synRecv counts the half-open (SYN_RECV) connections to port in
+// /proc/net/tcp and tcp6: what a probe leaves behind if the host's RST
+// never reaches the target.
+func synRecv(t *testing.T, port uint16) int {
+	t.Helper()
+	n := 0
+	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(b), "\n")[1:] {
+			fields := strings.Fields(line)
+			if len(fields) > 3 && strings.HasSuffix(fields[1], fmt.Sprintf(":%04X", port)) && fields[3] == "03" {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestEngineHalfOpen runs half-open tcp checks through the engine against
+// listeners (up), closed ports (refused) on IPv4 and IPv6, and a listener
+// whose full queue drops SYNs (timeout). The listeners must accept no
+// connection (a connect check would give them one each), and no half-open
+// connection may stay behind (the host's RST ended it).
+func TestEngineHalfOpen(t *testing.T) {
+	up4, accepted4 := countingListener(t, "tcp4", "127.0.0.1:0")
+	up6, accepted6 := countingListener(t, "tcp6", "[::1]:0")
+	refused4 := Target{Address: netip.MustParseAddr("127.0.0.1"), Port: closedTCPPort(t)}
+	refused6 := Target{Address: netip.MustParseAddr("::1"), Port: refused4.Port}
+	dropped, _ := fullListener(t)
+	var log resultLog
+	e := startEngine(t, Options{OnResult: log.add})
+	spec := &Spec{Type: TypeTCP, HalfOpen: true, Interval: time.Hour, Timeout: 300 * time.Millisecond}
+	if err := e.Update([]Check{{up4, spec}, {up6, spec}, {refused4, spec}, {refused6, spec}, {dropped, spec}}); err != nil {
+		t.Fatal(err)
+	}
+	runNow(e)
+	for _, tg := range []Target{up4, up6} {
+		if r := log.first(t, tg); r.Err != nil {
+			t.Errorf("half-open check of listener %s: %v, want success", tg, r.Err)
+		}
+	}
+	for _, tg := range []Target{refused4, refused6} {
+		if r := log.first(t, tg); r.Err == nil || !strings.Contains(r.Err.Error(), "connection refused") {
+			t.Errorf("half-open check of closed port %s: %v, want connection refused", tg, r.Err)
+		}
+	}
+	r := log.first(t, dropped)
+	if !errors.Is(r.Err, ErrTimeout) || !strings.Contains(r.Err.Error(), "half-open check of "+dropped.String()) {
+		t.Errorf("half-open check of a listener dropping SYNs: %v, want a half-open timeout", r.Err)
+	}
+	time.Sleep(50 * time.Millisecond) // let any accept happen
+	if n4, n6 := accepted4.Load(), accepted6.Load(); n4 != 0 || n6 != 0 {
+		t.Errorf("listeners accepted %d and %d connections; half-open checks establish none", n4, n6)
+	}
+	for _, tg := range []Target{up4, up6} {
+		if n := synRecv(t, tg.Port); n != 0 {
+			t.Errorf("%d half-open connections to %s left behind", n, tg)
+		}
+	}
+	if s := e.Stats(); s.Completed != 5 || s.Failed != 3 {
+		t.Errorf("stats %+v: want 5 completed, 3 failed", s)
+	}
+}
+
+// TestEngineHalfOpenMany: 2,000 half-open checks of distinct loopback
+// addresses due at once go out in batches; every one must succeed exactly
+// once, with none left pending.
+func TestEngineHalfOpenMany(t *testing.T) {
+	up, accepted := countingListener(t, "tcp4", "0.0.0.0:0")
+	var log resultLog
+	e := startEngine(t, Options{OnResult: log.add, MaxInFlight: 4096})
+	spec := &Spec{Type: TypeTCP, HalfOpen: true, Interval: time.Hour, Timeout: 5 * time.Second}
+	var cs []Check
+	for i := range 2000 {
+		a := netip.AddrFrom4([4]byte{127, 1, byte(i >> 8), byte(i)})
+		cs = append(cs, Check{Target: Target{Address: a, Port: up.Port}, Spec: spec})
+	}
+	if err := e.Update(cs); err != nil {
+		t.Fatal(err)
+	}
+	runNow(e)
+	for range 1000 { // OnResult runs after the engine counts a check: wait for both
+		log.mu.Lock()
+		n := len(log.res)
+		log.mu.Unlock()
+		if e.Stats().Completed >= 2000 && n >= 2000 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	log.mu.Lock()
+	seen := map[Key]int{}
+	for _, r := range log.res {
+		if r.Err != nil {
+			t.Errorf("check %s: %v", r.Key, r.Err)
+		}
+		seen[r.Key]++
+	}
+	log.mu.Unlock()
+	if s := e.Stats(); len(seen) != 2000 || s.Completed != 2000 {
+		t.Fatalf("%d checks reported, %d completed; want 2000 each, once", len(seen), s.Completed)
+	}
+	p := e.probes.get(e.opts.Logger)
+	p.mu.Lock()
+	pending := len(p.pending)
+	p.mu.Unlock()
+	if pending != 0 || accepted.Load() != 0 {
+		t.Errorf("%d probes pending, %d connections accepted; want 0 and 0", pending, accepted.Load())
+	}
+}
+
+// TestHalfOpenSpecValidation: half-open is for plain tcp checks only.
+func TestHalfOpenSpecValidation(t *testing.T) {
+	for _, s := range []Spec{
+		{Type: TypeTCP, HalfOpen: true, Send: "x"},
+		{Type: TypeTCP, HalfOpen: true, Expect: Expect{Substring: "x"}},
+		{Type: TypeTLS, HalfOpen: true},
+		{Type: TypeHTTP, HalfOpen: true},
+	} {
+		s.Interval, s.Timeout = time.Second, time.Second
+		if _, err := s.Normalize(); !errors.Is(err, ErrInvalidSpec) {
+			t.Errorf("%+v: %v, want ErrInvalidSpec", s, err)
+		}
+	}
+	plain := Spec{Type: TypeTCP, HalfOpen: true, Interval: time.Second, Timeout: time.Second}
+	if _, err := plain.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	if plain.ID() == (Spec{Type: TypeTCP, Interval: time.Second, Timeout: time.Second}).ID() {
+		t.Error("a half-open and a connect check share a spec ID")
+	}
+}

@@ -56,6 +56,9 @@ type Check struct {
 	InitialUp bool
 	// Send is the payload sent (tcp, tls, udp) after connecting.
 	Send string
+	// HalfOpen makes a tcp check without send or expect a half-open one:
+	// SYN, then SYN-ACK (up) or RST (refused); no connection is established.
+	HalfOpen bool
 	// Expect is what a successful answer looks like.
 	Expect Expect
 	// TLS options (tls, https).

@@ -17,7 +17,7 @@ var commonCheckKeys = []string{"name", "type", "port", "mode", "interval", "time
 // checkKeys are the type-specific keys each check type takes.
 var checkKeys = map[CheckType][]string{
 	CheckICMP:   {},
-	CheckTCP:    {"send", "expect"},
+	CheckTCP:    {"send", "expect", "half_open"},
 	CheckTLS:    {"send", "expect", "tls"},
 	CheckUDP:    {"send", "expect"},
 	CheckHTTP:   {"method", "path", "host", "headers", "proxy", "reuse_connections", "expect"},
@@ -92,6 +92,8 @@ func (d *decoder) checkField(c *Check, k string, v *yaml.Node, p string) bool {
 		c.InitialUp = d.oneOf(v, p, "up", "down") != "down"
 	case "send":
 		c.Send = d.str(v, p)
+	case "half_open":
+		c.HalfOpen = d.boolean(v, p)
 	case "expect":
 		c.Expect = d.decodeExpect(v, p)
 	case "tls":
@@ -170,6 +172,16 @@ func (d *decoder) checkTypeKeys(c *Check, path string, kn keyNodes) {
 	for _, k := range requiredCheckKeys(c.Type) {
 		if _, ok := kn[k]; !ok {
 			d.errorf(c.sourceNode(), key(path, k), "missing: a %s check needs %s", c.Type, k)
+		}
+	}
+	if h, ok := kn["half_open"]; ok && c.HalfOpen {
+		_, send := kn["send"]
+		_, expect := kn["expect"]
+		if send || expect {
+			d.errorf(h, key(path, "half_open"), "a half-open tcp check only sees the handshake: it cannot send or expect")
+		}
+		if c.Mode != ModePlain {
+			d.errorf(h, key(path, "half_open"), "a half-open check must be plain: %s checks connect through IPVS", c.Mode)
 		}
 	}
 	if c.Type == CheckICMP {

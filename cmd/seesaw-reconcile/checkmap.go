@@ -100,7 +100,7 @@ func specOf(c desired.Check, readFile func(string) ([]byte, error)) (*checks.Spe
 	s := &checks.Spec{
 		Type: checks.Type(c.Type), Interval: c.Interval, Timeout: c.Timeout,
 		FastInterval: c.FastInterval, DownInterval: c.DownInterval, Rise: c.Rise, Fall: c.Fall,
-		Send:   c.Send,
+		Send: c.Send, HalfOpen: c.HalfOpen,
 		Expect: checks.Expect{Substring: c.Expect.Contains, Regex: c.Expect.Regexp},
 	}
 	if c.InitialUp {

@@ -288,3 +288,27 @@ func dsrConfig(b desired.Backend) desired.Config {
 	s.Forward = desired.ForwardDR
 	return desired.Config{Node: desired.Node{CheckFwmarks: desired.FwmarkRange{First: 100, Last: 199}}, Services: []desired.Service{s}}
 }
+
+// TestHalfOpenFromYAMLToEngine: `half_open: true` in a check's YAML reaches
+// the engine's spec, and a tcp check without it stays a connect check.
+func TestHalfOpenFromYAMLToEngine(t *testing.T) {
+	dir := writeConfig(t, map[string]string{
+		"node.yaml": "node: {name: lb1, interface: eth1, scope: {prefixes: [192.0.2.0/24]}}\n",
+		"web.yaml": "services:\n  - name: web\n    vip: 192.0.2.10\n    ports: [{proto: tcp, port: 80}]\n" +
+			"    checks: [{type: tcp, half_open: true}, {type: tcp, port: 81}]\n    backends: [{address: 198.51.100.1}]\n"})
+	cfg, err := desired.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := planChecks(cfg, nil, checkIO{readFile: os.ReadFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[uint16]bool{}
+	for _, c := range p.Checks {
+		got[c.Target.Port] = c.Spec.HalfOpen
+	}
+	if len(got) != 2 || !got[80] || got[81] {
+		t.Fatalf("half-open by port: %v, want 80 half-open and 81 a connect check", got)
+	}
+}

@@ -75,6 +75,33 @@ func (l *resultLog) add(r Result) {
 	l.mu.Unlock()
 }
 
+// all returns the results for target tg so far.
+func (l *resultLog) all(tg Target) []Result {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []Result
+	for _, r := range l.res {
+		if r.Key.Target == tg {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// next returns result number n (from 0) for target tg, waiting (bounded)
+// for it.
+func (l *resultLog) next(t *testing.T, tg Target, n int) Result {
+	t.Helper()
+	for range 500 {
+		if rs := l.all(tg); len(rs) > n {
+			return rs[n]
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("no result %d for %s within 5s", n, tg)
+	return Result{}
+}
+
 // first returns the first result for target tg, waiting (bounded) for it.
 func (l *resultLog) first(t *testing.T, tg Target) Result {
 	t.Helper()

@@ -56,12 +56,14 @@ type probe struct {
 	fam      *probeSocket
 	seq      uint32
 	deadline int64 // unix ns
+	resendAt int64 // when the SYN is sent again (unix ns); 0: not (again)
+	due      int64 // the earlier of resendAt and deadline: when the timer looks at it
 	index    int   // in byDue
 	job      job
 	start    time.Time
 	pkt      [synLen]byte
 	ip       [16]byte
-	addr     net.IPAddr // points into ip: no allocation per probe
+	src      [4]byte // IPv4: the source the checksum covers, sent as IP_PKTINFO
 }
 
 // fam4 and fam6 index halfOpen.fams.
@@ -176,17 +178,18 @@ func (p *halfOpen) prepare(s *probeSocket, j job) (*probe, error) {
 	}
 	pr.seq = p.rng.Uint32()
 	pr.deadline = pr.start.Add(j.ent.spec.spec.Timeout).UnixNano()
+	pr.due = pr.deadline
+	if t := j.ent.spec.spec.Timeout; t > synRTO {
+		pr.resendAt = pr.start.Add(synRTO).UnixNano()
+		pr.due = pr.resendAt
+	}
 	p.pending[pr.key] = pr
 	heap.Push(&p.byDue, pr)
-	if pr.deadline < p.timerAt {
-		p.timerAt = pr.deadline
-		p.timer.Reset(time.Duration(pr.deadline - time.Now().UnixNano()))
+	if pr.due < p.timerAt {
+		p.timerAt = pr.due
+		p.timer.Reset(time.Duration(pr.due - time.Now().UnixNano()))
 	}
-	pr.ip = dst.As16()
-	pr.addr = net.IPAddr{IP: pr.ip[:]}
-	if dst.Is4() {
-		pr.addr.IP = pr.ip[12:]
-	}
+	pr.ip, pr.src = dst.As16(), src
 	buildSYN(pr.pkt[:], netip.AddrFrom4(src), dst, pr.key.sport, t.Port, pr.seq)
 	return pr, nil
 }
@@ -257,16 +260,31 @@ func routeSource4(dst [4]byte) ([4]byte, error) {
 }
 
 // send writes the SYNs of ps, in as few system calls as the kernel takes
-// them; a SYN the kernel refuses ends its probe with the error.
+// them; a SYN the kernel refuses ends its probe with the error. The SYNs
+// are copied under the lock first: a reply or the timer may end a probe,
+// and recycle it, while its SYN is being sent again.
 func (p *halfOpen) send(s *probeSocket, ps []*probe, failed []done) []done {
 	s.sendMu.Lock()
 	defer s.sendMu.Unlock()
+	if cap(s.out) < len(ps) {
+		s.out = make([]outSYN, len(ps))
+	}
+	out := s.out[:0]
 	msgs := s.msgs[:0]
 	p.mu.Lock()
 	for _, pr := range ps {
-		m := Message{Buffers: [][]byte{pr.pkt[:]}, Addr: &pr.addr}
+		if p.pending[pr.key] != pr {
+			continue // ended (by the timer) before its SYN went out
+		}
+		out = out[:len(out)+1]
+		o := &out[len(out)-1]
+		o.pr, o.key, o.seq, o.pkt, o.ip = pr, pr.key, pr.seq, pr.pkt, pr.ip
+		o.addr = net.IPAddr{IP: o.ip[:]}
+		o.bufs[0] = o.pkt[:]
+		m := Message{Buffers: o.bufs[:], Addr: &o.addr}
 		if s.fam == fam4 {
-			m.OOB = p.oob[p.srcs[[4]byte(pr.key.addr[:4])]]
+			o.addr.IP = o.ip[12:]
+			m.OOB = p.oob[pr.src]
 		}
 		msgs = append(msgs, m)
 	}
@@ -275,50 +293,56 @@ func (p *halfOpen) send(s *probeSocket, ps []*probe, failed []done) []done {
 	for len(msgs) > 0 {
 		n, err := s.batch.WriteBatch(msgs, 0)
 		if err == nil && n > 0 {
-			msgs, ps = msgs[n:], ps[n:]
+			msgs, out = msgs[n:], out[n:]
 			continue
 		}
 		if err == nil {
 			err = errors.New("sendmmsg sent nothing")
 		}
 		// The first remaining SYN failed: end its probe, go on with the rest.
-		pr := ps[0]
-		if p.take(pr) {
-			if pr.fam.fam == fam4 {
-				p.forget(pr)
-			}
-			failed = append(failed, done{job: pr.job, start: pr.start, end: time.Now(),
-				err: fmt.Errorf("half-open check of %s: send SYN: %w", pr.job.ent.key.Target, err)})
-			p.recycle(pr)
+		if d, ok := p.failSend(&out[0], err); ok {
+			failed = append(failed, d)
 		}
-		msgs, ps = msgs[1:], ps[1:]
+		msgs, out = msgs[1:], out[1:]
 	}
 	return failed
 }
 
-// take removes pr from the pending probes; false if a reply or the timer
-// took it first.
-func (p *halfOpen) take(pr *probe) bool {
+// outSYN is a copy of a probe's SYN and destination, being sent.
+type outSYN struct {
+	pr   *probe
+	key  probeKey
+	seq  uint32
+	pkt  [synLen]byte
+	ip   [16]byte
+	addr net.IPAddr // points into ip
+	bufs [1][]byte  // points into pkt
+}
+
+// failSend ends the probe of a SYN the kernel refused, unless a reply or
+// the timer ended it first; an IPv4 probe's cached route source is
+// dropped (the usual cause is a source address that went away).
+func (p *halfOpen) failSend(o *outSYN, err error) (done, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.pending[pr.key] != pr {
-		return false
+	pr := p.pending[o.key]
+	if pr != o.pr || pr.seq != o.seq {
+		return done{}, false
 	}
 	p.removeLocked(pr)
-	return true
+	if pr.fam.fam == fam4 {
+		delete(p.srcs, [4]byte(pr.key.addr[:4]))
+	}
+	d := done{job: pr.job, start: pr.start, end: time.Now(),
+		err: fmt.Errorf("half-open check of %s: send SYN: %w", pr.job.ent.key.Target, err)}
+	*pr = probe{}
+	p.free = append(p.free, pr)
+	return d, true
 }
 
 func (p *halfOpen) removeLocked(pr *probe) {
 	delete(p.pending, pr.key)
 	heap.Remove(&p.byDue, pr.index)
-}
-
-// forget drops the cached route source towards pr's target: the next
-// probe looks it up again.
-func (p *halfOpen) forget(pr *probe) {
-	p.mu.Lock()
-	delete(p.srcs, [4]byte(pr.key.addr[:4]))
-	p.mu.Unlock()
 }
 
 func (p *halfOpen) recycle(pr *probe) {
@@ -404,14 +428,27 @@ func (p *halfOpen) matchLocked(s *probeSocket, m *Message) (*probe, reply) {
 	return pr, classify(seg, pr.seq)
 }
 
-// expire ends the probes whose deadline passed (the timer's function).
+// synRTO is when a probe sends its SYN again if no answer came and its
+// timeout allows: the initial retransmission timeout of RFC 6298, as a
+// connect's SYN (a SYN lost once does not fail the check).
+const synRTO = time.Second
+
+// expire sends again the SYNs due for it and ends the probes whose
+// deadline passed (the timer's function).
 func (p *halfOpen) expire() {
 	now := time.Now()
 	var results []done
 	var finished []*probe
+	var resend [2][]*probe
 	p.mu.Lock()
-	for len(p.byDue) > 0 && p.byDue[0].deadline <= now.UnixNano() {
+	for len(p.byDue) > 0 && p.byDue[0].due <= now.UnixNano() {
 		pr := p.byDue[0]
+		if pr.resendAt != 0 {
+			pr.resendAt, pr.due = 0, pr.deadline
+			heap.Fix(&p.byDue, 0)
+			resend[pr.fam.fam] = append(resend[pr.fam.fam], pr)
+			continue
+		}
 		p.removeLocked(pr)
 		if pr.fam.fam == fam4 {
 			delete(p.srcs, [4]byte(pr.key.addr[:4]))
@@ -422,10 +459,15 @@ func (p *halfOpen) expire() {
 	}
 	p.timerAt = 1<<63 - 1
 	if len(p.byDue) > 0 && !p.closed {
-		p.timerAt = p.byDue[0].deadline
+		p.timerAt = p.byDue[0].due
 		p.timer.Reset(time.Duration(p.timerAt - now.UnixNano()))
 	}
 	p.mu.Unlock()
+	for fam, ps := range resend {
+		if len(ps) > 0 {
+			results = p.send(p.fams[fam], ps, results)
+		}
+	}
 	p.report(results)
 	for _, pr := range finished {
 		p.recycle(pr)
@@ -452,11 +494,11 @@ func (p *halfOpen) close() {
 	p.report(results)
 }
 
-// probeHeap orders pending probes by deadline.
+// probeHeap orders pending probes by when the timer must look at them.
 type probeHeap []*probe
 
 func (h probeHeap) Len() int           { return len(h) }
-func (h probeHeap) Less(i, j int) bool { return h[i].deadline < h[j].deadline }
+func (h probeHeap) Less(i, j int) bool { return h[i].due < h[j].due }
 func (h probeHeap) Swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
 	h[i].index, h[j].index = i, j

@@ -169,3 +169,38 @@ func TestHalfOpenSpecValidation(t *testing.T) {
 		t.Error("a half-open and a connect check share a spec ID")
 	}
 }
+
+// TestEngineHalfOpenResendsSYN: a listener with a full queue drops the
+// first SYN; the queue is drained at once. A probe whose timeout is longer
+// than synRTO sends the SYN again and passes after about synRTO; one with a
+// shorter timeout does not send again and times out.
+func TestEngineHalfOpenResendsSYN(t *testing.T) {
+	for _, c := range []struct {
+		timeout time.Duration
+		pass    bool
+	}{{3 * time.Second, true}, {800 * time.Millisecond, false}} {
+		tg, drain := fullListener(t)
+		var log resultLog
+		e := startEngine(t, Options{OnResult: log.add})
+		spec := &Spec{Type: TypeTCP, HalfOpen: true, Interval: time.Hour, Timeout: c.timeout}
+		if err := e.Update([]Check{{tg, spec}}); err != nil {
+			t.Fatal(err)
+		}
+		runNow(e)
+		for range 500 {
+			if e.Stats().Started > 0 {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(100 * time.Millisecond) // the SYN has been dropped
+		drain()
+		r := log.first(t, tg)
+		switch {
+		case c.pass && (r.Err != nil || r.Latency < synRTO):
+			t.Errorf("timeout %v: %v after %v, want a pass after the SYN was sent again at %v", c.timeout, r.Err, r.Latency, synRTO)
+		case !c.pass && !errors.Is(r.Err, ErrTimeout):
+			t.Errorf("timeout %v: %v, want a timeout (no second SYN before the deadline)", c.timeout, r.Err)
+		}
+	}
+}

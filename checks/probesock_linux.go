@@ -34,7 +34,8 @@ type probeSocket struct {
 	next    int   // round robin over ports (under halfOpen.mu)
 
 	sendMu sync.Mutex
-	msgs   []Message // send buffer, under sendMu
+	msgs   []Message // send buffers, under sendMu
+	out    []outSYN
 }
 
 // probeRcvBuf is the receive buffer a probe socket asks for: replies to a

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,6 +23,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/seesaw-lb/seesaw/internal/benchrow"
+	"github.com/seesaw-lb/seesaw/internal/gcpolicy"
 )
 
 // benchScenario is one load shape measured for the engine and its peer.
@@ -58,6 +61,7 @@ type benchResult struct {
 	SampleErrors  []string // a few distinct last errors (engine only)
 	PeakInFlight  int      // engine only
 	Load          string   // 1-minute load average at the start and end of the window
+	GOGC          int      // the garbage-collector setting the worker ran with
 }
 
 func benchScenarios() []benchScenario {
@@ -88,6 +92,7 @@ func TestChecksBench(t *testing.T) {
 	okPort, silentPort := startBenchServer(t)
 	only := os.Getenv("SEESAW_CHECKS_BENCH_ONLY")
 	var rows []string
+	gogc := map[int]bool{}
 	for _, sc := range benchScenarios() {
 		if only != "" && !strings.Contains(sc.Name, only) {
 			continue
@@ -98,11 +103,13 @@ func TestChecksBench(t *testing.T) {
 				continue // development: one side only; ratios are then meaningless
 			}
 			res[i] = runBenchWorker(t, sc, impl, okPort, silentPort)
+			gogc[res[i].GOGC] = true
 			t.Logf("%s %s: %+v", sc.Name, impl, res[i])
 		}
 		rows = append(rows, benchRows(sc, res)...)
 	}
 	fmt.Println(benchTable(rows))
+	fmt.Printf("workers ran with GOGC %v (internal/gcpolicy: the daemon's setting unless GOGC is set)\n", slices.Sorted(maps.Keys(gogc)))
 }
 
 // benchImpls are the implementations measured, in table order: the
@@ -208,6 +215,9 @@ func TestChecksBenchWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 	raiseNoFile()
+	// Every implementation runs with the daemon's garbage-collector
+	// setting (GOGC=50 unless GOGC is set), as the engine runs in it.
+	gogc := gcpolicy.Apply()
 	sc := job.Scenario
 	if n, err := strconv.Atoi(os.Getenv("SEESAW_CHECKS_BENCH_INFLIGHT")); err == nil && n > 0 {
 		sc.MaxInFlight = n // experiment: another pool size
@@ -224,7 +234,7 @@ func TestChecksBenchWorker(t *testing.T) {
 	} else {
 		r = benchPeer(t, sc, targets, specs, pick)
 	}
-	r.Impl = job.Impl
+	r.Impl, r.GOGC = job.Impl, gogc
 	b, _ := json.Marshal(r)
 	fmt.Println("RESULT " + string(b))
 }

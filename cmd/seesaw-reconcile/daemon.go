@@ -16,10 +16,12 @@ import (
 
 	"github.com/seesaw-lb/seesaw/checks"
 	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/internal/gcpolicy"
 	"github.com/seesaw-lb/seesaw/reconcile"
 )
 
 func runDaemonCmd(args []string, stdout, stderr io.Writer) int {
+	gcpolicy.Apply()
 	return runDaemonSignals(realDeps(), args, stdout, stderr)
 }
 

@@ -49,19 +49,20 @@ func (noopChecker) close()                              {}
 
 // benchResult is what a worker measured over its window.
 type benchResult struct {
-	Impl          string
-	ChecksPerSec  float64
-	FailedPerSec  float64
-	CPUShare      float64 // of one core
-	UserShare     float64 // the user-space part of CPUShare
-	RSSMB, PeakMB float64
-	LateP50       time.Duration
-	LateP99       time.Duration
-	Goroutines    int
-	SampleErrors  []string // a few distinct last errors (engine only)
-	PeakInFlight  int      // engine only
-	Load          string   // 1-minute load average at the start and end of the window
-	GOGC          int      // the garbage-collector setting the worker ran with
+	Impl           string
+	ChecksPerSec   float64
+	FailedPerSec   float64
+	CPUShare       float64 // of one core
+	UserShare      float64 // the user-space part of CPUShare
+	RSSMB, PeakMB  float64
+	LateP50        time.Duration
+	LateP99        time.Duration
+	Goroutines     int
+	SampleErrors   []string // a few distinct last errors (engine only)
+	PeakInFlight   int      // engine only
+	Load           string   // 1-minute load average at the start and end of the window
+	GOGC           int      // the garbage-collector setting the worker ran with
+	SwitchesPerSec float64  // context switches of all the worker's threads: its wake-ups
 }
 
 func benchScenarios() []benchScenario {
@@ -124,8 +125,8 @@ func benchRows(sc benchScenario, r [3]benchResult) []string {
 		if b.ChecksPerSec > 0 {
 			perCheck = time.Duration(b.CPUShare / b.ChecksPerSec * 1e9)
 		}
-		return fmt.Sprintf("| %s | %s | %.0f | %.0f | %.1f%% | %.1f%% | %v | %.1f | %.1f | %v | %v | %d | %s |", sc.Name, name,
-			b.ChecksPerSec, b.FailedPerSec, 100*b.CPUShare, 100*b.UserShare, perCheck.Round(time.Microsecond), b.RSSMB, b.PeakMB, b.LateP50, b.LateP99, b.Goroutines, b.Load)
+		return fmt.Sprintf("| %s | %s | %.0f | %.0f | %.1f%% | %.1f%% | %v | %.0f | %.1f | %.1f | %v | %v | %d | %s |", sc.Name, name,
+			b.ChecksPerSec, b.FailedPerSec, 100*b.CPUShare, 100*b.UserShare, perCheck.Round(time.Microsecond), b.SwitchesPerSec, b.RSSMB, b.PeakMB, b.LateP50, b.LateP99, b.Goroutines, b.Load)
 	}
 	ratio := func(a, b float64) string {
 		if b == 0 {
@@ -147,16 +148,16 @@ func benchRows(sc benchScenario, r [3]benchResult) []string {
 			e.CPUShare/p.CPUShare)
 		benchrow.Write(os.Stdout, suite, sc.Name+", peak RSS", fmt.Sprintf("%.1f MB", e.PeakMB), fmt.Sprintf("%.1f MB", p.PeakMB), e.PeakMB/p.PeakMB)
 		benchrow.Write(os.Stdout, suite, sc.Name+", lateness p99", e.LateP99.String(), p.LateP99.String(), float64(e.LateP99)/float64(p.LateP99))
-		rows = append(rows, fmt.Sprintf("| %s | %s/peer | %s | | %s | %s | | %s | %s | %s | %s | | |", sc.Name, name, ratio(e.ChecksPerSec, p.ChecksPerSec),
-			ratio(e.CPUShare, p.CPUShare), ratio(e.UserShare, p.UserShare), ratio(e.RSSMB, p.RSSMB), ratio(e.PeakMB, p.PeakMB),
+		rows = append(rows, fmt.Sprintf("| %s | %s/peer | %s | | %s | %s | | %s | %s | %s | %s | %s | | |", sc.Name, name, ratio(e.ChecksPerSec, p.ChecksPerSec),
+			ratio(e.CPUShare, p.CPUShare), ratio(e.UserShare, p.UserShare), ratio(e.SwitchesPerSec, p.SwitchesPerSec), ratio(e.RSSMB, p.RSSMB), ratio(e.PeakMB, p.PeakMB),
 			ratio(float64(e.LateP50), float64(p.LateP50)), ratio(float64(e.LateP99), float64(p.LateP99))))
 	}
 	return rows
 }
 
 func benchTable(rows []string) string {
-	return "| scenario | impl | checks/s | failed/s | CPU (of one core) | user CPU | CPU per check | RSS MB | peak RSS MB | lateness p50 | lateness p99 | goroutines | load avg |\n" +
-		"|---|---|---|---|---|---|---|---|---|---|---|---|---|\n" + strings.Join(rows, "\n")
+	return "| scenario | impl | checks/s | failed/s | CPU (of one core) | user CPU | CPU per check | context switches/s | RSS MB | peak RSS MB | lateness p50 | lateness p99 | goroutines | load avg |\n" +
+		"|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n" + strings.Join(rows, "\n")
 }
 
 // startBenchServer starts the server process and returns its two ports.
@@ -287,16 +288,23 @@ func benchTargets(sc benchScenario, okPort, silentPort int) ([]Target, []Spec, f
 	return targets, []Spec{base, fail}, pick
 }
 
-// usage is a CPU-time and wall-clock reading.
+// usage is a CPU-time, context-switch and wall-clock reading.
 type usage struct {
 	cpu, user time.Duration
+	switches  int64
 	wall      time.Time
 }
 
 func readUsage() usage {
 	var ru unix.Rusage
 	unix.Getrusage(unix.RUSAGE_SELF, &ru)
-	return usage{cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), user: time.Duration(ru.Utime.Nano()), wall: time.Now()}
+	return usage{cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), user: time.Duration(ru.Utime.Nano()),
+		switches: ru.Nvcsw + ru.Nivcsw, wall: time.Now()}
+}
+
+// switchRate returns the context switches per second between a and b.
+func switchRate(a, b usage) float64 {
+	return float64(b.switches-a.switches) / b.wall.Sub(a.wall).Seconds()
 }
 
 // share returns the CPU used between a and b as a share of one core.
@@ -362,7 +370,8 @@ func benchEngine(t *testing.T, sc benchScenario, targets []Target, specs []Spec,
 	secs := u1.wall.Sub(u0.wall).Seconds()
 	r := benchResult{ChecksPerSec: float64(d.Completed) / secs, FailedPerSec: float64(d.Failed) / secs,
 		CPUShare: share(u0, u1), UserShare: userShare(u0, u1), RSSMB: rss, PeakMB: hwm, LateP50: d.LatenessQuantile(0.5), LateP99: d.LatenessQuantile(0.99),
-		Goroutines: runtimeGoroutines(), SampleErrors: sampleErrors(e, 3), PeakInFlight: s1.PeakInFlight, Load: l0 + "-" + loadAvg()}
+		Goroutines: runtimeGoroutines(), SampleErrors: sampleErrors(e, 3), PeakInFlight: s1.PeakInFlight, Load: l0 + "-" + loadAvg(),
+		SwitchesPerSec: switchRate(u0, u1)}
 	cancel()
 	<-done
 	return r
@@ -419,7 +428,7 @@ func benchPeer(t *testing.T, sc benchScenario, targets []Target, specs []Spec, p
 	s := Stats{lateness: h1}.Since(Stats{lateness: h0})
 	r := benchResult{ChecksPerSec: float64(c1-c0) / secs, FailedPerSec: float64(f1-f0) / secs,
 		CPUShare: share(u0, u1), UserShare: userShare(u0, u1), RSSMB: rss, PeakMB: hwm, LateP50: s.LatenessQuantile(0.5), LateP99: s.LatenessQuantile(0.99),
-		Goroutines: runtimeGoroutines(), Load: l0 + "-" + loadAvg()}
+		Goroutines: runtimeGoroutines(), Load: l0 + "-" + loadAvg(), SwitchesPerSec: switchRate(u0, u1)}
 	cancel()
 	<-done
 	return r

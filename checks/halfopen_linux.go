@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/netip"
 	"os"
 	"sync"
@@ -40,7 +39,6 @@ type halfOpen struct {
 	free    []*probe
 	rng     *rand.Rand
 	srcs    map[[4]byte][4]byte // IPv4 route source per destination
-	oob     map[[4]byte][]byte  // IP_PKTINFO control message per source
 }
 
 // probeKey identifies a probe by what its replies carry.
@@ -83,8 +81,7 @@ const probePorts = 16
 // without CAP_NET_RAW.
 func newHalfOpen(report func([]done)) (*halfOpen, error) {
 	p := &halfOpen{report: report, pending: make(map[probeKey]*probe), timerAt: 1<<63 - 1,
-		rng: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())), srcs: make(map[[4]byte][4]byte),
-		oob: make(map[[4]byte][]byte)}
+		rng: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())), srcs: make(map[[4]byte][4]byte)}
 	var errs []error
 	for fam := range p.fams {
 		s, err := openProbeSocket(fam == fam6)
@@ -234,9 +231,6 @@ func (p *halfOpen) source4(dst [4]byte) ([4]byte, error) {
 	}
 	p.mu.Lock()
 	p.srcs[dst] = src
-	if _, ok := p.oob[src]; !ok {
-		p.oob[src] = pktinfo4(src)
-	}
 	p.mu.Unlock()
 	return src, nil
 }
@@ -260,9 +254,11 @@ func routeSource4(dst [4]byte) ([4]byte, error) {
 }
 
 // send writes the SYNs of ps, in as few system calls as the kernel takes
-// them; a SYN the kernel refuses ends its probe with the error. The SYNs
-// are copied under the lock first: a reply or the timer may end a probe,
-// and recycle it, while its SYN is being sent again.
+// them, then reads the replies already queued (on loopback and for local
+// addresses the kernel answers inside the send), so that they cost no
+// wake-up of the receive goroutine. A SYN the kernel refuses ends its probe
+// with the error. The SYNs are copied under the lock first: a reply or the
+// timer may end a probe, and recycle it, while its SYN is being sent again.
 func (p *halfOpen) send(s *probeSocket, ps []*probe, failed []done) []done {
 	s.sendMu.Lock()
 	defer s.sendMu.Unlock()
@@ -270,53 +266,63 @@ func (p *halfOpen) send(s *probeSocket, ps []*probe, failed []done) []done {
 		s.out = make([]outSYN, len(ps))
 	}
 	out := s.out[:0]
-	msgs := s.msgs[:0]
 	p.mu.Lock()
 	for _, pr := range ps {
 		if p.pending[pr.key] != pr {
 			continue // ended (by the timer) before its SYN went out
 		}
-		out = out[:len(out)+1]
-		o := &out[len(out)-1]
-		o.pr, o.key, o.seq, o.pkt, o.ip = pr, pr.key, pr.seq, pr.pkt, pr.ip
-		o.addr = net.IPAddr{IP: o.ip[:]}
-		o.bufs[0] = o.pkt[:]
-		m := Message{Buffers: o.bufs[:], Addr: &o.addr}
-		if s.fam == fam4 {
-			o.addr.IP = o.ip[12:]
-			m.OOB = p.oob[pr.src]
-		}
-		msgs = append(msgs, m)
+		out = append(out, outSYN{pr: pr, key: pr.key, seq: pr.seq, pkt: pr.pkt, ip: pr.ip, src: pr.src})
 	}
 	p.mu.Unlock()
-	s.msgs = msgs[:0]
-	for len(msgs) > 0 {
-		n, err := s.batch.WriteBatch(msgs, 0)
-		if err == nil && n > 0 {
-			msgs, out = msgs[n:], out[n:]
-			continue
+	s.out = out[:0]
+	if len(s.tx.hdrs) < len(out) {
+		s.tx = newMmsgVec(len(out), 0)
+	}
+	for i := range out {
+		o := &out[i]
+		var src *[4]byte
+		if s.fam == fam4 {
+			src = &o.src
 		}
-		if err == nil {
+		s.tx.setSend(i, o.pkt[:], &o.ip, s.fam == fam6, src)
+	}
+	hdrs := s.tx.hdrs[:len(out)]
+	for len(hdrs) > 0 {
+		var n int
+		var errno unix.Errno
+		err := s.rc.Write(func(fd uintptr) bool {
+			n, errno = sendmmsg(fd, hdrs)
+			return errno != unix.EAGAIN
+		})
+		switch {
+		case err != nil: // the socket closed: the probes end with close
+			return failed
+		case errno == 0 && n > 0:
+			hdrs, out = hdrs[n:], out[n:]
+			continue
+		case errno == 0:
 			err = errors.New("sendmmsg sent nothing")
+		default:
+			err = os.NewSyscallError("sendmmsg", errno)
 		}
 		// The first remaining SYN failed: end its probe, go on with the rest.
 		if d, ok := p.failSend(&out[0], err); ok {
 			failed = append(failed, d)
 		}
-		msgs, out = msgs[1:], out[1:]
+		hdrs, out = hdrs[1:], out[1:]
 	}
+	p.drain(s)
 	return failed
 }
 
 // outSYN is a copy of a probe's SYN and destination, being sent.
 type outSYN struct {
-	pr   *probe
-	key  probeKey
-	seq  uint32
-	pkt  [synLen]byte
-	ip   [16]byte
-	addr net.IPAddr // points into ip
-	bufs [1][]byte  // points into pkt
+	pr  *probe
+	key probeKey
+	seq uint32
+	pkt [synLen]byte
+	ip  [16]byte
+	src [4]byte
 }
 
 // failSend ends the probe of a SYN the kernel refused, unless a reply or
@@ -352,74 +358,111 @@ func (p *halfOpen) recycle(pr *probe) {
 	p.mu.Unlock()
 }
 
-// receive reads replies on s until it is closed and ends the probes they
-// answer.
-func (p *halfOpen) receive(s *probeSocket) {
-	defer p.wg.Done()
-	msgs := make([]Message, 64)
-	for i := range msgs {
-		msgs[i].Buffers = [][]byte{make([]byte, 128)} // headers only; longer segments are truncated
-	}
-	var results []done
-	var finished []*probe
-	for {
-		n, err := s.batch.ReadBatch(msgs, 0)
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
+// rxBuf is a receive vector and the results read into it.
+type rxBuf struct {
+	vec     *mmsgVec
+	results []done
+}
+
+// rxBatch is how many replies one recvmmsg reads at most.
+const rxBatch = 64
+
+func newRxBuf() rxBuf { return rxBuf{vec: newMmsgVec(rxBatch, 128)} } // headers only; longer segments are truncated
+
+// drain reads the replies queued on s without waiting (under s.sendMu).
+func (p *halfOpen) drain(s *probeSocket) {
+	s.rc.Control(func(fd uintptr) {
+		for {
+			s.rx.vec.armRecv()
+			n, errno := recvmmsg(fd, s.rx.vec.hdrs)
+			if errno != 0 || n <= 0 {
 				return
 			}
+			p.handle(s, &s.rx, n)
+			if n < rxBatch {
+				return
+			}
+		}
+	})
+}
+
+// receive reads replies on s until it is closed and ends the probes they
+// answer: replies that arrive after their send's drain (remote targets).
+func (p *halfOpen) receive(s *probeSocket) {
+	defer p.wg.Done()
+	rx := newRxBuf()
+	errs := 0
+	for {
+		var n int
+		var errno unix.Errno
+		err := s.rc.Read(func(fd uintptr) bool {
+			rx.vec.armRecv()
+			n, errno = recvmmsg(fd, rx.vec.hdrs)
+			return errno != unix.EAGAIN
+		})
+		if err != nil {
+			return // closed
+		}
+		if errno != 0 || n <= 0 {
 			// A raw socket reports some ICMP errors as a pending socket
-			// error, returned once by the next read: not a reply.
+			// error, returned once by the next read: not a reply. Back off
+			// should one ever repeat.
+			if errs++; errs > 100 {
+				time.Sleep(10 * time.Millisecond)
+			}
 			continue
 		}
-		results, finished = results[:0], finished[:0]
-		now := time.Now()
-		p.mu.Lock()
-		for i := range msgs[:n] {
-			pr, r := p.matchLocked(s, &msgs[i])
-			if r == replyNone {
-				p.unmatched.Add(1)
-				continue
-			}
-			p.removeLocked(pr)
-			var err error
-			if r == replyRefused {
-				err = connectError(pr.job.ent.key.Target, unix.ECONNREFUSED)
-			}
-			results = append(results, done{job: pr.job, start: pr.start, end: now, err: err})
-			finished = append(finished, pr)
-		}
-		for _, pr := range finished {
-			*pr = probe{}
-			p.free = append(p.free, pr)
-		}
-		p.mu.Unlock()
-		p.report(results)
+		errs = 0
+		p.handle(s, &rx, n)
 	}
 }
 
-// matchLocked finds the pending probe a received segment answers.
-func (p *halfOpen) matchLocked(s *probeSocket, m *Message) (*probe, reply) {
-	b := m.Buffers[0][:m.N]
+// handle ends the probes the n received segments of rx answer.
+func (p *halfOpen) handle(s *probeSocket, rx *rxBuf, n int) {
+	results := rx.results[:0]
+	now := time.Now()
+	p.mu.Lock()
+	for i := range n {
+		b, from := rx.vec.received(i)
+		pr, r := p.matchLocked(s, b, from)
+		if r == replyNone {
+			p.unmatched.Add(1)
+			continue
+		}
+		p.removeLocked(pr)
+		var err error
+		if r == replyRefused {
+			err = connectError(pr.job.ent.key.Target, unix.ECONNREFUSED)
+		}
+		results = append(results, done{job: pr.job, start: pr.start, end: now, err: err})
+		*pr = probe{}
+		p.free = append(p.free, pr)
+	}
+	p.mu.Unlock()
+	rx.results = results[:0]
+	p.report(results)
+}
+
+// matchLocked finds the pending probe a received segment answers: b is
+// the datagram (with the IPv4 header on IPv4), from its source address.
+func (p *halfOpen) matchLocked(s *probeSocket, b, from []byte) (*probe, reply) {
 	var seg segment
 	var err error
 	if s.fam == fam4 {
 		seg, err = parseSegment4(b)
 	} else {
 		seg, err = parseTCP(b)
-		if a, ok := m.Addr.(*net.IPAddr); ok {
-			seg.from, _ = netip.AddrFromSlice(a.IP)
-		}
+		seg.from, _ = netip.AddrFromSlice(from)
 	}
 	if err != nil || !seg.from.IsValid() {
 		return nil, replyNone
 	}
 	k := probeKey{dport: seg.sport, sport: seg.dport}
-	if from := seg.from.Unmap(); from.Is4() {
-		a4 := from.As4()
+	if f := seg.from.Unmap(); f.Is4() {
+		a4 := f.As4()
 		copy(k.addr[:], a4[:])
 	} else {
-		k.addr = from.As16()
+		k.addr = f.As16()
 	}
 	pr := p.pending[k]
 	if pr == nil {

@@ -1,11 +1,15 @@
 package checks
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/netip"
 	"os"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -203,4 +207,38 @@ func TestEngineHalfOpenResendsSYN(t *testing.T) {
 			t.Errorf("timeout %v: %v, want a timeout (no second SYN before the deadline)", c.timeout, r.Err)
 		}
 	}
+}
+
+// TestEngineHalfOpenNoLeaks: an engine that ran half-open checks (passing,
+// refused, and one still waiting at shutdown) leaves no goroutine and no
+// file descriptor behind: its probe sockets, reserved ports, receive
+// goroutines and timer all go with Run.
+func TestEngineHalfOpenNoLeaks(t *testing.T) {
+	up, _ := countingListener(t, "tcp4", "127.0.0.1:0")
+	refused := Target{Address: netip.MustParseAddr("127.0.0.1"), Port: closedTCPPort(t)}
+	waiting, _ := fullListener(t)
+	settle(t, runtime.NumGoroutine(), openFDs(t))
+	goroutines, fds := runtime.NumGoroutine(), openFDs(t)
+	e := New(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { e.Run(ctx); close(stopped) }()
+	spec := &Spec{Type: TypeTCP, HalfOpen: true, Interval: 50 * time.Millisecond, Timeout: 40 * time.Millisecond}
+	long := &Spec{Type: TypeTCP, HalfOpen: true, Interval: time.Hour, Timeout: time.Hour}
+	if err := e.Update([]Check{{up, spec}, {refused, spec}, {waiting, long}}); err != nil {
+		t.Fatal(err)
+	}
+	runNow(e)
+	for range 500 {
+		if e.Stats().Completed >= 20 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := openFDs(t); n < fds+2*(1+probePorts) {
+		t.Fatalf("%d fds open during the checks, baseline %d: the probe sockets and reserved ports were never opened", n, fds)
+	}
+	cancel()
+	<-stopped
+	settle(t, goroutines, fds)
 }

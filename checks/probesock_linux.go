@@ -6,36 +6,25 @@ import (
 	"net"
 	"os"
 	"sync"
+	"syscall"
 
-	"golang.org/x/net/bpf"
-	"golang.org/x/net/ipv4"
-	"golang.org/x/net/ipv6"
 	"golang.org/x/sys/unix"
 )
-
-// Message is one datagram of a batch read or write (sendmmsg, recvmmsg).
-type Message = ipv4.Message
-
-// batchConn is what ipv4.PacketConn and ipv6.PacketConn share.
-type batchConn interface {
-	ReadBatch([]Message, int) (int, error)
-	WriteBatch([]Message, int) (int, error)
-	SetBPF([]bpf.RawInstruction) error
-}
 
 // probeSocket is one family's raw TCP socket for half-open checks and the
 // local ports its probes use.
 type probeSocket struct {
 	fam     int
 	conn    *net.IPConn
-	batch   batchConn
+	rc      syscall.RawConn
 	ports   []uint16
 	reserve []int // bound TCP sockets holding ports
 	next    int   // round robin over ports (under halfOpen.mu)
 
-	sendMu sync.Mutex
-	msgs   []Message // send buffers, under sendMu
+	sendMu sync.Mutex // guards the rest
 	out    []outSYN
+	tx     *mmsgVec
+	rx     rxBuf // replies read right after a send
 }
 
 // probeRcvBuf is the receive buffer a probe socket asks for: replies to a
@@ -53,12 +42,7 @@ func openProbeSocket(v6 bool) (*probeSocket, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open half-open probe socket: %w", err)
 	}
-	s := &probeSocket{fam: fam, conn: c}
-	if v6 {
-		s.batch = ipv6.NewPacketConn(c)
-	} else {
-		s.batch = ipv4.NewPacketConn(c)
-	}
+	s := &probeSocket{fam: fam, conn: c, tx: newMmsgVec(connectChunk, 0), rx: newRxBuf()}
 	if err := s.setup(v6); err != nil {
 		s.close()
 		return nil, fmt.Errorf("open half-open probe socket (%s): %w", network, err)
@@ -66,8 +50,8 @@ func openProbeSocket(v6 bool) (*probeSocket, error) {
 	return s, nil
 }
 
-// setup reserves the ports, sets the buffer and checksum options and the
-// filter.
+// setup reserves the ports, installs the reply filter and sets the buffer
+// and checksum options.
 func (s *probeSocket) setup(v6 bool) error {
 	for range probePorts {
 		fd, port, err := reservePort(v6)
@@ -81,8 +65,22 @@ func (s *probeSocket) setup(v6 bool) error {
 	if err != nil {
 		return err
 	}
+	s.rc = rc
+	filter, err := replyFilter(s.ports, !v6)
+	if err != nil {
+		return err
+	}
+	prog := make([]unix.SockFilter, len(filter))
+	for i, in := range filter {
+		prog[i] = unix.SockFilter{Code: in.Op, Jt: in.Jt, Jf: in.Jf, K: in.K}
+	}
 	var serr error
 	rc.Control(func(fd uintptr) {
+		serr = os.NewSyscallError("setsockopt SO_ATTACH_FILTER", unix.SetsockoptSockFprog(int(fd), unix.SOL_SOCKET, unix.SO_ATTACH_FILTER,
+			&unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}))
+		if serr != nil {
+			return
+		}
 		if unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, probeRcvBuf) != nil {
 			unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUF, probeRcvBuf)
 		}
@@ -92,14 +90,7 @@ func (s *probeSocket) setup(v6 bool) error {
 				unix.SetsockoptInt(int(fd), unix.IPPROTO_IPV6, unix.IPV6_CHECKSUM, 16))
 		}
 	})
-	if serr != nil {
-		return serr
-	}
-	filter, err := replyFilter(s.ports, !v6)
-	if err != nil {
-		return err
-	}
-	return s.batch.SetBPF(filter)
+	return serr
 }
 
 // reservePort binds a TCP socket to a free port on the wildcard address
@@ -149,9 +140,4 @@ func (s *probeSocket) close() {
 		unix.Close(fd)
 	}
 	s.reserve = nil
-}
-
-// pktinfo4 is the IP_PKTINFO control message that sends from src.
-func pktinfo4(src [4]byte) []byte {
-	return (&ipv4.ControlMessage{Src: net.IP(src[:])}).Marshal()
 }

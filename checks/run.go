@@ -88,11 +88,10 @@ func (e *Engine) step(ctx context.Context, running *sync.WaitGroup) (time.Durati
 		wakeAt = flush
 	}
 	// Timer slack: waking at most once per timerSlack lets one wake-up
-	// start every check due in that span.
-	wait := max(wakeAt.Sub(now), 0)
-	if wait > 0 && wait < timerSlack {
-		wait = timerSlack
-	}
+	// start every check due in that span. That holds for checks that
+	// became due while this step ran, too: starting them at once would
+	// make a second, small batch right behind this one.
+	wait := max(wakeAt.Sub(now), timerSlack)
 	e.timerAt = now.Add(wait)
 	return wait, e.batches.ready
 }

@@ -302,3 +302,25 @@ func closedTCPPort(t *testing.T) uint16 {
 	defer ln.Close()
 	return targetOf(t, ln.Addr()).Port
 }
+
+// TestBehind: a full chunk whose first check is later than twice the timer
+// slack is a backlog worth a helper; a short chunk, or one on time, is not.
+func TestBehind(t *testing.T) {
+	now := time.Now()
+	chunk := func(n int, late time.Duration) []job {
+		c := make([]job, n)
+		for i := range c {
+			c[i].due = now.Add(-late)
+		}
+		return c
+	}
+	for _, c := range []struct {
+		n    int
+		late time.Duration
+		want bool
+	}{{connectChunk, 10 * timerSlack, true}, {connectChunk, timerSlack, false}, {connectChunk - 1, 10 * timerSlack, false}, {connectChunk, 0, false}} {
+		if got := behind(chunk(c.n, c.late), now); got != c.want {
+			t.Errorf("%d checks, %v late: behind %v, want %v", c.n, c.late, got, c.want)
+		}
+	}
+}

@@ -32,7 +32,7 @@ type connLoop struct {
 
 	mu      sync.Mutex
 	waiting map[int32]*waiter
-	byDue   waiterHeap
+	byDue   dueHeap[*waiter]
 	wakeAt  int64 // when the loop goroutine wakes at the latest (unix ns)
 	closed  bool
 	free    []*waiter
@@ -265,28 +265,6 @@ func (l *connLoop) shutdown(err error) {
 	unix.Close(l.wakefd)
 }
 
-// waiterHeap orders waiting connects by deadline.
-type waiterHeap []*waiter
-
-func (h waiterHeap) Len() int           { return len(h) }
-func (h waiterHeap) Less(i, j int) bool { return h[i].deadline < h[j].deadline }
-func (h waiterHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index, h[j].index = i, j
-}
-
-// Push and Pop implement heap.Interface.
-func (h *waiterHeap) Push(x any) {
-	w := x.(*waiter)
-	w.index = len(*h)
-	*h = append(*h, w)
-}
-
-func (h *waiterHeap) Pop() any {
-	old := *h
-	w := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
-	w.index = -1
-	return w
-}
+// dueAt and setIndex make a waiter a dueItem.
+func (x *waiter) dueAt() int64   { return x.deadline }
+func (x *waiter) setIndex(i int) { x.index = i }

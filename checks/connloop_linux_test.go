@@ -155,19 +155,7 @@ func TestEngineConnectLoop(t *testing.T) {
 // the loop's epoll wake-up, not at once.
 func TestEngineConnectLoopLateHandshake(t *testing.T) {
 	tg, drain := fullListener(t)
-	var log resultLog
-	e := startEngine(t, Options{OnResult: log.add})
-	spec := &Spec{Type: TypeTCP, Interval: time.Hour, Timeout: 5 * time.Second}
-	if err := e.Update([]Check{{tg, spec}}); err != nil {
-		t.Fatal(err)
-	}
-	runNow(e)
-	for range 500 {
-		if e.Stats().Started > 0 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	e, log := startedCheck(t, tg, &Spec{Type: TypeTCP, Interval: time.Hour, Timeout: 5 * time.Second})
 	e.loop.mu.Lock()
 	waiting := len(e.loop.waiting)
 	e.loop.mu.Unlock()
@@ -178,6 +166,25 @@ func TestEngineConnectLoopLateHandshake(t *testing.T) {
 	if r := log.first(t, tg); r.Err != nil {
 		t.Fatalf("check after the queue drained: %v, want a success", r.Err)
 	}
+}
+
+// startedCheck starts an engine with one check, spec of tg, makes it due
+// and waits (bounded) until it has started.
+func startedCheck(t *testing.T, tg Target, spec *Spec) (*Engine, *resultLog) {
+	t.Helper()
+	log := &resultLog{}
+	e := startEngine(t, Options{OnResult: log.add})
+	if err := e.Update([]Check{{tg, spec}}); err != nil {
+		t.Fatal(err)
+	}
+	runNow(e)
+	for range 500 {
+		if e.Stats().Started > 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return e, log
 }
 
 // runNow makes every check due now instead of somewhere in its first interval.

@@ -32,7 +32,7 @@ type halfOpen struct {
 
 	mu      sync.Mutex
 	pending map[probeKey]*probe
-	byDue   probeHeap
+	byDue   dueHeap[*probe]
 	timer   *time.Timer
 	timerAt int64 // when timer fires (unix ns); max int64 when stopped
 	closed  bool
@@ -537,28 +537,6 @@ func (p *halfOpen) close() {
 	p.report(results)
 }
 
-// probeHeap orders pending probes by when the timer must look at them.
-type probeHeap []*probe
-
-func (h probeHeap) Len() int           { return len(h) }
-func (h probeHeap) Less(i, j int) bool { return h[i].due < h[j].due }
-func (h probeHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index, h[j].index = i, j
-}
-
-// Push and Pop implement heap.Interface.
-func (h *probeHeap) Push(x any) {
-	pr := x.(*probe)
-	pr.index = len(*h)
-	*h = append(*h, pr)
-}
-
-func (h *probeHeap) Pop() any {
-	old := *h
-	pr := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
-	pr.index = -1
-	return pr
-}
+// dueAt and setIndex make a probe a dueItem.
+func (x *probe) dueAt() int64   { return x.due }
+func (x *probe) setIndex(i int) { x.index = i }

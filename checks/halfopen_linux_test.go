@@ -184,19 +184,7 @@ func TestEngineHalfOpenResendsSYN(t *testing.T) {
 		pass    bool
 	}{{3 * time.Second, true}, {800 * time.Millisecond, false}} {
 		tg, drain := fullListener(t)
-		var log resultLog
-		e := startEngine(t, Options{OnResult: log.add})
-		spec := &Spec{Type: TypeTCP, HalfOpen: true, Interval: time.Hour, Timeout: c.timeout}
-		if err := e.Update([]Check{{tg, spec}}); err != nil {
-			t.Fatal(err)
-		}
-		runNow(e)
-		for range 500 {
-			if e.Stats().Started > 0 {
-				break
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		_, log := startedCheck(t, tg, &Spec{Type: TypeTCP, HalfOpen: true, Interval: time.Hour, Timeout: c.timeout})
 		time.Sleep(100 * time.Millisecond) // the SYN has been dropped
 		drain()
 		r := log.first(t, tg)

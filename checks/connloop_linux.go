@@ -80,7 +80,7 @@ func (l *connLoop) add(fd int, sa unix.Sockaddr, deadline time.Time, j job, star
 	if l.closed {
 		return errLoopClosed
 	}
-	w := l.newWaiter()
+	w := reuse(&l.free)
 	*w = waiter{fd: fd, sa: sa, deadline: deadline.UnixNano(), job: j, start: start}
 	ev := unix.EpollEvent{Events: unix.EPOLLOUT | unix.EPOLLONESHOT, Fd: int32(fd)}
 	if err := unix.EpollCtl(l.epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
@@ -94,16 +94,6 @@ func (l *connLoop) add(fd int, sa unix.Sockaddr, deadline time.Time, j job, star
 		l.wakeLocked()
 	}
 	return nil
-}
-
-// newWaiter reuses a finished waiter or makes one.
-func (l *connLoop) newWaiter() *waiter {
-	if n := len(l.free); n > 0 {
-		w := l.free[n-1]
-		l.free = l.free[:n-1]
-		return w
-	}
-	return &waiter{}
 }
 
 // wakeLocked interrupts the loop's epoll_wait.

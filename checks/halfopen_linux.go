@@ -161,7 +161,7 @@ func (p *halfOpen) prepare(s *probeSocket, j job) (*probe, error) {
 	if p.closed {
 		return nil, errLoopClosed
 	}
-	pr := p.newProbe()
+	pr := reuse(&p.free)
 	pr.fam, pr.job, pr.start = s, j, time.Now()
 	pr.key = probeKey{addr: dst.As16(), dport: t.Port}
 	if dst.Is4() {
@@ -202,16 +202,6 @@ func (p *halfOpen) pickPortLocked(s *probeSocket, pr *probe) bool {
 		}
 	}
 	return false
-}
-
-// newProbe reuses a finished probe or makes one.
-func (p *halfOpen) newProbe() *probe {
-	if n := len(p.free); n > 0 {
-		pr := p.free[n-1]
-		p.free = p.free[:n-1]
-		return pr
-	}
-	return &probe{}
 }
 
 // source4 returns the source address the kernel routes dst from, which the

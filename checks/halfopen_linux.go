@@ -129,7 +129,11 @@ func (p *halfOpen) start(batch []job) []job {
 			continue
 		}
 		pr, err := p.prepare(s, j)
-		if err != nil {
+		switch {
+		case err == errNoProbePort:
+			rest = append(rest, j) // connect instead
+			continue
+		case err != nil:
 			failed = append(failed, done{job: j, start: time.Now(), end: time.Now(), err: err})
 			continue
 		}
@@ -171,7 +175,7 @@ func (p *halfOpen) prepare(s *probeSocket, j job) (*probe, error) {
 	}
 	if !p.pickPortLocked(s, pr) {
 		p.free = append(p.free, pr)
-		return nil, fmt.Errorf("half-open check of %s: %d probes to it in flight already", t, len(s.ports))
+		return nil, errNoProbePort
 	}
 	pr.seq = p.rng.Uint32()
 	pr.deadline = pr.start.Add(j.ent.spec.spec.Timeout).UnixNano()
@@ -190,6 +194,11 @@ func (p *halfOpen) prepare(s *probeSocket, j job) (*probe, error) {
 	buildSYN(pr.pkt[:], netip.AddrFrom4(src), dst, pr.key.sport, t.Port, pr.seq)
 	return pr, nil
 }
+
+// errNoProbePort: every probe port already has a probe in flight to the
+// same target (as many checks of one address and port with different
+// specs); the check connects instead.
+var errNoProbePort = errors.New("every probe port is in use towards this target")
 
 // pickPortLocked gives pr the next probe port of s that no pending probe
 // to the same target uses; false if all are in use.

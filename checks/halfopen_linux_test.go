@@ -230,3 +230,52 @@ func TestEngineHalfOpenNoLeaks(t *testing.T) {
 	<-stopped
 	settle(t, goroutines, fds)
 }
+
+// TestEngineHalfOpenPortsRunOut: more half-open checks of one target in
+// flight at once than there are probe ports (distinct specs, all waiting
+// on a listener that drops SYNs) do not fail for want of a port: the
+// checks beyond the ports connect instead, and every check passes once
+// the listener takes connections again.
+func TestEngineHalfOpenPortsRunOut(t *testing.T) {
+	tg, drain := fullListener(t)
+	var log resultLog
+	e := startEngine(t, Options{OnResult: log.add})
+	var cs []Check
+	for i := range probePorts + 4 {
+		cs = append(cs, Check{Target: tg, Spec: &Spec{Type: TypeTCP, HalfOpen: true, Interval: time.Hour, Timeout: 5 * time.Second, Rise: i + 1}})
+	}
+	if err := e.Update(cs); err != nil {
+		t.Fatal(err)
+	}
+	runNow(e)
+	for range 500 {
+		if e.Stats().Started >= uint64(len(cs)) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond)
+	for range 20 { // the connects occupy the accept queue as they complete
+		drain()
+		time.Sleep(100 * time.Millisecond)
+	}
+	for range 500 {
+		log.mu.Lock()
+		n := len(log.res)
+		log.mu.Unlock()
+		if n >= len(cs) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	if len(log.res) != len(cs) {
+		t.Fatalf("%d results, want %d", len(log.res), len(cs))
+	}
+	for _, r := range log.res {
+		if r.Err != nil {
+			t.Errorf("check %s: %v", r.Key, r.Err)
+		}
+	}
+}

@@ -44,6 +44,17 @@ func (l *lazyProbes) close() {
 	}
 }
 
+// unmatched returns the prober's count of unmatched replies (0 before it
+// opens and after it closes).
+func (l *lazyProbes) unmatched() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.p == nil {
+		return 0
+	}
+	return l.p.unmatched.Load()
+}
+
 // hasHalfOpen reports whether any check of batch is half-open.
 func hasHalfOpen(batch []job) bool {
 	for _, j := range batch {

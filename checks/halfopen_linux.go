@@ -55,13 +55,22 @@ type probe struct {
 	seq      uint32
 	deadline int64 // unix ns
 	resendAt int64 // when the SYN is sent again (unix ns); 0: not (again)
-	due      int64 // the earlier of resendAt and deadline: when the timer looks at it
 	index    int   // in byDue
 	job      job
 	start    time.Time
 	pkt      [synLen]byte
-	ip       [16]byte
 	src      [4]byte // IPv4: the source the checksum covers, sent as IP_PKTINFO
+}
+
+// keyAddr is an address as probeKey holds it: IPv4 in the first 4 bytes.
+func keyAddr(a netip.Addr) [16]byte {
+	if a = a.Unmap(); a.Is4() {
+		var k [16]byte
+		a4 := a.As4()
+		copy(k[:], a4[:])
+		return k
+	}
+	return a.As16()
 }
 
 // fam4 and fam6 index halfOpen.fams.
@@ -167,30 +176,23 @@ func (p *halfOpen) prepare(s *probeSocket, j job) (*probe, error) {
 	}
 	pr := reuse(&p.free)
 	pr.fam, pr.job, pr.start = s, j, time.Now()
-	pr.key = probeKey{addr: dst.As16(), dport: t.Port}
-	if dst.Is4() {
-		pr.key.addr = [16]byte{}
-		a4 := dst.As4()
-		copy(pr.key.addr[:], a4[:])
-	}
+	pr.key = probeKey{addr: keyAddr(dst), dport: t.Port}
 	if !p.pickPortLocked(s, pr) {
 		p.free = append(p.free, pr)
 		return nil, errNoProbePort
 	}
 	pr.seq = p.rng.Uint32()
 	pr.deadline = pr.start.Add(j.ent.spec.spec.Timeout).UnixNano()
-	pr.due = pr.deadline
 	if t := j.ent.spec.spec.Timeout; t > synRTO {
 		pr.resendAt = pr.start.Add(synRTO).UnixNano()
-		pr.due = pr.resendAt
 	}
 	p.pending[pr.key] = pr
 	heap.Push(&p.byDue, pr)
-	if pr.due < p.timerAt {
-		p.timerAt = pr.due
-		p.timer.Reset(time.Duration(pr.due - time.Now().UnixNano()))
+	if due := pr.dueAt(); due < p.timerAt {
+		p.timerAt = due
+		p.timer.Reset(time.Duration(due - time.Now().UnixNano()))
 	}
-	pr.ip, pr.src = dst.As16(), src
+	pr.src = src
 	buildSYN(pr.pkt[:], netip.AddrFrom4(src), dst, pr.key.sport, t.Port, pr.seq)
 	return pr, nil
 }
@@ -270,7 +272,7 @@ func (p *halfOpen) send(s *probeSocket, ps []*probe, failed []done) []done {
 		if p.pending[pr.key] != pr {
 			continue // ended (by the timer) before its SYN went out
 		}
-		out = append(out, outSYN{pr: pr, key: pr.key, seq: pr.seq, pkt: pr.pkt, ip: pr.ip, src: pr.src})
+		out = append(out, outSYN{pr: pr, key: pr.key, seq: pr.seq, pkt: pr.pkt, src: pr.src})
 	}
 	p.mu.Unlock()
 	s.out = out[:0]
@@ -283,7 +285,7 @@ func (p *halfOpen) send(s *probeSocket, ps []*probe, failed []done) []done {
 		if s.fam == fam4 {
 			src = &o.src
 		}
-		s.tx.setSend(i, o.pkt[:], &o.ip, s.fam == fam6, src)
+		s.tx.setSend(i, o.pkt[:], &o.key.addr, s.fam == fam6, src)
 	}
 	hdrs := s.tx.hdrs[:len(out)]
 	for len(hdrs) > 0 {
@@ -320,7 +322,6 @@ type outSYN struct {
 	key probeKey
 	seq uint32
 	pkt [synLen]byte
-	ip  [16]byte
 	src [4]byte
 }
 
@@ -334,27 +335,23 @@ func (p *halfOpen) failSend(o *outSYN, err error) (done, bool) {
 	if pr != o.pr || pr.seq != o.seq {
 		return done{}, false
 	}
-	p.removeLocked(pr)
-	if pr.fam.fam == fam4 {
-		delete(p.srcs, [4]byte(pr.key.addr[:4]))
-	}
-	d := done{job: pr.job, start: pr.start, end: time.Now(),
-		err: fmt.Errorf("half-open check of %s: send SYN: %w", pr.job.ent.key.Target, err)}
-	*pr = probe{}
-	p.free = append(p.free, pr)
-	return d, true
+	return p.endLocked(pr, time.Now(), fmt.Errorf("half-open check of %s: send SYN: %w", pr.job.ent.key.Target, err), true), true
 }
 
-func (p *halfOpen) removeLocked(pr *probe) {
+// endLocked takes pr out of the pending probes, recycles it and returns
+// its result, err at now. forget drops the cached route source of an IPv4
+// target, so that its next probe looks it up again (after a failure that
+// a source gone stale may explain).
+func (p *halfOpen) endLocked(pr *probe, now time.Time, err error, forget bool) done {
 	delete(p.pending, pr.key)
 	heap.Remove(&p.byDue, pr.index)
-}
-
-func (p *halfOpen) recycle(pr *probe) {
-	p.mu.Lock()
+	if forget && pr.fam.fam == fam4 {
+		delete(p.srcs, [4]byte(pr.key.addr[:4]))
+	}
+	d := done{job: pr.job, start: pr.start, end: now, err: err}
 	*pr = probe{}
 	p.free = append(p.free, pr)
-	p.mu.Unlock()
+	return d
 }
 
 // rxBuf is a receive vector and the results read into it.
@@ -428,14 +425,11 @@ func (p *halfOpen) handle(s *probeSocket, rx *rxBuf, n int) {
 			p.unmatched.Add(1)
 			continue
 		}
-		p.removeLocked(pr)
 		var err error
 		if r == replyRefused {
 			err = connectError(pr.job.ent.key.Target, unix.ECONNREFUSED)
 		}
-		results = append(results, done{job: pr.job, start: pr.start, end: now, err: err})
-		*pr = probe{}
-		p.free = append(p.free, pr)
+		results = append(results, p.endLocked(pr, now, err, false))
 	}
 	p.mu.Unlock()
 	rx.results = results[:0]
@@ -456,14 +450,7 @@ func (p *halfOpen) matchLocked(s *probeSocket, b, from []byte) (*probe, reply) {
 	if err != nil || !seg.from.IsValid() {
 		return nil, replyNone
 	}
-	k := probeKey{dport: seg.sport, sport: seg.dport}
-	if f := seg.from.Unmap(); f.Is4() {
-		a4 := f.As4()
-		copy(k.addr[:], a4[:])
-	} else {
-		k.addr = f.As16()
-	}
-	pr := p.pending[k]
+	pr := p.pending[probeKey{addr: keyAddr(seg.from), dport: seg.sport, sport: seg.dport}]
 	if pr == nil {
 		return nil, replyNone
 	}
@@ -480,28 +467,21 @@ const synRTO = time.Second
 func (p *halfOpen) expire() {
 	now := time.Now()
 	var results []done
-	var finished []*probe
 	var resend [2][]*probe
 	p.mu.Lock()
-	for len(p.byDue) > 0 && p.byDue[0].due <= now.UnixNano() {
+	for len(p.byDue) > 0 && p.byDue[0].dueAt() <= now.UnixNano() {
 		pr := p.byDue[0]
 		if pr.resendAt != 0 {
-			pr.resendAt, pr.due = 0, pr.deadline
+			pr.resendAt = 0
 			heap.Fix(&p.byDue, 0)
 			resend[pr.fam.fam] = append(resend[pr.fam.fam], pr)
 			continue
 		}
-		p.removeLocked(pr)
-		if pr.fam.fam == fam4 {
-			delete(p.srcs, [4]byte(pr.key.addr[:4]))
-		}
-		results = append(results, done{job: pr.job, start: pr.start, end: now,
-			err: fmt.Errorf("half-open check of %s: %w", pr.job.ent.key.Target, errTimedOut)})
-		finished = append(finished, pr)
+		results = append(results, p.endLocked(pr, now, fmt.Errorf("half-open check of %s: %w", pr.job.ent.key.Target, errTimedOut), true))
 	}
 	p.timerAt = 1<<63 - 1
 	if len(p.byDue) > 0 && !p.closed {
-		p.timerAt = p.byDue[0].due
+		p.timerAt = p.byDue[0].dueAt()
 		p.timer.Reset(time.Duration(p.timerAt - now.UnixNano()))
 	}
 	p.mu.Unlock()
@@ -511,9 +491,6 @@ func (p *halfOpen) expire() {
 		}
 	}
 	p.report(results)
-	for _, pr := range finished {
-		p.recycle(pr)
-	}
 }
 
 // close ends every pending probe with errLoopClosed and closes the sockets.
@@ -536,6 +513,12 @@ func (p *halfOpen) close() {
 	p.report(results)
 }
 
-// dueAt and setIndex make a probe a dueItem.
-func (x *probe) dueAt() int64   { return x.due }
+// dueAt and setIndex make a probe a dueItem: it is due at its resend
+// while that is pending, else at its deadline.
+func (x *probe) dueAt() int64 {
+	if x.resendAt != 0 {
+		return x.resendAt
+	}
+	return x.deadline
+}
 func (x *probe) setIndex(i int) { x.index = i }

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -277,5 +278,46 @@ func TestEngineHalfOpenPortsRunOut(t *testing.T) {
 		if r.Err != nil {
 			t.Errorf("check %s: %v", r.Key, r.Err)
 		}
+	}
+}
+
+// TestHalfOpenReplyMatching feeds received segments to the prober without
+// sockets: one to a port no probe uses and a late answer to an earlier
+// probe (another sequence number) are dropped and counted, the probe stays
+// pending; a SYN-ACK ends it as up and, for a second probe, a RST as
+// refused.
+func TestHalfOpenReplyMatching(t *testing.T) {
+	var got []done
+	p := &halfOpen{report: func(ds []done) { got = append(got, ds...) }, pending: map[probeKey]*probe{}}
+	s := &probeSocket{fam: fam4}
+	target := Target{Address: netip.MustParseAddr("192.0.2.9"), Port: 80}
+	add := func(sport uint16, seq uint32) *probe {
+		pr := &probe{key: probeKey{addr: keyAddr(target.Address), dport: 80, sport: sport}, fam: s, seq: seq,
+			job: job{ent: &entry{key: Key{Target: target}}}, deadline: 1}
+		p.pending[pr.key] = pr
+		heap.Push(&p.byDue, pr)
+		return pr
+	}
+	feed := func(segs ...[]byte) {
+		rx := newRxBuf()
+		for i, b := range segs {
+			copy(rx.vec.bufs[i], b)
+			rx.vec.hdrs[i].Len = uint32(len(b))
+		}
+		p.handle(s, &rx, len(segs))
+	}
+	add(40000, 41)
+	feed(ipv4Segment(5, 80, 40001, 42, tcpSYN|tcpACK), // no probe on that port
+		ipv4Segment(5, 80, 40000, 7, tcpSYN|tcpACK)) // acknowledges another SYN
+	if n := p.unmatched.Load(); n != 2 || len(got) != 0 || len(p.pending) != 1 {
+		t.Fatalf("after two stray segments: %d unmatched, %d results, %d pending; want 2, 0, 1", n, len(got), len(p.pending))
+	}
+	add(40001, 99)
+	feed(ipv4Segment(5, 80, 40000, 42, tcpSYN|tcpACK), ipv4Segment(5, 80, 40001, 100, tcpRST|tcpACK))
+	if len(got) != 2 || got[0].err != nil || got[1].err == nil || !strings.Contains(got[1].err.Error(), "connection refused") {
+		t.Fatalf("results %+v: want up, then connection refused", got)
+	}
+	if n := p.unmatched.Load(); n != 2 || len(p.pending) != 0 || len(p.byDue) != 0 || len(p.free) != 2 {
+		t.Fatalf("%d unmatched, %d pending, %d in the heap, %d recycled; want 2, 0, 0, 2", n, len(p.pending), len(p.byDue), len(p.free))
 	}
 }

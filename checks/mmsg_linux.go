@@ -14,30 +14,32 @@ type mmsgVec struct {
 	hdrs  []unix.Mmsghdr
 	iovs  []unix.Iovec
 	names []unix.RawSockaddrInet6 // large enough for an IPv4 address too
-	ctrl  []byte                  // ctrlSpace bytes per datagram
-	bufs  [][]byte                // receive buffers (nil for sends)
+	ctrl  []byte                  // ctrlSpace bytes per datagram (sends only)
+	bufs  [][]byte                // receive buffers (receives only)
 }
 
 // ctrlSpace is the control room per datagram: one IP_PKTINFO message.
 var ctrlSpace = unix.CmsgSpace(unix.SizeofInet4Pktinfo)
 
-// newMmsgVec makes a vector of n datagrams; bufLen > 0 gives each a
-// receive buffer of that size.
+// newMmsgVec makes a vector of n datagrams: for sends with bufLen 0, else
+// for receives into buffers of bufLen bytes.
 func newMmsgVec(n, bufLen int) *mmsgVec {
-	v := &mmsgVec{hdrs: make([]unix.Mmsghdr, n), iovs: make([]unix.Iovec, n),
-		names: make([]unix.RawSockaddrInet6, n), ctrl: make([]byte, n*ctrlSpace)}
-	if bufLen > 0 {
-		v.bufs = make([][]byte, n)
-		for i := range v.bufs {
-			v.bufs[i] = make([]byte, bufLen)
-		}
+	v := &mmsgVec{hdrs: make([]unix.Mmsghdr, n), iovs: make([]unix.Iovec, n), names: make([]unix.RawSockaddrInet6, n)}
+	if bufLen == 0 {
+		v.ctrl = make([]byte, n*ctrlSpace)
+		return v
+	}
+	v.bufs = make([][]byte, n)
+	for i := range v.bufs {
+		v.bufs[i] = make([]byte, bufLen)
 	}
 	return v
 }
 
-// setSend points datagram i at pkt for dst (IPv4 or IPv6 in ip, with
-// family v6), sent from src4 (IP_PKTINFO) unless it is nil.
-func (v *mmsgVec) setSend(i int, pkt []byte, ip *[16]byte, v6 bool, src4 *[4]byte) {
+// setSend points datagram i at pkt for dst (an IPv6 address, or with v6
+// false an IPv4 address in its first 4 bytes, as probeKey holds them),
+// sent from src4 (IP_PKTINFO) unless it is nil.
+func (v *mmsgVec) setSend(i int, pkt []byte, dst *[16]byte, v6 bool, src4 *[4]byte) {
 	h := &v.hdrs[i].Hdr
 	*h = unix.Msghdr{}
 	v.iovs[i].Base = &pkt[0]
@@ -46,11 +48,11 @@ func (v *mmsgVec) setSend(i int, pkt []byte, ip *[16]byte, v6 bool, src4 *[4]byt
 	h.SetIovlen(1)
 	name := &v.names[i]
 	if v6 {
-		*name = unix.RawSockaddrInet6{Family: unix.AF_INET6, Addr: *ip}
+		*name = unix.RawSockaddrInet6{Family: unix.AF_INET6, Addr: *dst}
 		h.Namelen = unix.SizeofSockaddrInet6
 	} else {
 		sa4 := (*unix.RawSockaddrInet4)(unsafe.Pointer(name))
-		*sa4 = unix.RawSockaddrInet4{Family: unix.AF_INET, Addr: [4]byte(ip[12:])}
+		*sa4 = unix.RawSockaddrInet4{Family: unix.AF_INET, Addr: [4]byte(dst[:4])}
 		h.Namelen = unix.SizeofSockaddrInet4
 	}
 	h.Name = (*byte)(unsafe.Pointer(name))

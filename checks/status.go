@@ -93,7 +93,12 @@ type Stats struct {
 	// InFlight is the number of checks running now; PeakInFlight the most
 	// that ever ran at once.
 	InFlight, PeakInFlight int
-	lateness               histogram
+	// HalfOpenUnmatched counts segments that reached the half-open probe
+	// sockets (past their filter) but answer no probe in flight: late
+	// replies to probes that timed out, or other traffic to the probe
+	// ports. They are dropped.
+	HalfOpenUnmatched uint64
+	lateness          histogram
 }
 
 // LatenessQuantile returns an upper bound of the q-quantile (0 < q <= 1) of
@@ -103,9 +108,10 @@ func (s Stats) LatenessQuantile(q float64) time.Duration { return s.lateness.qua
 // Stats returns a snapshot of the engine-wide counters.
 func (e *Engine) Stats() Stats {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	s := e.stats
 	s.Targets, s.InFlight = e.entries.len(), e.inflight
+	e.mu.Unlock()
+	s.HalfOpenUnmatched = e.probes.unmatched()
 	return s
 }
 

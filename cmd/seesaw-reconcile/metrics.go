@@ -121,13 +121,14 @@ var (
 	descCheckLat    = prometheus.NewDesc("seesaw_check_last_latency_seconds", "Mean latency of the last result of each check, by type.", []string{"type"}, nil)
 	descHealthy     = prometheus.NewDesc("seesaw_service_healthy_backends", "Enabled backends that are healthy, by service.", []string{"service"}, nil)
 	descEnabled     = prometheus.NewDesc("seesaw_service_enabled_backends", "Enabled backends, by service.", []string{"service"}, nil)
+	descUnmatched   = prometheus.NewDesc("seesaw_check_probe_replies_unmatched_total", "Segments reaching the half-open probe sockets that answer no probe in flight (late replies, other traffic to the probe ports); dropped.", nil, nil)
 	descServiceUp   = prometheus.NewDesc("seesaw_service_up", "1 while the service is at or above its watermark (up).", []string{"service"}, nil)
 )
 
 // Describe sends every descriptor.
 func (*collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descRounds, descGeneration, descVRRPState, descVRRPTrans, descVRRPDrops,
-		descVRRPRecv, descVRRPSent, descChecksRun, descChecksState, descResults, descCheckLat, descHealthy, descEnabled, descServiceUp} {
+		descVRRPRecv, descVRRPSent, descChecksRun, descChecksState, descResults, descCheckLat, descHealthy, descEnabled, descServiceUp, descUnmatched} {
 		ch <- d
 	}
 }
@@ -146,6 +147,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	st := c.w.engine.Stats()
 	ch <- prometheus.MustNewConstMetric(descChecksRun, prometheus.CounterValue, float64(st.Completed-st.Failed), "success")
 	ch <- prometheus.MustNewConstMetric(descChecksRun, prometheus.CounterValue, float64(st.Failed), "failure")
+	ch <- prometheus.MustNewConstMetric(descUnmatched, prometheus.CounterValue, float64(st.HalfOpenUnmatched))
 	type agg struct {
 		up, down, n int
 		lat         time.Duration

@@ -240,6 +240,7 @@ func assertMetrics(t *testing.T, addr string) {
 		`seesaw_vrrp_state{state="standalone"} 1`,
 		`seesaw_checks{state="up",type="tcp"} 1`,
 		`seesaw_checks{state="down",type="tcp"} 1`,
+		`seesaw_check_probe_replies_unmatched_total 0`,
 	} {
 		if !strings.Contains(body, line+"\n") {
 			t.Errorf("metrics lack %q", line)

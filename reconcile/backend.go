@@ -12,7 +12,7 @@ func backendAddrPort(b *desired.Backend) netip.AddrPort {
 	return netip.AddrPortFrom(b.Address.Unmap(), b.Port)
 }
 
-// HealthKey returns the Health key of backend b of service s.
-func HealthKey(s *desired.Service, b *desired.Backend) BackendKey {
+// healthKey returns the Health key of backend b of service s.
+func healthKey(s *desired.Service, b *desired.Backend) BackendKey {
 	return BackendKey{Service: s.Name, Backend: backendAddrPort(b)}
 }

@@ -183,7 +183,7 @@ func healthOf(cfg desired.Config, got map[string]checks.State) Health {
 	h := Health{}
 	s := &cfg.Services[0]
 	for _, b := range s.Backends {
-		h[HealthKey(s, &b)] = got["plain "+b.Address.String()] == checks.StateUp && got[string(s.Checks[1].Mode)+" "+b.Address.String()] == checks.StateUp
+		h[healthKey(s, &b)] = got["plain "+b.Address.String()] == checks.StateUp && got[string(s.Checks[1].Mode)+" "+b.Address.String()] == checks.StateUp
 	}
 	return h
 }
@@ -215,7 +215,7 @@ func checksThroughIPVS(t *testing.T, tp vmTopo, forward, mode string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		SyncCheckRoutes(context.Background(), routes, nil)
+		syncCheckRoutes(context.Background(), routes, nil)
 		routes.Close()
 	})
 	if mode == "dsr" {
@@ -241,7 +241,7 @@ func checksThroughIPVS(t *testing.T, tp vmTopo, forward, mode string) {
 
 	cfg := vmChecksConfig(t, tp, forward, mode, vmA, vmB)
 	out := vmRound(t, c, cfg, nil)
-	if err := SyncCheckRoutes(context.Background(), routes, CheckRoutesOf(cfg)); err != nil {
+	if err := syncCheckRoutes(context.Background(), routes, checkRoutesOf(cfg)); err != nil {
 		t.Fatal(err)
 	}
 	if len(out.Target.CheckMarks) != 2 {
@@ -298,7 +298,7 @@ func checksThroughIPVS(t *testing.T, tp vmTopo, forward, mode string) {
 	// No path check left: the check route is deleted.
 	plain := config(t, "node.yaml", "node: {name: vm, interface: lbA}\n", "svc.yaml",
 		"services:\n  - name: web\n    vip: "+tp.vip+"\n    forward: "+forward+"\n    ports: [{proto: tcp, port: 80}]\n    backends: [{address: "+vmA+"}]\n")
-	if err := SyncCheckRoutes(context.Background(), routes, CheckRoutesOf(plain)); err != nil {
+	if err := syncCheckRoutes(context.Background(), routes, checkRoutesOf(plain)); err != nil {
 		t.Fatal(err)
 	}
 	if rs, err := routes.List(context.Background()); err != nil || len(rs) != 0 {

@@ -11,11 +11,11 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
-// CheckRoutesOf returns the host routes dsr/tunnel checks need: one per VIP
+// checkRoutesOf returns the host routes dsr/tunnel checks need: one per VIP
 // of a service with such a check, on the service's interface (or the
 // node's first), sorted. None remain when no such check does, so syncing
 // to the result undoes the setup. See docs/checks-through-ipvs.md.
-func CheckRoutesOf(cfg desired.Config) []kernel.CheckRoute {
+func checkRoutesOf(cfg desired.Config) []kernel.CheckRoute {
 	var out []kernel.CheckRoute
 	for i := range cfg.Services {
 		s := &cfg.Services[i]
@@ -37,9 +37,9 @@ func compareCheckRoutes(a, b kernel.CheckRoute) int {
 	return cmp.Or(a.Dst.Addr().Compare(b.Dst.Addr()), cmp.Compare(a.Interface, b.Interface))
 }
 
-// PlanCheckRoutes returns the check routes to delete (live, not wanted)
+// planCheckRoutes returns the check routes to delete (live, not wanted)
 // and to add (wanted, not live).
-func PlanCheckRoutes(live, want []kernel.CheckRoute) (del, add []kernel.CheckRoute) {
+func planCheckRoutes(live, want []kernel.CheckRoute) (del, add []kernel.CheckRoute) {
 	for _, r := range live {
 		if !slices.Contains(want, r) {
 			del = append(del, r)
@@ -53,14 +53,14 @@ func PlanCheckRoutes(live, want []kernel.CheckRoute) (del, add []kernel.CheckRou
 	return del, add
 }
 
-// SyncCheckRoutes makes the check routes (protocol kernel.RouteProtocol)
+// syncCheckRoutes makes the check routes (protocol kernel.RouteProtocol)
 // exactly want, deleting first; it keeps going past a failure.
-func SyncCheckRoutes(ctx context.Context, r kernel.CheckRoutes, want []kernel.CheckRoute) error {
+func syncCheckRoutes(ctx context.Context, r kernel.CheckRoutes, want []kernel.CheckRoute) error {
 	live, err := r.List(ctx)
 	if err != nil {
 		return err
 	}
-	del, add := PlanCheckRoutes(live, want)
+	del, add := planCheckRoutes(live, want)
 	var errs []error
 	for _, d := range del {
 		errs = append(errs, r.Delete(ctx, d))

@@ -23,7 +23,7 @@ func TestCheckRoutesOf(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := fmt.Sprint(CheckRoutesOf(checksConfig(t, tc.cfg)))
+			got := fmt.Sprint(checkRoutesOf(checksConfig(t, tc.cfg)))
 			if got == "[]" && tc.want == "[]" {
 				return
 			}
@@ -38,11 +38,11 @@ func TestPlanCheckRoutes(t *testing.T) {
 	r := func(a string) kernel.CheckRoute {
 		return kernel.CheckRoute{Dst: netip.MustParsePrefix(a + "/32"), Interface: "eth1"}
 	}
-	del, add := PlanCheckRoutes([]kernel.CheckRoute{r("192.0.2.10"), r("192.0.2.11")}, []kernel.CheckRoute{r("192.0.2.11"), r("192.0.2.12")})
+	del, add := planCheckRoutes([]kernel.CheckRoute{r("192.0.2.10"), r("192.0.2.11")}, []kernel.CheckRoute{r("192.0.2.11"), r("192.0.2.12")})
 	if fmt.Sprint(del) != "[{192.0.2.10/32 eth1}]" || fmt.Sprint(add) != "[{192.0.2.12/32 eth1}]" {
 		t.Errorf("del %v add %v", del, add)
 	}
-	del, add = PlanCheckRoutes([]kernel.CheckRoute{r("192.0.2.10")}, nil)
+	del, add = planCheckRoutes([]kernel.CheckRoute{r("192.0.2.10")}, nil)
 	if len(del) != 1 || len(add) != 0 {
 		t.Errorf("no check left must delete every route: del %v add %v", del, add)
 	}

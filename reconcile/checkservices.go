@@ -6,9 +6,9 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
-// CheckSchedulerName is the scheduler of check services (one destination:
+// checkSchedulerName is the scheduler of check services (one destination:
 // any scheduler picks it; rr is the kernel's cheapest).
-const CheckSchedulerName = "rr"
+const checkSchedulerName = "rr"
 
 // checkServiceName is the Name of check-service targets, shown in status.
 func checkServiceName(p CheckPath) string { return "check " + p.Backend.String() }
@@ -23,7 +23,7 @@ func checkServices(marks CheckMarks) []TargetService {
 	for _, m := range marks {
 		out = append(out, TargetService{
 			Key:    kernel.NewFWMarkKey(m.Path.Family, m.Mark),
-			Config: kernel.ServiceConfig{Scheduler: CheckSchedulerName},
+			Config: kernel.ServiceConfig{Scheduler: checkSchedulerName},
 			Name:   checkServiceName(m.Path),
 			Role:   RoleCheck,
 			Destinations: []TargetDestination{{
@@ -36,9 +36,9 @@ func checkServices(marks CheckMarks) []TargetService {
 	return out
 }
 
-// WithCheckServices adds the check services of marks to t, keeping
+// withCheckServices adds the check services of marks to t, keeping
 // t.Services sorted by key, and records the marks in t.CheckMarks.
-func WithCheckServices(t Target, marks CheckMarks) Target {
+func withCheckServices(t Target, marks CheckMarks) Target {
 	t.CheckMarks = marks
 	if len(marks) == 0 {
 		return t

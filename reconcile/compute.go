@@ -33,20 +33,20 @@ type Outcome struct {
 }
 
 // Compute runs one pure planning round: Effective, the check services of
-// dsr/tunnel checks (marks stable against live), Drain, Diff and Guard.
+// dsr/tunnel checks (marks stable against live), drain, diff and guard.
 func Compute(live kernel.Snapshot, in Inputs) Outcome {
 	live = kernel.Snapshot{Services: sortedLive(live, true)}
 	t := Effective(in.Config, in.Health, in.Master, in.States)
 	marks, _ := AllocateCheckMarks(in.Config, live)
-	t = WithCheckServices(t, marks)
-	t, draining := Drain(live, t, in.Draining, ConfigDrainTimeouts(in.Config), in.Now)
-	p := Diff(live, t, ScopeOf(in.Config))
-	p = Guard(p, in.Config.Node.MassDelete, in.AllowMassDelete)
+	t = withCheckServices(t, marks)
+	t, draining := drain(live, t, in.Draining, configDrainTimeouts(in.Config), in.Now)
+	p := diff(live, t, scopeOf(in.Config))
+	p = guard(p, in.Config.Node.MassDelete, in.AllowMassDelete)
 	return Outcome{Target: t, Plan: p, States: t.States(), Draining: draining}
 }
 
-// ConfigDrainTimeouts looks drain timeouts up in cfg (services sorted by name).
-func ConfigDrainTimeouts(cfg desired.Config) DrainTimeouts {
+// configDrainTimeouts looks drain timeouts up in cfg (services sorted by name).
+func configDrainTimeouts(cfg desired.Config) drainTimeouts {
 	return func(name string) time.Duration {
 		i := sort.Search(len(cfg.Services), func(i int) bool { return cfg.Services[i].Name >= name })
 		if i < len(cfg.Services) && cfg.Services[i].Name == name {

@@ -52,7 +52,7 @@ func TestRandomConvergence(t *testing.T) {
 			}
 			converge(t, c, cfg, nil)
 			live := snapshot(t, c)
-			if p := Diff(live, Effective(cfg, nil, true, nil), ScopeOf(cfg)); !p.Empty() {
+			if p := diff(live, Effective(cfg, nil, true, nil), scopeOf(cfg)); !p.Empty() {
 				t.Fatalf("seed %d step %d: not converged after one plan:\n%s\nconfig:\n%s", seed, step, planText(t, p), y)
 			}
 			// Independent oracle: the kernel, as ipvsadm prints it, equals the target.

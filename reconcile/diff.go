@@ -4,7 +4,7 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
-// Diff returns the minimal plan that turns live into target, touching only
+// diff returns the minimal plan that turns live into target, touching only
 // services inside scope: changed settings are one update, an identity
 // change (address, port, protocol, fwmark, family) is a delete and an add,
 // and live services or destinations inside the scope that the target does
@@ -13,7 +13,7 @@ import (
 // services, add/update destinations, delete destinations, delete services,
 // and ordered by key within a group. The destinations of each live service
 // must be sorted by key, as kernel.Snapshot returns them.
-func Diff(live kernel.Snapshot, t Target, scope Scope) Plan {
+func diff(live kernel.Snapshot, t Target, scope tableScope) Plan {
 	var addSvc, setDst, delDst, delSvc []Step
 	p := Plan{}
 	join(sortedLive(live, false), t.Services, func(ls *kernel.Service, ts *TargetService) {
@@ -54,7 +54,7 @@ func Diff(live kernel.Snapshot, t Target, scope Scope) Plan {
 
 // isCheckService reports whether a step on key belongs to a check service:
 // the target says so, or a live fwmark service lies in the check range.
-func isCheckService(ts *TargetService, key kernel.ServiceKey, scope Scope) bool {
+func isCheckService(ts *TargetService, key kernel.ServiceKey, scope tableScope) bool {
 	if ts != nil {
 		return ts.Role == RoleCheck
 	}

@@ -7,17 +7,17 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
-// DrainTimeouts gives the drain timeout of each configured service by name.
-type DrainTimeouts func(service string) time.Duration
+// drainTimeouts gives the drain timeout of each configured service by name.
+type drainTimeouts func(service string) time.Duration
 
-// Drain keeps destinations that are live in a target service but no longer
+// drain keeps destinations that are live in a target service but no longer
 // named by it at weight 0, so established connections continue, until
 // their deadline passes or the live kernel shows no connections left; then
-// they are left out of the target and Diff deletes them. It returns the
+// they are left out of the target and diff deletes them. It returns the
 // target with the draining destinations added and the new drain state.
 // Destinations the target removes on purpose (TargetService.Removed) are
 // never drained. live must be sorted (kernel.Snapshot is).
-func Drain(live kernel.Snapshot, t Target, prev Draining, timeout DrainTimeouts, now time.Time) (Target, Draining) {
+func drain(live kernel.Snapshot, t Target, prev Draining, timeout drainTimeouts, now time.Time) (Target, Draining) {
 	next := Draining{}
 	services := t.Services
 	cloned := false
@@ -76,7 +76,7 @@ func drainExtra(lsvc *kernel.Service, ts *TargetService, prev, next Draining, ti
 		}
 		c := ld.Conns
 		if !now.Before(deadline) || c.Active+c.Inactive+c.Persistent == 0 {
-			continue // drained: leave it out, Diff deletes it
+			continue // drained: leave it out, diff deletes it
 		}
 		next[k] = deadline
 		dc := ld.Config

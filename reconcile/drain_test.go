@@ -36,8 +36,8 @@ func TestDrainRemovedBackend(t *testing.T) {
 
 	// Removed from config, still has connections: weight 0, deadline recorded.
 	live := withConns(snapshot(t, c), "198.51.100.22:80", 3)
-	drained, st := Drain(live, tg, nil, ConfigDrainTimeouts(cfg), t0)
-	p := Diff(live, drained, ScopeOf(cfg))
+	drained, st := drain(live, tg, nil, configDrainTimeouts(cfg), t0)
+	p := diff(live, drained, scopeOf(cfg))
 	if got := planText(t, p); !strings.HasPrefix(got, "~ destination 198.51.100.22:80 in tcp/192.0.2.10:80 weight 10 -> 0 (draining)\n") || len(p.Steps) != 1 {
 		t.Fatalf("first plan:\n%s", got)
 	}
@@ -45,25 +45,25 @@ func TestDrainRemovedBackend(t *testing.T) {
 		t.Fatalf("drain deadline = %v %v", d, ok)
 	}
 	if len(tg.Services[0].Destinations) != 1 {
-		t.Fatal("Drain modified its input target")
+		t.Fatal("drain modified its input target")
 	}
 	mustApply(t, c, p.Ops())
 
 	// Before the deadline, with connections: nothing to do.
 	live = withConns(snapshot(t, c), "198.51.100.22:80", 3)
-	drained, st = Drain(live, tg, st, ConfigDrainTimeouts(cfg), t0.Add(10*time.Second))
-	if p := Diff(live, drained, ScopeOf(cfg)); !p.Empty() {
+	drained, st = drain(live, tg, st, configDrainTimeouts(cfg), t0.Add(10*time.Second))
+	if p := diff(live, drained, scopeOf(cfg)); !p.Empty() {
 		t.Fatalf("plan while draining:\n%s", planText(t, p))
 	}
 	// Deadline passed: deleted even with connections.
-	drained, st2 := Drain(live, tg, st, ConfigDrainTimeouts(cfg), t0.Add(30*time.Second))
-	if p := Diff(live, drained, ScopeOf(cfg)); p.Count()[kernel.DeleteDestination] != 1 || len(st2) != 0 {
+	drained, st2 := drain(live, tg, st, configDrainTimeouts(cfg), t0.Add(30*time.Second))
+	if p := diff(live, drained, scopeOf(cfg)); p.Count()[kernel.DeleteDestination] != 1 || len(st2) != 0 {
 		t.Fatalf("plan after deadline:\n%s", planText(t, p))
 	}
 	// No connections left before the deadline: deleted.
 	live = withConns(live, "198.51.100.22:80", 0)
-	drained, _ = Drain(live, tg, st, ConfigDrainTimeouts(cfg), t0.Add(11*time.Second))
-	if p := Diff(live, drained, ScopeOf(cfg)); p.Count()[kernel.DeleteDestination] != 1 {
+	drained, _ = drain(live, tg, st, configDrainTimeouts(cfg), t0.Add(11*time.Second))
+	if p := diff(live, drained, scopeOf(cfg)); p.Count()[kernel.DeleteDestination] != 1 {
 		t.Fatalf("plan with no connections:\n%s", planText(t, p))
 	}
 }
@@ -81,8 +81,8 @@ func TestDrainSkipsRemovedOnPurpose(t *testing.T) {
 	converge(t, c, cfg, nil)
 	h := Health{{Service: "api", Backend: mustAP("198.51.100.32:0")}: false}
 	live := withConns(snapshot(t, c), "198.51.100.32:80", 5)
-	drained, st := Drain(live, Effective(cfg, h, true, nil), nil, ConfigDrainTimeouts(cfg), t0)
-	p := Diff(live, drained, ScopeOf(cfg))
+	drained, st := drain(live, Effective(cfg, h, true, nil), nil, configDrainTimeouts(cfg), t0)
+	p := diff(live, drained, scopeOf(cfg))
 	if got := planText(t, p); !strings.HasPrefix(got, "- destination 198.51.100.32:80 from tcp/192.0.2.11:80 (unhealthy)\n") || len(st) != 0 {
 		t.Fatalf("plan:\n%s", got)
 	}

@@ -103,7 +103,7 @@ func BenchmarkEditPhases(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("patch/files=%d", files), func(b *testing.B) {
 			for b.Loop() {
-				Patch(e.loop.live, []kernel.Result{{Op: kernel.Op{Kind: kernel.UpdateDestination, Service: e.loop.live.Services[5].Key, Destination: e.loop.live.Services[5].Destinations[0].Key}}})
+				patch(e.loop.live, []kernel.Result{{Op: kernel.Op{Kind: kernel.UpdateDestination, Service: e.loop.live.Services[5].Key, Destination: e.loop.live.Services[5].Destinations[0].Key}}})
 			}
 		})
 	}

@@ -7,11 +7,11 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
-// Guard holds the plan back (Held, with a reason) when it deletes more than
+// guard holds the plan back (Held, with a reason) when it deletes more than
 // maxShare of the owned live services, unless allow is set. A held plan must
 // not be applied. Deleting every owned service when there is only one is
 // still held: one is 100% of one.
-func Guard(p Plan, g desired.MassDeleteGuard, allow bool) Plan {
+func guard(p Plan, g desired.MassDeleteGuard, allow bool) Plan {
 	if allow || g.Allow || p.Owned == 0 {
 		return p
 	}

@@ -41,11 +41,11 @@ func ComputeIncremental(live kernel.Snapshot, in Inputs, prev Round) (Outcome, b
 	}
 	t := Effective(sub, in.Health, in.Master, in.States)
 	liveSub := liveOfServices(live, prev.Outcome.Target, t, dirty)
-	t, draining := Drain(liveSub, t, in.Draining, ConfigDrainTimeouts(in.Config), in.Now)
-	scope := ScopeOf(in.Config)
-	p := Diff(liveSub, t, scope)
+	t, draining := drain(liveSub, t, in.Draining, configDrainTimeouts(in.Config), in.Now)
+	scope := scopeOf(in.Config)
+	p := diff(liveSub, t, scope)
 	p.Owned = owned(live, scope)
-	p = Guard(p, in.Config.Node.MassDelete, in.AllowMassDelete)
+	p = guard(p, in.Config.Node.MassDelete, in.AllowMassDelete)
 	t = mergeTarget(prev.Outcome.Target, t, dirty)
 	if in.Master {
 		t.Addresses = addresses(in.Config)
@@ -148,8 +148,8 @@ func liveOfServices(live kernel.Snapshot, prev, now Target, dirty map[string]boo
 	return kernel.Snapshot{Services: sortedLive(out, true)}
 }
 
-// owned counts the live services inside the scope, as Diff does.
-func owned(live kernel.Snapshot, scope Scope) int {
+// owned counts the live services inside the scope, as diff does.
+func owned(live kernel.Snapshot, scope tableScope) int {
 	n := 0
 	for i := range live.Services {
 		if scope.Owns(live.Services[i].Key) {

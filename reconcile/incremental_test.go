@@ -68,7 +68,7 @@ func mutate(r *rand.Rand, cfg desired.Config, h Health) (desired.Config, Health)
 			}
 		default: // a health verdict flips
 			if len(s.Backends) > 0 {
-				k := HealthKey(s, &s.Backends[r.IntN(len(s.Backends))])
+				k := healthKey(s, &s.Backends[r.IntN(len(s.Backends))])
 				h[k] = r.IntN(2) == 0
 			}
 		}
@@ -139,7 +139,7 @@ func TestIncrementalEqualsCompute(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			live = Patch(live, res)
+			live = patch(live, res)
 			failed := slices.ContainsFunc(res, func(r kernel.Result) bool { return r.Err != nil })
 			if failed {
 				live = snapshot(t, c)
@@ -257,7 +257,7 @@ func TestLoopPlansIncrementallyAfterAFullRound(t *testing.T) {
 	if st := edit("29"); !e.l.incremental || st.Applied[kernel.UpdateDestination] != 2 {
 		t.Fatalf("edit after a recovered round: incremental %v, applied %v", e.l.incremental, st.Applied)
 	}
-	if again := Diff(snapshot(t, e.raw), Effective(e.l.cfg, nil, true, nil), ScopeOf(e.l.cfg)); !again.Empty() {
+	if again := diff(snapshot(t, e.raw), Effective(e.l.cfg, nil, true, nil), scopeOf(e.l.cfg)); !again.Empty() {
 		t.Fatalf("kernel not converged:\n%s", planText(t, again))
 	}
 }

@@ -39,7 +39,7 @@ func join(live []kernel.Service, target []TargetService, fn func(l *kernel.Servi
 
 // sortedLive returns the live services sorted by key, cloning only when
 // they are not. Destinations are checked only when deep is set (Compute
-// checks once per round; Diff and Drain trust a sorted kernel.Snapshot).
+// checks once per round; diff and drain trust a sorted kernel.Snapshot).
 func sortedLive(live kernel.Snapshot, deep bool) []kernel.Service {
 	svcSorted := slices.IsSortedFunc(live.Services, func(a, b kernel.Service) int { return kernel.CompareServiceKeys(a.Key, b.Key) })
 	dstSorted := true

@@ -21,7 +21,7 @@ type LoopOptions struct {
 	// SyncDaemons switches the connection-sync daemon with mastership; nil
 	// leaves the daemons alone.
 	SyncDaemons SyncDaemons
-	// CheckRoutes keeps the host routes of dsr/tunnel checks (CheckRoutesOf);
+	// CheckRoutes keeps the host routes of dsr/tunnel checks (checkRoutesOf);
 	// nil leaves routes alone.
 	CheckRoutes kernel.CheckRoutes
 	// CheckSysctls sets accept_local while dsr/tunnel checks exist; nil
@@ -260,7 +260,7 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 	// or the plan is held: a takeover must never wait for an unrelated op.
 	var vipErr error
 	if l.o.VIPs != nil {
-		st.Addresses, vipErr = l.o.VIPs.Sync(ctx, out.Target.Addresses, AddressPolicyOf(l.cfg))
+		st.Addresses, vipErr = l.o.VIPs.Sync(ctx, out.Target.Addresses, addressPolicyOf(l.cfg))
 		if vipErr != nil {
 			vipErr = fmt.Errorf("VIP addresses: %w", vipErr)
 		}
@@ -273,7 +273,7 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 	}
 	var routeErr error
 	if l.o.CheckRoutes != nil {
-		if err := SyncCheckRoutes(ctx, l.o.CheckRoutes, CheckRoutesOf(l.cfg)); err != nil {
+		if err := syncCheckRoutes(ctx, l.o.CheckRoutes, checkRoutesOf(l.cfg)); err != nil {
 			routeErr = fmt.Errorf("check routes: %w", err)
 		}
 	}
@@ -343,7 +343,7 @@ func (l *Loop) applyPlan(ctx context.Context, p Plan, st *Status) error {
 		}
 		st.Applied[r.Op.Kind]++
 	}
-	l.live = Patch(l.live, res)
+	l.live = patch(l.live, res)
 	l.o.Log.Info("applied plan", "ops", len(res), "failed", sumCounts(st.Failed),
 		"plan_ms", ms(st.PlanTime), "apply_ms", ms(time.Since(applyStart)), "incremental", l.incremental)
 	if first != nil {

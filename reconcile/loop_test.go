@@ -99,7 +99,7 @@ func TestLoopAdoptsKernelAndAppliesOneEdit(t *testing.T) {
 	if sumCounts(st.Applied) != 2 || st.Applied[kernel.UpdateDestination] != 2 || e.k.snapshots != 1 {
 		t.Fatalf("edit: applied %v with %d reads, want 2 updates (ports 80, 443) and no re-read", st.Applied, e.k.snapshots)
 	}
-	if again := Diff(snapshot(t, c), Effective(e.l.cfg, nil, true, nil), ScopeOf(e.l.cfg)); !again.Empty() {
+	if again := diff(snapshot(t, c), Effective(e.l.cfg, nil, true, nil), scopeOf(e.l.cfg)); !again.Empty() {
 		t.Fatalf("kernel not converged:\n%s", planText(t, again))
 	}
 }

@@ -6,13 +6,13 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
-// Patch returns live with the acknowledged ops of results applied, as the
+// patch returns live with the acknowledged ops of results applied, as the
 // kernel applied them, so the loop can plan the next change without
 // re-reading the whole table. Failed and uncertain ops are skipped: after
 // those the caller must re-read the kernel anyway. Only the services an op
 // touches are copied, and the cost is the ops' (a binary search each) plus
 // one copy of the service list: live is not modified.
-func Patch(live kernel.Snapshot, results []kernel.Result) kernel.Snapshot {
+func patch(live kernel.Snapshot, results []kernel.Result) kernel.Snapshot {
 	svcs := slices.Clone(live.Services)
 	sorted := slices.IsSortedFunc(svcs, compareService)
 	n0 := len(svcs)

@@ -8,23 +8,23 @@ import (
 )
 
 // TestPatchMatchesKernel applies plans to the fake and to a cached snapshot
-// with Patch: the cache must equal a fresh read (ipvsadm rendering).
+// with patch: the cache must equal a fresh read (ipvsadm rendering).
 func TestPatchMatchesKernel(t *testing.T) {
 	_, c := fakeWith(t)
 	configs := []string{webYAML, everyKindYAML, strings.Replace(webYAML, "weight: 10}", "weight: 1}", 1), tenServices(3)}
 	cache := snapshot(t, c)
 	for i, y := range configs {
 		cfg := services(t, y)
-		p := Diff(cache, Effective(cfg, nil, true, nil), ScopeOf(cfg))
+		p := diff(cache, Effective(cfg, nil, true, nil), scopeOf(cfg))
 		res, err := c.Apply(t.Context(), p.Ops())
 		if err != nil {
 			t.Fatal(err)
 		}
-		cache = Patch(cache, res)
+		cache = patch(cache, res)
 		if got, want := kernel.RenderIPVSADM(cache), kernel.RenderIPVSADM(snapshot(t, c)); got != want {
 			t.Fatalf("config %d: patched cache\n%s\nkernel\n%s", i, got, want)
 		}
-		if again := Diff(cache, Effective(cfg, nil, true, nil), ScopeOf(cfg)); !again.Empty() {
+		if again := diff(cache, Effective(cfg, nil, true, nil), scopeOf(cfg)); !again.Empty() {
 			t.Fatalf("config %d: cache not converged:\n%s", i, planText(t, again))
 		}
 	}

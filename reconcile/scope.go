@@ -7,9 +7,9 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
-// Scope is the part of the IPVS table the reconciler owns. The zero Scope
-// owns everything.
-type Scope struct {
+// tableScope is the part of the IPVS table the reconciler owns. The zero
+// tableScope owns everything.
+type tableScope struct {
 	Prefixes []netip.Prefix
 	Fwmarks  []desired.FwmarkRange
 	// Checks is the check fwmark range: it only labels live services in it
@@ -17,15 +17,15 @@ type Scope struct {
 	Checks desired.FwmarkRange
 }
 
-// ScopeOf returns the scope a config owns: node.scope plus the check fwmark
+// scopeOf returns the scope a config owns: node.scope plus the check fwmark
 // range. An empty node.scope owns the whole table (the check range then adds
 // nothing).
-func ScopeOf(cfg desired.Config) Scope {
+func scopeOf(cfg desired.Config) tableScope {
 	sc := cfg.Node.Scope
 	if len(sc.Prefixes) == 0 && len(sc.Fwmarks) == 0 {
-		return Scope{Checks: cfg.Node.CheckFwmarks}
+		return tableScope{Checks: cfg.Node.CheckFwmarks}
 	}
-	s := Scope{Prefixes: sc.Prefixes, Fwmarks: sc.Fwmarks, Checks: cfg.Node.CheckFwmarks}
+	s := tableScope{Prefixes: sc.Prefixes, Fwmarks: sc.Fwmarks, Checks: cfg.Node.CheckFwmarks}
 	if !cfg.Node.CheckFwmarks.IsZero() {
 		s.Fwmarks = append(append([]desired.FwmarkRange(nil), sc.Fwmarks...), cfg.Node.CheckFwmarks)
 	}
@@ -33,10 +33,10 @@ func ScopeOf(cfg desired.Config) Scope {
 }
 
 // All reports whether the scope owns the whole table.
-func (s Scope) All() bool { return len(s.Prefixes) == 0 && len(s.Fwmarks) == 0 }
+func (s tableScope) All() bool { return len(s.Prefixes) == 0 && len(s.Fwmarks) == 0 }
 
 // Owns reports whether the service with key k is inside the scope.
-func (s Scope) Owns(k kernel.ServiceKey) bool {
+func (s tableScope) Owns(k kernel.ServiceKey) bool {
 	if s.All() {
 		return true
 	}

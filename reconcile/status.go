@@ -27,7 +27,7 @@ type Status struct {
 	Applied map[kernel.OpKind]int
 	Failed  map[kernel.OpKind]int
 	// LastPlan is the last non-empty plan as diff lines (StepLine), at most
-	// MaxStatusSteps of them, then a "... N more" line.
+	// maxStatusSteps of them, then a "... N more" line.
 	LastPlan []string
 	// PlanTime is how long the last round's planning (Compute) took.
 	PlanTime time.Duration
@@ -46,12 +46,12 @@ type Status struct {
 	OpsApplied int
 }
 
-// MaxStatusSteps bounds the plan lines kept in Status.LastPlan.
-const MaxStatusSteps = 100
+// maxStatusSteps bounds the plan lines kept in Status.LastPlan.
+const maxStatusSteps = 100
 
-// planLines renders at most MaxStatusSteps steps of p.
+// planLines renders at most maxStatusSteps steps of p.
 func planLines(p Plan) []string {
-	n := min(len(p.Steps), MaxStatusSteps)
+	n := min(len(p.Steps), maxStatusSteps)
 	out := make([]string, 0, n+1)
 	for _, s := range p.Steps[:n] {
 		out = append(out, StepLine(s))

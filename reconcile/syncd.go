@@ -16,11 +16,11 @@ type SyncDaemons interface {
 	DelDaemon(ctx context.Context, s kernel.DaemonState) error
 }
 
-// WantDaemon returns the sync daemon the node should run: the master role
+// wantDaemon returns the sync daemon the node should run: the master role
 // (sending connection state) on the VRRP master, the backup role
 // (receiving it) on a backup. ok is false when the config has no
 // sync_daemon: the daemons are then left alone.
-func WantDaemon(cfg desired.Config, master bool) (d kernel.Daemon, ok bool) {
+func wantDaemon(cfg desired.Config, master bool) (d kernel.Daemon, ok bool) {
 	if cfg.Node.VRRP == nil || cfg.Node.VRRP.SyncDaemon == nil {
 		return kernel.Daemon{}, false
 	}
@@ -41,9 +41,9 @@ func daemonMatches(live, want kernel.Daemon) bool {
 		(want.Port == 0 || live.Port == want.Port) && (want.TTL == 0 || live.TTL == want.TTL)
 }
 
-// PlanDaemons returns the roles to stop and the daemon to start so that
+// planDaemons returns the roles to stop and the daemon to start so that
 // exactly want runs: the other role is stopped, a differing one restarted.
-func PlanDaemons(live []kernel.Daemon, want kernel.Daemon) (stop []kernel.DaemonState, start *kernel.Daemon) {
+func planDaemons(live []kernel.Daemon, want kernel.Daemon) (stop []kernel.DaemonState, start *kernel.Daemon) {
 	running := false
 	for _, d := range live {
 		if daemonMatches(d, want) {
@@ -60,7 +60,7 @@ func PlanDaemons(live []kernel.Daemon, want kernel.Daemon) (stop []kernel.Daemon
 
 // syncDaemons makes the kernel run exactly the wanted sync daemon.
 func syncDaemons(ctx context.Context, sd SyncDaemons, cfg desired.Config, master bool) error {
-	want, ok := WantDaemon(cfg, master)
+	want, ok := wantDaemon(cfg, master)
 	if !ok {
 		return nil
 	}
@@ -68,7 +68,7 @@ func syncDaemons(ctx context.Context, sd SyncDaemons, cfg desired.Config, master
 	if err != nil {
 		return err
 	}
-	stop, start := PlanDaemons(live, want)
+	stop, start := planDaemons(live, want)
 	var errs []error
 	for _, s := range stop {
 		errs = append(errs, sd.DelDaemon(ctx, s))

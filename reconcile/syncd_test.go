@@ -67,17 +67,17 @@ func TestPlanDaemons(t *testing.T) {
 	// What the kernel reports back for it: its defaults filled in.
 	live := want
 	live.MaxLen, live.Group = 1472, netip.MustParseAddr("224.0.0.81")
-	if stop, start := PlanDaemons([]kernel.Daemon{live}, want); len(stop) != 0 || start != nil {
+	if stop, start := planDaemons([]kernel.Daemon{live}, want); len(stop) != 0 || start != nil {
 		t.Fatalf("running daemon restarted: stop %v start %v", stop, start)
 	}
 	backup := live
 	backup.State = kernel.DaemonBackup
-	if stop, start := PlanDaemons([]kernel.Daemon{backup}, want); len(stop) != 1 || stop[0] != kernel.DaemonBackup || start == nil {
+	if stop, start := planDaemons([]kernel.Daemon{backup}, want); len(stop) != 1 || stop[0] != kernel.DaemonBackup || start == nil {
 		t.Fatalf("takeover: stop %v start %v", stop, start)
 	}
 	other := live
 	other.SyncID = 61
-	if stop, start := PlanDaemons([]kernel.Daemon{other}, want); len(stop) != 1 || start == nil {
+	if stop, start := planDaemons([]kernel.Daemon{other}, want); len(stop) != 1 || start == nil {
 		t.Fatalf("changed sync id: stop %v start %v", stop, start)
 	}
 }

@@ -25,9 +25,9 @@ type AddressPolicy struct {
 	Known      []netip.Addr
 }
 
-// AddressPolicyOf derives the policy from a config: its interfaces, its
+// addressPolicyOf derives the policy from a config: its interfaces, its
 // scope prefixes and its VIPs.
-func AddressPolicyOf(cfg desired.Config) AddressPolicy {
+func addressPolicyOf(cfg desired.Config) AddressPolicy {
 	p := AddressPolicy{Interfaces: slices.Clone(cfg.Node.Interfaces), Prefixes: cfg.Node.Scope.Prefixes}
 	for i := range cfg.Services {
 		s := &cfg.Services[i]
@@ -60,9 +60,9 @@ func (pol AddressPolicy) Owns(a Address, added map[Address]bool) bool {
 	return false
 }
 
-// PlanAddresses returns the addresses to add and to delete so that the
+// planAddresses returns the addresses to add and to delete so that the
 // owned live addresses equal target. live maps interface to its addresses.
-func PlanAddresses(live map[string][]netip.Prefix, target []Address, pol AddressPolicy, added map[Address]bool) (add, del []Address) {
+func planAddresses(live map[string][]netip.Prefix, target []Address, pol AddressPolicy, added map[Address]bool) (add, del []Address) {
 	for _, t := range target {
 		if !slices.Contains(live[t.Interface], t.Prefix) {
 			add = append(add, t)

@@ -45,7 +45,7 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		}
 		live[ifname] = ps
 	}
-	add, del := PlanAddresses(live, target, pol, v.added)
+	add, del := planAddresses(live, target, pol, v.added)
 	held := map[Address]bool{}
 	for _, t := range target {
 		held[t] = slices.Contains(live[t.Interface], t.Prefix)

@@ -29,7 +29,7 @@ func TestVIPsFollowMastershipAndConfig(t *testing.T) {
     ports: [{proto: udp, port: 53}]
     backends: [{address: 198.51.100.53}]
 `)
-	pol := AddressPolicyOf(cfg)
+	pol := addressPolicyOf(cfg)
 
 	held, err := v.Sync(ctx, Effective(cfg, nil, true, nil).Addresses, pol)
 	if err != nil || len(held) != 2 {

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/seesaw-lb/seesaw/internal/benchrow"
+	"github.com/seesaw-lb/seesaw/internal/editbench"
 )
 
 // Benchmark size: the 10,000 services x 10 backends over 100 files.
@@ -51,7 +52,7 @@ func writeBenchDir(tb testing.TB) string {
 // loadYAMLNodes is the peer: read the same files and decode them into
 // yaml.Node trees, with no schema, validation or normalization.
 func loadYAMLNodes(dir string) (int, error) {
-	names, err := ConfigFiles(dir)
+	names, err := configFiles(dir)
 	if err != nil {
 		return 0, err
 	}
@@ -170,3 +171,20 @@ func retainedHeap(b *testing.B, dir string) uint64 {
 
 // mb renders bytes in MB (10^6).
 func mb(n uint64) float64 { return float64(n) / 1e6 }
+
+// BenchmarkEditParse is the parse phase of reconcile's BenchmarkEditPhases:
+// a full parse of the edited file of its 10- and 100-file layouts.
+func BenchmarkEditParse(b *testing.B) {
+	for _, files := range []int{10, 100} {
+		per := 1000 / files
+		dir, name := b.TempDir(), fmt.Sprintf("s%03d.yaml", 550/per)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(editbench.File(550/per*per, per, -1, 0)), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("parse/files=%d", files), func(b *testing.B) {
+			for b.Loop() {
+				loadFile(dir, name)
+			}
+		})
+	}
+}

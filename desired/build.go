@@ -8,28 +8,28 @@ import (
 	"strings"
 )
 
-// Build combines parsed files into a validated Config. It reports every
+// build combines parsed files into a validated Config. It reports every
 // problem of every file and every cross-file problem at once, as Errors
 // sorted by file and position. The result does not depend on the order of files.
-func Build(files []*File) (Config, error) {
-	var bl Builder
-	return bl.Build(files)
+func build(files []*parsedFile) (Config, error) {
+	var bl cachedBuilder
+	return bl.build(files)
 }
 
-// Builder is Build with a memory: it keeps each file's services as
+// cachedBuilder is build with a memory: it keeps each file's services as
 // resolved and checked against the node and shared checks, and reuses them
-// while the same *File comes back with the same node, shared checks and
+// while the same *parsedFile comes back with the same node, shared checks and
 // set of unparsed files, so a reload that re-parsed one file re-checks one
 // file. The cross-file checks (one node, unique check names, unique
 // service names, VIP/port pairs and fwmarks, check marks, tracking) always
-// run over every service. The zero Builder is ready; not safe for
+// run over every service. The zero cachedBuilder is ready; not safe for
 // concurrent use.
-type Builder struct {
-	cache map[*File]*builtFile
+type cachedBuilder struct {
+	cache map[*parsedFile]*builtFile
 	uniq  uniqueIndex
 }
 
-// builtFile is the per-file part of a Build and what it depended on.
+// builtFile is the per-file part of a build and what it depended on.
 type builtFile struct {
 	node     *Node
 	shared   map[string]Check
@@ -39,10 +39,10 @@ type builtFile struct {
 	errs     Errors
 }
 
-// Build is the package's Build, reusing the per-file work of earlier calls.
-func (bl *Builder) Build(files []*File) (Config, error) {
+// build is the package's build, reusing the per-file work of earlier calls.
+func (bl *cachedBuilder) build(files []*parsedFile) (Config, error) {
 	files = slices.Clone(files)
-	slices.SortFunc(files, func(a, b *File) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(files, func(a, b *parsedFile) int { return strings.Compare(a.Name, b.Name) })
 	b := &builder{uniq: &bl.uniq}
 	for _, f := range files {
 		b.errs = append(b.errs, f.errs...)
@@ -51,7 +51,7 @@ func (bl *Builder) Build(files []*File) (Config, error) {
 	node := b.node(files)
 	shared := b.sharedChecks(files)
 	built := make([]*builtFile, len(files))
-	next := make(map[*File]*builtFile, len(files))
+	next := make(map[*parsedFile]*builtFile, len(files))
 	total := 0
 	for i, f := range files {
 		bf := bl.cache[f]
@@ -92,7 +92,7 @@ func checkEqual(a, b Check) bool { return reflect.DeepEqual(a, b) }
 
 // buildFile resolves a file's check references and checks its services on
 // their own and against the node.
-func buildFile(f *File, shared map[string]Check, node *Node, unparsed bool) *builtFile {
+func buildFile(f *parsedFile, shared map[string]Check, node *Node, unparsed bool) *builtFile {
 	b := &builder{unparsed: unparsed}
 	var cfg Config
 	b.addServices(f, shared, &cfg)
@@ -103,7 +103,7 @@ func buildFile(f *File, shared map[string]Check, node *Node, unparsed bool) *bui
 		services: cfg.Services, paths: b.paths, errs: b.errs}
 }
 
-// builder collects the cross-file errors of Build.
+// builder collects the cross-file errors of build.
 type builder struct {
 	errs Errors
 	// unparsed is set when a file could not be read or parsed: names it may
@@ -121,8 +121,8 @@ func (b *builder) errorAt(s Source, path, msg string) {
 }
 
 // node returns the one node section, reporting none or several.
-func (b *builder) node(files []*File) *Node {
-	var first *File
+func (b *builder) node(files []*parsedFile) *Node {
+	var first *parsedFile
 	for _, f := range files {
 		switch {
 		case f.node == nil:
@@ -150,7 +150,7 @@ func pos(s Source) string {
 }
 
 // sharedChecks indexes the shared checks by name, reporting duplicates.
-func (b *builder) sharedChecks(files []*File) map[string]Check {
+func (b *builder) sharedChecks(files []*parsedFile) map[string]Check {
 	out := map[string]Check{}
 	for _, f := range files {
 		for i, c := range f.checks {
@@ -172,7 +172,7 @@ func (b *builder) sharedChecks(files []*File) map[string]Check {
 func quote(s string) string { return `"` + s + `"` }
 
 // addServices resolves a file's check references and appends its services.
-func (b *builder) addServices(f *File, shared map[string]Check, cfg *Config) {
+func (b *builder) addServices(f *parsedFile, shared map[string]Check, cfg *Config) {
 	if len(f.services) == 0 {
 		return
 	}

@@ -52,19 +52,19 @@ func randFile(r *rand.Rand) string {
 
 // TestBuilderEqualsBuild applies random edits, additions and deletions to a
 // directory of files, re-parsing only the files that changed as the daemon
-// does: the Builder's result (config or errors) equals a fresh Build's
+// does: the cachedBuilder's result (config or errors) equals a fresh build's
 // every step.
 func TestBuilderEqualsBuild(t *testing.T) {
 	valid, invalid := 0, 0
 	for seed := range uint64(30) {
 		r := rand.New(rand.NewPCG(seed, 3))
-		files := map[string]*File{}
-		parse := func(name string) { files[name] = Parse(name, []byte(randFile(r)), "", nil) }
-		files["node.yaml"] = Parse("node.yaml", []byte("node: {name: lb1, interface: eth1, scope: {prefixes: [192.0.2.0/24]}}\n"), "", nil)
+		files := map[string]*parsedFile{}
+		parseRandom := func(name string) { files[name] = parse(name, []byte(randFile(r)), "", nil) }
+		files["node.yaml"] = parse("node.yaml", []byte("node: {name: lb1, interface: eth1, scope: {prefixes: [192.0.2.0/24]}}\n"), "", nil)
 		for i := range 4 {
-			parse(fmt.Sprintf("f%d.yaml", i))
+			parseRandom(fmt.Sprintf("f%d.yaml", i))
 		}
-		var bl Builder
+		var bl cachedBuilder
 		for step := range 60 {
 			name := fmt.Sprintf("f%d.yaml", r.IntN(8))
 			switch _, ok := files[name]; {
@@ -75,21 +75,21 @@ func TestBuilderEqualsBuild(t *testing.T) {
 				if r.IntN(3) == 0 {
 					node = randFile(r)
 				}
-				files["node.yaml"] = Parse("node.yaml", []byte(node), "", nil)
+				files["node.yaml"] = parse("node.yaml", []byte(node), "", nil)
 			case step > 0:
-				parse(name)
+				parseRandom(name)
 			}
-			list := make([]*File, 0, len(files))
+			list := make([]*parsedFile, 0, len(files))
 			for _, f := range files {
 				list = append(list, f)
 			}
-			got, gotErr := bl.Build(list)
-			want, wantErr := Build(list)
+			got, gotErr := bl.build(list)
+			want, wantErr := build(list)
 			if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
-				t.Fatalf("seed %d step %d: Builder error\n%v\nBuild error\n%v", seed, step, gotErr, wantErr)
+				t.Fatalf("seed %d step %d: cachedBuilder error\n%v\nBuild error\n%v", seed, step, gotErr, wantErr)
 			}
 			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("seed %d step %d: Builder config\n%+v\nBuild config\n%+v", seed, step, got, want)
+				t.Fatalf("seed %d step %d: cachedBuilder config\n%+v\nBuild config\n%+v", seed, step, got, want)
 			}
 			if wantErr == nil {
 				valid++

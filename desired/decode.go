@@ -16,7 +16,7 @@ import (
 type decoder struct {
 	file string
 	dir  string   // the configuration directory, for relative file paths
-	read ReadFunc // reads secret and CA files
+	read readFunc // reads secret and CA files
 	errs Errors
 }
 

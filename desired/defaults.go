@@ -160,7 +160,7 @@ func nodeDerivedDefaults(n *Node) {
 }
 
 // serviceDerivedDefaults fills the service and backend defaults that depend
-// on other keys (the node's interfaces are filled in by Build).
+// on other keys (the node's interfaces are filled in by build).
 func serviceDerivedDefaults(s *Service) {
 	for i := range s.Backends {
 		if s.Backends[i].Forward == "" {

@@ -8,8 +8,8 @@
 // ordering depends neither on file order nor on map iteration. On bad input
 // it returns Errors: every problem at once, each `FILE:LINE:COL: path: message`.
 //
-// A file watcher re-parses only what changed: keep one *File per file name
-// (ParseFile), replace the changed ones, and call Build on the set.
+// A file watcher re-parses only what changed: keep one *parsedFile per file name
+// (loadFile), replace the changed ones, and call build on the set.
 //
 // The Config is a plain value with exported fields. Treat it as read-only:
 // copies share slices, and other goroutines may be reading the same Config.

@@ -20,7 +20,7 @@ func exampleDirs(t *testing.T) []string {
 		if err != nil {
 			return err
 		}
-		if slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return IsConfigFile(e.Name()) }) {
+		if slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return isConfigFile(e.Name()) }) {
 			dirs = append(dirs, path)
 		}
 		return nil

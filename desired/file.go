@@ -13,10 +13,10 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// File is one parsed configuration file: what it defines and the problems
-// found in it alone. A watcher keeps one File per file name and re-parses only
-// the files that changed; Build combines them into a Config.
-type File struct {
+// parsedFile is one parsed configuration file: what it defines and the problems
+// found in it alone. A watcher keeps one parsedFile per file name and re-parses only
+// the files that changed; build combines them into a Config.
+type parsedFile struct {
 	// Name is the file's base name, used in errors and Source.
 	Name     string
 	node     *Node
@@ -29,27 +29,27 @@ type File struct {
 	// defines is unknown.
 	unparsed bool
 	// data is the text of a cleanly parsed file; spans locate its services
-	// in it (nil: Reparse must parse the whole file again).
+	// in it (nil: reparse must parse the whole file again).
 	data  []byte
 	spans *serviceSpans
 }
 
 // Err returns the problems found in this file alone (an Errors), or nil.
-func (f *File) Err() error {
+func (f *parsedFile) Err() error {
 	if len(f.errs) == 0 {
 		return nil
 	}
 	return f.errs
 }
 
-// ReadFunc reads a file referenced from the configuration (secrets, CA bundles).
-type ReadFunc func(path string) ([]byte, error)
+// readFunc reads a file referenced from the configuration (secrets, CA bundles).
+type readFunc func(path string) ([]byte, error)
 
-// Parse decodes the content of the file called name. Relative secret_file and
-// ca_file paths are resolved against dir and read with read. Parse never
-// fails: problems are kept in the File (see Err) and reported by Build.
-func Parse(name string, data []byte, dir string, read ReadFunc) *File {
-	f := &File{Name: name}
+// parse decodes the content of the file called name. Relative secret_file and
+// ca_file paths are resolved against dir and read with read. parse never
+// fails: problems are kept in the parsedFile (see Err) and reported by build.
+func parse(name string, data []byte, dir string, read readFunc) *parsedFile {
+	f := &parsedFile{Name: name}
 	reads := 0
 	d := &decoder{file: name, dir: dir, read: func(path string) ([]byte, error) { reads++; return read(path) }}
 	root, err := decodeYAML(data)
@@ -150,7 +150,7 @@ func isScannerProblem(msg string) bool {
 }
 
 // decodeTop decodes a file's top level: node, services and checks.
-func (d *decoder) decodeTop(root *yaml.Node, f *File) {
+func (d *decoder) decodeTop(root *yaml.Node, f *parsedFile) {
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		return
 	}

@@ -29,9 +29,9 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("services:\n  - &a {name: x}\n  - *a\n"))
 	f.Add([]byte("node: {name: lb2, interface: eth1}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		node := Parse("a-node.yaml", []byte(nodeYAML+"  check_fwmarks: 60000-60099\n"), "/cfg", fuzzRead)
-		file := Parse("fuzz.yaml", data, "/cfg", fuzzRead)
-		cfg, err := Build([]*File{node, file})
+		node := parse("a-node.yaml", []byte(nodeYAML+"  check_fwmarks: 60000-60099\n"), "/cfg", fuzzRead)
+		file := parse("fuzz.yaml", data, "/cfg", fuzzRead)
+		cfg, err := build([]*parsedFile{node, file})
 		if err != nil {
 			var es Errors
 			if !errors.As(err, &es) || len(es) == 0 {
@@ -47,7 +47,7 @@ func FuzzLoad(f *testing.F) {
 			}
 			return
 		}
-		again, err := Build([]*File{file, Parse("a-node.yaml", []byte(nodeYAML+"  check_fwmarks: 60000-60099\n"), "/cfg", fuzzRead)})
+		again, err := build([]*parsedFile{file, parse("a-node.yaml", []byte(nodeYAML+"  check_fwmarks: 60000-60099\n"), "/cfg", fuzzRead)})
 		if err != nil || len(again.Services) != len(cfg.Services) {
 			t.Fatalf("second build differs: %v", err)
 		}

@@ -11,29 +11,29 @@ import (
 	"sync"
 )
 
-// Load reads every configuration file of dir (see IsConfigFile), in name
+// Load reads every configuration file of dir (see isConfigFile), in name
 // order, following symlinks, and builds the Config. Invalid configuration
 // gives an Errors (errors.Is ErrInvalid) listing every problem; a directory
 // without configuration files gives ErrNoFiles.
 func Load(dir string) (Config, error) {
-	names, err := ConfigFiles(dir)
+	names, err := configFiles(dir)
 	if err != nil {
 		return Config{}, err
 	}
-	return LoadFiles(dir, names)
+	return loadFiles(dir, names)
 }
 
-// LoadFiles parses the named files of dir and builds the Config from them.
+// loadFiles parses the named files of dir and builds the Config from them.
 // Files are parsed concurrently (at most GOMAXPROCS at a time); the result
 // does not depend on which finishes first.
-func LoadFiles(dir string, names []string) (Config, error) {
-	files := make([]*File, len(names))
+func loadFiles(dir string, names []string) (Config, error) {
+	files := make([]*parsedFile, len(names))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(names)) {
 		wg.Go(func() {
 			for i := range next {
-				files[i] = ParseFile(dir, names[i])
+				files[i] = loadFile(dir, names[i])
 			}
 		})
 	}
@@ -42,18 +42,18 @@ func LoadFiles(dir string, names []string) (Config, error) {
 	}
 	close(next)
 	wg.Wait()
-	return Build(files)
+	return build(files)
 }
 
-// ConfigFiles lists the configuration files of dir in name order.
-func ConfigFiles(dir string) ([]string, error) {
+// configFiles lists the configuration files of dir in name order.
+func configFiles(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("read configuration directory %s: %w", dir, err)
 	}
 	var names []string
 	for _, e := range entries {
-		if !IsConfigFile(e.Name()) {
+		if !isConfigFile(e.Name()) {
 			continue
 		}
 		if e.IsDir() {
@@ -75,24 +75,24 @@ func ConfigFiles(dir string) ([]string, error) {
 	return names, nil
 }
 
-// IsConfigFile reports whether a file name is configuration: *.yaml or *.yml,
+// isConfigFile reports whether a file name is configuration: *.yaml or *.yml,
 // not hidden (.x, which also covers editor files .#x and .x.swp and a
 // ConfigMap's ..data), not an editor backup (x~).
-func IsConfigFile(name string) bool {
+func isConfigFile(name string) bool {
 	if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || strings.HasPrefix(name, "#") {
 		return false
 	}
 	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
 }
 
-// ParseFile reads and parses one file of dir; a read error is kept in the
-// File like any other problem.
-func ParseFile(dir, name string) *File {
+// loadFile reads and parses one file of dir; a read error is kept in the
+// parsedFile like any other problem.
+func loadFile(dir, name string) *parsedFile {
 	data, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
-		return &File{Name: name, unparsed: true, errs: Errors{{File: name, Msg: "read: " + readError(err)}}}
+		return &parsedFile{Name: name, unparsed: true, errs: Errors{{File: name, Msg: "read: " + readError(err)}}}
 	}
-	return Parse(name, data, dir, os.ReadFile)
+	return parse(name, data, dir, os.ReadFile)
 }
 
 // readError describes a read error without repeating the path.

@@ -110,7 +110,7 @@ func must(t *testing.T, err error) {
 }
 
 // TestFileOrderIndependent: the Config does not depend on the order files
-// are given to Build, and services are sorted by name.
+// are given to build, and services are sorted by name.
 func TestFileOrderIndependent(t *testing.T) {
 	files := map[string]string{"node.yaml": nodeYAML,
 		"b.yaml": "services:\n  - name: alpha\n    vip: 192.0.2.2\n    ports: [{proto: udp, port: 53}, {proto: tcp, port: 53}]\n    backends: [{address: 198.51.100.9}, {address: 198.51.100.1}]\n",
@@ -118,16 +118,16 @@ func TestFileOrderIndependent(t *testing.T) {
 	dir := writeDir(t, files)
 	want := mustLoad(t, dir)
 	names := []string{"node.yaml", "b.yaml", "a.yaml"}
-	var parsed []*File
+	var parsed []*parsedFile
 	for _, n := range names {
-		parsed = append(parsed, ParseFile(dir, n))
+		parsed = append(parsed, loadFile(dir, n))
 	}
-	got, err := Build(parsed)
+	got, err := build(parsed)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("Build(reordered) differs from Load")
+		t.Errorf("build(reordered) differs from Load")
 	}
 	var order []string
 	for _, s := range got.Services {
@@ -149,17 +149,17 @@ func TestFileOrderIndependent(t *testing.T) {
 func TestReparseOneFile(t *testing.T) {
 	dir := writeDir(t, map[string]string{"node.yaml": nodeYAML,
 		"web.yaml": "services:\n  - name: web\n    vip: 192.0.2.1\n    ports: [{proto: tcp, port: 80}]\n"})
-	node, web := ParseFile(dir, "node.yaml"), ParseFile(dir, "web.yaml")
+	node, web := loadFile(dir, "node.yaml"), loadFile(dir, "web.yaml")
 	must(t, os.WriteFile(filepath.Join(dir, "web.yaml"), []byte("services:\n  - name: web\n    vip: 192.0.2.1\n    ports: [{proto: tcp, port: 8080}]\n"), 0o600))
-	cfg, err := Build([]*File{node, ParseFile(dir, "web.yaml")})
+	cfg, err := build([]*parsedFile{node, loadFile(dir, "web.yaml")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.Services[0].Ports[0].Port != 8080 {
 		t.Errorf("port %d after re-parse, want 8080", cfg.Services[0].Ports[0].Port)
 	}
-	if old, _ := Build([]*File{node, web}); old.Services[0].Ports[0].Port != 80 {
-		t.Errorf("the old File changed")
+	if old, _ := build([]*parsedFile{node, web}); old.Services[0].Ports[0].Port != 80 {
+		t.Errorf("the old parsedFile changed")
 	}
 }
 

@@ -22,9 +22,9 @@ func (kn keyNodes) at(k string, fallback *yaml.Node) *yaml.Node {
 	return fallback
 }
 
-// checkRef is a service's reference to a shared check, resolved by Build.
+// checkRef is a service's reference to a shared check, resolved by build.
 type checkRef struct {
-	service int // index in File.services
+	service int // index in parsedFile.services
 	check   int // index in Service.Checks
 	name    string
 	path    string
@@ -32,7 +32,7 @@ type checkRef struct {
 }
 
 // decodeService decodes one entry of `services:`.
-func (d *decoder) decodeService(n *yaml.Node, path string, f *File) Service {
+func (d *decoder) decodeService(n *yaml.Node, path string, f *parsedFile) Service {
 	s := defaultService()
 	s.Source = d.src(n)
 	kn := keyNodes{}
@@ -54,7 +54,7 @@ func (d *decoder) decodeService(n *yaml.Node, path string, f *File) Service {
 }
 
 // serviceField decodes one key of a service; false means an unknown key.
-func (d *decoder) serviceField(s *Service, k string, v *yaml.Node, p string, f *File) bool {
+func (d *decoder) serviceField(s *Service, k string, v *yaml.Node, p string, f *parsedFile) bool {
 	switch k {
 	case "name":
 		s.Name = d.str(v, p)
@@ -110,7 +110,7 @@ func (d *decoder) serviceField(s *Service, k string, v *yaml.Node, p string, f *
 
 // decodeServiceChecks decodes a service's `checks:`: inline checks, or
 // references to shared checks written as a name or `{use: NAME}`.
-func (d *decoder) decodeServiceChecks(s *Service, n *yaml.Node, path string, f *File) {
+func (d *decoder) decodeServiceChecks(s *Service, n *yaml.Node, path string, f *parsedFile) {
 	d.sequence(n, path, func(i int, e *yaml.Node) {
 		p := index(path, i)
 		name := ""

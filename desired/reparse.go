@@ -20,7 +20,7 @@ type serviceSpans struct {
 }
 
 // spansOf returns the spans of a cleanly parsed file's services, or nil
-// when its layout is not one Reparse can splice: the root is not a block
+// when its layout is not one reparse can splice: the root is not a block
 // mapping, services is not a block sequence of block mappings each
 // starting on its dash's line ("- name: ..."), or the text uses anchors
 // or aliases (an item could then change another).
@@ -59,31 +59,31 @@ func dashAt(line []byte, col int) bool {
 		len(bytes.TrimLeft(line[:col-3], " ")) == 0
 }
 
-// ReparseFile reads one file of dir and parses it, re-parsing only the
-// changed service when old is the same file's previous parse (see Reparse).
-func ReparseFile(dir, name string, old *File) *File {
+// reloadFile reads one file of dir and parses it, re-parsing only the
+// changed service when old is the same file's previous parse (see reparse).
+func reloadFile(dir, name string, old *parsedFile) *parsedFile {
 	data, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
-		return &File{Name: name, unparsed: true, errs: Errors{{File: name, Msg: "read: " + readError(err)}}}
+		return &parsedFile{Name: name, unparsed: true, errs: Errors{{File: name, Msg: "read: " + readError(err)}}}
 	}
-	return Reparse(old, name, data, dir, os.ReadFile)
+	return reparse(old, name, data, dir, os.ReadFile)
 }
 
-// Reparse is Parse(name, data, dir, read) given old, the parse of the same
+// reparse is parse(name, data, dir, read) given old, the parse of the same
 // file's previous text. When old parsed cleanly, the text has as many lines
 // as before and every changed line lies inside one item of `services:`,
 // only that item is parsed (in a document that keeps its line numbers) and
 // spliced into a copy of old; anything else, or any problem in the item,
-// takes the full Parse. The result equals Parse's either way.
-func Reparse(old *File, name string, data []byte, dir string, read ReadFunc) *File {
+// takes the full parse. The result equals parse's either way.
+func reparse(old *parsedFile, name string, data []byte, dir string, read readFunc) *parsedFile {
 	if f := splice(old, name, data, dir, read); f != nil {
 		return f
 	}
-	return Parse(name, data, dir, read)
+	return parse(name, data, dir, read)
 }
 
 // splice re-parses the one changed service of old, or returns nil.
-func splice(old *File, name string, data []byte, dir string, read ReadFunc) *File {
+func splice(old *parsedFile, name string, data []byte, dir string, read readFunc) *parsedFile {
 	if old == nil || old.Name != name || old.spans == nil || len(old.errs) > 0 || old.unparsed ||
 		bytes.Count(old.data, []byte("\n")) != bytes.Count(data, []byte("\n")) || bytes.ContainsAny(data, "&*") {
 		return nil
@@ -143,7 +143,7 @@ func shiftLines(n *yaml.Node, delta int) {
 
 // changedItem finds the services item holding every changed line of data
 // (old.data with as many lines) and the lines [first, last) of that item.
-func changedItem(old *File, data []byte) (i, first, last int, ok bool) {
+func changedItem(old *parsedFile, data []byte) (i, first, last int, ok bool) {
 	p := 0
 	for p < len(data) && p < len(old.data) && data[p] == old.data[p] {
 		p++
@@ -195,9 +195,9 @@ func selfContained(lines [][]byte, dash int) bool {
 }
 
 // spliceService decodes item as service i and returns a copy of old with it.
-func spliceService(old *File, i int, item *yaml.Node, data []byte, dir string, read ReadFunc) *File {
+func spliceService(old *parsedFile, i int, item *yaml.Node, data []byte, dir string, read readFunc) *parsedFile {
 	d := &decoder{file: old.Name, dir: dir, read: read}
-	scratch := &File{Name: old.Name, services: make([]Service, i)}
+	scratch := &parsedFile{Name: old.Name, services: make([]Service, i)}
 	path := index("services", i)
 	if !d.usable(item, path) {
 		return nil

@@ -67,14 +67,14 @@ var lineEdits = []func(r *rand.Rand, l string) string{
 }
 
 // TestReparseEqualsParse applies random one-line and multi-line edits to
-// random files: Reparse with the previous parse must equal a fresh Parse
-// every time (the config, the errors, and what the next Reparse needs).
+// random files: reparse with the previous parse must equal a fresh parse
+// every time (the config, the errors, and what the next reparse needs).
 func TestReparseEqualsParse(t *testing.T) {
 	spliced := 0
 	for seed := range uint64(80) {
 		r := rand.New(rand.NewPCG(seed, 5))
 		text := spliceFile(r)
-		old := Parse("f.yaml", []byte(text), "", nil)
+		old := parse("f.yaml", []byte(text), "", nil)
 		for step := range 40 {
 			lines := strings.Split(text, "\n")
 			for range 1 + r.IntN(2)*r.IntN(2) {
@@ -89,10 +89,10 @@ func TestReparseEqualsParse(t *testing.T) {
 				lines = append(lines[:1], lines[2:]...) // a line count change
 			}
 			next := strings.Join(lines, "\n")
-			got := Reparse(old, "f.yaml", []byte(next), "", nil)
-			want := Parse("f.yaml", []byte(next), "", nil)
+			got := reparse(old, "f.yaml", []byte(next), "", nil)
+			want := parse("f.yaml", []byte(next), "", nil)
 			if !sameParse(got, want) {
-				t.Fatalf("seed %d step %d: Reparse differs from Parse in %s\nold:\n%s\nnew:\n%s", seed, step, fileDiff(got, want), text, next)
+				t.Fatalf("seed %d step %d: reparse differs from parse in %s\nold:\n%s\nnew:\n%s", seed, step, fileDiff(got, want), text, next)
 			}
 			if text != next && splice(old, "f.yaml", []byte(next), "", nil) != nil {
 				spliced++
@@ -108,7 +108,7 @@ func TestReparseEqualsParse(t *testing.T) {
 }
 
 // fileDiff names the parts of two Files that differ.
-func fileDiff(a, b *File) string {
+func fileDiff(a, b *parsedFile) string {
 	var out []string
 	for _, c := range []struct {
 		name string

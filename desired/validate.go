@@ -179,7 +179,7 @@ func (b *builder) checkUnique(services []Service) {
 	}
 }
 
-// uniqueIndex holds checkUnique's maps; a Builder keeps them between
+// uniqueIndex holds checkUnique's maps; a cachedBuilder keeps them between
 // builds so a reload does not allocate them again.
 type uniqueIndex struct {
 	names map[string]Source

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/internal/editbench"
 	"github.com/seesaw-lb/seesaw/kernel"
 )
@@ -83,11 +82,6 @@ func BenchmarkEditPath(b *testing.B) {
 func BenchmarkEditPhases(b *testing.B) {
 	for _, files := range []int{10, 100} {
 		e := newEditEnv(b, files)
-		b.Run(fmt.Sprintf("parse/files=%d", files), func(b *testing.B) {
-			for b.Loop() {
-				desiredParseFile(e.dir, e.editFile)
-			}
-		})
 		b.Run(fmt.Sprintf("load/files=%d", files), func(b *testing.B) {
 			i := 0
 			for b.Loop() {
@@ -108,5 +102,3 @@ func BenchmarkEditPhases(b *testing.B) {
 		})
 	}
 }
-
-var desiredParseFile = desired.ParseFile

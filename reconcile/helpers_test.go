@@ -3,6 +3,7 @@ package reconcile
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,14 +17,17 @@ var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 const nodeYAML = "node: {name: lb1, interface: eth1, scope: {prefixes: [192.0.2.0/24]}}\n"
 
-// config builds a Config from YAML files given as name, content pairs.
+// config builds a Config from YAML files given as name, content pairs,
+// written to a fresh directory and loaded with desired.Load.
 func config(t testing.TB, files ...string) desired.Config {
 	t.Helper()
-	var fs []*desired.File
+	dir := t.TempDir()
 	for i := 0; i+1 < len(files); i += 2 {
-		fs = append(fs, desired.Parse(files[i], []byte(files[i+1]), t.TempDir(), os.ReadFile))
+		if err := os.WriteFile(filepath.Join(dir, files[i]), []byte(files[i+1]), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
-	cfg, err := desired.Build(fs)
+	cfg, err := desired.Load(dir)
 	if err != nil {
 		t.Fatalf("build config: %v", err)
 	}

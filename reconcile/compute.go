@@ -1,27 +1,6 @@
 package reconcile
 
-import (
-	"sort"
-	"time"
-
-	"github.com/seesaw-lb/seesaw/desired"
-	"github.com/seesaw-lb/seesaw/kernel"
-)
-
-// Inputs are everything one planning round depends on, as plain values.
-type Inputs struct {
-	Config desired.Config
-	Health Health
-	Master bool
-	// States are the watermark states of the previous round (nil at start).
-	States ServiceStates
-	// Draining are the drain deadlines of the previous round (nil at start).
-	Draining Draining
-	// Now is the time the round runs at (drain deadlines).
-	Now time.Time
-	// AllowMassDelete overrides the mass-delete guard (--allow-mass-delete).
-	AllowMassDelete bool
-}
+import "github.com/seesaw-lb/seesaw/kernel"
 
 // Outcome is the result of one planning round: the target, the guarded
 // plan, and the states to pass to the next round.
@@ -43,15 +22,4 @@ func Compute(live kernel.Snapshot, in Inputs) Outcome {
 	p := diff(live, t, scopeOf(in.Config))
 	p = guard(p, in.Config.Node.MassDelete, in.AllowMassDelete)
 	return Outcome{Target: t, Plan: p, States: t.States(), Draining: draining}
-}
-
-// configDrainTimeouts looks drain timeouts up in cfg (services sorted by name).
-func configDrainTimeouts(cfg desired.Config) drainTimeouts {
-	return func(name string) time.Duration {
-		i := sort.Search(len(cfg.Services), func(i int) bool { return cfg.Services[i].Name >= name })
-		if i < len(cfg.Services) && cfg.Services[i].Name == name {
-			return cfg.Services[i].DrainTimeout
-		}
-		return desired.DefaultDrainTimeout
-	}
 }

@@ -2,8 +2,10 @@ package reconcile
 
 import (
 	"slices"
+	"sort"
 	"time"
 
+	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
@@ -109,4 +111,15 @@ func mergeDestinations(a, b []TargetDestination) []TargetDestination {
 		}
 	}
 	return out
+}
+
+// configDrainTimeouts looks drain timeouts up in cfg (services sorted by name).
+func configDrainTimeouts(cfg desired.Config) drainTimeouts {
+	return func(name string) time.Duration {
+		i := sort.Search(len(cfg.Services), func(i int) bool { return cfg.Services[i].Name >= name })
+		if i < len(cfg.Services) && cfg.Services[i].Name == name {
+			return cfg.Services[i].DrainTimeout
+		}
+		return desired.DefaultDrainTimeout
+	}
 }

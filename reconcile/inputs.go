@@ -4,8 +4,24 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/kernel"
 )
+
+// Inputs are everything one planning round depends on, as plain values.
+type Inputs struct {
+	Config desired.Config
+	Health Health
+	Master bool
+	// States are the watermark states of the previous round (nil at start).
+	States ServiceStates
+	// Draining are the drain deadlines of the previous round (nil at start).
+	Draining Draining
+	// Now is the time the round runs at (drain deadlines).
+	Now time.Time
+	// AllowMassDelete overrides the mass-delete guard (--allow-mass-delete).
+	AllowMassDelete bool
+}
 
 // BackendKey names one backend of one configured service, as health checks
 // see it: the service name and the backend's configured address and port

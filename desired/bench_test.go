@@ -15,7 +15,7 @@ import (
 	"github.com/seesaw-lb/seesaw/internal/editbench"
 )
 
-// Benchmark size: the 10,000 services x 10 backends over 100 files.
+// Benchmark size: 10,000 services x 10 backends over 100 files.
 const (
 	benchFiles       = 100
 	benchPerFile     = 100

@@ -39,7 +39,7 @@ type builtFile struct {
 	errs     Errors
 }
 
-// build is the package's build, reusing the per-file work of earlier calls.
+// build is the package's build, reusing the per-file results of earlier calls.
 func (bl *cachedBuilder) build(files []*parsedFile) (Config, error) {
 	files = slices.Clone(files)
 	slices.SortFunc(files, func(a, b *parsedFile) int { return strings.Compare(a.Name, b.Name) })

@@ -51,8 +51,8 @@ func TestExamples(t *testing.T) {
 	}
 }
 
-// TestExampleCoverage: the examples show what the issue asks for: every
-// check type, each forwarding method, fwmark and IPv6 services, and a pair.
+// TestExampleCoverage requires the examples to show every check type, each
+// forwarding method, fwmark and IPv6 services, and a VRRP pair.
 func TestExampleCoverage(t *testing.T) {
 	types := map[CheckType]bool{}
 	forwards := map[Forward]bool{}

@@ -11,10 +11,11 @@ import (
 	"sync"
 )
 
-// Load reads every configuration file of dir (see isConfigFile), in name
-// order, following symlinks, and builds the Config. Invalid configuration
-// gives an Errors (errors.Is ErrInvalid) listing every problem; a directory
-// without configuration files gives ErrNoFiles.
+// Load reads every configuration file of dir (*.yaml and *.yml, not hidden,
+// not an editor backup) in name order, following symlinks, and builds the
+// Config. Invalid configuration gives an Errors (errors.Is ErrInvalid)
+// listing every problem; a directory without configuration files gives
+// ErrNoFiles. To load the same directory again after edits, use a Loader.
 func Load(dir string) (Config, error) {
 	names, err := configFiles(dir)
 	if err != nil {

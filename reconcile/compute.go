@@ -11,8 +11,11 @@ type Outcome struct {
 	Draining Draining
 }
 
-// Compute runs one pure planning round: Effective, the check services of
-// dsr/tunnel checks (marks stable against live), drain, diff and guard.
+// Compute runs one pure planning round: the target of the config, health
+// and mastership (Effective), the check services of dsr/tunnel checks (marks
+// stable against live), the drain of destinations that left the config, the
+// minimal diff against live and the mass-delete guard. Same inputs, same
+// Outcome; live is not modified.
 func Compute(live kernel.Snapshot, in Inputs) Outcome {
 	live = kernel.Snapshot{Services: sortedLive(live, true)}
 	t := Effective(in.Config, in.Health, in.Master, in.States)

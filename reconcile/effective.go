@@ -11,7 +11,7 @@ import (
 // Effective computes the target state from the desired config, the latest
 // health verdicts, mastership and the previous watermark states. It is a
 // pure function: the same inputs always give the same Target. Backends that
-// left the config are not known here; drain adds them from the live state.
+// left the config are not known here; Compute drains them from the live table.
 func Effective(cfg desired.Config, health Health, master bool, prev ServiceStates) Target {
 	t := Target{Status: make([]ServiceStatus, 0, len(cfg.Services))}
 	nsvc, ndst := 0, 0

@@ -21,8 +21,8 @@ type LoopOptions struct {
 	// SyncDaemons switches the connection-sync daemon with mastership; nil
 	// leaves the daemons alone.
 	SyncDaemons SyncDaemons
-	// CheckRoutes keeps the host routes of dsr/tunnel checks (checkRoutesOf);
-	// nil leaves routes alone.
+	// CheckRoutes keeps the host routes of dsr/tunnel checks (one per VIP of
+	// a service with such a check); nil leaves routes alone.
 	CheckRoutes kernel.CheckRoutes
 	// CheckSysctls sets accept_local while dsr/tunnel checks exist; nil
 	// leaves sysctls alone.

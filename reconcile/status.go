@@ -27,7 +27,7 @@ type Status struct {
 	Applied map[kernel.OpKind]int
 	Failed  map[kernel.OpKind]int
 	// LastPlan is the last non-empty plan as diff lines (StepLine), at most
-	// maxStatusSteps of them, then a "... N more" line.
+	// maxStatusSteps (100) of them, then a "... N more" line.
 	LastPlan []string
 	// PlanTime is how long the last round's planning (Compute) took.
 	PlanTime time.Duration

@@ -9,8 +9,8 @@ import (
 // Role says why a target IPVS service exists.
 type Role uint8
 
-// Roles of target services. Check services (one fwmark service per backend
-// for dsr/tunnel checks) come with the checks-through-IPVS work.
+// Roles of target services: a configured service, or a check service (one
+// fwmark service per backend for dsr/tunnel checks).
 const (
 	RoleService Role = iota // a configured service (one VIP x port, or an fwmark)
 	RoleCheck               // a per-backend check service

@@ -12,7 +12,8 @@ func backendAddrPort(b *desired.Backend) netip.AddrPort {
 	return netip.AddrPortFrom(b.Address.Unmap(), b.Port)
 }
 
-// healthKey returns the Health key of backend b of service s.
-func healthKey(s *desired.Service, b *desired.Backend) BackendKey {
+// HealthKey returns the Health key of backend b of service s: the key a
+// verdict about that backend must carry to be found by Effective.
+func HealthKey(s *desired.Service, b *desired.Backend) BackendKey {
 	return BackendKey{Service: s.Name, Backend: backendAddrPort(b)}
 }

@@ -77,7 +77,7 @@ func newBenchEnv() benchEnv {
 	cfg := bigConfig(benchServices, benchDests)
 	s := &cfg.Services[benchServices/2]
 	return benchEnv{cfg: cfg, live: liveOf(Effective(cfg, nil, true, nil)),
-		health: Health{healthKey(s, &s.Backends[3]): false}}
+		health: Health{HealthKey(s, &s.Backends[3]): false}}
 }
 
 func benchCompute(b *testing.B, env benchEnv, h Health, wantSteps int) {

@@ -183,7 +183,7 @@ func healthOf(cfg desired.Config, got map[string]checks.State) Health {
 	h := Health{}
 	s := &cfg.Services[0]
 	for _, b := range s.Backends {
-		h[healthKey(s, &b)] = got["plain "+b.Address.String()] == checks.StateUp && got[string(s.Checks[1].Mode)+" "+b.Address.String()] == checks.StateUp
+		h[HealthKey(s, &b)] = got["plain "+b.Address.String()] == checks.StateUp && got[string(s.Checks[1].Mode)+" "+b.Address.String()] == checks.StateUp
 	}
 	return h
 }

@@ -68,7 +68,7 @@ func mutate(r *rand.Rand, cfg desired.Config, h Health) (desired.Config, Health)
 			}
 		default: // a health verdict flips
 			if len(s.Backends) > 0 {
-				k := healthKey(s, &s.Backends[r.IntN(len(s.Backends))])
+				k := HealthKey(s, &s.Backends[r.IntN(len(s.Backends))])
 				h[k] = r.IntN(2) == 0
 			}
 		}

@@ -5,51 +5,53 @@ import (
 	"net/netip"
 
 	"github.com/mdlayher/netlink"
+
+	"github.com/seesaw-lb/seesaw/kernel/internal/wire"
 )
 
 // DecodeInfo decodes the attributes of a GET_INFO reply.
 func DecodeInfo(b []byte) (Info, error) {
-	ad, err := attrs(b)
+	ad, err := wire.Attrs(b)
 	if err != nil {
 		return Info{}, err
 	}
 	var i Info
 	for ad.Next() {
 		switch ad.Type() {
-		case infoVersion:
+		case wire.InfoVersion:
 			i.Version = ad.Uint32()
-		case infoConnTabSize:
+		case wire.InfoConnTabSize:
 			i.ConnTabSize = ad.Uint32()
 		}
 	}
-	return i, adErr("info attributes", ad.Err())
+	return i, wire.AttrError("info attributes", ad.Err())
 }
 
 // DecodeTimeouts decodes the attributes of a GET_CONFIG reply.
 func DecodeTimeouts(b []byte) (Timeouts, error) {
-	ad, err := attrs(b)
+	ad, err := wire.Attrs(b)
 	if err != nil {
 		return Timeouts{}, err
 	}
 	var t Timeouts
 	for ad.Next() {
 		switch ad.Type() {
-		case attrTimeoutTCP:
+		case wire.AttrTimeoutTCP:
 			t.TCP = ad.Uint32()
-		case attrTimeoutTCPFin:
+		case wire.AttrTimeoutTCPFin:
 			t.TCPFin = ad.Uint32()
-		case attrTimeoutUDP:
+		case wire.AttrTimeoutUDP:
 			t.UDP = ad.Uint32()
 		}
 	}
-	return t, adErr("timeout attributes", ad.Err())
+	return t, wire.AttrError("timeout attributes", ad.Err())
 }
 
 func encodeTimeouts(t Timeouts) ([]byte, error) {
 	ae := netlink.NewAttributeEncoder()
-	ae.Uint32(attrTimeoutTCP, t.TCP)
-	ae.Uint32(attrTimeoutTCPFin, t.TCPFin)
-	ae.Uint32(attrTimeoutUDP, t.UDP)
+	ae.Uint32(wire.AttrTimeoutTCP, t.TCP)
+	ae.Uint32(wire.AttrTimeoutTCPFin, t.TCPFin)
+	ae.Uint32(wire.AttrTimeoutUDP, t.UDP)
 	return ae.Encode()
 }
 
@@ -60,26 +62,26 @@ func encodeDaemon(d Daemon, full bool) ([]byte, error) {
 		return nil, fmt.Errorf("%w: sync daemon interface %q", ErrInvalid, d.Interface)
 	}
 	ae := netlink.NewAttributeEncoder()
-	ae.Nested(attrDaemon, func(nae *netlink.AttributeEncoder) error {
-		nae.Uint32(daemonState, uint32(d.State))
+	ae.Nested(wire.AttrDaemon, func(nae *netlink.AttributeEncoder) error {
+		nae.Uint32(wire.DaemonState, uint32(d.State))
 		if !full {
 			return nil
 		}
-		nae.String(daemonMcastIfn, d.Interface)
-		nae.Uint32(daemonSyncID, d.SyncID)
+		nae.String(wire.DaemonMcastIfn, d.Interface)
+		nae.Uint32(wire.DaemonSyncID, d.SyncID)
 		if d.MaxLen != 0 {
-			nae.Uint16(daemonSyncMaxLen, d.MaxLen)
+			nae.Uint16(wire.DaemonSyncMaxLen, d.MaxLen)
 		}
 		if d.Group.Is4() {
-			nae.Bytes(daemonMcastGroup, addrBytes(d.Group))
+			nae.Bytes(wire.DaemonMcastGroup, addrBytes(d.Group))
 		} else if d.Group.Is6() {
-			nae.Bytes(daemonMcastGrp6, addrBytes(d.Group))
+			nae.Bytes(wire.DaemonMcastGrp6, addrBytes(d.Group))
 		}
 		if d.Port != 0 {
-			nae.Uint16(daemonMcastPort, d.Port)
+			nae.Uint16(wire.DaemonMcastPort, d.Port)
 		}
 		if d.TTL != 0 {
-			nae.Uint8(daemonMcastTTL, d.TTL)
+			nae.Uint8(wire.DaemonMcastTTL, d.TTL)
 		}
 		return nil
 	})
@@ -88,34 +90,34 @@ func encodeDaemon(d Daemon, full bool) ([]byte, error) {
 
 // DecodeDaemon decodes the contents of a DAEMON nest.
 func DecodeDaemon(b []byte) (Daemon, error) {
-	ad, err := attrs(b)
+	ad, err := wire.Attrs(b)
 	if err != nil {
 		return Daemon{}, err
 	}
 	var d Daemon
 	for ad.Next() {
 		switch ad.Type() {
-		case daemonState:
+		case wire.DaemonState:
 			d.State = DaemonState(ad.Uint32())
-		case daemonMcastIfn:
+		case wire.DaemonMcastIfn:
 			d.Interface = ad.String()
-		case daemonSyncID:
+		case wire.DaemonSyncID:
 			d.SyncID = ad.Uint32()
-		case daemonSyncMaxLen:
+		case wire.DaemonSyncMaxLen:
 			d.MaxLen = ad.Uint16()
-		case daemonMcastGroup:
+		case wire.DaemonMcastGroup:
 			if b := ad.Bytes(); len(b) == 4 {
 				d.Group = netip.AddrFrom4([4]byte(b))
 			}
-		case daemonMcastGrp6:
+		case wire.DaemonMcastGrp6:
 			if b := ad.Bytes(); len(b) == 16 {
 				d.Group = netip.AddrFrom16([16]byte(b))
 			}
-		case daemonMcastPort:
+		case wire.DaemonMcastPort:
 			d.Port = ad.Uint16()
-		case daemonMcastTTL:
+		case wire.DaemonMcastTTL:
 			d.TTL = ad.Uint8()
 		}
 	}
-	return d, adErr("daemon attributes", ad.Err())
+	return d, wire.AttrError("daemon attributes", ad.Err())
 }

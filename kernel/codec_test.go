@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/mdlayher/netlink"
+
+	"github.com/seesaw-lb/seesaw/kernel/internal/wire"
 )
 
 // serviceNest encodes a service the way the kernel replies: full SERVICE
@@ -16,9 +18,9 @@ func serviceNest(t testing.TB, k ServiceKey, c ServiceConfig) []byte {
 	encodeServiceKey(ae, k)
 	c.Flags |= flagHashed
 	encodeServiceConfig(ae, k.Family, c)
-	ae.Nested(svcStats64, func(nae *netlink.AttributeEncoder) error {
-		nae.Uint64(statsConns, 1<<40)
-		nae.Uint64(statsInBytes, 7)
+	ae.Nested(wire.SvcStats64, func(nae *netlink.AttributeEncoder) error {
+		nae.Uint64(wire.StatsConns, 1<<40)
+		nae.Uint64(wire.StatsInBytes, 7)
 		return nil
 	})
 	b, err := ae.Encode()
@@ -55,11 +57,11 @@ func TestDecodeServiceRoundTrip(t *testing.T) {
 func TestDecodeServiceAddressByFamily(t *testing.T) {
 	// The kernel always sends 16 address bytes; IPv4 sits in the first 4.
 	ae := netlink.NewAttributeEncoder()
-	ae.Uint16(svcAF, uint16(IPv4))
-	ae.Uint16(svcProtocol, uint16(TCP))
-	ae.Bytes(svcAddr, []byte{192, 0, 2, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
-	ae.Bytes(svcPort, be16(80))
-	ae.Bytes(svcFlags, make([]byte, 8))
+	ae.Uint16(wire.SvcAF, uint16(IPv4))
+	ae.Uint16(wire.SvcProtocol, uint16(TCP))
+	ae.Bytes(wire.SvcAddr, []byte{192, 0, 2, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+	ae.Bytes(wire.SvcPort, be16(80))
+	ae.Bytes(wire.SvcFlags, make([]byte, 8))
 	b, _ := ae.Encode()
 	got, err := DecodeService(b)
 	if err != nil {
@@ -96,7 +98,7 @@ func TestDecodeDestinationRoundTrip(t *testing.T) {
 		ae := netlink.NewAttributeEncoder()
 		encodeDestKey(ae, want.Key)
 		encodeDestConfig(ae, want.Config)
-		ae.Uint32(destActiveConns, 3)
+		ae.Uint32(wire.DestActiveConns, 3)
 		b, _ := ae.Encode()
 		got, err := DecodeDestination(b, IPv4)
 		if err != nil {
@@ -110,9 +112,9 @@ func TestDecodeDestinationRoundTrip(t *testing.T) {
 
 func TestDecodeDestinationDefaultsToServiceFamily(t *testing.T) {
 	ae := netlink.NewAttributeEncoder()
-	ae.Bytes(destAddr, addrBytes(netip.MustParseAddr("2001:db8::21")))
-	ae.Bytes(destPort, be16(80))
-	ae.Uint32(destFwdMethod, uint32(ForwardDirect))
+	ae.Bytes(wire.DestAddr, addrBytes(netip.MustParseAddr("2001:db8::21")))
+	ae.Bytes(wire.DestPort, be16(80))
+	ae.Uint32(wire.DestFwdMethod, uint32(ForwardDirect))
 	b, _ := ae.Encode()
 	got, err := DecodeDestination(b, IPv6)
 	if err != nil || got.Key != NewDestinationKey(netip.MustParseAddr("2001:db8::21"), 80) {
@@ -122,8 +124,8 @@ func TestDecodeDestinationDefaultsToServiceFamily(t *testing.T) {
 
 func TestDecodeStats32Fallback(t *testing.T) {
 	ae := netlink.NewAttributeEncoder()
-	ae.Uint32(statsConns, 9)
-	ae.Uint64(statsOutBytes, 1<<33)
+	ae.Uint32(wire.StatsConns, 9)
+	ae.Uint64(wire.StatsOutBytes, 1<<33)
 	b, _ := ae.Encode()
 	s, err := decodeStatsPair(b, nil)
 	if err != nil || s.Is64 || s.Conns != 9 || s.OutBytes != 1<<33 {

@@ -26,4 +26,3 @@ type Addresses interface {
 
 // ErrNoInterface is returned for an interface that does not exist.
 var ErrNoInterface = rtnl.ErrNoInterface
-

@@ -9,8 +9,8 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel/internal/wire"
 )
 
-// DecodeInfo decodes the attributes of a GET_INFO reply.
-func DecodeInfo(b []byte) (Info, error) {
+// decodeInfo decodes the attributes of a GET_INFO reply.
+func decodeInfo(b []byte) (Info, error) {
 	ad, err := wire.Attrs(b)
 	if err != nil {
 		return Info{}, err
@@ -27,8 +27,8 @@ func DecodeInfo(b []byte) (Info, error) {
 	return i, wire.AttrError("info attributes", ad.Err())
 }
 
-// DecodeTimeouts decodes the attributes of a GET_CONFIG reply.
-func DecodeTimeouts(b []byte) (Timeouts, error) {
+// decodeTimeouts decodes the attributes of a GET_CONFIG reply.
+func decodeTimeouts(b []byte) (Timeouts, error) {
 	ad, err := wire.Attrs(b)
 	if err != nil {
 		return Timeouts{}, err
@@ -88,8 +88,8 @@ func encodeDaemon(d Daemon, full bool) ([]byte, error) {
 	return ae.Encode()
 }
 
-// DecodeDaemon decodes the contents of a DAEMON nest.
-func DecodeDaemon(b []byte) (Daemon, error) {
+// decodeDaemon decodes the contents of a DAEMON nest.
+func decodeDaemon(b []byte) (Daemon, error) {
 	ad, err := wire.Attrs(b)
 	if err != nil {
 		return Daemon{}, err

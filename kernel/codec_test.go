@@ -41,7 +41,7 @@ func TestDecodeServiceRoundTrip(t *testing.T) {
 		{NewServiceKey(SCTP, netip.MustParseAddr("192.0.2.11"), 0), ServiceConfig{Scheduler: "mh", Netmask: PrefixNetmask(0)}},
 	}
 	for _, c := range cases {
-		got, err := DecodeService(serviceNest(t, c.key, c.cfg))
+		got, err := decodeService(serviceNest(t, c.key, c.cfg))
 		if err != nil {
 			t.Fatalf("%s: %v", c.key, err)
 		}
@@ -63,7 +63,7 @@ func TestDecodeServiceAddressByFamily(t *testing.T) {
 	ae.Bytes(wire.SvcPort, be16(80))
 	ae.Bytes(wire.SvcFlags, make([]byte, 8))
 	b, _ := ae.Encode()
-	got, err := DecodeService(b)
+	got, err := decodeService(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestDecodeDestinationRoundTrip(t *testing.T) {
 		encodeDestConfig(ae, want.Config)
 		ae.Uint32(wire.DestActiveConns, 3)
 		b, _ := ae.Encode()
-		got, err := DecodeDestination(b, IPv4)
+		got, err := decodeDestination(b, IPv4)
 		if err != nil {
 			t.Fatalf("%s: %v", want.Key, err)
 		}
@@ -116,7 +116,7 @@ func TestDecodeDestinationDefaultsToServiceFamily(t *testing.T) {
 	ae.Bytes(wire.DestPort, be16(80))
 	ae.Uint32(wire.DestFwdMethod, uint32(ForwardDirect))
 	b, _ := ae.Encode()
-	got, err := DecodeDestination(b, IPv6)
+	got, err := decodeDestination(b, IPv6)
 	if err != nil || got.Key != NewDestinationKey(netip.MustParseAddr("2001:db8::21"), 80) {
 		t.Fatalf("got %+v, %v", got.Key, err)
 	}
@@ -136,16 +136,16 @@ func TestDecodeStats32Fallback(t *testing.T) {
 func TestDecodeMalformed(t *testing.T) {
 	good := serviceNest(t, NewServiceKey(TCP, netip.MustParseAddr("192.0.2.10"), 80), ServiceConfig{Scheduler: "rr"})
 	for n := range 24 { // cut inside the AF/PROTOCOL/ADDR attributes
-		if _, err := DecodeService(good[:n]); err == nil {
+		if _, err := decodeService(good[:n]); err == nil {
 			t.Errorf("service truncated to %d bytes decoded", n)
 		}
 	}
 	for _, b := range [][]byte{nil, {1}, {4, 0, 1, 0}, {8, 0, 1, 0, 2}} {
-		if _, err := DecodeService(b); err == nil {
-			t.Errorf("DecodeService(% x) succeeded", b)
+		if _, err := decodeService(b); err == nil {
+			t.Errorf("decodeService(% x) succeeded", b)
 		}
-		if _, err := DecodeDestination(b, IPv4); err == nil {
-			t.Errorf("DecodeDestination(% x) succeeded", b)
+		if _, err := decodeDestination(b, IPv4); err == nil {
+			t.Errorf("decodeDestination(% x) succeeded", b)
 		}
 	}
 }

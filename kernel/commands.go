@@ -24,7 +24,7 @@ func (c *Client) Info(ctx context.Context) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
-	return DecodeInfo(a)
+	return decodeInfo(a)
 }
 
 // Timeouts reads the TCP, TCP FIN and UDP connection timeouts.
@@ -33,7 +33,7 @@ func (c *Client) Timeouts(ctx context.Context) (Timeouts, error) {
 	if err != nil {
 		return Timeouts{}, err
 	}
-	return DecodeTimeouts(a)
+	return decodeTimeouts(a)
 }
 
 // singleReply runs a doit command without attributes that answers with one
@@ -99,7 +99,7 @@ func (c *Client) Daemons(ctx context.Context) ([]Daemon, error) {
 		if err != nil {
 			return nil, err
 		}
-		d, err := DecodeDaemon(nest)
+		d, err := decodeDaemon(nest)
 		if err != nil {
 			return nil, fmt.Errorf("dump sync daemons: %w", err)
 		}

@@ -18,10 +18,10 @@ type rawService struct {
 	stats, stat6 []byte
 }
 
-// DecodeService decodes the contents of an IPVS_CMD_ATTR_SERVICE nest as the
+// decodeService decodes the contents of an IPVS_CMD_ATTR_SERVICE nest as the
 // kernel sends it. The HASHED flag is masked; a full-length netmask decodes
 // as the zero Netmask.
-func DecodeService(b []byte) (Service, error) {
+func decodeService(b []byte) (Service, error) {
 	ad, err := wire.Attrs(b)
 	if err != nil {
 		return Service{}, err
@@ -117,10 +117,10 @@ func decodeNetmask(f Family, b []byte) (Netmask, error) {
 	return PrefixNetmask(ones).Normalize(f), nil
 }
 
-// DecodeDestination decodes the contents of an IPVS_CMD_ATTR_DEST nest.
+// decodeDestination decodes the contents of an IPVS_CMD_ATTR_DEST nest.
 // svcFamily is the family of the service, used when the kernel (before 3.18)
 // sends no ADDR_FAMILY.
-func DecodeDestination(b []byte, svcFamily Family) (Destination, error) {
+func decodeDestination(b []byte, svcFamily Family) (Destination, error) {
 	ad, err := wire.Attrs(b)
 	if err != nil {
 		return Destination{}, err

@@ -13,7 +13,7 @@ func FuzzDecodeService(f *testing.F) {
 	f.Add(serviceNest(f, NewServiceKey(TCP, netip.MustParseAddr("192.0.2.10"), 80), ServiceConfig{Scheduler: "wrr", Flags: FlagPersistent, Timeout: 300}))
 	f.Add(serviceNest(f, NewFWMarkKey(IPv6, 5), ServiceConfig{Scheduler: "sh", PEName: "sip", Netmask: PrefixNetmask(64)}))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		svc, err := DecodeService(b)
+		svc, err := decodeService(b)
 		if err == nil && svc.Key.Family != IPv4 && svc.Key.Family != IPv6 {
 			t.Fatalf("decoded a service of family %d", svc.Key.Family)
 		}
@@ -28,7 +28,7 @@ func FuzzDecodeDestination(f *testing.F) {
 	b, _ := ae.Encode()
 	f.Add(b)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		d, err := DecodeDestination(b, IPv6)
+		d, err := decodeDestination(b, IPv6)
 		if err == nil && !d.Key.Addr.IsValid() {
 			t.Fatal("decoded a destination without an address")
 		}
@@ -60,9 +60,9 @@ func FuzzDecodeMisc(f *testing.F) {
 	tb, _ := encodeTimeouts(Timeouts{TCP: 900, TCPFin: 120, UDP: 300})
 	f.Add(tb)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		_, _ = DecodeInfo(b)
-		_, _ = DecodeTimeouts(b)
-		_, _ = DecodeDaemon(b)
+		_, _ = decodeInfo(b)
+		_, _ = decodeTimeouts(b)
+		_, _ = decodeDaemon(b)
 		_, _ = decodeStats(b, true)
 		_, _ = decodeStats(b, false)
 	})

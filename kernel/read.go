@@ -117,7 +117,7 @@ func serviceFromMessage(m wire.Message) (Service, error) {
 	if nest == nil {
 		return Service{}, fmt.Errorf("%w: reply without a service", ErrMalformed)
 	}
-	return DecodeService(nest)
+	return decodeService(nest)
 }
 
 // Service reads one service (GET_SERVICE doit), without destinations. A
@@ -169,7 +169,7 @@ func (c *Client) dumpDestinations(ctx context.Context, s sock, k ServiceKey) ([]
 			var nest []byte
 			if nest, err = wire.Nested(attrsB, wire.AttrDest); err == nil {
 				var d Destination
-				d, err = DecodeDestination(nest, k.Family)
+				d, err = decodeDestination(nest, k.Family)
 				ds = append(ds, d)
 			}
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
-// Fake is a stateful in-process IPVS that speaks the kernel's generic
+// IPVS is a stateful in-process IPVS kernel that speaks the kernel's generic
 // netlink messages, with the kernel's semantics and errnos: EEXIST, ESRCH,
 // ENOENT (unknown scheduler or PE, missing destination), EINVAL (missing
 // attribute, IPv6 netmask outside 1..128, GUE without port), ERANGE (weight
@@ -54,7 +54,7 @@ type fakeDest struct {
 // fakeFamilyID is the generic netlink family ID the fake answers to.
 const fakeFamilyID = 0x1d
 
-// NewFake returns an empty fake kernel with every scheduler, the sip PE and
+// NewIPVS returns an empty fake kernel with every scheduler, the sip PE and
 // both families available.
 func NewIPVS() *IPVS {
 	return &IPVS{

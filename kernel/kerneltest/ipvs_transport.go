@@ -15,7 +15,7 @@ import (
 // made the caller wait forever: nothing is queued.
 var errWouldBlock = errors.New("fake: receive would block: no datagram queued")
 
-// fakeTransport is one "socket" on a Fake: requests run synchronously inside
+// fakeTransport is one socket on an IPVS fake: requests run synchronously inside
 // send, like netlink_rcv_skb, and their answers queue as datagrams.
 type fakeTransport struct {
 	f       *IPVS

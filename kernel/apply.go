@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"syscall"
+
+	"github.com/seesaw-lb/seesaw/kernel/internal/wire"
 )
 
 // Apply runs ops in order, writing up to Options.BatchSize requests per
@@ -56,12 +58,12 @@ type batcher struct {
 
 func (b *batcher) full(next int) bool {
 	return len(b.idx) >= b.c.opts.BatchSize ||
-		(len(b.idx) > 0 && len(b.buf)+nlmsgHeaderLen+next > b.c.opts.BatchBytes)
+		(len(b.idx) > 0 && len(b.buf)+wire.NlmsgHeaderLen+next > b.c.opts.BatchBytes)
 }
 
 func (b *batcher) add(i int, payload []byte) {
 	seq := b.c.nextSeq()
-	b.buf = appendMessage(b.buf, message{Type: b.c.family, Flags: nlmFRequest | nlmFAck, Seq: seq, Payload: payload})
+	b.buf = wire.AppendMessage(b.buf, wire.Message{Type: b.c.family, Flags: wire.NlmFRequest | wire.NlmFAck, Seq: seq, Payload: payload})
 	b.idx = append(b.idx, i)
 	b.pending[seq] = i
 }
@@ -73,7 +75,7 @@ func (b *batcher) flush() {
 		return
 	}
 	if b.broken == nil {
-		if err := b.c.t.send(b.buf); err != nil {
+		if err := b.c.t.Send(b.buf); err != nil {
 			b.broken = ctxErr(b.ctx, err)
 		} else {
 			b.collect()
@@ -92,7 +94,7 @@ func (b *batcher) flush() {
 func (b *batcher) collect() {
 	var sentinel uint32
 	for len(b.pending) > 0 {
-		n, err := b.c.t.recv(b.c.buf)
+		n, err := b.c.t.Recv(b.c.buf)
 		if errors.Is(err, syscall.ENOBUFS) {
 			if sentinel, err = b.sendSentinel(); err == nil {
 				continue
@@ -102,9 +104,9 @@ func (b *batcher) collect() {
 			b.uncertain(ctxErr(b.ctx, err))
 			return
 		}
-		msgs, err := splitMessages(b.c.buf[:n])
+		msgs, err := wire.SplitMessages(b.c.buf[:n])
 		for _, m := range msgs {
-			if m.Type == nlmsgError && m.Seq == sentinel && sentinel != 0 {
+			if m.Type == wire.NlmsgError && m.Seq == sentinel && sentinel != 0 {
 				b.uncertain(syscall.ENOBUFS)
 				return
 			}
@@ -118,11 +120,11 @@ func (b *batcher) collect() {
 }
 
 // ack records the outcome carried by m if it answers a pending op.
-func (b *batcher) ack(m message) {
-	if m.Type != nlmsgError {
+func (b *batcher) ack(m wire.Message) {
+	if m.Type != wire.NlmsgError {
 		return
 	}
-	errno, seq, err := errorCode(m.Payload)
+	errno, seq, err := wire.ErrorCode(m.Payload)
 	i, ok := b.pending[m.Seq]
 	if !ok || err != nil || seq != m.Seq {
 		return
@@ -138,8 +140,8 @@ func (b *batcher) ack(m message) {
 // of the batch's answers.
 func (b *batcher) sendSentinel() (uint32, error) {
 	seq := b.c.nextSeq()
-	req := appendMessage(nil, message{Type: b.c.family, Flags: nlmFRequest | nlmFAck, Seq: seq, Payload: genlPayload(cmdGetInfo, nil)})
-	return seq, b.c.t.send(req)
+	req := wire.AppendMessage(nil, wire.Message{Type: b.c.family, Flags: wire.NlmFRequest | wire.NlmFAck, Seq: seq, Payload: wire.GenlPayload(wire.CmdGetInfo, nil)})
+	return seq, b.c.t.Send(req)
 }
 
 // uncertain marks every op still waiting for an ack. ENOBUFS means the

@@ -10,15 +10,19 @@ import (
 	"time"
 
 	"github.com/mdlayher/netlink"
+
+	"github.com/seesaw-lb/seesaw/kernel/internal/wire"
 )
 
-// transport moves whole datagrams to and from a generic netlink socket: the
-// kernel's (socket_linux.go) or the fake's (fake_transport.go).
-type transport interface {
-	send(b []byte) error           // one sendmsg
-	recv(b []byte) (int, error)    // one datagram
-	setDeadline(t time.Time) error // zero = none
-	close() error
+// Socket moves whole datagrams to and from a generic netlink socket: the
+// kernel's (Dial) or an in-process peer's (kerneltest.IPVS). A Client
+// writes a batch of requests with one Send and reads one datagram per
+// Recv; it serializes its calls, and uses one Socket per running dump.
+type Socket interface {
+	Send(b []byte) error           // one sendmsg
+	Recv(b []byte) (int, error)    // one datagram
+	SetDeadline(t time.Time) error // zero = none
+	Close() error
 }
 
 // Options tune a Client. The zero value is usable.
@@ -68,31 +72,43 @@ func (o Options) withDefaults() Options {
 // for concurrent use: exchanges are serialized.
 type Client struct {
 	mu      sync.Mutex
-	t       transport
+	t       Socket
 	opts    Options
 	family  uint16
 	seq     atomic.Uint32
 	buf     []byte
 	closed  bool
-	dialer  func() (transport, error) // opens another socket for parallel dumps
-	readers []sock                    // extra sockets, opened on first Snapshot
+	dialer  func() (Socket, error) // opens another socket for parallel dumps
+	readers []sock                 // extra sockets, opened on first Snapshot
 }
 
 // sock is a socket with its receive buffer.
 type sock struct {
-	t   transport
+	t   Socket
 	buf []byte
 }
 
 var _ IPVS = (*Client)(nil)
 
+// NewClient returns a Client over the socket dial opens; dial is called
+// again for the extra sockets of parallel dumps (Options.ReadSockets). It
+// resolves the IPVS family once. Dial is NewClient over the kernel's
+// sockets; kerneltest.IPVS.Dial over the fake's.
+func NewClient(dial func() (Socket, error), o Options) (*Client, error) {
+	t, err := dial()
+	if err != nil {
+		return nil, err
+	}
+	return newClient(t, dial, o)
+}
+
 // newClient resolves the IPVS family over t.
-func newClient(t transport, dialer func() (transport, error), o Options) (*Client, error) {
+func newClient(t Socket, dialer func() (Socket, error), o Options) (*Client, error) {
 	o = o.withDefaults()
 	c := &Client{t: t, opts: o, buf: make([]byte, o.RecvBufferBytes), dialer: dialer}
 	c.seq.Store(uint32(time.Now().UnixNano()))
 	if err := c.resolveFamily(); err != nil {
-		t.close()
+		t.Close()
 		return nil, err
 	}
 	return c, nil
@@ -107,17 +123,17 @@ func (c *Client) Close() error {
 	}
 	c.closed = true
 	for _, r := range c.readers {
-		r.t.close()
+		r.t.Close()
 	}
-	return c.t.close()
+	return c.t.Close()
 }
 
 // resolveFamily asks nlctrl for the IPVS family ID.
 func (c *Client) resolveFamily() error {
 	ae := netlink.NewAttributeEncoder()
-	ae.String(ctrlAttrFamilyName, genlName)
+	ae.String(wire.CtrlAttrFamilyName, wire.GenlName)
 	b, _ := ae.Encode()
-	replies, err := c.exchangeType(context.Background(), genlIDCtrl, ctrlCmdGetFamily, b, false)
+	replies, err := c.exchangeType(context.Background(), wire.GenlIDCtrl, wire.CtrlCmdGetFamily, b, false)
 	if errors.Is(err, syscall.ENOENT) {
 		return ErrFamilyNotFound
 	}
@@ -125,21 +141,21 @@ func (c *Client) resolveFamily() error {
 		return fmt.Errorf("resolve IPVS generic netlink family: %w", err)
 	}
 	for _, r := range replies {
-		_, a, err := splitGenl(r.Payload)
+		_, a, err := wire.SplitGenl(r.Payload)
 		if err != nil {
 			return err
 		}
-		ad, err := attrs(a)
+		ad, err := wire.Attrs(a)
 		if err != nil {
 			return err
 		}
 		for ad.Next() {
-			if ad.Type() == ctrlAttrFamilyID {
+			if ad.Type() == wire.CtrlAttrFamilyID {
 				c.family = ad.Uint16()
 			}
 		}
 		if err := ad.Err(); err != nil {
-			return adErr("nlctrl reply", err)
+			return wire.AttrError("nlctrl reply", err)
 		}
 	}
 	if c.family == 0 {
@@ -161,11 +177,11 @@ func (c *Client) begin(ctx context.Context) (func(), error) {
 		return nil, err
 	}
 	d, _ := ctx.Deadline()
-	c.t.setDeadline(d)
-	stop := context.AfterFunc(ctx, func() { c.t.setDeadline(time.Unix(1, 0)) })
+	c.t.SetDeadline(d)
+	stop := context.AfterFunc(ctx, func() { c.t.SetDeadline(time.Unix(1, 0)) })
 	return func() {
 		stop()
-		c.t.setDeadline(time.Time{})
+		c.t.SetDeadline(time.Time{})
 		c.mu.Unlock()
 	}, nil
 }
@@ -180,11 +196,11 @@ func (c *Client) nextSeq() uint32 {
 
 // exchange sends one IPVS request and returns its replies (for a dump: every
 // message before NLMSG_DONE). A kernel error comes back as a syscall.Errno.
-func (c *Client) exchange(ctx context.Context, cmd uint8, attrs []byte, dump bool) ([]message, error) {
+func (c *Client) exchange(ctx context.Context, cmd uint8, attrs []byte, dump bool) ([]wire.Message, error) {
 	return c.exchangeType(ctx, c.family, cmd, attrs, dump)
 }
 
-func (c *Client) exchangeType(ctx context.Context, typ uint16, cmd uint8, attrs []byte, dump bool) ([]message, error) {
+func (c *Client) exchangeType(ctx context.Context, typ uint16, cmd uint8, attrs []byte, dump bool) ([]wire.Message, error) {
 	end, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -193,28 +209,28 @@ func (c *Client) exchangeType(ctx context.Context, typ uint16, cmd uint8, attrs 
 	return c.lockedExchange(ctx, typ, cmd, attrs, dump)
 }
 
-func (c *Client) lockedExchange(ctx context.Context, typ uint16, cmd uint8, attrs []byte, dump bool) ([]message, error) {
+func (c *Client) lockedExchange(ctx context.Context, typ uint16, cmd uint8, attrs []byte, dump bool) ([]wire.Message, error) {
 	return c.exchangeOn(ctx, sock{c.t, c.buf}, typ, cmd, attrs, dump)
 }
 
 // exchangeOn runs one request on s; the caller holds c.mu and owns s.
-func (c *Client) exchangeOn(ctx context.Context, s sock, typ uint16, cmd uint8, attrs []byte, dump bool) ([]message, error) {
+func (c *Client) exchangeOn(ctx context.Context, s sock, typ uint16, cmd uint8, attrs []byte, dump bool) ([]wire.Message, error) {
 	seq := c.nextSeq()
-	flags := uint16(nlmFRequest | nlmFAck)
+	flags := uint16(wire.NlmFRequest | wire.NlmFAck)
 	if dump {
-		flags = nlmFRequest | nlmFDump
+		flags = wire.NlmFRequest | wire.NlmFDump
 	}
-	req := appendMessage(nil, message{Type: typ, Flags: flags, Seq: seq, Payload: genlPayload(cmd, attrs)})
-	if err := s.t.send(req); err != nil {
+	req := wire.AppendMessage(nil, wire.Message{Type: typ, Flags: flags, Seq: seq, Payload: wire.GenlPayload(cmd, attrs)})
+	if err := s.t.Send(req); err != nil {
 		return nil, ctxErr(ctx, err)
 	}
-	var replies []message
+	var replies []wire.Message
 	for {
-		n, err := s.t.recv(s.buf)
+		n, err := s.t.Recv(s.buf)
 		if err != nil {
 			return nil, ctxErr(ctx, err)
 		}
-		msgs, err := splitMessages(s.buf[:n])
+		msgs, err := wire.SplitMessages(s.buf[:n])
 		if err != nil {
 			return nil, err
 		}
@@ -223,8 +239,8 @@ func (c *Client) exchangeOn(ctx context.Context, s sock, typ uint16, cmd uint8, 
 				continue // a late answer to an abandoned request
 			}
 			switch m.Type {
-			case nlmsgError:
-				errno, _, err := errorCode(m.Payload)
+			case wire.NlmsgError:
+				errno, _, err := wire.ErrorCode(m.Payload)
 				if err != nil {
 					return nil, err
 				}
@@ -232,14 +248,14 @@ func (c *Client) exchangeOn(ctx context.Context, s sock, typ uint16, cmd uint8, 
 					return nil, syscall.Errno(errno)
 				}
 				return replies, nil
-			case nlmsgDone:
+			case wire.NlmsgDone:
 				if len(m.Payload) >= 4 {
-					if errno, _, _ := errorCode(append(m.Payload[:4:4], make([]byte, nlmsgHeaderLen)...)); errno != 0 {
+					if errno, _, _ := wire.ErrorCode(append(m.Payload[:4:4], make([]byte, wire.NlmsgHeaderLen)...)); errno != 0 {
 						return nil, syscall.Errno(errno)
 					}
 				}
 				return replies, nil
-			case nlmsgNoop, nlmsgOverrun:
+			case wire.NlmsgNoop, wire.NlmsgOverrun:
 				continue
 			}
 			m.Payload = append([]byte(nil), m.Payload...)

@@ -1,4 +1,4 @@
-package kernel
+package kernel_test
 
 import (
 	"context"
@@ -9,10 +9,11 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mdlayher/netlink"
+	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/kerneltest"
 )
 
-func dialFake(t *testing.T, f *Fake, o Options) *Client {
+func dialFake(t *testing.T, f *kerneltest.IPVS, o kernel.Options) *kernel.Client {
 	t.Helper()
 	c, err := f.Dial(o)
 	if err != nil {
@@ -23,36 +24,36 @@ func dialFake(t *testing.T, f *Fake, o Options) *Client {
 }
 
 // table returns ops for n services with d destinations each.
-func table(n, d int) []Op {
-	var ops []Op
+func table(n, d int) []kernel.Op {
+	var ops []kernel.Op
 	for i := range n {
-		k := NewServiceKey(TCP, netip.AddrFrom4([4]byte{192, 0, 2, byte(i % 250)}), uint16(1000+i))
-		ops = append(ops, addSvc(k, ServiceConfig{Scheduler: "wrr"}))
+		k := kernel.NewServiceKey(kernel.TCP, netip.AddrFrom4([4]byte{192, 0, 2, byte(i % 250)}), uint16(1000+i))
+		ops = append(ops, addSvc(k, kernel.ServiceConfig{Scheduler: "wrr"}))
 		for j := range d {
-			ops = append(ops, addDest(k, NewDestinationKey(netip.AddrFrom4([4]byte{198, 51, 100, byte(j + 1)}), 80),
-				DestinationConfig{Forward: ForwardDirect, Weight: uint32(j)}))
+			ops = append(ops, addDest(k, kernel.NewDestinationKey(netip.AddrFrom4([4]byte{198, 51, 100, byte(j + 1)}), 80),
+				kernel.DestinationConfig{Forward: kernel.ForwardDirect, Weight: uint32(j)}))
 		}
 	}
 	return ops
 }
 
 func TestDialWithoutIPVSModule(t *testing.T) {
-	f := NewFake()
+	f := kerneltest.NewIPVS()
 	f.Unload()
-	_, err := f.Dial(Options{})
-	if !errors.Is(err, ErrFamilyNotFound) || !strings.Contains(err.Error(), "modprobe ip_vs") {
+	_, err := f.Dial(kernel.Options{})
+	if !errors.Is(err, kernel.ErrFamilyNotFound) || !strings.Contains(err.Error(), "modprobe ip_vs") {
 		t.Fatalf("got %v, want an error naming the ip_vs module", err)
 	}
 }
 
 func TestBatchingPacksRequestsPerSend(t *testing.T) {
 	for _, size := range []int{1, 16, 128, 512} {
-		f := NewFake()
-		c := dialFake(t, f, Options{BatchSize: size})
+		f := kerneltest.NewIPVS()
+		c := dialFake(t, f, kernel.Options{BatchSize: size})
 		ops := table(20, 9) // 200 ops
-		before := c.t.(*fakeTransport).sends
+		before := f.Sends()
 		mustApply(t, c, ops...)
-		sends := c.t.(*fakeTransport).sends - before
+		sends := f.Sends() - before
 		if want := (len(ops) + size - 1) / size; sends != want {
 			t.Errorf("batch size %d: %d sendmsg calls for %d ops, want %d", size, sends, len(ops), want)
 		}
@@ -63,26 +64,27 @@ func TestBatchingPacksRequestsPerSend(t *testing.T) {
 }
 
 func TestBatchBytesBound(t *testing.T) {
-	c := dialFake(t, NewFake(), Options{BatchSize: 512, BatchBytes: 1024})
+	f := kerneltest.NewIPVS()
+	c := dialFake(t, f, kernel.Options{BatchSize: 512, BatchBytes: 1024})
 	ops := table(10, 9)
-	before := c.t.(*fakeTransport).sends
+	before := f.Sends()
 	mustApply(t, c, ops...)
-	if sends := c.t.(*fakeTransport).sends - before; sends < 10 {
+	if sends := f.Sends() - before; sends < 10 {
 		t.Errorf("%d sendmsg calls for %d ops within 1 KiB each: the byte bound was ignored", sends, len(ops))
 	}
 }
 
 func TestBatchSizesGiveSameResults(t *testing.T) {
-	ops := append(table(5, 3), addDest(NewServiceKey(TCP, vip4, 9), dest4, DestinationConfig{Weight: 1}),
-		addSvc(NewServiceKey(TCP, vip4, 10), ServiceConfig{Scheduler: "nosuch"}))
+	ops := append(table(5, 3), addDest(kernel.NewServiceKey(kernel.TCP, vip4, 9), dest4, kernel.DestinationConfig{Weight: 1}),
+		addSvc(kernel.NewServiceKey(kernel.TCP, vip4, 10), kernel.ServiceConfig{Scheduler: "nosuch"}))
 	var want string
 	for _, size := range []int{1, 2, 16, 512} {
-		c := dialFake(t, NewFake(), Options{BatchSize: size})
+		c := dialFake(t, kerneltest.NewIPVS(), kernel.Options{BatchSize: size})
 		res, err := c.Apply(context.Background(), ops)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := fmt.Sprint(res) + RenderIPVSADM(snapshot(t, c))
+		got := fmt.Sprint(res) + kernel.RenderIPVSADM(snapshot(t, c))
 		if want == "" {
 			want = got
 		} else if got != want {
@@ -92,8 +94,8 @@ func TestBatchSizesGiveSameResults(t *testing.T) {
 }
 
 func TestLostAcksAreUncertain(t *testing.T) {
-	f := NewFake()
-	c := dialFake(t, f, Options{BatchSize: 10})
+	f := kerneltest.NewIPVS()
+	c := dialFake(t, f, kernel.Options{BatchSize: 10})
 	ops := table(1, 9) // 10 ops, one batch
 	f.LoseAcks(3)
 	res, err := c.Apply(context.Background(), ops)
@@ -104,7 +106,7 @@ func TestLostAcksAreUncertain(t *testing.T) {
 	for _, r := range res {
 		if r.Uncertain {
 			uncertain++
-			if !errors.Is(r.Err, ErrUncertain) {
+			if !errors.Is(r.Err, kernel.ErrUncertain) {
 				t.Errorf("%s: uncertain without ErrUncertain: %v", r.Op, r.Err)
 			}
 		} else if r.Err != nil {
@@ -120,21 +122,21 @@ func TestLostAcksAreUncertain(t *testing.T) {
 	if len(svc) != 1 || len(svc[0].Destinations) != 9 {
 		t.Fatalf("table after lost acks: %+v", svc)
 	}
-	if err := applyOne(t, c, Op{Kind: DeleteService, Service: ops[0].Service}); err != nil {
+	if err := applyOne(t, c, kernel.Op{Kind: kernel.DeleteService, Service: ops[0].Service}); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestConcurrentUse(t *testing.T) {
-	c := dialFake(t, NewFake(), Options{BatchSize: 4})
+	c := dialFake(t, kerneltest.NewIPVS(), kernel.Options{BatchSize: 4})
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for g := range 8 {
 		wg.Go(func() {
-			k := NewServiceKey(TCP, vip4, uint16(2000+g))
-			ops := []Op{addSvc(k, ServiceConfig{Scheduler: "rr"})}
+			k := kernel.NewServiceKey(kernel.TCP, vip4, uint16(2000+g))
+			ops := []kernel.Op{addSvc(k, kernel.ServiceConfig{Scheduler: "rr"})}
 			for j := range 10 {
-				ops = append(ops, addDest(k, NewDestinationKey(rs4a, uint16(j+1)), DestinationConfig{Weight: 1}))
+				ops = append(ops, addDest(k, kernel.NewDestinationKey(rs4a, uint16(j+1)), kernel.DestinationConfig{Weight: 1}))
 			}
 			res, err := c.Apply(context.Background(), ops)
 			if err == nil {
@@ -163,46 +165,24 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func TestClosedAndCancelled(t *testing.T) {
-	c := dialFake(t, NewFake(), Options{})
+	c := dialFake(t, kerneltest.NewIPVS(), kernel.Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := c.Apply(ctx, table(1, 1)); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled context: %v", err)
 	}
 	c.Close()
-	if _, err := c.Snapshot(context.Background()); !errors.Is(err, ErrClosed) {
+	if _, err := c.Snapshot(context.Background()); !errors.Is(err, kernel.ErrClosed) {
 		t.Errorf("closed client: %v", err)
 	}
 }
 
-func TestUpdateAlwaysSendsPEAndFullMask(t *testing.T) {
-	p, err := encodeOp(Op{Kind: UpdateService, Service: web4, ServiceConfig: ServiceConfig{Scheduler: "rr", Flags: FlagPersistent | flagHashed}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, _ := nested(p[genlHeaderLen:], attrService)
-	ad, _ := netlink.NewAttributeDecoder(svc)
-	var pe, flags bool
-	for ad.Next() {
-		switch ad.Type() {
-		case svcPEName:
-			pe = ad.String() == ""
-		case svcFlags:
-			b := ad.Bytes()
-			flags = len(b) == 8 && string(b[4:]) == "\xff\xff\xff\xff" && b[0] == byte(FlagPersistent)
-		}
-	}
-	if !pe || !flags {
-		t.Fatalf("SET_SERVICE without PE_NAME (%v) or without full mask/with HASHED (%v)", pe, flags)
-	}
-}
-
 func TestInvalidOpsRejectedBeforeSending(t *testing.T) {
-	c := dialFake(t, NewFake(), Options{})
-	bad := []Op{
-		addSvc(ServiceKey{Family: IPv4, Protocol: 99, Addr: vip4, Port: 1}, ServiceConfig{Scheduler: "rr"}),
-		addSvc(ServiceKey{Family: IPv4, Protocol: TCP, Addr: vip6, Port: 1}, ServiceConfig{Scheduler: "rr"}),
-		addSvc(web4, ServiceConfig{Scheduler: strings.Repeat("x", 16)}),
+	c := dialFake(t, kerneltest.NewIPVS(), kernel.Options{})
+	bad := []kernel.Op{
+		addSvc(kernel.ServiceKey{Family: kernel.IPv4, Protocol: 99, Addr: vip4, Port: 1}, kernel.ServiceConfig{Scheduler: "rr"}),
+		addSvc(kernel.ServiceKey{Family: kernel.IPv4, Protocol: kernel.TCP, Addr: vip6, Port: 1}, kernel.ServiceConfig{Scheduler: "rr"}),
+		addSvc(web4, kernel.ServiceConfig{Scheduler: strings.Repeat("x", 16)}),
 		{Kind: 42, Service: web4},
 	}
 	res, err := c.Apply(context.Background(), bad)
@@ -210,7 +190,7 @@ func TestInvalidOpsRejectedBeforeSending(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range res {
-		if !errors.Is(r.Err, ErrInvalid) || r.Uncertain {
+		if !errors.Is(r.Err, kernel.ErrInvalid) || r.Uncertain {
 			t.Errorf("%s: %v", r.Op, r.Err)
 		}
 	}
@@ -220,24 +200,26 @@ func TestInvalidOpsRejectedBeforeSending(t *testing.T) {
 }
 
 func TestDisabledIPv6(t *testing.T) {
-	f := NewFake()
+	f := kerneltest.NewIPVS()
 	f.DisableIPv6()
-	c := dialFake(t, f, Options{})
-	if err := applyOne(t, c, addSvc(web6, ServiceConfig{Scheduler: "rr"})); !errors.Is(err, ErrFamily) {
+	c := dialFake(t, f, kernel.Options{})
+	if err := applyOne(t, c, addSvc(web6, kernel.ServiceConfig{Scheduler: "rr"})); !errors.Is(err, kernel.ErrFamily) {
 		t.Fatalf("IPv6 service on a kernel without IPv6: %v", err)
 	}
 }
 
 func TestSnapshotParallelMatchesSerial(t *testing.T) {
-	f := NewFake()
-	serial := dialFake(t, f, Options{ReadSockets: 1})
+	f := kerneltest.NewIPVS()
+	serial := dialFake(t, f, kernel.Options{ReadSockets: 1})
 	mustApply(t, serial, table(30, 4)...)
-	parallel := dialFake(t, f, Options{ReadSockets: 4})
-	a, b := RenderIPVSADM(snapshot(t, serial)), RenderIPVSADM(snapshot(t, parallel))
+	parallel := dialFake(t, f, kernel.Options{ReadSockets: 4})
+	a := kernel.RenderIPVSADM(snapshot(t, serial))
+	opened := f.Sockets()
+	b := kernel.RenderIPVSADM(snapshot(t, parallel))
 	if a != b || strings.Count(a, "-a ") != 120 {
 		t.Fatalf("parallel snapshot differs from serial:\n%s\nvs\n%s", b, a)
 	}
-	if n := len(parallel.readers); n != 3 {
+	if n := f.Sockets() - opened; n != 3 {
 		t.Errorf("%d extra sockets, want 3", n)
 	}
 }

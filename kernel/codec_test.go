@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/mdlayher/netlink"
+
+	"github.com/seesaw-lb/seesaw/kernel/internal/wire"
 )
 
 // serviceNest encodes a service the way the kernel replies: full SERVICE
@@ -16,9 +18,9 @@ func serviceNest(t testing.TB, k ServiceKey, c ServiceConfig) []byte {
 	encodeServiceKey(ae, k)
 	c.Flags |= flagHashed
 	encodeServiceConfig(ae, k.Family, c)
-	ae.Nested(svcStats64, func(nae *netlink.AttributeEncoder) error {
-		nae.Uint64(statsConns, 1<<40)
-		nae.Uint64(statsInBytes, 7)
+	ae.Nested(wire.SvcStats64, func(nae *netlink.AttributeEncoder) error {
+		nae.Uint64(wire.StatsConns, 1<<40)
+		nae.Uint64(wire.StatsInBytes, 7)
 		return nil
 	})
 	b, err := ae.Encode()
@@ -39,7 +41,7 @@ func TestDecodeServiceRoundTrip(t *testing.T) {
 		{NewServiceKey(SCTP, netip.MustParseAddr("192.0.2.11"), 0), ServiceConfig{Scheduler: "mh", Netmask: PrefixNetmask(0)}},
 	}
 	for _, c := range cases {
-		got, err := DecodeService(serviceNest(t, c.key, c.cfg))
+		got, err := decodeService(serviceNest(t, c.key, c.cfg))
 		if err != nil {
 			t.Fatalf("%s: %v", c.key, err)
 		}
@@ -55,13 +57,13 @@ func TestDecodeServiceRoundTrip(t *testing.T) {
 func TestDecodeServiceAddressByFamily(t *testing.T) {
 	// The kernel always sends 16 address bytes; IPv4 sits in the first 4.
 	ae := netlink.NewAttributeEncoder()
-	ae.Uint16(svcAF, uint16(IPv4))
-	ae.Uint16(svcProtocol, uint16(TCP))
-	ae.Bytes(svcAddr, []byte{192, 0, 2, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
-	ae.Bytes(svcPort, be16(80))
-	ae.Bytes(svcFlags, make([]byte, 8))
+	ae.Uint16(wire.SvcAF, uint16(IPv4))
+	ae.Uint16(wire.SvcProtocol, uint16(TCP))
+	ae.Bytes(wire.SvcAddr, []byte{192, 0, 2, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+	ae.Bytes(wire.SvcPort, be16(80))
+	ae.Bytes(wire.SvcFlags, make([]byte, 8))
 	b, _ := ae.Encode()
-	got, err := DecodeService(b)
+	got, err := decodeService(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,9 +98,9 @@ func TestDecodeDestinationRoundTrip(t *testing.T) {
 		ae := netlink.NewAttributeEncoder()
 		encodeDestKey(ae, want.Key)
 		encodeDestConfig(ae, want.Config)
-		ae.Uint32(destActiveConns, 3)
+		ae.Uint32(wire.DestActiveConns, 3)
 		b, _ := ae.Encode()
-		got, err := DecodeDestination(b, IPv4)
+		got, err := decodeDestination(b, IPv4)
 		if err != nil {
 			t.Fatalf("%s: %v", want.Key, err)
 		}
@@ -110,11 +112,11 @@ func TestDecodeDestinationRoundTrip(t *testing.T) {
 
 func TestDecodeDestinationDefaultsToServiceFamily(t *testing.T) {
 	ae := netlink.NewAttributeEncoder()
-	ae.Bytes(destAddr, addrBytes(netip.MustParseAddr("2001:db8::21")))
-	ae.Bytes(destPort, be16(80))
-	ae.Uint32(destFwdMethod, uint32(ForwardDirect))
+	ae.Bytes(wire.DestAddr, addrBytes(netip.MustParseAddr("2001:db8::21")))
+	ae.Bytes(wire.DestPort, be16(80))
+	ae.Uint32(wire.DestFwdMethod, uint32(ForwardDirect))
 	b, _ := ae.Encode()
-	got, err := DecodeDestination(b, IPv6)
+	got, err := decodeDestination(b, IPv6)
 	if err != nil || got.Key != NewDestinationKey(netip.MustParseAddr("2001:db8::21"), 80) {
 		t.Fatalf("got %+v, %v", got.Key, err)
 	}
@@ -122,8 +124,8 @@ func TestDecodeDestinationDefaultsToServiceFamily(t *testing.T) {
 
 func TestDecodeStats32Fallback(t *testing.T) {
 	ae := netlink.NewAttributeEncoder()
-	ae.Uint32(statsConns, 9)
-	ae.Uint64(statsOutBytes, 1<<33)
+	ae.Uint32(wire.StatsConns, 9)
+	ae.Uint64(wire.StatsOutBytes, 1<<33)
 	b, _ := ae.Encode()
 	s, err := decodeStatsPair(b, nil)
 	if err != nil || s.Is64 || s.Conns != 9 || s.OutBytes != 1<<33 {
@@ -134,16 +136,16 @@ func TestDecodeStats32Fallback(t *testing.T) {
 func TestDecodeMalformed(t *testing.T) {
 	good := serviceNest(t, NewServiceKey(TCP, netip.MustParseAddr("192.0.2.10"), 80), ServiceConfig{Scheduler: "rr"})
 	for n := range 24 { // cut inside the AF/PROTOCOL/ADDR attributes
-		if _, err := DecodeService(good[:n]); err == nil {
+		if _, err := decodeService(good[:n]); err == nil {
 			t.Errorf("service truncated to %d bytes decoded", n)
 		}
 	}
 	for _, b := range [][]byte{nil, {1}, {4, 0, 1, 0}, {8, 0, 1, 0, 2}} {
-		if _, err := DecodeService(b); err == nil {
-			t.Errorf("DecodeService(% x) succeeded", b)
+		if _, err := decodeService(b); err == nil {
+			t.Errorf("decodeService(% x) succeeded", b)
 		}
-		if _, err := DecodeDestination(b, IPv4); err == nil {
-			t.Errorf("DecodeDestination(% x) succeeded", b)
+		if _, err := decodeDestination(b, IPv4); err == nil {
+			t.Errorf("decodeDestination(% x) succeeded", b)
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"syscall"
+
+	"github.com/seesaw-lb/seesaw/kernel/internal/wire"
 )
 
 // Do runs one op and returns its error (Apply for a single op).
@@ -18,20 +20,20 @@ func (c *Client) Do(ctx context.Context, op Op) error {
 
 // Info reads the IPVS version and connection table size.
 func (c *Client) Info(ctx context.Context) (Info, error) {
-	a, err := c.singleReply(ctx, cmdGetInfo, "get IPVS info")
+	a, err := c.singleReply(ctx, wire.CmdGetInfo, "get IPVS info")
 	if err != nil {
 		return Info{}, err
 	}
-	return DecodeInfo(a)
+	return decodeInfo(a)
 }
 
 // Timeouts reads the TCP, TCP FIN and UDP connection timeouts.
 func (c *Client) Timeouts(ctx context.Context) (Timeouts, error) {
-	a, err := c.singleReply(ctx, cmdGetConfig, "get timeouts")
+	a, err := c.singleReply(ctx, wire.CmdGetConfig, "get timeouts")
 	if err != nil {
 		return Timeouts{}, err
 	}
-	return DecodeTimeouts(a)
+	return decodeTimeouts(a)
 }
 
 // singleReply runs a doit command without attributes that answers with one
@@ -44,7 +46,7 @@ func (c *Client) singleReply(ctx context.Context, cmd uint8, what string) ([]byt
 	if len(msgs) != 1 {
 		return nil, fmt.Errorf("%s: %w: %d replies", what, ErrMalformed, len(msgs))
 	}
-	_, a, err := splitGenl(msgs[0].Payload)
+	_, a, err := wire.SplitGenl(msgs[0].Payload)
 	return a, err
 }
 
@@ -54,7 +56,7 @@ func (c *Client) SetTimeouts(ctx context.Context, t Timeouts) error {
 	if err != nil {
 		return err
 	}
-	_, err = c.exchange(ctx, cmdSetConfig, a, false)
+	_, err = c.exchange(ctx, wire.CmdSetConfig, a, false)
 	return wrapNil("set timeouts", err)
 }
 
@@ -64,7 +66,7 @@ func (c *Client) NewDaemon(ctx context.Context, d Daemon) error {
 	if err != nil {
 		return fmt.Errorf("start %s sync daemon: %w", d.State, err)
 	}
-	_, err = c.exchange(ctx, cmdNewDaemon, a, false)
+	_, err = c.exchange(ctx, wire.CmdNewDaemon, a, false)
 	return wrapNil("start "+d.State.String()+" sync daemon", err)
 }
 
@@ -74,7 +76,7 @@ func (c *Client) DelDaemon(ctx context.Context, s DaemonState) error {
 	if err != nil {
 		return err
 	}
-	_, err = c.exchange(ctx, cmdDelDaemon, a, false)
+	_, err = c.exchange(ctx, wire.CmdDelDaemon, a, false)
 	if errors.Is(err, syscall.ESRCH) {
 		return &OpError{Op: "stop " + s.String() + " sync daemon", Errno: syscall.ESRCH, Err: ErrNoDaemon}
 	}
@@ -83,21 +85,21 @@ func (c *Client) DelDaemon(ctx context.Context, s DaemonState) error {
 
 // Daemons lists the running sync daemons (at most a master and a backup).
 func (c *Client) Daemons(ctx context.Context) ([]Daemon, error) {
-	msgs, err := c.exchange(ctx, cmdGetDaemon, nil, true)
+	msgs, err := c.exchange(ctx, wire.CmdGetDaemon, nil, true)
 	if err != nil {
 		return nil, wrapCmd("dump sync daemons", err)
 	}
 	var ds []Daemon
 	for _, m := range msgs {
-		_, a, err := splitGenl(m.Payload)
+		_, a, err := wire.SplitGenl(m.Payload)
 		if err != nil {
 			return nil, err
 		}
-		nest, err := nested(a, attrDaemon)
+		nest, err := wire.Nested(a, wire.AttrDaemon)
 		if err != nil {
 			return nil, err
 		}
-		d, err := DecodeDaemon(nest)
+		d, err := decodeDaemon(nest)
 		if err != nil {
 			return nil, fmt.Errorf("dump sync daemons: %w", err)
 		}
@@ -108,7 +110,7 @@ func (c *Client) Daemons(ctx context.Context) ([]Daemon, error) {
 
 // ZeroAll zeroes the counters of every service and destination.
 func (c *Client) ZeroAll(ctx context.Context) error {
-	_, err := c.exchange(ctx, cmdZero, nil, false)
+	_, err := c.exchange(ctx, wire.CmdZero, nil, false)
 	return wrapNil("zero counters", err)
 }
 
@@ -118,13 +120,13 @@ func (c *Client) Zero(ctx context.Context, k ServiceKey) error {
 	if err != nil {
 		return err
 	}
-	_, err = c.exchange(ctx, cmdZero, a, false)
+	_, err = c.exchange(ctx, wire.CmdZero, a, false)
 	return wrapNil("zero counters of service "+k.String(), err)
 }
 
 // Flush deletes every service and destination of the namespace.
 func (c *Client) Flush(ctx context.Context) error {
-	_, err := c.exchange(ctx, cmdFlush, nil, false)
+	_, err := c.exchange(ctx, wire.CmdFlush, nil, false)
 	return wrapNil("flush IPVS table", err)
 }
 

@@ -1,10 +1,15 @@
-package kernel
+package kernel_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/kerneltest"
+)
 
 func TestConformanceFake(t *testing.T) {
-	runConformance(t, func(t *testing.T) *Client {
-		c, err := NewFake().Dial(Options{})
+	runConformance(t, func(t *testing.T) *kernel.Client {
+		c, err := kerneltest.NewIPVS().Dial(kernel.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,6 @@
 //go:build linux
 
-package kernel
+package kernel_test
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/seesaw-lb/seesaw/internal/testenv"
+
+	"github.com/seesaw-lb/seesaw/kernel"
 )
 
 // requireVM skips unless SEESAW_VM=1 (set inside the test VM by make
@@ -22,10 +24,10 @@ func requireVM(t *testing.T) {
 }
 
 // dialKernel returns a client on the real kernel with an empty table.
-func dialKernel(t *testing.T) *Client {
+func dialKernel(t *testing.T) *kernel.Client {
 	t.Helper()
 	requireVM(t)
-	c, err := Dial(Options{})
+	c, err := kernel.Dial(kernel.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +75,7 @@ func TestOracleApplyThenIPVSADM(t *testing.T) {
 // families, PE, scheduler flags, fwmark services, IPv6.
 func oracleRules() string {
 	var b strings.Builder
-	for i, s := range Schedulers() {
+	for i, s := range kernel.Schedulers() {
 		if !kernelHasScheduler(s) {
 			continue
 		}
@@ -113,15 +115,15 @@ func TestOracleIPVSADMThenSnapshot(t *testing.T) {
 	ipvsadm(t, oracleRules(), "-R")
 	snap := snapshot(t, c)
 	want := ipvsadm(t, "", "-Sn")
-	if got := RenderIPVSADM(snap); got != want {
+	if got := kernel.RenderIPVSADM(snap); got != want {
 		t.Errorf("Snapshot rendered:\n%s\nipvsadm -Sn:\n%s", got, want)
 	}
-	udp, ok := snap.Service(NewServiceKey(UDP, netipMust("192.0.2.21"), 53))
+	udp, ok := snap.Service(kernel.NewServiceKey(kernel.UDP, netipMust("192.0.2.21"), 53))
 	if !ok || len(udp.Destinations) != 1 || udp.Destinations[0].Config.UpperThreshold != 100 || udp.Destinations[0].Config.LowerThreshold != 10 {
 		t.Errorf("thresholds not read back: %+v", udp)
 	}
-	sip, ok := snap.Service(NewServiceKey(UDP, netipMust("192.0.2.23"), 5060))
-	if !ok || sip.Config.Flags&FlagOnePacket == 0 || sip.Config.PEName != "sip" {
+	sip, ok := snap.Service(kernel.NewServiceKey(kernel.UDP, netipMust("192.0.2.23"), 5060))
+	if !ok || sip.Config.Flags&kernel.FlagOnePacket == 0 || sip.Config.PEName != "sip" {
 		t.Errorf("one-packet/PE not read back: %+v", sip.Config)
 	}
 	if got, want := len(snap.Services), strings.Count(oracleRules(), "-A "); got != want {

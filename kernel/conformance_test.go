@@ -1,4 +1,4 @@
-package kernel
+package kernel_test
 
 import (
 	"context"
@@ -6,13 +6,15 @@ import (
 	"net/netip"
 	"slices"
 	"testing"
+
+	"github.com/seesaw-lb/seesaw/kernel"
 )
 
 // The conformance suite runs against the fake (conformance_fake_test.go) and
 // the real kernel (conformance_linux_test.go, SEESAW_VM=1). Every subtest
 // gets a client on an empty table. A disagreement is a bug in the fake.
 
-type dialFunc func(t *testing.T) *Client
+type dialFunc func(t *testing.T) *kernel.Client
 
 // suiteEnv says what the kernel under test has: Debian 12's 6.1 kernel, for
 // one, has no twos scheduler (Linux 6.7+).
@@ -26,20 +28,20 @@ var (
 	rs4a  = netip.MustParseAddr("198.51.100.21")
 	rs4b  = netip.MustParseAddr("198.51.100.22")
 	rs6a  = netip.MustParseAddr("2001:db8::21")
-	web4  = NewServiceKey(TCP, vip4, 80)
-	web6  = NewServiceKey(TCP, vip6, 80)
-	dest4 = NewDestinationKey(rs4a, 80)
+	web4  = kernel.NewServiceKey(kernel.TCP, vip4, 80)
+	web6  = kernel.NewServiceKey(kernel.TCP, vip6, 80)
+	dest4 = kernel.NewDestinationKey(rs4a, 80)
 )
 
-func addSvc(k ServiceKey, c ServiceConfig) Op {
-	return Op{Kind: AddService, Service: k, ServiceConfig: c}
+func addSvc(k kernel.ServiceKey, c kernel.ServiceConfig) kernel.Op {
+	return kernel.Op{Kind: kernel.AddService, Service: k, ServiceConfig: c}
 }
-func addDest(k ServiceKey, d DestinationKey, c DestinationConfig) Op {
-	return Op{Kind: AddDestination, Service: k, Destination: d, DestinationConfig: c}
+func addDest(k kernel.ServiceKey, d kernel.DestinationKey, c kernel.DestinationConfig) kernel.Op {
+	return kernel.Op{Kind: kernel.AddDestination, Service: k, Destination: d, DestinationConfig: c}
 }
 
 // mustApply applies ops and fails on any error.
-func mustApply(t *testing.T, c *Client, ops ...Op) {
+func mustApply(t *testing.T, c *kernel.Client, ops ...kernel.Op) {
 	t.Helper()
 	res, err := c.Apply(context.Background(), ops)
 	if err != nil {
@@ -53,16 +55,16 @@ func mustApply(t *testing.T, c *Client, ops ...Op) {
 }
 
 // applyOne applies one op and returns its error.
-func applyOne(t *testing.T, c *Client, op Op) error {
+func applyOne(t *testing.T, c *kernel.Client, op kernel.Op) error {
 	t.Helper()
-	res, err := c.Apply(context.Background(), []Op{op})
+	res, err := c.Apply(context.Background(), []kernel.Op{op})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return res[0].Err
 }
 
-func snapshot(t *testing.T, c *Client) Snapshot {
+func snapshot(t *testing.T, c *kernel.Client) kernel.Snapshot {
 	t.Helper()
 	s, err := c.Snapshot(context.Background())
 	if err != nil {
@@ -72,7 +74,7 @@ func snapshot(t *testing.T, c *Client) Snapshot {
 }
 
 func runConformance(t *testing.T, dial dialFunc, e suiteEnv) {
-	tests := map[string]func(*testing.T, *Client, suiteEnv){
+	tests := map[string]func(*testing.T, *kernel.Client, suiteEnv){
 		"EverySchedulerRoundTrips":     testEveryScheduler,
 		"ForwardingMethodsAndTunnels":  testForwarding,
 		"PersistenceNetmaskAndPE":      testPersistence,
@@ -98,41 +100,41 @@ func runConformance(t *testing.T, dial dialFunc, e suiteEnv) {
 	}
 }
 
-func testEveryScheduler(t *testing.T, c *Client, e suiteEnv) {
-	var ops []Op
-	for i, s := range Schedulers() {
-		ops = append(ops, addSvc(NewServiceKey(TCP, vip4, uint16(1000+i)), ServiceConfig{Scheduler: s}))
+func testEveryScheduler(t *testing.T, c *kernel.Client, e suiteEnv) {
+	var ops []kernel.Op
+	for i, s := range kernel.Schedulers() {
+		ops = append(ops, addSvc(kernel.NewServiceKey(kernel.TCP, vip4, uint16(1000+i)), kernel.ServiceConfig{Scheduler: s}))
 	}
 	res, err := c.Apply(context.Background(), ops)
 	if err != nil {
 		t.Fatal(err)
 	}
 	snap := snapshot(t, c)
-	for i, s := range Schedulers() {
-		got, ok := snap.Service(NewServiceKey(TCP, vip4, uint16(1000+i)))
+	for i, s := range kernel.Schedulers() {
+		got, ok := snap.Service(kernel.NewServiceKey(kernel.TCP, vip4, uint16(1000+i)))
 		if !e.hasScheduler(s) {
-			if !errors.Is(res[i].Err, ErrUnknownScheduler) || ok {
+			if !errors.Is(res[i].Err, kernel.ErrUnknownScheduler) || ok {
 				t.Errorf("scheduler %s (absent from this kernel): %v, service created %v", s, res[i].Err, ok)
 			}
 			t.Logf("scheduler %s is not in this kernel: checked that it is refused", s)
 			continue
 		}
-		if res[i].Err != nil || !ok || got.Config != (ServiceConfig{Scheduler: s}) {
+		if res[i].Err != nil || !ok || got.Config != (kernel.ServiceConfig{Scheduler: s}) {
 			t.Errorf("scheduler %s: %v, read back %+v (found %v)", s, res[i].Err, got.Config, ok)
 		}
 	}
 }
 
-func testForwarding(t *testing.T, c *Client, _ suiteEnv) {
-	dests := map[DestinationKey]DestinationConfig{
-		NewDestinationKey(rs4a, 80):                                 {Forward: ForwardNAT, Weight: 1},
-		NewDestinationKey(rs4b, 80):                                 {Forward: ForwardDirect, Weight: 2},
-		NewDestinationKey(netip.MustParseAddr("198.51.100.23"), 80): {Forward: ForwardTunnel, Weight: 3, TunnelType: TunnelIPIP},
-		NewDestinationKey(netip.MustParseAddr("198.51.100.24"), 80): {Forward: ForwardTunnel, Weight: 4, TunnelType: TunnelGUE, TunnelPort: 6080, TunnelFlags: TunnelCsum},
-		NewDestinationKey(netip.MustParseAddr("198.51.100.25"), 80): {Forward: ForwardTunnel, Weight: 5, TunnelType: TunnelGRE, TunnelFlags: TunnelRemCsum},
-		NewDestinationKey(netip.MustParseAddr("198.51.100.26"), 80): {Forward: ForwardDirect, Weight: 6, UpperThreshold: 100, LowerThreshold: 50},
+func testForwarding(t *testing.T, c *kernel.Client, _ suiteEnv) {
+	dests := map[kernel.DestinationKey]kernel.DestinationConfig{
+		kernel.NewDestinationKey(rs4a, 80):                                 {Forward: kernel.ForwardNAT, Weight: 1},
+		kernel.NewDestinationKey(rs4b, 80):                                 {Forward: kernel.ForwardDirect, Weight: 2},
+		kernel.NewDestinationKey(netip.MustParseAddr("198.51.100.23"), 80): {Forward: kernel.ForwardTunnel, Weight: 3, TunnelType: kernel.TunnelIPIP},
+		kernel.NewDestinationKey(netip.MustParseAddr("198.51.100.24"), 80): {Forward: kernel.ForwardTunnel, Weight: 4, TunnelType: kernel.TunnelGUE, TunnelPort: 6080, TunnelFlags: kernel.TunnelCsum},
+		kernel.NewDestinationKey(netip.MustParseAddr("198.51.100.25"), 80): {Forward: kernel.ForwardTunnel, Weight: 5, TunnelType: kernel.TunnelGRE, TunnelFlags: kernel.TunnelRemCsum},
+		kernel.NewDestinationKey(netip.MustParseAddr("198.51.100.26"), 80): {Forward: kernel.ForwardDirect, Weight: 6, UpperThreshold: 100, LowerThreshold: 50},
 	}
-	ops := []Op{addSvc(web4, ServiceConfig{Scheduler: "wlc"})}
+	ops := []kernel.Op{addSvc(web4, kernel.ServiceConfig{Scheduler: "wlc"})}
 	for k, d := range dests {
 		ops = append(ops, addDest(web4, k, d))
 	}
@@ -148,14 +150,14 @@ func testForwarding(t *testing.T, c *Client, _ suiteEnv) {
 	}
 }
 
-func testPersistence(t *testing.T, c *Client, _ suiteEnv) {
-	want := map[ServiceKey]ServiceConfig{
-		web4:                           {Scheduler: "wrr", Flags: FlagPersistent, Timeout: 300, Netmask: PrefixNetmask(24)},
-		NewServiceKey(TCP, vip4, 443):  {Scheduler: "rr", Flags: FlagPersistent, Timeout: 60},
-		web6:                           {Scheduler: "sh", Flags: FlagPersistent | FlagSchedFallback | FlagSchedPort, Timeout: 600, Netmask: PrefixNetmask(64)},
-		NewServiceKey(UDP, vip4, 5060): {Scheduler: "rr", Flags: FlagPersistent | FlagOnePacket, Timeout: 30, PEName: "sip"},
+func testPersistence(t *testing.T, c *kernel.Client, _ suiteEnv) {
+	want := map[kernel.ServiceKey]kernel.ServiceConfig{
+		web4: {Scheduler: "wrr", Flags: kernel.FlagPersistent, Timeout: 300, Netmask: kernel.PrefixNetmask(24)},
+		kernel.NewServiceKey(kernel.TCP, vip4, 443): {Scheduler: "rr", Flags: kernel.FlagPersistent, Timeout: 60},
+		web6: {Scheduler: "sh", Flags: kernel.FlagPersistent | kernel.FlagSchedFallback | kernel.FlagSchedPort, Timeout: 600, Netmask: kernel.PrefixNetmask(64)},
+		kernel.NewServiceKey(kernel.UDP, vip4, 5060): {Scheduler: "rr", Flags: kernel.FlagPersistent | kernel.FlagOnePacket, Timeout: 30, PEName: "sip"},
 	}
-	var ops []Op
+	var ops []kernel.Op
 	for k, cfg := range want {
 		ops = append(ops, addSvc(k, cfg))
 	}
@@ -167,16 +169,16 @@ func testPersistence(t *testing.T, c *Client, _ suiteEnv) {
 	}
 }
 
-func testFWMark(t *testing.T, c *Client, _ suiteEnv) {
-	m4, m6 := NewFWMarkKey(IPv4, 5), NewFWMarkKey(IPv6, 5)
+func testFWMark(t *testing.T, c *kernel.Client, _ suiteEnv) {
+	m4, m6 := kernel.NewFWMarkKey(kernel.IPv4, 5), kernel.NewFWMarkKey(kernel.IPv6, 5)
 	mustApply(t, c,
-		addSvc(m4, ServiceConfig{Scheduler: "rr"}),
-		addSvc(m6, ServiceConfig{Scheduler: "wlc"}),
-		addDest(m4, NewDestinationKey(rs4a, 0), DestinationConfig{Forward: ForwardDirect, Weight: 1}),
-		addDest(m6, NewDestinationKey(rs6a, 0), DestinationConfig{Forward: ForwardDirect, Weight: 1}),
+		addSvc(m4, kernel.ServiceConfig{Scheduler: "rr"}),
+		addSvc(m6, kernel.ServiceConfig{Scheduler: "wlc"}),
+		addDest(m4, kernel.NewDestinationKey(rs4a, 0), kernel.DestinationConfig{Forward: kernel.ForwardDirect, Weight: 1}),
+		addDest(m6, kernel.NewDestinationKey(rs6a, 0), kernel.DestinationConfig{Forward: kernel.ForwardDirect, Weight: 1}),
 	)
 	snap := snapshot(t, c)
-	for _, k := range []ServiceKey{m4, m6} {
+	for _, k := range []kernel.ServiceKey{m4, m6} {
 		svc, ok := snap.Service(k)
 		if !ok || svc.Key.Protocol != 0 || svc.Key.Addr.IsValid() || len(svc.Destinations) != 1 {
 			t.Errorf("%s: read back %+v (found %v)", k, svc, ok)
@@ -184,49 +186,49 @@ func testFWMark(t *testing.T, c *Client, _ suiteEnv) {
 	}
 }
 
-func testUpdates(t *testing.T, c *Client, _ suiteEnv) {
-	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "rr"}),
-		addDest(web4, dest4, DestinationConfig{Forward: ForwardDirect, Weight: 1}),
-		addDest(web4, NewDestinationKey(rs4b, 80), DestinationConfig{Forward: ForwardDirect, Weight: 1}))
+func testUpdates(t *testing.T, c *kernel.Client, _ suiteEnv) {
+	mustApply(t, c, addSvc(web4, kernel.ServiceConfig{Scheduler: "rr"}),
+		addDest(web4, dest4, kernel.DestinationConfig{Forward: kernel.ForwardDirect, Weight: 1}),
+		addDest(web4, kernel.NewDestinationKey(rs4b, 80), kernel.DestinationConfig{Forward: kernel.ForwardDirect, Weight: 1}))
 	mustApply(t, c,
-		Op{Kind: UpdateService, Service: web4, ServiceConfig: ServiceConfig{Scheduler: "wrr", Flags: FlagPersistent, Timeout: 10}},
-		Op{Kind: UpdateDestination, Service: web4, Destination: dest4, DestinationConfig: DestinationConfig{Forward: ForwardNAT, Weight: 7}},
-		Op{Kind: DeleteDestination, Service: web4, Destination: NewDestinationKey(rs4b, 80)})
+		kernel.Op{Kind: kernel.UpdateService, Service: web4, ServiceConfig: kernel.ServiceConfig{Scheduler: "wrr", Flags: kernel.FlagPersistent, Timeout: 10}},
+		kernel.Op{Kind: kernel.UpdateDestination, Service: web4, Destination: dest4, DestinationConfig: kernel.DestinationConfig{Forward: kernel.ForwardNAT, Weight: 7}},
+		kernel.Op{Kind: kernel.DeleteDestination, Service: web4, Destination: kernel.NewDestinationKey(rs4b, 80)})
 	svc, _ := snapshot(t, c).Service(web4)
 	if svc.Config.Scheduler != "wrr" || svc.Config.Timeout != 10 || len(svc.Destinations) != 1 ||
-		svc.Destinations[0].Config != (DestinationConfig{Forward: ForwardNAT, Weight: 7}) {
+		svc.Destinations[0].Config != (kernel.DestinationConfig{Forward: kernel.ForwardNAT, Weight: 7}) {
 		t.Fatalf("after updates: %+v", svc)
 	}
-	mustApply(t, c, Op{Kind: DeleteService, Service: web4})
+	mustApply(t, c, kernel.Op{Kind: kernel.DeleteService, Service: web4})
 	if n := len(snapshot(t, c).Services); n != 0 {
 		t.Fatalf("%d services after delete", n)
 	}
 }
 
-func testBadInput(t *testing.T, c *Client, _ suiteEnv) {
-	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "rr"}), addDest(web4, dest4, DestinationConfig{Weight: 1}))
-	missing := NewServiceKey(TCP, vip4, 81)
+func testBadInput(t *testing.T, c *kernel.Client, _ suiteEnv) {
+	mustApply(t, c, addSvc(web4, kernel.ServiceConfig{Scheduler: "rr"}), addDest(web4, dest4, kernel.DestinationConfig{Weight: 1}))
+	missing := kernel.NewServiceKey(kernel.TCP, vip4, 81)
 	cases := []struct {
-		op   Op
+		op   kernel.Op
 		want error
 		text string
 	}{
-		{addSvc(NewServiceKey(TCP, vip4, 82), ServiceConfig{Scheduler: "nosuch"}), ErrUnknownScheduler, "add service tcp/192.0.2.10:82: unknown scheduler or persistence engine"},
-		{addSvc(NewServiceKey(TCP, vip4, 83), ServiceConfig{Scheduler: "rr", PEName: "nosuch"}), ErrUnknownScheduler, ""},
-		{addSvc(web4, ServiceConfig{Scheduler: "rr"}), ErrExist, "add service tcp/192.0.2.10:80: already exists"},
-		{addDest(web4, dest4, DestinationConfig{Weight: 1}), ErrExist, ""},
-		{addDest(missing, dest4, DestinationConfig{Weight: 1}), ErrNoService, "add destination 198.51.100.21:80 to service tcp/192.0.2.10:81: no such service"},
-		{addDest(web4, NewDestinationKey(rs4b, 80), DestinationConfig{Weight: MaxWeight + 1}), ErrRange, ""},
-		{addDest(web4, NewDestinationKey(rs4b, 80), DestinationConfig{Weight: 1, UpperThreshold: 5, LowerThreshold: 6}), ErrRange, ""},
-		{addDest(web4, NewDestinationKey(rs4b, 80), DestinationConfig{Weight: 1, UpperThreshold: MaxThreshold + 1}), ErrInvalid, ""},
-		{addDest(web4, NewDestinationKey(rs4b, 80), DestinationConfig{Forward: ForwardTunnel, Weight: 1, TunnelType: TunnelGUE}), ErrInvalid, ""},
-		{addSvc(web6, ServiceConfig{Scheduler: "rr", Netmask: PrefixNetmask(0)}), ErrInvalid, ""},
-		{addSvc(web6, ServiceConfig{Scheduler: "rr", Netmask: PrefixNetmask(129)}), ErrInvalid, ""},
-		{addSvc(ServiceKey{Family: 99, Protocol: TCP, Addr: vip4, Port: 80}, ServiceConfig{Scheduler: "rr"}), ErrFamily, ""},
-		{Op{Kind: UpdateService, Service: missing, ServiceConfig: ServiceConfig{Scheduler: "rr"}}, ErrNoService, ""},
-		{Op{Kind: UpdateDestination, Service: web4, Destination: NewDestinationKey(rs4b, 80), DestinationConfig: DestinationConfig{Weight: 1}}, ErrNoDestination, ""},
-		{Op{Kind: DeleteDestination, Service: web4, Destination: NewDestinationKey(rs4b, 80)}, ErrNoDestination, "delete destination 198.51.100.22:80 from service tcp/192.0.2.10:80: no such destination"},
-		{Op{Kind: DeleteService, Service: missing}, ErrNoService, ""},
+		{addSvc(kernel.NewServiceKey(kernel.TCP, vip4, 82), kernel.ServiceConfig{Scheduler: "nosuch"}), kernel.ErrUnknownScheduler, "add service tcp/192.0.2.10:82: unknown scheduler or persistence engine"},
+		{addSvc(kernel.NewServiceKey(kernel.TCP, vip4, 83), kernel.ServiceConfig{Scheduler: "rr", PEName: "nosuch"}), kernel.ErrUnknownScheduler, ""},
+		{addSvc(web4, kernel.ServiceConfig{Scheduler: "rr"}), kernel.ErrExist, "add service tcp/192.0.2.10:80: already exists"},
+		{addDest(web4, dest4, kernel.DestinationConfig{Weight: 1}), kernel.ErrExist, ""},
+		{addDest(missing, dest4, kernel.DestinationConfig{Weight: 1}), kernel.ErrNoService, "add destination 198.51.100.21:80 to service tcp/192.0.2.10:81: no such service"},
+		{addDest(web4, kernel.NewDestinationKey(rs4b, 80), kernel.DestinationConfig{Weight: kernel.MaxWeight + 1}), kernel.ErrRange, ""},
+		{addDest(web4, kernel.NewDestinationKey(rs4b, 80), kernel.DestinationConfig{Weight: 1, UpperThreshold: 5, LowerThreshold: 6}), kernel.ErrRange, ""},
+		{addDest(web4, kernel.NewDestinationKey(rs4b, 80), kernel.DestinationConfig{Weight: 1, UpperThreshold: kernel.MaxThreshold + 1}), kernel.ErrInvalid, ""},
+		{addDest(web4, kernel.NewDestinationKey(rs4b, 80), kernel.DestinationConfig{Forward: kernel.ForwardTunnel, Weight: 1, TunnelType: kernel.TunnelGUE}), kernel.ErrInvalid, ""},
+		{addSvc(web6, kernel.ServiceConfig{Scheduler: "rr", Netmask: kernel.PrefixNetmask(0)}), kernel.ErrInvalid, ""},
+		{addSvc(web6, kernel.ServiceConfig{Scheduler: "rr", Netmask: kernel.PrefixNetmask(129)}), kernel.ErrInvalid, ""},
+		{addSvc(kernel.ServiceKey{Family: 99, Protocol: kernel.TCP, Addr: vip4, Port: 80}, kernel.ServiceConfig{Scheduler: "rr"}), kernel.ErrFamily, ""},
+		{kernel.Op{Kind: kernel.UpdateService, Service: missing, ServiceConfig: kernel.ServiceConfig{Scheduler: "rr"}}, kernel.ErrNoService, ""},
+		{kernel.Op{Kind: kernel.UpdateDestination, Service: web4, Destination: kernel.NewDestinationKey(rs4b, 80), DestinationConfig: kernel.DestinationConfig{Weight: 1}}, kernel.ErrNoDestination, ""},
+		{kernel.Op{Kind: kernel.DeleteDestination, Service: web4, Destination: kernel.NewDestinationKey(rs4b, 80)}, kernel.ErrNoDestination, "delete destination 198.51.100.22:80 from service tcp/192.0.2.10:80: no such destination"},
+		{kernel.Op{Kind: kernel.DeleteService, Service: missing}, kernel.ErrNoService, ""},
 	}
 	for _, tc := range cases {
 		err := applyOne(t, c, tc.op)
@@ -238,21 +240,21 @@ func testBadInput(t *testing.T, c *Client, _ suiteEnv) {
 			t.Errorf("error text %q, want %q", err, tc.text)
 		}
 	}
-	if _, err := c.Service(context.Background(), missing); !errors.Is(err, ErrNoService) {
+	if _, err := c.Service(context.Background(), missing); !errors.Is(err, kernel.ErrNoService) {
 		t.Errorf("get missing service: %v", err)
 	}
 }
 
-func testFailedOpContinues(t *testing.T, c *Client, _ suiteEnv) {
-	res, err := c.Apply(context.Background(), []Op{
-		addSvc(web4, ServiceConfig{Scheduler: "rr"}),
-		addDest(NewServiceKey(TCP, vip4, 81), dest4, DestinationConfig{Weight: 1}),
-		addDest(web4, dest4, DestinationConfig{Weight: 1}),
+func testFailedOpContinues(t *testing.T, c *kernel.Client, _ suiteEnv) {
+	res, err := c.Apply(context.Background(), []kernel.Op{
+		addSvc(web4, kernel.ServiceConfig{Scheduler: "rr"}),
+		addDest(kernel.NewServiceKey(kernel.TCP, vip4, 81), dest4, kernel.DestinationConfig{Weight: 1}),
+		addDest(web4, dest4, kernel.DestinationConfig{Weight: 1}),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res[0].Err != nil || !errors.Is(res[1].Err, ErrNoService) || res[2].Err != nil {
+	if res[0].Err != nil || !errors.Is(res[1].Err, kernel.ErrNoService) || res[2].Err != nil {
 		t.Fatalf("results %v / %v / %v", res[0].Err, res[1].Err, res[2].Err)
 	}
 	for _, r := range res {
@@ -262,9 +264,9 @@ func testFailedOpContinues(t *testing.T, c *Client, _ suiteEnv) {
 	}
 }
 
-func testEmptyDump(t *testing.T, c *Client, _ suiteEnv) {
-	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "rr"}))
-	for _, k := range []ServiceKey{web4, NewServiceKey(TCP, vip4, 81)} {
+func testEmptyDump(t *testing.T, c *kernel.Client, _ suiteEnv) {
+	mustApply(t, c, addSvc(web4, kernel.ServiceConfig{Scheduler: "rr"}))
+	for _, k := range []kernel.ServiceKey{web4, kernel.NewServiceKey(kernel.TCP, vip4, 81)} {
 		ds, err := c.Destinations(context.Background(), k)
 		if err != nil || len(ds) != 0 {
 			t.Errorf("%s: %v, %v; want empty and no error", k, ds, err)
@@ -272,38 +274,38 @@ func testEmptyDump(t *testing.T, c *Client, _ suiteEnv) {
 	}
 }
 
-func testNewestFirst(t *testing.T, c *Client, _ suiteEnv) {
-	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "rr"}),
-		addDest(web4, dest4, DestinationConfig{Weight: 1}),
-		addDest(web4, NewDestinationKey(rs4b, 80), DestinationConfig{Weight: 1}))
+func testNewestFirst(t *testing.T, c *kernel.Client, _ suiteEnv) {
+	mustApply(t, c, addSvc(web4, kernel.ServiceConfig{Scheduler: "rr"}),
+		addDest(web4, dest4, kernel.DestinationConfig{Weight: 1}),
+		addDest(web4, kernel.NewDestinationKey(rs4b, 80), kernel.DestinationConfig{Weight: 1}))
 	ds, err := c.Destinations(context.Background(), web4)
 	if err != nil || len(ds) != 2 || ds[0].Key.Addr != rs4b {
 		t.Fatalf("kernel order %v, %v: want newest (%s) first", ds, err, rs4b)
 	}
 }
 
-func testMisc(t *testing.T, c *Client, _ suiteEnv) {
+func testMisc(t *testing.T, c *kernel.Client, _ suiteEnv) {
 	ctx := context.Background()
 	info, err := c.Info(ctx)
 	if err != nil || info.VersionString() != "1.2.1" || info.ConnTabSize == 0 {
 		t.Errorf("info %+v %v", info, err)
 	}
-	if err := c.SetTimeouts(ctx, Timeouts{TCP: 901, UDP: 301}); err != nil {
+	if err := c.SetTimeouts(ctx, kernel.Timeouts{TCP: 901, UDP: 301}); err != nil {
 		t.Fatal(err)
 	}
 	to, err := c.Timeouts(ctx)
 	if err != nil || to.TCP != 901 || to.UDP != 301 || to.TCPFin == 0 {
 		t.Errorf("timeouts %+v %v", to, err)
 	}
-	if err := c.SetTimeouts(ctx, Timeouts{TCP: 1 << 31}); !errors.Is(err, ErrInvalid) {
+	if err := c.SetTimeouts(ctx, kernel.Timeouts{TCP: 1 << 31}); !errors.Is(err, kernel.ErrInvalid) {
 		t.Errorf("timeout 2^31: %v", err)
 	}
-	c.SetTimeouts(ctx, Timeouts{TCP: 900, TCPFin: 120, UDP: 300})
-	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "rr"}))
+	c.SetTimeouts(ctx, kernel.Timeouts{TCP: 900, TCPFin: 120, UDP: 300})
+	mustApply(t, c, addSvc(web4, kernel.ServiceConfig{Scheduler: "rr"}))
 	if err := c.Zero(ctx, web4); err != nil {
 		t.Error(err)
 	}
-	if err := c.Zero(ctx, web6); !errors.Is(err, ErrNoService) {
+	if err := c.Zero(ctx, web6); !errors.Is(err, kernel.ErrNoService) {
 		t.Errorf("zero missing service: %v", err)
 	}
 	if err := c.ZeroAll(ctx); err != nil {
@@ -314,65 +316,65 @@ func testMisc(t *testing.T, c *Client, _ suiteEnv) {
 	}
 }
 
-func testRender(t *testing.T, c *Client, _ suiteEnv) {
+func testRender(t *testing.T, c *kernel.Client, _ suiteEnv) {
 	mustApply(t, c, expectedTableOps()...)
-	if got := RenderIPVSADM(snapshot(t, c)); got != expectedTableText {
+	if got := kernel.RenderIPVSADM(snapshot(t, c)); got != expectedTableText {
 		t.Errorf("rendering:\n%s\nwant:\n%s", got, expectedTableText)
 	}
 }
 
-func testWeights(t *testing.T, c *Client, _ suiteEnv) {
-	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "wrr"}),
-		addDest(web4, dest4, DestinationConfig{Weight: MaxWeight, UpperThreshold: MaxThreshold, LowerThreshold: MaxThreshold}))
+func testWeights(t *testing.T, c *kernel.Client, _ suiteEnv) {
+	mustApply(t, c, addSvc(web4, kernel.ServiceConfig{Scheduler: "wrr"}),
+		addDest(web4, dest4, kernel.DestinationConfig{Weight: kernel.MaxWeight, UpperThreshold: kernel.MaxThreshold, LowerThreshold: kernel.MaxThreshold}))
 	svc, _ := snapshot(t, c).Service(web4)
-	if d := svc.Destinations[0].Config; d.Weight != MaxWeight || d.UpperThreshold != MaxThreshold || d.LowerThreshold != MaxThreshold {
+	if d := svc.Destinations[0].Config; d.Weight != kernel.MaxWeight || d.UpperThreshold != kernel.MaxThreshold || d.LowerThreshold != kernel.MaxThreshold {
 		t.Fatalf("read back %+v", d)
 	}
 }
 
-func testPEKept(t *testing.T, c *Client, _ suiteEnv) {
-	k := NewServiceKey(UDP, vip4, 5060)
-	cfg := ServiceConfig{Scheduler: "rr", Flags: FlagPersistent, Timeout: 30, PEName: "sip"}
+func testPEKept(t *testing.T, c *kernel.Client, _ suiteEnv) {
+	k := kernel.NewServiceKey(kernel.UDP, vip4, 5060)
+	cfg := kernel.ServiceConfig{Scheduler: "rr", Flags: kernel.FlagPersistent, Timeout: 30, PEName: "sip"}
 	mustApply(t, c, addSvc(k, cfg))
 	cfg.Timeout = 60
-	mustApply(t, c, Op{Kind: UpdateService, Service: k, ServiceConfig: cfg})
+	mustApply(t, c, kernel.Op{Kind: kernel.UpdateService, Service: k, ServiceConfig: cfg})
 	svc, _ := snapshot(t, c).Service(k)
 	if svc.Config != cfg {
 		t.Fatalf("after update %+v, want %+v (PE must survive SET)", svc.Config, cfg)
 	}
 	cfg.PEName = ""
-	mustApply(t, c, Op{Kind: UpdateService, Service: k, ServiceConfig: cfg})
+	mustApply(t, c, kernel.Op{Kind: kernel.UpdateService, Service: k, ServiceConfig: cfg})
 	if svc, _ := snapshot(t, c).Service(k); svc.Config.PEName != "" {
 		t.Fatalf("PE not cleared: %+v", svc.Config)
 	}
 }
 
-func testMixedFamily(t *testing.T, c *Client, _ suiteEnv) {
-	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "rr"}))
-	if err := applyOne(t, c, addDest(web4, NewDestinationKey(rs6a, 80), DestinationConfig{Forward: ForwardDirect, Weight: 1})); !errors.Is(err, ErrInvalid) {
+func testMixedFamily(t *testing.T, c *kernel.Client, _ suiteEnv) {
+	mustApply(t, c, addSvc(web4, kernel.ServiceConfig{Scheduler: "rr"}))
+	if err := applyOne(t, c, addDest(web4, kernel.NewDestinationKey(rs6a, 80), kernel.DestinationConfig{Forward: kernel.ForwardDirect, Weight: 1})); !errors.Is(err, kernel.ErrInvalid) {
 		t.Errorf("IPv6 DR destination in IPv4 service: %v", err)
 	}
-	mustApply(t, c, addDest(web4, NewDestinationKey(rs6a, 80), DestinationConfig{Forward: ForwardTunnel, Weight: 1}))
+	mustApply(t, c, addDest(web4, kernel.NewDestinationKey(rs6a, 80), kernel.DestinationConfig{Forward: kernel.ForwardTunnel, Weight: 1}))
 	svc, _ := snapshot(t, c).Service(web4)
-	if len(svc.Destinations) != 1 || svc.Destinations[0].Key.Family != IPv6 {
+	if len(svc.Destinations) != 1 || svc.Destinations[0].Key.Family != kernel.IPv6 {
 		t.Fatalf("mixed-family destination read back as %+v", svc.Destinations)
 	}
 }
 
 // expectedTableOps builds the table whose `ipvsadm -Sn` rendering is
 // expectedTableText.
-func expectedTableOps() []Op {
-	return []Op{
-		addSvc(web4, ServiceConfig{Scheduler: "wrr", Flags: FlagPersistent, Timeout: 300}),
-		addDest(web4, NewDestinationKey(rs4a, 80), DestinationConfig{Forward: ForwardDirect, Weight: 10}),
-		addDest(web4, NewDestinationKey(rs4b, 8080), DestinationConfig{Forward: ForwardNAT, Weight: 0}),
-		addSvc(NewServiceKey(UDP, vip4, 53), ServiceConfig{Scheduler: "rr", Flags: FlagPersistent, Timeout: 60, Netmask: PrefixNetmask(24)}),
-		addDest(NewServiceKey(UDP, vip4, 53), NewDestinationKey(rs4a, 53), DestinationConfig{Forward: ForwardTunnel, Weight: 1}),
-		addSvc(web6, ServiceConfig{Scheduler: "sh", Flags: FlagSchedFallback | FlagSchedPort}),
-		addDest(web6, NewDestinationKey(rs6a, 80), DestinationConfig{Forward: ForwardDirect, Weight: 3}),
-		addSvc(NewFWMarkKey(IPv4, 5), ServiceConfig{Scheduler: "lc"}),
-		addDest(NewFWMarkKey(IPv4, 5), NewDestinationKey(rs4a, 0), DestinationConfig{Forward: ForwardDirect, Weight: 1}),
-		addSvc(NewFWMarkKey(IPv6, 7), ServiceConfig{Scheduler: "mh", Flags: FlagPersistent, Timeout: 100, Netmask: PrefixNetmask(64)}),
+func expectedTableOps() []kernel.Op {
+	return []kernel.Op{
+		addSvc(web4, kernel.ServiceConfig{Scheduler: "wrr", Flags: kernel.FlagPersistent, Timeout: 300}),
+		addDest(web4, kernel.NewDestinationKey(rs4a, 80), kernel.DestinationConfig{Forward: kernel.ForwardDirect, Weight: 10}),
+		addDest(web4, kernel.NewDestinationKey(rs4b, 8080), kernel.DestinationConfig{Forward: kernel.ForwardNAT, Weight: 0}),
+		addSvc(kernel.NewServiceKey(kernel.UDP, vip4, 53), kernel.ServiceConfig{Scheduler: "rr", Flags: kernel.FlagPersistent, Timeout: 60, Netmask: kernel.PrefixNetmask(24)}),
+		addDest(kernel.NewServiceKey(kernel.UDP, vip4, 53), kernel.NewDestinationKey(rs4a, 53), kernel.DestinationConfig{Forward: kernel.ForwardTunnel, Weight: 1}),
+		addSvc(web6, kernel.ServiceConfig{Scheduler: "sh", Flags: kernel.FlagSchedFallback | kernel.FlagSchedPort}),
+		addDest(web6, kernel.NewDestinationKey(rs6a, 80), kernel.DestinationConfig{Forward: kernel.ForwardDirect, Weight: 3}),
+		addSvc(kernel.NewFWMarkKey(kernel.IPv4, 5), kernel.ServiceConfig{Scheduler: "lc"}),
+		addDest(kernel.NewFWMarkKey(kernel.IPv4, 5), kernel.NewDestinationKey(rs4a, 0), kernel.DestinationConfig{Forward: kernel.ForwardDirect, Weight: 1}),
+		addSvc(kernel.NewFWMarkKey(kernel.IPv6, 7), kernel.ServiceConfig{Scheduler: "mh", Flags: kernel.FlagPersistent, Timeout: 100, Netmask: kernel.PrefixNetmask(64)}),
 	}
 }
 
@@ -388,28 +390,28 @@ const expectedTableText = `-A -t 192.0.2.10:80 -s wrr -p 300
 -A -f 7 -6 -s mh -p 100 -M 64
 `
 
-func testDaemons(t *testing.T, c *Client, _ suiteEnv) {
+func testDaemons(t *testing.T, c *kernel.Client, _ suiteEnv) {
 	ctx := context.Background()
-	master := Daemon{State: DaemonMaster, Interface: "lo", SyncID: 7}
+	master := kernel.Daemon{State: kernel.DaemonMaster, Interface: "lo", SyncID: 7}
 	if err := c.NewDaemon(ctx, master); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { c.DelDaemon(ctx, DaemonMaster) })
-	if err := c.NewDaemon(ctx, master); !errors.Is(err, ErrExist) {
+	t.Cleanup(func() { c.DelDaemon(ctx, kernel.DaemonMaster) })
+	if err := c.NewDaemon(ctx, master); !errors.Is(err, kernel.ErrExist) {
 		t.Errorf("second master: %v", err)
 	}
 	ds, err := c.Daemons(ctx)
-	want := Daemon{State: DaemonMaster, Interface: "lo", SyncID: 7, MaxLen: 1472, Group: netip.MustParseAddr("224.0.0.81"), Port: 8848, TTL: 1}
+	want := kernel.Daemon{State: kernel.DaemonMaster, Interface: "lo", SyncID: 7, MaxLen: 1472, Group: netip.MustParseAddr("224.0.0.81"), Port: 8848, TTL: 1}
 	if err != nil || len(ds) != 1 || ds[0] != want {
 		t.Errorf("daemons %+v, %v; want [%+v]", ds, err, want)
 	}
-	if err := c.DelDaemon(ctx, DaemonMaster); err != nil {
+	if err := c.DelDaemon(ctx, kernel.DaemonMaster); err != nil {
 		t.Error(err)
 	}
-	if err := c.DelDaemon(ctx, DaemonMaster); !errors.Is(err, ErrNoDaemon) {
+	if err := c.DelDaemon(ctx, kernel.DaemonMaster); !errors.Is(err, kernel.ErrNoDaemon) {
 		t.Errorf("stop stopped daemon: %v", err)
 	}
-	if err := c.NewDaemon(ctx, Daemon{State: DaemonBackup}); !errors.Is(err, ErrInvalid) {
+	if err := c.NewDaemon(ctx, kernel.Daemon{State: kernel.DaemonBackup}); !errors.Is(err, kernel.ErrInvalid) {
 		t.Errorf("daemon without interface: %v", err)
 	}
 }

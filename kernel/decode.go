@@ -5,40 +5,8 @@ import (
 	"fmt"
 	"math/bits"
 
-	"github.com/mdlayher/netlink"
+	"github.com/seesaw-lb/seesaw/kernel/internal/wire"
 )
-
-// attrs returns a decoder over b, wrapping its error as ErrMalformed.
-func attrs(b []byte) (*netlink.AttributeDecoder, error) {
-	ad, err := netlink.NewAttributeDecoder(b)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	return ad, nil
-}
-
-func adErr(what string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("%w: %s: %v", ErrMalformed, what, err)
-}
-
-// nested returns the bytes of top-level attribute typ in a genl payload's
-// attributes, or nil when absent.
-func nested(b []byte, typ uint16) ([]byte, error) {
-	ad, err := attrs(b)
-	if err != nil {
-		return nil, err
-	}
-	var out []byte
-	for ad.Next() {
-		if ad.Type() == typ {
-			out = ad.Bytes()
-		}
-	}
-	return out, adErr("top-level attributes", ad.Err())
-}
 
 // rawService collects a SERVICE nest before the family is known.
 type rawService struct {
@@ -50,11 +18,11 @@ type rawService struct {
 	stats, stat6 []byte
 }
 
-// DecodeService decodes the contents of an IPVS_CMD_ATTR_SERVICE nest as the
+// decodeService decodes the contents of an IPVS_CMD_ATTR_SERVICE nest as the
 // kernel sends it. The HASHED flag is masked; a full-length netmask decodes
 // as the zero Netmask.
-func DecodeService(b []byte) (Service, error) {
-	ad, err := attrs(b)
+func decodeService(b []byte) (Service, error) {
+	ad, err := wire.Attrs(b)
 	if err != nil {
 		return Service{}, err
 	}
@@ -62,33 +30,33 @@ func DecodeService(b []byte) (Service, error) {
 	var svc Service
 	for ad.Next() {
 		switch ad.Type() {
-		case svcAF:
+		case wire.SvcAF:
 			r.af = ad.Uint16()
-		case svcProtocol:
+		case wire.SvcProtocol:
 			r.proto = ad.Uint16()
-		case svcAddr:
+		case wire.SvcAddr:
 			r.addr = ad.Bytes()
-		case svcPort:
+		case wire.SvcPort:
 			r.port = ad.Bytes()
-		case svcFWMark:
+		case wire.SvcFWMark:
 			r.mark = ad.Uint32()
-		case svcSchedName:
+		case wire.SvcSchedName:
 			svc.Config.Scheduler = ad.String()
-		case svcPEName:
+		case wire.SvcPEName:
 			svc.Config.PEName = ad.String()
-		case svcFlags:
+		case wire.SvcFlags:
 			r.flags = ad.Bytes()
-		case svcTimeout:
+		case wire.SvcTimeout:
 			svc.Config.Timeout = ad.Uint32()
-		case svcNetmask:
+		case wire.SvcNetmask:
 			r.mask = ad.Bytes()
-		case svcStats:
+		case wire.SvcStats:
 			r.stats = ad.Bytes()
-		case svcStats64:
+		case wire.SvcStats64:
 			r.stat6 = ad.Bytes()
 		}
 	}
-	if err := adErr("service attributes", ad.Err()); err != nil {
+	if err := wire.AttrError("service attributes", ad.Err()); err != nil {
 		return Service{}, err
 	}
 	return r.finish(svc)
@@ -149,11 +117,11 @@ func decodeNetmask(f Family, b []byte) (Netmask, error) {
 	return PrefixNetmask(ones).Normalize(f), nil
 }
 
-// DecodeDestination decodes the contents of an IPVS_CMD_ATTR_DEST nest.
+// decodeDestination decodes the contents of an IPVS_CMD_ATTR_DEST nest.
 // svcFamily is the family of the service, used when the kernel (before 3.18)
 // sends no ADDR_FAMILY.
-func DecodeDestination(b []byte, svcFamily Family) (Destination, error) {
-	ad, err := attrs(b)
+func decodeDestination(b []byte, svcFamily Family) (Destination, error) {
+	ad, err := wire.Attrs(b)
 	if err != nil {
 		return Destination{}, err
 	}
@@ -163,43 +131,43 @@ func DecodeDestination(b []byte, svcFamily Family) (Destination, error) {
 	af := uint16(svcFamily)
 	for ad.Next() {
 		switch ad.Type() {
-		case destAddr:
+		case wire.DestAddr:
 			addr = ad.Bytes()
-		case destPort:
+		case wire.DestPort:
 			port = ad.Bytes()
-		case destAddrFamily:
+		case wire.DestAddrFamily:
 			af = ad.Uint16()
-		case destFwdMethod:
+		case wire.DestFwdMethod:
 			d.Config.Forward = ForwardMethod(ad.Uint32() & forwardMethodMax)
 			haveFwd = true
-		case destWeight:
+		case wire.DestWeight:
 			d.Config.Weight = ad.Uint32()
-		case destUThresh:
+		case wire.DestUThresh:
 			d.Config.UpperThreshold = ad.Uint32()
-		case destLThresh:
+		case wire.DestLThresh:
 			d.Config.LowerThreshold = ad.Uint32()
-		case destTunType:
+		case wire.DestTunType:
 			d.Config.TunnelType = TunnelType(ad.Uint8())
-		case destTunPort:
+		case wire.DestTunPort:
 			port16 := ad.Bytes()
 			if len(port16) == 2 {
 				d.Config.TunnelPort = binary.BigEndian.Uint16(port16)
 			}
-		case destTunFlags:
+		case wire.DestTunFlags:
 			d.Config.TunnelFlags = TunnelFlags(ad.Uint16())
-		case destActiveConns:
+		case wire.DestActiveConns:
 			d.Conns.Active = ad.Uint32()
-		case destInactConns:
+		case wire.DestInactConns:
 			d.Conns.Inactive = ad.Uint32()
-		case destPersistConns:
+		case wire.DestPersistConns:
 			d.Conns.Persistent = ad.Uint32()
-		case destStats:
+		case wire.DestStats:
 			stats = ad.Bytes()
-		case destStats64:
+		case wire.DestStats64:
 			stat6 = ad.Bytes()
 		}
 	}
-	if err := adErr("destination attributes", ad.Err()); err != nil {
+	if err := wire.AttrError("destination attributes", ad.Err()); err != nil {
 		return Destination{}, err
 	}
 	if !haveFwd {
@@ -237,24 +205,24 @@ func decodeStatsPair(s32, s64 []byte) (Stats, error) {
 // decodeStats decodes a STATS or STATS64 nest. In the 32-bit flavour only
 // the byte counters are u64.
 func decodeStats(b []byte, wide bool) (Stats, error) {
-	ad, err := attrs(b)
+	ad, err := wire.Attrs(b)
 	if err != nil {
 		return Stats{}, err
 	}
 	var s Stats
-	fields := [...]*uint64{statsConns: &s.Conns, statsInPkts: &s.InPackets, statsOutPkts: &s.OutPackets,
-		statsInBytes: &s.InBytes, statsOutBytes: &s.OutBytes, statsCPS: &s.CPS, statsInPPS: &s.InPPS,
-		statsOutPPS: &s.OutPPS, statsInBPS: &s.InBPS, statsOutBPS: &s.OutBPS}
+	fields := [...]*uint64{wire.StatsConns: &s.Conns, wire.StatsInPkts: &s.InPackets, wire.StatsOutPkts: &s.OutPackets,
+		wire.StatsInBytes: &s.InBytes, wire.StatsOutBytes: &s.OutBytes, wire.StatsCPS: &s.CPS, wire.StatsInPPS: &s.InPPS,
+		wire.StatsOutPPS: &s.OutPPS, wire.StatsInBPS: &s.InBPS, wire.StatsOutBPS: &s.OutBPS}
 	for ad.Next() {
 		t := ad.Type()
 		if t == 0 || int(t) >= len(fields) {
 			continue // PAD and newer counters
 		}
-		if wide || t == statsInBytes || t == statsOutBytes {
+		if wide || t == wire.StatsInBytes || t == wire.StatsOutBytes {
 			*fields[t] = ad.Uint64()
 		} else {
 			*fields[t] = uint64(ad.Uint32())
 		}
 	}
-	return s, adErr("stats attributes", ad.Err())
+	return s, wire.AttrError("stats attributes", ad.Err())
 }

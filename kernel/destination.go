@@ -3,6 +3,8 @@ package kernel
 import (
 	"net/netip"
 	"strconv"
+
+	"github.com/seesaw-lb/seesaw/kernel/internal/wire"
 )
 
 // DestinationKey identifies a destination (real server) within a service.
@@ -34,7 +36,7 @@ const (
 	ForwardTunnel    ForwardMethod = 2 // ipip / gue / gre
 	ForwardDirect    ForwardMethod = 3 // direct routing (gatewaying)
 	ForwardBypass    ForwardMethod = 4
-	forwardMethodMax               = 0x7
+	forwardMethodMax               = wire.ForwardMask
 )
 
 // String returns "nat", "local", "tunnel", "dr", "bypass".

@@ -5,32 +5,34 @@ import (
 	"fmt"
 
 	"github.com/mdlayher/netlink"
+
+	"github.com/seesaw-lb/seesaw/kernel/internal/wire"
 )
 
 // encodeServiceKey writes the identity attributes of k into a SERVICE nest.
 func encodeServiceKey(ae *netlink.AttributeEncoder, k ServiceKey) {
-	ae.Uint16(svcAF, uint16(k.Family))
+	ae.Uint16(wire.SvcAF, uint16(k.Family))
 	if k.IsFWMark() {
-		ae.Uint32(svcFWMark, k.FWMark)
+		ae.Uint32(wire.SvcFWMark, k.FWMark)
 		return
 	}
-	ae.Uint16(svcProtocol, uint16(k.Protocol))
-	ae.Bytes(svcAddr, addrBytes(k.Addr))
-	ae.Bytes(svcPort, be16(k.Port))
+	ae.Uint16(wire.SvcProtocol, uint16(k.Protocol))
+	ae.Bytes(wire.SvcAddr, addrBytes(k.Addr))
+	ae.Bytes(wire.SvcPort, be16(k.Port))
 }
 
 // encodeServiceConfig writes the settable attributes. Flags are sent with a
 // full mask (absolute set) and the PE name is always sent, because the kernel
 // clears the persistence engine of a service updated without one.
 func encodeServiceConfig(ae *netlink.AttributeEncoder, f Family, c ServiceConfig) {
-	ae.String(svcSchedName, c.Scheduler)
-	ae.String(svcPEName, c.PEName)
+	ae.String(wire.SvcSchedName, c.Scheduler)
+	ae.String(wire.SvcPEName, c.PEName)
 	flags := make([]byte, 8)
 	binary.NativeEndian.PutUint32(flags, uint32(c.Flags&^flagHashed))
 	binary.NativeEndian.PutUint32(flags[4:], 0xffffffff)
-	ae.Bytes(svcFlags, flags)
-	ae.Uint32(svcTimeout, c.Timeout)
-	ae.Bytes(svcNetmask, netmaskBytes(f, c.Netmask))
+	ae.Bytes(wire.SvcFlags, flags)
+	ae.Uint32(wire.SvcTimeout, c.Timeout)
+	ae.Bytes(wire.SvcNetmask, netmaskBytes(f, c.Netmask))
 }
 
 // netmaskBytes encodes a netmask per family: IPv4 as the mask in network
@@ -47,23 +49,23 @@ func netmaskBytes(f Family, m Netmask) []byte {
 
 // encodeDestKey writes the identity attributes of a destination.
 func encodeDestKey(ae *netlink.AttributeEncoder, k DestinationKey) {
-	ae.Uint16(destAddrFamily, uint16(k.Family))
-	ae.Bytes(destAddr, addrBytes(k.Addr))
-	ae.Bytes(destPort, be16(k.Port))
+	ae.Uint16(wire.DestAddrFamily, uint16(k.Family))
+	ae.Bytes(wire.DestAddr, addrBytes(k.Addr))
+	ae.Bytes(wire.DestPort, be16(k.Port))
 }
 
 // encodeDestConfig writes the settable attributes of a destination. The
 // weight is sent as the full u32: the kernel, not the client, rejects values
 // above MaxWeight with ERANGE.
 func encodeDestConfig(ae *netlink.AttributeEncoder, c DestinationConfig) {
-	ae.Uint32(destFwdMethod, uint32(c.Forward))
-	ae.Uint32(destWeight, c.Weight)
-	ae.Uint32(destUThresh, c.UpperThreshold)
-	ae.Uint32(destLThresh, c.LowerThreshold)
+	ae.Uint32(wire.DestFwdMethod, uint32(c.Forward))
+	ae.Uint32(wire.DestWeight, c.Weight)
+	ae.Uint32(wire.DestUThresh, c.UpperThreshold)
+	ae.Uint32(wire.DestLThresh, c.LowerThreshold)
 	if c.Forward == ForwardTunnel {
-		ae.Uint8(destTunType, uint8(c.TunnelType))
-		ae.Bytes(destTunPort, be16(c.TunnelPort))
-		ae.Uint16(destTunFlags, uint16(c.TunnelFlags))
+		ae.Uint8(wire.DestTunType, uint8(c.TunnelType))
+		ae.Bytes(wire.DestTunPort, be16(c.TunnelPort))
+		ae.Uint16(wire.DestTunFlags, uint16(c.TunnelFlags))
 	}
 }
 
@@ -75,7 +77,7 @@ func encodeOp(op Op) ([]byte, error) {
 		return nil, err
 	}
 	ae := netlink.NewAttributeEncoder()
-	ae.Nested(attrService, func(nae *netlink.AttributeEncoder) error {
+	ae.Nested(wire.AttrService, func(nae *netlink.AttributeEncoder) error {
 		encodeServiceKey(nae, op.Service)
 		if op.Kind == AddService || op.Kind == UpdateService {
 			encodeServiceConfig(nae, op.Service.Family, op.ServiceConfig)
@@ -83,7 +85,7 @@ func encodeOp(op Op) ([]byte, error) {
 		return nil
 	})
 	if op.Kind >= AddDestination {
-		ae.Nested(attrDest, func(nae *netlink.AttributeEncoder) error {
+		ae.Nested(wire.AttrDest, func(nae *netlink.AttributeEncoder) error {
 			encodeDestKey(nae, op.Destination)
 			if op.Kind != DeleteDestination {
 				encodeDestConfig(nae, op.DestinationConfig)
@@ -95,23 +97,23 @@ func encodeOp(op Op) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", op, err)
 	}
-	return genlPayload(cmd, b), nil
+	return wire.GenlPayload(cmd, b), nil
 }
 
 func opCommand(k OpKind) (uint8, error) {
 	switch k {
 	case AddService:
-		return cmdNewService, nil
+		return wire.CmdNewService, nil
 	case UpdateService:
-		return cmdSetService, nil
+		return wire.CmdSetService, nil
 	case DeleteService:
-		return cmdDelService, nil
+		return wire.CmdDelService, nil
 	case AddDestination:
-		return cmdNewDest, nil
+		return wire.CmdNewDest, nil
 	case UpdateDestination:
-		return cmdSetDest, nil
+		return wire.CmdSetDest, nil
 	case DeleteDestination:
-		return cmdDelDest, nil
+		return wire.CmdDelDest, nil
 	}
 	return 0, fmt.Errorf("%w: unknown op kind %d", ErrInvalid, k)
 }

@@ -1,6 +1,10 @@
 package kernel
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/seesaw-lb/seesaw/kernel/internal/wire"
+)
 
 // Sentinel errors; test with errors.Is.
 var (
@@ -18,5 +22,5 @@ var (
 	ErrPermission       = errors.New("permission denied (needs CAP_NET_ADMIN)")
 	ErrUncertain        = errors.New("outcome unknown: acknowledgement lost, re-read the kernel")
 	ErrClosed           = errors.New("client closed")
-	ErrMalformed        = errors.New("malformed netlink message")
+	ErrMalformed        = wire.ErrMalformed
 )

@@ -3,8 +3,8 @@ package kernel
 import "context"
 
 // IPVS is what a reconciler needs from the kernel: read the whole table and
-// apply a plan. Both the netlink Client and the fake kernel (NewFake)
-// satisfy it.
+// apply a plan. *Client satisfies it, whether it talks to the kernel (Dial)
+// or to the fake in package kerneltest.
 type IPVS interface {
 	// Snapshot reads every service and destination.
 	Snapshot(ctx context.Context) (Snapshot, error)

@@ -1,6 +1,6 @@
 //go:build linux
 
-package kernel
+package kernel_test
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/seesaw-lb/seesaw/kernel"
 )
 
 // newNetNS creates a network namespace and returns a file holding it,
@@ -41,12 +43,12 @@ func newNetNS(t *testing.T) *os.File {
 func TestClientInNetNS(t *testing.T) {
 	host := dialKernel(t)
 	ns := newNetNS(t)
-	c, err := Dial(Options{NetNS: int(ns.Fd())})
+	c, err := kernel.Dial(kernel.Options{NetNS: int(ns.Fd())})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	mustApply(t, c, addSvc(web4, ServiceConfig{Scheduler: "rr"}))
+	mustApply(t, c, addSvc(web4, kernel.ServiceConfig{Scheduler: "rr"}))
 	if got := len(snapshot(t, c).Services); got != 1 {
 		t.Fatalf("%d services in the namespace, want 1", got)
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/mdlayher/netlink"
+
+	"github.com/seesaw-lb/seesaw/kernel/internal/wire"
 )
 
 // Snapshot reads every service (one dump) and the destinations of each (one
@@ -62,17 +64,17 @@ func (c *Client) lockedReaders(ctx context.Context, n int) ([]sock, func()) {
 	extra := socks[1:]
 	d, _ := ctx.Deadline()
 	for _, s := range extra {
-		s.t.setDeadline(d)
+		s.t.SetDeadline(d)
 	}
 	stop := context.AfterFunc(ctx, func() {
 		for _, s := range extra {
-			s.t.setDeadline(time.Unix(1, 0))
+			s.t.SetDeadline(time.Unix(1, 0))
 		}
 	})
 	return socks, func() {
 		stop()
 		for _, s := range extra {
-			s.t.setDeadline(time.Time{})
+			s.t.SetDeadline(time.Time{})
 		}
 	}
 }
@@ -88,7 +90,7 @@ func (c *Client) Services(ctx context.Context) ([]Service, error) {
 }
 
 func (c *Client) lockedServices(ctx context.Context) ([]Service, error) {
-	msgs, err := c.lockedExchange(ctx, c.family, cmdGetService, nil, true)
+	msgs, err := c.lockedExchange(ctx, c.family, wire.CmdGetService, nil, true)
 	if err != nil {
 		return nil, wrapCmd("dump services", err)
 	}
@@ -103,19 +105,19 @@ func (c *Client) lockedServices(ctx context.Context) ([]Service, error) {
 	return svcs, nil
 }
 
-func serviceFromMessage(m message) (Service, error) {
-	_, a, err := splitGenl(m.Payload)
+func serviceFromMessage(m wire.Message) (Service, error) {
+	_, a, err := wire.SplitGenl(m.Payload)
 	if err != nil {
 		return Service{}, err
 	}
-	nest, err := nested(a, attrService)
+	nest, err := wire.Nested(a, wire.AttrService)
 	if err != nil {
 		return Service{}, err
 	}
 	if nest == nil {
 		return Service{}, fmt.Errorf("%w: reply without a service", ErrMalformed)
 	}
-	return DecodeService(nest)
+	return decodeService(nest)
 }
 
 // Service reads one service (GET_SERVICE doit), without destinations. A
@@ -125,7 +127,7 @@ func (c *Client) Service(ctx context.Context, k ServiceKey) (Service, error) {
 	if err != nil {
 		return Service{}, err
 	}
-	msgs, err := c.exchange(ctx, cmdGetService, a, false)
+	msgs, err := c.exchange(ctx, wire.CmdGetService, a, false)
 	if err != nil {
 		return Service{}, wrapCmd("get service "+k.String(), err)
 	}
@@ -156,18 +158,18 @@ func (c *Client) dumpDestinations(ctx context.Context, s sock, k ServiceKey) ([]
 	if err != nil {
 		return nil, err
 	}
-	msgs, err := c.exchangeOn(ctx, s, c.family, cmdGetDest, a, true)
+	msgs, err := c.exchangeOn(ctx, s, c.family, wire.CmdGetDest, a, true)
 	if err != nil {
 		return nil, wrapCmd("dump destinations of service "+k.String(), err)
 	}
 	ds := make([]Destination, 0, len(msgs))
 	for _, m := range msgs {
-		_, attrsB, err := splitGenl(m.Payload)
+		_, attrsB, err := wire.SplitGenl(m.Payload)
 		if err == nil {
 			var nest []byte
-			if nest, err = nested(attrsB, attrDest); err == nil {
+			if nest, err = wire.Nested(attrsB, wire.AttrDest); err == nil {
 				var d Destination
-				d, err = DecodeDestination(nest, k.Family)
+				d, err = decodeDestination(nest, k.Family)
 				ds = append(ds, d)
 			}
 		}
@@ -180,7 +182,7 @@ func (c *Client) dumpDestinations(ctx context.Context, s sock, k ServiceKey) ([]
 
 func serviceKeyAttrs(k ServiceKey) ([]byte, error) {
 	ae := netlink.NewAttributeEncoder()
-	ae.Nested(attrService, func(nae *netlink.AttributeEncoder) error {
+	ae.Nested(wire.AttrService, func(nae *netlink.AttributeEncoder) error {
 		encodeServiceKey(nae, k)
 		return nil
 	})

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
+
+	"github.com/seesaw-lb/seesaw/kernel/internal/wire"
 )
 
 // Family is an IPVS address family: IPv4 (AF_INET) or IPv6 (AF_INET6).
@@ -109,7 +111,7 @@ const (
 	FlagSched2     ServiceFlags = 0x0010 // sh/mh: hash the source port too
 	FlagSched3     ServiceFlags = 0x0020 // scheduler specific, unused in-tree
 
-	flagHashed ServiceFlags = 0x0002 // kernel-internal, masked on decode
+	flagHashed ServiceFlags = wire.FlagHashed // kernel-internal, masked on decode
 )
 
 // Scheduler-flag aliases used by the sh and mh schedulers.

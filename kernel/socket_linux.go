@@ -20,11 +20,7 @@ const socketBufferBytes = 4 << 20
 // IPVS family once and returns a Client. When ip_vs is not loaded the error
 // matches ErrFamilyNotFound and names the module.
 func Dial(o Options) (*Client, error) {
-	t, err := dialSocket(o.NetNS)
-	if err != nil {
-		return nil, err
-	}
-	return newClient(t, func() (transport, error) { return dialSocket(o.NetNS) }, o)
+	return NewClient(func() (Socket, error) { return dialSocket(o.NetNS) }, o)
 }
 
 func dialSocket(netns int) (*socketTransport, error) {
@@ -56,7 +52,7 @@ type socketTransport struct {
 	raw  syscall.RawConn
 }
 
-func (s *socketTransport) send(b []byte) error {
+func (s *socketTransport) Send(b []byte) error {
 	var serr error
 	err := s.raw.Write(func(fd uintptr) bool {
 		serr = unix.Sendto(int(fd), b, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK})
@@ -71,7 +67,7 @@ func (s *socketTransport) send(b []byte) error {
 	return nil
 }
 
-func (s *socketTransport) recv(b []byte) (int, error) {
+func (s *socketTransport) Recv(b []byte) (int, error) {
 	var n, flags int
 	var rerr error
 	err := s.raw.Read(func(fd uintptr) bool {
@@ -89,5 +85,5 @@ func (s *socketTransport) recv(b []byte) (int, error) {
 	return n, nil
 }
 
-func (s *socketTransport) setDeadline(t time.Time) error { return s.conn.SetDeadline(t) }
-func (s *socketTransport) close() error                  { return s.conn.Close() }
+func (s *socketTransport) SetDeadline(t time.Time) error { return s.conn.SetDeadline(t) }
+func (s *socketTransport) Close() error                  { return s.conn.Close() }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/seesaw-lb/seesaw/checks"
 	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/checkpath"
 )
 
 // markedGet does one HTTP/1.0 GET to the VIP with SO_MARK mark, bound to
@@ -45,7 +46,7 @@ func markedGet(mark uint32, source netip.Addr) (string, error) {
 // TestDSRCheckOnMasterInVM covers a node holding the VIP (the master): the
 // kernel picks the VIP itself as the source of a connection to a local
 // address, and the backend drops a packet from its own address, so an
-// unbound check fails; bound to kernel.SourceFor(backend) and with
+// unbound check fails; bound to checkpath.SourceFor(backend) and with
 // accept_local set by CheckSysctls (the answer comes from the VIP, local
 // here) it passes through IPVS to the backend; without accept_local the
 // answer is dropped as a martian.
@@ -66,12 +67,12 @@ func TestDSRCheckOnMasterInVM(t *testing.T) {
 		mustApply(t, c, Compute(snapshot(t, c), Inputs{Config: config(t, "node.yaml", "node: {name: vm, interface: lbA}\n"), Now: time.Now()}).Plan.Ops())
 	})
 	mark := out.Target.CheckMarks[0].Mark
-	src, err := kernel.SourceFor(netip.MustParseAddr(topo4.a))
+	src, err := checkpath.SourceFor(netip.MustParseAddr(topo4.a))
 	if err != nil || src != netip.MustParseAddr("198.51.100.1") {
 		t.Fatalf("SourceFor(%s) = %v, %v", topo4.a, src, err)
 	}
-	sys := kernel.ProcSysctls{}
-	if v, _ := sys.Get(kernel.AcceptLocalSysctl); v != "0" {
+	sys := checkpath.ProcSysctls{}
+	if v, _ := sys.Get(checkpath.AcceptLocalSysctl); v != "0" {
 		t.Fatalf("accept_local starts at %q", v)
 	}
 	if body, err := markedGet(mark, src); err == nil {
@@ -97,7 +98,7 @@ func TestDSRCheckOnMasterInVM(t *testing.T) {
 	if err := cs.Sync(config(t, "node.yaml", "node: {name: vm, interface: lbA}\n")); err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := sys.Get(kernel.AcceptLocalSysctl); v != "0" {
+	if v, _ := sys.Get(checkpath.AcceptLocalSysctl); v != "0" {
 		t.Errorf("accept_local after the last dsr check went: %q", v)
 	}
 }

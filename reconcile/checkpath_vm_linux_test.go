@@ -16,6 +16,7 @@ import (
 	"github.com/seesaw-lb/seesaw/internal/netnsexec"
 	"github.com/seesaw-lb/seesaw/internal/testenv"
 	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/checkpath"
 )
 
 // vmTopo is the topology of TestChecksThroughIPVSInVM: the LB (the VM's
@@ -210,7 +211,7 @@ func checksThroughIPVS(t *testing.T, tp vmTopo, forward, mode string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() }) // cleanups run last-in first-out: after the table is emptied
-	routes, err := kernel.NewCheckRoutes(0)
+	routes, err := checkpath.NewRoutes(0)
 	if err != nil {
 		t.Fatal(err)
 	}

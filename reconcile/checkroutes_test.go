@@ -5,7 +5,7 @@ import (
 	"net/netip"
 	"testing"
 
-	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/checkpath"
 )
 
 func TestCheckRoutesOf(t *testing.T) {
@@ -35,14 +35,14 @@ func TestCheckRoutesOf(t *testing.T) {
 }
 
 func TestPlanCheckRoutes(t *testing.T) {
-	r := func(a string) kernel.CheckRoute {
-		return kernel.CheckRoute{Dst: netip.MustParsePrefix(a + "/32"), Interface: "eth1"}
+	r := func(a string) checkpath.Route {
+		return checkpath.Route{Dst: netip.MustParsePrefix(a + "/32"), Interface: "eth1"}
 	}
-	del, add := planCheckRoutes([]kernel.CheckRoute{r("192.0.2.10"), r("192.0.2.11")}, []kernel.CheckRoute{r("192.0.2.11"), r("192.0.2.12")})
+	del, add := planCheckRoutes([]checkpath.Route{r("192.0.2.10"), r("192.0.2.11")}, []checkpath.Route{r("192.0.2.11"), r("192.0.2.12")})
 	if fmt.Sprint(del) != "[{192.0.2.10/32 eth1}]" || fmt.Sprint(add) != "[{192.0.2.12/32 eth1}]" {
 		t.Errorf("del %v add %v", del, add)
 	}
-	del, add = planCheckRoutes([]kernel.CheckRoute{r("192.0.2.10")}, nil)
+	del, add = planCheckRoutes([]checkpath.Route{r("192.0.2.10")}, nil)
 	if len(del) != 1 || len(add) != 0 {
 		t.Errorf("no check left must delete every route: del %v add %v", del, add)
 	}

@@ -2,36 +2,36 @@ package reconcile
 
 import (
 	"github.com/seesaw-lb/seesaw/desired"
-	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/checkpath"
 )
 
-// CheckSysctls sets kernel.AcceptLocalSysctl to 1 while the config has a
+// CheckSysctls sets checkpath.AcceptLocalSysctl to 1 while the config has a
 // dsr/tunnel check on an IPv4 VIP, and puts back the value it found when none
 // remains. Only a change this process made is undone: after a restart a
 // value of 1 cannot be told from the operator's own and is left.
 type CheckSysctls struct {
-	sys   kernel.Sysctls
+	sys   checkpath.Sysctls
 	saved string // the value found before this process set 1; "" when not set
 }
 
 // NewCheckSysctls returns a CheckSysctls over sys.
-func NewCheckSysctls(sys kernel.Sysctls) *CheckSysctls { return &CheckSysctls{sys: sys} }
+func NewCheckSysctls(sys checkpath.Sysctls) *CheckSysctls { return &CheckSysctls{sys: sys} }
 
 // Sync applies or undoes the setting for cfg.
 func (c *CheckSysctls) Sync(cfg desired.Config) error {
 	need := needsAcceptLocal(cfg)
 	switch {
 	case need && c.saved == "":
-		old, err := c.sys.Get(kernel.AcceptLocalSysctl)
+		old, err := c.sys.Get(checkpath.AcceptLocalSysctl)
 		if err != nil || old == "1" {
 			return err
 		}
-		if err := c.sys.Set(kernel.AcceptLocalSysctl, "1"); err != nil {
+		if err := c.sys.Set(checkpath.AcceptLocalSysctl, "1"); err != nil {
 			return err
 		}
 		c.saved = old
 	case !need && c.saved != "":
-		if err := c.sys.Set(kernel.AcceptLocalSysctl, c.saved); err != nil {
+		if err := c.sys.Set(checkpath.AcceptLocalSysctl, c.saved); err != nil {
 			return err
 		}
 		c.saved = ""

@@ -3,10 +3,10 @@ package reconcile
 import (
 	"testing"
 
-	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/checkpath"
 )
 
-// mapSysctls is an in-memory kernel.Sysctls that counts writes.
+// mapSysctls is an in-memory checkpath.Sysctls that counts writes.
 type mapSysctls struct {
 	m      map[string]string
 	writes int
@@ -33,7 +33,7 @@ func TestCheckSysctls(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			sys := &mapSysctls{m: map[string]string{kernel.AcceptLocalSysctl: tc.start}}
+			sys := &mapSysctls{m: map[string]string{checkpath.AcceptLocalSysctl: tc.start}}
 			c := NewCheckSysctls(sys)
 			for _, step := range []struct {
 				cfg  string
@@ -46,7 +46,7 @@ func TestCheckSysctls(t *testing.T) {
 				if err := c.Sync(cfg); err != nil {
 					t.Fatal(err)
 				}
-				if got := sys.m[kernel.AcceptLocalSysctl]; got != step.want {
+				if got := sys.m[checkpath.AcceptLocalSysctl]; got != step.want {
 					t.Errorf("after %s: accept_local %s, want %s", step.cfg, got, step.want)
 				}
 			}

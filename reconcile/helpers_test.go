@@ -10,6 +10,7 @@ import (
 
 	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/kerneltest"
 )
 
 // t0 is the fixed "now" of the tests.
@@ -40,9 +41,9 @@ func services(t testing.TB, yaml string) desired.Config {
 }
 
 // fakeState applies ops to a fresh fake kernel and returns its client.
-func fakeWith(t testing.TB, ops ...kernel.Op) (*kernel.Fake, kernel.IPVS) {
+func fakeWith(t testing.TB, ops ...kernel.Op) (*kerneltest.IPVS, kernel.IPVS) {
 	t.Helper()
-	f := kernel.NewFake()
+	f := kerneltest.NewIPVS()
 	c, err := f.Dial(kernel.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/checkpath"
 )
 
 // LoopOptions wire a Loop to the outside world.
@@ -23,7 +24,7 @@ type LoopOptions struct {
 	SyncDaemons SyncDaemons
 	// CheckRoutes keeps the host routes of dsr/tunnel checks (one per VIP of
 	// a service with such a check); nil leaves routes alone.
-	CheckRoutes kernel.CheckRoutes
+	CheckRoutes checkpath.Routes
 	// CheckSysctls sets accept_local while dsr/tunnel checks exist; nil
 	// leaves sysctls alone.
 	CheckSysctls *CheckSysctls

@@ -7,10 +7,11 @@ import (
 	"time"
 
 	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/kerneltest"
 )
 
 func TestLoopSwitchesSyncDaemonWithMastership(t *testing.T) {
-	f := kernel.NewFake()
+	f := kerneltest.NewIPVS()
 	c, err := f.Dial(kernel.Options{})
 	if err != nil {
 		t.Fatal(err)

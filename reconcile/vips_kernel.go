@@ -7,7 +7,7 @@ import (
 	"net/netip"
 	"slices"
 
-	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/addrs"
 )
 
 // VIPs is the VIPManager over the kernel's addresses: it lists the owned
@@ -15,13 +15,13 @@ import (
 // missing ones and announces each address it adds. It keeps going past a
 // failure and reports all of them.
 type VIPs struct {
-	addrs kernel.Addresses
+	addrs addrs.Addresses
 	log   *slog.Logger
 	added map[Address]bool
 }
 
 // NewVIPs returns a VIPManager over addrs.
-func NewVIPs(addrs kernel.Addresses, log *slog.Logger) *VIPs {
+func NewVIPs(addrs addrs.Addresses, log *slog.Logger) *VIPs {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

@@ -7,12 +7,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/kerneltest"
 )
 
 func TestVIPsFollowMastershipAndConfig(t *testing.T) {
 	ctx := context.Background()
-	fa := kernel.NewFakeAddresses("eth1", "eth2")
+	fa := kerneltest.NewAddresses("eth1", "eth2")
 	own := netip.MustParsePrefix("192.0.2.2/24")        // the node's own address: never touched
 	stray := netip.MustParsePrefix("192.0.2.99/32")     // in scope, not configured: removed
 	foreign := netip.MustParsePrefix("203.0.113.50/32") // outside scope, unknown: kept

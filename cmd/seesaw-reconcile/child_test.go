@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/kerneltest"
 	"github.com/seesaw-lb/seesaw/reconcile"
 	"github.com/seesaw-lb/seesaw/vrrp"
 	"strings"
@@ -24,7 +25,7 @@ const childFakeEnv = "SEESAW_TEST_CHILD_FAKE_KERNEL"
 
 func TestMain(m *testing.M) {
 	if args, ok := os.LookupEnv(childArgsEnv); ok && os.Getenv(childFakeEnv) == "1" {
-		f := kernel.NewFake()
+		f := kerneltest.NewIPVS()
 		d := deps{
 			openKernel: func() (kernel.IPVS, error) { return f.Dial(kernel.Options{}) },
 			now:        time.Now, isTerminal: func(io.Writer) bool { return false },

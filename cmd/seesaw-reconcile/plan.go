@@ -13,6 +13,8 @@ import (
 
 	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/addrs"
+	"github.com/seesaw-lb/seesaw/kernel/checkpath"
 	"github.com/seesaw-lb/seesaw/reconcile"
 	"github.com/seesaw-lb/seesaw/vrrp"
 )
@@ -38,7 +40,7 @@ type deps struct {
 	listenVRRP func(vrrp.Config) (vrrp.Conn, error)
 	// checkRoutes opens the host routes of dsr/tunnel checks (run only;
 	// nil: none are kept).
-	checkRoutes func() (kernel.CheckRoutes, error)
+	checkRoutes func() (checkpath.Routes, error)
 	// checkSysctls sets accept_local for dsr/tunnel checks (run only; nil: left alone).
 	checkSysctls func() *reconcile.CheckSysctls
 	// sourceFor is the source address towards a backend, bound by dsr/tunnel
@@ -54,16 +56,16 @@ func realDeps() deps {
 		isTerminal:   isTerminal,
 		vips:         kernelVIPs,
 		listenVRRP:   vrrp.Listen,
-		checkRoutes:  func() (kernel.CheckRoutes, error) { return kernel.NewCheckRoutes(0) },
-		checkSysctls: func() *reconcile.CheckSysctls { return reconcile.NewCheckSysctls(kernel.ProcSysctls{}) },
-		sourceFor:    kernel.SourceFor,
+		checkRoutes:  func() (checkpath.Routes, error) { return checkpath.NewRoutes(0) },
+		checkSysctls: func() *reconcile.CheckSysctls { return reconcile.NewCheckSysctls(checkpath.ProcSysctls{}) },
+		sourceFor:    checkpath.SourceFor,
 	}
 }
 
 // kernelVIPs manages VIP addresses over rtnetlink; without rtnetlink the
 // daemon still runs IPVS and logs why addresses are left alone.
 func kernelVIPs(log *slog.Logger) reconcile.VIPManager {
-	a, err := kernel.NewAddresses(0)
+	a, err := addrs.New(0)
 	if err != nil {
 		log.Error("VIP addresses are not managed", "error", err.Error())
 		return nil

@@ -12,12 +12,13 @@ import (
 	"time"
 
 	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/kerneltest"
 	"github.com/seesaw-lb/seesaw/reconcile"
 )
 
 // fakeDeps returns deps backed by one shared fake kernel.
-func fakeDeps(t *testing.T) (deps, *kernel.Fake) {
-	f := kernel.NewFake()
+func fakeDeps(t *testing.T) (deps, *kerneltest.IPVS) {
+	f := kerneltest.NewIPVS()
 	return deps{
 		openKernel: func() (kernel.IPVS, error) { return f.Dial(kernel.Options{}) },
 		now:        func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
@@ -77,7 +78,7 @@ func TestPlanAndApplyAgainstFakeKernel(t *testing.T) {
 }
 
 // rendered returns the fake's table as ipvsadm -Sn prints it.
-func rendered(t *testing.T, f *kernel.Fake) string {
+func rendered(t *testing.T, f *kerneltest.IPVS) string {
 	t.Helper()
 	c, err := f.Dial(kernel.Options{})
 	if err != nil {

@@ -1,14 +1,17 @@
-package kernel
+package kerneltest
 
 import (
 	"encoding/binary"
 	"net/netip"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
+
+	"github.com/seesaw-lb/seesaw/kernel"
 )
 
-// Fake is a stateful in-process IPVS that speaks the kernel's generic
+// IPVS is a stateful in-process IPVS kernel that speaks the kernel's generic
 // netlink messages, with the kernel's semantics and errnos: EEXIST, ESRCH,
 // ENOENT (unknown scheduler or PE, missing destination), EINVAL (missing
 // attribute, IPv6 netmask outside 1..128, GUE without port), ERANGE (weight
@@ -17,19 +20,21 @@ import (
 // PE is cleared when a SET omits it, fwmark services are reported without
 // protocol, address and port. Clients from Dial share the fake's table, like
 // sockets in one network namespace. Safe for concurrent use.
-type Fake struct {
+type IPVS struct {
 	mu         sync.Mutex
 	services   []*fakeService // insertion order (the kernel's is hash order)
 	unloaded   bool
 	noIPv6     bool
-	timeouts   Timeouts
-	daemons    map[DaemonState]Daemon
+	timeouts   kernel.Timeouts
+	daemons    map[kernel.DaemonState]kernel.Daemon
 	loseAcks   int
 	schedulers []string
+	sends      atomic.Int64 // sendmsg calls on every socket
+	sockets    atomic.Int64 // sockets opened
 }
 
 type fakeService struct {
-	key     ServiceKey
+	key     kernel.ServiceKey
 	sched   string
 	pe      string
 	flags   uint32
@@ -39,7 +44,7 @@ type fakeService struct {
 }
 
 type fakeDest struct {
-	key               DestinationKey
+	key               kernel.DestinationKey
 	fwd, weight       uint32
 	uth, lth          uint32
 	tunType           uint8
@@ -49,45 +54,46 @@ type fakeDest struct {
 // fakeFamilyID is the generic netlink family ID the fake answers to.
 const fakeFamilyID = 0x1d
 
-// Schedulers returns the names of every in-tree IPVS scheduler (twos needs
-// Linux 6.7 or later).
-func Schedulers() []string {
-	return []string{"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"}
-}
-
-// NewFake returns an empty fake kernel with every scheduler, the sip PE and
+// NewIPVS returns an empty fake kernel with every scheduler, the sip PE and
 // both families available.
-func NewFake() *Fake {
-	return &Fake{
-		timeouts:   Timeouts{TCP: 900, TCPFin: 120, UDP: 300},
-		daemons:    map[DaemonState]Daemon{},
-		schedulers: Schedulers(),
+func NewIPVS() *IPVS {
+	return &IPVS{
+		timeouts:   kernel.Timeouts{TCP: 900, TCPFin: 120, UDP: 300},
+		daemons:    map[kernel.DaemonState]kernel.Daemon{},
+		schedulers: kernel.Schedulers(),
 	}
 }
 
 // Dial returns a Client backed by the fake.
-func (f *Fake) Dial(o Options) (*Client, error) {
-	return newClient(&fakeTransport{f: f}, func() (transport, error) { return &fakeTransport{f: f}, nil }, o)
+func (f *IPVS) Dial(o kernel.Options) (*kernel.Client, error) {
+	return kernel.NewClient(func() (kernel.Socket, error) {
+		f.sockets.Add(1)
+		return &fakeTransport{f: f}, nil
+	}, o)
 }
+
+// Sockets returns how many sockets the fake's clients have opened, counting
+// the extra sockets of parallel dumps.
+func (f *IPVS) Sockets() int { return int(f.sockets.Load()) }
 
 // Unload makes the fake behave as a kernel without the ip_vs module: the
 // IPVS family cannot be resolved.
-func (f *Fake) Unload() { f.mu.Lock(); f.unloaded = true; f.mu.Unlock() }
+func (f *IPVS) Unload() { f.mu.Lock(); f.unloaded = true; f.mu.Unlock() }
 
 // DisableIPv6 makes the fake reject IPv6 services and destinations with
 // EAFNOSUPPORT, as a kernel booted with ipv6.disable=1 does.
-func (f *Fake) DisableIPv6() { f.mu.Lock(); f.noIPv6 = true; f.mu.Unlock() }
+func (f *IPVS) DisableIPv6() { f.mu.Lock(); f.noIPv6 = true; f.mu.Unlock() }
 
 // LoseAcks makes the fake drop the next n acknowledgements and report
 // ENOBUFS on the following receive, as a kernel whose socket receive queue
 // overflowed. The requests themselves are still applied.
-func (f *Fake) LoseAcks(n int) { f.mu.Lock(); f.loseAcks = n; f.mu.Unlock() }
+func (f *IPVS) LoseAcks(n int) { f.mu.Lock(); f.loseAcks = n; f.mu.Unlock() }
 
-func (f *Fake) afValid(af uint16) bool {
-	return af == uint16(IPv4) || (af == uint16(IPv6) && !f.noIPv6)
+func (f *IPVS) afValid(af uint16) bool {
+	return af == uint16(kernel.IPv4) || (af == uint16(kernel.IPv6) && !f.noIPv6)
 }
 
-func (f *Fake) find(k ServiceKey) (int, *fakeService) {
+func (f *IPVS) find(k kernel.ServiceKey) (int, *fakeService) {
 	for i, s := range f.services {
 		if s.key == k {
 			return i, s
@@ -96,7 +102,7 @@ func (f *Fake) find(k ServiceKey) (int, *fakeService) {
 	return -1, nil
 }
 
-func (s *fakeService) findDest(k DestinationKey) (int, *fakeDest) {
+func (s *fakeService) findDest(k kernel.DestinationKey) (int, *fakeDest) {
 	for i, d := range s.dests {
 		if d.key == k {
 			return i, d
@@ -107,14 +113,14 @@ func (s *fakeService) findDest(k DestinationKey) (int, *fakeDest) {
 
 // setService applies a full SERVICE request to s (new or existing), as
 // ip_vs_add_service / ip_vs_edit_service do.
-func (f *Fake) setService(s *fakeService, r fakeSvcReq) syscall.Errno {
+func (f *IPVS) setService(s *fakeService, r fakeSvcReq) syscall.Errno {
 	if r.sched != "none" && !slices.Contains(f.schedulers, r.sched) {
 		return syscall.ENOENT
 	}
 	if r.pe != "" && r.pe != "sip" {
 		return syscall.ENOENT
 	}
-	if r.af == uint16(IPv6) {
+	if r.af == uint16(kernel.IPv6) {
 		if plen := binary.NativeEndian.Uint32(r.netmask[:]); plen < 1 || plen > 128 {
 			return syscall.EINVAL
 		}
@@ -125,14 +131,14 @@ func (f *Fake) setService(s *fakeService, r fakeSvcReq) syscall.Errno {
 }
 
 // checkDest applies the range checks shared by NEW_DEST and SET_DEST.
-func checkDest(r fakeDestReq, f Family) syscall.Errno {
-	if r.uth > MaxThreshold || r.lth > MaxThreshold {
+func checkDest(r fakeDestReq, f kernel.Family) syscall.Errno {
+	if r.uth > kernel.MaxThreshold || r.lth > kernel.MaxThreshold {
 		return syscall.EINVAL
 	}
 	if int32(r.weight) < 0 || r.lth > r.uth {
 		return syscall.ERANGE
 	}
-	if r.tunType == uint8(TunnelGUE) && r.tunPort == 0 {
+	if r.tunType == uint8(kernel.TunnelGUE) && r.tunPort == 0 {
 		return syscall.EINVAL
 	}
 	a := r.addrIn(f)
@@ -145,7 +151,7 @@ func checkDest(r fakeDestReq, f Family) syscall.Errno {
 func (d *fakeDest) set(r fakeDestReq) {
 	d.fwd, d.weight, d.uth, d.lth = r.fwd, r.weight, r.uth, r.lth
 	if d.key.Addr.IsLoopback() {
-		d.fwd = uint32(ForwardLocal) // the kernel marks local addresses
+		d.fwd = uint32(kernel.ForwardLocal) // the kernel marks local addresses
 	}
 	d.tunType, d.tunPort, d.tunFlags = r.tunType, r.tunPort, r.tunFlags
 }

@@ -1,9 +1,12 @@
-package kernel
+package kerneltest
 
 import (
 	"encoding/binary"
 	"net/netip"
 	"syscall"
+
+	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/internal/wire"
 )
 
 // fakeSvcReq is a SERVICE nest as the kernel parses it: every attribute
@@ -24,37 +27,37 @@ type fakeSvcReq struct {
 
 func parseFakeService(b []byte) (fakeSvcReq, error) {
 	var r fakeSvcReq
-	ad, err := attrs(b)
+	ad, err := wire.Attrs(b)
 	if err != nil {
 		return r, syscall.EINVAL
 	}
 	for ad.Next() {
 		switch ad.Type() {
-		case svcAF:
+		case wire.SvcAF:
 			r.af, r.hasAF = ad.Uint16(), true
-		case svcProtocol:
+		case wire.SvcProtocol:
 			r.proto, r.hasProto = ad.Uint16(), true
-		case svcAddr:
+		case wire.SvcAddr:
 			copy(r.addr[:], ad.Bytes())
 			r.hasAddr = true
-		case svcPort:
+		case wire.SvcPort:
 			if p := ad.Bytes(); len(p) == 2 {
 				r.port, r.hasPort = binary.BigEndian.Uint16(p), true
 			}
-		case svcFWMark:
+		case wire.SvcFWMark:
 			r.mark, r.hasMark = ad.Uint32(), true
-		case svcSchedName:
+		case wire.SvcSchedName:
 			r.sched, r.hasSched = ad.String(), true
-		case svcPEName:
+		case wire.SvcPEName:
 			r.pe, r.hasPE = ad.String(), true
-		case svcFlags:
+		case wire.SvcFlags:
 			var f [8]byte // a short attribute is zero-filled: mask 0
 			copy(f[:], ad.Bytes())
 			r.flags, r.mask = binary.NativeEndian.Uint32(f[:]), binary.NativeEndian.Uint32(f[4:])
 			r.hasFlags = true
-		case svcTimeout:
+		case wire.SvcTimeout:
 			r.timeout, r.hasTimeout = ad.Uint32(), true
-		case svcNetmask:
+		case wire.SvcNetmask:
 			copy(r.netmask[:], ad.Bytes())
 			r.hasNM = true
 		}
@@ -66,13 +69,13 @@ func parseFakeService(b []byte) (fakeSvcReq, error) {
 }
 
 // key returns the service identity the kernel would look up.
-func (r fakeSvcReq) key() ServiceKey {
-	f := Family(r.af)
+func (r fakeSvcReq) key() kernel.ServiceKey {
+	f := kernel.Family(r.af)
 	if r.hasMark && r.mark != 0 {
-		return NewFWMarkKey(f, r.mark)
+		return kernel.NewFWMarkKey(f, r.mark)
 	}
 	a, _ := decodeAddr(f, r.addr[:])
-	return ServiceKey{Family: f, Protocol: Protocol(r.proto), Addr: a, Port: r.port}
+	return kernel.ServiceKey{Family: f, Protocol: kernel.Protocol(r.proto), Addr: a, Port: r.port}
 }
 
 // fakeDestReq is a DEST nest as the kernel parses it.
@@ -90,36 +93,36 @@ type fakeDestReq struct {
 
 func parseFakeDest(b []byte) (fakeDestReq, error) {
 	var r fakeDestReq
-	ad, err := attrs(b)
+	ad, err := wire.Attrs(b)
 	if err != nil {
 		return r, syscall.EINVAL
 	}
 	for ad.Next() {
 		switch ad.Type() {
-		case destAddr:
+		case wire.DestAddr:
 			copy(r.addr[:], ad.Bytes())
 			r.hasAddr = true
-		case destPort:
+		case wire.DestPort:
 			if p := ad.Bytes(); len(p) == 2 {
 				r.port, r.hasPort = binary.BigEndian.Uint16(p), true
 			}
-		case destAddrFamily:
+		case wire.DestAddrFamily:
 			r.af, r.hasAF = ad.Uint16(), true
-		case destFwdMethod:
-			r.fwd, r.hasFwd = ad.Uint32()&forwardMethodMax, true
-		case destWeight:
+		case wire.DestFwdMethod:
+			r.fwd, r.hasFwd = ad.Uint32()&wire.ForwardMask, true
+		case wire.DestWeight:
 			r.weight, r.hasWeight = ad.Uint32(), true
-		case destUThresh:
+		case wire.DestUThresh:
 			r.uth, r.hasUT = ad.Uint32(), true
-		case destLThresh:
+		case wire.DestLThresh:
 			r.lth, r.hasLT = ad.Uint32(), true
-		case destTunType:
+		case wire.DestTunType:
 			r.tunType = ad.Uint8()
-		case destTunPort:
+		case wire.DestTunPort:
 			if p := ad.Bytes(); len(p) == 2 {
 				r.tunPort = binary.BigEndian.Uint16(p)
 			}
-		case destTunFlags:
+		case wire.DestTunFlags:
 			r.tunFlags = ad.Uint16()
 		}
 	}
@@ -129,7 +132,7 @@ func parseFakeDest(b []byte) (fakeDestReq, error) {
 	return r, nil
 }
 
-func (r fakeDestReq) addrIn(f Family) netip.Addr {
+func (r fakeDestReq) addrIn(f kernel.Family) netip.Addr {
 	a, _ := decodeAddr(f, r.addr[:])
 	return a
 }

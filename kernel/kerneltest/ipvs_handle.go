@@ -1,7 +1,10 @@
-package kernel
+package kerneltest
 
 import (
 	"syscall"
+
+	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/internal/wire"
 )
 
 // fakeReply is one reply message body (type is the family, or nlctrl).
@@ -12,32 +15,32 @@ type fakeReply struct {
 
 // handle runs one request message and returns its replies and errno, as
 // genl_rcv_msg would: the caller turns them into datagrams.
-func (f *Fake) handle(m message) ([]fakeReply, syscall.Errno) {
+func (f *IPVS) handle(m wire.Message) ([]fakeReply, syscall.Errno) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if m.Type == genlIDCtrl {
+	if m.Type == wire.GenlIDCtrl {
 		return f.handleCtrl(m)
 	}
 	if m.Type != fakeFamilyID || f.unloaded {
 		return nil, syscall.ENOENT
 	}
-	cmd, a, err := splitGenl(m.Payload)
+	cmd, a, err := wire.SplitGenl(m.Payload)
 	if err != nil {
 		return nil, syscall.EINVAL
 	}
-	dump := m.Flags&nlmFDump == nlmFDump
+	dump := m.Flags&wire.NlmFDump == wire.NlmFDump
 	switch cmd {
-	case cmdGetService:
+	case wire.CmdGetService:
 		if dump {
 			return f.dumpServices(), 0
 		}
 		return f.getService(a)
-	case cmdGetDest:
+	case wire.CmdGetDest:
 		if !dump {
 			return nil, syscall.EOPNOTSUPP
 		}
 		return f.dumpDests(a), 0
-	case cmdGetDaemon:
+	case wire.CmdGetDaemon:
 		if !dump {
 			return nil, syscall.EOPNOTSUPP
 		}
@@ -47,18 +50,18 @@ func (f *Fake) handle(m message) ([]fakeReply, syscall.Errno) {
 		return nil, syscall.EOPNOTSUPP
 	}
 	switch cmd {
-	case cmdGetInfo:
+	case wire.CmdGetInfo:
 		return f.info(), 0
-	case cmdGetConfig:
+	case wire.CmdGetConfig:
 		return f.config(), 0
-	case cmdSetConfig:
+	case wire.CmdSetConfig:
 		return nil, f.setConfig(a)
-	case cmdNewDaemon, cmdDelDaemon:
+	case wire.CmdNewDaemon, wire.CmdDelDaemon:
 		return nil, f.daemon(cmd, a)
-	case cmdFlush:
+	case wire.CmdFlush:
 		f.services = nil
 		return nil, 0
-	case cmdNewService, cmdSetService, cmdDelService, cmdNewDest, cmdSetDest, cmdDelDest, cmdZero:
+	case wire.CmdNewService, wire.CmdSetService, wire.CmdDelService, wire.CmdNewDest, wire.CmdSetDest, wire.CmdDelDest, wire.CmdZero:
 		return nil, f.set(cmd, a)
 	}
 	return nil, syscall.EOPNOTSUPP
@@ -66,9 +69,9 @@ func (f *Fake) handle(m message) ([]fakeReply, syscall.Errno) {
 
 // set follows ip_vs_genl_set_cmd: parse the service, check it exists
 // (unless adding), parse the destination, then act.
-func (f *Fake) set(cmd uint8, a []byte) syscall.Errno {
-	svcB, _ := nested(a, attrService)
-	if cmd == cmdZero && svcB == nil {
+func (f *IPVS) set(cmd uint8, a []byte) syscall.Errno {
+	svcB, _ := wire.Nested(a, wire.AttrService)
+	if cmd == wire.CmdZero && svcB == nil {
 		return 0 // zero everything: the fake keeps no counters
 	}
 	if svcB == nil {
@@ -84,16 +87,16 @@ func (f *Fake) set(cmd uint8, a []byte) syscall.Errno {
 	if !f.afValid(r.af) {
 		return syscall.EAFNOSUPPORT
 	}
-	full := cmd == cmdNewService || cmd == cmdSetService
+	full := cmd == wire.CmdNewService || cmd == wire.CmdSetService
 	if full && !(r.hasSched && r.hasFlags && r.hasTimeout && r.hasNM) {
 		return syscall.EINVAL
 	}
 	idx, svc := f.find(r.key())
-	if cmd != cmdNewService && svc == nil {
+	if cmd != wire.CmdNewService && svc == nil {
 		return syscall.ESRCH
 	}
 	switch cmd {
-	case cmdNewService:
+	case wire.CmdNewService:
 		if svc != nil {
 			return syscall.EEXIST
 		}
@@ -103,19 +106,19 @@ func (f *Fake) set(cmd uint8, a []byte) syscall.Errno {
 		}
 		f.services = append(f.services, s)
 		return 0
-	case cmdSetService:
+	case wire.CmdSetService:
 		return f.setService(svc, r)
-	case cmdDelService:
+	case wire.CmdDelService:
 		f.services = append(f.services[:idx], f.services[idx+1:]...)
 		return 0
-	case cmdZero:
+	case wire.CmdZero:
 		return 0
 	}
 	return f.setDest(cmd, svc, a)
 }
 
-func (f *Fake) setDest(cmd uint8, svc *fakeService, a []byte) syscall.Errno {
-	destB, _ := nested(a, attrDest)
+func (f *IPVS) setDest(cmd uint8, svc *fakeService, a []byte) syscall.Errno {
+	destB, _ := wire.Nested(a, wire.AttrDest)
 	if destB == nil {
 		return syscall.EINVAL
 	}
@@ -123,24 +126,24 @@ func (f *Fake) setDest(cmd uint8, svc *fakeService, a []byte) syscall.Errno {
 	if err != nil || !r.hasAddr || !r.hasPort {
 		return syscall.EINVAL
 	}
-	if cmd != cmdDelDest && !(r.hasFwd && r.hasWeight && r.hasUT && r.hasLT) {
+	if cmd != wire.CmdDelDest && !(r.hasFwd && r.hasWeight && r.hasUT && r.hasLT) {
 		return syscall.EINVAL
 	}
 	fam := svc.key.Family
 	if r.hasAF {
-		fam = Family(r.af)
+		fam = kernel.Family(r.af)
 	}
-	if fam != svc.key.Family && cmd != cmdDelDest {
+	if fam != svc.key.Family && cmd != wire.CmdDelDest {
 		if !f.afValid(uint16(fam)) {
 			return syscall.EAFNOSUPPORT
 		}
-		if len(f.daemons) > 0 || r.fwd != uint32(ForwardTunnel) {
+		if len(f.daemons) > 0 || r.fwd != uint32(kernel.ForwardTunnel) {
 			return syscall.EINVAL
 		}
 	}
-	key := DestinationKey{Family: fam, Addr: r.addrIn(fam), Port: r.port}
+	key := kernel.DestinationKey{Family: fam, Addr: r.addrIn(fam), Port: r.port}
 	i, d := svc.findDest(key)
-	if cmd == cmdDelDest {
+	if cmd == wire.CmdDelDest {
 		if d == nil {
 			return syscall.ENOENT
 		}
@@ -151,11 +154,11 @@ func (f *Fake) setDest(cmd uint8, svc *fakeService, a []byte) syscall.Errno {
 		return e
 	}
 	switch {
-	case cmd == cmdNewDest && d != nil:
+	case cmd == wire.CmdNewDest && d != nil:
 		return syscall.EEXIST
-	case cmd == cmdSetDest && d == nil:
+	case cmd == wire.CmdSetDest && d == nil:
 		return syscall.ENOENT
-	case cmd == cmdNewDest:
+	case cmd == wire.CmdNewDest:
 		d = &fakeDest{key: key}
 		svc.dests = append([]*fakeDest{d}, svc.dests...) // list_add: newest first
 	}

@@ -1,4 +1,4 @@
-package kernel
+package wire
 
 import (
 	"encoding/binary"
@@ -8,9 +8,9 @@ import (
 	"github.com/mdlayher/netlink"
 )
 
-// message is one netlink message: header fields and payload (for generic
+// Message is one netlink message: header fields and payload (for generic
 // netlink: the 4-byte genl header followed by attributes).
-type message struct {
+type Message struct {
 	Type    uint16
 	Flags   uint16
 	Seq     uint32
@@ -18,11 +18,11 @@ type message struct {
 	Payload []byte
 }
 
-// appendMessage appends m, framed and padded by mdlayher/netlink, to b.
-func appendMessage(b []byte, m message) []byte {
+// AppendMessage appends m, framed and padded by mdlayher/netlink, to b.
+func AppendMessage(b []byte, m Message) []byte {
 	nm := netlink.Message{
 		Header: netlink.Header{
-			Length:   uint32(align4(nlmsgHeaderLen + len(m.Payload))),
+			Length:   uint32(Align4(NlmsgHeaderLen + len(m.Payload))),
 			Type:     netlink.HeaderType(m.Type),
 			Flags:    netlink.HeaderFlags(m.Flags),
 			Sequence: m.Seq,
@@ -38,40 +38,40 @@ func appendMessage(b []byte, m message) []byte {
 	return append(b, frame...)
 }
 
-func align4(n int) int { return (n + 3) &^ 3 }
+func Align4(n int) int { return (n + 3) &^ 3 }
 
-// splitMessages parses a datagram into messages with mdlayher/netlink's
+// SplitMessages parses a datagram into messages with mdlayher/netlink's
 // decoder. Payloads alias b.
-func splitMessages(b []byte) ([]message, error) {
-	var msgs []message
+func SplitMessages(b []byte) ([]Message, error) {
+	var msgs []Message
 	for len(b) > 0 {
-		if len(b) < nlmsgHeaderLen {
+		if len(b) < NlmsgHeaderLen {
 			return msgs, fmt.Errorf("%w: %d trailing bytes, shorter than a header", ErrMalformed, len(b))
 		}
 		n := int(binary.NativeEndian.Uint32(b))
-		if n < nlmsgHeaderLen || n > len(b) {
+		if n < NlmsgHeaderLen || n > len(b) {
 			return msgs, fmt.Errorf("%w: message length %d, %d bytes left", ErrMalformed, n, len(b))
 		}
 		var nm netlink.Message
-		if err := nm.UnmarshalBinary(b[:min(align4(n), len(b)&^3)]); err != nil {
+		if err := nm.UnmarshalBinary(b[:min(Align4(n), len(b)&^3)]); err != nil {
 			return msgs, fmt.Errorf("%w: message of %d bytes: %v", ErrMalformed, n, err)
 		}
-		msgs = append(msgs, message{
+		msgs = append(msgs, Message{
 			Type:    uint16(nm.Header.Type),
 			Flags:   uint16(nm.Header.Flags),
 			Seq:     nm.Header.Sequence,
 			PID:     nm.Header.PID,
 			Payload: nm.Data,
 		})
-		b = b[min(align4(n), len(b)):]
+		b = b[min(Align4(n), len(b)):]
 	}
 	return msgs, nil
 }
 
-// genlPayload returns the genl header and attribute bytes of a request,
+// GenlPayload returns the genl header and attribute bytes of a request,
 // encoded by mdlayher/genetlink.
-func genlPayload(cmd uint8, attrs []byte) []byte {
-	gm := genetlink.Message{Header: genetlink.Header{Command: cmd, Version: genlVersion}, Data: attrs}
+func GenlPayload(cmd uint8, attrs []byte) []byte {
+	gm := genetlink.Message{Header: genetlink.Header{Command: cmd, Version: GenlVersion}, Data: attrs}
 	p, err := gm.MarshalBinary()
 	if err != nil {
 		// Unreachable: genetlink.Message.MarshalBinary never fails.
@@ -80,8 +80,8 @@ func genlPayload(cmd uint8, attrs []byte) []byte {
 	return p
 }
 
-// splitGenl returns the command and attribute bytes of a genl payload.
-func splitGenl(p []byte) (cmd uint8, attrs []byte, err error) {
+// SplitGenl returns the command and attribute bytes of a genl payload.
+func SplitGenl(p []byte) (cmd uint8, attrs []byte, err error) {
 	var gm genetlink.Message
 	if err := gm.UnmarshalBinary(p); err != nil {
 		return 0, nil, fmt.Errorf("%w: %d-byte generic netlink payload: %v", ErrMalformed, len(p), err)
@@ -89,21 +89,21 @@ func splitGenl(p []byte) (cmd uint8, attrs []byte, err error) {
 	return gm.Header.Command, gm.Data, nil
 }
 
-// errorCode returns the errno (positive, 0 = ack) carried by an NLMSG_ERROR
+// ErrorCode returns the errno (positive, 0 = ack) carried by an NLMSG_ERROR
 // payload, and the sequence number of the request it answers.
-func errorCode(p []byte) (errno int, seq uint32, err error) {
-	if len(p) < nlmsgerrLen {
+func ErrorCode(p []byte) (errno int, seq uint32, err error) {
+	if len(p) < NlmsgerrLen {
 		return 0, 0, fmt.Errorf("%w: %d-byte error message", ErrMalformed, len(p))
 	}
 	code := int32(binary.NativeEndian.Uint32(p))
 	return int(-code), binary.NativeEndian.Uint32(p[4+8:]), nil
 }
 
-// errorPayload builds an NLMSG_ERROR payload answering req (capped: the
+// ErrorPayload builds an NLMSG_ERROR payload answering req (capped: the
 // request payload is not echoed).
-func errorPayload(errno int, req message) []byte {
+func ErrorPayload(errno int, req Message) []byte {
 	p := binary.NativeEndian.AppendUint32(nil, uint32(int32(-errno)))
-	p = binary.NativeEndian.AppendUint32(p, uint32(nlmsgHeaderLen+len(req.Payload)))
+	p = binary.NativeEndian.AppendUint32(p, uint32(NlmsgHeaderLen+len(req.Payload)))
 	p = binary.NativeEndian.AppendUint16(p, req.Type)
 	p = binary.NativeEndian.AppendUint16(p, req.Flags)
 	p = binary.NativeEndian.AppendUint32(p, req.Seq)

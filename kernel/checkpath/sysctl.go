@@ -1,4 +1,4 @@
-package kernel
+package checkpath
 
 // AcceptLocalSysctl lets IPv4 packets whose source is a local address be
 // received on any interface (IN_DEV_ACCEPT_LOCAL ORs "all" with each

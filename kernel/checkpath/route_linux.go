@@ -1,37 +1,48 @@
-package kernel
+package checkpath
 
 import (
 	"context"
 	"errors"
 	"net"
 	"net/netip"
+	"sync"
 
 	"github.com/jsimonetti/rtnetlink/v2"
 	"golang.org/x/sys/unix"
+
+	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/internal/rtnl"
 )
 
-// linuxCheckRoutes is CheckRoutes over one rtnetlink socket.
-type linuxCheckRoutes struct{ rtconn }
+// linuxRoutes is Routes over one rtnetlink socket, with the lock its
+// requests need (rtnetlink.Conn is not safe for concurrent requests).
+type linuxRoutes struct {
+	mu   sync.Mutex
+	conn *rtnetlink.Conn
+}
 
-// NewCheckRoutes opens an rtnetlink socket in the network namespace netns
-// (a namespace file descriptor, 0 for the current one).
-func NewCheckRoutes(netns int) (CheckRoutes, error) {
-	c, err := dialRtnetlink(netns)
+// NewRoutes opens an rtnetlink socket in the network namespace netns (a
+// namespace file descriptor, 0 for the current one).
+func NewRoutes(netns int) (Routes, error) {
+	c, err := rtnl.Dial(netns)
 	if err != nil {
 		return nil, err
 	}
-	return &linuxCheckRoutes{rtconn{conn: c}}, nil
+	return &linuxRoutes{conn: c}, nil
 }
 
-// List implements CheckRoutes.
-func (l *linuxCheckRoutes) List(_ context.Context) ([]CheckRoute, error) {
+// Close implements Routes.
+func (l *linuxRoutes) Close() error { return l.conn.Close() }
+
+// List implements Routes.
+func (l *linuxRoutes) List(_ context.Context) ([]Route, error) {
 	l.mu.Lock()
 	msgs, err := l.conn.Route.List()
 	l.mu.Unlock()
 	if err != nil {
-		return nil, &OpError{Op: "list check routes", Err: err}
+		return nil, &kernel.OpError{Op: "list check routes", Err: err}
 	}
-	var out []CheckRoute
+	var out []Route
 	for _, m := range msgs {
 		if m.Protocol != RouteProtocol || m.Table != unix.RT_TABLE_MAIN {
 			continue
@@ -44,13 +55,13 @@ func (l *linuxCheckRoutes) List(_ context.Context) ([]CheckRoute, error) {
 		if ifi, err := net.InterfaceByIndex(int(m.Attributes.OutIface)); err == nil {
 			ifname = ifi.Name
 		}
-		out = append(out, CheckRoute{Dst: netip.PrefixFrom(addr.Unmap(), int(m.DstLength)), Interface: ifname})
+		out = append(out, Route{Dst: netip.PrefixFrom(addr.Unmap(), int(m.DstLength)), Interface: ifname})
 	}
 	return out, nil
 }
 
 // routeMessage builds the request for r.
-func routeMessage(r CheckRoute, ifindex uint32) *rtnetlink.RouteMessage {
+func routeMessage(r Route, ifindex uint32) *rtnetlink.RouteMessage {
 	fam := uint8(unix.AF_INET)
 	if r.Dst.Addr().Is6() {
 		fam = unix.AF_INET6
@@ -62,25 +73,25 @@ func routeMessage(r CheckRoute, ifindex uint32) *rtnetlink.RouteMessage {
 	}
 }
 
-// Add implements CheckRoutes.
-func (l *linuxCheckRoutes) Add(_ context.Context, r CheckRoute) error {
+// Add implements Routes.
+func (l *linuxRoutes) Add(_ context.Context, r Route) error {
 	op := "add check route " + r.Dst.String() + " dev " + r.Interface
-	ifi, err := interfaceIndex(r.Interface)
+	ifi, err := rtnl.Interface(r.Interface)
 	if err != nil {
-		return &OpError{Op: op, Err: err}
+		return &kernel.OpError{Op: op, Err: err}
 	}
 	l.mu.Lock()
 	err = l.conn.Route.Add(routeMessage(r, uint32(ifi.Index)))
 	l.mu.Unlock()
 	if err != nil && !errors.Is(err, unix.EEXIST) {
-		return &OpError{Op: op, Err: err}
+		return &kernel.OpError{Op: op, Err: err}
 	}
 	return nil
 }
 
-// Delete implements CheckRoutes. The interface may be gone (the kernel
+// Delete implements Routes. The interface may be gone (the kernel
 // then removed the route already).
-func (l *linuxCheckRoutes) Delete(_ context.Context, r CheckRoute) error {
+func (l *linuxRoutes) Delete(_ context.Context, r Route) error {
 	op := "delete check route " + r.Dst.String()
 	var index uint32
 	if ifi, err := net.InterfaceByName(r.Interface); err == nil {
@@ -90,7 +101,7 @@ func (l *linuxCheckRoutes) Delete(_ context.Context, r CheckRoute) error {
 	err := l.conn.Route.Delete(routeMessage(r, index))
 	l.mu.Unlock()
 	if err != nil && !errors.Is(err, unix.ESRCH) && !errors.Is(err, unix.ENOENT) {
-		return &OpError{Op: op, Err: err}
+		return &kernel.OpError{Op: op, Err: err}
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package kernel
+package addrs
 
 import (
 	"context"
@@ -9,6 +9,9 @@ import (
 
 	"github.com/mdlayher/arp"
 	"github.com/mdlayher/ndp"
+
+	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/internal/rtnl"
 )
 
 // announceTimeout bounds one announcement's socket writes.
@@ -20,9 +23,9 @@ const announceTimeout = time.Second
 // neighbours replace the old master's link-layer address at once.
 func (a *linuxAddresses) Announce(ctx context.Context, ifname string, addr netip.Addr) error {
 	op := "announce " + addr.String() + " on " + ifname
-	ifi, err := interfaceIndex(ifname)
+	ifi, err := rtnl.Interface(ifname)
 	if err != nil {
-		return &OpError{Op: op, Err: err}
+		return &kernel.OpError{Op: op, Err: err}
 	}
 	deadline := time.Now().Add(announceTimeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
@@ -34,7 +37,7 @@ func (a *linuxAddresses) Announce(ctx context.Context, ifname string, addr netip
 		err = unsolicitedNA(ifi, addr, deadline)
 	}
 	if err != nil {
-		return &OpError{Op: op, Err: err}
+		return &kernel.OpError{Op: op, Err: err}
 	}
 	return nil
 }

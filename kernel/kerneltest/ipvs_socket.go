@@ -1,4 +1,4 @@
-package kernel
+package kerneltest
 
 import (
 	"encoding/binary"
@@ -6,25 +6,27 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/internal/wire"
 )
 
 // errWouldBlock is what a fake receive returns when the kernel would have
 // made the caller wait forever: nothing is queued.
 var errWouldBlock = errors.New("fake: receive would block: no datagram queued")
 
-// fakeTransport is one "socket" on a Fake: requests run synchronously inside
+// fakeTransport is one socket on an IPVS fake: requests run synchronously inside
 // send, like netlink_rcv_skb, and their answers queue as datagrams.
 type fakeTransport struct {
-	f       *Fake
+	f       *IPVS
 	mu      sync.Mutex
 	queue   [][]byte
 	enobufs bool
 	closed  bool
-	sends   int // sendmsg calls, for tests of batching
 }
 
-func (t *fakeTransport) send(b []byte) error {
-	msgs, err := splitMessages(b)
+func (t *fakeTransport) Send(b []byte) error {
+	msgs, err := wire.SplitMessages(b)
 	if err != nil {
 		return syscall.EINVAL
 	}
@@ -33,36 +35,36 @@ func (t *fakeTransport) send(b []byte) error {
 	if t.closed {
 		return syscall.EBADF
 	}
-	t.sends++
+	t.f.sends.Add(1)
 	for _, m := range msgs {
-		if m.Flags&nlmFRequest == 0 {
+		if m.Flags&wire.NlmFRequest == 0 {
 			continue
 		}
 		replies, errno := t.f.handle(m)
-		if m.Flags&nlmFDump == nlmFDump && errno == 0 {
+		if m.Flags&wire.NlmFDump == wire.NlmFDump && errno == 0 {
 			t.queueDump(m, replies)
 			continue
 		}
 		for _, r := range replies {
-			t.queue = append(t.queue, appendMessage(nil, message{Type: r.typ, Seq: m.Seq, Payload: r.payload}))
+			t.queue = append(t.queue, wire.AppendMessage(nil, wire.Message{Type: r.typ, Seq: m.Seq, Payload: r.payload}))
 		}
-		if m.Flags&nlmFAck != 0 || errno != 0 {
+		if m.Flags&wire.NlmFAck != 0 || errno != 0 {
 			if t.f.takeLostAck() {
 				t.enobufs = true
 				continue
 			}
-			ack := message{Type: nlmsgError, Flags: nlmFCapped, Seq: m.Seq, Payload: errorPayload(int(errno), m)}
-			t.queue = append(t.queue, appendMessage(nil, ack))
+			ack := wire.Message{Type: wire.NlmsgError, Flags: wire.NlmFCapped, Seq: m.Seq, Payload: wire.ErrorPayload(int(errno), m)}
+			t.queue = append(t.queue, wire.AppendMessage(nil, ack))
 		}
 	}
 	return nil
 }
 
 // queueDump packs a dump into datagrams of at most 32 KiB, then NLMSG_DONE.
-func (t *fakeTransport) queueDump(req message, replies []fakeReply) {
+func (t *fakeTransport) queueDump(req wire.Message, replies []fakeReply) {
 	var dg []byte
 	for _, r := range replies {
-		m := appendMessage(nil, message{Type: r.typ, Flags: nlmFMulti, Seq: req.Seq, Payload: r.payload})
+		m := wire.AppendMessage(nil, wire.Message{Type: r.typ, Flags: wire.NlmFMulti, Seq: req.Seq, Payload: r.payload})
 		if len(dg)+len(m) > 32<<10 {
 			t.queue, dg = append(t.queue, dg), nil
 		}
@@ -71,11 +73,11 @@ func (t *fakeTransport) queueDump(req message, replies []fakeReply) {
 	if dg != nil {
 		t.queue = append(t.queue, dg)
 	}
-	done := message{Type: nlmsgDone, Flags: nlmFMulti, Seq: req.Seq, Payload: binary.NativeEndian.AppendUint32(nil, 0)}
-	t.queue = append(t.queue, appendMessage(nil, done))
+	done := wire.Message{Type: wire.NlmsgDone, Flags: wire.NlmFMulti, Seq: req.Seq, Payload: binary.NativeEndian.AppendUint32(nil, 0)}
+	t.queue = append(t.queue, wire.AppendMessage(nil, done))
 }
 
-func (t *fakeTransport) recv(b []byte) (int, error) {
+func (t *fakeTransport) Recv(b []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	switch {
@@ -90,22 +92,22 @@ func (t *fakeTransport) recv(b []byte) (int, error) {
 	n := copy(b, t.queue[0])
 	if n < len(t.queue[0]) {
 		t.queue = t.queue[1:]
-		return 0, ErrMalformed
+		return 0, kernel.ErrMalformed
 	}
 	t.queue = t.queue[1:]
 	return n, nil
 }
 
-func (t *fakeTransport) setDeadline(time.Time) error { return nil }
+func (t *fakeTransport) SetDeadline(time.Time) error { return nil }
 
-func (t *fakeTransport) close() error {
+func (t *fakeTransport) Close() error {
 	t.mu.Lock()
 	t.closed = true
 	t.mu.Unlock()
 	return nil
 }
 
-func (f *Fake) takeLostAck() bool {
+func (f *IPVS) takeLostAck() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.loseAcks > 0 {
@@ -114,3 +116,7 @@ func (f *Fake) takeLostAck() bool {
 	}
 	return false
 }
+
+// Sends returns how many sendmsg calls the fake's sockets have received, for
+// tests of batching.
+func (f *IPVS) Sends() int { return int(f.sends.Load()) }

@@ -1,68 +1,51 @@
-package kernel
+package addrs
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/netip"
 	"sync"
 
 	"github.com/jsimonetti/rtnetlink/v2"
-	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
+
+	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/internal/rtnl"
 )
 
-// rtconn is one rtnetlink socket, with the lock its requests need
-// (rtnetlink.Conn is not safe for concurrent requests).
-type rtconn struct {
+// linuxAddresses is the kernel's Addresses over one rtnetlink socket, with
+// the lock its requests need (rtnetlink.Conn is not safe for concurrent
+// requests).
+type linuxAddresses struct {
 	mu   sync.Mutex
 	conn *rtnetlink.Conn
 }
 
-func (r *rtconn) Close() error { return r.conn.Close() }
-
-// linuxAddresses is the kernel's Addresses over one rtnetlink socket.
-type linuxAddresses struct{ rtconn }
-
-// NewAddresses opens an rtnetlink socket in the current network namespace
-// (netns: a namespace file descriptor, 0 for the current one).
-func NewAddresses(netns int) (Addresses, error) {
-	c, err := dialRtnetlink(netns)
+// New opens an rtnetlink socket in the network namespace netns (a
+// namespace file descriptor, 0 for the current one).
+func New(netns int) (Addresses, error) {
+	c, err := rtnl.Dial(netns)
 	if err != nil {
 		return nil, err
 	}
-	return &linuxAddresses{rtconn{conn: c}}, nil
+	return &linuxAddresses{conn: c}, nil
 }
 
-// dialRtnetlink opens an rtnetlink socket in netns (0: the current one).
-func dialRtnetlink(netns int) (*rtnetlink.Conn, error) {
-	c, err := rtnetlink.Dial(&netlink.Config{NetNS: netns})
-	if err != nil {
-		return nil, fmt.Errorf("open rtnetlink: %w", err)
-	}
-	return c, nil
-}
-
-func interfaceIndex(ifname string) (*net.Interface, error) {
-	ifi, err := net.InterfaceByName(ifname)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrNoInterface, ifname)
-	}
-	return ifi, nil
-}
+// Close implements Addresses.
+func (a *linuxAddresses) Close() error { return a.conn.Close() }
 
 // List implements Addresses.
 func (a *linuxAddresses) List(_ context.Context, ifname string) ([]netip.Prefix, error) {
-	ifi, err := interfaceIndex(ifname)
+	ifi, err := rtnl.Interface(ifname)
 	if err != nil {
-		return nil, &OpError{Op: "list addresses of " + ifname, Err: err}
+		return nil, &kernel.OpError{Op: "list addresses of " + ifname, Err: err}
 	}
 	a.mu.Lock()
 	msgs, err := a.conn.Address.List()
 	a.mu.Unlock()
 	if err != nil {
-		return nil, &OpError{Op: "list addresses of " + ifname, Err: err}
+		return nil, &kernel.OpError{Op: "list addresses of " + ifname, Err: err}
 	}
 	var out []netip.Prefix
 	for _, m := range msgs {
@@ -110,9 +93,9 @@ func (a *linuxAddresses) Delete(_ context.Context, ifname string, p netip.Prefix
 
 // change sends one address request; the errnos in done mean "already so".
 func (a *linuxAddresses) change(op, ifname string, p netip.Prefix, send func(*rtnetlink.AddressMessage) error, done ...unix.Errno) error {
-	ifi, err := interfaceIndex(ifname)
+	ifi, err := rtnl.Interface(ifname)
 	if err != nil {
-		return &OpError{Op: op, Err: err}
+		return &kernel.OpError{Op: op, Err: err}
 	}
 	a.mu.Lock()
 	err = send(addressMessage(ifi, p))
@@ -123,7 +106,7 @@ func (a *linuxAddresses) change(op, ifname string, p netip.Prefix, send func(*rt
 		}
 	}
 	if err != nil {
-		return &OpError{Op: op, Err: err}
+		return &kernel.OpError{Op: op, Err: err}
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package kernel
+package addrs
 
 import (
 	"context"
@@ -100,7 +100,7 @@ func TestAddressesAndAnnounceInNetns(t *testing.T) {
 
 	err := netnsexec.Do(nsA, func() error {
 		ctx := context.Background()
-		a, err := NewAddresses(0)
+		a, err := New(0)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,28 @@
+package addrs
+
+import (
+	"context"
+	"net/netip"
+
+	"github.com/seesaw-lb/seesaw/kernel/internal/rtnl"
+)
+
+// Addresses manages the VIP addresses of a node's interfaces (rtnetlink)
+// and announces them to the segment (gratuitous ARP, unsolicited neighbour
+// advertisement). New returns the kernel's; kerneltest.NewAddresses a fake.
+type Addresses interface {
+	// List returns the addresses of interface ifname with their prefix lengths.
+	List(ctx context.Context, ifname string) ([]netip.Prefix, error)
+	// Add adds p to ifname; an address already there is not an error.
+	Add(ctx context.Context, ifname string, p netip.Prefix) error
+	// Delete removes p from ifname; an address already gone is not an error.
+	Delete(ctx context.Context, ifname string, p netip.Prefix) error
+	// Announce tells the segment that a is now on ifname: gratuitous ARP for
+	// IPv4, unsolicited neighbour advertisement (override) for IPv6.
+	Announce(ctx context.Context, ifname string, a netip.Addr) error
+	// Close releases the sockets.
+	Close() error
+}
+
+// ErrNoInterface is returned for an interface that does not exist.
+var ErrNoInterface = rtnl.ErrNoInterface

@@ -164,7 +164,7 @@ func TestEngineRejectsBadUpdate(t *testing.T) {
 	bad := []Check{
 		good,
 		{a, &Spec{Type: "smtp", Interval: time.Second, Timeout: time.Second}},
-		{a, &Spec{Type: TypeTCP, Interval: time.Second, Timeout: time.Second, Expect: Expect{Regex: "("}}},
+		{a, &Spec{Type: TypeTCP, Interval: time.Second, Timeout: time.Second, Expect: Expect{Regexp: "("}}},
 		{Target{}, fastTCP(1, 1)},
 	}
 	err := e.Update(bad)
@@ -196,7 +196,7 @@ func TestEnginePoolBound(t *testing.T) {
 	e := startEngine(t, Options{MaxInFlight: 4})
 	var checks []Check
 	for i := range 20 {
-		s := Spec{Type: TypeTCP, Interval: 10 * time.Millisecond, Timeout: 50 * time.Millisecond, Send: "x", Expect: Expect{Substring: "never"}}
+		s := Spec{Type: TypeTCP, Interval: 10 * time.Millisecond, Timeout: 50 * time.Millisecond, Send: "x", Expect: Expect{Contains: "never"}}
 		s.Rise = i + 1 // distinct specs: 20 distinct checks
 		checks = append(checks, Check{base, &s})
 	}
@@ -234,7 +234,7 @@ func TestEngineNoLeaks(t *testing.T) {
 	err := e.Update([]Check{
 		{ok, fast(Spec{Type: TypeTCP})},
 		{dropped, &Spec{Type: TypeTCP, Interval: 5 * time.Millisecond, Timeout: time.Hour}},
-		{hang, fast(Spec{Type: TypeTCP, Send: "x", Expect: Expect{Substring: "y"}})},
+		{hang, fast(Spec{Type: TypeTCP, Send: "x", Expect: Expect{Contains: "y"}})},
 		{hang, fast(Spec{Type: TypeHTTP})},
 		{udp, fast(Spec{Type: TypeUDP, Send: "x"})},
 		{Target{Address: ok.Address}, fast(Spec{Type: TypeICMP})},

@@ -157,7 +157,7 @@ func TestEngineHalfOpenMany(t *testing.T) {
 func TestHalfOpenSpecValidation(t *testing.T) {
 	for _, s := range []Spec{
 		{Type: TypeTCP, HalfOpen: true, Send: "x"},
-		{Type: TypeTCP, HalfOpen: true, Expect: Expect{Substring: "x"}},
+		{Type: TypeTCP, HalfOpen: true, Expect: Expect{Contains: "x"}},
 		{Type: TypeTLS, HalfOpen: true},
 		{Type: TypeHTTP, HalfOpen: true},
 	} {

@@ -150,7 +150,7 @@ func TestMarkInside(t *testing.T) {
 		t.Skip("run by TestBlackhole inside its namespace")
 	}
 	specs := []Spec{
-		{Type: TypeTCP}, {Type: TypeTCP, Send: "x", Expect: Expect{Substring: "y"}}, {Type: TypeTLS},
+		{Type: TypeTCP}, {Type: TypeTCP, Send: "x", Expect: Expect{Contains: "y"}}, {Type: TypeTLS},
 		{Type: TypeHTTP}, {Type: TypeHTTPS}, {Type: TypeUDP, Send: "ping"},
 		{Type: TypeDNS, DNS: DNSOptions{Name: "www.example.org"}},
 		{Type: TypeDNS, DNS: DNSOptions{Name: "www.example.org", Transport: "tcp"}},

@@ -10,7 +10,15 @@ import (
 // Run checks until ctx is done, then waits for running checks to return,
 // closes the engine's sockets and the Events channel (state changes still
 // inside their coalescing window are not delivered). Call it once.
+//
+// Run needs Linux. On any other GOOS it logs an error wrapping
+// errors.ErrUnsupported, closes the Events channel and returns at once.
 func (e *Engine) Run(ctx context.Context) {
+	if runtime.GOOS != "linux" {
+		e.opts.Logger.Error("checks: engine not started", "error", errUnsupported)
+		close(e.events)
+		return
+	}
 	var running sync.WaitGroup
 	loop, err := newConnLoop(func(w *waiter, err error) { e.connected(ctx, w, err) })
 	if err != nil {

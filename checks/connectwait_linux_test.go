@@ -129,12 +129,12 @@ func TestEngineConnectLoop(t *testing.T) {
 	refused := Target{Address: netip.MustParseAddr("127.0.0.1"), Port: closedTCPPort(t)}
 	dropped, _ := fullListener(t)
 	var log resultLog
-	e := startEngine(t, Options{OnResult: log.add})
+	opts, _ := atOnce(Options{OnResult: log.add})
+	e := startEngine(t, opts)
 	spec := &Spec{Type: TypeTCP, Interval: time.Hour, Timeout: 300 * time.Millisecond}
 	if err := e.Update([]Check{{up, spec}, {refused, spec}, {dropped, spec}}); err != nil {
 		t.Fatal(err)
 	}
-	runNow(e)
 	if r := log.first(t, up); r.Err != nil || r.Type != TypeTCP {
 		t.Errorf("check of a listener: %+v, want a tcp success", r)
 	}
@@ -168,16 +168,16 @@ func TestEngineConnectLoopLateHandshake(t *testing.T) {
 	}
 }
 
-// startedCheck starts an engine with one check, spec of tg, makes it due
+// startedCheck starts an engine with one check, spec of tg, due at once,
 // and waits (bounded) until it has started.
 func startedCheck(t *testing.T, tg Target, spec *Spec) (*Engine, *resultLog) {
 	t.Helper()
 	log := &resultLog{}
-	e := startEngine(t, Options{OnResult: log.add})
+	opts, _ := atOnce(Options{OnResult: log.add})
+	e := startEngine(t, opts)
 	if err := e.Update([]Check{{tg, spec}}); err != nil {
 		t.Fatal(err)
 	}
-	runNow(e)
 	for range 500 {
 		if e.Stats().Started > 0 {
 			break
@@ -187,29 +187,14 @@ func startedCheck(t *testing.T, tg Target, spec *Spec) (*Engine, *resultLog) {
 	return e, log
 }
 
-// runNow makes every check due now instead of somewhere in its first interval.
-func runNow(e *Engine) { runSince(e, 0) }
-
-// runSince makes every check due ago: a backlog when ago is more than the
-// timer slack.
-func runSince(e *Engine, ago time.Duration) {
-	e.mu.Lock()
-	for ent := range e.entries.all() {
-		e.heap.remove(ent)
-		ent.due = time.Now().Add(-ago).UnixNano()
-		e.heap.schedule(ent)
-	}
-	e.mu.Unlock()
-	e.signal()
-}
-
 // TestEngineConnectBacklog makes 300 plain tcp checks due 50 ms ago, a
 // backlog: the Run goroutine starts them in chunks and, with more than one
 // CPU, hands full chunks to a helper; every check must pass exactly once.
 func TestEngineConnectBacklog(t *testing.T) {
 	tg := targetOf(t, listenTCP(t, func(c net.Conn) { c.Close() }).Addr())
 	var log resultLog
-	e := startEngine(t, Options{OnResult: log.add})
+	opts, clock := atOnce(Options{OnResult: log.add})
+	e := newEngine(opts)
 	var cs []Check
 	for i := range 300 {
 		s := &Spec{Type: TypeTCP, Interval: time.Hour, Timeout: 5 * time.Second, Rise: i + 1} // 300 distinct keys
@@ -218,7 +203,8 @@ func TestEngineConnectBacklog(t *testing.T) {
 	if err := e.Update(cs); err != nil {
 		t.Fatal(err)
 	}
-	runSince(e, 50*time.Millisecond)
+	clock.advance(50 * time.Millisecond) // due 50 ms ago when Run starts: a backlog
+	runEngine(t, e)
 	for range 500 {
 		if e.Stats().Completed >= 300 {
 			break

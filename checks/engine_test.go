@@ -21,15 +21,26 @@ import (
 // startEngine runs an engine until the test ends.
 func startEngine(t *testing.T, opts Options) *Engine {
 	t.Helper()
+	e := newEngine(opts)
+	runEngine(t, e)
+	return e
+}
+
+// newEngine returns an engine that logs nowhere unless opts says otherwise.
+func newEngine(opts Options) *Engine {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	e := New(opts)
+	return New(opts)
+}
+
+// runEngine runs e until the test ends.
+func runEngine(t *testing.T, e *Engine) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { e.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return e
 }
 
 // nextBatch waits (bounded) for the next batch of events.
@@ -265,22 +276,14 @@ func TestEngineNoLeaks(t *testing.T) {
 // Interval), then, once down, at its hour-long DownInterval (so no more
 // checks run).
 func TestEngineFastAndDownIntervals(t *testing.T) {
-	e := startEngine(t, Options{Coalesce: time.Millisecond})
+	opts, _ := atOnce(Options{Coalesce: time.Millisecond}) // the first check runs at once, not within an hour
+	e := startEngine(t, opts)
 	s := &Spec{Type: TypeTCP, Interval: time.Hour, DownInterval: time.Hour, FastInterval: 5 * time.Millisecond,
 		Timeout: time.Second, Fall: 3, InitialState: StateUp}
 	c := Check{Target: Target{Address: netip.MustParseAddr("127.0.0.1"), Port: closedTCPPort(t)}, Spec: s}
 	if err := e.Update([]Check{c}); err != nil {
 		t.Fatal(err)
 	}
-	// The first check is spread over the first (hour-long) interval: move
-	// it to now, as a test seam, to start the sequence.
-	e.mu.Lock()
-	ent := e.entries.get(c.Key())
-	e.heap.remove(ent)
-	ent.due = time.Now().UnixNano()
-	e.heap.schedule(ent)
-	e.mu.Unlock()
-	e.signal()
 	b := nextBatch(t, e)
 	if len(b) != 1 || b[0].State != StateDown {
 		t.Fatalf("got %+v, want one change to down", b)

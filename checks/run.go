@@ -20,7 +20,7 @@ func (e *Engine) Run(ctx context.Context) {
 		return
 	}
 	var running sync.WaitGroup
-	loop, err := newConnLoop(func(w *waiter, err error) { e.connected(ctx, w, err) })
+	loop, err := newConnLoop(func(w *waiter, err error) { e.connected(ctx, w, err) }, e.clock.Now)
 	if err != nil {
 		// Plain connect checks then run on workers like every other check.
 		e.opts.Logger.Warn("checks: no connect loop, plain tcp checks use workers", "error", err)
@@ -31,7 +31,7 @@ func (e *Engine) Run(ctx context.Context) {
 	}
 	e.probes.mu.Lock()
 	e.probes.open = func() (*halfOpen, error) {
-		return newHalfOpen(func(ds []done) { e.finishBatch(ctx, ds) })
+		return newHalfOpen(func(ds []done) { e.finishBatch(ctx, ds) }, e.clock.Now)
 	}
 	e.probes.mu.Unlock()
 	defer func() {
@@ -48,7 +48,7 @@ func (e *Engine) Run(ctx context.Context) {
 		running.Add(1)
 		go e.helpConnects(ctx, &running)
 	}
-	timer := time.NewTimer(time.Hour)
+	timer := e.clock.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
 		wait, batch := e.step(ctx, &running)
@@ -60,7 +60,7 @@ func (e *Engine) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-timer.C:
+		case <-timer.C():
 		case <-e.wake:
 		case out <- batch:
 			e.mu.Lock()
@@ -76,18 +76,18 @@ func (e *Engine) Run(ctx context.Context) {
 func (e *Engine) step(ctx context.Context, running *sync.WaitGroup) (time.Duration, []Event) {
 	e.mu.Lock()
 	for {
-		connects := e.dispatchLocked(ctx, time.Now(), running)
+		connects := e.dispatchLocked(ctx, e.clock.Now(), running)
 		if len(connects) == 0 {
 			break
 		}
 		e.mu.Unlock()
-		if !behind(connects, time.Now()) || !e.handOff(connects) {
+		if !behind(connects, e.clock.Now()) || !e.handOff(connects) {
 			e.startConnects(ctx, connects, &e.doneBuf)
 		}
 		e.mu.Lock()
 	}
 	defer e.mu.Unlock()
-	now := time.Now()
+	now := e.clock.Now()
 	wakeAt := now.Add(time.Hour)
 	if next, ok := e.heap.next(); ok && e.inflight < e.opts.MaxInFlight && next.Before(wakeAt) {
 		wakeAt = next

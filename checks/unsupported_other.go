@@ -25,7 +25,9 @@ type waiter struct {
 	start time.Time
 }
 
-func newConnLoop(func(*waiter, error)) (*connLoop, error) { return nil, errUnsupported }
+func newConnLoop(func(*waiter, error), func() time.Time) (*connLoop, error) {
+	return nil, errUnsupported
+}
 
 func (l *connLoop) add(int, any, time.Time, job, time.Time) error { return errUnsupported }
 
@@ -34,7 +36,7 @@ func (l *connLoop) close() {}
 // halfOpen stands in for the Linux raw-socket SYN prober.
 type halfOpen struct{ unmatched atomic.Uint64 }
 
-func newHalfOpen(func([]done)) (*halfOpen, error) { return nil, errUnsupported }
+func newHalfOpen(func([]done), func() time.Time) (*halfOpen, error) { return nil, errUnsupported }
 
 func (p *halfOpen) start(batch []job) []job { return batch }
 

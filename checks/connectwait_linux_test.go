@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
 
 // fullListener listens on loopback with the smallest backlog and fills its
@@ -75,6 +77,13 @@ func (l *resultLog) add(r Result) {
 	l.mu.Unlock()
 }
 
+// len returns how many results arrived so far.
+func (l *resultLog) len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.res)
+}
+
 // all returns the results for target tg so far.
 func (l *resultLog) all(tg Target) []Result {
 	l.mu.Lock()
@@ -92,32 +101,21 @@ func (l *resultLog) all(tg Target) []Result {
 // for it.
 func (l *resultLog) next(t *testing.T, tg Target, n int) Result {
 	t.Helper()
-	for range 500 {
-		if rs := l.all(tg); len(rs) > n {
-			return rs[n]
+	var r Result
+	testenv.Eventually(t, 5*time.Second, func() bool {
+		rs := l.all(tg)
+		if len(rs) > n {
+			r = rs[n]
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("no result %d for %s within 5s", n, tg)
-	return Result{}
+		return len(rs) > n
+	}, "result %d for %s", n, tg)
+	return r
 }
 
 // first returns the first result for target tg, waiting (bounded) for it.
 func (l *resultLog) first(t *testing.T, tg Target) Result {
 	t.Helper()
-	for range 500 {
-		l.mu.Lock()
-		for _, r := range l.res {
-			if r.Key.Target == tg {
-				l.mu.Unlock()
-				return r
-			}
-		}
-		l.mu.Unlock()
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("no result for %s within 5s", tg)
-	return Result{}
+	return l.next(t, tg, 0)
 }
 
 // TestEngineConnectLoop runs plain tcp checks, which the engine starts on
@@ -178,12 +176,7 @@ func startedCheck(t *testing.T, tg Target, spec *Spec) (*Engine, *resultLog) {
 	if err := e.Update([]Check{{tg, spec}}); err != nil {
 		t.Fatal(err)
 	}
-	for range 500 {
-		if e.Stats().Started > 0 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testenv.Eventually(t, 5*time.Second, func() bool { return e.Stats().Started > 0 }, "the check of %s to start", tg)
 	return e, log
 }
 
@@ -205,12 +198,7 @@ func TestEngineConnectBacklog(t *testing.T) {
 	}
 	clock.advance(50 * time.Millisecond) // due 50 ms ago when Run starts: a backlog
 	runEngine(t, e)
-	for range 500 {
-		if e.Stats().Completed >= 300 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testenv.Eventually(t, 5*time.Second, func() bool { return e.Stats().Completed >= 300 }, "300 completed checks")
 	log.mu.Lock()
 	defer log.mu.Unlock()
 	seen := map[Key]int{}

@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
 
 // startEngine runs an engine until the test ends.
@@ -216,12 +218,7 @@ func TestEnginePoolBound(t *testing.T) {
 	if err := e.Update(checks); err != nil {
 		t.Fatal(err)
 	}
-	for range 100 {
-		if e.Stats().Completed >= 40 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testenv.Eventually(t, 2*time.Second, func() bool { return e.Stats().Completed >= 40 }, "40 completed checks")
 	if s := e.Stats(); s.Completed < 40 || s.Failed < 40 {
 		t.Fatalf("stats %+v: want ≥ 40 failed checks", s)
 	}

@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
 
 // countingListener listens on addr and counts the connections it accepts.
@@ -123,15 +125,8 @@ func TestEngineHalfOpenMany(t *testing.T) {
 	if err := e.Update(cs); err != nil {
 		t.Fatal(err)
 	}
-	for range 1000 { // OnResult runs after the engine counts a check: wait for both
-		log.mu.Lock()
-		n := len(log.res)
-		log.mu.Unlock()
-		if e.Stats().Completed >= 2000 && n >= 2000 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	// OnResult runs after the engine counts a check: wait for both.
+	testenv.Eventually(t, 10*time.Second, func() bool { return e.Stats().Completed >= 2000 && log.len() >= 2000 }, "2000 results")
 	log.mu.Lock()
 	seen := map[Key]int{}
 	for _, r := range log.res {
@@ -260,15 +255,7 @@ func TestEngineHalfOpenPortsRunOut(t *testing.T) {
 		drain()
 		time.Sleep(100 * time.Millisecond)
 	}
-	for range 500 {
-		log.mu.Lock()
-		n := len(log.res)
-		log.mu.Unlock()
-		if n >= len(cs) {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testenv.Eventually(t, 5*time.Second, func() bool { return log.len() >= len(cs) }, "%d results", len(cs))
 	log.mu.Lock()
 	defer log.mu.Unlock()
 	if len(log.res) != len(cs) {

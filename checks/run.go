@@ -158,10 +158,9 @@ func behind(chunk []job, now time.Time) bool {
 }
 
 // timerSlack is the shortest sleep of the Run loop: a wake-up costs CPU of
-// its own, so one should start every check due in the slack. At 10,000
-// half-open checks/s, 2 ms measured 20-22% of a core against 23-27% at
-// 1 ms; checks then start up to 2 ms late, inside the 10 ms lateness
-// budget (docs/benchmarks.md, "Ideas evaluated").
+// its own, so one should start every check due in the slack. Checks then
+// start up to 2 ms late, inside the 10 ms lateness budget; the CPU it
+// saves against 1 ms is measured in docs/benchmarks.md, "Ideas evaluated".
 const timerSlack = 2 * time.Millisecond
 
 // job is one due check.

@@ -3,20 +3,46 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-.PHONY: all build test deps vet unit install installtest vmtest vmbench demo bench-reconcile bench-edit kernelbench vrrpbench vrrpvmtest vrrpvmbench checksbench bench soak clean
+.PHONY: all help build check crossbuild test deps vet unit install installtest vmtest vmbench demo bench-reconcile bench-edit kernelbench vrrpbench vrrpvmtest vrrpvmbench checksbench bench soak clean
 
+## all: the default: build.
 all: build
 
+## help: list the targets with the first sentence of their ## comment.
+help:
+	@awk 'function out() { if (name != "") { i = index(text, ". "); if (i) text = substr(text, 1, i); \
+			printf "  %-16s %s\n", name, text }; name = "" } \
+		/^## [a-z][a-z0-9-]*:/ { out(); sub(/^## /, ""); n = index($$0, ":"); \
+			name = substr($$0, 1, n - 1); text = substr($$0, n + 2); next } \
+		/^## / && name != "" { sub(/^## /, ""); text = text " " $$0; next } \
+		{ out() } END { out() }' $(firstword $(MAKEFILE_LIST))
+
+## build: compile every package.
 build:
 	$(GO) build ./...
+
+## check: the quick loop: vet, gofmt and every test that needs no root, VM
+## or extra tool (the network-namespace and VM suites skip).
+check: vet
+	env -u SEESAW_NETNS -u SEESAW_VM $(GO) test -count=1 ./...
+
+## crossbuild: build and vet for each GOOS in CROSS_GOOS (the pure packages
+## and the commands must build off Linux).
+CROSS_GOOS ?= darwin windows
+crossbuild:
+	@fail=0; for os in $(CROSS_GOOS); do \
+		echo "GOOS=$$os $(GO) build ./... && GOOS=$$os $(GO) vet ./..."; \
+		{ GOOS=$$os $(GO) build ./... && GOOS=$$os $(GO) vet ./...; } || fail=1; \
+	done; exit $$fail
 
 ## deps: install the Debian packages the suites need (only those missing).
 deps:
 	@bash internal/tools/install-deps.sh
 
-## vet: go vet, and gofmt must have nothing to change.
+## vet: go vet of every module, and gofmt must have nothing to change.
 vet:
 	$(GO) vet ./...
+	cd internal/ipvsbench && $(GO) vet ./...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 
@@ -46,7 +72,7 @@ vmbench: deps
 	@bash internal/vm/run.sh $(addprefix --pkg ,$(VM_PKGS)) --bench '$(VMBENCH)' $(VMBENCH_FLAGS) $(VM_FLAGS)
 
 ## test: everything, installing what it needs; fails if any suite cannot run.
-test: deps vet unit installtest vmtest vrrpvmtest
+test: deps vet crossbuild unit installtest vmtest vrrpvmtest
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -105,6 +131,7 @@ vrrpvmtest: deps
 vrrpvmbench: deps
 	@bash internal/vm/run.sh --pkg ./vrrp --bench VMAdvertJitter --host-bin keepalived --arg -test.benchtime=1x --timeout 900
 
+## clean: remove the built binary and the caches (.cache: VM images, logs).
 clean:
 	rm -rf bin .cache
 
@@ -116,9 +143,13 @@ kernelbench:
 ## soak: the soak and fault test in the VM (docs/testing.md): 1,000 services,
 ## edits every 100 ms, flapping checks, SIGKILL restarts, drift. SOAK is the
 ## length of the fault phase (make test runs it for 2 minutes in vmtest).
+## SOAK_SEED replays the random edits and faults of an earlier run (its
+## log prints the seed).
 SOAK ?= 10m
+SOAK_SEED ?=
 soak: deps
-	@bash internal/vm/run.sh --pkg ./cmd/seesaw-reconcile --run '^TestSoakInVM$$' --arg -soak=$(SOAK) --mem 2048 --timeout 1080
+	@bash internal/vm/run.sh --pkg ./cmd/seesaw-reconcile --run '^TestSoakInVM$$' --arg -soak=$(SOAK) \
+		$(if $(SOAK_SEED),--arg -soakseed=$(SOAK_SEED)) --mem 2048 --timeout 1080
 
 ## bench: every benchmark above (about 20 minutes), then one table of every
 ## figure against its peer (internal/tools/bench.sh; logs in .cache/bench/).

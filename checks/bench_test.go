@@ -1,3 +1,5 @@
+//go:build linux
+
 package checks
 
 import (
@@ -267,7 +269,7 @@ func startProfile(t *testing.T, dir, name string) func() {
 func benchTargets(sc benchScenario, okPort, silentPort int) ([]Target, []Spec, func(int) int) {
 	base := Spec{Type: TypeTCP, Interval: sc.Interval, Timeout: sc.Timeout}
 	fail := base
-	fail.Send, fail.Expect = "ping\n", Expect{Substring: "pong"}
+	fail.Send, fail.Expect = "ping\n", Expect{Contains: "pong"}
 	nFail := int(float64(sc.Targets) * sc.FailPercent / 100)
 	targets := make([]Target, sc.Targets)
 	for i := range targets {

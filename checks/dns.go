@@ -25,14 +25,14 @@ func newDNSChecker(o DNSOptions) (*dnsChecker, error) {
 	if _, ok := dns.IsDomainName(c.name); !ok || o.Name == "" {
 		return nil, fmt.Errorf("%w: dns name %q is not a domain name", ErrInvalidSpec, o.Name)
 	}
-	qt, ok := dns.StringToType[strings.ToUpper(o.QType)]
+	qt, ok := dns.StringToType[strings.ToUpper(o.Type)]
 	if !ok {
-		return nil, fmt.Errorf("%w: dns type %q unknown", ErrInvalidSpec, o.QType)
+		return nil, fmt.Errorf("%w: dns type %q unknown", ErrInvalidSpec, o.Type)
 	}
 	c.qtype = qt
-	rc, ok := dns.StringToRcode[strings.ToUpper(o.RCode)]
+	rc, ok := dns.StringToRcode[strings.ToUpper(o.Rcode)]
 	if !ok {
-		return nil, fmt.Errorf("%w: dns rcode %q unknown", ErrInvalidSpec, o.RCode)
+		return nil, fmt.Errorf("%w: dns rcode %q unknown", ErrInvalidSpec, o.Rcode)
 	}
 	c.rcode = rc
 	if c.transport != "udp" && c.transport != "tcp" {

@@ -60,10 +60,10 @@ func TestDNS(t *testing.T) {
 		want string
 	}{
 		{"a", DNSOptions{Name: "www.example.org", Answers: []string{"192.0.2.2", "192.0.2.1"}}, ""},
-		{"aaaa", DNSOptions{Name: "www.example.org", QType: "aaaa", Answers: []string{"2001:DB8::1"}}, ""},
-		{"srv", DNSOptions{Name: "www.example.org.", QType: "SRV", Answers: []string{"10 5 80 web.example.org."}}, ""},
+		{"aaaa", DNSOptions{Name: "www.example.org", Type: "aaaa", Answers: []string{"2001:DB8::1"}}, ""},
+		{"srv", DNSOptions{Name: "www.example.org.", Type: "SRV", Answers: []string{"10 5 80 web.example.org."}}, ""},
 		{"answer missing", DNSOptions{Name: "www.example.org", Answers: []string{"192.0.2.3"}}, `answer "192.0.2.3" missing`},
-		{"nxdomain expected", DNSOptions{Name: "nope.example.org", RCode: "NXDOMAIN"}, ""},
+		{"nxdomain expected", DNSOptions{Name: "nope.example.org", Rcode: "NXDOMAIN"}, ""},
 		{"nxdomain", DNSOptions{Name: "nope.example.org"}, "rcode NXDOMAIN, want NOERROR"},
 	}
 	for _, tc := range cases {
@@ -87,10 +87,10 @@ func TestDNS(t *testing.T) {
 
 func TestDNSBadSpec(t *testing.T) {
 	for _, o := range []DNSOptions{
-		{Name: "", QType: "A", RCode: "NOERROR", Transport: "udp"},
-		{Name: "www.example.org", QType: "NOPE", RCode: "NOERROR", Transport: "udp"},
-		{Name: "www.example.org", QType: "A", RCode: "MAYBE", Transport: "udp"},
-		{Name: "www.example.org", QType: "A", RCode: "NOERROR", Transport: "sctp"},
+		{Name: "", Type: "A", Rcode: "NOERROR", Transport: "udp"},
+		{Name: "www.example.org", Type: "NOPE", Rcode: "NOERROR", Transport: "udp"},
+		{Name: "www.example.org", Type: "A", Rcode: "MAYBE", Transport: "udp"},
+		{Name: "www.example.org", Type: "A", Rcode: "NOERROR", Transport: "sctp"},
 	} {
 		if _, err := newDNSChecker(o); !errors.Is(err, ErrInvalidSpec) {
 			t.Errorf("%+v: got %v, want ErrInvalidSpec", o, err)

@@ -24,6 +24,12 @@ type Options struct {
 	// goroutine that finished the check: it must be safe for concurrent
 	// use and quick (a histogram observation). For metrics.
 	OnResult func(Result)
+
+	// clock replaces the system clock (tests).
+	clock clock
+	// random replaces the randomly seeded source of the first-check spread
+	// and the interval jitter (tests).
+	random rand.Source
 }
 
 // Engine schedules checks and reports their state changes. One goroutine
@@ -31,6 +37,7 @@ type Options struct {
 // MaxInFlight workers. All methods are safe for concurrent use.
 type Engine struct {
 	opts   Options
+	clock  clock
 	env    *env
 	events chan []Event
 	wake   chan struct{}
@@ -109,8 +116,15 @@ func New(opts Options) *Engine {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.clock == nil {
+		opts.clock = systemClock{}
+	}
+	if opts.random == nil {
+		opts.random = rand.NewPCG(rand.Uint64(), rand.Uint64())
+	}
 	return &Engine{
 		opts:    opts,
+		clock:   opts.clock,
 		env:     &env{pingers: &pingers{}},
 		events:  make(chan []Event),
 		wake:    make(chan struct{}, 1),
@@ -120,7 +134,7 @@ func New(opts Options) *Engine {
 		entries: newEntryIndex(),
 		specs:   make(map[SpecID]*compiled),
 		batches: coalescer{window: opts.Coalesce},
-		rng:     rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+		rng:     rand.New(opts.random),
 	}
 }
 

@@ -1,3 +1,5 @@
+//go:build linux
+
 package checks
 
 import (
@@ -14,20 +16,33 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
 
 // startEngine runs an engine until the test ends.
 func startEngine(t *testing.T, opts Options) *Engine {
 	t.Helper()
+	e := newEngine(opts)
+	runEngine(t, e)
+	return e
+}
+
+// newEngine returns an engine that logs nowhere unless opts says otherwise.
+func newEngine(opts Options) *Engine {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	e := New(opts)
+	return New(opts)
+}
+
+// runEngine runs e until the test ends.
+func runEngine(t *testing.T, e *Engine) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { e.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return e
 }
 
 // nextBatch waits (bounded) for the next batch of events.
@@ -164,7 +179,7 @@ func TestEngineRejectsBadUpdate(t *testing.T) {
 	bad := []Check{
 		good,
 		{a, &Spec{Type: "smtp", Interval: time.Second, Timeout: time.Second}},
-		{a, &Spec{Type: TypeTCP, Interval: time.Second, Timeout: time.Second, Expect: Expect{Regex: "("}}},
+		{a, &Spec{Type: TypeTCP, Interval: time.Second, Timeout: time.Second, Expect: Expect{Regexp: "("}}},
 		{Target{}, fastTCP(1, 1)},
 	}
 	err := e.Update(bad)
@@ -196,19 +211,14 @@ func TestEnginePoolBound(t *testing.T) {
 	e := startEngine(t, Options{MaxInFlight: 4})
 	var checks []Check
 	for i := range 20 {
-		s := Spec{Type: TypeTCP, Interval: 10 * time.Millisecond, Timeout: 50 * time.Millisecond, Send: "x", Expect: Expect{Substring: "never"}}
+		s := Spec{Type: TypeTCP, Interval: 10 * time.Millisecond, Timeout: 50 * time.Millisecond, Send: "x", Expect: Expect{Contains: "never"}}
 		s.Rise = i + 1 // distinct specs: 20 distinct checks
 		checks = append(checks, Check{base, &s})
 	}
 	if err := e.Update(checks); err != nil {
 		t.Fatal(err)
 	}
-	for range 100 {
-		if e.Stats().Completed >= 40 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testenv.Eventually(t, 2*time.Second, func() bool { return e.Stats().Completed >= 40 }, "40 completed checks")
 	if s := e.Stats(); s.Completed < 40 || s.Failed < 40 {
 		t.Fatalf("stats %+v: want ≥ 40 failed checks", s)
 	}
@@ -234,7 +244,7 @@ func TestEngineNoLeaks(t *testing.T) {
 	err := e.Update([]Check{
 		{ok, fast(Spec{Type: TypeTCP})},
 		{dropped, &Spec{Type: TypeTCP, Interval: 5 * time.Millisecond, Timeout: time.Hour}},
-		{hang, fast(Spec{Type: TypeTCP, Send: "x", Expect: Expect{Substring: "y"}})},
+		{hang, fast(Spec{Type: TypeTCP, Send: "x", Expect: Expect{Contains: "y"}})},
 		{hang, fast(Spec{Type: TypeHTTP})},
 		{udp, fast(Spec{Type: TypeUDP, Send: "x"})},
 		{Target{Address: ok.Address}, fast(Spec{Type: TypeICMP})},
@@ -263,22 +273,14 @@ func TestEngineNoLeaks(t *testing.T) {
 // Interval), then, once down, at its hour-long DownInterval (so no more
 // checks run).
 func TestEngineFastAndDownIntervals(t *testing.T) {
-	e := startEngine(t, Options{Coalesce: time.Millisecond})
+	opts, _ := atOnce(Options{Coalesce: time.Millisecond}) // the first check runs at once, not within an hour
+	e := startEngine(t, opts)
 	s := &Spec{Type: TypeTCP, Interval: time.Hour, DownInterval: time.Hour, FastInterval: 5 * time.Millisecond,
 		Timeout: time.Second, Fall: 3, InitialState: StateUp}
 	c := Check{Target: Target{Address: netip.MustParseAddr("127.0.0.1"), Port: closedTCPPort(t)}, Spec: s}
 	if err := e.Update([]Check{c}); err != nil {
 		t.Fatal(err)
 	}
-	// The first check is spread over the first (hour-long) interval: move
-	// it to now, as a test seam, to start the sequence.
-	e.mu.Lock()
-	ent := e.entries.get(c.Key())
-	e.heap.remove(ent)
-	ent.due = time.Now().UnixNano()
-	e.heap.schedule(ent)
-	e.mu.Unlock()
-	e.signal()
 	b := nextBatch(t, e)
 	if len(b) != 1 || b[0].State != StateDown {
 		t.Fatalf("got %+v, want one change to down", b)

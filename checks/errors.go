@@ -3,7 +3,9 @@ package checks
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"runtime"
 )
 
 // Sentinel errors a failed check wraps, for errors.Is.
@@ -15,6 +17,10 @@ var (
 	// ErrInvalidSpec means a check specification was rejected.
 	ErrInvalidSpec = errors.New("invalid check")
 )
+
+// errUnsupported is why an Engine does not run off Linux: its checkers
+// use Linux socket options (SO_MARK, SO_LINGER resets, epoll, raw sockets).
+var errUnsupported = fmt.Errorf("health checks are not supported on %s: %w", runtime.GOOS, errors.ErrUnsupported)
 
 // timeoutError marks err as a timeout when it is one, keeping its text.
 func timeoutError(err error) error {

@@ -20,11 +20,11 @@ type matcher struct {
 
 // compileExpect compiles e; a bad regular expression is an ErrInvalidSpec.
 func compileExpect(e Expect) (*matcher, error) {
-	m := &matcher{sub: []byte(e.Substring)}
-	if e.Regex != "" {
-		re, err := regexp.Compile(e.Regex)
+	m := &matcher{sub: []byte(e.Contains)}
+	if e.Regexp != "" {
+		re, err := regexp.Compile(e.Regexp)
 		if err != nil {
-			return nil, fmt.Errorf("%w: expect regex %q: %v", ErrInvalidSpec, e.Regex, err)
+			return nil, fmt.Errorf("%w: expect regex %q: %v", ErrInvalidSpec, e.Regexp, err)
 		}
 		m.re = re
 	}

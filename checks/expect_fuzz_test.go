@@ -14,7 +14,7 @@ func FuzzReadMatch(f *testing.F) {
 	f.Add([]byte("HTTP/1.1 200 OK\r\n"), "", `\d{3}`)
 	f.Add([]byte{0, 0xff, 0x16}, "\xff", "")
 	f.Fuzz(func(t *testing.T, reply []byte, sub, re string) {
-		m, err := compileExpect(Expect{Substring: sub, Regex: re})
+		m, err := compileExpect(Expect{Contains: sub, Regexp: re})
 		if err != nil {
 			t.Skip() // an invalid regex is rejected at compile time
 		}

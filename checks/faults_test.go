@@ -65,9 +65,9 @@ type fault struct {
 }
 
 func streamFaults() []fault {
-	tcpExpect := Spec{Type: TypeTCP, Send: "ping\n", Expect: Expect{Substring: "PONG"}}
+	tcpExpect := Spec{Type: TypeTCP, Send: "ping\n", Expect: Expect{Contains: "PONG"}}
 	httpSpec := Spec{Type: TypeHTTP, HTTP: HTTPOptions{Path: "/healthz"}}
-	httpBody := Spec{Type: TypeHTTP, HTTP: HTTPOptions{Path: "/healthz"}, Expect: Expect{Substring: "OK"}}
+	httpBody := Spec{Type: TypeHTTP, HTTP: HTTPOptions{Path: "/healthz"}, Expect: Expect{Contains: "OK"}}
 	tlsSpec := Spec{Type: TypeTLS, TLS: TLSOptions{SkipVerify: true}}
 	return []fault{
 		{"tcp silent", silent, tcpExpect, ErrTimeout, "i/o timeout"},

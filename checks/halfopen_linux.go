@@ -23,7 +23,8 @@ import (
 // one sendmmsg and their replies come back in one recvmmsg. See
 // docs/checks.md, "Half-open tcp checks".
 type halfOpen struct {
-	report func([]done) // finished probes; called without the lock held
+	report func([]done)     // finished probes; called without the lock held
+	now    func() time.Time // the engine's clock
 	fams   [2]*probeSocket
 	wg     sync.WaitGroup
 	// unmatched counts segments that passed the socket filter but answer
@@ -88,8 +89,8 @@ const probePorts = 16
 // be opened is left out, and its probes fall back to connect checks) and
 // starts their receive goroutines. It fails if neither opens, typically
 // without CAP_NET_RAW.
-func newHalfOpen(report func([]done)) (*halfOpen, error) {
-	p := &halfOpen{report: report, pending: make(map[probeKey]*probe), timerAt: 1<<63 - 1,
+func newHalfOpen(report func([]done), now func() time.Time) (*halfOpen, error) {
+	p := &halfOpen{report: report, now: now, pending: make(map[probeKey]*probe), timerAt: 1<<63 - 1,
 		rng: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())), srcs: make(map[[4]byte][4]byte)}
 	var errs []error
 	for fam := range p.fams {
@@ -143,7 +144,7 @@ func (p *halfOpen) start(batch []job) []job {
 			rest = append(rest, j) // connect instead
 			continue
 		case err != nil:
-			failed = append(failed, done{job: j, start: time.Now(), end: time.Now(), err: err})
+			failed = append(failed, done{job: j, start: p.now(), end: p.now(), err: err})
 			continue
 		}
 		probes[s.fam] = append(probes[s.fam], pr)
@@ -175,7 +176,7 @@ func (p *halfOpen) prepare(s *probeSocket, j job) (*probe, error) {
 		return nil, errLoopClosed
 	}
 	pr := reuse(&p.free)
-	pr.fam, pr.job, pr.start = s, j, time.Now()
+	pr.fam, pr.job, pr.start = s, j, p.now()
 	pr.key = probeKey{addr: keyAddr(dst), dport: t.Port}
 	if !p.pickPortLocked(s, pr) {
 		p.free = append(p.free, pr)
@@ -190,7 +191,7 @@ func (p *halfOpen) prepare(s *probeSocket, j job) (*probe, error) {
 	heap.Push(&p.byDue, pr)
 	if due := pr.dueAt(); due < p.timerAt {
 		p.timerAt = due
-		p.timer.Reset(time.Duration(due - time.Now().UnixNano()))
+		p.timer.Reset(time.Duration(due - p.now().UnixNano()))
 	}
 	pr.src = src
 	buildSYN(pr.pkt[:], netip.AddrFrom4(src), dst, pr.key.sport, t.Port, pr.seq)
@@ -335,7 +336,7 @@ func (p *halfOpen) failSend(o *outSYN, err error) (done, bool) {
 	if pr != o.pr || pr.seq != o.seq {
 		return done{}, false
 	}
-	return p.endLocked(pr, time.Now(), fmt.Errorf("half-open check of %s: send SYN: %w", pr.job.ent.key.Target, err), true), true
+	return p.endLocked(pr, p.now(), fmt.Errorf("half-open check of %s: send SYN: %w", pr.job.ent.key.Target, err), true), true
 }
 
 // endLocked takes pr out of the pending probes, recycles it and returns
@@ -416,7 +417,7 @@ func (p *halfOpen) receive(s *probeSocket) {
 // handle ends the probes the n received segments of rx answer.
 func (p *halfOpen) handle(s *probeSocket, rx *rxBuf, n int) {
 	results := rx.results[:0]
-	now := time.Now()
+	now := p.now()
 	p.mu.Lock()
 	for i := range n {
 		b, from := rx.vec.received(i)
@@ -465,7 +466,7 @@ const synRTO = time.Second
 // expire sends again the SYNs due for it and ends the probes whose
 // deadline passed (the timer's function).
 func (p *halfOpen) expire() {
-	now := time.Now()
+	now := p.now()
 	var results []done
 	var resend [2][]*probe
 	p.mu.Lock()
@@ -500,7 +501,7 @@ func (p *halfOpen) close() {
 	p.timer.Stop()
 	var results []done
 	for _, pr := range p.pending {
-		results = append(results, done{job: pr.job, start: pr.start, end: time.Now(), err: errLoopClosed})
+		results = append(results, done{job: pr.job, start: pr.start, end: p.now(), err: errLoopClosed})
 	}
 	p.pending, p.byDue = nil, nil
 	p.mu.Unlock()

@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
 
 // countingListener listens on addr and counts the connections it accepts.
@@ -72,12 +74,12 @@ func TestEngineHalfOpen(t *testing.T) {
 	refused6 := Target{Address: netip.MustParseAddr("::1"), Port: refused4.Port}
 	dropped, _ := fullListener(t)
 	var log resultLog
-	e := startEngine(t, Options{OnResult: log.add})
+	opts, _ := atOnce(Options{OnResult: log.add})
+	e := startEngine(t, opts)
 	spec := &Spec{Type: TypeTCP, HalfOpen: true, Interval: time.Hour, Timeout: 300 * time.Millisecond}
 	if err := e.Update([]Check{{up4, spec}, {up6, spec}, {refused4, spec}, {refused6, spec}, {dropped, spec}}); err != nil {
 		t.Fatal(err)
 	}
-	runNow(e)
 	for _, tg := range []Target{up4, up6} {
 		if r := log.first(t, tg); r.Err != nil {
 			t.Errorf("half-open check of listener %s: %v, want success", tg, r.Err)
@@ -112,7 +114,8 @@ func TestEngineHalfOpen(t *testing.T) {
 func TestEngineHalfOpenMany(t *testing.T) {
 	up, accepted := countingListener(t, "tcp4", "0.0.0.0:0")
 	var log resultLog
-	e := startEngine(t, Options{OnResult: log.add, MaxInFlight: 4096})
+	opts, _ := atOnce(Options{OnResult: log.add, MaxInFlight: 4096})
+	e := startEngine(t, opts)
 	spec := &Spec{Type: TypeTCP, HalfOpen: true, Interval: time.Hour, Timeout: 5 * time.Second}
 	var cs []Check
 	for i := range 2000 {
@@ -122,16 +125,8 @@ func TestEngineHalfOpenMany(t *testing.T) {
 	if err := e.Update(cs); err != nil {
 		t.Fatal(err)
 	}
-	runNow(e)
-	for range 1000 { // OnResult runs after the engine counts a check: wait for both
-		log.mu.Lock()
-		n := len(log.res)
-		log.mu.Unlock()
-		if e.Stats().Completed >= 2000 && n >= 2000 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	// OnResult runs after the engine counts a check: wait for both.
+	testenv.Eventually(t, 10*time.Second, func() bool { return e.Stats().Completed >= 2000 && log.len() >= 2000 }, "2000 results")
 	log.mu.Lock()
 	seen := map[Key]int{}
 	for _, r := range log.res {
@@ -157,7 +152,7 @@ func TestEngineHalfOpenMany(t *testing.T) {
 func TestHalfOpenSpecValidation(t *testing.T) {
 	for _, s := range []Spec{
 		{Type: TypeTCP, HalfOpen: true, Send: "x"},
-		{Type: TypeTCP, HalfOpen: true, Expect: Expect{Substring: "x"}},
+		{Type: TypeTCP, HalfOpen: true, Expect: Expect{Contains: "x"}},
 		{Type: TypeTLS, HalfOpen: true},
 		{Type: TypeHTTP, HalfOpen: true},
 	} {
@@ -208,7 +203,8 @@ func TestEngineHalfOpenNoLeaks(t *testing.T) {
 	waiting, _ := fullListener(t)
 	settle(t, runtime.NumGoroutine(), openFDs(t))
 	goroutines, fds := runtime.NumGoroutine(), openFDs(t)
-	e := New(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	opts, _ := atOnce(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e := New(opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
 	go func() { e.Run(ctx); close(stopped) }()
@@ -217,7 +213,6 @@ func TestEngineHalfOpenNoLeaks(t *testing.T) {
 	if err := e.Update([]Check{{up, spec}, {refused, spec}, {waiting, long}}); err != nil {
 		t.Fatal(err)
 	}
-	runNow(e)
 	for range 500 {
 		if e.Stats().Completed >= 20 {
 			break
@@ -240,7 +235,8 @@ func TestEngineHalfOpenNoLeaks(t *testing.T) {
 func TestEngineHalfOpenPortsRunOut(t *testing.T) {
 	tg, drain := fullListener(t)
 	var log resultLog
-	e := startEngine(t, Options{OnResult: log.add})
+	opts, _ := atOnce(Options{OnResult: log.add})
+	e := startEngine(t, opts)
 	var cs []Check
 	for i := range probePorts + 4 {
 		cs = append(cs, Check{Target: tg, Spec: &Spec{Type: TypeTCP, HalfOpen: true, Interval: time.Hour, Timeout: 5 * time.Second, Rise: i + 1}})
@@ -248,7 +244,6 @@ func TestEngineHalfOpenPortsRunOut(t *testing.T) {
 	if err := e.Update(cs); err != nil {
 		t.Fatal(err)
 	}
-	runNow(e)
 	for range 500 {
 		if e.Stats().Started >= uint64(len(cs)) {
 			break
@@ -260,15 +255,7 @@ func TestEngineHalfOpenPortsRunOut(t *testing.T) {
 		drain()
 		time.Sleep(100 * time.Millisecond)
 	}
-	for range 500 {
-		log.mu.Lock()
-		n := len(log.res)
-		log.mu.Unlock()
-		if n >= len(cs) {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testenv.Eventually(t, 5*time.Second, func() bool { return log.len() >= len(cs) }, "%d results", len(cs))
 	log.mu.Lock()
 	defer log.mu.Unlock()
 	if len(log.res) != len(cs) {
@@ -288,7 +275,7 @@ func TestEngineHalfOpenPortsRunOut(t *testing.T) {
 // refused.
 func TestHalfOpenReplyMatching(t *testing.T) {
 	var got []done
-	p := &halfOpen{report: func(ds []done) { got = append(got, ds...) }, pending: map[probeKey]*probe{}}
+	p := &halfOpen{report: func(ds []done) { got = append(got, ds...) }, now: time.Now, pending: map[probeKey]*probe{}}
 	s := &probeSocket{fam: fam4}
 	target := Target{Address: netip.MustParseAddr("192.0.2.9"), Port: 80}
 	add := func(sport uint16, seq uint32) *probe {

@@ -14,7 +14,7 @@ import (
 
 // httpChecker sends one request and judges the status and, optionally, the
 // body. Redirects are never followed; connections are closed after each
-// check unless ReuseConnection is set, in which case each target gets its
+// check unless ReuseConnections is set, in which case each target gets its
 // own transport (so marked checks to one VIP never share a connection).
 type httpChecker struct {
 	scheme   string
@@ -41,7 +41,7 @@ type targetKey struct{}
 func newHTTPChecker(s Spec, m *matcher) (*httpChecker, error) {
 	o := s.HTTP
 	c := &httpChecker{scheme: string(s.Type), method: o.Method, path: o.Path, host: o.Host,
-		headers: o.Headers, statuses: o.Statuses, body: m, reuse: o.ReuseConnection,
+		headers: o.Headers, statuses: o.Statuses, body: m, reuse: o.ReuseConnections,
 		idle: max(3*s.Interval, 5*time.Second)}
 	if o.Proxy != "" {
 		u, err := url.Parse(o.Proxy)
@@ -180,7 +180,7 @@ func (c *httpChecker) close() {
 // statusOK reports whether code falls in one of the ranges.
 func statusOK(ranges []StatusRange, code int) bool {
 	for _, r := range ranges {
-		if code >= r.Min && code <= r.Max {
+		if code >= r.First && code <= r.Last {
 			return true
 		}
 	}
@@ -194,10 +194,10 @@ func describeStatuses(ranges []StatusRange) string {
 		if i > 0 {
 			s += ", "
 		}
-		if r.Min == r.Max {
-			s += fmt.Sprint(r.Min)
+		if r.First == r.Last {
+			s += fmt.Sprint(r.First)
 		} else {
-			s += fmt.Sprintf("%d-%d", r.Min, r.Max)
+			s += fmt.Sprintf("%d-%d", r.First, r.Last)
 		}
 	}
 	return s

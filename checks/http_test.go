@@ -44,11 +44,11 @@ func TestHTTP(t *testing.T) {
 		want string
 	}{
 		{"default", HTTPOptions{Path: "/healthz"}, Expect{}, ""},
-		{"body substring", HTTPOptions{Path: "/healthz"}, Expect{Substring: "status: OK"}, ""},
-		{"body regex", HTTPOptions{Path: "/healthz"}, Expect{Regex: `(?m)^status: OK$`}, ""},
-		{"body missing", HTTPOptions{Path: "/healthz"}, Expect{Substring: "status: FAIL"}, "not found"},
-		{"host header", HTTPOptions{Path: "/healthz", Host: "www.example.org"}, Expect{Substring: "host: www.example.org\n"}, ""},
-		{"extra header", HTTPOptions{Path: "/healthz", Headers: []Header{{"X-Check", "seesaw"}}}, Expect{Substring: "x-check: seesaw"}, ""},
+		{"body substring", HTTPOptions{Path: "/healthz"}, Expect{Contains: "status: OK"}, ""},
+		{"body regex", HTTPOptions{Path: "/healthz"}, Expect{Regexp: `(?m)^status: OK$`}, ""},
+		{"body missing", HTTPOptions{Path: "/healthz"}, Expect{Contains: "status: FAIL"}, "not found"},
+		{"host header", HTTPOptions{Path: "/healthz", Host: "www.example.org"}, Expect{Contains: "host: www.example.org\n"}, ""},
+		{"extra header", HTTPOptions{Path: "/healthz", Headers: []Header{{"X-Check", "seesaw"}}}, Expect{Contains: "x-check: seesaw"}, ""},
 		{"method refused", HTTPOptions{Path: "/healthz", Method: "POST"}, Expect{}, "status 405"},
 		{"head", HTTPOptions{Path: "/healthz", Method: "HEAD"}, Expect{}, ""},
 		{"redirect not followed", HTTPOptions{Path: "/redirect"}, Expect{}, "status 302, want 200-299"},
@@ -115,7 +115,7 @@ func TestHTTPProxy(t *testing.T) {
 		io.Copy(w, resp.Body)
 	}))
 	defer proxy.Close()
-	spec := Spec{Type: TypeHTTP, HTTP: HTTPOptions{Path: "/healthz", Proxy: proxy.URL}, Expect: Expect{Substring: "status: OK"}}
+	spec := Spec{Type: TypeHTTP, HTTP: HTTPOptions{Path: "/healthz", Proxy: proxy.URL}, Expect: Expect{Contains: "status: OK"}}
 	if err := runCheck(t, spec, targetOf(t, srv.Listener.Addr())); err != nil {
 		t.Fatalf("check through proxy: %v", err)
 	}
@@ -135,7 +135,7 @@ func TestHTTPConnectionReuse(t *testing.T) {
 		}
 		srv.Start()
 		s, _ := Spec{Type: TypeHTTP, Interval: time.Second, Timeout: time.Second,
-			HTTP: HTTPOptions{Path: "/healthz", ReuseConnection: reuse}}.Normalize()
+			HTTP: HTTPOptions{Path: "/healthz", ReuseConnections: reuse}}.Normalize()
 		c, err := compile(s, &env{})
 		if err != nil {
 			t.Fatal(err)

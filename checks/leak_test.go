@@ -61,11 +61,11 @@ func TestNoLeaks(t *testing.T) {
 		target Target
 	}{
 		{Spec{Type: TypeTCP}, tcpOK},
-		{Spec{Type: TypeTCP, Send: "x", Expect: Expect{Substring: "never"}}, tcpSilent},
+		{Spec{Type: TypeTCP, Send: "x", Expect: Expect{Contains: "never"}}, tcpSilent},
 		{Spec{Type: TypeTLS, TLS: TLSOptions{CAPEM: pki.caPEM}}, tlsOK},
 		{Spec{Type: TypeTLS}, tcpSilent},
 		{Spec{Type: TypeHTTP}, httpOK},
-		{Spec{Type: TypeHTTP, HTTP: HTTPOptions{Path: "/healthz", ReuseConnection: true}}, httpOK},
+		{Spec{Type: TypeHTTP, HTTP: HTTPOptions{Path: "/healthz", ReuseConnections: true}}, httpOK},
 		{Spec{Type: TypeHTTP}, tcpSilent},
 		{Spec{Type: TypeUDP, Send: "x"}, udpSilent},
 		{Spec{Type: TypeUDP, Send: "x"}, closedPort},

@@ -144,13 +144,13 @@ func TestPingSocketInside(t *testing.T) {
 // TestMarkInside checks that every check type that supports a mark puts it
 // on its socket: with mark 0x2a the namespace routes the black-holed
 // targets as unreachable, so the check fails at once with that reason
-// instead of timing out (the seam DSR and tunnel checks, issue 8, use).
+// instead of timing out (the seam DSR and tunnel checks use).
 func TestMarkInside(t *testing.T) {
 	if os.Getenv(blackholeEnv) == "" {
 		t.Skip("run by TestBlackhole inside its namespace")
 	}
 	specs := []Spec{
-		{Type: TypeTCP}, {Type: TypeTCP, Send: "x", Expect: Expect{Substring: "y"}}, {Type: TypeTLS},
+		{Type: TypeTCP}, {Type: TypeTCP, Send: "x", Expect: Expect{Contains: "y"}}, {Type: TypeTLS},
 		{Type: TypeHTTP}, {Type: TypeHTTPS}, {Type: TypeUDP, Send: "ping"},
 		{Type: TypeDNS, DNS: DNSOptions{Name: "www.example.org"}},
 		{Type: TypeDNS, DNS: DNSOptions{Name: "www.example.org", Transport: "tcp"}},

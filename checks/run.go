@@ -10,9 +10,17 @@ import (
 // Run checks until ctx is done, then waits for running checks to return,
 // closes the engine's sockets and the Events channel (state changes still
 // inside their coalescing window are not delivered). Call it once.
+//
+// Run needs Linux. On any other GOOS it logs an error wrapping
+// errors.ErrUnsupported, closes the Events channel and returns at once.
 func (e *Engine) Run(ctx context.Context) {
+	if runtime.GOOS != "linux" {
+		e.opts.Logger.Error("checks: engine not started", "error", errUnsupported)
+		close(e.events)
+		return
+	}
 	var running sync.WaitGroup
-	loop, err := newConnLoop(func(w *waiter, err error) { e.connected(ctx, w, err) })
+	loop, err := newConnLoop(func(w *waiter, err error) { e.connected(ctx, w, err) }, e.clock.Now)
 	if err != nil {
 		// Plain connect checks then run on workers like every other check.
 		e.opts.Logger.Warn("checks: no connect loop, plain tcp checks use workers", "error", err)
@@ -23,7 +31,7 @@ func (e *Engine) Run(ctx context.Context) {
 	}
 	e.probes.mu.Lock()
 	e.probes.open = func() (*halfOpen, error) {
-		return newHalfOpen(func(ds []done) { e.finishBatch(ctx, ds) })
+		return newHalfOpen(func(ds []done) { e.finishBatch(ctx, ds) }, e.clock.Now)
 	}
 	e.probes.mu.Unlock()
 	defer func() {
@@ -40,7 +48,7 @@ func (e *Engine) Run(ctx context.Context) {
 		running.Add(1)
 		go e.helpConnects(ctx, &running)
 	}
-	timer := time.NewTimer(time.Hour)
+	timer := e.clock.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
 		wait, batch := e.step(ctx, &running)
@@ -52,7 +60,7 @@ func (e *Engine) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-timer.C:
+		case <-timer.C():
 		case <-e.wake:
 		case out <- batch:
 			e.mu.Lock()
@@ -68,18 +76,18 @@ func (e *Engine) Run(ctx context.Context) {
 func (e *Engine) step(ctx context.Context, running *sync.WaitGroup) (time.Duration, []Event) {
 	e.mu.Lock()
 	for {
-		connects := e.dispatchLocked(ctx, time.Now(), running)
+		connects := e.dispatchLocked(ctx, e.clock.Now(), running)
 		if len(connects) == 0 {
 			break
 		}
 		e.mu.Unlock()
-		if !behind(connects, time.Now()) || !e.handOff(connects) {
+		if !behind(connects, e.clock.Now()) || !e.handOff(connects) {
 			e.startConnects(ctx, connects, &e.doneBuf)
 		}
 		e.mu.Lock()
 	}
 	defer e.mu.Unlock()
-	now := time.Now()
+	now := e.clock.Now()
 	wakeAt := now.Add(time.Hour)
 	if next, ok := e.heap.next(); ok && e.inflight < e.opts.MaxInFlight && next.Before(wakeAt) {
 		wakeAt = next
@@ -150,10 +158,9 @@ func behind(chunk []job, now time.Time) bool {
 }
 
 // timerSlack is the shortest sleep of the Run loop: a wake-up costs CPU of
-// its own, so one should start every check due in the slack. At 10,000
-// half-open checks/s, 2 ms measured 20-22% of a core against 23-27% at
-// 1 ms; checks then start up to 2 ms late, inside the 10 ms lateness
-// budget (docs/benchmarks.md, "Ideas evaluated").
+// its own, so one should start every check due in the slack. Checks then
+// start up to 2 ms late, inside the 10 ms lateness budget; the CPU it
+// saves against 1 ms is measured in docs/benchmarks.md, "Ideas evaluated".
 const timerSlack = 2 * time.Millisecond
 
 // job is one due check.

@@ -23,7 +23,7 @@ const (
 
 // Target is where a check connects: an address and port, and the socket
 // mark (SO_MARK) its packets carry. A non-zero Mark lets a check be steered
-// through an IPVS fwmark service (DSR and tunnel mode checks, issue 8).
+// through an IPVS fwmark service (DSR and tunnel mode checks).
 type Target struct {
 	// Address is the destination: a backend, or a VIP for steered checks.
 	Address netip.Addr
@@ -115,11 +115,12 @@ type Spec struct {
 	RADIUS RADIUSOptions
 }
 
-// Expect matches a reply: the substring must occur in it and the regular
-// expression (RE2 syntax) must match it; empty fields match anything.
+// Expect matches a reply: both fields must match; empty fields match anything.
 type Expect struct {
-	Substring string
-	Regex     string
+	// Contains must occur in the reply.
+	Contains string
+	// Regexp is a regular expression (RE2 syntax) that must match the reply.
+	Regexp string
 }
 
 // TLSOptions configures certificate verification for tls and https checks.
@@ -130,7 +131,8 @@ type TLSOptions struct {
 	// CAPEM holds the CA certificates to verify against, PEM-encoded; empty
 	// uses the system roots.
 	CAPEM string
-	// SkipVerify disables certificate verification (verification is on by default).
+	// SkipVerify disables certificate verification. It is the inverse of
+	// the configuration's `verify` so that the zero value verifies.
 	SkipVerify bool
 	// MinVersion is the lowest TLS version accepted (crypto/tls constant);
 	// 0 means TLS 1.2.
@@ -151,8 +153,8 @@ type HTTPOptions struct {
 	Statuses []StatusRange
 	// Proxy is an http:// proxy URL to send the request through; empty connects directly.
 	Proxy string
-	// ReuseConnection keeps the connection open between checks.
-	ReuseConnection bool
+	// ReuseConnections keeps the connection open between checks.
+	ReuseConnections bool
 }
 
 // Header is one HTTP request header.
@@ -161,19 +163,20 @@ type Header struct {
 	Value string
 }
 
-// StatusRange is an inclusive range of HTTP status codes; Min == Max for one code.
+// StatusRange is an inclusive range of HTTP status codes; First == Last for one code.
 type StatusRange struct {
-	Min, Max int
+	First int
+	Last  int
 }
 
 // DNSOptions configures dns checks.
 type DNSOptions struct {
 	// Name is the query name (made fully qualified).
 	Name string
-	// QType is the query type by name, e.g. "A", "AAAA", "SRV" (default "A").
-	QType string
-	// RCode is the expected response code by name (default "NOERROR").
-	RCode string
+	// Type is the query type by name, e.g. "A", "AAAA", "SRV" (default "A").
+	Type string
+	// Rcode is the expected response code by name (default "NOERROR").
+	Rcode string
 	// Answers must all be present among the answer records' data, e.g.
 	// "192.0.2.1" for A or "10 5 80 www.example.org." for SRV.
 	Answers []string

@@ -52,11 +52,11 @@ func TestTCPSendExpect(t *testing.T) {
 		expect Expect
 		ok     bool
 	}{
-		{"substring", Expect{Substring: "PONG ping"}, true},
-		{"regex", Expect{Regex: `^\+PONG \w+\r\n$`}, true},
-		{"both", Expect{Substring: "PONG", Regex: `ping`}, true},
-		{"substring missing", Expect{Substring: "-ERR"}, false},
-		{"regex mismatch", Expect{Regex: `^-`}, false},
+		{"substring", Expect{Contains: "PONG ping"}, true},
+		{"regex", Expect{Regexp: `^\+PONG \w+\r\n$`}, true},
+		{"both", Expect{Contains: "PONG", Regexp: `ping`}, true},
+		{"substring missing", Expect{Contains: "-ERR"}, false},
+		{"regex mismatch", Expect{Regexp: `^-`}, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

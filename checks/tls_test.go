@@ -34,8 +34,8 @@ func TestTLS(t *testing.T) {
 	}{
 		{"verified sni", Spec{TLS: TLSOptions{ServerName: "backend.example.org", CAPEM: pki.caPEM}}, ""},
 		{"verified ip", Spec{TLS: TLSOptions{CAPEM: pki.caPEM}}, ""},
-		{"send expect", Spec{Send: "seesaw\n", Expect: Expect{Substring: "hello seesaw"}, TLS: TLSOptions{CAPEM: pki.caPEM}}, ""},
-		{"expect mismatch", Spec{Send: "seesaw\n", Expect: Expect{Regex: "^bye"}, TLS: TLSOptions{CAPEM: pki.caPEM}}, "not found"},
+		{"send expect", Spec{Send: "seesaw\n", Expect: Expect{Contains: "hello seesaw"}, TLS: TLSOptions{CAPEM: pki.caPEM}}, ""},
+		{"expect mismatch", Spec{Send: "seesaw\n", Expect: Expect{Regexp: "^bye"}, TLS: TLSOptions{CAPEM: pki.caPEM}}, "not found"},
 		{"system roots reject", Spec{}, "certificate signed by unknown authority"},
 		{"wrong name", Spec{TLS: TLSOptions{ServerName: "other.example.org", CAPEM: pki.caPEM}}, "not other.example.org"},
 		{"skip verify", Spec{TLS: TLSOptions{ServerName: "other.example.org", SkipVerify: true}}, ""},

@@ -35,13 +35,13 @@ func TestUDP(t *testing.T) {
 	echo := func(b []byte) []byte { return append([]byte("echo:"), b...) }
 	for _, fam := range [][2]string{{"udp4", "127.0.0.1:0"}, {"udp6", "[::1]:0"}} {
 		target := listenUDP(t, fam[0], fam[1], echo)
-		if err := runCheck(t, Spec{Type: TypeUDP, Send: "ping", Expect: Expect{Substring: "echo:ping"}}, target); err != nil {
+		if err := runCheck(t, Spec{Type: TypeUDP, Send: "ping", Expect: Expect{Contains: "echo:ping"}}, target); err != nil {
 			t.Errorf("%s: got %v, want success", fam[0], err)
 		}
 		if err := runCheck(t, Spec{Type: TypeUDP, Send: "ping"}, target); err != nil {
 			t.Errorf("%s without expect: got %v, want success", fam[0], err)
 		}
-		err := runCheck(t, Spec{Type: TypeUDP, Send: "ping", Expect: Expect{Regex: "^pong"}}, target)
+		err := runCheck(t, Spec{Type: TypeUDP, Send: "ping", Expect: Expect{Regexp: "^pong"}}, target)
 		if !errors.Is(err, ErrMismatch) {
 			t.Errorf("%s mismatch: got %v, want ErrMismatch", fam[0], err)
 		}

@@ -40,7 +40,7 @@ func (e *Engine) Update(checks []Check) error {
 // from doubling the engine's memory.
 func (e *Engine) markLocked(checks []Check, specs map[*Spec]*normalized) {
 	e.gen++
-	now := time.Now()
+	now := e.clock.Now()
 	for _, c := range checks {
 		n := specs[c.Spec]
 		k := Key{Target: c.Target, Spec: n.id}

@@ -32,8 +32,8 @@ func (s Spec) Normalize() (Spec, error) {
 	case TypeHTTP, TypeHTTPS:
 		return s.normalizeHTTP()
 	case TypeDNS:
-		s.DNS.QType = strings.ToUpper(defaultString(s.DNS.QType, "A"))
-		s.DNS.RCode = strings.ToUpper(defaultString(s.DNS.RCode, "NOERROR"))
+		s.DNS.Type = strings.ToUpper(defaultString(s.DNS.Type, "A"))
+		s.DNS.Rcode = strings.ToUpper(defaultString(s.DNS.Rcode, "NOERROR"))
 		s.DNS.Transport = strings.ToLower(defaultString(s.DNS.Transport, "udp"))
 	case TypeRADIUS:
 		s.RADIUS.Expect = strings.ToLower(defaultString(s.RADIUS.Expect, "accept"))
@@ -53,12 +53,12 @@ func (s Spec) normalizeHTTP() (Spec, error) {
 		return s, fmt.Errorf("%w: %s check: path %q must start with /", ErrInvalidSpec, s.Type, h.Path)
 	}
 	if len(h.Statuses) == 0 {
-		h.Statuses = []StatusRange{{Min: 200, Max: 299}}
+		h.Statuses = []StatusRange{{First: 200, Last: 299}}
 	}
 	for _, r := range h.Statuses {
-		if r.Min < 100 || r.Max > 599 || r.Min > r.Max {
+		if r.First < 100 || r.Last > 599 || r.First > r.Last {
 			return s, fmt.Errorf("%w: %s check: status range %d-%d outside 100-599 or reversed",
-				ErrInvalidSpec, s.Type, r.Min, r.Max)
+				ErrInvalidSpec, s.Type, r.First, r.Last)
 		}
 	}
 	for _, hd := range h.Headers {

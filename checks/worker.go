@@ -3,7 +3,6 @@ package checks
 import (
 	"context"
 	"sync"
-	"time"
 )
 
 // work runs jobs until ctx is done. Workers are started as in-flight checks
@@ -27,10 +26,10 @@ func (e *Engine) work(ctx context.Context, running *sync.WaitGroup) {
 // returns the next due check for this worker, if there is one.
 func (e *Engine) runOne(ctx context.Context, j job) (job, bool) {
 	cctx, cancel := context.WithTimeout(ctx, j.ent.spec.spec.Timeout)
-	start := time.Now()
+	start := e.clock.Now()
 	err := j.ent.spec.checker.check(cctx, j.ent.key.Target)
 	cancel()
-	d := done{job: j, start: start, end: time.Now(), err: err}
+	d := done{job: j, start: start, end: e.clock.Now(), err: err}
 	if ctx.Err() != nil {
 		e.mu.Lock()
 		e.inflight--
@@ -52,7 +51,7 @@ func (e *Engine) complete(d *done) (next job, more bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.finishLocked(d)
-	now := time.Now()
+	now := e.clock.Now()
 	if ent := e.heap.peekDue(now); ent != nil && !e.onLoop(ent) {
 		e.heap.popDue(now)
 		e.startedLocked(ent, now)

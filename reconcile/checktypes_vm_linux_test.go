@@ -66,7 +66,7 @@ func checkTypesThroughIPVS(t *testing.T, tp vmTopo, cfg desired.Config, marks Ch
 	base := checks.Spec{Interval: 200 * time.Millisecond, Timeout: 500 * time.Millisecond, Rise: 1, Fall: 1}
 	tcp, udp, dnsSpec := base, base, base
 	tcp.Type = checks.TypeTCP
-	udp.Type, udp.Send, udp.Expect.Substring = checks.TypeUDP, "ping", "ping"
+	udp.Type, udp.Send, udp.Expect.Contains = checks.TypeUDP, "ping", "ping"
 	dnsSpec.Type, dnsSpec.DNS = checks.TypeDNS, checks.DNSOptions{Name: "check.example", Answers: []string{"192.0.2.53"}}
 	var cs []checks.Check
 	names := map[checks.Target]string{}

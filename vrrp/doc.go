@@ -1,3 +1,39 @@
-// Package vrrp implements a VRRPv3 (RFC 9568) node that decides which load
-// balancer holds the VIPs.
+// Package vrrp implements a VRRPv3 (RFC 9568) node, IPv4 and IPv6, that
+// decides which load balancer holds the VIPs. The daemon acts on its events
+// (adds or removes the VIPs); this package only speaks the protocol. It
+// imports no other project package.
+//
+// # Entry points
+//
+// Machine is the protocol: the RFC 9568 section 6.4 state machine, sans I/O.
+// Its methods take the time and an event (Start, Receive, Tick, Shutdown,
+// StepDown, SetPenalty) and return Actions: send an advert with a priority,
+// or a transition and its Reason. Deadline says when to call Tick next.
+// ParseAdvert and Advert.AppendMarshal are the wire format.
+//
+// Node runs one Machine for one virtual router: Listen opens the raw socket
+// (a Conn; Linux only, elsewhere it returns an error wrapping
+// errors.ErrUnsupported), NewNode checks the Config and Run drives the
+// machine with the Conn, a Clock and the tracked interfaces:
+//
+//	conn, err := vrrp.Listen(cfg)
+//	node, err := vrrp.NewNode(cfg, conn, vrrp.SystemClock{}, logger)
+//	go node.Run(ctx)                      // ctx done: graceful shutdown
+//	for ev := range node.Events() { ... } // Backup -> Master: add the VIPs
+//	node.StepDown()                       // manual failover
+//
+// # Invariants
+//
+//   - Machine does no I/O and reads no clock: the same events at the same
+//     times give the same actions, which the tests replay step by step.
+//   - Every received packet passes the section 7.1 checks (the filter in
+//     filter.go) before it reaches the Machine; a dropped packet is counted
+//     by DropReason and never changes the state.
+//   - A Master that stops (Shutdown, ctx done, StepDown) sends priority 0 so
+//     a backup takes over within Skew_Time instead of Master_Down_Interval.
+//   - Node.State is authoritative; Events may drop under a slow consumer
+//     (counted in Stats.EventsDropped).
+//
+// docs/vrrp.md describes the protocol choices, keepalived interop and the
+// kernel-timed adverts.
 package vrrp

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"text/template"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
 
 // keepalived is Debian's keepalived running the VRRP subsystem only, in a
@@ -152,15 +154,14 @@ func (k *keepalived) quiet(d time.Duration) {
 
 // vrrpPID is the pid of keepalived's VRRP child process.
 func (k *keepalived) vrrpPID() int {
-	for range 50 {
+	var pid int
+	testenv.Eventually(k.t, time.Second, func() bool {
 		b, err := os.ReadFile(filepath.Join(k.dir, "vrrp.pid"))
-		if pid, perr := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && perr == nil {
-			return pid
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	k.t.Fatal("keepalived wrote no vrrp pid file")
-	return 0
+		p, perr := strconv.Atoi(strings.TrimSpace(string(b)))
+		pid = p
+		return err == nil && perr == nil
+	}, "keepalived's vrrp pid file")
+	return pid
 }
 
 // crash kills the VRRP process with SIGKILL (no priority-0 advert).

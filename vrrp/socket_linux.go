@@ -22,6 +22,9 @@ const tosInternetworkControl = 0xc0
 // With cfg.KernelTimedAdverts, the Conn is also a TimedSender when the
 // interface's qdisc honours departure times; KernelTimed says why not
 // otherwise.
+//
+// Listen needs Linux; on any other GOOS it returns an error wrapping
+// errors.ErrUnsupported.
 func Listen(cfg Config) (Conn, error) {
 	return listen(cfg, true)
 }

@@ -101,7 +101,7 @@ func specOf(c desired.Check, readFile func(string) ([]byte, error)) (*checks.Spe
 		Type: checks.Type(c.Type), Interval: c.Interval, Timeout: c.Timeout,
 		FastInterval: c.FastInterval, DownInterval: c.DownInterval, Rise: c.Rise, Fall: c.Fall,
 		Send: c.Send, HalfOpen: c.HalfOpen,
-		Expect: checks.Expect{Substring: c.Expect.Contains, Regex: c.Expect.Regexp},
+		Expect: checks.Expect{Contains: c.Expect.Contains, Regexp: c.Expect.Regexp},
 	}
 	if c.InitialUp {
 		s.InitialState = checks.StateUp
@@ -115,15 +115,15 @@ func specOf(c desired.Check, readFile func(string) ([]byte, error)) (*checks.Spe
 		s.TLS.CAPEM = string(pem)
 	}
 	s.HTTP = checks.HTTPOptions{Method: c.HTTP.Method, Path: c.HTTP.Path, Host: c.HTTP.Host,
-		Proxy: c.HTTP.Proxy, ReuseConnection: c.HTTP.ReuseConnections}
+		Proxy: c.HTTP.Proxy, ReuseConnections: c.HTTP.ReuseConnections}
 	for _, h := range c.HTTP.Headers {
-		s.HTTP.Headers = append(s.HTTP.Headers, checks.Header{Name: h.Name, Value: h.Value})
+		s.HTTP.Headers = append(s.HTTP.Headers, checks.Header(h))
 	}
 	for _, r := range c.Expect.Status {
-		s.HTTP.Statuses = append(s.HTTP.Statuses, checks.StatusRange{Min: r.First, Max: r.Last})
+		s.HTTP.Statuses = append(s.HTTP.Statuses, checks.StatusRange(r))
 	}
 	if c.Type == desired.CheckDNS {
-		s.DNS = checks.DNSOptions{Name: c.DNS.Name, QType: c.DNS.Type, RCode: c.Expect.Rcode,
+		s.DNS = checks.DNSOptions{Name: c.DNS.Name, Type: c.DNS.Type, Rcode: c.Expect.Rcode,
 			Answers: c.Expect.Answers, Transport: string(c.DNS.Transport)}
 	}
 	if c.Type == desired.CheckRADIUS {

@@ -312,3 +312,40 @@ func TestHalfOpenFromYAMLToEngine(t *testing.T) {
 		t.Fatalf("half-open by port: %v, want 80 half-open and 81 a connect check", got)
 	}
 }
+
+// TestSpecOfCopiesTheCheck: each field of a desired check reaches the
+// engine's spec under the same name; tls `verify` arrives inverted as
+// SkipVerify (so that the engine's zero value verifies).
+func TestSpecOfCopiesTheCheck(t *testing.T) {
+	for _, c := range []struct {
+		in   desired.Check
+		want checks.Spec
+	}{{
+		in: desired.Check{Type: desired.CheckHTTPS, Interval: 2 * time.Second, Timeout: time.Second,
+			FastInterval: 500 * time.Millisecond, DownInterval: 5 * time.Second, Rise: 2, Fall: 3, InitialUp: true,
+			Expect: desired.Expect{Contains: "ok", Regexp: "^o", Status: []desired.StatusRange{{First: 200, Last: 204}}},
+			TLS:    desired.TLSOptions{ServerName: "www.example.org", Verify: true},
+			HTTP: desired.HTTPOptions{Method: "HEAD", Path: "/healthz", Host: "www.example.org",
+				Headers: []desired.Header{{Name: "X-A", Value: "1"}}, Proxy: "http://192.0.2.1:3128", ReuseConnections: true}},
+		want: checks.Spec{Type: checks.TypeHTTPS, Interval: 2 * time.Second, Timeout: time.Second,
+			FastInterval: 500 * time.Millisecond, DownInterval: 5 * time.Second, Rise: 2, Fall: 3, InitialState: checks.StateUp,
+			Expect: checks.Expect{Contains: "ok", Regexp: "^o"},
+			TLS:    checks.TLSOptions{ServerName: "www.example.org"},
+			HTTP: checks.HTTPOptions{Method: "HEAD", Path: "/healthz", Host: "www.example.org",
+				Headers: []checks.Header{{Name: "X-A", Value: "1"}}, Statuses: []checks.StatusRange{{First: 200, Last: 204}},
+				Proxy: "http://192.0.2.1:3128", ReuseConnections: true}},
+	}, {
+		in: desired.Check{Type: desired.CheckDNS, Expect: desired.Expect{Rcode: "NXDOMAIN", Answers: []string{"192.0.2.1"}},
+			DNS: desired.DNSOptions{Name: "www.example.org", Type: "AAAA", Transport: desired.TCP}},
+		want: checks.Spec{Type: checks.TypeDNS, TLS: checks.TLSOptions{SkipVerify: true},
+			DNS: checks.DNSOptions{Name: "www.example.org", Type: "AAAA", Rcode: "NXDOMAIN", Answers: []string{"192.0.2.1"}, Transport: "tcp"}},
+	}} {
+		got, err := specOf(c.in, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID() != c.want.ID() {
+			t.Errorf("%s check: spec\n%+v\nwant\n%+v", c.in.Type, *got, c.want)
+		}
+	}
+}

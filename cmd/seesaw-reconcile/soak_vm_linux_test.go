@@ -22,6 +22,8 @@ import (
 
 var soakDuration = flag.Duration("soak", 2*time.Minute, "TestSoakInVM: length of the fault phase (make soak: 10m)")
 
+var soakSeedFlag = flag.Uint64("soakseed", 0, "TestSoakInVM: random seed to replay (0: SEESAW_SOAK_SEED, else the clock)")
+
 const soakFlappers = 20
 
 // soakDaemon is the daemon running as a child process of the test binary.
@@ -232,7 +234,7 @@ func (s *soakRun) sample() (sample, bool) {
 func TestSoakInVM(t *testing.T) {
 	requireVM(t)
 	ipvsadm(t, "-C")
-	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+	r := rand.New(rand.NewPCG(soakSeed(t), 7))
 	s := &soakRun{t: t, dir: t.TempDir(), socket: filepath.Join(t.TempDir(), "ctl.sock"), metrics: "127.0.0.1:9917", counts: map[string]int{}}
 	m := newSoakModel(10, 98)
 	fl := newFlapper(t)
@@ -424,4 +426,21 @@ func (s *soakRun) report(samples []sample, flips int) {
 	if r3 > 1.5*r1+20<<10 || g3 > 1.5*g1+50 {
 		s.t.Fatalf("RSS or goroutines grew: RSS %.0f -> %.0f kB, goroutines %.0f -> %.0f", r1, r3, g1, g3)
 	}
+}
+
+// soakSeed is the soak's random seed: -soakseed, else SEESAW_SOAK_SEED,
+// else the clock. It is logged so that a failing run's edits and faults
+// can be replayed (their timing against the daemon is not).
+func soakSeed(t *testing.T) uint64 {
+	seed := uint64(time.Now().UnixNano())
+	if *soakSeedFlag != 0 {
+		seed = *soakSeedFlag
+	} else if v := os.Getenv("SEESAW_SOAK_SEED"); v != "" {
+		var err error
+		if seed, err = strconv.ParseUint(v, 10, 64); err != nil {
+			t.Fatalf("SEESAW_SOAK_SEED=%q: %v", v, err)
+		}
+	}
+	t.Logf("soak seed %d (replay: make soak SOAK_SEED=%d)", seed, seed)
+	return seed
 }

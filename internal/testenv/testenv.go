@@ -3,6 +3,9 @@
 // suites run inside the test VM (SEESAW_VM=1). Without the variable a test is
 // skipped with a message saying how to run it; with it, a missing prerequisite
 // fails the test, so `make test` never passes a suite that did not run.
+//
+// Eventually is the one bounded poll the suites share: a wait for a
+// condition that fails the test at its bound.
 package testenv
 
 import (

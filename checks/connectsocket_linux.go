@@ -11,7 +11,7 @@ import (
 
 // connectOnly checks that a TCP handshake with t completes, and resets the
 // connection. It is the plain tcp check's path for callers that wait (the
-// engine itself starts these checks on its connect loop, see connloop):
+// engine itself starts these checks on its connect loop, see connectwait_linux.go):
 // a handshake that completes at once costs four system calls besides
 // close; one still in progress is waited on by the runtime poller.
 func connectOnly(ctx context.Context, t Target) error {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
 
 // fullListener listens on loopback with the smallest backlog and fills its
@@ -75,6 +77,13 @@ func (l *resultLog) add(r Result) {
 	l.mu.Unlock()
 }
 
+// len returns how many results arrived so far.
+func (l *resultLog) len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.res)
+}
+
 // all returns the results for target tg so far.
 func (l *resultLog) all(tg Target) []Result {
 	l.mu.Lock()
@@ -92,32 +101,21 @@ func (l *resultLog) all(tg Target) []Result {
 // for it.
 func (l *resultLog) next(t *testing.T, tg Target, n int) Result {
 	t.Helper()
-	for range 500 {
-		if rs := l.all(tg); len(rs) > n {
-			return rs[n]
+	var r Result
+	testenv.Eventually(t, 5*time.Second, func() bool {
+		rs := l.all(tg)
+		if len(rs) > n {
+			r = rs[n]
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("no result %d for %s within 5s", n, tg)
-	return Result{}
+		return len(rs) > n
+	}, "result %d for %s", n, tg)
+	return r
 }
 
 // first returns the first result for target tg, waiting (bounded) for it.
 func (l *resultLog) first(t *testing.T, tg Target) Result {
 	t.Helper()
-	for range 500 {
-		l.mu.Lock()
-		for _, r := range l.res {
-			if r.Key.Target == tg {
-				l.mu.Unlock()
-				return r
-			}
-		}
-		l.mu.Unlock()
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("no result for %s within 5s", tg)
-	return Result{}
+	return l.next(t, tg, 0)
 }
 
 // TestEngineConnectLoop runs plain tcp checks, which the engine starts on
@@ -129,12 +127,12 @@ func TestEngineConnectLoop(t *testing.T) {
 	refused := Target{Address: netip.MustParseAddr("127.0.0.1"), Port: closedTCPPort(t)}
 	dropped, _ := fullListener(t)
 	var log resultLog
-	e := startEngine(t, Options{OnResult: log.add})
+	opts, _ := atOnce(Options{OnResult: log.add})
+	e := startEngine(t, opts)
 	spec := &Spec{Type: TypeTCP, Interval: time.Hour, Timeout: 300 * time.Millisecond}
 	if err := e.Update([]Check{{up, spec}, {refused, spec}, {dropped, spec}}); err != nil {
 		t.Fatal(err)
 	}
-	runNow(e)
 	if r := log.first(t, up); r.Err != nil || r.Type != TypeTCP {
 		t.Errorf("check of a listener: %+v, want a tcp success", r)
 	}
@@ -168,39 +166,18 @@ func TestEngineConnectLoopLateHandshake(t *testing.T) {
 	}
 }
 
-// startedCheck starts an engine with one check, spec of tg, makes it due
+// startedCheck starts an engine with one check, spec of tg, due at once,
 // and waits (bounded) until it has started.
 func startedCheck(t *testing.T, tg Target, spec *Spec) (*Engine, *resultLog) {
 	t.Helper()
 	log := &resultLog{}
-	e := startEngine(t, Options{OnResult: log.add})
+	opts, _ := atOnce(Options{OnResult: log.add})
+	e := startEngine(t, opts)
 	if err := e.Update([]Check{{tg, spec}}); err != nil {
 		t.Fatal(err)
 	}
-	runNow(e)
-	for range 500 {
-		if e.Stats().Started > 0 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testenv.Eventually(t, 5*time.Second, func() bool { return e.Stats().Started > 0 }, "the check of %s to start", tg)
 	return e, log
-}
-
-// runNow makes every check due now instead of somewhere in its first interval.
-func runNow(e *Engine) { runSince(e, 0) }
-
-// runSince makes every check due ago: a backlog when ago is more than the
-// timer slack.
-func runSince(e *Engine, ago time.Duration) {
-	e.mu.Lock()
-	for ent := range e.entries.all() {
-		e.heap.remove(ent)
-		ent.due = time.Now().Add(-ago).UnixNano()
-		e.heap.schedule(ent)
-	}
-	e.mu.Unlock()
-	e.signal()
 }
 
 // TestEngineConnectBacklog makes 300 plain tcp checks due 50 ms ago, a
@@ -209,7 +186,8 @@ func runSince(e *Engine, ago time.Duration) {
 func TestEngineConnectBacklog(t *testing.T) {
 	tg := targetOf(t, listenTCP(t, func(c net.Conn) { c.Close() }).Addr())
 	var log resultLog
-	e := startEngine(t, Options{OnResult: log.add})
+	opts, clock := atOnce(Options{OnResult: log.add})
+	e := newEngine(opts)
 	var cs []Check
 	for i := range 300 {
 		s := &Spec{Type: TypeTCP, Interval: time.Hour, Timeout: 5 * time.Second, Rise: i + 1} // 300 distinct keys
@@ -218,13 +196,9 @@ func TestEngineConnectBacklog(t *testing.T) {
 	if err := e.Update(cs); err != nil {
 		t.Fatal(err)
 	}
-	runSince(e, 50*time.Millisecond)
-	for range 500 {
-		if e.Stats().Completed >= 300 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	clock.advance(50 * time.Millisecond) // due 50 ms ago when Run starts: a backlog
+	runEngine(t, e)
+	testenv.Eventually(t, 5*time.Second, func() bool { return e.Stats().Completed >= 300 }, "300 completed checks")
 	log.mu.Lock()
 	defer log.mu.Unlock()
 	seen := map[Key]int{}

@@ -25,6 +25,7 @@ var errLoopClosed = errors.New("check engine stopped")
 type connLoop struct {
 	epfd, wakefd int
 	report       func(w *waiter, err error) // called on the loop goroutine
+	now          func() time.Time           // the engine's clock
 	done         chan struct{}
 	// failed is set if epoll_wait failed and the loop stopped by itself:
 	// the engine then runs plain connect checks on workers.
@@ -49,7 +50,7 @@ type waiter struct {
 }
 
 // newConnLoop opens the epoll instance and starts the loop goroutine.
-func newConnLoop(report func(w *waiter, err error)) (*connLoop, error) {
+func newConnLoop(report func(w *waiter, err error), now func() time.Time) (*connLoop, error) {
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
 		return nil, fmt.Errorf("open connect loop: %w", os.NewSyscallError("epoll_create1", err))
@@ -65,7 +66,7 @@ func newConnLoop(report func(w *waiter, err error)) (*connLoop, error) {
 		unix.Close(wakefd)
 		return nil, fmt.Errorf("open connect loop: %w", os.NewSyscallError("epoll_ctl", err))
 	}
-	l := &connLoop{epfd: epfd, wakefd: wakefd, report: report, done: make(chan struct{}),
+	l := &connLoop{epfd: epfd, wakefd: wakefd, report: report, now: now, done: make(chan struct{}),
 		waiting: make(map[int32]*waiter)}
 	go l.run()
 	return l, nil
@@ -148,7 +149,7 @@ func (l *connLoop) sleepMillis() int {
 		return -1
 	}
 	l.wakeAt = l.byDue[0].deadline
-	d := time.Until(time.Unix(0, l.wakeAt))
+	d := time.Unix(0, l.wakeAt).Sub(l.now())
 	return int(max(d+time.Millisecond-1, 0) / time.Millisecond)
 }
 
@@ -168,7 +169,7 @@ func (l *connLoop) collect(evs []unix.EpollEvent, ready []*waiter, errs []error)
 			errs = append(errs, nil)
 		}
 	}
-	now := time.Now().UnixNano()
+	now := l.now().UnixNano()
 	for len(l.byDue) > 0 && l.byDue[0].deadline <= now {
 		w := l.byDue[0]
 		l.removeLocked(w)

@@ -3,7 +3,6 @@ package checks
 import (
 	"context"
 	"sync"
-	"time"
 )
 
 // startConnects runs plain connect checks on the Run goroutine: each one
@@ -19,7 +18,7 @@ func (e *Engine) startConnects(ctx context.Context, batch []job, buf *[]done) {
 	}
 	for _, j := range batch {
 		t := j.ent.key.Target
-		start := time.Now()
+		start := e.clock.Now()
 		fd, sa, err := beginConnect(t)
 		if fd >= 0 {
 			lerr := e.loop.add(fd, sa, start.Add(j.ent.spec.spec.Timeout), j, start)
@@ -29,7 +28,7 @@ func (e *Engine) startConnects(ctx context.Context, batch []job, buf *[]done) {
 			closeFD(fd)
 			err = connectError(t, lerr)
 		}
-		results = append(results, done{job: j, start: start, end: time.Now(), err: err})
+		results = append(results, done{job: j, start: start, end: e.clock.Now(), err: err})
 	}
 	*buf = results[:0]
 	e.finishBatch(ctx, results)
@@ -74,7 +73,7 @@ func (e *Engine) helpConnects(ctx context.Context, running *sync.WaitGroup) {
 
 // connected is the connect loop's report of one check.
 func (e *Engine) connected(ctx context.Context, w *waiter, err error) {
-	e.finishBatch(ctx, []done{{job: w.job, start: w.start, end: time.Now(), err: err}})
+	e.finishBatch(ctx, []done{{job: w.job, start: w.start, end: e.clock.Now(), err: err}})
 }
 
 // finishBatch records results of checks that ran without a worker and

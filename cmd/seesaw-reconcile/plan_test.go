@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/seesaw-lb/seesaw/kernel"
-	"github.com/seesaw-lb/seesaw/reconcile"
 )
 
 // fakeDeps returns deps backed by one shared fake kernel.
@@ -22,7 +20,6 @@ func fakeDeps(t *testing.T) (deps, *kernel.Fake) {
 		openKernel: func() (kernel.IPVS, error) { return f.Dial(kernel.Options{}) },
 		now:        func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
 		isTerminal: func(io.Writer) bool { return false },
-		vips:       func(*slog.Logger) reconcile.VIPManager { return nil },
 	}, f
 }
 

@@ -1,0 +1,198 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/seesaw-lb/seesaw/checks"
+	"github.com/seesaw-lb/seesaw/reconcile"
+)
+
+// Options configure the daemon. The zero value of each field has the
+// meaning its comment gives.
+type Options struct {
+	// ConfigDir is the configuration directory to watch.
+	ConfigDir string
+	// Resync is the full re-read interval when node.resync_interval is unset.
+	Resync time.Duration
+	// AllowMassDelete applies plans even if they delete most owned services.
+	AllowMassDelete bool
+	// Backup runs the node as backup (no VIPs) when the config has no vrrp
+	// section; with one, the virtual router decides.
+	Backup bool
+	// ControlSocket is the control socket's path; empty: node.control_socket
+	// of the first valid config, else DefaultControlSocket.
+	ControlSocket string
+	// MetricsAddress is the address:port of /metrics and the status page;
+	// empty: node.metrics_address of the first valid config, else
+	// desired.DefaultMetricsAddress; "off" disables the listener.
+	MetricsAddress string
+	// Log receives every log line of the daemon; nil: slog.Default().
+	Log *slog.Logger
+}
+
+// RunWithSignals runs the daemon until SIGTERM or SIGINT; SIGHUP reloads
+// the configuration. It returns nil after a signal, else the error that
+// stopped the daemon.
+func RunWithSignals(o Options) error {
+	return runWithSignals(systemDeps(), o)
+}
+
+// runWithSignals is RunWithSignals with d.
+func runWithSignals(d deps, o Options) error {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	return run(ctx, d, hup, o)
+}
+
+// Run is the daemon: it reconciles the kernel of the current network
+// namespace until ctx is done and then returns nil, leaving the kernel as
+// it is. A value on hup forces a config reload. Any other end is an error,
+// which Run logs and returns.
+func Run(ctx context.Context, o Options, hup <-chan os.Signal) error {
+	return run(ctx, systemDeps(), hup, o)
+}
+
+// run is Run with d.
+func run(ctx context.Context, d deps, hup <-chan os.Signal, f Options) error {
+	if f.Log == nil {
+		f.Log = slog.Default()
+	}
+	log := f.Log
+	if err := serve(ctx, d, f, log, hup); err != nil {
+		log.Error("seesaw-reconcile stopped", "error", err.Error())
+		return err
+	}
+	log.Info("stopped; the kernel is left as it is")
+	return nil
+}
+
+// serve runs every part of the daemon under one errgroup: the config
+// watcher and reloader, the reconcile loop, the checks engine, the VRRP
+// node and the control socket. The first part to fail stops them all and
+// its error is returned; ctx done (SIGTERM) stops them all cleanly: the
+// VRRP master sends priority 0, checks stop, the kernel is left as it is.
+func serve(ctx context.Context, d deps, f Options, log *slog.Logger, hup <-chan os.Signal) error {
+	w, closeKernel, err := newWiring(d, f, log)
+	if err != nil {
+		return err
+	}
+	defer closeKernel()
+	watcher, err := reconcile.NewWatcher(f.ConfigDir, reconcile.DefaultDebounce)
+	if err != nil {
+		return fmt.Errorf("watch configuration: %w", err)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	reload := make(chan struct{}, 1)
+	poke := func() {
+		select {
+		case reload <- struct{}{}:
+		default:
+		}
+	}
+	g.Go(func() error {
+		err := watcher.Run(gctx, poke, func(err error) { log.Error("watch configuration", "error", err.Error()) })
+		if err != nil {
+			return fmt.Errorf("watch configuration %s: %w", f.ConfigDir, err)
+		}
+		if gctx.Err() == nil {
+			return fmt.Errorf("watch configuration %s: the watcher stopped", f.ConfigDir)
+		}
+		return nil
+	})
+	g.Go(func() error { reloader(gctx, &reconcile.Loader{Dir: f.ConfigDir}, w, log, reload, hup); return nil })
+	g.Go(func() error { return w.runChecks(gctx) })
+	g.Go(func() error { return w.runVRRP(gctx) })
+	g.Go(func() error {
+		if err := w.loop.Run(gctx, f.Resync); err != nil && !errors.Is(err, context.Canceled) {
+			return fmt.Errorf("reconcile loop: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error { return w.followMarks(gctx) })
+	g.Go(func() error { return w.runControl(gctx, f.ControlSocket) })
+	g.Go(func() error { return w.runMetrics(gctx, f.MetricsAddress) })
+	g.Go(func() error { return w.notifyReady(gctx, log) })
+	poke()
+	log.Info("seesaw-reconcile running", "config_dir", f.ConfigDir)
+	return g.Wait()
+}
+
+// newWiring opens the kernel and builds the loop, the checks engine and
+// the metrics; the VRRP node and the listeners start later, from the first
+// valid config.
+func newWiring(d deps, f Options, log *slog.Logger) (*wiring, func(), error) {
+	over, err := loadOverrides(f.ConfigDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	k, err := d.openKernel()
+	if err != nil {
+		return nil, nil, fmt.Errorf("open IPVS: %w", err)
+	}
+	w := &wiring{log: log, dir: f.ConfigDir, listen: d.listenVRRP, sourceFor: d.sourceFor,
+		ready: make(chan struct{}), states: map[checks.Key]checks.State{}, over: over}
+	w.metrics = newMetrics(w)
+	w.engine = checks.New(checks.Options{Logger: log, OnResult: w.metrics.checkDone})
+	opts := reconcile.LoopOptions{Kernel: meteredIPVS{IPVS: k, m: w.metrics}, Log: log, Now: d.now,
+		AllowMassDelete: f.AllowMassDelete, VIPs: d.vips(log)}
+	if sd, ok := k.(reconcile.SyncDaemons); ok {
+		opts.SyncDaemons = sd
+	}
+	closeAll := func() { k.Close() }
+	if d.checkSysctls != nil {
+		opts.CheckSysctls = d.checkSysctls()
+	}
+	if d.checkRoutes != nil {
+		routes, err := d.checkRoutes()
+		if err != nil {
+			k.Close()
+			return nil, nil, fmt.Errorf("open check routes: %w", err)
+		}
+		opts.CheckRoutes = routes
+		closeAll = func() { routes.Close(); k.Close() }
+	}
+	w.loop = reconcile.NewLoop(opts)
+	w.loop.SetMaster(!f.Backup)
+	return w, closeAll, nil
+}
+
+// reloader loads the configuration on every poke and SIGHUP and hands the
+// result to the loop: a valid config goes into force, an invalid one is
+// reported while the last valid one keeps running.
+func reloader(ctx context.Context, l *reconcile.Loader, w *wiring, log *slog.Logger, reload <-chan struct{}, hup <-chan os.Signal) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-reload:
+		case <-hup:
+			log.Info("SIGHUP: reloading configuration")
+		}
+		start := time.Now()
+		cfg, parsed, err := l.Load()
+		if err != nil {
+			w.metrics.reloaded(err)
+			w.loop.ConfigError(fmt.Errorf("load %s: %w", l.Dir, err))
+			continue
+		}
+		log.Info("configuration loaded", "files", len(cfg.Files), "reparsed", parsed, "services", len(cfg.Services),
+			"load_ms", float64(time.Since(start).Microseconds())/1000)
+		err = w.configLoaded(cfg)
+		w.metrics.reloaded(err)
+		if err != nil {
+			w.loop.ConfigError(fmt.Errorf("load %s: %w", l.Dir, err))
+		}
+	}
+}

@@ -46,7 +46,7 @@ func planChecks(cfg desired.Config, marks reconcile.CheckMarks, io checkIO) (che
 			for bi := range s.Backends {
 				b := &s.Backends[bi]
 				bk := reconcile.BackendKey{Service: s.Name, Backend: netip.AddrPortFrom(b.Address, b.Port)}
-				dial, err := reconcile.CheckDialOf(marks, s, b, c, checkPort(*c, *s, *b))
+				dial, err := reconcile.CheckDialOf(marks, s, b, c, c.DialPort(*s, *b))
 				if errors.Is(err, reconcile.ErrNoCheckMark) {
 					p.Skipped = append(p.Skipped, err.Error()) // unknown until a round assigns the mark
 					continue
@@ -79,20 +79,6 @@ func planChecks(cfg desired.Config, marks reconcile.CheckMarks, io checkIO) (che
 type checkIO struct {
 	readFile  func(string) ([]byte, error)
 	sourceFor func(netip.Addr) (netip.Addr, error)
-}
-
-// checkPort is the port a check of s connects to on b: the check's own
-// port, else the backend's, else the service's first port.
-func checkPort(c desired.Check, s desired.Service, b desired.Backend) uint16 {
-	switch {
-	case c.Port != 0:
-		return c.Port
-	case b.Port != 0:
-		return b.Port
-	case len(s.Ports) > 0:
-		return s.Ports[0].Port
-	}
-	return 0
 }
 
 // specOf translates one desired check into an engine spec.
@@ -134,20 +120,15 @@ func specOf(c desired.Check, readFile func(string) ([]byte, error)) (*checks.Spe
 }
 
 // healthOf is the reconcile health map: a checked backend is healthy when
-// every check that decides it is up. states holds the engine's current
-// state per Key; a Key it lacks counts as its spec's initial state.
+// every check that decides it is up (reconcile.HealthFromChecks). states
+// holds the engine's current state per Key; a Key it lacks counts as its
+// spec's initial state.
 func healthOf(p checkPlan, states map[checks.Key]checks.State) reconcile.Health {
-	h := make(reconcile.Health, len(p.Needs))
-	for bk, keys := range p.Needs {
-		up := true
-		for _, k := range keys {
-			st, ok := states[k]
-			if !ok {
-				st = p.Initial[k]
-			}
-			up = up && st == checks.StateUp
+	return reconcile.HealthFromChecks(p.Needs, func(k checks.Key) bool {
+		st, ok := states[k]
+		if !ok {
+			st = p.Initial[k]
 		}
-		h[bk] = up
-	}
-	return h
+		return st == checks.StateUp
+	})
 }

@@ -142,11 +142,12 @@ func newWiring(d deps, f Options, log *slog.Logger) (*wiring, func(), error) {
 		return nil, nil, fmt.Errorf("open IPVS: %w", err)
 	}
 	w := &wiring{log: log, dir: f.ConfigDir, listen: d.listenVRRP, sourceFor: d.sourceFor,
-		ready: make(chan struct{}), states: map[checks.Key]checks.State{}, over: over}
+		ready: make(chan struct{}), states: map[checks.Key]checks.State{}, over: over,
+		roundDone: make(chan struct{}), marksFeed: newRoundFeed(), trackFeed: newRoundFeed()}
 	w.metrics = newMetrics(w)
 	w.engine = checks.New(checks.Options{Logger: log, OnResult: w.metrics.checkDone})
 	opts := reconcile.LoopOptions{Kernel: meteredIPVS{IPVS: k, m: w.metrics}, Log: log, Now: d.now,
-		AllowMassDelete: f.AllowMassDelete, VIPs: d.vips(log)}
+		AllowMassDelete: f.AllowMassDelete, VIPs: d.vips(log), OnRound: w.onRound}
 	if sd, ok := k.(reconcile.SyncDaemons); ok {
 		opts.SyncDaemons = sd
 	}

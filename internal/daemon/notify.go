@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"time"
 )
 
 // sdNotify sends state (e.g. "READY=1") to the service manager when the
@@ -38,14 +37,10 @@ func (w *wiring) notifyReady(ctx context.Context, log *slog.Logger) error {
 	case <-ctx.Done():
 		return nil
 	}
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for w.loop.Status().Rounds < 1 {
-		select {
-		case <-tick.C:
-		case <-ctx.Done():
-			return nil
-		}
+	select {
+	case <-w.roundDone:
+	case <-ctx.Done():
+		return nil
 	}
 	if err := sdNotify("READY=1"); err != nil {
 		log.Warn("readiness notification failed", "error", err.Error())

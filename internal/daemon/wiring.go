@@ -10,7 +10,6 @@ import (
 	"os"
 	"reflect"
 	"sync"
-	"time"
 
 	"github.com/seesaw-lb/seesaw/checks"
 	"github.com/seesaw-lb/seesaw/desired"
@@ -34,6 +33,12 @@ type wiring struct {
 
 	ready    chan struct{} // closed when the first valid config is in force
 	firstOne sync.Once
+
+	// The loop's rounds (onRound): roundDone is closed after the first.
+	roundDone  chan struct{}
+	firstRound sync.Once
+	marksFeed  *roundFeed // followed by followMarks
+	trackFeed  *roundFeed // followed by track
 
 	mu        sync.Mutex
 	raw       desired.Config // the last valid config as loaded
@@ -158,22 +163,21 @@ func (w *wiring) runVRRP(ctx context.Context) error {
 	return fmt.Errorf("vrrp VRID %d on %s: %w", vc.VRID, vc.Interface, err)
 }
 
-// track lowers the VRRP priority while tracked services are down; tracked
-// interfaces are followed by the node itself.
+// track lowers the VRRP priority while tracked services are down in the
+// latest round; tracked interfaces are followed by the node itself.
 func (w *wiring) track(ctx context.Context, node *vrrp.Node) {
-	t := time.NewTicker(250 * time.Millisecond)
-	defer t.Stop()
 	last := 0
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-w.trackFeed.ready():
 		}
+		st := w.trackFeed.take()
 		w.mu.Lock()
 		cfg := w.cfg
 		w.mu.Unlock()
-		if p := servicePenalty(cfg, w.loop.Status().Services); p != last {
+		if p := servicePenalty(cfg, st.Services); p != last {
 			w.log.Info("vrrp priority penalty from tracked services", "penalty", p)
 			node.SetPriorityPenalty(p)
 			last = p
@@ -190,15 +194,13 @@ func sameVRRP(a, b vrrp.Config) bool {
 // marks (a dsr/tunnel check's backend gets its mark in the round that adds
 // its check service).
 func (w *wiring) followMarks(ctx context.Context) error {
-	t := time.NewTicker(250 * time.Millisecond)
-	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-t.C:
+		case <-w.marksFeed.ready():
 		}
-		marks := w.loop.Status().CheckMarks
+		marks := w.marksFeed.take().CheckMarks
 		w.mu.Lock()
 		if !w.haveRaw || reflect.DeepEqual(marks, w.marks) {
 			w.mu.Unlock()

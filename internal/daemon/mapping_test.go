@@ -156,7 +156,7 @@ func TestVRRPConfig(t *testing.T) {
 	want := vrrp.Config{Interface: "eth1", VRID: 7, Priority: 100, AdvertInterval: time.Second, Preempt: true,
 		VIPs:            []netip.Addr{netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("192.0.2.11")},
 		TrackInterfaces: []vrrp.TrackInterface{{Name: "eth2", Penalty: 20}}}
-	if !sameVRRP(vc, want) {
+	if !vc.Equal(want) {
 		t.Fatalf("got %+v\nwant %+v", vc, want)
 	}
 	if err := vc.Validate(); err != nil {

@@ -73,7 +73,7 @@ func (w *wiring) configLoaded(cfg desired.Config) error {
 		close(w.ready)
 	})
 	if w.node != nil {
-		if vc, _ := vrrpConfig(cfg); !sameVRRP(vc, w.vrrpCfg) {
+		if vc, _ := vrrpConfig(cfg); !vc.Equal(w.vrrpCfg) {
 			w.log.Warn("vrrp section changed: restart the daemon to apply it; the running virtual router is kept")
 		}
 	}
@@ -183,11 +183,6 @@ func (w *wiring) track(ctx context.Context, node *vrrp.Node) {
 			last = p
 		}
 	}
-}
-
-// sameVRRP reports whether two virtual router configs are equal.
-func sameVRRP(a, b vrrp.Config) bool {
-	return fmt.Sprint(a) == fmt.Sprint(b)
 }
 
 // followMarks rebuilds the check list when a round changes the check-service

@@ -12,7 +12,7 @@ import (
 )
 
 // Client talks to a running daemon over its control socket: the requests
-// the control server routes (controlHandler), each answered with a Reply.
+// the control server routes (controlHandler).
 type Client struct {
 	socket string
 	http   *http.Client
@@ -57,20 +57,20 @@ func (c *Client) Enable(backend string) error {
 }
 
 // call sends one request and decodes the reply; a refused request is an error.
-func (c *Client) call(method, path string, q url.Values) (Reply, error) {
+func (c *Client) call(method, path string, q url.Values) (controlReply, error) {
 	u := url.URL{Scheme: "http", Host: "seesaw", Path: path, RawQuery: q.Encode()}
 	req, err := http.NewRequest(method, u.String(), nil)
 	if err != nil {
-		return Reply{}, err
+		return controlReply{}, err
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return Reply{}, fmt.Errorf("control socket %s: %w", c.socket, err)
+		return controlReply{}, fmt.Errorf("control socket %s: %w", c.socket, err)
 	}
 	defer resp.Body.Close()
-	var r Reply
+	var r controlReply
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(&r); err != nil {
-		return Reply{}, fmt.Errorf("control socket %s: read reply to %s: %w", c.socket, path, err)
+		return controlReply{}, fmt.Errorf("control socket %s: read reply to %s: %w", c.socket, path, err)
 	}
 	if !r.OK {
 		return r, fmt.Errorf("%s", r.Error)

@@ -11,8 +11,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"github.com/seesaw-lb/seesaw/desired"
 )
 
@@ -89,8 +87,8 @@ func listenControl(path string) (net.Listener, error) {
 	return ln, nil
 }
 
-// Reply is the JSON answer of every control request.
-type Reply struct {
+// controlReply is the JSON answer of every control request.
+type controlReply struct {
 	OK     bool          `json:"ok"`
 	Error  string        `json:"error,omitempty"`
 	Status *StatusReport `json:"status,omitempty"`
@@ -102,7 +100,7 @@ func (w *wiring) controlHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /status", func(rw http.ResponseWriter, _ *http.Request) {
 		st := w.status()
-		reply(rw, Reply{OK: true, Status: &st})
+		reply(rw, controlReply{OK: true, Status: &st})
 	})
 	mux.HandleFunc("POST /failover", func(rw http.ResponseWriter, _ *http.Request) {
 		reply(rw, result(w.failover()))
@@ -116,14 +114,14 @@ func (w *wiring) controlHandler() http.Handler {
 	return mux
 }
 
-func result(err error) Reply {
+func result(err error) controlReply {
 	if err != nil {
-		return Reply{Error: err.Error()}
+		return controlReply{Error: err.Error()}
 	}
-	return Reply{OK: true}
+	return controlReply{OK: true}
 }
 
-func reply(rw http.ResponseWriter, r Reply) {
+func reply(rw http.ResponseWriter, r controlReply) {
 	rw.Header().Set("Content-Type", "application/json")
 	if !r.OK {
 		rw.WriteHeader(http.StatusConflict)
@@ -165,44 +163,4 @@ func (w *wiring) override(arg string, drain bool) error {
 		return err
 	}
 	return w.setOverrides(o)
-}
-
-// runMetrics serves /metrics and the status page until ctx is done. The address is the flag's,
-// else node.metrics_address of the first valid config; "off" disables.
-func (w *wiring) runMetrics(ctx context.Context, addr string) error {
-	if addr == "off" {
-		return nil
-	}
-	if addr == "" {
-		var ok bool
-		addr, ok = w.fromFirstConfig(ctx, func(n desired.Node) string {
-			if !n.MetricsAddress.IsValid() {
-				return desired.DefaultMetricsAddress.String()
-			}
-			return n.MetricsAddress.String()
-		})
-		if !ok {
-			return nil
-		}
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("metrics address %s: %w", addr, err)
-	}
-	w.mu.Lock()
-	w.metricsAt = ln.Addr().String()
-	w.mu.Unlock()
-	w.log.Info("metrics listening", "address", ln.Addr().String())
-	if err := serveHTTP(ctx, ln, w.metricsHandler()); err != nil {
-		return fmt.Errorf("metrics address %s: %w", addr, err)
-	}
-	return nil
-}
-
-// metricsHandler serves /metrics and the read-only status page.
-func (w *wiring) metricsHandler() http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(w.metrics.reg, promhttp.HandlerOpts{}))
-	addStatusPage(mux, w.status)
-	return mux
 }

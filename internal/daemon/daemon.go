@@ -8,36 +8,12 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/seesaw-lb/seesaw/checks"
 	"github.com/seesaw-lb/seesaw/reconcile"
 )
-
-// Options configure the daemon. The zero value of each field has the
-// meaning its comment gives.
-type Options struct {
-	// ConfigDir is the configuration directory to watch.
-	ConfigDir string
-	// Resync is the full re-read interval when node.resync_interval is unset.
-	Resync time.Duration
-	// AllowMassDelete applies plans even if they delete most owned services.
-	AllowMassDelete bool
-	// Backup runs the node as backup (no VIPs) when the config has no vrrp
-	// section; with one, the virtual router decides.
-	Backup bool
-	// ControlSocket is the control socket's path; empty: node.control_socket
-	// of the first valid config, else DefaultControlSocket.
-	ControlSocket string
-	// MetricsAddress is the address:port of /metrics and the status page;
-	// empty: node.metrics_address of the first valid config, else
-	// desired.DefaultMetricsAddress; "off" disables the listener.
-	MetricsAddress string
-	// Log receives every log line of the daemon; nil: slog.Default().
-	Log *slog.Logger
-}
 
 // RunWithSignals runs the daemon until SIGTERM or SIGINT; SIGHUP reloads
 // the configuration. It returns nil after a signal, else the error that
@@ -167,33 +143,4 @@ func newWiring(d deps, f Options, log *slog.Logger) (*wiring, func(), error) {
 	w.loop = reconcile.NewLoop(opts)
 	w.loop.SetMaster(!f.Backup)
 	return w, closeAll, nil
-}
-
-// reloader loads the configuration on every poke and SIGHUP and hands the
-// result to the loop: a valid config goes into force, an invalid one is
-// reported while the last valid one keeps running.
-func reloader(ctx context.Context, l *reconcile.Loader, w *wiring, log *slog.Logger, reload <-chan struct{}, hup <-chan os.Signal) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-reload:
-		case <-hup:
-			log.Info("SIGHUP: reloading configuration")
-		}
-		start := time.Now()
-		cfg, parsed, err := l.Load()
-		if err != nil {
-			w.metrics.reloaded(err)
-			w.loop.ConfigError(fmt.Errorf("load %s: %w", l.Dir, err))
-			continue
-		}
-		log.Info("configuration loaded", "files", len(cfg.Files), "reparsed", parsed, "services", len(cfg.Services),
-			"load_ms", float64(time.Since(start).Microseconds())/1000)
-		err = w.configLoaded(cfg)
-		w.metrics.reloaded(err)
-		if err != nil {
-			w.loop.ConfigError(fmt.Errorf("load %s: %w", l.Dir, err))
-		}
-	}
 }

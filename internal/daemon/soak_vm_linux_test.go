@@ -232,7 +232,7 @@ func (s *soakRun) sample() (sample, bool) {
 	return sample{rss, gr}, true
 }
 
-// TestSoakInVM is the soak and fault test of issue 7; see docs/testing.md.
+// TestSoakInVM is the soak and fault test; see docs/testing.md.
 func TestSoakInVM(t *testing.T) {
 	requireVM(t)
 	ipvsadm(t, "-C")

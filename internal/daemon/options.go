@@ -10,7 +10,8 @@ import (
 type Options struct {
 	// ConfigDir is the configuration directory to watch.
 	ConfigDir string
-	// Resync is the full re-read interval when node.resync_interval is unset.
+	// Resync is the full re-read interval when node.resync_interval is
+	// unset (0: no periodic re-read).
 	Resync time.Duration
 	// AllowMassDelete applies plans even if they delete most owned services.
 	AllowMassDelete bool

@@ -15,18 +15,25 @@ import (
 // StatusReport is the daemon's state as the control socket's GET /status
 // and the status page's /status.json report it.
 type StatusReport struct {
-	Node        string          `json:"node"`
-	VRRP        VRRPReport      `json:"vrrp"`
-	Generation  int             `json:"generation"`
-	Files       []string        `json:"files"`
-	ConfigError string          `json:"config_error,omitempty"`
-	LastRound   RoundReport     `json:"last_reconcile"`
-	Services    []ServiceReport `json:"services"`
+	// Node is node.name of the config in force.
+	Node string     `json:"node"`
+	VRRP VRRPReport `json:"vrrp"`
+	// Generation counts the valid configs taken into force since start.
+	Generation int `json:"generation"`
+	// Files are the config files of the config in force.
+	Files []string `json:"files"`
+	// ConfigError is why the latest config is held back, if it is.
+	ConfigError string      `json:"config_error,omitempty"`
+	LastRound   RoundReport `json:"last_reconcile"`
+	// Services are the configured services, in config order.
+	Services []ServiceReport `json:"services"`
 	// CheckServices are the per-backend IPVS fwmark services that steer
 	// dsr/tunnel checks (docs/checks-through-ipvs.md).
 	CheckServices []CheckServiceReport `json:"check_services,omitempty"`
-	Drained       []string             `json:"drained_by_hand"`
-	Metrics       string               `json:"metrics_address,omitempty"`
+	// Drained are the backends drained by hand (ADDRESS or ADDRESS:PORT).
+	Drained []string `json:"drained_by_hand"`
+	// Metrics is the metrics listener's address, once it listens.
+	Metrics string `json:"metrics_address,omitempty"`
 }
 
 // VRRPReport is the virtual router's state ("standalone" without one).

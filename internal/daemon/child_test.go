@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seesaw-lb/seesaw/internal/gcpolicy"
 	"github.com/seesaw-lb/seesaw/kernel"
 	"github.com/seesaw-lb/seesaw/reconcile"
 	"github.com/seesaw-lb/seesaw/vrrp"
@@ -24,7 +25,9 @@ const childFakeEnv = "SEESAW_TEST_CHILD_FAKE_KERNEL"
 func TestMain(m *testing.M) {
 	if args, ok := os.LookupEnv(childArgsEnv); ok {
 		d := systemDeps()
-		if os.Getenv(childFakeEnv) == "1" {
+		if os.Getenv(childFakeEnv) != "1" {
+			gcpolicy.Apply() // as the command's run does
+		} else {
 			f := kernel.NewFake()
 			d = deps{
 				openKernel: func() (kernel.IPVS, error) { return f.Dial(kernel.Options{}) },

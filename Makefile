@@ -55,7 +55,7 @@ unit:
 ## VM_PKGS: the packages whose tests run as root against the real IPVS kernel
 ## in the test VM (internal/vm/README.md). Add a package here to put it in
 ## make vmtest; a listed package without tests is reported and skipped.
-VM_PKGS  ?= ./internal/vm/smoke ./kernel ./cmd/seesaw-reconcile ./reconcile
+VM_PKGS  ?= ./internal/vm/smoke ./kernel ./internal/daemon ./cmd/seesaw-reconcile ./reconcile
 ## The VM run includes the 2-minute soak test (TestSoakInVM), hence the timeout.
 VM_FLAGS ?= --timeout 900
 ## VMBENCH: -test.bench regexp for make vmbench; VMBENCH_FLAGS e.g.
@@ -102,7 +102,7 @@ bench-reconcile:
 ## time from a one-line file edit to the kernel showing it (40 edits per
 ## layout), against ipvsadm -e and ipvsadm -Sn in the same VM.
 bench-edit: deps
-	@bash internal/vm/run.sh --pkg ./cmd/seesaw-reconcile --bench EditToKernel --arg -test.benchtime=40x --timeout 1200
+	@bash internal/vm/run.sh --pkg ./internal/daemon --bench EditToKernel --arg -test.benchtime=40x --timeout 1200
 
 ## checksbench: the health-check engine against the goroutine+ticker peer on
 ## loopback (about 4 minutes; prints a table; results in docs/benchmarks.md).
@@ -148,7 +148,7 @@ kernelbench:
 SOAK ?= 10m
 SOAK_SEED ?=
 soak: deps
-	@bash internal/vm/run.sh --pkg ./cmd/seesaw-reconcile --run '^TestSoakInVM$$' --arg -soak=$(SOAK) \
+	@bash internal/vm/run.sh --pkg ./internal/daemon --run '^TestSoakInVM$$' --arg -soak=$(SOAK) \
 		$(if $(SOAK_SEED),--arg -soakseed=$(SOAK_SEED)) --mem 2048 --timeout 1080
 
 ## bench: every benchmark above (about 20 minutes), then one table of every

@@ -35,6 +35,11 @@ type LoopOptions struct {
 	Backoff Backoff
 	// AllowMassDelete overrides the mass-delete guard.
 	AllowMassDelete bool
+	// OnRound, if set, receives the loop's status after every round. It is
+	// called on the goroutine running the loop, which waits for it: it must
+	// not block (hand the status over without waiting, e.g. to a buffered
+	// channel, and drop or replace a value not yet read).
+	OnRound func(Status)
 }
 
 // Loop is the daemon's reconcile loop. It keeps the last valid config, the
@@ -210,6 +215,9 @@ func (l *Loop) Round(ctx context.Context) time.Duration {
 			s.Error = err.Error()
 		}
 	})
+	if l.o.OnRound != nil {
+		l.o.OnRound(l.Status())
+	}
 	if err != nil {
 		l.failures++
 		d := l.o.Backoff.Delay(l.failures)

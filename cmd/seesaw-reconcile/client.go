@@ -1,57 +1,18 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
-	"net/url"
 	"strings"
-	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/daemon"
 )
-
-// controlClient talks to a running daemon over its control socket.
-type controlClient struct {
-	socket string
-	http   *http.Client
-}
-
-func newControlClient(socket string) *controlClient {
-	tr := &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		var d net.Dialer
-		return d.DialContext(ctx, "unix", socket)
-	}}
-	return &controlClient{socket: socket, http: &http.Client{Transport: tr, Timeout: 10 * time.Second}}
-}
-
-// call sends one request and decodes the reply; a refused request is an error.
-func (c *controlClient) call(method, path string, q url.Values) (controlReply, error) {
-	u := url.URL{Scheme: "http", Host: "seesaw", Path: path, RawQuery: q.Encode()}
-	req, err := http.NewRequest(method, u.String(), nil)
-	if err != nil {
-		return controlReply{}, err
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return controlReply{}, fmt.Errorf("control socket %s: %w", c.socket, err)
-	}
-	defer resp.Body.Close()
-	var r controlReply
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(&r); err != nil {
-		return controlReply{}, fmt.Errorf("control socket %s: read reply to %s: %w", c.socket, path, err)
-	}
-	if !r.OK {
-		return r, fmt.Errorf("%s", r.Error)
-	}
-	return r, nil
-}
 
 // clientFlags registers --socket on fs.
 func clientFlags(fs *flag.FlagSet) *string {
-	return fs.String("socket", defaultControlSocket, "control socket `path` of the running daemon")
+	return fs.String("socket", daemon.DefaultControlSocket, "control socket `path` of the running daemon")
 }
 
 func runStatusCmd(args []string, stdout, stderr io.Writer) int {
@@ -62,7 +23,7 @@ func runStatusCmd(args []string, stdout, stderr io.Writer) int {
 		"Show the running daemon's state: VRRP, config, last reconcile, services and backends."); done {
 		return code
 	}
-	r, err := newControlClient(*socket).call(http.MethodGet, "/status", nil)
+	st, err := daemon.NewClient(*socket).Status()
 	if err != nil {
 		fmt.Fprintf(stderr, "status: %v\n", err)
 		return exitFailure
@@ -71,9 +32,9 @@ func runStatusCmd(args []string, stdout, stderr io.Writer) int {
 	case "json":
 		e := json.NewEncoder(stdout)
 		e.SetIndent("", "  ")
-		_ = e.Encode(r.Status)
+		_ = e.Encode(&st)
 	case "table":
-		renderStatus(stdout, *r.Status)
+		renderStatus(stdout, st)
 	default:
 		fmt.Fprintf(stderr, "status: --output %q: want table or json\n", *output)
 		return exitUsage
@@ -88,7 +49,7 @@ func runFailoverCmd(args []string, stdout, stderr io.Writer) int {
 		"Ask the running VRRP master to step down so the best backup takes over."); done {
 		return code
 	}
-	if _, err := newControlClient(*socket).call(http.MethodPost, "/failover", nil); err != nil {
+	if err := daemon.NewClient(*socket).Failover(); err != nil {
 		fmt.Fprintf(stderr, "failover: %v\n", err)
 		return exitFailure
 	}
@@ -117,11 +78,16 @@ func overrideCmd(name string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: no BACKEND given\n", name)
 		return exitUsage
 	}
-	if _, err := parseBackendRef(backend); err != nil {
+	if _, err := daemon.ParseBackendRef(backend); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return exitUsage
 	}
-	if _, err := newControlClient(*socket).call(http.MethodPost, "/"+name, url.Values{"backend": {backend}}); err != nil {
+	c := daemon.NewClient(*socket)
+	call := c.Drain
+	if name == "enable" {
+		call = c.Enable
+	}
+	if err := call(backend); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return exitFailure
 	}

@@ -5,8 +5,26 @@
 //
 //	seesaw-reconcile [flags] COMMAND [command flags]
 //
+// The commands:
+//
+//   - validate checks a configuration directory and prints a summary, or
+//     one FILE:LINE:COL line per problem.
+//   - plan (also --dry-run, dry-run) reads the configuration and the live
+//     IPVS table and prints the changes apply would make, as text or JSON.
+//   - apply --once applies that plan once.
+//   - run is the daemon (package internal/daemon): it watches the directory
+//     and reconciles continuously, until SIGTERM or SIGINT; SIGHUP reloads.
+//   - status, failover, drain BACKEND and enable BACKEND talk to the running
+//     daemon over its control socket (daemon.Client); status renders its
+//     report as tables or JSON.
+//   - version prints the module version and VCS revision.
+//
+// This package holds the flags, the subcommands and the rendering; the
+// daemon's state lives in internal/daemon.
+//
 // Exit codes: 0 success, 1 failure (for example an invalid configuration),
-// 2 usage error.
+// 2 usage error. plan and apply exit 0 when there is nothing to do, 2 when
+// there are changes (applied, for apply) and 1 on an error.
 package main
 
 import (
@@ -40,7 +58,6 @@ type command struct {
 }
 
 // commands lists the subcommands in the order the usage text shows them.
-// Each issue adds its own entry here (run, apply, status, failover, drain, enable).
 func commands() []command {
 	return []command{
 		{"validate", "check a configuration directory and summarize it", runValidate},

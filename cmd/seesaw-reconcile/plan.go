@@ -6,17 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net/netip"
 	"os"
 	"time"
 
 	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/kernel"
-	"github.com/seesaw-lb/seesaw/kernel/addrs"
-	"github.com/seesaw-lb/seesaw/kernel/checkpath"
 	"github.com/seesaw-lb/seesaw/reconcile"
-	"github.com/seesaw-lb/seesaw/vrrp"
 )
 
 // Exit codes of plan (--dry-run) and apply, like terraform plan
@@ -28,49 +23,21 @@ const (
 	exitChanges   = 2
 )
 
-// deps are what plan, apply and run need from the outside world; tests
-// replace them (a fake kernel, a fixed clock).
+// deps are what plan and apply need from the outside world; tests replace
+// them (a fake kernel, a fixed clock).
 type deps struct {
 	openKernel func() (kernel.IPVS, error)
 	now        func() time.Time
 	isTerminal func(w io.Writer) bool
-	// vips manages VIP addresses for the daemon (nil result: leave them alone).
-	vips func(log *slog.Logger) reconcile.VIPManager
-	// listenVRRP opens the VRRP socket of a virtual router (run only).
-	listenVRRP func(vrrp.Config) (vrrp.Conn, error)
-	// checkRoutes opens the host routes of dsr/tunnel checks (run only;
-	// nil: none are kept).
-	checkRoutes func() (checkpath.Routes, error)
-	// checkSysctls sets accept_local for dsr/tunnel checks (run only; nil: left alone).
-	checkSysctls func() *reconcile.CheckSysctls
-	// sourceFor is the source address towards a backend, bound by dsr/tunnel
-	// checks (run only; nil: none bound).
-	sourceFor func(netip.Addr) (netip.Addr, error)
 }
 
 // realDeps opens the kernel of the current network namespace.
 func realDeps() deps {
 	return deps{
-		openKernel:   func() (kernel.IPVS, error) { return kernel.Dial(kernel.Options{}) },
-		now:          time.Now,
-		isTerminal:   isTerminal,
-		vips:         kernelVIPs,
-		listenVRRP:   vrrp.Listen,
-		checkRoutes:  func() (checkpath.Routes, error) { return checkpath.NewRoutes(0) },
-		checkSysctls: func() *reconcile.CheckSysctls { return reconcile.NewCheckSysctls(checkpath.ProcSysctls{}) },
-		sourceFor:    checkpath.SourceFor,
+		openKernel: func() (kernel.IPVS, error) { return kernel.Dial(kernel.Options{}) },
+		now:        time.Now,
+		isTerminal: isTerminal,
 	}
-}
-
-// kernelVIPs manages VIP addresses over rtnetlink; without rtnetlink the
-// daemon still runs IPVS and logs why addresses are left alone.
-func kernelVIPs(log *slog.Logger) reconcile.VIPManager {
-	a, err := addrs.New(0)
-	if err != nil {
-		log.Error("VIP addresses are not managed", "error", err.Error())
-		return nil
-	}
-	return reconcile.NewVIPs(a, log)
 }
 
 // isTerminal reports whether w is a character device (and NO_COLOR is unset).

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/seesaw-lb/seesaw/kernel"
 	"github.com/seesaw-lb/seesaw/kernel/kerneltest"
-	"github.com/seesaw-lb/seesaw/reconcile"
 )
 
 // fakeDeps returns deps backed by one shared fake kernel.
@@ -23,7 +21,6 @@ func fakeDeps(t *testing.T) (deps, *kerneltest.IPVS) {
 		openKernel: func() (kernel.IPVS, error) { return f.Dial(kernel.Options{}) },
 		now:        func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
 		isTerminal: func(io.Writer) bool { return false },
-		vips:       func(*slog.Logger) reconcile.VIPManager { return nil },
 	}, f
 }
 

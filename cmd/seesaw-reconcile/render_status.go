@@ -7,10 +7,12 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/daemon"
 )
 
 // renderStatus prints the status report as tables for a terminal.
-func renderStatus(w io.Writer, r statusReport) {
+func renderStatus(w io.Writer, r daemon.StatusReport) {
 	fmt.Fprintf(w, "node %s  vrrp %s", r.Node, r.VRRP.State)
 	if r.VRRP.Priority != 0 {
 		fmt.Fprintf(w, " (priority %d)", r.VRRP.Priority)

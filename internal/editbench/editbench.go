@@ -1,5 +1,5 @@
 // Package editbench renders the configuration of the edit-to-kernel
-// benchmarks (the VM one in cmd/seesaw-reconcile and the in-process one in
+// benchmarks (the VM one in internal/daemon and the in-process one in
 // reconcile), so both measure the same files.
 package editbench
 

@@ -1,0 +1,146 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/seesaw-lb/seesaw/checks"
+	"github.com/seesaw-lb/seesaw/reconcile"
+)
+
+// RunWithSignals runs the daemon until SIGTERM or SIGINT; SIGHUP reloads
+// the configuration. It returns nil after a signal, else the error that
+// stopped the daemon.
+func RunWithSignals(o Options) error {
+	return runWithSignals(systemDeps(), o)
+}
+
+// runWithSignals is RunWithSignals with d.
+func runWithSignals(d deps, o Options) error {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	return run(ctx, d, hup, o)
+}
+
+// Run is the daemon: it reconciles the kernel of the current network
+// namespace until ctx is done and then returns nil, leaving the kernel as
+// it is. A value on hup forces a config reload. Any other end is an error,
+// which Run logs and returns.
+func Run(ctx context.Context, o Options, hup <-chan os.Signal) error {
+	return run(ctx, systemDeps(), hup, o)
+}
+
+// run is Run with d.
+func run(ctx context.Context, d deps, hup <-chan os.Signal, f Options) error {
+	if f.Log == nil {
+		f.Log = slog.Default()
+	}
+	log := f.Log
+	if err := serve(ctx, d, f, log, hup); err != nil {
+		log.Error("seesaw-reconcile stopped", "error", err.Error())
+		return err
+	}
+	log.Info("stopped; the kernel is left as it is")
+	return nil
+}
+
+// serve runs every part of the daemon under one errgroup: the config
+// watcher and reloader, the reconcile loop, the checks engine, the VRRP
+// node and the control socket. The first part to fail stops them all and
+// its error is returned; ctx done (SIGTERM) stops them all cleanly: the
+// VRRP master sends priority 0, checks stop, the kernel is left as it is.
+func serve(ctx context.Context, d deps, f Options, log *slog.Logger, hup <-chan os.Signal) error {
+	w, closeKernel, err := newWiring(d, f, log)
+	if err != nil {
+		return err
+	}
+	defer closeKernel()
+	watcher, err := reconcile.NewWatcher(f.ConfigDir, reconcile.DefaultDebounce)
+	if err != nil {
+		return fmt.Errorf("watch configuration: %w", err)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	reload := make(chan struct{}, 1)
+	poke := func() {
+		select {
+		case reload <- struct{}{}:
+		default:
+		}
+	}
+	g.Go(func() error {
+		err := watcher.Run(gctx, poke, func(err error) { log.Error("watch configuration", "error", err.Error()) })
+		if err != nil {
+			return fmt.Errorf("watch configuration %s: %w", f.ConfigDir, err)
+		}
+		if gctx.Err() == nil {
+			return fmt.Errorf("watch configuration %s: the watcher stopped", f.ConfigDir)
+		}
+		return nil
+	})
+	g.Go(func() error { reloader(gctx, &reconcile.Loader{Dir: f.ConfigDir}, w, log, reload, hup); return nil })
+	g.Go(func() error { return w.runChecks(gctx) })
+	g.Go(func() error { return w.runVRRP(gctx) })
+	g.Go(func() error {
+		if err := w.loop.Run(gctx, f.Resync); err != nil && !errors.Is(err, context.Canceled) {
+			return fmt.Errorf("reconcile loop: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error { return w.followMarks(gctx) })
+	g.Go(func() error { return w.runControl(gctx, f.ControlSocket) })
+	g.Go(func() error { return w.runMetrics(gctx, f.MetricsAddress) })
+	g.Go(func() error { return w.notifyReady(gctx, log) })
+	poke()
+	log.Info("seesaw-reconcile running", "config_dir", f.ConfigDir)
+	return g.Wait()
+}
+
+// newWiring opens the kernel and builds the loop, the checks engine and
+// the metrics; the VRRP node and the listeners start later, from the first
+// valid config.
+func newWiring(d deps, f Options, log *slog.Logger) (*wiring, func(), error) {
+	over, err := loadOverrides(f.ConfigDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	k, err := d.openKernel()
+	if err != nil {
+		return nil, nil, fmt.Errorf("open IPVS: %w", err)
+	}
+	w := &wiring{log: log, dir: f.ConfigDir, listen: d.listenVRRP, sourceFor: d.sourceFor,
+		ready: make(chan struct{}), states: map[checks.Key]checks.State{}, over: over,
+		roundDone: make(chan struct{}), marksFeed: newRoundFeed(), trackFeed: newRoundFeed()}
+	w.metrics = newMetrics(w)
+	w.engine = checks.New(checks.Options{Logger: log, OnResult: w.metrics.checkDone})
+	opts := reconcile.LoopOptions{Kernel: meteredIPVS{IPVS: k, m: w.metrics}, Log: log, Now: d.now,
+		AllowMassDelete: f.AllowMassDelete, VIPs: d.vips(log), OnRound: w.onRound}
+	if sd, ok := k.(reconcile.SyncDaemons); ok {
+		opts.SyncDaemons = sd
+	}
+	closeAll := func() { k.Close() }
+	if d.checkSysctls != nil {
+		opts.CheckSysctls = d.checkSysctls()
+	}
+	if d.checkRoutes != nil {
+		routes, err := d.checkRoutes()
+		if err != nil {
+			k.Close()
+			return nil, nil, fmt.Errorf("open check routes: %w", err)
+		}
+		opts.CheckRoutes = routes
+		closeAll = func() { routes.Close(); k.Close() }
+	}
+	w.loop = reconcile.NewLoop(opts)
+	w.loop.SetMaster(!f.Backup)
+	return w, closeAll, nil
+}

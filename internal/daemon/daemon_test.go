@@ -1,0 +1,126 @@
+package daemon
+
+import (
+	"bytes"
+	"context"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/seesaw-lb/seesaw/kernel"
+)
+
+// syncBuffer is a bytes.Buffer safe for the daemon's logger and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// Len is how many bytes have been written.
+func (s *syncBuffer) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Len()
+}
+
+// Since returns what was written after the first off bytes.
+func (s *syncBuffer) Since(off int) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return string(s.b.Bytes()[min(off, s.b.Len()):])
+}
+
+// eventually polls cond for up to 10 s (a bound, not a timing assertion).
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func TestDaemonFollowsConfigDirectory(t *testing.T) {
+	d, f := fakeDeps(t)
+	node := "node: {name: lb1, interface: eth1, resync_interval: 1s, scope: {prefixes: [192.0.2.0/24]}}\n"
+	dir := writeConfig(t, map[string]string{"node.yaml": node, "web.yaml": webFile(10)})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	hup := make(chan os.Signal, 1)
+	var logs syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- runDaemon(ctx, d, hup, []string{"--config-dir", dir, "--control-socket", filepath.Join(t.TempDir(), "ctl.sock"), "--metrics-address", "127.0.0.1:0"}, &logs, &logs)
+	}()
+
+	has := func(s string) func() bool { return func() bool { return strings.Contains(rendered(t, f), s) } }
+	eventually(t, "the service in the kernel", has("-r 198.51.100.1:80 -m -w 10"))
+
+	write := func(name, content string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("web.yaml", webFile(20))
+	eventually(t, "the weight edit", has("-r 198.51.100.1:80 -m -w 20"))
+
+	before := rendered(t, f)
+	write("web.yaml", "services:\n  - name: web\n    vip: 192.0.2.10\n    ports: [{proto: tcp, port: 70000}]\n")
+	eventually(t, "the config error in the log", func() bool { return strings.Contains(logs.String(), "web.yaml:4:") })
+	if rendered(t, f) != before {
+		t.Fatal("an invalid config changed the kernel")
+	}
+	write("web.yaml", webFile(30))
+	eventually(t, "the fixed file", has("-r 198.51.100.1:80 -m -w 30"))
+
+	write("api.yaml", strings.NewReplacer("web", "api", "192.0.2.10", "192.0.2.11").Replace(webFile(5)))
+	eventually(t, "the new file's service", has("-A -t 192.0.2.11:80"))
+	if err := os.Remove(filepath.Join(dir, "api.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the removed file's service gone", func() bool { return !has("192.0.2.11")() })
+
+	// Drift by hand: the periodic resync puts the destination back.
+	c, err := f.Dial(kernel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Apply(t.Context(), []kernel.Op{{Kind: kernel.DeleteDestination,
+		Service:     kernel.NewServiceKey(kernel.TCP, netip.MustParseAddr("192.0.2.10"), 80),
+		Destination: kernel.NewDestinationKey(netip.MustParseAddr("198.51.100.2"), 80)}}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the resync to repair the drift", has("-r 198.51.100.2:80 -m -w 1"))
+
+	loads := strings.Count(logs.String(), "configuration loaded")
+	hup <- os.Interrupt // any value: a reload request
+	eventually(t, "the SIGHUP reload", func() bool { return strings.Count(logs.String(), "configuration loaded") > loads })
+	if !strings.Contains(logs.String(), "SIGHUP: reloading configuration") || !strings.Contains(logs.String(), "reparsed=0") {
+		t.Fatalf("SIGHUP reload did not reuse the unchanged files:\n%s", logs.String())
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("exit code %d\n%s", code, logs.String())
+	}
+	if !has("-r 198.51.100.1:80 -m -w 30")() {
+		t.Fatal("stopping changed the kernel")
+	}
+}

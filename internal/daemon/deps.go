@@ -1,0 +1,56 @@
+package daemon
+
+import (
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/addrs"
+	"github.com/seesaw-lb/seesaw/kernel/checkpath"
+	"github.com/seesaw-lb/seesaw/reconcile"
+	"github.com/seesaw-lb/seesaw/vrrp"
+)
+
+// deps are what the daemon needs from the outside world; tests replace
+// them (a fake kernel, an in-memory VRRP segment).
+type deps struct {
+	openKernel func() (kernel.IPVS, error)
+	now        func() time.Time
+	// vips manages VIP addresses (nil result: leave them alone).
+	vips func(log *slog.Logger) reconcile.VIPManager
+	// listenVRRP opens the VRRP socket of a virtual router.
+	listenVRRP func(vrrp.Config) (vrrp.Conn, error)
+	// checkRoutes opens the host routes of dsr/tunnel checks (nil: none
+	// are kept).
+	checkRoutes func() (checkpath.Routes, error)
+	// checkSysctls sets accept_local for dsr/tunnel checks (nil: left alone).
+	checkSysctls func() *reconcile.CheckSysctls
+	// sourceFor is the source address towards a backend, bound by dsr/tunnel
+	// checks (nil: none bound).
+	sourceFor func(netip.Addr) (netip.Addr, error)
+}
+
+// systemDeps opens the kernel of the current network namespace.
+func systemDeps() deps {
+	return deps{
+		openKernel:   func() (kernel.IPVS, error) { return kernel.Dial(kernel.Options{}) },
+		now:          time.Now,
+		vips:         kernelVIPs,
+		listenVRRP:   vrrp.Listen,
+		checkRoutes:  func() (checkpath.Routes, error) { return checkpath.NewRoutes(0) },
+		checkSysctls: func() *reconcile.CheckSysctls { return reconcile.NewCheckSysctls(checkpath.ProcSysctls{}) },
+		sourceFor:    checkpath.SourceFor,
+	}
+}
+
+// kernelVIPs manages VIP addresses over rtnetlink; without rtnetlink the
+// daemon still runs IPVS and logs why addresses are left alone.
+func kernelVIPs(log *slog.Logger) reconcile.VIPManager {
+	a, err := addrs.New(0)
+	if err != nil {
+		log.Error("VIP addresses are not managed", "error", err.Error())
+		return nil
+	}
+	return reconcile.NewVIPs(a, log)
+}

@@ -1,0 +1,67 @@
+// Package daemon is the seesaw-reconcile daemon: it keeps the kernel's IPVS
+// tables and VIP addresses equal to the configuration directory while
+// health checks, VRRP mastership and manual drains change what "equal"
+// means, and it reports what it does over a control socket, Prometheus
+// metrics and a status page.
+//
+// # Entry points
+//
+// [Run] runs the daemon until its context ends; [RunWithSignals] is Run
+// stopped by SIGTERM or SIGINT and reloaded by SIGHUP, as the command's
+// `run` uses it. [Options] says where the configuration lives and where
+// the listeners go:
+//
+//	err := daemon.RunWithSignals(daemon.Options{
+//		ConfigDir: "/etc/seesaw",
+//		Resync:    30 * time.Second,
+//		Log:       slog.New(slog.NewJSONHandler(os.Stderr, nil)),
+//	})
+//
+// [Client] is the other end of the control socket: [Client.Status] returns
+// the [StatusReport] that `seesaw-reconcile status` renders and the status
+// page's /status.json serves; [Client.Drain], [Client.Enable] and
+// [Client.Failover] change the running daemon.
+//
+// # Parts and data flow
+//
+// Every part runs under one errgroup (serve, daemon.go):
+//
+//   - reload.go: the config watcher pokes the reloader, which loads the
+//     directory with reconcile.Loader (only changed files are reparsed).
+//   - wiring.go: a valid config, with the manual drains of overrides.go
+//     applied, goes first to the checks engine (checkmap.go maps services ×
+//     checks × backends onto engine checks) and then to the reconcile loop.
+//     Check state changes become the loop's health (a backend is up when
+//     all its checks are); VRRP events become its mastership (vrrpmap.go).
+//   - rounds.go: after every round the loop hands its status to onRound,
+//     which feeds the parts that follow rounds: the check-service marks of
+//     dsr/tunnel checks (followMarks rebuilds the checks when they change),
+//     the tracked services' VRRP priority penalty (track), and readiness
+//     (notify.go sends READY=1 to systemd after the first round).
+//   - control.go, metrics.go, metrics_server.go, statuspage.go, report.go:
+//     the control socket, /metrics and the status page read snapshots of
+//     the loop, the engine and the VRRP node; report.go builds the status
+//     model, re-running reconcile.Effective for each backend's weight.
+//
+// # Invariants
+//
+//   - A config goes into force only when valid and accepted by the checks
+//     engine (an unreadable CA bundle is rejected there); otherwise it is
+//     reported (config_error, seesaw_config_reloads_total{result="failure"})
+//     and the last valid config keeps running.
+//   - The VRRP node, the control socket path and the metrics address come
+//     from the first valid config; a later change of the vrrp section is
+//     logged and needs a restart.
+//   - Manual drains are saved in .seesaw-overrides.json beside the config
+//     before they take effect, so they survive a restart.
+//   - What degrades instead of stopping: without rtnetlink the VIP addresses
+//     are left alone (logged); a dsr/tunnel check without its mark yet
+//     leaves its backend's health unknown until a round assigns the mark.
+//   - The first part to fail stops every part and Run returns its error.
+//     When the context ends (SIGTERM), the VRRP master sends priority 0, the
+//     checks stop, the loop returns without touching the kernel, the
+//     listeners close and the control socket file is removed: the kernel is
+//     left as it is, so a restart finds nothing to do.
+//   - onRound runs on the loop's goroutine and never blocks: each follower
+//     reads the latest round's status, not necessarily every round.
+package daemon

@@ -1,0 +1,129 @@
+package daemon
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/seesaw-lb/seesaw/desired"
+)
+
+// overridesFile is where drain/enable overrides are kept: a hidden file in
+// the config directory (desired.Load ignores hidden files), so they survive
+// a restart and travel with the config they modify.
+const overridesFile = ".seesaw-overrides.json"
+
+// overrides are the runtime drain/enable decisions: backends drained by
+// hand, as "ADDR" (every port) or "ADDR:PORT".
+type overrides struct {
+	Drained []string `json:"drained"`
+}
+
+// ParseBackendRef checks a backend reference (the BACKEND argument of drain
+// and enable): an address or address:port, returned in canonical form.
+func ParseBackendRef(s string) (string, error) {
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.String(), nil
+	}
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.String(), nil
+	}
+	return "", fmt.Errorf("backend %q: want ADDRESS or ADDRESS:PORT", s)
+}
+
+// drain adds ref; enable removes it. Both report whether anything changed.
+func (o *overrides) drain(ref string) bool {
+	if slices.Contains(o.Drained, ref) {
+		return false
+	}
+	o.Drained = append(o.Drained, ref)
+	slices.Sort(o.Drained)
+	return true
+}
+
+func (o *overrides) enable(ref string) bool {
+	i := slices.Index(o.Drained, ref)
+	if i < 0 {
+		return false
+	}
+	o.Drained = slices.Delete(o.Drained, i, i+1)
+	return true
+}
+
+// matches reports whether backend b is drained by hand.
+func (o overrides) matches(b desired.Backend) bool {
+	for _, r := range o.Drained {
+		if r == b.Address.String() || (b.Port != 0 && r == netip.AddrPortFrom(b.Address, b.Port).String()) {
+			return true
+		}
+	}
+	return false
+}
+
+// applyOverrides returns cfg with the drained backends disabled. cfg's
+// slices are shared and read-only: changed services get fresh copies.
+func applyOverrides(cfg desired.Config, o overrides) desired.Config {
+	if len(o.Drained) == 0 {
+		return cfg
+	}
+	services := slices.Clone(cfg.Services)
+	for i, s := range services {
+		var backends []desired.Backend
+		for j, b := range s.Backends {
+			if b.Enabled && o.matches(b) {
+				if backends == nil {
+					backends = slices.Clone(s.Backends)
+				}
+				backends[j].Enabled = false
+			}
+		}
+		if backends != nil {
+			services[i].Backends = backends
+		}
+	}
+	cfg.Services = services
+	return cfg
+}
+
+// loadOverrides reads the overrides of dir; a missing file is no overrides.
+func loadOverrides(dir string) (overrides, error) {
+	var o overrides
+	b, err := os.ReadFile(filepath.Join(dir, overridesFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return o, nil
+	}
+	if err != nil {
+		return o, fmt.Errorf("read overrides: %w", err)
+	}
+	if err := json.Unmarshal(b, &o); err != nil {
+		return o, fmt.Errorf("read overrides %s: %w", filepath.Join(dir, overridesFile), err)
+	}
+	for i, r := range o.Drained {
+		if o.Drained[i], err = ParseBackendRef(strings.TrimSpace(r)); err != nil {
+			return overrides{}, fmt.Errorf("read overrides %s: %w", filepath.Join(dir, overridesFile), err)
+		}
+	}
+	return o, nil
+}
+
+// saveOverrides writes o to dir atomically (temporary file and rename).
+func saveOverrides(dir string, o overrides) error {
+	b, err := json.MarshalIndent(o, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(dir, overridesFile+".tmp")
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("write overrides: %w", err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, overridesFile)); err != nil {
+		return fmt.Errorf("write overrides: %w", err)
+	}
+	return nil
+}

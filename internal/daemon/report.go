@@ -1,0 +1,205 @@
+package daemon
+
+import (
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/seesaw-lb/seesaw/checks"
+	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/reconcile"
+)
+
+// StatusReport is the daemon's state as the control socket's GET /status
+// and the status page's /status.json report it.
+type StatusReport struct {
+	// Node is node.name of the config in force.
+	Node string     `json:"node"`
+	VRRP VRRPReport `json:"vrrp"`
+	// Generation counts the valid configs taken into force since start.
+	Generation int `json:"generation"`
+	// Files are the config files of the config in force.
+	Files []string `json:"files"`
+	// ConfigError is why the latest config is held back, if it is.
+	ConfigError string      `json:"config_error,omitempty"`
+	LastRound   RoundReport `json:"last_reconcile"`
+	// Services are the configured services, in config order.
+	Services []ServiceReport `json:"services"`
+	// CheckServices are the per-backend IPVS fwmark services that steer
+	// dsr/tunnel checks (docs/checks-through-ipvs.md).
+	CheckServices []CheckServiceReport `json:"check_services,omitempty"`
+	// Drained are the backends drained by hand (ADDRESS or ADDRESS:PORT).
+	Drained []string `json:"drained_by_hand"`
+	// Metrics is the metrics listener's address, once it listens.
+	Metrics string `json:"metrics_address,omitempty"`
+}
+
+// VRRPReport is the virtual router's state ("standalone" without one).
+type VRRPReport struct {
+	State string `json:"state"`
+	// Active is the mastership the last reconcile round used: true while
+	// this node holds the VIPs.
+	Active   bool   `json:"active"`
+	Priority uint8  `json:"priority,omitempty"`
+	Master   string `json:"master,omitempty"`
+}
+
+// RoundReport is the last reconcile round.
+type RoundReport struct {
+	At      time.Time      `json:"at"`
+	Applied map[string]int `json:"applied"`
+	Failed  map[string]int `json:"failed"`
+	Error   string         `json:"error,omitempty"`
+	Held    string         `json:"held,omitempty"`
+}
+
+// ServiceReport is one configured service.
+type ServiceReport struct {
+	Name     string          `json:"name"`
+	Up       bool            `json:"up"`
+	Healthy  int             `json:"healthy"`
+	Enabled  int             `json:"enabled"`
+	Low      float64         `json:"low_watermark"`
+	High     float64         `json:"high_watermark"`
+	VIP      string          `json:"vip,omitempty"`
+	VIPHeld  bool            `json:"vip_held"`
+	Backends []BackendReport `json:"backends"`
+}
+
+// CheckServiceReport is one check service: an fwmark service whose only
+// destination is Backend, forwarded as Forward.
+type CheckServiceReport struct {
+	Service string `json:"service"`
+	Backend string `json:"backend"`
+	Forward string `json:"forward"`
+}
+
+// checkServiceReports lists the check services of the last round's marks.
+func checkServiceReports(marks reconcile.CheckMarks) []CheckServiceReport {
+	var out []CheckServiceReport
+	for _, m := range marks {
+		fwd := m.Path.Dest.Forward.String()
+		if m.Path.Dest.Forward == kernel.ForwardTunnel {
+			fwd += " " + m.Path.Dest.TunnelType.String()
+		}
+		out = append(out, CheckServiceReport{Service: kernel.NewFWMarkKey(m.Path.Family, m.Mark).String(),
+			Backend: m.Path.Backend.String(), Forward: fwd})
+	}
+	return out
+}
+
+// BackendReport is one backend of a service.
+type BackendReport struct {
+	Address       string  `json:"address"`
+	Weight        int32   `json:"weight"`
+	Effective     int32   `json:"effective_weight"`
+	Reason        string  `json:"reason"`
+	Healthy       bool    `json:"healthy"`
+	DrainedByHand bool    `json:"drained_by_hand,omitempty"`
+	LastCheck     string  `json:"last_check,omitempty"`
+	LatencyMS     float64 `json:"latency_ms,omitempty"`
+}
+
+// status gathers the report from the parts of the daemon.
+func (w *wiring) status() StatusReport {
+	ls := w.loop.Status()
+	w.mu.Lock()
+	cfg, plan, over, metricsAt := w.cfg, w.plan, w.over, w.metricsAt
+	health := healthOf(plan, w.states)
+	vr := VRRPReport{State: "standalone"}
+	if w.node != nil {
+		st := w.node.Stats()
+		vr = VRRPReport{State: st.State.String(), Priority: st.Priority}
+		if w.vrrpEvent.Master.IsValid() {
+			vr.Master = w.vrrpEvent.Master.String()
+		}
+	}
+	w.mu.Unlock()
+	checkStatus := map[checks.Key]checks.Status{}
+	for _, s := range w.engine.Statuses() {
+		checkStatus[s.Key] = s
+	}
+	vr.Active = ls.Master
+	r := StatusReport{Node: cfg.Node.Name, VRRP: vr, Generation: ls.Generation, Files: ls.Files,
+		ConfigError: ls.ConfigError, Drained: slices.Clone(over.Drained), Metrics: metricsAt,
+		LastRound: RoundReport{At: ls.LastRound, Applied: kinds(ls.Applied), Failed: kinds(ls.Failed), Error: ls.Error, Held: ls.Held}}
+	r.Services = serviceReports(cfg, over, health, ls, plan, checkStatus)
+	r.CheckServices = checkServiceReports(ls.CheckMarks)
+	return r
+}
+
+// serviceReports joins config, effective target, health and check status.
+func serviceReports(cfg desired.Config, over overrides, health reconcile.Health, ls reconcile.Status,
+	plan checkPlan, cs map[checks.Key]checks.Status) []ServiceReport {
+	states := reconcile.ServiceStates{}
+	for _, s := range ls.Services {
+		states[s.Name] = s.Up
+	}
+	target := reconcile.Effective(cfg, health, ls.Master, states)
+	held := map[netip.Addr]bool{}
+	for _, a := range ls.Addresses {
+		held[a.Prefix.Addr()] = true
+	}
+	var out []ServiceReport
+	for _, s := range cfg.Services {
+		sr := ServiceReport{Name: s.Name, Low: s.Watermarks.Low, High: s.Watermarks.High, VIPHeld: held[s.VIP]}
+		if s.VIP.IsValid() {
+			sr.VIP = s.VIP.String()
+		}
+		for _, st := range ls.Services {
+			if st.Name == s.Name {
+				sr.Up, sr.Healthy, sr.Enabled = st.Up, st.Healthy, st.Enabled
+			}
+		}
+		for _, b := range s.Backends {
+			bk := reconcile.BackendKey{Service: s.Name, Backend: netip.AddrPortFrom(b.Address, b.Port)}
+			br := BackendReport{Address: bk.Backend.String(), Weight: b.Weight, DrainedByHand: over.matches(b)}
+			if b.Port == 0 {
+				br.Address = b.Address.String()
+			}
+			h, known := health[bk]
+			br.Healthy = h || !known
+			br.Effective, br.Reason = effectiveWeight(target, s.Name, b)
+			for _, k := range plan.Needs[bk] {
+				if c, ok := cs[k]; ok && !c.LastCheck.IsZero() {
+					br.LastCheck, br.LatencyMS = "ok", float64(c.Latency.Microseconds())/1000
+					if c.LastError != nil {
+						br.LastCheck = c.LastError.Error()
+						break
+					}
+				}
+			}
+			sr.Backends = append(sr.Backends, br)
+		}
+		out = append(out, sr)
+	}
+	return out
+}
+
+// effectiveWeight finds b's weight in the target (first port of s).
+func effectiveWeight(t reconcile.Target, name string, b desired.Backend) (int32, string) {
+	for _, ts := range t.Services {
+		if ts.Name != name || ts.Role != reconcile.RoleService {
+			continue
+		}
+		for _, d := range ts.Destinations {
+			if d.Key.Addr == b.Address && (b.Port == 0 || d.Key.Port == b.Port) {
+				return int32(d.Config.Weight), d.Reason.String()
+			}
+		}
+	}
+	return 0, "absent"
+}
+
+func kinds[K interface {
+	comparable
+	String() string
+}](m map[K]int) map[string]int {
+	out := make(map[string]int, len(m))
+	for k, v := range m {
+		out[strings.ReplaceAll(k.String(), " ", "_")] = v
+	}
+	return out
+}

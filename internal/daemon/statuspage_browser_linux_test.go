@@ -1,0 +1,179 @@
+package daemon
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/testenv"
+)
+
+// pageState is what the rendered page shows, read from the DOM.
+type pageState struct {
+	Marker   string `json:"marker"`
+	Node     string `json:"node"`
+	VRRP     string `json:"vrrp"`
+	Services []struct {
+		Name     string `json:"name"`
+		State    string `json:"state"`
+		Backends []struct {
+			Address string `json:"address"`
+			State   string `json:"state"`
+			Health  string `json:"health"`
+			Check   string `json:"check"`
+			Color   string `json:"color"`
+		} `json:"backends"`
+	} `json:"services"`
+}
+
+// pageStateJS reads pageState from the DOM, with each backend row's
+// computed background colour.
+const pageStateJS = `({
+  marker: window.seesawTestMarker || "",
+  node: document.getElementById("node").textContent,
+  vrrp: document.getElementById("vrrp").dataset.state || "",
+  services: [...document.querySelectorAll("table.service")].map((t) => ({
+    name: t.dataset.service,
+    state: t.querySelector("caption [data-state]").dataset.state,
+    backends: [...t.querySelectorAll("tr.backend")].map((r) => ({
+      address: r.dataset.backend,
+      state: r.dataset.state,
+      health: r.querySelector(".health").textContent,
+      check: r.querySelector(".check").textContent,
+      color: getComputedStyle(r).backgroundColor,
+    })),
+  })),
+})`
+
+// rows maps "service backend" to the row's state and colour class
+// ("state red" for a red row, "state green", "state amber" or "state other").
+func (p pageState) rows() map[string]string {
+	out := map[string]string{}
+	for _, s := range p.Services {
+		out[s.Name] = s.State
+		for _, b := range s.Backends {
+			out[s.Name+" "+b.Address] = b.State + " " + hue(b.Color)
+		}
+	}
+	return out
+}
+
+// hue names the dominant colour of a CSS rgb() value.
+func hue(css string) string {
+	var r, g, b int
+	if _, err := fmt.Sscanf(css, "rgb(%d, %d, %d)", &r, &g, &b); err != nil {
+		return "unparsed " + css
+	}
+	switch {
+	case r > g+40 && r > b+40 && g < 0xd0:
+		return "red"
+	case g > r+20 && g > b+20:
+		return "green"
+	case r > b+60 && g > b+30:
+		return "amber"
+	}
+	return "other"
+}
+
+// browserConfig is two services with tcp-checked loopback backends.
+func browserConfig(ports [4]uint16) map[string]string {
+	svc := "  - name: %s\n    vip: %s\n    ports: [{proto: tcp, port: 80}]\n    forward: nat\n" +
+		"    watermarks: {low: 0.1, high: 0.2}\n" +
+		"    checks: [{type: tcp, interval: 100ms, timeout: 80ms, fall: 2, rise: 1}]\n" +
+		"    backends: [{address: %s, port: %d}, {address: %s, port: %d}]\n"
+	return map[string]string{
+		"node.yaml": "node: {name: lb-page, interface: eth1, scope: {prefixes: [192.0.2.0/24]}}\n",
+		"services.yaml": "services:\n" + fmt.Sprintf(svc, "web", "192.0.2.10", "127.0.0.2", ports[0], "127.0.0.3", ports[1]) +
+			fmt.Sprintf(svc, "api", "192.0.2.11", "127.0.0.4", ports[2], "127.0.0.5", ports[3]),
+	}
+}
+
+// TestStatusPageInChromium runs the daemon (fake kernel, real checks of
+// loopback listeners), opens its status page in headless Chromium and reads
+// the rendered DOM over the DevTools protocol: every service and backend
+// with its state; then a backend's listener closes and its row turns red
+// while the page stays loaded (a window variable set before survives).
+func TestStatusPageInChromium(t *testing.T) {
+	testenv.RequireNetNS(t, "chromium")
+	web1, p1 := loopbackServer(t, "127.0.0.2")
+	_, p2 := loopbackServer(t, "127.0.0.3")
+	_, p3 := loopbackServer(t, "127.0.0.4")
+	_, p4 := loopbackServer(t, "127.0.0.5")
+	d, _ := fakeDeps(t)
+	dir := writeConfig(t, browserConfig([4]uint16{p1, p2, p3, p4}))
+	socket, _ := startDaemon(t, d, dir)
+	b := func(addr string, port uint16) string { return fmt.Sprintf("%s:%d", addr, port) }
+	drained := b("127.0.0.5", p4)
+	if err := ctl(socket, "drain", drained); err != nil {
+		t.Fatalf("drain: %v", err)
+	}
+	eventually(t, "every check passed once", func() bool {
+		for _, s := range statusOf(t, socket).Services {
+			for _, bk := range s.Backends {
+				if bk.LastCheck != "ok" {
+					return false
+				}
+			}
+		}
+		return true
+	})
+
+	page := openInChromium(t, "http://"+statusOf(t, socket).Metrics+"/")
+	want := map[string]string{
+		"web": "up", "web " + b("127.0.0.2", p1): "up green", "web " + b("127.0.0.3", p2): "up green",
+		"api": "up", "api " + b("127.0.0.4", p3): "up green", "api " + drained: "drained amber",
+	}
+	st := waitForPage(t, page, "every service and backend rendered", func(p pageState) bool { return sameRows(p.rows(), want) })
+	if st.Node != "lb-page" || st.VRRP != "standalone" {
+		t.Fatalf("page header: node %q vrrp %q", st.Node, st.VRRP)
+	}
+	if err := page.eval(`window.seesawTestMarker = "set before the backend stopped"`, new(string)); err != nil {
+		t.Fatal(err)
+	}
+
+	web1.Close() // its checks fail: down after fall failures
+	want["web "+b("127.0.0.2", p1)] = "down red"
+	st = waitForPage(t, page, "the stopped backend's row red", func(p pageState) bool { return sameRows(p.rows(), want) })
+	if st.Marker != "set before the backend stopped" {
+		t.Fatalf("the page was reloaded: window.seesawTestMarker is %q", st.Marker)
+	}
+	var health, check string
+	for _, s := range st.Services {
+		for _, bk := range s.Backends {
+			if bk.Address == b("127.0.0.2", p1) {
+				health, check = bk.Health, bk.Check
+			}
+		}
+	}
+	if health != "DOWN" || !strings.Contains(check, b("127.0.0.2", p1)) {
+		t.Fatalf("the stopped backend's row: health %q last check %q", health, check)
+	}
+}
+
+// waitForPage polls the page's DOM (at most 30 s) until cond holds.
+func waitForPage(t *testing.T, c *cdpConn, what string, cond func(pageState) bool) pageState {
+	t.Helper()
+	var st pageState
+	var err error
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		st = pageState{}
+		if err = c.eval(pageStateJS, &st); err == nil && cond(st) {
+			return st
+		}
+	}
+	t.Fatalf("timed out waiting for %s: last DOM read: %+v (error %v)", what, st.rows(), err)
+	return st
+}
+
+func sameRows(got, want map[string]string) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for k, v := range want {
+		if got[k] != v {
+			return false
+		}
+	}
+	return true
+}

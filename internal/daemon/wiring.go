@@ -1,0 +1,241 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net/netip"
+	"os"
+	"reflect"
+	"sync"
+
+	"github.com/seesaw-lb/seesaw/checks"
+	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/reconcile"
+	"github.com/seesaw-lb/seesaw/vrrp"
+)
+
+// wiring connects the parts of the daemon: each valid config goes to the
+// checks engine and the loop (with the drain overrides applied), check
+// state changes become the loop's health, VRRP events its mastership, and
+// the loop's watermark status the VRRP priority penalty.
+type wiring struct {
+	log    *slog.Logger
+	dir    string
+	loop   *reconcile.Loop
+	engine *checks.Engine
+	listen func(vrrp.Config) (vrrp.Conn, error)
+	// sourceFor is the source address towards a backend (dsr/tunnel checks).
+	sourceFor func(netip.Addr) (netip.Addr, error)
+	metrics   *metrics
+
+	ready    chan struct{} // closed when the first valid config is in force
+	firstOne sync.Once
+
+	// The loop's rounds (onRound): roundDone is closed after the first.
+	roundDone  chan struct{}
+	firstRound sync.Once
+	marksFeed  *roundFeed // followed by followMarks
+	trackFeed  *roundFeed // followed by track
+
+	mu        sync.Mutex
+	raw       desired.Config // the last valid config as loaded
+	haveRaw   bool
+	cfg       desired.Config // raw with the overrides applied
+	plan      checkPlan
+	states    map[checks.Key]checks.State
+	marks     reconcile.CheckMarks // the check-service marks the plan was built with
+	over      overrides
+	node      *vrrp.Node
+	vrrpCfg   vrrp.Config
+	vrrpEvent vrrp.Event
+	metricsAt string // the metrics listener's address, once listening
+}
+
+// configLoaded puts a valid config into force: the checks first (an engine
+// that rejects it keeps the old config everywhere), then health, then the
+// loop's config.
+func (w *wiring) configLoaded(cfg desired.Config) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	eff := applyOverrides(cfg, w.over)
+	plan, err := w.updateChecksLocked(eff)
+	if err != nil {
+		return err
+	}
+	w.raw, w.haveRaw, w.cfg = cfg, true, eff
+	w.firstOne.Do(func() {
+		if cfg.Node.VRRP != nil {
+			w.loop.SetMaster(false) // until the VRRP node says otherwise
+		}
+		close(w.ready)
+	})
+	if w.node != nil {
+		if vc, _ := vrrpConfig(cfg); !vc.Equal(w.vrrpCfg) {
+			w.log.Warn("vrrp section changed: restart the daemon to apply it; the running virtual router is kept")
+		}
+	}
+	w.loop.SetHealth(healthOf(plan, w.states))
+	w.loop.SetConfig(eff)
+	return nil
+}
+
+// setOverrides stores o and re-applies the last valid config with it.
+func (w *wiring) setOverrides(o overrides) error {
+	w.mu.Lock()
+	w.over = o
+	raw, have := w.raw, w.haveRaw
+	w.mu.Unlock()
+	if !have {
+		return nil
+	}
+	return w.configLoaded(raw)
+}
+
+// runChecks feeds check state changes to the loop until the engine stops.
+func (w *wiring) runChecks(ctx context.Context) error {
+	go w.engine.Run(ctx)
+	for batch := range w.engine.Events() {
+		w.mu.Lock()
+		for _, ev := range batch {
+			if _, ok := w.plan.Backends[ev.Key]; ok {
+				w.states[ev.Key] = ev.State
+			}
+		}
+		// Under the lock, so a verdict from an older plan never overtakes
+		// the health configLoaded sends with a newer one.
+		w.loop.SetHealth(healthOf(w.plan, w.states))
+		w.mu.Unlock()
+	}
+	if ctx.Err() == nil {
+		return errors.New("health checks: the engine stopped")
+	}
+	return nil
+}
+
+// runVRRP starts the virtual router once the first valid config names one;
+// without a vrrp section the node stays standalone and this returns at once.
+func (w *wiring) runVRRP(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case <-w.ready:
+	}
+	w.mu.Lock()
+	vc, ok := vrrpConfig(w.raw)
+	w.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	if w.listen == nil {
+		return fmt.Errorf("vrrp VRID %d on %s: no VRRP socket in this build", vc.VRID, vc.Interface)
+	}
+	conn, err := w.listen(vc)
+	if err != nil {
+		return fmt.Errorf("vrrp VRID %d on %s: %w", vc.VRID, vc.Interface, err)
+	}
+	node, err := vrrp.NewNode(vc, conn, vrrp.SystemClock{}, w.log)
+	if err != nil {
+		conn.Close()
+		return err
+	}
+	w.mu.Lock()
+	w.node, w.vrrpCfg = node, vc
+	w.mu.Unlock()
+	done := make(chan error, 1)
+	go func() { done <- node.Run(ctx) }()
+	go w.track(ctx, node)
+	for ev := range node.Events() { // the node logs each change itself
+		w.mu.Lock()
+		w.vrrpEvent = ev
+		w.mu.Unlock()
+		w.loop.SetMaster(masterOf(ev.State))
+	}
+	err = <-done
+	if ctx.Err() != nil {
+		return nil
+	}
+	if err == nil {
+		err = errors.New("the node stopped")
+	}
+	return fmt.Errorf("vrrp VRID %d on %s: %w", vc.VRID, vc.Interface, err)
+}
+
+// track lowers the VRRP priority while tracked services are down in the
+// latest round; tracked interfaces are followed by the node itself.
+func (w *wiring) track(ctx context.Context, node *vrrp.Node) {
+	last := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.trackFeed.ready():
+		}
+		st := w.trackFeed.take()
+		w.mu.Lock()
+		cfg := w.cfg
+		w.mu.Unlock()
+		if p := servicePenalty(cfg, st.Services); p != last {
+			w.log.Info("vrrp priority penalty from tracked services", "penalty", p)
+			node.SetPriorityPenalty(p)
+			last = p
+		}
+	}
+}
+
+// followMarks rebuilds the check list when a round changes the check-service
+// marks (a dsr/tunnel check's backend gets its mark in the round that adds
+// its check service).
+func (w *wiring) followMarks(ctx context.Context) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-w.marksFeed.ready():
+		}
+		marks := w.marksFeed.take().CheckMarks
+		w.mu.Lock()
+		if !w.haveRaw || reflect.DeepEqual(marks, w.marks) {
+			w.mu.Unlock()
+			continue
+		}
+		w.marks = marks
+		w.mu.Unlock()
+		if err := w.replan(); err != nil {
+			w.log.Error("health checks for the new check-service marks", "error", err.Error())
+		}
+	}
+}
+
+// replan rebuilds the checks of the config in force with the current marks.
+func (w *wiring) replan() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	plan, err := w.updateChecksLocked(w.cfg)
+	if err != nil {
+		return err
+	}
+	w.loop.SetHealth(healthOf(plan, w.states))
+	return nil
+}
+
+// updateChecksLocked builds the checks of cfg with the current marks and
+// hands them to the engine; on success they are the plan in force, and the
+// states of vanished checks are dropped. w.mu is held.
+func (w *wiring) updateChecksLocked(cfg desired.Config) (checkPlan, error) {
+	plan, err := planChecks(cfg, w.marks, checkIO{readFile: os.ReadFile, sourceFor: w.sourceFor})
+	if err != nil {
+		return checkPlan{}, err
+	}
+	if err := w.engine.Update(plan.Checks); err != nil {
+		return checkPlan{}, fmt.Errorf("health checks: %w", err)
+	}
+	if len(plan.Skipped) > 0 {
+		w.log.Info("dsr/tunnel checks wait for their check-service marks", "checks", len(plan.Skipped), "first", plan.Skipped[0])
+	}
+	maps.DeleteFunc(w.states, func(k checks.Key, _ checks.State) bool { _, ok := plan.Backends[k]; return !ok })
+	w.plan = plan
+	return plan, nil
+}

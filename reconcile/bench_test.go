@@ -75,7 +75,7 @@ type benchEnv struct {
 func newBenchEnv() benchEnv {
 	cfg := bigConfig(benchServices, benchDests)
 	s := &cfg.Services[benchServices/2]
-	return benchEnv{cfg: cfg, live: liveOf(Effective(cfg, nil, true, nil)),
+	return benchEnv{cfg: cfg, live: liveOf(effective(cfg, nil, true, nil)),
 		health: Health{HealthKey(s, &s.Backends[3]): false}}
 }
 
@@ -100,7 +100,7 @@ func BenchmarkNaiveRebuild(b *testing.B) {
 	env := newBenchEnv()
 	b.ReportAllocs()
 	for b.Loop() {
-		t := Effective(env.cfg, env.health, true, nil)
+		t := effective(env.cfg, env.health, true, nil)
 		if ops := naivePlan(env.live, t); len(ops) != benchServices*(2+benchDests) {
 			b.Fatalf("%d ops", len(ops))
 		}
@@ -111,7 +111,7 @@ func BenchmarkNaiveRebuild(b *testing.B) {
 // the netlink codec: what a full re-read costs in process.
 func BenchmarkFakeSnapshot(b *testing.B) {
 	env := newBenchEnv()
-	_, c := fakeWith(b, naivePlan(kernel.Snapshot{}, Effective(env.cfg, nil, true, nil))...)
+	_, c := fakeWith(b, naivePlan(kernel.Snapshot{}, effective(env.cfg, nil, true, nil))...)
 	b.ReportAllocs()
 	for b.Loop() {
 		if s := snapshot(b, c); len(s.Services) != benchServices {
@@ -149,7 +149,7 @@ func TestBenchmarkTable(t *testing.T) {
 		t.Skip("set SEESAW_BENCH=1 to print the benchmark table")
 	}
 	env := newBenchEnv()
-	_, c := fakeWith(t, naivePlan(kernel.Snapshot{}, Effective(env.cfg, nil, true, nil))...)
+	_, c := fakeWith(t, naivePlan(kernel.Snapshot{}, effective(env.cfg, nil, true, nil))...)
 	plan := func(h Health, want int) func() {
 		return func() {
 			if o := Compute(env.live, Inputs{Config: env.cfg, Health: h, Master: true, Now: t0}); len(o.Plan.Steps) != want {
@@ -173,7 +173,7 @@ func TestBenchmarkTable(t *testing.T) {
 		{"plan no-op (Effective+Drain+Diff+Guard)", 20, plan(nil, 0)},
 		{"plan one-backend change", 20, plan(env.health, 1)},
 		{"plan one-backend change, incremental", 20, incremental},
-		{"peer: naive full-rebuild planner", 20, func() { naivePlan(env.live, Effective(env.cfg, env.health, true, nil)) }},
+		{"peer: naive full-rebuild planner", 20, func() { naivePlan(env.live, effective(env.cfg, env.health, true, nil)) }},
 		{"peer: fake kernel Snapshot (netlink codec)", 3, func() { snapshot(t, c) }},
 	}
 	type res struct {

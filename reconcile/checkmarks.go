@@ -96,7 +96,7 @@ func neededCheckPaths(cfg desired.Config) []CheckPath {
 	return slices.CompactFunc(out, func(a, b CheckPath) bool { return compareCheckPaths(a, b) == 0 })
 }
 
-// AllocateCheckMarks assigns a mark of cfg.Node.CheckFwmarks to every check
+// allocateCheckMarks assigns a mark of cfg.Node.CheckFwmarks to every check
 // path the config needs. It is stable: a path keeps the mark of the live
 // check service that already serves it (a fwmark service in the range with
 // that backend as its only destination, forwarding as the path says), so
@@ -104,7 +104,7 @@ func neededCheckPaths(cfg desired.Config) []CheckPath {
 // the lowest mark no live service in the range uses, then the lowest mark
 // left by a stale check service. Paths beyond the range get no mark
 // (desired rejects such configs); the second result counts them.
-func AllocateCheckMarks(cfg desired.Config, live kernel.Snapshot) (CheckMarks, int) {
+func allocateCheckMarks(cfg desired.Config, live kernel.Snapshot) (CheckMarks, int) {
 	r := cfg.Node.CheckFwmarks
 	need := neededCheckPaths(cfg)
 	if len(need) == 0 || r.IsZero() {

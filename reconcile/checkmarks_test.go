@@ -85,7 +85,7 @@ func TestAllocateCheckMarks(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := buildUnchecked(t, tc.svcs)
-			got, missing := AllocateCheckMarks(cfg, kernel.Snapshot{Services: tc.live})
+			got, missing := allocateCheckMarks(cfg, kernel.Snapshot{Services: tc.live})
 			want, _, _ := strings.Cut(tc.want, " (")
 			if s := marksText(got); s != want || missing != tc.missing {
 				t.Errorf("marks %q missing %d\nwant  %q missing %d", s, missing, want, tc.missing)

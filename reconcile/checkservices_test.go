@@ -111,7 +111,7 @@ func TestCheckServiceTunnelTarget(t *testing.T) {
 func TestCheckDialOf(t *testing.T) {
 	cfg := checksConfig(t, dsrService("web", "192.0.2.10", "198.51.100.1", "198.51.100.2"))
 	s := &cfg.Services[0]
-	marks, _ := AllocateCheckMarks(cfg, kernel.Snapshot{})
+	marks, _ := allocateCheckMarks(cfg, kernel.Snapshot{})
 	dsr := s.Checks[0]
 	plain := dsr
 	plain.Mode = desired.ModePlain

@@ -12,14 +12,14 @@ type Outcome struct {
 }
 
 // Compute runs one pure planning round: the target of the config, health
-// and mastership (Effective), the check services of dsr/tunnel checks (marks
+// and mastership (effective), the check services of dsr/tunnel checks (marks
 // stable against live), the drain of destinations that left the config, the
 // minimal diff against live and the mass-delete guard. Same inputs, same
 // Outcome; live is not modified.
 func Compute(live kernel.Snapshot, in Inputs) Outcome {
 	live = kernel.Snapshot{Services: sortedLive(live, true)}
-	t := Effective(in.Config, in.Health, in.Master, in.States)
-	marks, _ := AllocateCheckMarks(in.Config, live)
+	t := effective(in.Config, in.Health, in.Master, in.States)
+	marks, _ := allocateCheckMarks(in.Config, live)
 	t = withCheckServices(t, marks)
 	t, draining := drain(live, t, in.Draining, configDrainTimeouts(in.Config), in.Now)
 	p := diff(live, t, scopeOf(in.Config))

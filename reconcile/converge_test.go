@@ -52,7 +52,7 @@ func TestRandomConvergence(t *testing.T) {
 			}
 			converge(t, c, cfg, nil)
 			live := snapshot(t, c)
-			if p := diff(live, Effective(cfg, nil, true, nil), scopeOf(cfg)); !p.Empty() {
+			if p := diff(live, effective(cfg, nil, true, nil), scopeOf(cfg)); !p.Empty() {
 				t.Fatalf("seed %d step %d: not converged after one plan:\n%s\nconfig:\n%s", seed, step, planText(t, p), y)
 			}
 			// Independent oracle: the kernel, as ipvsadm prints it, equals the target.
@@ -62,14 +62,14 @@ func TestRandomConvergence(t *testing.T) {
 					owned.Services = append(owned.Services, s)
 				}
 			}
-			if got, want := kernel.RenderIPVSADM(owned), kernel.RenderIPVSADM(liveOf(Effective(cfg, nil, true, nil))); got != want {
+			if got, want := kernel.RenderIPVSADM(owned), kernel.RenderIPVSADM(liveOf(effective(cfg, nil, true, nil))); got != want {
 				t.Fatalf("seed %d step %d: kernel\n%s\nwant\n%s", seed, step, got, want)
 			}
 			if s, ok := live.Service(outside); !ok || len(s.Destinations) != 0 || s.Config.Scheduler != "rr" {
 				t.Fatalf("seed %d step %d: service outside the scope changed", seed, step)
 			}
-			if n := len(live.Services) - 1; n != len(Effective(cfg, nil, true, nil).Services) {
-				t.Fatalf("seed %d step %d: %d owned services, want %d", seed, step, n, len(Effective(cfg, nil, true, nil).Services))
+			if n := len(live.Services) - 1; n != len(effective(cfg, nil, true, nil).Services) {
+				t.Fatalf("seed %d step %d: %d owned services, want %d", seed, step, n, len(effective(cfg, nil, true, nil).Services))
 			}
 		}
 	}

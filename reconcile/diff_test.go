@@ -46,7 +46,7 @@ func TestDiffRestartIsZeroOps(t *testing.T) {
 	if first.Count()[kernel.AddService] != 5 {
 		t.Fatalf("first plan:\n%s", planText(t, first))
 	}
-	again := diff(snapshot(t, c), Effective(cfg, nil, true, nil), scopeOf(cfg))
+	again := diff(snapshot(t, c), effective(cfg, nil, true, nil), scopeOf(cfg))
 	if !again.Empty() {
 		t.Fatalf("unchanged config after apply gives a plan:\n%s", planText(t, again))
 	}
@@ -85,7 +85,7 @@ func TestDiffMinimalOps(t *testing.T) {
 				t.Fatalf("test edit %q not found", tc.from)
 			}
 			cfg := services(t, strings.Replace(everyKindYAML, tc.from, tc.to, 1))
-			p := diff(snapshot(t, c), Effective(cfg, nil, true, nil), scopeOf(cfg))
+			p := diff(snapshot(t, c), effective(cfg, nil, true, nil), scopeOf(cfg))
 			got := planText(t, p)
 			if i := strings.LastIndex(got, "Plan:"); i >= 0 {
 				got = got[:i]
@@ -94,7 +94,7 @@ func TestDiffMinimalOps(t *testing.T) {
 				t.Fatalf("plan:\n%s\nwant:\n%s", got, tc.want)
 			}
 			mustApply(t, c, p.Ops())
-			if again := diff(snapshot(t, c), Effective(cfg, nil, true, nil), scopeOf(cfg)); !again.Empty() {
+			if again := diff(snapshot(t, c), effective(cfg, nil, true, nil), scopeOf(cfg)); !again.Empty() {
 				t.Fatalf("not converged after applying:\n%s", planText(t, again))
 			}
 		})
@@ -123,7 +123,7 @@ func TestDiffScope(t *testing.T) {
 		t.Fatal("unnamed service inside the scope survived")
 	}
 	// An empty scope owns everything.
-	all := diff(live, Effective(cfg, nil, true, nil), tableScope{})
+	all := diff(live, effective(cfg, nil, true, nil), tableScope{})
 	if all.Count()[kernel.DeleteService] != 1 || all.Steps[0].Op.Service != outside {
 		t.Fatalf("whole-table plan:\n%s", planText(t, all))
 	}
@@ -149,7 +149,7 @@ func TestDiffOrderAndDeterminism(t *testing.T) {
       - {address: 198.51.100.24, weight: 10}
 `)
 	live := snapshot(t, c)
-	p := diff(live, Effective(cfg, nil, true, nil), scopeOf(cfg))
+	p := diff(live, effective(cfg, nil, true, nil), scopeOf(cfg))
 	want := `+ service tcp/192.0.2.11:8080 wlc
 + destination 198.51.100.24:80 in tcp/192.0.2.10:80 weight 10 forward dr
 + destination 198.51.100.31:8080 in tcp/192.0.2.11:8080 weight 1 forward nat
@@ -163,7 +163,7 @@ Plan: services 1 to add, 0 to change, 1 to delete; destinations 2 to add, 0 to c
 		t.Fatalf("plan:\n%s\nwant:\n%s", got, want)
 	}
 	for range 5 {
-		if again := planText(t, diff(live, Effective(cfg, nil, true, nil), scopeOf(cfg))); again != got {
+		if again := planText(t, diff(live, effective(cfg, nil, true, nil), scopeOf(cfg))); again != got {
 			t.Fatalf("plan differs between runs:\n%s", again)
 		}
 	}
@@ -191,7 +191,7 @@ func TestDiffRestartIsZeroOpsIPv6AndFwmark(t *testing.T) {
 	if p := converge(t, c, cfg, nil); p.Count()[kernel.AddService] != 3 {
 		t.Fatalf("first plan:\n%s", planText(t, p))
 	}
-	if again := diff(snapshot(t, c), Effective(cfg, nil, true, nil), scopeOf(cfg)); !again.Empty() {
+	if again := diff(snapshot(t, c), effective(cfg, nil, true, nil), scopeOf(cfg)); !again.Empty() {
 		t.Fatalf("unchanged config after apply gives a plan:\n%s", planText(t, again))
 	}
 }

@@ -32,7 +32,7 @@ func TestDrainRemovedBackend(t *testing.T) {
 	_, c := fakeWith(t)
 	converge(t, c, services(t, oneService+"      - {address: 198.51.100.22, weight: 10}\n"), nil)
 	cfg := services(t, oneService)
-	tg := Effective(cfg, nil, true, nil)
+	tg := effective(cfg, nil, true, nil)
 
 	// Removed from config, still has connections: weight 0, deadline recorded.
 	live := withConns(snapshot(t, c), "198.51.100.22:80", 3)
@@ -81,7 +81,7 @@ func TestDrainSkipsRemovedOnPurpose(t *testing.T) {
 	converge(t, c, cfg, nil)
 	h := Health{{Service: "api", Backend: mustAP("198.51.100.32:0")}: false}
 	live := withConns(snapshot(t, c), "198.51.100.32:80", 5)
-	drained, st := drain(live, Effective(cfg, h, true, nil), nil, configDrainTimeouts(cfg), t0)
+	drained, st := drain(live, effective(cfg, h, true, nil), nil, configDrainTimeouts(cfg), t0)
 	p := diff(live, drained, scopeOf(cfg))
 	if got := planText(t, p); !strings.HasPrefix(got, "- destination 198.51.100.32:80 from tcp/192.0.2.11:80 (unhealthy)\n") || len(st) != 0 {
 		t.Fatalf("plan:\n%s", got)

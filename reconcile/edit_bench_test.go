@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/internal/editbench"
 	"github.com/seesaw-lb/seesaw/kernel"
 )
@@ -16,7 +17,7 @@ import (
 type editEnv struct {
 	dir, editFile string
 	first, per    int
-	loader        *Loader
+	loader        *desired.Loader
 	loop          *Loop
 	ipvs          kernel.IPVS
 }
@@ -30,7 +31,7 @@ func newEditEnv(t testing.TB, files int) *editEnv {
 		e.write(t, fmt.Sprintf("s%03d.yaml", f), editbench.File(per*f, per, -1, 0))
 	}
 	_, e.ipvs = fakeWith(t)
-	e.loader = &Loader{Dir: dir}
+	e.loader = &desired.Loader{Dir: dir}
 	e.loop = NewLoop(LoopOptions{Kernel: e.ipvs})
 	e.reload(t)
 	return e

@@ -8,11 +8,11 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
-// Effective computes the target state from the desired config, the latest
+// effective computes the target state from the desired config, the latest
 // health verdicts, mastership and the previous watermark states. It is a
 // pure function: the same inputs always give the same Target. Backends that
 // left the config are not known here; Compute drains them from the live table.
-func Effective(cfg desired.Config, health Health, master bool, prev ServiceStates) Target {
+func effective(cfg desired.Config, health Health, master bool, prev ServiceStates) Target {
 	t := Target{Status: make([]ServiceStatus, 0, len(cfg.Services))}
 	nsvc, ndst := 0, 0
 	for i := range cfg.Services {

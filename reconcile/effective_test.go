@@ -23,7 +23,7 @@ const webYAML = `
 func TestEffectiveServicesAndGating(t *testing.T) {
 	cfg := services(t, webYAML)
 	b22 := BackendKey{Service: "web", Backend: netip.MustParseAddrPort("198.51.100.22:0")}
-	tg := Effective(cfg, Health{b22: false}, true, nil)
+	tg := effective(cfg, Health{b22: false}, true, nil)
 	if len(tg.Services) != 2 {
 		t.Fatalf("got %d services, want 2 (one per port)", len(tg.Services))
 	}
@@ -66,7 +66,7 @@ func TestEffectiveOnUnhealthyRemove(t *testing.T) {
       - {address: 198.51.100.32, port: 9000}
 `)
 	bad := BackendKey{Service: "api", Backend: netip.MustParseAddrPort("198.51.100.32:9000")}
-	s := Effective(cfg, Health{bad: false}, true, nil).Services[0]
+	s := effective(cfg, Health{bad: false}, true, nil).Services[0]
 	if len(s.Destinations) != 1 || s.Destinations[0].Key.String() != "198.51.100.31:9000" {
 		t.Fatalf("destinations = %+v", s.Destinations)
 	}
@@ -83,7 +83,7 @@ func TestEffectiveUnknownHealthFollowsInitialUp(t *testing.T) {
     checks: [{type: tcp, initial: down}]
     backends: [{address: 198.51.100.21}]
 `)
-	s := Effective(cfg, nil, true, nil).Services[0]
+	s := effective(cfg, nil, true, nil).Services[0]
 	if d := s.Destinations[0]; d.Config.Weight != 0 || d.Reason != ReasonUnhealthy {
 		t.Fatalf("unknown health with initial_up false: %+v %q", d.Config, d.Reason)
 	}
@@ -99,7 +99,7 @@ func TestEffectiveFwmarkService(t *testing.T) {
     scheduler: rr
     backends: [{address: 198.51.100.21}]
 `)
-	tg := Effective(cfg, nil, true, nil)
+	tg := effective(cfg, nil, true, nil)
 	if len(tg.Services) != 1 || tg.Services[0].Key != kernel.NewFWMarkKey(kernel.IPv4, 100) {
 		t.Fatalf("services = %+v", tg.Services)
 	}
@@ -118,15 +118,15 @@ func TestEffectiveAddressesOnlyWhenMaster(t *testing.T) {
     ports: [{proto: udp, port: 53}]
     backends: [{address: 198.51.100.53}]
 `)
-	if got := Effective(cfg, nil, false, nil).Addresses; len(got) != 0 {
+	if got := effective(cfg, nil, false, nil).Addresses; len(got) != 0 {
 		t.Fatalf("backup holds addresses %v", got)
 	}
-	got := Effective(cfg, nil, true, nil).Addresses
+	got := effective(cfg, nil, true, nil).Addresses
 	if len(got) != 1 || got[0] != (Address{Interface: "eth1", Prefix: netip.MustParsePrefix("192.0.2.10/32")}) {
 		t.Fatalf("master addresses = %v, want one 192.0.2.10/32 on eth1 (shared VIP once)", got)
 	}
 	// IPVS stays programmed on a backup (hot standby).
-	if n := len(Effective(cfg, nil, false, nil).Services); n != 3 {
+	if n := len(effective(cfg, nil, false, nil).Services); n != 3 {
 		t.Fatalf("backup has %d services, want 3", n)
 	}
 }

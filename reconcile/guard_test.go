@@ -41,7 +41,7 @@ func TestGuard(t *testing.T) {
 	}
 	for _, tc := range cases {
 		cfg := services(t, tenServices(tc.keep))
-		p := guard(diff(live, Effective(cfg, nil, true, nil), scopeOf(cfg)), tc.guard, tc.flag)
+		p := guard(diff(live, effective(cfg, nil, true, nil), scopeOf(cfg)), tc.guard, tc.flag)
 		if p.Held != tc.held || !strings.Contains(p.HeldReason, tc.wantWords) {
 			t.Errorf("keep %d guard %+v flag %v: held=%v %q", tc.keep, tc.guard, tc.flag, p.Held, p.HeldReason)
 		}

@@ -13,7 +13,7 @@ func backendAddrPort(b *desired.Backend) netip.AddrPort {
 }
 
 // HealthKey returns the Health key of backend b of service s: the key a
-// verdict about that backend must carry to be found by Effective.
+// verdict about that backend must carry to be found by Compute.
 func HealthKey(s *desired.Service, b *desired.Backend) BackendKey {
 	return BackendKey{Service: s.Name, Backend: backendAddrPort(b)}
 }

@@ -85,11 +85,11 @@ func planText(t testing.TB, p Plan) string {
 	return b.String()
 }
 
-// converge runs Effective + diff against the fake and applies the plan,
+// converge runs effective + diff against the fake and applies the plan,
 // returning the plan.
 func converge(t testing.TB, c kernel.IPVS, cfg desired.Config, h Health) Plan {
 	t.Helper()
-	tg := Effective(cfg, h, true, nil)
+	tg := effective(cfg, h, true, nil)
 	p := diff(snapshot(t, c), tg, scopeOf(cfg))
 	mustApply(t, c, p.Ops())
 	return p

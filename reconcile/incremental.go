@@ -39,7 +39,7 @@ func ComputeIncremental(live kernel.Snapshot, in Inputs, prev Round) (Outcome, b
 	if hasPathChecks(sub) {
 		return Outcome{}, false
 	}
-	t := Effective(sub, in.Health, in.Master, in.States)
+	t := effective(sub, in.Health, in.Master, in.States)
 	liveSub := liveOfServices(live, prev.Outcome.Target, t, dirty)
 	t, draining := drain(liveSub, t, in.Draining, configDrainTimeouts(in.Config), in.Now)
 	scope := scopeOf(in.Config)

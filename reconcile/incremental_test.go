@@ -257,7 +257,7 @@ func TestLoopPlansIncrementallyAfterAFullRound(t *testing.T) {
 	if st := edit("29"); !e.l.incremental || st.Applied[kernel.UpdateDestination] != 2 {
 		t.Fatalf("edit after a recovered round: incremental %v, applied %v", e.l.incremental, st.Applied)
 	}
-	if again := diff(snapshot(t, e.raw), Effective(e.l.cfg, nil, true, nil), scopeOf(e.l.cfg)); !again.Empty() {
+	if again := diff(snapshot(t, e.raw), effective(e.l.cfg, nil, true, nil), scopeOf(e.l.cfg)); !again.Empty() {
 		t.Fatalf("kernel not converged:\n%s", planText(t, again))
 	}
 }

@@ -200,6 +200,9 @@ func (l *Loop) Round(ctx context.Context) time.Duration {
 		s.LastRound, s.Master, s.Rounds = now, l.master, s.Rounds+1
 		s.Applied, s.Failed, s.Held, s.Services = st.Applied, st.Failed, st.Held, st.Services
 		s.PlanTime, s.CheckMarks = st.PlanTime, st.CheckMarks
+		if st.Target.Services != nil || st.Target.Status != nil {
+			s.Target = st.Target
+		}
 		if st.LastPlan != nil {
 			s.LastPlan = st.LastPlan
 		}
@@ -251,7 +254,7 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 	}
 	l.prev = nil
 	l.states, l.draining, st.Services = out.States, out.Draining, out.Target.Status
-	st.CheckMarks = out.Target.CheckMarks
+	st.CheckMarks, st.Target = out.Target.CheckMarks, out.Target
 	st.PlanTime = time.Since(planStart)
 	if !out.Plan.Empty() {
 		st.LastPlan = planLines(out.Plan)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
@@ -99,7 +100,7 @@ func TestLoopAdoptsKernelAndAppliesOneEdit(t *testing.T) {
 	if sumCounts(st.Applied) != 2 || st.Applied[kernel.UpdateDestination] != 2 || e.k.snapshots != 1 {
 		t.Fatalf("edit: applied %v with %d reads, want 2 updates (ports 80, 443) and no re-read", st.Applied, e.k.snapshots)
 	}
-	if again := diff(snapshot(t, c), Effective(e.l.cfg, nil, true, nil), scopeOf(e.l.cfg)); !again.Empty() {
+	if again := diff(snapshot(t, c), effective(e.l.cfg, nil, true, nil), scopeOf(e.l.cfg)); !again.Empty() {
 		t.Fatalf("kernel not converged:\n%s", planText(t, again))
 	}
 }
@@ -211,12 +212,7 @@ func TestBackoff(t *testing.T) {
 // waitFor polls cond for up to 10 s (a bound, not a timing assertion).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatalf("timed out waiting for %s", what)
+	testenv.Eventually(t, 10*time.Second, cond, "%s", what)
 }
 
 func TestLoopRunStopsLeavingKernel(t *testing.T) {

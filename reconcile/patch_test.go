@@ -15,7 +15,7 @@ func TestPatchMatchesKernel(t *testing.T) {
 	cache := snapshot(t, c)
 	for i, y := range configs {
 		cfg := services(t, y)
-		p := diff(cache, Effective(cfg, nil, true, nil), scopeOf(cfg))
+		p := diff(cache, effective(cfg, nil, true, nil), scopeOf(cfg))
 		res, err := c.Apply(t.Context(), p.Ops())
 		if err != nil {
 			t.Fatal(err)
@@ -24,7 +24,7 @@ func TestPatchMatchesKernel(t *testing.T) {
 		if got, want := kernel.RenderIPVSADM(cache), kernel.RenderIPVSADM(snapshot(t, c)); got != want {
 			t.Fatalf("config %d: patched cache\n%s\nkernel\n%s", i, got, want)
 		}
-		if again := diff(cache, Effective(cfg, nil, true, nil), scopeOf(cfg)); !again.Empty() {
+		if again := diff(cache, effective(cfg, nil, true, nil), scopeOf(cfg)); !again.Empty() {
 			t.Fatalf("config %d: cache not converged:\n%s", i, planText(t, again))
 		}
 	}

@@ -10,7 +10,7 @@ func TestRenderColorAndJSON(t *testing.T) {
 	_, c := fakeWith(t)
 	converge(t, c, services(t, webYAML), nil)
 	cfg := services(t, strings.Replace(webYAML, "weight: 10}", "weight: 15}", 1))
-	p := diff(snapshot(t, c), Effective(cfg, nil, true, nil), scopeOf(cfg))
+	p := diff(snapshot(t, c), effective(cfg, nil, true, nil), scopeOf(cfg))
 
 	var col strings.Builder
 	if err := RenderText(&col, p, true); err != nil {

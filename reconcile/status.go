@@ -37,6 +37,10 @@ type Status struct {
 	Held string
 	// Services are the watermark positions of the last round.
 	Services []ServiceStatus
+	// Target is what the last round planned towards: each destination's
+	// effective weight and the reason for it. A held plan's target was
+	// not applied (Held says so).
+	Target Target
 	// Addresses are the VIPs the node holds after the last round.
 	Addresses []Address
 	// CheckMarks are the check-service marks of the last round (CheckDialOf).

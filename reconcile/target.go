@@ -66,7 +66,7 @@ type ServiceStatus struct {
 }
 
 // States returns the up/down state of every configured service, to be
-// passed back to the next Effective.
+// passed back to the next round (Inputs.States).
 func (t Target) States() ServiceStates {
 	s := make(ServiceStates, len(t.Status))
 	for _, st := range t.Status {

@@ -31,7 +31,7 @@ func TestVIPsFollowMastershipAndConfig(t *testing.T) {
 `)
 	pol := addressPolicyOf(cfg)
 
-	held, err := v.Sync(ctx, Effective(cfg, nil, true, nil).Addresses, pol)
+	held, err := v.Sync(ctx, effective(cfg, nil, true, nil).Addresses, pol)
 	if err != nil || len(held) != 2 {
 		t.Fatalf("master: held %v, %v", held, err)
 	}
@@ -46,12 +46,12 @@ func TestVIPsFollowMastershipAndConfig(t *testing.T) {
 	}
 
 	// Unchanged: nothing added, nothing announced again.
-	if _, err := v.Sync(ctx, Effective(cfg, nil, true, nil).Addresses, pol); err != nil || len(fa.Announced()) != 2 {
+	if _, err := v.Sync(ctx, effective(cfg, nil, true, nil).Addresses, pol); err != nil || len(fa.Announced()) != 2 {
 		t.Fatalf("second sync announced again: %v %v", fa.Announced(), err)
 	}
 
 	// Backup: every VIP goes, the rest stays.
-	if held, err = v.Sync(ctx, Effective(cfg, nil, false, nil).Addresses, pol); err != nil || len(held) != 0 {
+	if held, err = v.Sync(ctx, effective(cfg, nil, false, nil).Addresses, pol); err != nil || len(held) != 0 {
 		t.Fatalf("backup: %v %v", held, err)
 	}
 	eth1, _ = fa.List(ctx, "eth1")

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/desired"
 )
 
 const watchNode = "node: {name: lb1, interface: eth1, scope: {prefixes: [192.0.2.0/24]}}\n"
@@ -48,7 +50,7 @@ func TestWatchEditorRenameReplace(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "a change", func() bool { return n.Load() >= 1 })
-	l := Loader{Dir: dir}
+	l := desired.Loader{Dir: dir}
 	if _, _, err := l.Load(); err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +86,7 @@ func TestWatchConfigMapDataSwap(t *testing.T) {
 	if err := os.Symlink("..data/node.yaml", filepath.Join(dir, "node.yaml")); err != nil {
 		t.Fatal(err)
 	}
-	l := Loader{Dir: dir}
+	l := desired.Loader{Dir: dir}
 	if _, parsed, err := l.Load(); err != nil || parsed != 1 {
 		t.Fatalf("first load: %d parsed, %v", parsed, err)
 	}

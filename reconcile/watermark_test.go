@@ -38,7 +38,7 @@ func TestWatermarkHysteresis(t *testing.T) {
 	}
 	var prev ServiceStates
 	for i, s := range steps {
-		tg := Effective(cfg, healthWith(s.healthy), true, prev)
+		tg := effective(cfg, healthWith(s.healthy), true, prev)
 		st := tg.Status[0]
 		if st.Up != s.up || st.Healthy != s.healthy || st.Enabled != 4 {
 			t.Fatalf("step %d (%d healthy): status %+v, want up=%v", i, s.healthy, st, s.up)
@@ -60,7 +60,7 @@ func TestWatermarkHysteresis(t *testing.T) {
 }
 
 func TestWatermarkStartsDownBelowLow(t *testing.T) {
-	tg := Effective(services(t, wmYAML), healthWith(1), true, nil)
+	tg := effective(services(t, wmYAML), healthWith(1), true, nil)
 	if tg.Status[0].Up {
 		t.Fatal("service with 1/4 healthy and low 0.5 starts up")
 	}

@@ -45,7 +45,7 @@ func planChecks(cfg desired.Config, marks reconcile.CheckMarks, io checkIO) (che
 			}
 			for bi := range s.Backends {
 				b := &s.Backends[bi]
-				bk := reconcile.BackendKey{Service: s.Name, Backend: netip.AddrPortFrom(b.Address, b.Port)}
+				bk := reconcile.HealthKey(s, b)
 				dial, err := reconcile.CheckDialOf(marks, s, b, c, c.DialPort(*s, *b))
 				if errors.Is(err, reconcile.ErrNoCheckMark) {
 					p.Skipped = append(p.Skipped, err.Error()) // unknown until a round assigns the mark

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/seesaw-lb/seesaw/checks"
+	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/reconcile"
 )
 
@@ -87,7 +88,7 @@ func serve(ctx context.Context, d deps, f Options, log *slog.Logger, hup <-chan 
 		}
 		return nil
 	})
-	g.Go(func() error { reloader(gctx, &reconcile.Loader{Dir: f.ConfigDir}, w, log, reload, hup); return nil })
+	g.Go(func() error { reloader(gctx, &desired.Loader{Dir: f.ConfigDir}, w, log, reload, hup); return nil })
 	g.Go(func() error { return w.runChecks(gctx) })
 	g.Go(func() error { return w.runVRRP(gctx) })
 	g.Go(func() error {

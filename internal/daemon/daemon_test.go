@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
@@ -49,12 +50,7 @@ func (s *syncBuffer) Since(off int) string {
 // eventually polls cond for up to 10 s (a bound, not a timing assertion).
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatalf("timed out waiting for %s", what)
+	testenv.Eventually(t, 10*time.Second, cond, "%s", what)
 }
 
 func TestDaemonFollowsConfigDirectory(t *testing.T) {

@@ -27,7 +27,7 @@
 // Every part runs under one errgroup (serve, daemon.go):
 //
 //   - reload.go: the config watcher pokes the reloader, which loads the
-//     directory with reconcile.Loader (only changed files are reparsed).
+//     directory with desired.Loader (only changed files are reparsed).
 //   - wiring.go: a valid config, with the manual drains of overrides.go
 //     applied, goes first to the checks engine (checkmap.go maps services ×
 //     checks × backends onto engine checks) and then to the reconcile loop.
@@ -41,7 +41,8 @@
 //   - control.go, metrics.go, metrics_server.go, statuspage.go, report.go:
 //     the control socket, /metrics and the status page read snapshots of
 //     the loop, the engine and the VRRP node; report.go builds the status
-//     model, re-running reconcile.Effective for each backend's weight.
+//     model, with each backend's effective weight and reason taken from
+//     the last round's target (reconcile.Status.Target).
 //
 // # Invariants
 //

@@ -74,7 +74,7 @@ func TestPlanChecks(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var marks reconcile.CheckMarks
 			if tc.marks {
-				marks, _ = reconcile.AllocateCheckMarks(tc.cfg, kernel.Snapshot{})
+				marks = reconcile.Compute(kernel.Snapshot{}, reconcile.Inputs{Config: tc.cfg}).Target.CheckMarks
 			}
 			io := checkIO{readFile: func(string) ([]byte, error) { return nil, errors.New("no such file") },
 				sourceFor: func(netip.Addr) (netip.Addr, error) { return netip.MustParseAddr("203.0.113.1"), nil }}

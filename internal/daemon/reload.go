@@ -7,13 +7,13 @@ import (
 	"os"
 	"time"
 
-	"github.com/seesaw-lb/seesaw/reconcile"
+	"github.com/seesaw-lb/seesaw/desired"
 )
 
 // reloader loads the configuration on every poke and SIGHUP and hands the
 // result to the loop: a valid config goes into force, an invalid one is
 // reported while the last valid one keeps running.
-func reloader(ctx context.Context, l *reconcile.Loader, w *wiring, log *slog.Logger, reload <-chan struct{}, hup <-chan os.Signal) {
+func reloader(ctx context.Context, l *desired.Loader, w *wiring, log *slog.Logger, reload <-chan struct{}, hup <-chan os.Signal) {
 	for {
 		select {
 		case <-ctx.Done():

@@ -130,14 +130,10 @@ func (w *wiring) status() StatusReport {
 	return r
 }
 
-// serviceReports joins config, effective target, health and check status.
+// serviceReports joins config, the last round's target, health and check
+// status.
 func serviceReports(cfg desired.Config, over overrides, health reconcile.Health, ls reconcile.Status,
 	plan checkPlan, cs map[checks.Key]checks.Status) []ServiceReport {
-	states := reconcile.ServiceStates{}
-	for _, s := range ls.Services {
-		states[s.Name] = s.Up
-	}
-	target := reconcile.Effective(cfg, health, ls.Master, states)
 	held := map[netip.Addr]bool{}
 	for _, a := range ls.Addresses {
 		held[a.Prefix.Addr()] = true
@@ -154,14 +150,14 @@ func serviceReports(cfg desired.Config, over overrides, health reconcile.Health,
 			}
 		}
 		for _, b := range s.Backends {
-			bk := reconcile.BackendKey{Service: s.Name, Backend: netip.AddrPortFrom(b.Address, b.Port)}
+			bk := reconcile.HealthKey(&s, &b)
 			br := BackendReport{Address: bk.Backend.String(), Weight: b.Weight, DrainedByHand: over.matches(b)}
 			if b.Port == 0 {
 				br.Address = b.Address.String()
 			}
 			h, known := health[bk]
 			br.Healthy = h || !known
-			br.Effective, br.Reason = effectiveWeight(target, s.Name, b)
+			br.Effective, br.Reason = effectiveWeight(ls.Target, s.Name, b)
 			for _, k := range plan.Needs[bk] {
 				if c, ok := cs[k]; ok && !c.LastCheck.IsZero() {
 					br.LastCheck, br.LatencyMS = "ok", float64(c.Latency.Microseconds())/1000

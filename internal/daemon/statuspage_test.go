@@ -16,10 +16,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/seesaw-lb/seesaw/desired"
 	"layeh.com/radius"
-
-	"github.com/seesaw-lb/seesaw/reconcile"
 )
 
 // pageConfig is two services with loopback backends and tcp checks on
@@ -33,7 +33,8 @@ var pageConfig = map[string]string{
 }
 
 // loadedWiring builds the daemon's wiring (fake kernel) with the files'
-// config in force and one backend drained by hand; no part runs.
+// config in force and one backend drained by hand, and runs the loop until
+// it has planned that config; no other part runs.
 func loadedWiring(t *testing.T, files map[string]string) *wiring {
 	t.Helper()
 	d, _ := fakeDeps(t)
@@ -43,7 +44,7 @@ func loadedWiring(t *testing.T, files map[string]string) *wiring {
 		t.Fatal(err)
 	}
 	t.Cleanup(closeKernel)
-	cfg, _, err := (&reconcile.Loader{Dir: dir}).Load()
+	cfg, _, err := (&desired.Loader{Dir: dir}).Load()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +54,11 @@ func loadedWiring(t *testing.T, files map[string]string) *wiring {
 	if err := w.override("127.0.0.2:8080", true); err != nil {
 		t.Fatal(err)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); w.loop.Run(ctx, time.Hour) }()
+	t.Cleanup(func() { cancel(); <-done })
+	eventually(t, "the loop's first round", func() bool { return w.loop.Status().Rounds > 0 })
 	return w
 }
 

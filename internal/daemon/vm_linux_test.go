@@ -65,7 +65,9 @@ func vmWeb(weight string) string {
 		"    backends: [{address: 198.51.100.21, weight: " + weight + "}, {address: 198.51.100.22, weight: 5}]\n"
 }
 
-// TestDaemonAgainstRealIPVS is the end-to-end list, in the VM.
+// TestDaemonAgainstRealIPVS runs the daemon against the VM's real IPVS from
+// the first config to a restart: edit, invalid edit, file deletion, drift
+// by hand inside and outside the scope, and a zero-op restart.
 func TestDaemonAgainstRealIPVS(t *testing.T) {
 	requireVM(t)
 	ipvsadm(t, "-C")

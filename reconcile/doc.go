@@ -17,7 +17,7 @@
 //     goroutine, Run reconciles after each burst of inputs, every resync
 //     interval and at drain deadlines, and Status reports the last round.
 //   - Watcher reports bursts of changes in the configuration directory;
-//     Loader (desired.Loader) reloads it, re-parsing only changed files.
+//     desired.Loader reloads it, re-parsing only changed files.
 //
 // # Example
 //

@@ -100,4 +100,3 @@ func TestReadRefusesSpecialAndLargeFiles(t *testing.T) {
 		t.Errorf("Write over a FIFO: %v, want ErrNotRegular", err)
 	}
 }
-

@@ -139,28 +139,3 @@ func (w *wiring) failover() error {
 	}
 	return node.StepDown()
 }
-
-// override drains (or enables) a backend by hand: the override is saved
-// beside the config first, then put into force.
-func (w *wiring) override(arg string, drain bool) error {
-	ref, err := ParseBackendRef(arg)
-	if err != nil {
-		return err
-	}
-	w.mu.Lock()
-	o := overrides{Drained: append([]string(nil), w.over.Drained...)}
-	w.mu.Unlock()
-	var changed bool
-	if drain {
-		changed = o.drain(ref)
-	} else {
-		changed = o.enable(ref)
-	}
-	if !changed {
-		return nil
-	}
-	if err := saveOverrides(w.dir, o); err != nil {
-		return err
-	}
-	return w.setOverrides(o)
-}

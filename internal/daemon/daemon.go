@@ -99,7 +99,7 @@ func serve(ctx context.Context, d deps, f Options, log *slog.Logger, hup <-chan 
 		return nil
 	})
 	g.Go(func() error { return w.followMarks(gctx) })
-	g.Go(func() error { return w.runControl(gctx, f.ControlSocket) })
+	g.Go(func() error { return w.runControl(gctx, f.ControlSocket, f.ControlGroup) })
 	g.Go(func() error { return w.runMetrics(gctx, f.MetricsAddress) })
 	g.Go(func() error { return w.notifyReady(gctx, log) })
 	poke()

@@ -30,7 +30,7 @@ func (w *wiring) runControl(ctx context.Context, path, group string) error {
 		}
 	}
 	access := noGroup
-	w.keepServing(ctx, partControl, func() (net.Listener, error) {
+	return w.keepServing(ctx, partControl, func() (net.Listener, error) {
 		var err error
 		if access, err = lookupControlAccess(group); err != nil {
 			return nil, fmt.Errorf("control socket %s: %w", path, err)
@@ -45,7 +45,6 @@ func (w *wiring) runControl(ctx context.Context, path, group string) error {
 			}
 			return nil
 		})
-	return nil
 }
 
 // fromFirstConfig waits for the first valid config and returns get of its

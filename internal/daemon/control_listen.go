@@ -1,11 +1,16 @@
 package daemon
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 )
+
+// errAnotherDaemon is the control socket's error when a live daemon answers
+// on its path: two daemons must never manage one kernel, so this one stops.
+var errAnotherDaemon = errors.New("another daemon is listening")
 
 // listenControl listens on the unix socket at path, mode 0600, or 0660 and
 // owned by the access group when one is set; a stale socket from a killed
@@ -22,7 +27,7 @@ func listenControl(path string, access controlAccess) (net.Listener, error) {
 	}
 	if c, err := net.Dial("unix", path); err == nil {
 		c.Close()
-		return nil, fmt.Errorf("control socket %s: another daemon is listening", path)
+		return nil, fmt.Errorf("control socket %s: %w", path, errAnotherDaemon)
 	}
 	private, err := os.MkdirTemp(dir, ".control-")
 	if err != nil {

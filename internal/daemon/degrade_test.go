@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDaemonRunsWithoutItsMetricsAddress(t *testing.T) {
@@ -83,4 +84,28 @@ func pageStatus(t *testing.T, addr string) StatusReport {
 	defer resp.Body.Close()
 	_ = json.NewDecoder(resp.Body).Decode(&r)
 	return r
+}
+
+func TestSecondDaemonOnTheSameControlSocketStops(t *testing.T) {
+	d, _ := fakeDeps(t)
+	dir := writeConfig(t, map[string]string{"node.yaml": planNode, "web.yaml": webFile(1)})
+	socket := filepath.Join(t.TempDir(), "ctl.sock")
+	runTestDaemon(t, d, "--config-dir", dir, "--control-socket", socket, "--metrics-address", "off")
+	eventually(t, "the first daemon's control socket", func() bool { return ctl(socket, "status") == nil })
+	var logs syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- runDaemon(t.Context(), d, make(chan os.Signal), []string{"--config-dir", dir, "--control-socket", socket, "--metrics-address", "off"}, &logs, &logs)
+	}()
+	select {
+	case code := <-done:
+		if code != exitFailure || !strings.Contains(logs.String(), "another daemon is listening") {
+			t.Fatalf("second daemon: exit %d\n%s", code, logs.String())
+		}
+	case <-time.After(20 * time.Second): // hang guard
+		t.Fatalf("a second daemon kept running beside the first\n%s", logs.String())
+	}
+	if err := ctl(socket, "status"); err != nil {
+		t.Fatalf("the first daemon's socket after the second stopped: %v", err)
+	}
 }

@@ -17,8 +17,9 @@ var listenerBackoff = reconcile.Backoff{Min: time.Second, Max: 30 * time.Second}
 // keepServing runs a part not needed to forward traffic (the metrics
 // listener, the control socket) until ctx is done. When listen or serve
 // fails, the part is reported degraded (log, status, seesaw_degraded) and
-// retried with listenerBackoff; it never stops the daemon.
-func (w *wiring) keepServing(ctx context.Context, part string, listen func() (net.Listener, error), serve func(net.Listener) error) {
+// retried with listenerBackoff; it stops the daemon only when another
+// daemon answers on the control socket (errAnotherDaemon).
+func (w *wiring) keepServing(ctx context.Context, part string, listen func() (net.Listener, error), serve func(net.Listener) error) error {
 	failures := 0
 	for {
 		ln, err := listen()
@@ -30,14 +31,17 @@ func (w *wiring) keepServing(ctx context.Context, part string, listen func() (ne
 			}
 		}
 		if ctx.Err() != nil {
-			return
+			return nil
+		}
+		if errors.Is(err, errAnotherDaemon) {
+			return err
 		}
 		failures++
 		delay := listenerBackoff.Delay(failures)
 		w.degrade(part, fmt.Errorf("%w; retrying in %v", err, delay))
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case <-time.After(delay):
 		}
 	}

@@ -30,7 +30,7 @@ func (w *wiring) runMetrics(ctx context.Context, addr string) error {
 			return nil
 		}
 	}
-	w.keepServing(ctx, partMetrics, func() (net.Listener, error) {
+	return w.keepServing(ctx, partMetrics, func() (net.Listener, error) {
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {
 			return nil, fmt.Errorf("metrics address %s: %w", addr, err)
@@ -45,7 +45,6 @@ func (w *wiring) runMetrics(ctx context.Context, addr string) error {
 		}
 		return nil
 	})
-	return nil
 }
 
 // setMetricsAt records the metrics listener's address ("" while none).

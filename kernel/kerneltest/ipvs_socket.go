@@ -110,8 +110,10 @@ func (t *fakeTransport) SetDeadline(d time.Time) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.deadline = d
-	close(t.deadlineSet)
-	t.deadlineSet = make(chan struct{})
+	if !t.closed { // Close closed deadlineSet for good
+		close(t.deadlineSet)
+		t.deadlineSet = make(chan struct{})
+	}
 	return nil
 }
 

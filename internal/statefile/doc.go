@@ -8,7 +8,8 @@
 // directory is synced, so after a crash the file is either the old or the
 // new content, never empty or torn. [Read] reads a file with a size cap and
 // refuses anything but a regular file, without following a symlink and
-// without blocking on a FIFO.
+// without blocking on a FIFO. The directory itself may be a symlink (a
+// configuration directory often is); only the file's own name must not be.
 //
 //	if err := statefile.Write(path, b, 0o600); err != nil { ... }
 //	b, err := statefile.Read(path, 1<<20)

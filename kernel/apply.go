@@ -75,8 +75,9 @@ func (b *batcher) flush() {
 		return
 	}
 	if b.broken == nil {
+		b.c.arm(b.ctx, b.c.t)
 		if err := b.c.t.Send(b.buf); err != nil {
-			b.broken = ctxErr(b.ctx, err)
+			b.broken = b.c.waitErr(b.ctx, err)
 		} else {
 			b.collect()
 			return
@@ -94,6 +95,7 @@ func (b *batcher) flush() {
 func (b *batcher) collect() {
 	var sentinel uint32
 	for len(b.pending) > 0 {
+		b.c.arm(b.ctx, b.c.t)
 		n, err := b.c.t.Recv(b.c.buf)
 		if errors.Is(err, syscall.ENOBUFS) {
 			if sentinel, err = b.sendSentinel(); err == nil {
@@ -101,7 +103,7 @@ func (b *batcher) collect() {
 			}
 		}
 		if err != nil {
-			b.uncertain(ctxErr(b.ctx, err))
+			b.uncertain(b.c.waitErr(b.ctx, err))
 			return
 		}
 		msgs, err := wire.SplitMessages(b.c.buf[:n])
@@ -141,6 +143,7 @@ func (b *batcher) ack(m wire.Message) {
 func (b *batcher) sendSentinel() (uint32, error) {
 	seq := b.c.nextSeq()
 	req := wire.AppendMessage(nil, wire.Message{Type: b.c.family, Flags: wire.NlmFRequest | wire.NlmFAck, Seq: seq, Payload: wire.GenlPayload(wire.CmdGetInfo, nil)})
+	b.c.arm(b.ctx, b.c.t)
 	return seq, b.c.t.Send(req)
 }
 
@@ -150,7 +153,7 @@ func (b *batcher) sendSentinel() (uint32, error) {
 func (b *batcher) uncertain(cause error) {
 	for _, i := range b.pending {
 		b.results[i].Uncertain = true
-		b.results[i].Err = &OpError{Op: b.results[i].Op.String(), Err: fmt.Errorf("%w: %v", ErrUncertain, cause)}
+		b.results[i].Err = &OpError{Op: b.results[i].Op.String(), Err: fmt.Errorf("%w: %w", ErrUncertain, cause)}
 	}
 	if !errors.Is(cause, syscall.ENOBUFS) {
 		b.broken = cause

@@ -47,7 +47,18 @@ type Options struct {
 	// ReaderBufferBytes is the recvmsg buffer of the extra Snapshot sockets,
 	// which only dump destinations (default RecvBufferBytes).
 	ReaderBufferBytes int
+	// Timeout bounds each wait for the kernel: every sendmsg and every
+	// recvmsg gets a deadline this far ahead (or the context's, if
+	// sooner). A request that times out fails with an error matching
+	// ErrTimeout; in Apply its Result is Uncertain. Default DefaultTimeout;
+	// negative: no deadline but the context's.
+	Timeout time.Duration
 }
+
+// DefaultTimeout is Options.Timeout when unset: far above any answer of a
+// working kernel (a dump datagram takes microseconds), short enough that a
+// stuck exchange fails a round instead of stalling the daemon.
+const DefaultTimeout = 5 * time.Second
 
 func (o Options) withDefaults() Options {
 	if o.BatchSize <= 0 {
@@ -64,6 +75,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ReaderBufferBytes < 4096 {
 		o.ReaderBufferBytes = o.RecvBufferBytes
+	}
+	if o.Timeout == 0 {
+		o.Timeout = DefaultTimeout
 	}
 	return o
 }
@@ -221,14 +235,16 @@ func (c *Client) exchangeOn(ctx context.Context, s sock, typ uint16, cmd uint8, 
 		flags = wire.NlmFRequest | wire.NlmFDump
 	}
 	req := wire.AppendMessage(nil, wire.Message{Type: typ, Flags: flags, Seq: seq, Payload: wire.GenlPayload(cmd, attrs)})
+	c.arm(ctx, s.t)
 	if err := s.t.Send(req); err != nil {
-		return nil, ctxErr(ctx, err)
+		return nil, c.waitErr(ctx, err)
 	}
 	var replies []wire.Message
 	for {
+		c.arm(ctx, s.t)
 		n, err := s.t.Recv(s.buf)
 		if err != nil {
-			return nil, ctxErr(ctx, err)
+			return nil, c.waitErr(ctx, err)
 		}
 		msgs, err := wire.SplitMessages(s.buf[:n])
 		if err != nil {

@@ -53,6 +53,10 @@
 //     cancelled context) is Uncertain and its Err matches ErrUncertain: the
 //     Op may or may not have taken effect, and the caller re-reads the table
 //     with Snapshot before planning again.
+//   - No wait for the kernel is unbounded: every sendmsg and recvmsg has a
+//     deadline (Options.Timeout, default DefaultTimeout, or the context's
+//     if sooner); a timed-out request fails with an error matching
+//     ErrTimeout, and in Apply it is Uncertain.
 //   - An empty destination dump is an empty list, not "no such service".
 //   - Every error of an Op is an *OpError naming what was done to what;
 //     errors.Is matches both its sentinel (ErrExist, ErrNoService, ...) and

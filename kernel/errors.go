@@ -22,5 +22,8 @@ var (
 	ErrPermission       = errors.New("permission denied (needs CAP_NET_ADMIN)")
 	ErrUncertain        = errors.New("outcome unknown: acknowledgement lost, re-read the kernel")
 	ErrClosed           = errors.New("client closed")
-	ErrMalformed        = wire.ErrMalformed
+	// ErrTimeout: the kernel did not answer within Options.Timeout; what a
+	// write did is unknown, so the caller re-reads the table.
+	ErrTimeout   = errors.New("no answer from the kernel within the timeout")
+	ErrMalformed = wire.ErrMalformed
 )

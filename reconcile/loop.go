@@ -48,12 +48,12 @@ type LoopOptions struct {
 // not a full re-read. Inputs arrive through its methods (safe from any
 // goroutine); Run reconciles after each batch of them and on its timers.
 type Loop struct {
-	o      LoopOptions
-	events chan func()
-	// stopped is closed when Run returns, so inputs sent after that are
-	// dropped instead of blocking their sender (shutdown never hangs).
-	stopped  chan struct{}
-	stopOnce sync.Once
+	o LoopOptions
+	// pending holds the inputs not yet taken; wake (1-buffered) tells Run
+	// there are some. Senders never block, before, during or after Run.
+	pendingMu sync.Mutex
+	pending   pendingInputs
+	wake      chan struct{}
 
 	// owned by the Run goroutine
 	cfg      desired.Config
@@ -87,40 +87,38 @@ func NewLoop(o LoopOptions) *Loop {
 	if o.Backoff == (Backoff{}) {
 		o.Backoff = DefaultBackoff
 	}
-	return &Loop{o: o, events: make(chan func(), 64), stopped: make(chan struct{}), master: true}
+	return &Loop{o: o, wake: make(chan struct{}, 1), master: true}
 }
 
 // SetConfig puts a valid config into force and clears the config error.
+// Like every input, it returns at once: the loop takes the latest value of
+// each input before its next round.
 func (l *Loop) SetConfig(cfg desired.Config) {
-	l.send(func() {
-		l.cfg, l.haveCfg = cfg, true
-		l.setStatus(func(s *Status) { s.Generation++; s.Files = cfg.Files; s.ConfigError = "" })
+	l.set(func(p *pendingInputs) {
+		empty := ""
+		p.configs, p.cfg, p.configErr = p.configs+1, cfg, &empty
 	})
 }
 
 // ConfigError records an invalid config; the config in force keeps running.
 func (l *Loop) ConfigError(err error) {
 	l.o.Log.Error("invalid configuration, keeping the last valid one", "error", err.Error())
-	l.send(func() { l.setStatus(func(s *Status) { s.ConfigError = err.Error() }) })
+	msg := err.Error()
+	l.set(func(p *pendingInputs) { p.configErr = &msg })
 }
 
 // SetHealth replaces the health verdicts (the daemon passes a fresh map).
-func (l *Loop) SetHealth(h Health) { l.send(func() { l.health = h }) }
+func (l *Loop) SetHealth(h Health) {
+	l.set(func(p *pendingInputs) { p.health, p.haveHealth = h, true })
+}
 
 // SetMaster sets the VRRP mastership.
-func (l *Loop) SetMaster(m bool) { l.send(func() { l.master = m }) }
+func (l *Loop) SetMaster(m bool) {
+	l.set(func(p *pendingInputs) { p.master, p.haveMaster = m, true })
+}
 
 // Resync forces a full re-read of the kernel on the next round.
-func (l *Loop) Resync() { l.send(func() { l.liveOK = false }) }
-
-// send queues an input for the Run goroutine; once Run has returned, the
-// input is dropped (there is no round left to use it).
-func (l *Loop) send(f func()) {
-	select {
-	case l.events <- f:
-	case <-l.stopped:
-	}
-}
+func (l *Loop) Resync() { l.set(func(p *pendingInputs) { p.resync = true }) }
 
 // Status returns a copy of the loop's status.
 func (l *Loop) Status() Status {
@@ -145,14 +143,12 @@ func (l *Loop) setStatus(f func(*Status)) {
 func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	defer l.stopOnce.Do(func() { close(l.stopped) })
 	nextResync := time.Now().Add(resync)
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case f := <-l.events:
-			f()
+		case <-l.wake:
 			l.drainEvents()
 		case <-timer.C:
 		}
@@ -171,18 +167,6 @@ func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 			wait = time.Hour
 		}
 		timer.Reset(wait)
-	}
-}
-
-// drainEvents runs every queued input so a burst costs one round.
-func (l *Loop) drainEvents() {
-	for {
-		select {
-		case f := <-l.events:
-			f()
-		default:
-			return
-		}
 	}
 }
 

@@ -36,6 +36,7 @@ func parseDaemonFlags(args []string, stdout, stderr io.Writer) (o daemon.Options
 	fs.BoolVar(&o.Backup, "backup", false, "without a vrrp section: run as backup (hold no VIPs), for tests")
 	fs.StringVar(&o.MetricsAddress, "metrics-address", "", "metrics `address:port` (default: node.metrics_address, else "+desired.DefaultMetricsAddress.String()+"); \"off\" disables")
 	fs.StringVar(&o.ControlSocket, "control-socket", "", "control socket `path` (default: node.control_socket, else "+daemon.DefaultControlSocket+")")
+	fs.StringVar(&o.ControlGroup, "control-group", "", "`group` whose members may use the control socket, drain and failover included (socket mode 0660); default: root only (0600)")
 	if code, done := parseFlags(fs, args, stdout, stderr, "run [flags]",
 		"Watch the configuration directory and keep the kernel equal to it."); done {
 		return o, code, true

@@ -24,6 +24,14 @@ func renderStatus(w io.Writer, r daemon.StatusReport) {
 	if r.ConfigError != "" {
 		fmt.Fprintf(w, "config error held back: %s\n", r.ConfigError)
 	}
+	parts := make([]string, 0, len(r.Degraded))
+	for part := range r.Degraded {
+		parts = append(parts, part)
+	}
+	sort.Strings(parts)
+	for _, part := range parts {
+		fmt.Fprintf(w, "degraded %s: %s\n", part, r.Degraded[part])
+	}
 	lr := r.LastRound
 	at := "never"
 	if !lr.At.IsZero() {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/seesaw-lb/seesaw/internal/daemon"
@@ -43,5 +44,18 @@ func TestStatusTableShowsDrainAndHealth(t *testing.T) {
 		if !regexp.MustCompile(re).Match(b.Bytes()) {
 			t.Errorf("status table lacks %s:\n%s", re, b.String())
 		}
+	}
+}
+
+func TestStatusShowsDegradedParts(t *testing.T) {
+	var b bytes.Buffer
+	renderStatus(&b, daemon.StatusReport{Node: "lb1", Degraded: map[string]string{
+		"metrics":        "metrics address 127.0.0.1:9847: address already in use; retrying in 2s",
+		"overrides file": "read overrides: unexpected end of JSON input; started without manual drains",
+	}})
+	want := "degraded metrics: metrics address 127.0.0.1:9847: address already in use; retrying in 2s\n" +
+		"degraded overrides file: read overrides: unexpected end of JSON input; started without manual drains\n"
+	if !strings.Contains(b.String(), want) {
+		t.Fatalf("status lacks the degraded parts, in order:\n%s", b.String())
 	}
 }

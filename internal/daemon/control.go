@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/seesaw-lb/seesaw/desired"
@@ -17,9 +16,10 @@ import (
 // DefaultControlSocket is the control socket unless configured otherwise.
 const DefaultControlSocket = desired.DefaultControlSocket
 
-// runControl serves the control socket until ctx is done. The path is the
-// flag's, else node.control_socket of the first valid config.
-func (w *wiring) runControl(ctx context.Context, path string) error {
+// runControl serves the control socket until ctx is done, retrying when it
+// cannot (keepServing). The path is the flag's, else node.control_socket
+// of the first valid config.
+func (w *wiring) runControl(ctx context.Context, path, group string) error {
 	if path == "" {
 		var ok bool
 		if path, ok = w.fromFirstConfig(ctx, func(n desired.Node) string { return n.ControlSocket }); !ok {
@@ -29,16 +29,22 @@ func (w *wiring) runControl(ctx context.Context, path string) error {
 			path = DefaultControlSocket
 		}
 	}
-	ln, err := listenControl(path)
-	if err != nil {
-		return err
-	}
-	defer os.Remove(path)
-	w.log.Info("control socket listening", "path", path)
-	if err := serveHTTP(ctx, ln, w.controlHandler()); err != nil {
-		return fmt.Errorf("control socket %s: %w", path, err)
-	}
-	return nil
+	access := noGroup
+	return w.keepServing(ctx, partControl, func() (net.Listener, error) {
+		var err error
+		if access, err = lookupControlAccess(group); err != nil {
+			return nil, fmt.Errorf("control socket %s: %w", path, err)
+		}
+		return listenControl(path, access)
+	},
+		func(ln net.Listener) error {
+			defer os.Remove(path)
+			w.log.Info("control socket listening", "path", path, "group", access.group)
+			if err := serveHTTP(ctx, ln, w.controlHandlerFor(access), withPeers); err != nil {
+				return fmt.Errorf("control socket %s: %w", path, err)
+			}
+			return nil
+		})
 }
 
 // fromFirstConfig waits for the first valid config and returns get of its
@@ -54,37 +60,18 @@ func (w *wiring) fromFirstConfig(ctx context.Context, get func(desired.Node) str
 	return get(w.raw.Node), true
 }
 
-// serveHTTP serves h on ln until ctx is done.
-func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler) error {
+// serveHTTP serves h on ln until ctx is done; opts adjust the server.
+func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, opts ...func(*http.Server)) error {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	for _, o := range opts {
+		o(srv)
+	}
 	stop := context.AfterFunc(ctx, func() { srv.Close() })
 	defer stop()
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
-}
-
-// listenControl listens on the unix socket at path, mode 0600 (root only):
-// a stale socket from a killed daemon is replaced.
-func listenControl(path string) (net.Listener, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("control socket %s: %w", path, err)
-	}
-	if c, err := net.Dial("unix", path); err == nil {
-		c.Close()
-		return nil, fmt.Errorf("control socket %s: another daemon is listening", path)
-	}
-	os.Remove(path)
-	ln, err := net.Listen("unix", path)
-	if err != nil {
-		return nil, fmt.Errorf("control socket %s: %w", path, err)
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		ln.Close()
-		return nil, fmt.Errorf("control socket %s: %w", path, err)
-	}
-	return ln, nil
 }
 
 // controlReply is the JSON answer of every control request.
@@ -94,23 +81,27 @@ type controlReply struct {
 	Status *StatusReport `json:"status,omitempty"`
 }
 
-// controlHandler routes GET /status, POST /failover, POST /drain and
-// POST /enable (?backend=ADDR[:PORT]).
-func (w *wiring) controlHandler() http.Handler {
+// controlHandler is controlHandlerFor without a group.
+func (w *wiring) controlHandler() http.Handler { return w.controlHandlerFor(noGroup) }
+
+// controlHandlerFor routes GET /status, POST /failover, POST /drain and
+// POST /enable (?backend=ADDR[:PORT]); the state-changing ones are logged
+// with the peer's credentials and allowed as access says (changing).
+func (w *wiring) controlHandlerFor(access controlAccess) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /status", func(rw http.ResponseWriter, _ *http.Request) {
 		st := w.status()
 		reply(rw, controlReply{OK: true, Status: &st})
 	})
-	mux.HandleFunc("POST /failover", func(rw http.ResponseWriter, _ *http.Request) {
-		reply(rw, result(w.failover()))
-	})
-	mux.HandleFunc("POST /drain", func(rw http.ResponseWriter, r *http.Request) {
-		reply(rw, result(w.override(r.URL.Query().Get("backend"), true)))
-	})
-	mux.HandleFunc("POST /enable", func(rw http.ResponseWriter, r *http.Request) {
-		reply(rw, result(w.override(r.URL.Query().Get("backend"), false)))
-	})
+	mux.HandleFunc("POST /failover", w.changing(access, "failover", func(*http.Request) error {
+		return w.failover()
+	}))
+	mux.HandleFunc("POST /drain", w.changing(access, "drain", func(r *http.Request) error {
+		return w.override(r.URL.Query().Get("backend"), true)
+	}))
+	mux.HandleFunc("POST /enable", w.changing(access, "enable", func(r *http.Request) error {
+		return w.override(r.URL.Query().Get("backend"), false)
+	}))
 	return mux
 }
 
@@ -138,29 +129,4 @@ func (w *wiring) failover() error {
 		return errors.New("failover: no vrrp section: this node is standalone")
 	}
 	return node.StepDown()
-}
-
-// override drains (or enables) a backend by hand: the override is saved
-// beside the config first, then put into force.
-func (w *wiring) override(arg string, drain bool) error {
-	ref, err := ParseBackendRef(arg)
-	if err != nil {
-		return err
-	}
-	w.mu.Lock()
-	o := overrides{Drained: append([]string(nil), w.over.Drained...)}
-	w.mu.Unlock()
-	var changed bool
-	if drain {
-		changed = o.drain(ref)
-	} else {
-		changed = o.enable(ref)
-	}
-	if !changed {
-		return nil
-	}
-	if err := saveOverrides(w.dir, o); err != nil {
-		return err
-	}
-	return w.setOverrides(o)
 }

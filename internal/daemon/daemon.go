@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"golang.org/x/sync/errgroup"
@@ -98,7 +99,7 @@ func serve(ctx context.Context, d deps, f Options, log *slog.Logger, hup <-chan 
 		return nil
 	})
 	g.Go(func() error { return w.followMarks(gctx) })
-	g.Go(func() error { return w.runControl(gctx, f.ControlSocket) })
+	g.Go(func() error { return w.runControl(gctx, f.ControlSocket, f.ControlGroup) })
 	g.Go(func() error { return w.runMetrics(gctx, f.MetricsAddress) })
 	g.Go(func() error { return w.notifyReady(gctx, log) })
 	poke()
@@ -110,18 +111,16 @@ func serve(ctx context.Context, d deps, f Options, log *slog.Logger, hup <-chan 
 // the metrics; the VRRP node and the listeners start later, from the first
 // valid config.
 func newWiring(d deps, f Options, log *slog.Logger) (*wiring, func(), error) {
-	over, err := loadOverrides(f.ConfigDir)
-	if err != nil {
-		return nil, nil, err
-	}
 	k, err := d.openKernel()
 	if err != nil {
 		return nil, nil, fmt.Errorf("open IPVS: %w", err)
 	}
-	w := &wiring{log: log, dir: f.ConfigDir, listen: d.listenVRRP, sourceFor: d.sourceFor,
-		ready: make(chan struct{}), states: map[checks.Key]checks.State{}, over: over,
-		roundDone: make(chan struct{}), marksFeed: newRoundFeed(), trackFeed: newRoundFeed()}
+	w := &wiring{log: log, listen: d.listenVRRP, sourceFor: d.sourceFor,
+		ready: make(chan struct{}), states: map[checks.Key]checks.State{},
+		roundDone: make(chan struct{}), marksFeed: newRoundFeed(), trackFeed: newRoundFeed(),
+		overFile: &overridesStore{path: filepath.Join(f.ConfigDir, overridesFile)}}
 	w.metrics = newMetrics(w)
+	w.loadOverrides()
 	w.engine = checks.New(checks.Options{Logger: log, OnResult: w.metrics.checkDone})
 	opts := reconcile.LoopOptions{Kernel: meteredIPVS{IPVS: k, m: w.metrics}, Log: log, Now: d.now,
 		AllowMassDelete: f.AllowMassDelete, VIPs: d.vips(log), OnRound: w.onRound}

@@ -42,7 +42,11 @@
 //     the control socket, /metrics and the status page read snapshots of
 //     the loop, the engine and the VRRP node; report.go builds the status
 //     model, with each backend's effective weight and reason taken from
-//     the last round's target (reconcile.Status.Target).
+//     the last round's target (reconcile.Status.Target). The control
+//     socket is created in control_listen.go (final mode before it is
+//     reachable); control_access.go and control_peer.go log each
+//     state-changing command with the caller's credentials and admit root,
+//     the daemon's user and Options.ControlGroup.
 //
 // # Invariants
 //
@@ -54,11 +58,22 @@
 //     from the first valid config; a later change of the vrrp section is
 //     logged and needs a restart.
 //   - Manual drains are saved in .seesaw-overrides.json beside the config
-//     before they take effect, so they survive a restart.
-//   - What degrades instead of stopping: without rtnetlink the VIP addresses
-//     are left alone (logged); a dsr/tunnel check without its mark yet
-//     leaves its backend's health unknown until a round assigns the mark.
-//   - The first part to fail stops every part and Run returns its error.
+//     (overridesStore.path) before they take effect, so they survive a
+//     restart: durably (internal/statefile), one change at a time (the
+//     store's lock, taken before w.mu), and read back.
+//   - Nothing that holds w.mu waits for a round: the loop's inputs never
+//     block, so status, control, metrics and VRRP events go on while a
+//     round is stuck in the kernel.
+//   - What degrades instead of stopping: the metrics listener and the
+//     control socket retry with backoff (keepserving.go) and an unreadable
+//     overrides file is ignored, each reported in degraded.go (log, the
+//     status report's "degraded", seesaw_degraded); without rtnetlink the
+//     VIP addresses are left alone (logged); a dsr/tunnel check without its
+//     mark yet leaves its backend's health unknown until a round assigns
+//     the mark.
+//   - Any other part failing (the loop, the kernel, the checks engine, the
+//     VRRP node, the watcher, or a second daemon on the control socket)
+//     stops every part and Run returns its error.
 //     When the context ends (SIGTERM), the VRRP master sends priority 0, the
 //     checks stop, the loop returns without touching the kernel, the
 //     listeners close and the control socket file is removed: the kernel is

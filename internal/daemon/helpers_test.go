@@ -44,6 +44,7 @@ func testOptions(args []string, w io.Writer) (Options, error) {
 	fs.SetOutput(w)
 	fs.StringVar(&o.ConfigDir, "config-dir", "/etc/seesaw", "")
 	fs.StringVar(&o.ControlSocket, "control-socket", "", "")
+	fs.StringVar(&o.ControlGroup, "control-group", "", "")
 	fs.StringVar(&o.MetricsAddress, "metrics-address", "", "")
 	fs.BoolVar(&o.Backup, "backup", false, "")
 	return o, fs.Parse(args)

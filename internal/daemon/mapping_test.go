@@ -214,8 +214,8 @@ func TestApplyOverrides(t *testing.T) {
 }
 
 func TestOverridesFile(t *testing.T) {
-	dir := t.TempDir()
-	if o, err := loadOverrides(dir); err != nil || len(o.Drained) != 0 {
+	path := filepath.Join(t.TempDir(), overridesFile)
+	if o, err := readOverrides(path); err != nil || len(o.Drained) != 0 {
 		t.Fatalf("no file: %+v, %v", o, err)
 	}
 	o := overrides{}
@@ -224,18 +224,18 @@ func TestOverridesFile(t *testing.T) {
 	if o.drain("198.51.100.1:80") {
 		t.Fatal("a second drain changed something")
 	}
-	if err := saveOverrides(dir, o); err != nil {
+	if err := writeOverrides(path, o); err != nil {
 		t.Fatal(err)
 	}
-	back, err := loadOverrides(dir)
+	back, err := readOverrides(path)
 	if err != nil || !slices.Equal(back.Drained, []string{"198.51.100.1:80", "198.51.100.2"}) {
 		t.Fatalf("round trip: %+v, %v", back, err)
 	}
-	for _, bad := range []string{`{"drained": [`, `{"drained": ["web"]}`, `{"drained": 3}`} {
-		if err := os.WriteFile(filepath.Join(dir, overridesFile), []byte(bad), 0o600); err != nil {
+	for _, bad := range []string{``, `{"drained": [`, `{"drained": ["web"]}`, `{"drained": 3}`} {
+		if err := os.WriteFile(path, []byte(bad), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := loadOverrides(dir); err == nil || !strings.Contains(err.Error(), overridesFile) {
+		if _, err := readOverrides(path); err == nil || !strings.Contains(err.Error(), overridesFile) {
 			t.Errorf("%s: error %v does not name the file", bad, err)
 		}
 	}

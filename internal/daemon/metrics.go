@@ -23,6 +23,8 @@ type metrics struct {
 	reloads     *prometheus.CounterVec
 	configError prometheus.Gauge
 	checkTime   *prometheus.HistogramVec
+	// stateFileErrors counts failed reads and writes of state files.
+	stateFileErrors *prometheus.CounterVec
 }
 
 // newMetrics registers every metric of the daemon; w supplies the snapshots.
@@ -42,10 +44,13 @@ func newMetrics(w *wiring) *metrics {
 		checkTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "seesaw_check_duration_seconds",
 			Help:    "Time each completed health check took, by type and result (success or failure).",
 			Buckets: prometheus.ExponentialBuckets(0.0001, 4, 10)}, []string{"type", "result"}),
+		stateFileErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "seesaw_state_file_errors_total",
+			Help: "Failed reads and writes of state files, by file (overrides)."}, []string{"file"}),
 	}
+	m.stateFileErrors.WithLabelValues("overrides")
 	m.reloads.WithLabelValues("success")
 	m.reloads.WithLabelValues("failure")
-	m.reg.MustRegister(m.ops, m.planSize, m.applyTime, m.reloads, m.configError, m.checkTime,
+	m.reg.MustRegister(m.ops, m.planSize, m.applyTime, m.reloads, m.configError, m.checkTime, m.stateFileErrors,
 		&collector{w: w, results: newResultCounter()}, collectors.NewGoCollector())
 	return m
 }
@@ -123,12 +128,13 @@ var (
 	descEnabled     = prometheus.NewDesc("seesaw_service_enabled_backends", "Enabled backends, by service.", []string{"service"}, nil)
 	descUnmatched   = prometheus.NewDesc("seesaw_check_probe_replies_unmatched_total", "Segments reaching the half-open probe sockets that answer no probe in flight (late replies, other traffic to the probe ports); dropped.", nil, nil)
 	descServiceUp   = prometheus.NewDesc("seesaw_service_up", "1 while the service is at or above its watermark (up).", []string{"service"}, nil)
+	descDegraded    = prometheus.NewDesc("seesaw_degraded", "1 while a part not needed to forward traffic is failing (metrics, control socket, overrides file).", []string{"part"}, nil)
 )
 
 // Describe sends every descriptor.
 func (*collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descRounds, descGeneration, descVRRPState, descVRRPTrans, descVRRPDrops,
-		descVRRPRecv, descVRRPSent, descChecksRun, descChecksState, descResults, descCheckLat, descHealthy, descEnabled, descServiceUp, descUnmatched} {
+		descVRRPRecv, descVRRPSent, descChecksRun, descChecksState, descResults, descCheckLat, descHealthy, descEnabled, descServiceUp, descUnmatched, descDegraded} {
 		ch <- d
 	}
 }
@@ -144,6 +150,11 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descServiceUp, prometheus.GaugeValue, b2f(s.Up), s.Name)
 	}
 	c.collectVRRP(ch)
+	degraded := c.w.degradedNow()
+	for _, part := range []string{partMetrics, partControl, partOverrides} {
+		_, failing := degraded[part]
+		ch <- prometheus.MustNewConstMetric(descDegraded, prometheus.GaugeValue, b2f(failing), part)
+	}
 	st := c.w.engine.Stats()
 	ch <- prometheus.MustNewConstMetric(descChecksRun, prometheus.CounterValue, float64(st.Completed-st.Failed), "success")
 	ch <- prometheus.MustNewConstMetric(descChecksRun, prometheus.CounterValue, float64(st.Failed), "failure")

@@ -21,6 +21,11 @@ type Options struct {
 	// ControlSocket is the control socket's path; empty: node.control_socket
 	// of the first valid config, else DefaultControlSocket.
 	ControlSocket string
+	// ControlGroup is a group (name or id) whose members may use the
+	// control socket, state-changing commands included; the socket is then
+	// mode 0660 and owned by the group. Empty: mode 0600, root and the
+	// daemon's user only.
+	ControlGroup string
 	// MetricsAddress is the address:port of /metrics and the status page;
 	// empty: node.metrics_address of the first valid config, else
 	// desired.DefaultMetricsAddress; "off" disables the listener.

@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"io/fs"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/internal/statefile"
 )
 
 // overridesFile is where drain/enable overrides are kept: a hidden file in
@@ -91,10 +90,14 @@ func applyOverrides(cfg desired.Config, o overrides) desired.Config {
 	return cfg
 }
 
-// loadOverrides reads the overrides of dir; a missing file is no overrides.
-func loadOverrides(dir string) (overrides, error) {
+// maxOverridesBytes bounds the overrides file read (a few thousand drains).
+const maxOverridesBytes = 1 << 20
+
+// readOverrides reads the overrides file at path; a missing file is no
+// overrides. An empty, corrupt or special file is an error naming path.
+func readOverrides(path string) (overrides, error) {
 	var o overrides
-	b, err := os.ReadFile(filepath.Join(dir, overridesFile))
+	b, err := statefile.Read(path, maxOverridesBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return o, nil
 	}
@@ -102,28 +105,24 @@ func loadOverrides(dir string) (overrides, error) {
 		return o, fmt.Errorf("read overrides: %w", err)
 	}
 	if err := json.Unmarshal(b, &o); err != nil {
-		return o, fmt.Errorf("read overrides %s: %w", filepath.Join(dir, overridesFile), err)
+		return overrides{}, fmt.Errorf("read overrides %s: %w", path, err)
 	}
 	for i, r := range o.Drained {
 		if o.Drained[i], err = ParseBackendRef(strings.TrimSpace(r)); err != nil {
-			return overrides{}, fmt.Errorf("read overrides %s: %w", filepath.Join(dir, overridesFile), err)
+			return overrides{}, fmt.Errorf("read overrides %s: %w", path, err)
 		}
 	}
 	return o, nil
 }
 
-// saveOverrides writes o to dir atomically (temporary file and rename).
-func saveOverrides(dir string, o overrides) error {
+// writeOverrides writes o to path durably (statefile.Write).
+func writeOverrides(path string, o overrides) error {
 	b, err := json.MarshalIndent(o, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(dir, overridesFile+".tmp")
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
-		return fmt.Errorf("write overrides: %w", err)
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, overridesFile)); err != nil {
-		return fmt.Errorf("write overrides: %w", err)
+	if err := statefile.Write(path, append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("save overrides: %w", err)
 	}
 	return nil
 }

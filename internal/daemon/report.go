@@ -34,6 +34,9 @@ type StatusReport struct {
 	Drained []string `json:"drained_by_hand"`
 	// Metrics is the metrics listener's address, once it listens.
 	Metrics string `json:"metrics_address,omitempty"`
+	// Degraded are the parts not needed to forward traffic that are failing
+	// now (metrics, control socket, overrides file), each with its error.
+	Degraded map[string]string `json:"degraded,omitempty"`
 }
 
 // VRRPReport is the virtual router's state ("standalone" without one).
@@ -123,7 +126,7 @@ func (w *wiring) status() StatusReport {
 	}
 	vr.Active = ls.Master
 	r := StatusReport{Node: cfg.Node.Name, VRRP: vr, Generation: ls.Generation, Files: ls.Files,
-		ConfigError: ls.ConfigError, Drained: slices.Clone(over.Drained), Metrics: metricsAt,
+		ConfigError: ls.ConfigError, Drained: slices.Clone(over.Drained), Metrics: metricsAt, Degraded: w.degradedNow(),
 		LastRound: RoundReport{At: ls.LastRound, Applied: kinds(ls.Applied), Failed: kinds(ls.Failed), Error: ls.Error, Held: ls.Held}}
 	r.Services = serviceReports(cfg, over, health, ls, plan, checkStatus)
 	r.CheckServices = checkServiceReports(ls.CheckMarks)

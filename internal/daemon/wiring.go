@@ -23,7 +23,6 @@ import (
 // the loop's watermark status the VRRP priority penalty.
 type wiring struct {
 	log    *slog.Logger
-	dir    string
 	loop   *reconcile.Loop
 	engine *checks.Engine
 	listen func(vrrp.Config) (vrrp.Conn, error)
@@ -52,6 +51,9 @@ type wiring struct {
 	vrrpCfg   vrrp.Config
 	vrrpEvent vrrp.Event
 	metricsAt string // the metrics listener's address, once listening
+
+	overFile *overridesStore // the overrides file; its lock is taken before mu
+	degraded degradedParts
 }
 
 // configLoaded puts a valid config into force: the checks first (an engine

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -15,6 +16,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/vrrp"
 )
 
 // loopbackServer accepts TCP connections on addr:0 until closed.
@@ -272,30 +276,36 @@ func assertMetrics(t *testing.T, addr string) {
 }
 
 func TestDaemonStopsWhenAPartFails(t *testing.T) {
-	busy, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer busy.Close()
-	for name, args := range map[string][]string{
-		"metrics address in use":       {"--metrics-address", busy.Addr().String(), "--control-socket", filepath.Join(t.TempDir(), "ctl.sock")},
-		"control socket path unusable": {"--metrics-address", "off", "--control-socket", "/dev/null/ctl.sock"},
+	vrrpNode := "node: {name: lb1, interface: eth1, scope: {prefixes: [192.0.2.0/24]}, vrrp: {vrid: 51, priority: 100}}\n"
+	for name, tc := range map[string]struct {
+		node  string
+		cause string
+		setup func(*deps)
+	}{
+		"kernel cannot be opened": {planNode, "no such family", func(d *deps) {
+			d.openKernel = func() (kernel.IPVS, error) { return nil, errors.New("open IPVS: no such family") }
+		}},
+		"vrrp socket cannot be opened": {vrrpNode, "listen: permission denied", func(d *deps) {
+			d.listenVRRP = func(vrrp.Config) (vrrp.Conn, error) { return nil, errors.New("listen: permission denied") }
+		}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			d, _ := fakeDeps(t)
-			dir := writeConfig(t, map[string]string{"node.yaml": planNode, "web.yaml": webFile(1)})
+			tc.setup(&d)
+			dir := writeConfig(t, map[string]string{"node.yaml": tc.node, "web.yaml": webFile(1)})
 			var logs syncBuffer
 			done := make(chan int, 1)
 			go func() {
-				done <- runDaemon(context.Background(), d, make(chan os.Signal), append([]string{"--config-dir", dir}, args...), &logs, &logs)
+				done <- runDaemon(context.Background(), d, make(chan os.Signal), []string{"--config-dir", dir,
+					"--metrics-address", "off", "--control-socket", filepath.Join(t.TempDir(), "ctl.sock")}, &logs, &logs)
 			}()
 			select {
 			case code := <-done:
-				if code != exitFailure || !strings.Contains(logs.String(), "seesaw-reconcile stopped") {
+				if code != exitFailure || !strings.Contains(logs.String(), "seesaw-reconcile stopped") || !strings.Contains(logs.String(), tc.cause) {
 					t.Fatalf("exit %d:\n%s", code, logs.String())
 				}
 			case <-time.After(20 * time.Second): // hang guard
-				t.Fatalf("the daemon kept running without its %s\n%s", name, logs.String())
+				t.Fatalf("the daemon kept running although its %s\n%s", name, logs.String())
 			}
 		})
 	}

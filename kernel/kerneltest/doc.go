@@ -9,7 +9,8 @@
 // fake follows the kernel's semantics and errnos, and the conformance suite
 // of package kernel runs the same tests against it and against the real
 // kernel in the test VM: a disagreement is a bug in the fake. Knobs: Unload
-// (no ip_vs module), DisableIPv6, LoseAcks (acknowledgements lost, ENOBUFS);
+// (no ip_vs module), DisableIPv6, LoseAcks (acknowledgements lost, ENOBUFS),
+// Stall and Resume (a kernel that stops answering until the deadline);
 // Sends and Sockets count sendmsg calls and opened sockets.
 //
 //	f := kerneltest.NewIPVS()

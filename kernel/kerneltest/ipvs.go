@@ -29,8 +29,10 @@ type IPVS struct {
 	daemons    map[kernel.DaemonState]kernel.Daemon
 	loseAcks   int
 	schedulers []string
-	sends      atomic.Int64 // sendmsg calls on every socket
-	sockets    atomic.Int64 // sockets opened
+	sends      atomic.Int64  // sendmsg calls on every socket
+	sockets    atomic.Int64  // sockets opened
+	stall      chan struct{} // non-nil while stalled; closed by Resume
+	waiting    atomic.Int64  // receives waiting in a stall
 }
 
 type fakeService struct {
@@ -68,7 +70,7 @@ func NewIPVS() *IPVS {
 func (f *IPVS) Dial(o kernel.Options) (*kernel.Client, error) {
 	return kernel.NewClient(func() (kernel.Socket, error) {
 		f.sockets.Add(1)
-		return &fakeTransport{f: f}, nil
+		return &fakeTransport{f: f, deadlineSet: make(chan struct{})}, nil
 	}, o)
 }
 

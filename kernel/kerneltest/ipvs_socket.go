@@ -23,6 +23,11 @@ type fakeTransport struct {
 	queue   [][]byte
 	enobufs bool
 	closed  bool
+	// deadline is the socket's deadline (zero: none); deadlineSet is
+	// closed and replaced when it changes or the socket closes, waking a
+	// receive waiting in a stall.
+	deadline    time.Time
+	deadlineSet chan struct{}
 }
 
 func (t *fakeTransport) Send(b []byte) error {
@@ -78,6 +83,9 @@ func (t *fakeTransport) queueDump(req wire.Message, replies []fakeReply) {
 }
 
 func (t *fakeTransport) Recv(b []byte) (int, error) {
+	if err := t.waitStall(); err != nil {
+		return 0, err
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	switch {
@@ -98,12 +106,24 @@ func (t *fakeTransport) Recv(b []byte) (int, error) {
 	return n, nil
 }
 
-func (t *fakeTransport) SetDeadline(time.Time) error { return nil }
+func (t *fakeTransport) SetDeadline(d time.Time) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.deadline = d
+	if !t.closed { // Close closed deadlineSet for good
+		close(t.deadlineSet)
+		t.deadlineSet = make(chan struct{})
+	}
+	return nil
+}
 
 func (t *fakeTransport) Close() error {
 	t.mu.Lock()
-	t.closed = true
-	t.mu.Unlock()
+	defer t.mu.Unlock()
+	if !t.closed {
+		t.closed = true
+		close(t.deadlineSet)
+	}
 	return nil
 }
 

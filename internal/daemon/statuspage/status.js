@@ -81,10 +81,12 @@
     if (lr.error) rows.push(["Reconcile error", lr.error]);
     if (lr.held) rows.push(["Plan held back", lr.held]);
     if ((s.drained_by_hand || []).length) rows.push(["Drained by hand", s.drained_by_hand.join(" ")]);
+    const degraded = Object.keys(s.degraded || {}).sort().map((part) => "Degraded: " + part);
+    for (const k of degraded) rows.push([k, s.degraded[k.slice("Degraded: ".length)]]);
     const dl = el("dl");
     for (const [k, v] of rows) {
       const dd = el("dd", {}, v);
-      if ((k === "Config error held back" && s.config_error) || k === "Reconcile error" || k === "Plan held back") {
+      if ((k === "Config error held back" && s.config_error) || k === "Reconcile error" || k === "Plan held back" || degraded.includes(k)) {
         dd.className = "state-down";
       }
       dl.append(el("dt", {}, k), dd);

@@ -1,0 +1,42 @@
+package kernel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+)
+
+// arm sets s's deadline for one sendmsg or recvmsg: Options.Timeout from
+// now, or ctx's deadline when sooner. It keeps a cancelled ctx's expired
+// deadline, so a cancellation that races with it still ends the wait.
+func (c *Client) arm(ctx context.Context, s Socket) {
+	if c.opts.Timeout <= 0 {
+		return // begin applied ctx's deadline, if any
+	}
+	d := time.Now().Add(c.opts.Timeout)
+	if cd, ok := ctx.Deadline(); ok && cd.Before(d) {
+		d = cd
+	}
+	s.SetDeadline(d)
+	if ctx.Err() != nil {
+		s.SetDeadline(time.Unix(1, 0))
+	}
+}
+
+// waitErr is the error of a failed sendmsg or recvmsg: the context's when
+// it ended, ErrTimeout when the deadline of Options.Timeout passed.
+func (c *Client) waitErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctxErr(ctx, err)
+	}
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		return err
+	}
+	if d, ok := ctx.Deadline(); (ok && !time.Now().Before(d)) || c.opts.Timeout <= 0 {
+		// ctx's deadline expired the socket; ctx has yet to say so.
+		return fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)
+	}
+	return fmt.Errorf("%w (%v): %w", ErrTimeout, c.opts.Timeout, err)
+}

@@ -55,13 +55,32 @@ func (e Error) Error() string {
 // column. It matches ErrInvalid with errors.Is.
 type Errors []Error
 
-// Error renders one problem per line.
+// MaxShownErrors bounds how many problems Errors.Error renders; the rest
+// are counted on a last line, so a file with 200,000 mistakes prints a
+// screenful, not 35 MB.
+const MaxShownErrors = 200
+
+// Error renders one problem per line, at most MaxShownErrors of them, then
+// "... and N more errors".
 func (es Errors) Error() string {
-	lines := make([]string, len(es))
-	for i, e := range es {
+	shown := es[:min(len(es), MaxShownErrors)]
+	lines := make([]string, len(shown), len(shown)+1)
+	for i, e := range shown {
 		lines[i] = e.Error()
 	}
+	if rest := len(es) - len(shown); rest > 0 {
+		lines = append(lines, "... and "+thousands(rest)+" more errors")
+	}
 	return strings.Join(lines, "\n")
+}
+
+// thousands renders n with commas between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // Is makes errors.Is(err, ErrInvalid) true.

@@ -2,8 +2,6 @@ package desired
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"slices"
 
 	"go.yaml.in/yaml/v3"
@@ -57,16 +55,6 @@ func spansOf(root *yaml.Node, data []byte) *serviceSpans {
 func dashAt(line []byte, col int) bool {
 	return len(line) >= col && string(line[col-3:col-1]) == "- " &&
 		len(bytes.TrimLeft(line[:col-3], " ")) == 0
-}
-
-// reloadFile reads one file of dir and parses it, re-parsing only the
-// changed service when old is the same file's previous parse (see reparse).
-func reloadFile(dir, name string, old *parsedFile) *parsedFile {
-	data, err := os.ReadFile(filepath.Join(dir, name))
-	if err != nil {
-		return &parsedFile{Name: name, unparsed: true, errs: Errors{{File: name, Msg: "read: " + readError(err)}}}
-	}
-	return reparse(old, name, data, dir, os.ReadFile)
 }
 
 // reparse is parse(name, data, dir, read) given old, the parse of the same

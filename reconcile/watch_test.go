@@ -20,6 +20,12 @@ func writeFile(t *testing.T, path, content string) {
 
 // startWatch runs Watch on dir and counts the bursts it reports.
 func startWatch(t *testing.T, dir string) *atomic.Int32 {
+	_, n := startWatcher(t, dir)
+	return n
+}
+
+// startWatcher is startWatch that also returns the Watcher.
+func startWatcher(t *testing.T, dir string) (*Watcher, *atomic.Int32) {
 	var n atomic.Int32
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -34,7 +40,7 @@ func startWatch(t *testing.T, dir string) *atomic.Int32 {
 			t.Error(err)
 		}
 	})
-	return &n
+	return w, &n
 }
 
 func TestWatchEditorRenameReplace(t *testing.T) {
@@ -103,4 +109,72 @@ func TestWatchConfigMapDataSwap(t *testing.T) {
 	if _, parsed, err := l.Load(); err != nil || parsed != 1 {
 		t.Fatalf("after ..data swap: %d parsed, %v", parsed, err)
 	}
+}
+
+
+// changeAfterWrite writes a file into dir and waits for a change beyond
+// those counted so far: the watch of dir is live.
+func changeAfterWrite(t *testing.T, n *atomic.Int32, path, what string) {
+	t.Helper()
+	time.Sleep(2 * DefaultDebounce.Quiet) // let earlier bursts fire first
+	from := n.Load()
+	writeFile(t, path, watchNode+"# "+what+"\n")
+	waitFor(t, what, func() bool { return n.Load() > from })
+}
+
+// TestWatchDirRemovedAndRecreated: rm -rf of the directory, mkdir and new
+// files is a change, and edits in the new directory are seen after it.
+func TestWatchDirRemovedAndRecreated(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "seesaw")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "node.yaml"), watchNode)
+	n := startWatch(t, dir)
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a change for the new directory", func() bool { return n.Load() >= 1 })
+	changeAfterWrite(t, n, filepath.Join(dir, "node.yaml"), "an edit in the new directory")
+	if _, _, err := (&Loader{Dir: dir}).Load(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWatchDirReplacedByRename: a new directory renamed over the old
+// name (deploy: mv seesaw seesaw.old; mv seesaw.new seesaw) is a change,
+// and edits in the new directory are seen after it.
+func TestWatchDirReplacedByRename(t *testing.T) {
+	top := t.TempDir()
+	dir := filepath.Join(top, "seesaw")
+	for _, d := range []string{dir, dir + ".new"} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(d, "node.yaml"), watchNode+"# "+d+"\n")
+	}
+	n := startWatch(t, dir)
+	if err := os.Rename(dir, dir+".old"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(dir+".new", dir); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a change for the replaced directory", func() bool { return n.Load() >= 1 })
+	changeAfterWrite(t, n, filepath.Join(dir, "node.yaml"), "an edit in the new directory")
+}
+
+// TestWatchAlsoReferencedDir: after Also, a rewritten secret file in
+// another directory is a change.
+func TestWatchAlsoReferencedDir(t *testing.T) {
+	dir, secrets := t.TempDir(), t.TempDir()
+	writeFile(t, filepath.Join(secrets, "secret"), "old\n")
+	w, n := startWatcher(t, dir)
+	if err := w.Also([]string{filepath.Join(secrets, "secret")}); err != nil {
+		t.Fatal(err)
+	}
+	changeAfterWrite(t, n, filepath.Join(secrets, "secret"), "a rotated secret")
 }

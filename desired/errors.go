@@ -27,11 +27,12 @@ type Error struct {
 	Msg string
 }
 
-// Error renders FILE:LINE:COL: path: message.
+// Error renders FILE:LINE:COL: path: message, with control characters
+// escaped (\x1b, \n) so that one problem is one safe line.
 func (e Error) Error() string {
 	var b strings.Builder
 	if e.File != "" {
-		b.WriteString(e.File)
+		b.WriteString(escapeControls(e.File))
 		b.WriteByte(':')
 		if e.Line > 0 {
 			b.WriteString(strconv.Itoa(e.Line))
@@ -44,10 +45,10 @@ func (e Error) Error() string {
 		b.WriteByte(' ')
 	}
 	if e.Path != "" {
-		b.WriteString(e.Path)
+		b.WriteString(escapeControls(e.Path))
 		b.WriteString(": ")
 	}
-	b.WriteString(e.Msg)
+	b.WriteString(escapeControls(e.Msg))
 	return b.String()
 }
 

@@ -67,7 +67,7 @@ func (d *decoder) decodeCheck(n *yaml.Node, path string, shared bool) Check {
 func (d *decoder) checkField(c *Check, k string, v *yaml.Node, p string) bool {
 	switch k {
 	case "name":
-		c.Name = d.str(v, p)
+		c.Name = d.name(v, p)
 	case "type":
 		c.Type = CheckType(d.oneOf(v, p, checkTypes...))
 	case "port":

@@ -3,6 +3,7 @@ package desired
 import (
 	"bytes"
 	"slices"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -72,7 +73,7 @@ func reparse(old *parsedFile, name string, data []byte, dir string, read readFun
 
 // splice re-parses the one changed service of old, or returns nil.
 func splice(old *parsedFile, name string, data []byte, dir string, read readFunc) *parsedFile {
-	if old == nil || old.Name != name || old.spans == nil || len(old.errs) > 0 || old.unparsed ||
+	if old == nil || old.Name != name || old.spans == nil || len(old.errs) > 0 || old.unparsed || !utf8.Valid(data) ||
 		bytes.Count(old.data, []byte("\n")) != bytes.Count(data, []byte("\n")) || bytes.ContainsAny(data, "&*") {
 		return nil
 	}

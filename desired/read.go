@@ -18,7 +18,7 @@ type Limits struct {
 }
 
 // DefaultLimits are the limits Load applies: 16 MiB per file and 256 MiB
-// per directory, about 80 and 1,300 times a 10,000-service configuration.
+// per directory; 10,000 services of 10 backends take about 6 MiB.
 var DefaultLimits = Limits{FileBytes: 16 << 20, DirBytes: 256 << 20}
 
 // orDefault fills the zero fields of l from DefaultLimits.

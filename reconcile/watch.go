@@ -67,7 +67,7 @@ func NewWatcher(dir string, d Debounce) (*Watcher, error) {
 func (wt *Watcher) Also(files []string) error {
 	var dirs []string
 	for _, f := range files {
-		if d := filepath.Dir(filepath.Clean(f)); d != wt.dir && d != wt.parent {
+		if d := filepath.Dir(filepath.Clean(f)); d != wt.dir {
 			dirs = append(dirs, d)
 		}
 	}
@@ -77,11 +77,14 @@ func (wt *Watcher) Also(files []string) error {
 	defer wt.mu.Unlock()
 	var errs []error
 	for _, d := range wt.extra {
-		if !slices.Contains(dirs, d) {
+		if !slices.Contains(dirs, d) && d != wt.parent {
 			_ = wt.w.Remove(d) // fails when d is gone, which removed the watch too
 		}
 	}
 	for _, d := range dirs {
+		if d == wt.parent {
+			continue // watched already, for a replaced directory
+		}
 		if err := wt.w.Add(d); err != nil {
 			errs = append(errs, fmt.Errorf("watch %s: %w", d, err))
 		}
@@ -94,13 +97,11 @@ func (wt *Watcher) Also(files []string) error {
 // whether it replaced the configuration directory itself.
 func (wt *Watcher) relevant(ev fsnotify.Event) (changed, replaced bool) {
 	name := filepath.Clean(ev.Name)
-	switch filepath.Dir(name) {
-	case wt.dir:
+	switch {
+	case name == wt.dir:
+		return true, true
+	case filepath.Dir(name) == wt.dir:
 		return true, false
-	case wt.parent:
-		if name == wt.dir {
-			return true, true
-		}
 	}
 	wt.mu.Lock()
 	defer wt.mu.Unlock()

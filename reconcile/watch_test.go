@@ -178,3 +178,24 @@ func TestWatchAlsoReferencedDir(t *testing.T) {
 	}
 	changeAfterWrite(t, n, filepath.Join(secrets, "secret"), "a rotated secret")
 }
+
+// TestWatchAlsoParentDir: a secret beside the configuration directory (in
+// the parent the watcher already watches) is watched after Also, while
+// other entries of the parent are not changes.
+func TestWatchAlsoParentDir(t *testing.T) {
+	top := t.TempDir()
+	dir := filepath.Join(top, "seesaw")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	w, n := startWatcher(t, dir)
+	writeFile(t, filepath.Join(top, "unrelated"), "x\n")
+	time.Sleep(4 * DefaultDebounce.Quiet)
+	if got := n.Load(); got != 0 {
+		t.Fatalf("an unrelated file beside the directory fired %d changes", got)
+	}
+	if err := w.Also([]string{filepath.Join(top, "secret")}); err != nil {
+		t.Fatal(err)
+	}
+	changeAfterWrite(t, n, filepath.Join(top, "secret"), "a secret beside the directory")
+}

@@ -111,7 +111,6 @@ func TestWatchConfigMapDataSwap(t *testing.T) {
 	}
 }
 
-
 // changeAfterWrite writes a file into dir and waits for a change beyond
 // those counted so far: the watch of dir is live.
 func changeAfterWrite(t *testing.T, n *atomic.Int32, path, what string) {

@@ -3,6 +3,7 @@
 package desired
 
 import (
+	"net"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -26,4 +27,15 @@ func TestFIFORefused(t *testing.T) {
 	dir = writeDir(t, map[string]string{"node.yaml": nodeYAML, "web.yaml": hostileWeb, "secret": "s\n"})
 	mkfifo(t, filepath.Join(dir, "pw"))
 	wantLoadError(t, loadWithin(t, dir), "read secret file "+filepath.Join(dir, "pw")+": not a regular file (named pipe)")
+}
+
+// TestSocketRefused: a unix socket named x.yaml is refused as a socket.
+func TestSocketRefused(t *testing.T) {
+	dir := writeDir(t, map[string]string{"node.yaml": nodeYAML})
+	l, err := net.Listen("unix", filepath.Join(dir, "x.yaml"))
+	if err != nil {
+		t.Skip("no unix socket here:", err)
+	}
+	defer l.Close()
+	wantLoadError(t, loadWithin(t, dir), "x.yaml: read: not a regular file (socket)")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"strconv"
 )
 
@@ -46,6 +47,10 @@ var ErrTooLarge = errors.New("file too large")
 func readBounded(path string, limit int64) ([]byte, error) {
 	f, err := openNonblocking(path)
 	if err != nil {
+		// A socket cannot be opened at all (ENXIO): say what it is instead.
+		if fi, serr := os.Stat(path); serr == nil && !fi.Mode().IsRegular() {
+			return nil, fmt.Errorf("%w (%s)", ErrNotRegular, typeName(fi.Mode()))
+		}
 		return nil, err
 	}
 	defer f.Close()

@@ -3,6 +3,7 @@
 package desired
 
 import (
+	"errors"
 	"net"
 	"path/filepath"
 	"syscall"
@@ -27,6 +28,11 @@ func TestFIFORefused(t *testing.T) {
 	dir = writeDir(t, map[string]string{"node.yaml": nodeYAML, "web.yaml": hostileWeb, "secret": "s\n"})
 	mkfifo(t, filepath.Join(dir, "pw"))
 	wantLoadError(t, loadWithin(t, dir), "read secret file "+filepath.Join(dir, "pw")+": not a regular file (named pipe)")
+
+	// ReadFile (the daemon's read of CA bundles) refuses it at once too.
+	if _, err := ReadFile(filepath.Join(dir, "pw")); !errors.Is(err, ErrNotRegular) {
+		t.Errorf("ReadFile of a named pipe: %v, want ErrNotRegular", err)
+	}
 }
 
 // TestSocketRefused: a unix socket named x.yaml is refused as a socket.

@@ -118,3 +118,11 @@ func sizeName(n int64) string {
 	}
 	return strconv.FormatInt(n, 10) + " bytes"
 }
+
+// ReadFile reads a file the configuration names (a CA bundle, a secret)
+// the way Load does: only a regular file (or a symlink to one), at most
+// DefaultLimits.FileBytes, without ever blocking. Errors match
+// ErrNotRegular or ErrTooLarge, or are the open's *fs.PathError.
+func ReadFile(path string) ([]byte, error) {
+	return readBounded(path, DefaultLimits.FileBytes)
+}

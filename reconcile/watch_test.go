@@ -198,3 +198,36 @@ func TestWatchAlsoParentDir(t *testing.T) {
 	}
 	changeAfterWrite(t, n, filepath.Join(top, "secret"), "a secret beside the directory")
 }
+
+// TestWatchSecretRotation is the daemon's reload path for a secret kept in
+// its own directory: load, hand the Loader's referenced files to the
+// watcher, rotate the secret; the watcher fires and the next load holds
+// the new secret while the YAML file is unchanged.
+func TestWatchSecretRotation(t *testing.T) {
+	dir, secrets := t.TempDir(), t.TempDir()
+	secret := filepath.Join(secrets, "radius")
+	writeFile(t, secret, "old-secret\n")
+	writeFile(t, filepath.Join(secrets, "pw"), "pw\n")
+	writeFile(t, filepath.Join(dir, "node.yaml"), watchNode)
+	writeFile(t, filepath.Join(dir, "radius.yaml"), "services:\n  - name: radius\n    vip: 192.0.2.10\n"+
+		"    ports: [{proto: udp, port: 1812}]\n    checks: [{type: radius, user: probe, password_file: "+
+		filepath.Join(secrets, "pw")+", secret_file: "+secret+"}]\n    backends: [{address: 198.51.100.1}]\n")
+	l := Loader{Dir: dir}
+	if _, _, err := l.Load(); err != nil {
+		t.Fatal(err)
+	}
+	w, n := startWatcher(t, dir)
+	if err := w.Also(l.Referenced()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * DefaultDebounce.Quiet)
+	writeFile(t, secret, "new-secret\n")
+	waitFor(t, "a change for the rotated secret", func() bool { return n.Load() >= 1 })
+	cfg, reparsed, err := l.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Services[0].Checks[0].RADIUS.Secret.Value(); got != "new-secret" || reparsed != 1 {
+		t.Fatalf("after rotation: secret %q, %d files re-parsed; want new-secret, 1", got, reparsed)
+	}
+}

@@ -183,7 +183,7 @@ func BenchmarkEditParse(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("parse/files=%d", files), func(b *testing.B) {
 			for b.Loop() {
-				loadFile(dir, name)
+				loadFile(dir, name, DefaultLimits, nil)
 			}
 		})
 	}

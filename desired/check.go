@@ -115,14 +115,20 @@ type HTTPOptions struct {
 	Headers []Header
 	// Proxy is an HTTP proxy URL ("": direct).
 	Proxy string
+	// ProxyAuth is "user:password" for the proxy, read from
+	// `proxy_auth_file` (zero: none, or inline in Proxy).
+	ProxyAuth Secret
 	// ReuseConnections keeps connections open between checks.
 	ReuseConnections bool
 }
 
-// Header is one HTTP header.
+// Header is one HTTP header. Its value is either written inline (Value)
+// or read from `value_file` (Secret), never both.
 type Header struct {
 	Name  string
 	Value string
+	// Secret is the value read from `value_file` ("": Value is the value).
+	Secret Secret
 }
 
 // DNSOptions are the query settings of dns checks.

@@ -181,17 +181,17 @@ func (d *decoder) integer(n *yaml.Node, path string, lo, hi int64) (int64, bool)
 	if !d.scalar(n, path, "an integer") {
 		return 0, false
 	}
-	if n.Tag != "!!int" {
+	if n.Tag != "!!int" && n.Tag != "!!float" {
 		d.errorf(n, path, "want an integer, got %s", kindName(n))
 		return 0, false
 	}
-	v, err := strconv.ParseInt(n.Value, 10, 64)
-	if err != nil && n.Decode(&v) != nil {
-		d.errorf(n, path, "%q is not an integer in range", n.Value)
+	if !isDecimal(n.Value) {
+		d.errorf(n, path, "%s", notDecimal(n))
 		return 0, false
 	}
-	if v < lo || v > hi {
-		d.errorf(n, path, "%d is out of range %d..%d", v, lo, hi)
+	v, err := strconv.ParseInt(n.Value, 10, 64)
+	if err != nil || v < lo || v > hi {
+		d.errorf(n, path, "%s is out of range %d..%d", n.Value, lo, hi)
 		return 0, false
 	}
 	return v, true

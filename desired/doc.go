@@ -7,14 +7,17 @@
 //
 //   - Load(dir) is the whole job: it reads every *.yaml / *.yml file of dir
 //     in name order (skipping hidden files and editor leftovers, following
-//     symlinks), decodes each strictly, checks every rule within and
+//     symlinks; only regular files within DefaultLimits, opened so that no
+//     read blocks), decodes each strictly, checks every rule within and
 //     across files, applies the defaults (all in defaults.go) and returns
 //     the Config. On bad input it returns Errors: every problem at once,
 //     each `FILE:LINE:COL: path: message`, matching ErrInvalid.
 //   - Loader loads the same directory again after edits (the daemon's
-//     reloads): it re-parses only the files whose inode, size or
-//     modification time changed, and only the edited item of `services:`
-//     when it can prove that gives the same result.
+//     reloads): it reads every file and the secret and CA files they name,
+//     and re-parses only the files whose content (or whose secrets'
+//     content) changed, and only the edited item of `services:` when it can
+//     prove that gives the same result. Forget makes the next Load parse
+//     everything (the daemon's SIGHUP).
 //
 // # Example
 //
@@ -44,8 +47,13 @@
 //     equals a full parse (TestReparseEqualsParse, FuzzReparse) and the
 //     cached per-file checks equal a fresh build (TestBuilderEqualsBuild).
 //     When the shortcut cannot be proven, take the full path.
-//   - Secrets (RADIUS password and shared secret) are Secret values that
-//     never print (TestSecretsNeverPrinted).
+//   - Secrets (RADIUS password and shared secret, header value_file,
+//     proxy_auth_file) are Secret values that never print
+//     (TestSecretsNeverPrinted, TestHeaderAndProxySecretsFromFiles).
+//   - Hostile files cannot hang or exhaust a load: named pipes, devices,
+//     directories and oversized files are errors of their file, and at most
+//     MaxShownErrors problems are rendered (TestFIFORefused,
+//     TestDevZeroRefused, TestFileOverLimit, TestErrorFlood).
 //   - Every key is documented in docs/configuration.md
 //     (TestConfigurationDocumented).
 package desired

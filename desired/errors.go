@@ -27,11 +27,12 @@ type Error struct {
 	Msg string
 }
 
-// Error renders FILE:LINE:COL: path: message.
+// Error renders FILE:LINE:COL: path: message, with control characters
+// escaped (\x1b, \n) so that one problem is one safe line.
 func (e Error) Error() string {
 	var b strings.Builder
 	if e.File != "" {
-		b.WriteString(e.File)
+		b.WriteString(escapeControls(e.File))
 		b.WriteByte(':')
 		if e.Line > 0 {
 			b.WriteString(strconv.Itoa(e.Line))
@@ -44,10 +45,10 @@ func (e Error) Error() string {
 		b.WriteByte(' ')
 	}
 	if e.Path != "" {
-		b.WriteString(e.Path)
+		b.WriteString(escapeControls(e.Path))
 		b.WriteString(": ")
 	}
-	b.WriteString(e.Msg)
+	b.WriteString(escapeControls(e.Msg))
 	return b.String()
 }
 
@@ -55,13 +56,32 @@ func (e Error) Error() string {
 // column. It matches ErrInvalid with errors.Is.
 type Errors []Error
 
-// Error renders one problem per line.
+// MaxShownErrors bounds how many problems Errors.Error renders; the rest
+// are counted on a last line, so a file with 200,000 mistakes prints a
+// screenful, not 35 MB.
+const MaxShownErrors = 200
+
+// Error renders one problem per line, at most MaxShownErrors of them, then
+// "... and N more errors".
 func (es Errors) Error() string {
-	lines := make([]string, len(es))
-	for i, e := range es {
+	shown := es[:min(len(es), MaxShownErrors)]
+	lines := make([]string, len(shown), len(shown)+1)
+	for i, e := range shown {
 		lines[i] = e.Error()
 	}
+	if rest := len(es) - len(shown); rest > 0 {
+		lines = append(lines, "... and "+thousands(rest)+" more errors")
+	}
 	return strings.Join(lines, "\n")
+}
+
+// thousands renders n with commas between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // Is makes errors.Is(err, ErrInvalid) true.

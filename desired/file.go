@@ -52,6 +52,10 @@ func parse(name string, data []byte, dir string, read readFunc) *parsedFile {
 	f := &parsedFile{Name: name}
 	reads := 0
 	d := &decoder{file: name, dir: dir, read: func(path string) ([]byte, error) { reads++; return read(path) }}
+	if e := utf8Error(name, data); e != nil {
+		f.errs, f.unparsed = Errors{*e}, true
+		return f
+	}
 	root, err := decodeYAML(data)
 	if err != nil {
 		f.errs = append(f.errs, yamlError(name, err))

@@ -28,6 +28,11 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(webWithCheck("{type: radius, user: u, password_file: pw, secret_file: missing}")))
 	f.Add([]byte("services:\n  - &a {name: x}\n  - *a\n"))
 	f.Add([]byte("node: {name: lb2, interface: eth1}\n"))
+	f.Add([]byte(webWith("weight: 0x50")))
+	f.Add([]byte(webWith("weight: 1e20")))
+	f.Add([]byte("services:\n  - name: \"w\\e[31m\"\n    vip: 192.0.2.10\n  - name: w\xffb\n"))
+	f.Add([]byte(webWithCheck("{type: http, headers: {Authorization: {value_file: tok}, X-A: b}, proxy: 'http://192.0.2.1:3128', proxy_auth_file: auth}")))
+	f.Add([]byte(webWithCheck("{type: http, headers: {Authorization: {value_file: missing}, X-B: {}}}")))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		node := parse("a-node.yaml", []byte(nodeYAML+"  check_fwmarks: 60000-60099\n"), "/cfg", fuzzRead)
 		file := parse("fuzz.yaml", data, "/cfg", fuzzRead)

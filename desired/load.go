@@ -2,7 +2,6 @@ package desired
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -16,25 +15,30 @@ import (
 // Config. Invalid configuration gives an Errors (errors.Is ErrInvalid)
 // listing every problem; a directory without configuration files gives
 // ErrNoFiles. To load the same directory again after edits, use a Loader.
+//
+// Every file read must be a regular file (or a symlink to one) within
+// DefaultLimits; anything else is reported as that file's error, and no
+// read ever blocks. Use a Loader to apply other Limits.
 func Load(dir string) (Config, error) {
 	names, err := configFiles(dir)
 	if err != nil {
 		return Config{}, err
 	}
-	return loadFiles(dir, names)
+	return loadFiles(dir, names, DefaultLimits)
 }
 
 // loadFiles parses the named files of dir and builds the Config from them.
 // Files are parsed concurrently (at most GOMAXPROCS at a time); the result
 // does not depend on which finishes first.
-func loadFiles(dir string, names []string) (Config, error) {
+func loadFiles(dir string, names []string, lim Limits) (Config, error) {
 	files := make([]*parsedFile, len(names))
 	next := make(chan int)
 	var wg sync.WaitGroup
+	budget := newDirBudget(dir, lim)
 	for range min(runtime.GOMAXPROCS(0), len(names)) {
 		wg.Go(func() {
 			for i := range next {
-				files[i] = loadFile(dir, names[i])
+				files[i] = loadFile(dir, names[i], lim, budget)
 			}
 		})
 	}
@@ -43,6 +47,9 @@ func loadFiles(dir string, names []string) (Config, error) {
 	}
 	close(next)
 	wg.Wait()
+	if err := budget.err(); err != nil {
+		return Config{}, err
+	}
 	return build(files)
 }
 
@@ -54,20 +61,11 @@ func configFiles(dir string) ([]string, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		if !isConfigFile(e.Name()) {
-			continue
+		// A directory or a link to one with a configuration name is kept:
+		// reading it reports that it is not a regular file.
+		if isConfigFile(e.Name()) {
+			names = append(names, e.Name())
 		}
-		if e.IsDir() {
-			continue
-		}
-		// Stat follows symlinks: a ConfigMap's files are links into ..data.
-		// Only links need it (one syscall per file saved on every reload).
-		if e.Type()&fs.ModeSymlink != 0 {
-			if fi, err := os.Stat(filepath.Join(dir, e.Name())); err == nil && fi.IsDir() {
-				continue
-			}
-		}
-		names = append(names, e.Name())
 	}
 	if len(names) == 0 {
 		return nil, fmt.Errorf("read configuration directory %s: %w", dir, ErrNoFiles)
@@ -88,12 +86,26 @@ func isConfigFile(name string) bool {
 
 // loadFile reads and parses one file of dir; a read error is kept in the
 // parsedFile like any other problem.
-func loadFile(dir, name string) *parsedFile {
-	data, err := os.ReadFile(filepath.Join(dir, name))
-	if err != nil {
-		return &parsedFile{Name: name, unparsed: true, errs: Errors{{File: name, Msg: "read: " + readError(err)}}}
+// budget (nil: none) counts the bytes read against the directory's limit.
+func loadFile(dir, name string, lim Limits, budget *dirBudget) *parsedFile {
+	data, err := readBounded(filepath.Join(dir, name), lim.FileBytes)
+	if err == nil {
+		err = budget.spend(len(data))
 	}
-	return parse(name, data, dir, os.ReadFile)
+	if err != nil {
+		return readFailed(name, err)
+	}
+	return parse(name, data, dir, boundedReader(lim))
+}
+
+// readFailed is the parse of a file that could not be read.
+func readFailed(name string, err error) *parsedFile {
+	return &parsedFile{Name: name, unparsed: true, errs: Errors{{File: name, Msg: "read: " + readError(err)}}}
+}
+
+// boundedReader reads referenced files (secrets, CA bundles) within lim.
+func boundedReader(lim Limits) readFunc {
+	return func(path string) ([]byte, error) { return readBounded(path, lim.FileBytes) }
 }
 
 // readError describes a read error without repeating the path.

@@ -63,9 +63,6 @@ func TestIgnoredFiles(t *testing.T) {
 	bad := "this: is: not: valid"
 	dir := writeDir(t, map[string]string{"node.yml": nodeYAML, ".#web.yaml": bad, "web.yaml~": bad,
 		".web.yaml.swp": bad, ".hidden.yaml": bad, "notes.txt": bad, "#web.yaml#": bad})
-	if err := os.Mkdir(filepath.Join(dir, "sub.yaml"), 0o700); err != nil {
-		t.Fatal(err)
-	}
 	cfg := mustLoad(t, dir)
 	if want := []string{"node.yml"}; !slices.Equal(cfg.Files, want) {
 		t.Errorf("Files = %v, want %v", cfg.Files, want)
@@ -120,7 +117,7 @@ func TestFileOrderIndependent(t *testing.T) {
 	names := []string{"node.yaml", "b.yaml", "a.yaml"}
 	var parsed []*parsedFile
 	for _, n := range names {
-		parsed = append(parsed, loadFile(dir, n))
+		parsed = append(parsed, loadFile(dir, n, DefaultLimits, nil))
 	}
 	got, err := build(parsed)
 	if err != nil {
@@ -149,9 +146,9 @@ func TestFileOrderIndependent(t *testing.T) {
 func TestReparseOneFile(t *testing.T) {
 	dir := writeDir(t, map[string]string{"node.yaml": nodeYAML,
 		"web.yaml": "services:\n  - name: web\n    vip: 192.0.2.1\n    ports: [{proto: tcp, port: 80}]\n"})
-	node, web := loadFile(dir, "node.yaml"), loadFile(dir, "web.yaml")
+	node, web := loadFile(dir, "node.yaml", DefaultLimits, nil), loadFile(dir, "web.yaml", DefaultLimits, nil)
 	must(t, os.WriteFile(filepath.Join(dir, "web.yaml"), []byte("services:\n  - name: web\n    vip: 192.0.2.1\n    ports: [{proto: tcp, port: 8080}]\n"), 0o600))
-	cfg, err := build([]*parsedFile{node, loadFile(dir, "web.yaml")})
+	cfg, err := build([]*parsedFile{node, loadFile(dir, "web.yaml", DefaultLimits, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,8 +20,8 @@ var checkKeys = map[CheckType][]string{
 	CheckTCP:    {"send", "expect", "half_open"},
 	CheckTLS:    {"send", "expect", "tls"},
 	CheckUDP:    {"send", "expect"},
-	CheckHTTP:   {"method", "path", "host", "headers", "proxy", "reuse_connections", "expect"},
-	CheckHTTPS:  {"method", "path", "host", "headers", "proxy", "reuse_connections", "expect", "tls"},
+	CheckHTTP:   {"method", "path", "host", "headers", "proxy", "proxy_auth_file", "reuse_connections", "expect"},
+	CheckHTTPS:  {"method", "path", "host", "headers", "proxy", "proxy_auth_file", "reuse_connections", "expect", "tls"},
 	CheckDNS:    {"query_name", "query_type", "transport", "expect"},
 	CheckRADIUS: {"user", "password_file", "secret_file", "expect"},
 }
@@ -67,7 +67,7 @@ func (d *decoder) decodeCheck(n *yaml.Node, path string, shared bool) Check {
 func (d *decoder) checkField(c *Check, k string, v *yaml.Node, p string) bool {
 	switch k {
 	case "name":
-		c.Name = d.str(v, p)
+		c.Name = d.name(v, p)
 	case "type":
 		c.Type = CheckType(d.oneOf(v, p, checkTypes...))
 	case "port":
@@ -117,6 +117,8 @@ func (d *decoder) checkTypeField(c *Check, k string, v *yaml.Node, p string) boo
 		c.HTTP.Headers = d.decodeHeaders(v, p)
 	case "proxy":
 		c.HTTP.Proxy = d.proxyURL(v, p)
+	case "proxy_auth_file":
+		c.HTTP.ProxyAuth = d.proxyAuthFile(v, p)
 	case "reuse_connections":
 		c.HTTP.ReuseConnections = d.boolean(v, p)
 	case "query_name":
@@ -173,6 +175,9 @@ func (d *decoder) checkTypeKeys(c *Check, path string, kn keyNodes) {
 		if _, ok := kn[k]; !ok {
 			d.errorf(c.sourceNode(), key(path, k), "missing: a %s check needs %s", c.Type, k)
 		}
+	}
+	if a, ok := kn["proxy_auth_file"]; ok && contains(allowed, "proxy_auth_file") {
+		d.checkProxyAuth(c, a, key(path, "proxy_auth_file"))
 	}
 	if h, ok := kn["half_open"]; ok && c.HalfOpen {
 		_, send := kn["send"]

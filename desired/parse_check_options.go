@@ -96,12 +96,13 @@ func (d *decoder) decodeHeaders(n *yaml.Node, path string) []Header {
 			d.errorf(v, p, "%q is not a header name here (use host: for Host)", k)
 			return true
 		}
-		val := d.str(v, p)
-		if strings.ContainsAny(val, "\r\n") {
+		h := d.headerValue(v, p)
+		if strings.ContainsAny(h.Value, "\r\n") || strings.ContainsAny(h.Secret.Value(), "\r\n") {
 			d.errorf(v, p, "header values cannot contain line breaks")
 			return true
 		}
-		out = append(out, Header{Name: k, Value: val})
+		h.Name = k
+		out = append(out, h)
 		return true
 	})
 	slices.SortFunc(out, func(a, b Header) int { return strings.Compare(a.Name, b.Name) })

@@ -15,7 +15,7 @@ func (d *decoder) decodeNode(n *yaml.Node, path string) Node {
 		p := key(path, k)
 		switch k {
 		case "name":
-			node.Name = d.str(v, p)
+			node.Name = d.name(v, p)
 		case "interface":
 			node.Interfaces = d.interfaces(v, p)
 		case "scope":

@@ -57,7 +57,7 @@ func (d *decoder) decodeService(n *yaml.Node, path string, f *parsedFile) Servic
 func (d *decoder) serviceField(s *Service, k string, v *yaml.Node, p string, f *parsedFile) bool {
 	switch k {
 	case "name":
-		s.Name = d.str(v, p)
+		s.Name = d.name(v, p)
 	case "vip":
 		s.VIP = d.addr(v, p)
 	case "fwmark":

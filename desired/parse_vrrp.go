@@ -130,7 +130,7 @@ func (d *decoder) decodeTracked(n *yaml.Node, path string, isInterface bool) (st
 			if isInterface {
 				name = d.interfaceName(v, key(path, k))
 			} else {
-				name = d.str(v, key(path, k))
+				name = d.name(v, key(path, k))
 			}
 		case "decrement":
 			dec = d.uint8In(v, key(path, k), 1, 254)

@@ -2,9 +2,8 @@ package desired
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"slices"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -59,16 +58,6 @@ func dashAt(line []byte, col int) bool {
 		len(bytes.TrimLeft(line[:col-3], " ")) == 0
 }
 
-// reloadFile reads one file of dir and parses it, re-parsing only the
-// changed service when old is the same file's previous parse (see reparse).
-func reloadFile(dir, name string, old *parsedFile) *parsedFile {
-	data, err := os.ReadFile(filepath.Join(dir, name))
-	if err != nil {
-		return &parsedFile{Name: name, unparsed: true, errs: Errors{{File: name, Msg: "read: " + readError(err)}}}
-	}
-	return reparse(old, name, data, dir, os.ReadFile)
-}
-
 // reparse is parse(name, data, dir, read) given old, the parse of the same
 // file's previous text. When old parsed cleanly, the text has as many lines
 // as before and every changed line lies inside one item of `services:`,
@@ -84,7 +73,7 @@ func reparse(old *parsedFile, name string, data []byte, dir string, read readFun
 
 // splice re-parses the one changed service of old, or returns nil.
 func splice(old *parsedFile, name string, data []byte, dir string, read readFunc) *parsedFile {
-	if old == nil || old.Name != name || old.spans == nil || len(old.errs) > 0 || old.unparsed ||
+	if old == nil || old.Name != name || old.spans == nil || len(old.errs) > 0 || old.unparsed || !utf8.Valid(data) ||
 		bytes.Count(old.data, []byte("\n")) != bytes.Count(data, []byte("\n")) || bytes.ContainsAny(data, "&*") {
 		return nil
 	}

@@ -11,18 +11,19 @@ import (
 	"github.com/seesaw-lb/seesaw/internal/daemon"
 )
 
-// renderStatus prints the status report as tables for a terminal.
+// renderStatus prints the status report as tables for a terminal; text
+// that came from files or backends is printed with control characters escaped.
 func renderStatus(w io.Writer, r daemon.StatusReport) {
-	fmt.Fprintf(w, "node %s  vrrp %s", r.Node, r.VRRP.State)
+	fmt.Fprintf(w, "node %s  vrrp %s", printable(r.Node), r.VRRP.State)
 	if r.VRRP.Priority != 0 {
 		fmt.Fprintf(w, " (priority %d)", r.VRRP.Priority)
 	}
 	if r.VRRP.Master != "" {
 		fmt.Fprintf(w, " master %s", r.VRRP.Master)
 	}
-	fmt.Fprintf(w, "\nconfig generation %d from %s\n", r.Generation, strings.Join(r.Files, " "))
+	fmt.Fprintf(w, "\nconfig generation %d from %s\n", r.Generation, strings.Join(printableAll(r.Files), " "))
 	if r.ConfigError != "" {
-		fmt.Fprintf(w, "config error held back: %s\n", r.ConfigError)
+		fmt.Fprintf(w, "config error held back: %s\n", printableLines(r.ConfigError, "\n  "))
 	}
 	parts := make([]string, 0, len(r.Degraded))
 	for part := range r.Degraded {
@@ -30,7 +31,7 @@ func renderStatus(w io.Writer, r daemon.StatusReport) {
 	}
 	sort.Strings(parts)
 	for _, part := range parts {
-		fmt.Fprintf(w, "degraded %s: %s\n", part, r.Degraded[part])
+		fmt.Fprintf(w, "degraded %s: %s\n", printable(part), printable(r.Degraded[part]))
 	}
 	lr := r.LastRound
 	at := "never"
@@ -39,13 +40,13 @@ func renderStatus(w io.Writer, r daemon.StatusReport) {
 	}
 	fmt.Fprintf(w, "last reconcile %s: applied %s failed %s\n", at, counts(lr.Applied), counts(lr.Failed))
 	if lr.Error != "" {
-		fmt.Fprintf(w, "  error: %s\n", lr.Error)
+		fmt.Fprintf(w, "  error: %s\n", printableLines(lr.Error, "\n    "))
 	}
 	if lr.Held != "" {
-		fmt.Fprintf(w, "  held back: %s\n", lr.Held)
+		fmt.Fprintf(w, "  held back: %s\n", printableLines(lr.Held, "\n    "))
 	}
 	if len(r.Drained) > 0 {
-		fmt.Fprintf(w, "drained by hand: %s\n", strings.Join(r.Drained, " "))
+		fmt.Fprintf(w, "drained by hand: %s\n", strings.Join(printableAll(r.Drained), " "))
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "\nSERVICE\tSTATE\tHEALTHY\tWATERMARKS\tVIP\tBACKEND\tWEIGHT\tEFFECTIVE\tHEALTH\tLAST CHECK\tLATENCY")
@@ -58,7 +59,7 @@ func renderStatus(w io.Writer, r daemon.StatusReport) {
 		if s.VIPHeld {
 			vip += " (held)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%g-%g\t%s\t\t\t\t\t\t\n", s.Name, state, s.Healthy, s.Enabled, s.Low, s.High, vip)
+		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%g-%g\t%s\t\t\t\t\t\t\n", printable(s.Name), state, s.Healthy, s.Enabled, s.Low, s.High, vip)
 		for _, b := range s.Backends {
 			health := "healthy"
 			if !b.Healthy {
@@ -71,13 +72,13 @@ func renderStatus(w io.Writer, r daemon.StatusReport) {
 			if b.LastCheck != "" {
 				lat = fmt.Sprintf("%.1fms", b.LatencyMS)
 			}
-			fmt.Fprintf(tw, "\t\t\t\t\t%s\t%d\t%d (%s)\t%s\t%s\t%s\n", b.Address, b.Weight, b.Effective, b.Reason, health, b.LastCheck, lat)
+			fmt.Fprintf(tw, "\t\t\t\t\t%s\t%d\t%d (%s)\t%s\t%s\t%s\n", b.Address, b.Weight, b.Effective, b.Reason, health, printable(b.LastCheck), lat)
 		}
 	}
 	if len(r.CheckServices) > 0 {
 		fmt.Fprintln(tw, "\nCHECK SERVICE\tBACKEND\tFORWARD")
 		for _, c := range r.CheckServices {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Service, c.Backend, c.Forward)
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", printable(c.Service), c.Backend, c.Forward)
 		}
 	}
 	tw.Flush()

@@ -59,3 +59,25 @@ func TestStatusShowsDegradedParts(t *testing.T) {
 		t.Fatalf("status lacks the degraded parts, in order:\n%s", b.String())
 	}
 }
+
+// TestStatusTableEscapesControls: names and check results with control
+// characters (from a daemon of another version, or from a backend's reply)
+// are printed escaped, one row each, and a multi-line config error keeps
+// its lines.
+func TestStatusTableEscapesControls(t *testing.T) {
+	var b bytes.Buffer
+	renderStatus(&b, daemon.StatusReport{Node: "lb\x1b[2J1", ConfigError: "a.yaml:1: x\nb.yaml:2: y\x07",
+		Services: []daemon.ServiceReport{{Name: "we\tb\x1b[31m", Backends: []daemon.BackendReport{
+			{Address: "127.0.0.2:8080", Weight: 1, Reason: "unhealthy", LastCheck: "got \"bad\r\nX-Evil: 1\""},
+		}}}})
+	out := b.String()
+	for _, want := range []string{`node lb\x1b[2J1  vrrp`, "config error held back: a.yaml:1: x\n  b.yaml:2: y\\a\n",
+		`we\tb\x1b[31m  down`, `got "bad\r\nX-Evil: 1"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status table lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.ContainsAny(out, "\x1b\x07\r\t") {
+		t.Errorf("status table holds control characters: %q", out)
+	}
+}

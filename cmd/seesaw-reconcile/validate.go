@@ -29,16 +29,15 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// reportInvalid prints a load error: every problem on its own line, then a count.
+// reportInvalid prints a load error: each problem on its own line (at most
+// desired.MaxShownErrors, then how many more), then the count.
 func reportInvalid(dir string, err error, stderr io.Writer) int {
 	var es desired.Errors
 	if !errors.As(err, &es) {
 		fmt.Fprintf(stderr, "seesaw-reconcile validate: %v\n", err)
 		return exitFailure
 	}
-	for _, e := range es {
-		fmt.Fprintln(stderr, e.Error())
-	}
+	fmt.Fprintln(stderr, es.Error())
 	fmt.Fprintf(stderr, "%s: invalid: %d %s\n", dir, len(es), plural(len(es), "error", "errors"))
 	return exitFailure
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"net/url"
+	"strings"
 
 	"github.com/seesaw-lb/seesaw/checks"
 	"github.com/seesaw-lb/seesaw/desired"
@@ -101,9 +103,13 @@ func specOf(c desired.Check, readFile func(string) ([]byte, error)) (*checks.Spe
 		s.TLS.CAPEM = string(pem)
 	}
 	s.HTTP = checks.HTTPOptions{Method: c.HTTP.Method, Path: c.HTTP.Path, Host: c.HTTP.Host,
-		Proxy: c.HTTP.Proxy, ReuseConnections: c.HTTP.ReuseConnections}
+		Proxy: proxyWithAuth(c.HTTP.Proxy, c.HTTP.ProxyAuth), ReuseConnections: c.HTTP.ReuseConnections}
 	for _, h := range c.HTTP.Headers {
-		s.HTTP.Headers = append(s.HTTP.Headers, checks.Header(h))
+		v := h.Value
+		if !h.Secret.IsZero() {
+			v = h.Secret.Value()
+		}
+		s.HTTP.Headers = append(s.HTTP.Headers, checks.Header{Name: h.Name, Value: v})
 	}
 	for _, r := range c.Expect.Status {
 		s.HTTP.Statuses = append(s.HTTP.Statuses, checks.StatusRange(r))
@@ -117,6 +123,18 @@ func specOf(c desired.Check, readFile func(string) ([]byte, error)) (*checks.Spe
 			Secret: c.RADIUS.Secret.Value(), Expect: c.Expect.Response}
 	}
 	return s, nil
+}
+
+// proxyWithAuth puts the credentials of proxy_auth_file ("user:password")
+// into the proxy URL, which the HTTP client sends as Proxy-Authorization.
+func proxyWithAuth(proxy string, auth desired.Secret) string {
+	u, err := url.Parse(proxy)
+	if auth.IsZero() || err != nil {
+		return proxy
+	}
+	user, pass, _ := strings.Cut(auth.Value(), ":")
+	u.User = url.UserPassword(user, pass)
+	return u.String()
 }
 
 // healthOf is the reconcile health map: a checked backend is healthy when

@@ -89,7 +89,10 @@ func serve(ctx context.Context, d deps, f Options, log *slog.Logger, hup <-chan 
 		}
 		return nil
 	})
-	g.Go(func() error { reloader(gctx, &desired.Loader{Dir: f.ConfigDir}, w, log, reload, hup); return nil })
+	g.Go(func() error {
+		reloader(gctx, &desired.Loader{Dir: f.ConfigDir}, w, log, reload, hup, watcher.Also)
+		return nil
+	})
 	g.Go(func() error { return w.runChecks(gctx) })
 	g.Go(func() error { return w.runVRRP(gctx) })
 	g.Go(func() error {

@@ -320,6 +320,13 @@ func TestSpecOfCopiesTheCheck(t *testing.T) {
 			DNS: desired.DNSOptions{Name: "www.example.org", Type: "AAAA", Transport: desired.TCP}},
 		want: checks.Spec{Type: checks.TypeDNS, TLS: checks.TLSOptions{SkipVerify: true},
 			DNS: checks.DNSOptions{Name: "www.example.org", Type: "AAAA", Rcode: "NXDOMAIN", Answers: []string{"192.0.2.1"}, Transport: "tcp"}},
+	}, {
+		// Secrets from value_file and proxy_auth_file reach the engine in clear.
+		in: desired.Check{Type: desired.CheckHTTP, HTTP: desired.HTTPOptions{
+			Headers: []desired.Header{{Name: "Authorization", Secret: desired.NewSecret("Bearer t0k")}},
+			Proxy:   "http://192.0.2.1:3128", ProxyAuth: desired.NewSecret("probe:pa:ss")}},
+		want: checks.Spec{Type: checks.TypeHTTP, TLS: checks.TLSOptions{SkipVerify: true}, HTTP: checks.HTTPOptions{
+			Headers: []checks.Header{{Name: "Authorization", Value: "Bearer t0k"}}, Proxy: "http://probe:pa%3Ass@192.0.2.1:3128"}},
 	}} {
 		got, err := specOf(c.in, nil)
 		if err != nil {

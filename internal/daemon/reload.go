@@ -12,8 +12,11 @@ import (
 
 // reloader loads the configuration on every poke and SIGHUP and hands the
 // result to the loop: a valid config goes into force, an invalid one is
-// reported while the last valid one keeps running.
-func reloader(ctx context.Context, l *desired.Loader, w *wiring, log *slog.Logger, reload <-chan struct{}, hup <-chan os.Signal) {
+// reported while the last valid one keeps running. A poke re-parses only
+// what changed; SIGHUP parses every file again. After each load the
+// watcher is told which referenced files (secrets, CA bundles) to watch.
+func reloader(ctx context.Context, l *desired.Loader, w *wiring, log *slog.Logger, reload <-chan struct{}, hup <-chan os.Signal,
+	watch func(files []string) error) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -21,9 +24,13 @@ func reloader(ctx context.Context, l *desired.Loader, w *wiring, log *slog.Logge
 		case <-reload:
 		case <-hup:
 			log.Info("SIGHUP: reloading configuration")
+			l.Forget()
 		}
 		start := time.Now()
 		cfg, parsed, err := l.Load()
+		if werr := watch(l.Referenced()); werr != nil {
+			log.Error("watch referenced files", "error", werr.Error())
+		}
 		if err != nil {
 			w.metrics.reloaded(err)
 			w.loop.ConfigError(fmt.Errorf("load %s: %w", l.Dir, err))

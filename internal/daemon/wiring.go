@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"maps"
 	"net/netip"
-	"os"
 	"reflect"
 	"sync"
 
@@ -227,7 +226,7 @@ func (w *wiring) replan() error {
 // hands them to the engine; on success they are the plan in force, and the
 // states of vanished checks are dropped. w.mu is held.
 func (w *wiring) updateChecksLocked(cfg desired.Config) (checkPlan, error) {
-	plan, err := planChecks(cfg, w.marks, checkIO{readFile: os.ReadFile, sourceFor: w.sourceFor})
+	plan, err := planChecks(cfg, w.marks, checkIO{readFile: desired.ReadFile, sourceFor: w.sourceFor})
 	if err != nil {
 		return checkPlan{}, err
 	}

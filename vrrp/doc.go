@@ -31,8 +31,9 @@
 //     by DropReason and never changes the state.
 //   - A Master that stops (Shutdown, ctx done, StepDown) sends priority 0 so
 //     a backup takes over within Skew_Time instead of Master_Down_Interval.
-//   - Node.State is authoritative; Events may drop under a slow consumer
-//     (counted in Stats.EventsDropped).
+//   - Events never loses the latest state: a consumer 64 events behind
+//     has the newest replace the last pending one (Stats.EventsCoalesced),
+//     so the last event it takes is Node.State.
 //
 // docs/vrrp.md describes the protocol choices, keepalived interop and the
 // kernel-timed adverts.

@@ -36,7 +36,7 @@ type Node struct {
 	log    *slog.Logger
 	filter filter
 
-	events  chan Event
+	events  *eventQueue
 	rx      chan received
 	ctl     chan func(*Machine) Actions
 	kick    chan struct{}
@@ -74,13 +74,13 @@ func NewNode(cfg Config, conn Conn, clock Clock, log *slog.Logger) (*Node, error
 	n := &Node{
 		cfg: cfg, conn: conn, clock: clock,
 		log:    log.With("vrid", cfg.VRID, "interface", cfg.Interface),
-		events: make(chan Event, 64),
 		rx:     make(chan received, 64),
 		ctl:    make(chan func(*Machine) Actions),
 		kick:   make(chan struct{}, 1),
 		stop:   make(chan struct{}),
 		done:   make(chan struct{}),
 	}
+	n.events = newEventQueue(&n.c.eventsCoalesced)
 	group := GroupIPv4
 	if cfg.IPv6() {
 		group = GroupIPv6
@@ -99,9 +99,12 @@ func NewNode(cfg Config, conn Conn, clock Clock, log *slog.Logger) (*Node, error
 	return n, nil
 }
 
-// Events delivers state changes. It is buffered; when the consumer falls
-// behind, events are dropped and counted (State() stays authoritative).
-func (n *Node) Events() <-chan Event { return n.events }
+// Events delivers state changes in order; it is closed after Run returns
+// and the pending events are taken. No event is dropped: when the consumer
+// falls behind by 64 events, the newest replaces the last pending one
+// (counted in Stats.EventsCoalesced), so the last event taken is always
+// the current state.
+func (n *Node) Events() <-chan Event { return n.events.out }
 
 // State returns the current state.
 func (n *Node) State() State { return State(n.state.Load()) }
@@ -167,7 +170,8 @@ func (n *Node) do(f func(*Machine) Actions) error {
 // shut down gracefully. It closes the Conn before returning.
 func (n *Node) Run(ctx context.Context) error {
 	defer close(n.done)
-	defer close(n.events)
+	go n.events.run()
+	defer n.events.finish()
 	defer func() {
 		n.closing.Store(true)
 		n.conn.Close()

@@ -26,11 +26,7 @@ func (n *Node) applyAt(m *Machine, a Actions, at time.Time) {
 	}
 	n.log.Info("vrrp state change", "from", prev, "to", a.State, "reason", a.Reason,
 		"priority", ev.Priority, "master", ev.Master)
-	select {
-	case n.events <- ev:
-	default:
-		n.c.eventsDropped.Add(1)
-	}
+	n.events.push(ev)
 }
 
 // send sends a at at (zero: now). With kernel-timed adverts, an advert

@@ -49,6 +49,9 @@ type Node struct {
 	timed TimedSender
 	txq   txQueue
 
+	// release runs before a Master's last advert (SetRelease).
+	release func()
+
 	closing  atomic.Bool
 	state    atomic.Uint32
 	priority atomic.Uint32
@@ -123,6 +126,14 @@ func (n *Node) Shutdown() {
 	n.stopped.Do(func() { close(n.stop) })
 	<-n.done
 }
+
+// SetRelease sets f to run on the node's goroutine whenever the node
+// leaves mastership (shutdown, step-down, preemption), after State stops
+// saying Master and before any advert of the change is sent: a daemon
+// removes its VIPs in f, so that the backup, which takes over on the
+// priority-0 advert, never holds them at the same time. f must return in
+// bounded time (adverts wait for it). Call it before Run.
+func (n *Node) SetRelease(f func()) { n.release = f }
 
 // StepDown asks a Master to hand over to the best backup (manual failover).
 // It waits for Run to handle the request.

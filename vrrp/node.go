@@ -76,12 +76,12 @@ func NewNode(cfg Config, conn Conn, clock Clock, log *slog.Logger) (*Node, error
 	}
 	n := &Node{
 		cfg: cfg, conn: conn, clock: clock,
-		log:    log.With("vrid", cfg.VRID, "interface", cfg.Interface),
-		rx:     make(chan received, 64),
-		ctl:    make(chan func(*Machine) Actions),
-		kick:   make(chan struct{}, 1),
-		stop:   make(chan struct{}),
-		done:   make(chan struct{}),
+		log:  log.With("vrid", cfg.VRID, "interface", cfg.Interface),
+		rx:   make(chan received, 64),
+		ctl:  make(chan func(*Machine) Actions),
+		kick: make(chan struct{}, 1),
+		stop: make(chan struct{}),
+		done: make(chan struct{}),
 	}
 	n.events = newEventQueue(&n.c.eventsCoalesced)
 	group := GroupIPv4

@@ -90,7 +90,10 @@ func TestAnnounceRepeatsAndRefreshes(t *testing.T) {
 func TestAnnounceOnceWhenStandalone(t *testing.T) {
 	fa := kerneltest.NewAddresses("eth1")
 	v := NewVIPs(fa, nil)
-	v.announce.sleep = func(context.Context, time.Duration) error { t.Error("a standalone node scheduled an announcement"); return nil }
+	v.announce.sleep = func(context.Context, time.Duration) error {
+		t.Error("a standalone node scheduled an announcement")
+		return nil
+	}
 	cfg := config(t, "node.yaml", "node: {name: lb1, interface: eth1, scope: {prefixes: [192.0.2.0/24]}}\n", "svc.yaml", "services:\n"+webYAML)
 	if _, err := v.Sync(context.Background(), effective(cfg, nil, true, nil).Addresses, addressPolicyOf(cfg)); err != nil {
 		t.Fatal(err)

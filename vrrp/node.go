@@ -38,7 +38,7 @@ type Node struct {
 
 	events  *eventQueue
 	rx      chan received
-	ctl     chan func(*Machine) Actions
+	ctl     chan ctlRequest
 	kick    chan struct{}
 	stop    chan struct{}
 	stopped sync.Once
@@ -78,7 +78,7 @@ func NewNode(cfg Config, conn Conn, clock Clock, log *slog.Logger) (*Node, error
 		cfg: cfg, conn: conn, clock: clock,
 		log:  log.With("vrid", cfg.VRID, "interface", cfg.Interface),
 		rx:   make(chan received, 64),
-		ctl:  make(chan func(*Machine) Actions),
+		ctl:  make(chan ctlRequest),
 		kick: make(chan struct{}, 1),
 		stop: make(chan struct{}),
 		done: make(chan struct{}),
@@ -161,16 +161,20 @@ func (n *Node) SetPriorityPenalty(p int) {
 	}
 }
 
-// do runs f on the machine inside Run's goroutine and waits for it.
+// ctlRequest is a call into Run's goroutine: f's actions are applied (the
+// release hook run, adverts sent) before done is closed.
+type ctlRequest struct {
+	f    func(*Machine) Actions
+	done chan struct{}
+}
+
+// do runs f on the machine inside Run's goroutine and waits until its
+// actions are carried out.
 func (n *Node) do(f func(*Machine) Actions) error {
-	finished := make(chan struct{})
-	g := func(m *Machine) Actions {
-		defer close(finished)
-		return f(m)
-	}
+	r := ctlRequest{f: f, done: make(chan struct{})}
 	select {
-	case n.ctl <- g:
-		<-finished
+	case n.ctl <- r:
+		<-r.done
 		return nil
 	case <-n.done:
 		return fmt.Errorf("vrrp VRID %d on %s: node stopped", n.cfg.VRID, n.cfg.Interface)
@@ -216,8 +220,9 @@ func (n *Node) loop(ctx context.Context, ifPenalty <-chan int) error {
 			return nil
 		case r := <-n.rx:
 			n.apply(m, m.Receive(r.at, r.src, r.adv))
-		case f := <-n.ctl:
-			n.apply(m, f(m))
+		case r := <-n.ctl:
+			n.apply(m, r.f(m))
+			close(r.done)
 		case <-n.kick: // the penalty below changed
 		case linkPenalty = <-ifPenalty:
 		case <-timer.C():

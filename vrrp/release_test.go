@@ -87,8 +87,8 @@ func TestReleaseBeforePriorityZero(t *testing.T) {
 		if err := n.StepDown(); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, func() bool { return slices.Contains(log.since(from), "advert 0") })
-		got := log.since(from)[:2]
+		got := log.since(from)       // StepDown returns after the advert is sent
+		got = got[:min(2, len(got))] // later, alone, it becomes Master again
 		cancel()
 		<-errc
 		if want := []string{"release in backup", "advert 0"}; !slices.Equal(got, want) {

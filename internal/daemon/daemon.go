@@ -35,8 +35,8 @@ func runWithSignals(d deps, o Options) error {
 
 // Run is the daemon: it reconciles the kernel of the current network
 // namespace until ctx is done and then returns nil, leaving IPVS as it is
-// (a VRRP master gives its VIPs up first). A value on hup forces a config reload. Any other end is an error,
-// which Run logs and returns.
+// (a VRRP master gives its VIPs up first). A value on hup forces a config
+// reload. Any other end is an error, which Run logs and returns.
 func Run(ctx context.Context, o Options, hup <-chan os.Signal) error {
 	return run(ctx, systemDeps(), hup, o)
 }

@@ -343,16 +343,6 @@ func (d *decoder) oneOf(n *yaml.Node, path string, choices ...string) string {
 	return ""
 }
 
-// durationMax decodes a duration of at most hi.
-func (d *decoder) durationMax(n *yaml.Node, path string, hi time.Duration) time.Duration {
-	before := len(d.errs)
-	v := d.duration(n, path)
-	if len(d.errs) == before && v > hi {
-		d.errorf(n, path, "%s is longer than the maximum %s", v, hi)
-	}
-	return v
-}
-
 // durationMin decodes a duration of at least lo.
 func (d *decoder) durationMin(n *yaml.Node, path string, lo time.Duration) time.Duration {
 	before := len(d.errs)

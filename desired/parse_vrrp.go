@@ -81,6 +81,16 @@ func (d *decoder) decodeVRRP(n *yaml.Node, path string) VRRP {
 	return v
 }
 
+// durationMax decodes a duration of at most hi.
+func (d *decoder) durationMax(n *yaml.Node, path string, hi time.Duration) time.Duration {
+	before := len(d.errs)
+	v := d.duration(n, path)
+	if len(d.errs) == before && v > hi {
+		d.errorf(n, path, "%s is longer than the maximum %s", v, hi)
+	}
+	return v
+}
+
 // checkAdvert checks an advertisement interval against what VRRPv3 can carry.
 func (d *decoder) checkAdvert(n *yaml.Node, path string, iv time.Duration) {
 	if iv < minAdvertInterval || iv > maxAdvertInterval || iv%(10*time.Millisecond) != 0 {

@@ -151,9 +151,9 @@ type VRRP struct {
 	Preempt bool
 	// PreemptDelay delays preemption after startup.
 	PreemptDelay time.Duration
-	// AcceptMode makes a master that is not the address owner accept packets
-	// addressed to the VIPs.
-	AcceptMode bool
+	// GARP says how a new master announces its VIPs (gratuitous ARP,
+	// unsolicited neighbour advertisement).
+	GARP GARP
 	// Track lowers the priority when tracked interfaces or services fail.
 	Track Tracking
 	// SyncDaemon configures the IPVS connection-sync daemon; nil means none.
@@ -161,6 +161,17 @@ type VRRP struct {
 	// KernelTimedAdverts queues the master's adverts in the kernel with
 	// their departure time (SO_TXTIME; needs the fq qdisc on Interface).
 	KernelTimedAdverts bool
+}
+
+// GARP is how a VRRP master announces the VIPs it adds (keepalived's
+// garp_* settings): Repeat announcements Interval apart at once, the same
+// again after Delay (0: no second burst), and one every Refresh while it
+// holds them (0: never).
+type GARP struct {
+	Repeat   int
+	Interval time.Duration
+	Delay    time.Duration
+	Refresh  time.Duration
 }
 
 // Tracking lists what lowers the VRRP priority while it is failing.

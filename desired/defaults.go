@@ -12,6 +12,8 @@ const (
 	DefaultControlSocket     = "/run/seesaw/control.sock"
 	DefaultVRRPPriority      = 100
 	DefaultAdvertInterval    = time.Second
+	DefaultGARPRepeat        = 5               // keepalived's garp_master_repeat
+	DefaultGARPDelay         = 5 * time.Second // keepalived's garp_master_delay
 	DefaultSyncPort          = 8848
 	DefaultSyncTTL           = 1
 	DefaultScheduler         = "wlc"
@@ -46,7 +48,8 @@ func defaultNode() Node {
 
 // defaultVRRP is a vrrp section before its keys are decoded.
 func defaultVRRP() VRRP {
-	return VRRP{Priority: DefaultVRRPPriority, AdvertInterval: DefaultAdvertInterval, Preempt: true}
+	return VRRP{Priority: DefaultVRRPPriority, AdvertInterval: DefaultAdvertInterval, Preempt: true,
+		GARP: GARP{Repeat: DefaultGARPRepeat, Delay: DefaultGARPDelay}}
 }
 
 // defaultSyncDaemon is a sync_daemon section before its keys are decoded.

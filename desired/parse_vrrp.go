@@ -13,6 +13,13 @@ const (
 	maxAdvertInterval = 4095 * 10 * time.Millisecond
 )
 
+// Limits of the gratuitous ARP / unsolicited NA settings.
+const (
+	maxGARPRepeat   = 100
+	maxGARPInterval = time.Second
+	minGARPRefresh  = time.Second
+)
+
 // decodeVRRP decodes `node.vrrp`.
 func (d *decoder) decodeVRRP(n *yaml.Node, path string) VRRP {
 	v := defaultVRRP()
@@ -41,7 +48,20 @@ func (d *decoder) decodeVRRP(n *yaml.Node, path string) VRRP {
 		case "preempt_delay":
 			v.PreemptDelay = d.duration(e, p)
 		case "accept_mode":
-			v.AcceptMode = d.boolean(e, p)
+			d.errorf(e, p, "removed: a seesaw master always accepts traffic to its VIPs: they are local addresses, "+
+				"which IPVS needs to receive the packets it balances (RFC 9568 Accept_Mode off would drop them); delete the key")
+		case "garp_master_repeat":
+			n, _ := d.integer(e, p, 1, maxGARPRepeat)
+			v.GARP.Repeat = int(n)
+		case "garp_interval":
+			v.GARP.Interval = d.durationMax(e, p, maxGARPInterval)
+		case "garp_master_delay":
+			v.GARP.Delay = d.duration(e, p)
+		case "garp_master_refresh":
+			v.GARP.Refresh = d.duration(e, p)
+			if v.GARP.Refresh != 0 && v.GARP.Refresh < minGARPRefresh {
+				d.errorf(e, p, "%s is shorter than the minimum %s (0s: no refresh)", v.GARP.Refresh, minGARPRefresh)
+			}
 		case "track":
 			v.Track = d.decodeTrack(e, p)
 		case "kernel_timed_adverts":
@@ -58,6 +78,16 @@ func (d *decoder) decodeVRRP(n *yaml.Node, path string) VRRP {
 		d.errorf(n, key(path, "vrid"), "missing: the virtual router id (1..255) shared by both nodes")
 	}
 	d.checkVRRPFamily(&v, path, peersN, sourceN)
+	return v
+}
+
+// durationMax decodes a duration of at most hi.
+func (d *decoder) durationMax(n *yaml.Node, path string, hi time.Duration) time.Duration {
+	before := len(d.errs)
+	v := d.duration(n, path)
+	if len(d.errs) == before && v > hi {
+		d.errorf(n, path, "%s is longer than the maximum %s", v, hi)
+	}
 	return v
 }
 

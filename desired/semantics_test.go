@@ -62,6 +62,15 @@ func TestSemanticErrors(t *testing.T) {
 			[]string{`node.yaml:2:3: node.vrrp.track.services[0].name: no service named "web"`}},
 		{"kernel_timed_adverts not a bool", map[string]string{"node.yaml": nodeYAML + "  vrrp: {vrid: 1, kernel_timed_adverts: soon}\n"},
 			[]string{`node.yaml:4:41: node.vrrp.kernel_timed_adverts: want true or false, got "soon"`}},
+		{"accept_mode removed", map[string]string{"node.yaml": nodeYAML + "  vrrp: {vrid: 1, accept_mode: true}\n"},
+			[]string{"node.yaml:4:32: node.vrrp.accept_mode: removed: a seesaw master always accepts traffic to its VIPs: " +
+				"they are local addresses, which IPVS needs to receive the packets it balances (RFC 9568 Accept_Mode off would drop them); delete the key"}},
+		{"garp settings out of range", map[string]string{"node.yaml": nodeYAML +
+			"  vrrp: {vrid: 1, garp_master_repeat: 0, garp_interval: 2s, garp_master_delay: 5, garp_master_refresh: 500ms}\n"},
+			[]string{"node.yaml:4:39: node.vrrp.garp_master_repeat: 0 is out of range 1..100",
+				"node.yaml:4:57: node.vrrp.garp_interval: 2s is longer than the maximum 1s",
+				"node.yaml:4:80: node.vrrp.garp_master_delay: duration 5 has no unit; write e.g. 5s or 5ms",
+				"node.yaml:4:104: node.vrrp.garp_master_refresh: 500ms is shorter than the minimum 1s (0s: no refresh)"}},
 		{"advert interval not in centiseconds", map[string]string{"node.yaml": nodeYAML + "  vrrp: {vrid: 1, advert_interval: 15ms}\n"},
 			[]string{"node.yaml:4:36: node.vrrp.advert_interval: 15ms is not a multiple of 10ms from 10ms to 40.95s"}},
 		{"duplicate backend", map[string]string{"node.yaml": nodeYAML, "web.yaml": "services:\n  - name: web\n    vip: 192.0.2.10\n    ports: [{proto: tcp, port: 80}]\n    backends:\n      - address: 198.51.100.1\n      - address: 198.51.100.1\n"},
@@ -207,6 +216,22 @@ func TestKernelTimedAdvertsDecoded(t *testing.T) {
 		cfg := mustLoad(t, writeDir(t, map[string]string{"node.yaml": nodeYAML + c.yaml}))
 		if got := cfg.Node.VRRP.KernelTimedAdverts; got != c.want {
 			t.Errorf("%q: kernel_timed_adverts decoded as %t, want %t", c.yaml, got, c.want)
+		}
+	}
+}
+
+func TestGARPDecoded(t *testing.T) {
+	for _, c := range []struct {
+		yaml string
+		want GARP
+	}{
+		{"  vrrp: {vrid: 1}\n", GARP{Repeat: 5, Delay: 5 * time.Second}},
+		{"  vrrp: {vrid: 1, garp_master_repeat: 3, garp_interval: 100ms, garp_master_delay: 0s, garp_master_refresh: 60s}\n",
+			GARP{Repeat: 3, Interval: 100 * time.Millisecond, Refresh: time.Minute}},
+	} {
+		cfg := mustLoad(t, writeDir(t, map[string]string{"node.yaml": nodeYAML + c.yaml}))
+		if got := cfg.Node.VRRP.GARP; got != c.want {
+			t.Errorf("%q: garp decoded as %+v, want %+v", c.yaml, got, c.want)
 		}
 	}
 }

@@ -15,5 +15,5 @@ func TestConformanceFake(t *testing.T) {
 		}
 		t.Cleanup(func() { c.Close() })
 		return c
-	}, suiteEnv{hasScheduler: func(string) bool { return true }})
+	}, suiteEnv{hasScheduler: func(string) bool { return true }, syncIfname: "dummy0"})
 }

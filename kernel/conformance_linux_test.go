@@ -40,7 +40,7 @@ func dialKernel(t *testing.T) *kernel.Client {
 
 func TestConformanceKernel(t *testing.T) {
 	requireVM(t)
-	runConformance(t, dialKernel, suiteEnv{hasScheduler: kernelHasScheduler})
+	runConformance(t, dialKernel, suiteEnv{hasScheduler: kernelHasScheduler, syncIfname: "dummy0"})
 }
 
 // kernelHasScheduler reports whether the scheduler's module is loaded (the

@@ -20,6 +20,8 @@ type dialFunc func(t *testing.T) *kernel.Client
 // one, has no twos scheduler (Linux 6.7+).
 type suiteEnv struct {
 	hasScheduler func(name string) bool
+	// syncIfname is a multicast-capable interface for the sync daemons.
+	syncIfname string
 }
 
 var (
@@ -89,6 +91,8 @@ func runConformance(t *testing.T, dial dialFunc, e suiteEnv) {
 		"FullWeightRangeAndThresholds": testWeights,
 		"SetServiceKeepsPEWhenResent":  testPEKept,
 		"MixedFamilyNeedsTunnel":       testMixedFamily,
+		"SyncDaemons":                  testDaemons,
+		"SyncDaemonsRefuseMixedFamily": testDaemonsMixedFamily,
 	}
 	names := make([]string, 0, len(tests))
 	for n := range tests {
@@ -390,9 +394,9 @@ const expectedTableText = `-A -t 192.0.2.10:80 -s wrr -p 300
 -A -f 7 -6 -s mh -p 100 -M 64
 `
 
-func testDaemons(t *testing.T, c *kernel.Client, _ suiteEnv) {
+func testDaemons(t *testing.T, c *kernel.Client, e suiteEnv) {
 	ctx := context.Background()
-	master := kernel.Daemon{State: kernel.DaemonMaster, Interface: "lo", SyncID: 7}
+	master := kernel.Daemon{State: kernel.DaemonMaster, Interface: e.syncIfname, SyncID: 7}
 	if err := c.NewDaemon(ctx, master); err != nil {
 		t.Fatal(err)
 	}
@@ -400,18 +404,66 @@ func testDaemons(t *testing.T, c *kernel.Client, _ suiteEnv) {
 	if err := c.NewDaemon(ctx, master); !errors.Is(err, kernel.ErrExist) {
 		t.Errorf("second master: %v", err)
 	}
+	backup := kernel.Daemon{State: kernel.DaemonBackup, Interface: e.syncIfname, SyncID: 8,
+		MaxLen: 1400, Group: netip.MustParseAddr("239.1.2.3"), Port: 9000, TTL: 2}
+	if err := c.NewDaemon(ctx, backup); err != nil {
+		t.Fatalf("backup beside the master: %v", err)
+	}
+	t.Cleanup(func() { c.DelDaemon(ctx, kernel.DaemonBackup) })
 	ds, err := c.Daemons(ctx)
-	want := kernel.Daemon{State: kernel.DaemonMaster, Interface: "lo", SyncID: 7, MaxLen: 1472, Group: netip.MustParseAddr("224.0.0.81"), Port: 8848, TTL: 1}
-	if err != nil || len(ds) != 1 || ds[0] != want {
-		t.Errorf("daemons %+v, %v; want [%+v]", ds, err, want)
+	want := []kernel.Daemon{
+		{State: kernel.DaemonMaster, Interface: e.syncIfname, SyncID: 7, MaxLen: 1472, Group: netip.MustParseAddr("224.0.0.81"), Port: 8848, TTL: 1},
+		backup,
 	}
-	if err := c.DelDaemon(ctx, kernel.DaemonMaster); err != nil {
-		t.Error(err)
+	if err != nil || !slices.Equal(ds, want) {
+		t.Errorf("daemons %+v, %v; want %+v", ds, err, want)
 	}
-	if err := c.DelDaemon(ctx, kernel.DaemonMaster); !errors.Is(err, kernel.ErrNoDaemon) {
-		t.Errorf("stop stopped daemon: %v", err)
+	for _, s := range []kernel.DaemonState{kernel.DaemonMaster, kernel.DaemonBackup} {
+		if err := c.DelDaemon(ctx, s); err != nil {
+			t.Error(err)
+		}
+		if err := c.DelDaemon(ctx, s); !errors.Is(err, kernel.ErrNoDaemon) {
+			t.Errorf("stop stopped %s daemon: %v", s, err)
+		}
+	}
+	if ds, err := c.Daemons(ctx); err != nil || len(ds) != 0 {
+		t.Errorf("daemons after stopping both: %+v, %v", ds, err)
 	}
 	if err := c.NewDaemon(ctx, kernel.Daemon{State: kernel.DaemonBackup}); !errors.Is(err, kernel.ErrInvalid) {
 		t.Errorf("daemon without interface: %v", err)
+	}
+	if err := c.NewDaemon(ctx, kernel.Daemon{State: kernel.DaemonMaster, Interface: e.syncIfname, Group: netip.MustParseAddr("192.0.2.1")}); !errors.Is(err, kernel.ErrInvalid) {
+		t.Errorf("daemon with a unicast group: %v", err)
+	}
+}
+
+// testDaemonsMixedFamily: the sync protocol cannot carry mixed-family
+// destinations, so the kernel refuses a daemon while one exists and such a
+// destination while a daemon runs.
+func testDaemonsMixedFamily(t *testing.T, c *kernel.Client, e suiteEnv) {
+	ctx := context.Background()
+	mustApply(t, c, addSvc(web4, kernel.ServiceConfig{Scheduler: "rr"}))
+	master := kernel.Daemon{State: kernel.DaemonMaster, Interface: e.syncIfname, SyncID: 7}
+	if err := c.NewDaemon(ctx, master); err != nil {
+		t.Fatal(err)
+	}
+	mixed := addDest(web4, kernel.NewDestinationKey(rs6a, 80), kernel.DestinationConfig{Forward: kernel.ForwardTunnel, Weight: 1})
+	if err := applyOne(t, c, mixed); !errors.Is(err, kernel.ErrInvalid) {
+		t.Errorf("mixed-family destination while a sync daemon runs: %v", err)
+	}
+	if err := c.DelDaemon(ctx, kernel.DaemonMaster); err != nil {
+		t.Fatal(err)
+	}
+	mustApply(t, c, mixed)
+	if err := c.NewDaemon(ctx, master); !errors.Is(err, kernel.ErrInvalid) {
+		c.DelDaemon(ctx, kernel.DaemonMaster)
+		t.Errorf("sync daemon beside a mixed-family destination: %v", err)
+	}
+	mustApply(t, c, kernel.Op{Kind: kernel.DeleteDestination, Service: web4, Destination: kernel.NewDestinationKey(rs6a, 80)})
+	if err := c.NewDaemon(ctx, master); err != nil {
+		t.Fatalf("sync daemon after the mixed-family destination went: %v", err)
+	}
+	if err := c.DelDaemon(ctx, kernel.DaemonMaster); err != nil {
+		t.Error(err)
 	}
 }

@@ -16,6 +16,8 @@
 //     SetConfig, SetHealth and SetMaster methods feed it from any
 //     goroutine, Run reconciles after each burst of inputs, every resync
 //     interval and at drain deadlines, and Status reports the last round.
+//     Release gives mastership up at once (VIPs removed, sync daemon
+//     backup, IPVS untouched) and returns when that is done.
 //   - Watcher reports bursts of changes in the configuration directory;
 //     desired.Loader reloads it, re-parsing only changed files.
 //
@@ -47,6 +49,9 @@
 //   - A plan deleting more than node.mass_delete.max_share of the owned
 //     services is held whole, adds included, unless allowed (TestGuard,
 //     TestLoopHealthMastershipAndGuard).
+//   - A VIP is never announced after it was deleted: its repeated
+//     announcements (Announce) end before the address goes
+//     (TestAnnounceRepeatsAndRefreshes).
 //   - Incremental equals full: ComputeIncremental's Outcome equals
 //     Compute's whenever it reports true, and the loop's patched table
 //     equals a fresh read (TestIncrementalEqualsCompute,

@@ -54,6 +54,12 @@ type Loop struct {
 	pendingMu sync.Mutex
 	pending   pendingInputs
 	wake      chan struct{}
+	// calls are requests that must run on Run's goroutine and wait for it
+	// (Release); stopped is closed when Run returns, so they run inline
+	// after that.
+	calls    chan func()
+	stopped  chan struct{}
+	stopOnce sync.Once
 
 	// owned by the Run goroutine
 	cfg      desired.Config
@@ -87,7 +93,7 @@ func NewLoop(o LoopOptions) *Loop {
 	if o.Backoff == (Backoff{}) {
 		o.Backoff = DefaultBackoff
 	}
-	return &Loop{o: o, wake: make(chan struct{}, 1), master: true}
+	return &Loop{o: o, wake: make(chan struct{}, 1), calls: make(chan func()), stopped: make(chan struct{}), master: true}
 }
 
 // SetConfig puts a valid config into force and clears the config error.
@@ -143,6 +149,7 @@ func (l *Loop) setStatus(f func(*Status)) {
 func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
+	defer l.stopOnce.Do(func() { close(l.stopped) })
 	nextResync := time.Now().Add(resync)
 	for {
 		select {
@@ -150,6 +157,9 @@ func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 			return nil
 		case <-l.wake:
 			l.drainEvents()
+		case f := <-l.calls:
+			l.drainEvents() // inputs sent before the call come first
+			f()
 		case <-timer.C:
 		}
 		now := time.Now() // the timers are real: schedule them on the real clock

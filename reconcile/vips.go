@@ -23,6 +23,9 @@ type AddressPolicy struct {
 	Interfaces []string
 	Prefixes   []netip.Prefix
 	Known      []netip.Addr
+	// Announce says how an added address is announced: node.vrrp's garp_*
+	// settings on a VRRP node, once on a standalone one.
+	Announce Announce
 }
 
 // addressPolicyOf derives the policy from a config: its interfaces, its
@@ -40,6 +43,9 @@ func addressPolicyOf(cfg desired.Config) AddressPolicy {
 	}
 	slices.Sort(p.Interfaces)
 	p.Interfaces = slices.Compact(p.Interfaces)
+	if v := cfg.Node.VRRP; v != nil {
+		p.Announce = Announce(v.GARP)
+	}
 	return p
 }
 

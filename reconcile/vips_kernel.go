@@ -12,12 +12,14 @@ import (
 
 // VIPs is the VIPManager over the kernel's addresses: it lists the owned
 // interfaces, deletes owned addresses that are not targeted, adds the
-// missing ones and announces each address it adds. It keeps going past a
-// failure and reports all of them.
+// missing ones and announces each address it adds (once in Sync, the rest
+// as AddressPolicy.Announce says, until the address is deleted). It keeps
+// going past a failure and reports all of them.
 type VIPs struct {
-	addrs addrs.Addresses
-	log   *slog.Logger
-	added map[Address]bool
+	addrs    addrs.Addresses
+	log      *slog.Logger
+	added    map[Address]bool
+	announce *announcer
 }
 
 // NewVIPs returns a VIPManager over addrs.
@@ -25,7 +27,7 @@ func NewVIPs(addrs addrs.Addresses, log *slog.Logger) *VIPs {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &VIPs{addrs: addrs, log: log, added: map[Address]bool{}}
+	return &VIPs{addrs: addrs, log: log, added: map[Address]bool{}, announce: newAnnouncer(addrs.Announce, log)}
 }
 
 // Sync implements VIPManager.
@@ -51,6 +53,7 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		held[t] = slices.Contains(live[t.Interface], t.Prefix)
 	}
 	for _, a := range del {
+		v.announce.forget(a) // never announce an address this node gave up
 		if err := v.addrs.Delete(ctx, a.Interface, a.Prefix); err != nil {
 			errs = append(errs, err)
 			continue
@@ -68,6 +71,7 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		if err := v.addrs.Announce(ctx, a.Interface, a.Prefix.Addr()); err != nil {
 			errs = append(errs, err)
 		}
+		v.announce.start(a, pol.Announce)
 	}
 	var out []Address
 	for _, t := range target {

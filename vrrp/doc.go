@@ -18,6 +18,7 @@
 //
 //	conn, err := vrrp.Listen(cfg)
 //	node, err := vrrp.NewNode(cfg, conn, vrrp.SystemClock{}, logger)
+//	node.SetRelease(dropVIPs)             // runs before a Master's last advert
 //	go node.Run(ctx)                      // ctx done: graceful shutdown
 //	for ev := range node.Events() { ... } // Backup -> Master: add the VIPs
 //	node.StepDown()                       // manual failover
@@ -31,8 +32,12 @@
 //     by DropReason and never changes the state.
 //   - A Master that stops (Shutdown, ctx done, StepDown) sends priority 0 so
 //     a backup takes over within Skew_Time instead of Master_Down_Interval.
-//   - Node.State is authoritative; Events may drop under a slow consumer
-//     (counted in Stats.EventsDropped).
+//   - A Master that leaves mastership runs the release hook (SetRelease)
+//     after State stops saying Master and before it sends anything more, so
+//     the VIPs can be gone before the backup hears priority 0.
+//   - Events never loses the latest state: a consumer 64 events behind
+//     has the newest replace the last pending one (Stats.EventsCoalesced),
+//     so the last event it takes is Node.State.
 //
 // docs/vrrp.md describes the protocol choices, keepalived interop and the
 // kernel-timed adverts.

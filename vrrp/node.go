@@ -36,9 +36,9 @@ type Node struct {
 	log    *slog.Logger
 	filter filter
 
-	events  chan Event
+	events  *eventQueue
 	rx      chan received
-	ctl     chan func(*Machine) Actions
+	ctl     chan ctlRequest
 	kick    chan struct{}
 	stop    chan struct{}
 	stopped sync.Once
@@ -48,6 +48,9 @@ type Node struct {
 	// deadlines; nil when the node times them itself. txq is Run's.
 	timed TimedSender
 	txq   txQueue
+
+	// release runs before a Master's last advert (SetRelease).
+	release func()
 
 	closing  atomic.Bool
 	state    atomic.Uint32
@@ -73,14 +76,14 @@ func NewNode(cfg Config, conn Conn, clock Clock, log *slog.Logger) (*Node, error
 	}
 	n := &Node{
 		cfg: cfg, conn: conn, clock: clock,
-		log:    log.With("vrid", cfg.VRID, "interface", cfg.Interface),
-		events: make(chan Event, 64),
-		rx:     make(chan received, 64),
-		ctl:    make(chan func(*Machine) Actions),
-		kick:   make(chan struct{}, 1),
-		stop:   make(chan struct{}),
-		done:   make(chan struct{}),
+		log:  log.With("vrid", cfg.VRID, "interface", cfg.Interface),
+		rx:   make(chan received, 64),
+		ctl:  make(chan ctlRequest),
+		kick: make(chan struct{}, 1),
+		stop: make(chan struct{}),
+		done: make(chan struct{}),
 	}
+	n.events = newEventQueue(&n.c.eventsCoalesced)
 	group := GroupIPv4
 	if cfg.IPv6() {
 		group = GroupIPv6
@@ -99,9 +102,12 @@ func NewNode(cfg Config, conn Conn, clock Clock, log *slog.Logger) (*Node, error
 	return n, nil
 }
 
-// Events delivers state changes. It is buffered; when the consumer falls
-// behind, events are dropped and counted (State() stays authoritative).
-func (n *Node) Events() <-chan Event { return n.events }
+// Events delivers state changes in order; it is closed after Run returns
+// and the pending events are taken. No event is dropped: when the consumer
+// falls behind by 64 events, the newest replaces the last pending one
+// (counted in Stats.EventsCoalesced), so the last event taken is always
+// the current state.
+func (n *Node) Events() <-chan Event { return n.events.out }
 
 // State returns the current state.
 func (n *Node) State() State { return State(n.state.Load()) }
@@ -120,6 +126,14 @@ func (n *Node) Shutdown() {
 	n.stopped.Do(func() { close(n.stop) })
 	<-n.done
 }
+
+// SetRelease sets f to run on the node's goroutine whenever the node
+// leaves mastership (shutdown, step-down, preemption), after State stops
+// saying Master and before any advert of the change is sent: a daemon
+// removes its VIPs in f, so that the backup, which takes over on the
+// priority-0 advert, never holds them at the same time. f must return in
+// bounded time (adverts wait for it). Call it before Run.
+func (n *Node) SetRelease(f func()) { n.release = f }
 
 // StepDown asks a Master to hand over to the best backup (manual failover).
 // It waits for Run to handle the request.
@@ -147,16 +161,20 @@ func (n *Node) SetPriorityPenalty(p int) {
 	}
 }
 
-// do runs f on the machine inside Run's goroutine and waits for it.
+// ctlRequest is a call into Run's goroutine: f's actions are applied (the
+// release hook run, adverts sent) before done is closed.
+type ctlRequest struct {
+	f    func(*Machine) Actions
+	done chan struct{}
+}
+
+// do runs f on the machine inside Run's goroutine and waits until its
+// actions are carried out.
 func (n *Node) do(f func(*Machine) Actions) error {
-	finished := make(chan struct{})
-	g := func(m *Machine) Actions {
-		defer close(finished)
-		return f(m)
-	}
+	r := ctlRequest{f: f, done: make(chan struct{})}
 	select {
-	case n.ctl <- g:
-		<-finished
+	case n.ctl <- r:
+		<-r.done
 		return nil
 	case <-n.done:
 		return fmt.Errorf("vrrp VRID %d on %s: node stopped", n.cfg.VRID, n.cfg.Interface)
@@ -167,7 +185,8 @@ func (n *Node) do(f func(*Machine) Actions) error {
 // shut down gracefully. It closes the Conn before returning.
 func (n *Node) Run(ctx context.Context) error {
 	defer close(n.done)
-	defer close(n.events)
+	go n.events.run()
+	defer n.events.finish()
 	defer func() {
 		n.closing.Store(true)
 		n.conn.Close()
@@ -201,8 +220,9 @@ func (n *Node) loop(ctx context.Context, ifPenalty <-chan int) error {
 			return nil
 		case r := <-n.rx:
 			n.apply(m, m.Receive(r.at, r.src, r.adv))
-		case f := <-n.ctl:
-			n.apply(m, f(m))
+		case r := <-n.ctl:
+			n.apply(m, r.f(m))
+			close(r.done)
 		case <-n.kick: // the penalty below changed
 		case linkPenalty = <-ifPenalty:
 		case <-timer.C():

@@ -8,16 +8,24 @@ import (
 // apply carries out the machine's actions: send, then report.
 func (n *Node) apply(m *Machine, a Actions) { n.applyAt(m, a, time.Time{}) }
 
-// applyAt is apply with the advert leaving at at (zero: now).
+// applyAt is apply with the advert leaving at at (zero: now). A Master
+// that leaves mastership is Backup or Initialize (State) before its release
+// hook runs, and the hook runs before the advert (priority 0 on a shutdown
+// or step-down) is sent.
 func (n *Node) applyAt(m *Machine, a Actions, at time.Time) {
+	prev := n.State()
+	if a.Changed {
+		n.state.Store(uint32(a.State))
+		if prev == Master && a.State != Master && n.release != nil {
+			n.release()
+		}
+	}
 	if a.Send {
 		n.send(m.Advert(a.SendPriority), at)
 	}
 	if !a.Changed {
 		return
 	}
-	prev := n.State()
-	n.state.Store(uint32(a.State))
 	n.c.transitions[prev][a.State].Add(1)
 	ev := Event{
 		State: a.State, Prev: prev, Reason: a.Reason, At: n.clock.Now(),
@@ -26,11 +34,7 @@ func (n *Node) applyAt(m *Machine, a Actions, at time.Time) {
 	}
 	n.log.Info("vrrp state change", "from", prev, "to", a.State, "reason", a.Reason,
 		"priority", ev.Priority, "master", ev.Master)
-	select {
-	case n.events <- ev:
-	default:
-		n.c.eventsDropped.Add(1)
-	}
+	n.events.push(ev)
 }
 
 // send sends a at at (zero: now). With kernel-timed adverts, an advert

@@ -16,26 +16,27 @@ type Stats struct {
 	TimedSent uint64
 	// Transitions counts state changes by "from->to".
 	Transitions map[string]uint64
-	// EventsDropped counts events the consumer did not take in time.
-	EventsDropped uint64
+	// EventsCoalesced counts events replaced by a newer one because the
+	// consumer was 64 events behind (Node.Events).
+	EventsCoalesced uint64
 }
 
 type counters struct {
-	received, sent, sendErrors, eventsDropped atomic.Uint64
-	timedSent                                 atomic.Uint64
-	drops                                     [numDropReasons]atomic.Uint64
-	transitions                               [3][3]atomic.Uint64
+	received, sent, sendErrors, eventsCoalesced atomic.Uint64
+	timedSent                                   atomic.Uint64
+	drops                                       [numDropReasons]atomic.Uint64
+	transitions                                 [3][3]atomic.Uint64
 }
 
 func (c *counters) snapshot() Stats {
 	s := Stats{
-		Received:      c.received.Load(),
-		Sent:          c.sent.Load(),
-		SendErrors:    c.sendErrors.Load(),
-		TimedSent:     c.timedSent.Load(),
-		EventsDropped: c.eventsDropped.Load(),
-		Drops:         make(map[string]uint64, numDropReasons),
-		Transitions:   map[string]uint64{},
+		Received:        c.received.Load(),
+		Sent:            c.sent.Load(),
+		SendErrors:      c.sendErrors.Load(),
+		TimedSent:       c.timedSent.Load(),
+		EventsCoalesced: c.eventsCoalesced.Load(),
+		Drops:           make(map[string]uint64, numDropReasons),
+		Transitions:     map[string]uint64{},
 	}
 	for _, r := range DropReasons() {
 		s.Drops[r.String()] = c.drops[r].Load()

@@ -23,6 +23,11 @@ const childArgsEnv = "SEESAW_TEST_CHILD_ARGS"
 // kernel; without it the child uses the kernel of its network namespace.
 const childFakeEnv = "SEESAW_TEST_CHILD_FAKE_KERNEL"
 
+// childRealAddrsEnv, set with childFakeEnv, has the child manage the VIP
+// addresses of its network namespace (rtnetlink, GARP / NA) beside its fake
+// IPVS.
+const childRealAddrsEnv = "SEESAW_TEST_CHILD_REAL_ADDRS"
+
 func TestMain(m *testing.M) {
 	if args, ok := os.LookupEnv(childArgsEnv); ok {
 		d := systemDeps()
@@ -35,6 +40,9 @@ func TestMain(m *testing.M) {
 				now:        time.Now,
 				vips:       func(*slog.Logger) reconcile.VIPManager { return nil },
 				listenVRRP: vrrp.Listen,
+			}
+			if os.Getenv(childRealAddrsEnv) == "1" {
+				d.vips = kernelVIPs
 			}
 		}
 		o, err := testOptions(strings.Split(args, "\x1f"), os.Stderr)

@@ -35,9 +35,9 @@ func runWithSignals(d deps, o Options) error {
 }
 
 // Run is the daemon: it reconciles the kernel of the current network
-// namespace until ctx is done and then returns nil, leaving the kernel as
-// it is. A value on hup forces a config reload. Any other end is an error,
-// which Run logs and returns.
+// namespace until ctx is done and then returns nil, leaving IPVS as it is
+// (a VRRP master gives its VIPs up first). A value on hup forces a config
+// reload. Any other end is an error, which Run logs and returns.
 func Run(ctx context.Context, o Options, hup <-chan os.Signal) error {
 	return run(ctx, systemDeps(), hup, o)
 }
@@ -52,15 +52,16 @@ func run(ctx context.Context, d deps, hup <-chan os.Signal, f Options) error {
 		log.Error("seesaw-reconcile stopped", "error", err.Error())
 		return err
 	}
-	log.Info("stopped; the kernel is left as it is")
+	log.Info("stopped; IPVS is left as it is")
 	return nil
 }
 
 // serve runs every part of the daemon under one errgroup: the config
 // watcher and reloader, the reconcile loop, the checks engine, the VRRP
 // node and the control socket. The first part to fail stops them all and
-// its error is returned; ctx done (SIGTERM) stops them all cleanly: the
-// VRRP master sends priority 0, checks stop, the kernel is left as it is.
+// its error is returned; ctx done (SIGTERM) stops them all cleanly: checks
+// stop, a VRRP master removes its VIPs and then sends priority 0, and the
+// loop, which outlives the VRRP node, returns leaving IPVS as it is.
 func serve(ctx context.Context, d deps, f Options, log *slog.Logger, hup <-chan os.Signal) error {
 	w, closeKernel, err := newWiring(d, f, log)
 	if err != nil {
@@ -94,9 +95,20 @@ func serve(ctx context.Context, d deps, f Options, log *slog.Logger, hup <-chan 
 		return nil
 	})
 	g.Go(func() error { return w.runChecks(gctx) })
-	g.Go(func() error { return w.runVRRP(gctx) })
+	// The loop outlives the VRRP node: a Master that stops removes its VIPs
+	// through the loop (release.go) before its priority-0 advert.
+	vrrpDone := make(chan struct{})
+	loopCtx, stopLoop := context.WithCancel(context.WithoutCancel(gctx))
+	defer stopLoop()
+	g.Go(func() error { defer close(vrrpDone); return w.runVRRP(gctx) })
 	g.Go(func() error {
-		if err := w.loop.Run(gctx, f.Resync); err != nil && !errors.Is(err, context.Canceled) {
+		<-gctx.Done()
+		<-vrrpDone
+		stopLoop()
+		return nil
+	})
+	g.Go(func() error {
+		if err := w.loop.Run(loopCtx, f.Resync); err != nil && !errors.Is(err, context.Canceled) {
 			return fmt.Errorf("reconcile loop: %w", err)
 		}
 		return nil
@@ -121,7 +133,8 @@ func newWiring(d deps, f Options, log *slog.Logger) (*wiring, func(), error) {
 	w := &wiring{log: log, listen: d.listenVRRP, sourceFor: d.sourceFor,
 		ready: make(chan struct{}), states: map[checks.Key]checks.State{},
 		roundDone: make(chan struct{}), marksFeed: newRoundFeed(), trackFeed: newRoundFeed(),
-		overFile: &overridesStore{path: filepath.Join(f.ConfigDir, overridesFile)}}
+		masterTurn: newMastership(),
+		overFile:   &overridesStore{path: filepath.Join(f.ConfigDir, overridesFile)}}
 	w.metrics = newMetrics(w)
 	w.loadOverrides()
 	w.engine = checks.New(checks.Options{Logger: log, OnResult: w.metrics.checkDone})

@@ -74,10 +74,15 @@
 //   - Any other part failing (the loop, the kernel, the checks engine, the
 //     VRRP node, the watcher, or a second daemon on the control socket)
 //     stops every part and Run returns its error.
-//     When the context ends (SIGTERM), the VRRP master sends priority 0, the
-//     checks stop, the loop returns without touching the kernel, the
-//     listeners close and the control socket file is removed: the kernel is
-//     left as it is, so a restart finds nothing to do.
+//     When the context ends (SIGTERM), the checks and the reloader stop; a
+//     VRRP master leaves mastership (release.go: the loop removes the VIPs
+//     and switches the sync daemon to backup, at most releaseTimeout, and
+//     only then the node sends priority 0); the loop returns after the VRRP
+//     node without touching IPVS, the listeners close and the control
+//     socket file is removed, so a restart finds nothing to do in IPVS. A
+//     standalone node keeps its VIPs.
+//   - Leaving mastership for any reason (stop, step-down, preemption)
+//     removes the VIPs before the node's last advert, never after.
 //   - onRound runs on the loop's goroutine and never blocks: each follower
 //     reads the latest round's status, not necessarily every round.
 package daemon

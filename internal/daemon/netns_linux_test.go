@@ -48,11 +48,18 @@ func netnsPair(t *testing.T) [2]string {
 func netnsDaemon(t *testing.T, ns, name string, priority int) (string, *exec.Cmd, <-chan int) {
 	node := fmt.Sprintf("node: {name: %s, interface: eth0, scope: {prefixes: [192.0.2.0/24]},"+
 		" vrrp: {vrid: 52, priority: %d, advert_interval: 100ms, preempt: false}}\n", name, priority)
+	return netnsDaemonWith(t, ns, name, node)
+}
+
+// netnsDaemonWith is netnsDaemon with the node file node and more
+// environment variables for the child.
+func netnsDaemonWith(t *testing.T, ns, name, node string, env ...string) (string, *exec.Cmd, <-chan int) {
 	dir := writeConfig(t, map[string]string{"node.yaml": node, "web.yaml": webFile(1)})
 	socket := filepath.Join(t.TempDir(), "ctl.sock")
 	cmd := exec.Command("ip", "netns", "exec", ns, os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childFakeEnv+"=1",
 		childArgsEnv+"="+strings.Join([]string{"--config-dir", dir, "--control-socket", socket, "--metrics-address", "off"}, "\x1f"))
+	cmd.Env = append(cmd.Env, env...)
 	logs := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {

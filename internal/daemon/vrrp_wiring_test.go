@@ -20,6 +20,8 @@ import (
 type memSegment struct {
 	mu    sync.Mutex
 	conns []*memConn
+	// sent, if set, is told of every advert before it leaves.
+	sent func(from netip.Addr, a vrrp.Advert)
 }
 
 type memConn struct {
@@ -45,6 +47,9 @@ func (c *memConn) Send(a vrrp.Advert) error {
 	}
 	c.seg.mu.Lock()
 	defer c.seg.mu.Unlock()
+	if c.seg.sent != nil {
+		c.seg.sent(c.addr, a)
+	}
 	for _, o := range c.seg.conns {
 		if o != c {
 			select {

@@ -19,7 +19,7 @@ func vrrpConfig(cfg desired.Config) (vrrp.Config, bool) {
 	}
 	c := vrrp.Config{
 		Interface: v.Interface, VRID: v.VRID, Priority: v.Priority, AdvertInterval: v.AdvertInterval,
-		Preempt: v.Preempt, PreemptDelay: v.PreemptDelay, AcceptMode: v.AcceptMode, Peers: v.Peers,
+		Preempt: v.Preempt, PreemptDelay: v.PreemptDelay, Peers: v.Peers,
 		Source: v.SourceAddress, KernelTimedAdverts: v.KernelTimedAdverts,
 	}
 	if c.Interface == "" && len(cfg.Node.Interfaces) > 0 {

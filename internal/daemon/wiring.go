@@ -49,7 +49,9 @@ type wiring struct {
 	node      *vrrp.Node
 	vrrpCfg   vrrp.Config
 	vrrpEvent vrrp.Event
-	metricsAt string // the metrics listener's address, once listening
+	// masterTurn serialises the loop's mastership (release.go).
+	masterTurn mastership
+	metricsAt  string // the metrics listener's address, once listening
 
 	overFile *overridesStore // the overrides file; its lock is taken before mu
 	degraded degradedParts
@@ -145,6 +147,7 @@ func (w *wiring) runVRRP(ctx context.Context) error {
 	w.mu.Lock()
 	w.node, w.vrrpCfg = node, vc
 	w.mu.Unlock()
+	node.SetRelease(w.release)
 	done := make(chan error, 1)
 	go func() { done <- node.Run(ctx) }()
 	go w.track(ctx, node)
@@ -152,7 +155,7 @@ func (w *wiring) runVRRP(ctx context.Context) error {
 		w.mu.Lock()
 		w.vrrpEvent = ev
 		w.mu.Unlock()
-		w.loop.SetMaster(masterOf(ev.State))
+		w.follow(node)
 	}
 	err = <-done
 	if ctx.Err() != nil {

@@ -215,7 +215,7 @@ func TestDaemonExitsOnSIGTERM(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatalf("daemon still running 20 s after SIGTERM\n%s", logs.String())
 	}
-	if !strings.Contains(logs.String(), "the kernel is left as it is") {
+	if !strings.Contains(logs.String(), "stopped; IPVS is left as it is") {
 		t.Fatalf("no clean-stop line in the log:\n%s", logs.String())
 	}
 	if _, err := os.Stat(socket); err == nil {

@@ -44,6 +44,9 @@ func (f *IPVS) daemon(cmd uint8, a []byte) syscall.Errno {
 	if d.Group.IsValid() && !d.Group.IsMulticast() {
 		return syscall.EINVAL
 	}
+	if f.hasMixedFamily() {
+		return syscall.EINVAL // the sync protocol cannot carry such connections
+	}
 	if _, ok := f.daemons[d.State]; ok {
 		return syscall.EEXIST
 	}
@@ -88,4 +91,17 @@ func (f *IPVS) dumpDaemons() []fakeReply {
 		out = append(out, fakeReply{typ: fakeFamilyID, payload: wire.GenlPayload(wire.CmdNewDaemon, b)})
 	}
 	return out
+}
+
+// hasMixedFamily reports whether a destination's family differs from its
+// service's (the kernel's mixed_address_family_dests > 0).
+func (f *IPVS) hasMixedFamily() bool {
+	for _, s := range f.services {
+		for _, d := range s.dests {
+			if d.key.Family != s.key.Family {
+				return true
+			}
+		}
+	}
+	return false
 }

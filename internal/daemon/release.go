@@ -1,0 +1,49 @@
+package daemon
+
+import (
+	"context"
+	"time"
+
+	"github.com/seesaw-lb/seesaw/vrrp"
+)
+
+// releaseTimeout bounds what a Master that leaves mastership waits for its
+// VIPs to go before it sends priority 0: a stuck kernel must neither hang a
+// stop nor keep the backup from taking over.
+const releaseTimeout = 2 * time.Second
+
+// mastership serialises the loop's VRRP mastership: the node's events and
+// its release hook take turns, so a Master event read before the release
+// cannot reach the loop after it.
+type mastership chan struct{}
+
+func newMastership() mastership { return make(mastership, 1) }
+
+// follow sets the loop's mastership from the node's current state (not the
+// event's, which may be older).
+func (w *wiring) follow(node *vrrp.Node) {
+	w.masterTurn <- struct{}{}
+	defer func() { <-w.masterTurn }()
+	w.loop.SetMaster(masterOf(node.State()))
+}
+
+// release is the VRRP node's release hook: the node is no longer Master and
+// has not yet sent its last advert. It removes the VIPs and switches the
+// sync daemon to backup, waiting at most releaseTimeout.
+func (w *wiring) release() {
+	ctx, cancel := context.WithTimeout(context.Background(), releaseTimeout)
+	defer cancel()
+	start := time.Now()
+	select {
+	case w.masterTurn <- struct{}{}:
+		defer func() { <-w.masterTurn }()
+	case <-ctx.Done():
+		w.log.Error("leaving mastership: VIPs may still be held", "error", "the loop's mastership is busy", "waited", releaseTimeout)
+		return
+	}
+	if err := w.loop.Release(ctx); err != nil {
+		w.log.Error("leaving mastership: VIPs may still be held", "error", err.Error(), "waited", time.Since(start))
+		return
+	}
+	w.log.Info("left mastership: VIPs removed, sync daemon backup", "took", time.Since(start))
+}

@@ -1,0 +1,119 @@
+package reconcile
+
+import (
+	"context"
+	"log/slog"
+	"net/netip"
+	"sync"
+	"time"
+)
+
+// Announce says how a VIP the node adds is announced to the segment
+// (gratuitous ARP, unsolicited neighbour advertisement): Repeat times,
+// Interval apart, at once; the same again after Delay (0: no second burst);
+// then once every Refresh while the node holds it (0: never). The zero
+// value announces once.
+type Announce struct {
+	Repeat   int
+	Interval time.Duration
+	Delay    time.Duration
+	Refresh  time.Duration
+}
+
+// once reports whether a needs nothing after the first announcement.
+func (a Announce) once() bool { return a.Repeat <= 1 && a.Delay == 0 && a.Refresh == 0 }
+
+// announcer sends the announcements that follow an address's first: each
+// address has its own schedule, which forget ends.
+type announcer struct {
+	send  func(ctx context.Context, ifname string, a netip.Addr) error
+	sleep func(ctx context.Context, d time.Duration) error
+	log   *slog.Logger
+
+	// mu is held while an announcement is sent, so that after forget
+	// returns nothing more is sent for the address.
+	mu    sync.Mutex
+	sched map[Address]context.CancelFunc
+}
+
+func newAnnouncer(send func(context.Context, string, netip.Addr) error, log *slog.Logger) *announcer {
+	return &announcer{send: send, sleep: sleepCtx, log: log, sched: map[Address]context.CancelFunc{}}
+}
+
+// sleepCtx waits d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// start schedules the announcements of a after the first one, which the
+// caller has sent, replacing any schedule a had.
+func (n *announcer) start(a Address, p Announce) {
+	n.forget(a)
+	if p.once() {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	n.mu.Lock()
+	n.sched[a] = cancel
+	n.mu.Unlock()
+	go n.run(ctx, a, p)
+}
+
+// forget ends a's schedule; nothing is sent for a after it returns.
+func (n *announcer) forget(a Address) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if cancel, ok := n.sched[a]; ok {
+		cancel()
+		delete(n.sched, a)
+	}
+}
+
+// run is a's schedule: the rest of the first burst, the second burst, the
+// refreshes.
+func (n *announcer) run(ctx context.Context, a Address, p Announce) {
+	burst := func(first int) bool {
+		for i := first; i < p.Repeat; i++ {
+			if i > 0 && !n.wait(ctx, p.Interval) || !n.announce(ctx, a) {
+				return false
+			}
+		}
+		return true
+	}
+	if !burst(1) {
+		return
+	}
+	if p.Delay > 0 && (!n.wait(ctx, p.Delay) || !burst(0)) {
+		return
+	}
+	for p.Refresh > 0 && n.wait(ctx, p.Refresh) && n.announce(ctx, a) {
+	}
+}
+
+// wait sleeps d (none for 0) and reports whether the schedule goes on.
+func (n *announcer) wait(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	return n.sleep(ctx, d) == nil
+}
+
+// announce sends one announcement of a unless its schedule has ended.
+func (n *announcer) announce(ctx context.Context, a Address) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if ctx.Err() != nil {
+		return false
+	}
+	if err := n.send(ctx, a.Interface, a.Prefix.Addr()); err != nil {
+		n.log.Warn("announce VIP again", "interface", a.Interface, "address", a.Prefix.Addr().String(), "error", err.Error())
+	}
+	return true
+}

@@ -1,0 +1,104 @@
+package reconcile
+
+import (
+	"context"
+	"net/netip"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/seesaw-lb/seesaw/kernel/kerneltest"
+)
+
+// stepSleeper replaces the announcer's sleep: each sleep reports its
+// duration on slept and returns when the test steps it (or the schedule
+// ends).
+type stepSleeper struct {
+	slept chan time.Duration
+	step  chan struct{}
+}
+
+func (s stepSleeper) sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case s.slept <- d:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-s.step:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// TestAnnounceRepeatsAndRefreshes: a VRRP master announces a VIP it adds
+// garp_master_repeat times garp_interval apart, again after
+// garp_master_delay, then every garp_master_refresh; nothing once it gave
+// the VIP up. The announcements are counted on the fake interface.
+func TestAnnounceRepeatsAndRefreshes(t *testing.T) {
+	ctx := context.Background()
+	fa := kerneltest.NewAddresses("eth1")
+	v := NewVIPs(fa, nil)
+	ss := stepSleeper{slept: make(chan time.Duration), step: make(chan struct{})}
+	v.announce.sleep = ss.sleep
+	cfg := config(t, "node.yaml", "node: {name: lb1, interface: eth1, scope: {prefixes: [192.0.2.0/24]},"+
+		" vrrp: {vrid: 1, garp_master_repeat: 3, garp_interval: 100ms, garp_master_delay: 2s, garp_master_refresh: 60s}}\n",
+		"svc.yaml", "services:\n"+webYAML)
+	pol := addressPolicyOf(cfg)
+	if _, err := v.Sync(ctx, effective(cfg, nil, true, nil).Addresses, pol); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int { return len(fa.Announced()) }
+	if count() != 1 {
+		t.Fatalf("announced %d times in Sync, want 1", count())
+	}
+	// After each sleep, the number of announcements sent so far.
+	for i, want := range []struct {
+		sleep time.Duration
+		after int
+	}{
+		{100 * time.Millisecond, 2}, {100 * time.Millisecond, 3}, // the first burst of 3
+		{2 * time.Second, 4}, {100 * time.Millisecond, 5}, {100 * time.Millisecond, 6}, // the second
+		{time.Minute, 7}, {time.Minute, 8}, // refreshes
+	} {
+		if d := <-ss.slept; d != want.sleep {
+			t.Fatalf("sleep %d: %v, want %v", i, d, want.sleep)
+		}
+		ss.step <- struct{}{}
+		waitUntil(t, func() bool { return count() >= want.after })
+		if count() != want.after {
+			t.Fatalf("after sleep %d: %d announcements, want %d", i, count(), want.after)
+		}
+	}
+	<-ss.slept // the next refresh is due
+	if _, err := v.Sync(ctx, effective(cfg, nil, false, nil).Addresses, pol); err != nil {
+		t.Fatal(err)
+	}
+	select { // the sleep may or may not take the step: either way nothing is sent
+	case ss.step <- struct{}{}:
+	case <-time.After(50 * time.Millisecond):
+	}
+	time.Sleep(50 * time.Millisecond)
+	if count() != 8 || !slices.Equal(fa.Announced()[7:], []netip.Addr{netip.MustParseAddr("192.0.2.10")}) {
+		t.Fatalf("announced %v after the VIP went", fa.Announced())
+	}
+}
+
+// TestAnnounceOnceWhenStandalone: without node.vrrp an added VIP is
+// announced once, as before the garp settings existed.
+func TestAnnounceOnceWhenStandalone(t *testing.T) {
+	fa := kerneltest.NewAddresses("eth1")
+	v := NewVIPs(fa, nil)
+	v.announce.sleep = func(context.Context, time.Duration) error {
+		t.Error("a standalone node scheduled an announcement")
+		return nil
+	}
+	cfg := config(t, "node.yaml", "node: {name: lb1, interface: eth1, scope: {prefixes: [192.0.2.0/24]}}\n", "svc.yaml", "services:\n"+webYAML)
+	if _, err := v.Sync(context.Background(), effective(cfg, nil, true, nil).Addresses, addressPolicyOf(cfg)); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(fa.Announced()); got != 1 {
+		t.Fatalf("announced %d times, want 1", got)
+	}
+}

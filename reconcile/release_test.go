@@ -1,0 +1,92 @@
+package reconcile
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/kerneltest"
+)
+
+// TestReleaseRemovesVIPsKeepsIPVS: Release on a running master loop removes
+// the VIPs and switches the sync daemon to backup before it returns, leaves
+// IPVS programmed, and later rounds keep the VIPs away until SetMaster(true).
+// Once Run has returned, Release still works (inline).
+func TestReleaseRemovesVIPsKeepsIPVS(t *testing.T) {
+	f := kerneltest.NewIPVS()
+	c, err := f.Dial(kernel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fa := kerneltest.NewAddresses("eth1")
+	l := NewLoop(LoopOptions{Kernel: c, SyncDaemons: c, VIPs: NewVIPs(fa, nil), Now: func() time.Time { return t0 }})
+	l.SetConfig(config(t, "node.yaml", `node:
+  name: lb1
+  interface: eth1
+  scope: {prefixes: [192.0.2.0/24]}
+  vrrp: {vrid: 60, priority: 200, sync_daemon: {interface: eth1, sync_id: 60}}
+`, "svc.yaml", "services:\n"+webYAML))
+	ctx, cancel := context.WithCancel(context.Background())
+	runDone := make(chan error, 1)
+	go func() { runDone <- l.Run(ctx, time.Hour) }()
+	held := func() int { ps, _ := fa.List(context.Background(), "eth1"); return len(ps) }
+	role := func() kernel.DaemonState {
+		ds, err := c.Daemons(context.Background())
+		if err != nil || len(ds) != 1 {
+			t.Fatalf("daemons %+v, %v", ds, err)
+		}
+		return ds[0].State
+	}
+	waitUntil(t, func() bool { return held() == 1 && l.Status().Rounds > 0 })
+	table := kernel.RenderIPVSADM(mustSnapshot(t, c))
+	if role() != kernel.DaemonMaster || table == "" {
+		t.Fatalf("as master: sync daemon %v, table %q", role(), table)
+	}
+
+	rctx, rcancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer rcancel()
+	if err := l.Release(rctx); err != nil {
+		t.Fatal(err)
+	}
+	if held() != 0 || role() != kernel.DaemonBackup {
+		t.Fatalf("after Release: %d VIPs held, sync daemon %v", held(), role())
+	}
+	if got := kernel.RenderIPVSADM(mustSnapshot(t, c)); got != table {
+		t.Fatalf("Release changed IPVS:\n%s\nwas:\n%s", got, table)
+	}
+	rounds := l.Status().Rounds
+	l.Resync()
+	waitUntil(t, func() bool { return l.Status().Rounds > rounds })
+	if held() != 0 || l.Status().Master {
+		t.Fatalf("a round after Release: %d VIPs held, master %v", held(), l.Status().Master)
+	}
+
+	l.SetMaster(true)
+	waitUntil(t, func() bool { return held() == 1 })
+	cancel()
+	<-runDone
+	if err := l.Release(rctx); err != nil || held() != 0 || role() != kernel.DaemonBackup {
+		t.Fatalf("Release after Run returned: %v, %d VIPs held, sync daemon %v", err, held(), role())
+	}
+}
+
+func mustSnapshot(t *testing.T, c *kernel.Client) kernel.Snapshot {
+	t.Helper()
+	s, err := c.Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// waitUntil polls cond for up to 5 s.
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 5s")
+		}
+	}
+}

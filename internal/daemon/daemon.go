@@ -61,7 +61,7 @@ func run(ctx context.Context, d deps, hup <-chan os.Signal, f Options) error {
 // its error is returned; ctx done (SIGTERM) stops them all cleanly: the
 // VRRP master sends priority 0, checks stop, the kernel is left as it is.
 func serve(ctx context.Context, d deps, f Options, log *slog.Logger, hup <-chan os.Signal) error {
-	w, closeKernel, err := newWiring(d, f, log)
+	w, closeKernel, err := newWiring(ctx, d, f, log)
 	if err != nil {
 		return err
 	}
@@ -106,10 +106,10 @@ func serve(ctx context.Context, d deps, f Options, log *slog.Logger, hup <-chan 
 	return g.Wait()
 }
 
-// newWiring opens the kernel and builds the loop, the checks engine and
-// the metrics; the VRRP node and the listeners start later, from the first
-// valid config.
-func newWiring(d deps, f Options, log *slog.Logger) (*wiring, func(), error) {
+// newWiring opens the kernel, reads the table it adopts (readAdopted) and
+// builds the loop, the checks engine and the metrics; the VRRP node and the
+// listeners start later, from the first valid config.
+func newWiring(ctx context.Context, d deps, f Options, log *slog.Logger) (*wiring, func(), error) {
 	over, err := loadOverrides(f.ConfigDir)
 	if err != nil {
 		return nil, nil, err
@@ -121,6 +121,7 @@ func newWiring(d deps, f Options, log *slog.Logger) (*wiring, func(), error) {
 	w := &wiring{log: log, dir: f.ConfigDir, listen: d.listenVRRP, sourceFor: d.sourceFor,
 		ready: make(chan struct{}), states: map[checks.Key]checks.State{}, over: over,
 		roundDone: make(chan struct{}), marksFeed: newRoundFeed(), trackFeed: newRoundFeed()}
+	w.adoptedLive = readAdopted(ctx, k, log)
 	w.metrics = newMetrics(w)
 	w.engine = checks.New(checks.Options{Logger: log, OnResult: w.metrics.checkDone})
 	opts := reconcile.LoopOptions{Kernel: meteredIPVS{IPVS: k, m: w.metrics}, Log: log, Now: d.now,

@@ -55,6 +55,10 @@
 //     logged and needs a restart.
 //   - Manual drains are saved in .seesaw-overrides.json beside the config
 //     before they take effect, so they survive a restart.
+//   - Health survives a restart through the kernel: the table read at start
+//     (adopt.go, reconcile.AdoptedHealth) makes the checks of backends it
+//     holds drained start down, and those backends stay unhealthy until
+//     their checks rise; a restart with healthy backends changes nothing.
 //   - What degrades instead of stopping: without rtnetlink the VIP addresses
 //     are left alone (logged); a dsr/tunnel check without its mark yet
 //     leaves its backend's health unknown until a round assigns the mark.

@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -99,6 +100,17 @@ Held plan: services 2 to add, 0 to change, 0 to delete; destinations 2 to add, 1
 `
 	if got := planText(t, p); got != want {
 		t.Fatalf("held plan:\n%s\nwant:\n%s", got, want)
+	}
+	var js strings.Builder
+	var jp JSONPlan
+	if err := RenderJSON(&js, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(js.String()), &jp); err != nil {
+		t.Fatal(err)
+	}
+	if !jp.Held || len(jp.Changes) != 5 || len(jp.HeldChanges) != 8 || jp.HeldChanges[0].Line != "- service tcp/192.0.2.3:80" {
+		t.Fatalf("JSON of the held plan:\n%s", js.String())
 	}
 	var vips []string
 	for _, a := range p.HeldVIPs() {

@@ -130,7 +130,7 @@ func TestEngineConnectLoop(t *testing.T) {
 	opts, _ := atOnce(Options{OnResult: log.add})
 	e := startEngine(t, opts)
 	spec := &Spec{Type: TypeTCP, Interval: time.Hour, Timeout: 300 * time.Millisecond}
-	if err := e.Update([]Check{{up, spec}, {refused, spec}, {dropped, spec}}); err != nil {
+	if err := e.Update([]Check{{Target: up, Spec: spec}, {Target: refused, Spec: spec}, {Target: dropped, Spec: spec}}); err != nil {
 		t.Fatal(err)
 	}
 	if r := log.first(t, up); r.Err != nil || r.Type != TypeTCP {
@@ -173,7 +173,7 @@ func startedCheck(t *testing.T, tg Target, spec *Spec) (*Engine, *resultLog) {
 	log := &resultLog{}
 	opts, _ := atOnce(Options{OnResult: log.add})
 	e := startEngine(t, opts)
-	if err := e.Update([]Check{{tg, spec}}); err != nil {
+	if err := e.Update([]Check{{Target: tg, Spec: spec}}); err != nil {
 		t.Fatal(err)
 	}
 	testenv.Eventually(t, 5*time.Second, func() bool { return e.Stats().Started > 0 }, "the check of %s to start", tg)

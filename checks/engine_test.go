@@ -121,7 +121,7 @@ func TestEngineDeduplicates(t *testing.T) {
 	explicit := *fastTCP(1, 1)
 	explicit.FastInterval, explicit.DownInterval = explicit.Interval, explicit.Interval
 	// Three services ask for the same check, one spelling out the defaults.
-	checks := []Check{{target, fastTCP(1, 1)}, {target, fastTCP(1, 1)}, {target, &explicit}}
+	checks := []Check{{Target: target, Spec: fastTCP(1, 1)}, {Target: target, Spec: fastTCP(1, 1)}, {Target: target, Spec: &explicit}}
 	if err := e.Update(checks); err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestEngineUpdateKeepsState(t *testing.T) {
 	a := targetOf(t, listenTCP(t, func(net.Conn) {}).Addr())
 	b := targetOf(t, listenTCP(t, func(net.Conn) {}).Addr())
 	e := startEngine(t, Options{Coalesce: time.Millisecond})
-	ca, cb := Check{a, fastTCP(2, 2)}, Check{b, fastTCP(2, 2)}
+	ca, cb := Check{Target: a, Spec: fastTCP(2, 2)}, Check{Target: b, Spec: fastTCP(2, 2)}
 	if err := e.Update([]Check{ca}); err != nil {
 		t.Fatal(err)
 	}
@@ -172,15 +172,15 @@ func TestEngineUpdateKeepsState(t *testing.T) {
 func TestEngineRejectsBadUpdate(t *testing.T) {
 	a := targetOf(t, listenTCP(t, func(net.Conn) {}).Addr())
 	e := startEngine(t, Options{})
-	good := Check{a, fastTCP(1, 1)}
+	good := Check{Target: a, Spec: fastTCP(1, 1)}
 	if err := e.Update([]Check{good}); err != nil {
 		t.Fatal(err)
 	}
 	bad := []Check{
 		good,
-		{a, &Spec{Type: "smtp", Interval: time.Second, Timeout: time.Second}},
-		{a, &Spec{Type: TypeTCP, Interval: time.Second, Timeout: time.Second, Expect: Expect{Regexp: "("}}},
-		{Target{}, fastTCP(1, 1)},
+		{Target: a, Spec: &Spec{Type: "smtp", Interval: time.Second, Timeout: time.Second}},
+		{Target: a, Spec: &Spec{Type: TypeTCP, Interval: time.Second, Timeout: time.Second, Expect: Expect{Regexp: "("}}},
+		{Target: Target{}, Spec: fastTCP(1, 1)},
 	}
 	err := e.Update(bad)
 	if !errors.Is(err, ErrInvalidSpec) {
@@ -213,7 +213,7 @@ func TestEnginePoolBound(t *testing.T) {
 	for i := range 20 {
 		s := Spec{Type: TypeTCP, Interval: 10 * time.Millisecond, Timeout: 50 * time.Millisecond, Send: "x", Expect: Expect{Contains: "never"}}
 		s.Rise = i + 1 // distinct specs: 20 distinct checks
-		checks = append(checks, Check{base, &s})
+		checks = append(checks, Check{Target: base, Spec: &s})
 	}
 	if err := e.Update(checks); err != nil {
 		t.Fatal(err)
@@ -242,12 +242,12 @@ func TestEngineNoLeaks(t *testing.T) {
 	e := New(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	fast := func(s Spec) *Spec { s.Interval, s.Timeout = 5*time.Millisecond, 30*time.Millisecond; return &s }
 	err := e.Update([]Check{
-		{ok, fast(Spec{Type: TypeTCP})},
-		{dropped, &Spec{Type: TypeTCP, Interval: 5 * time.Millisecond, Timeout: time.Hour}},
-		{hang, fast(Spec{Type: TypeTCP, Send: "x", Expect: Expect{Contains: "y"}})},
-		{hang, fast(Spec{Type: TypeHTTP})},
-		{udp, fast(Spec{Type: TypeUDP, Send: "x"})},
-		{Target{Address: ok.Address}, fast(Spec{Type: TypeICMP})},
+		{Target: ok, Spec: fast(Spec{Type: TypeTCP})},
+		{Target: dropped, Spec: &Spec{Type: TypeTCP, Interval: 5 * time.Millisecond, Timeout: time.Hour}},
+		{Target: hang, Spec: fast(Spec{Type: TypeTCP, Send: "x", Expect: Expect{Contains: "y"}})},
+		{Target: hang, Spec: fast(Spec{Type: TypeHTTP})},
+		{Target: udp, Spec: fast(Spec{Type: TypeUDP, Send: "x"})},
+		{Target: Target{Address: ok.Address}, Spec: fast(Spec{Type: TypeICMP})},
 	})
 	if err != nil {
 		t.Fatal(err)

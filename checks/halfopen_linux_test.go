@@ -77,7 +77,7 @@ func TestEngineHalfOpen(t *testing.T) {
 	opts, _ := atOnce(Options{OnResult: log.add})
 	e := startEngine(t, opts)
 	spec := &Spec{Type: TypeTCP, HalfOpen: true, Interval: time.Hour, Timeout: 300 * time.Millisecond}
-	if err := e.Update([]Check{{up4, spec}, {up6, spec}, {refused4, spec}, {refused6, spec}, {dropped, spec}}); err != nil {
+	if err := e.Update([]Check{{Target: up4, Spec: spec}, {Target: up6, Spec: spec}, {Target: refused4, Spec: spec}, {Target: refused6, Spec: spec}, {Target: dropped, Spec: spec}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tg := range []Target{up4, up6} {
@@ -210,7 +210,7 @@ func TestEngineHalfOpenNoLeaks(t *testing.T) {
 	go func() { e.Run(ctx); close(stopped) }()
 	spec := &Spec{Type: TypeTCP, HalfOpen: true, Interval: 50 * time.Millisecond, Timeout: 40 * time.Millisecond}
 	long := &Spec{Type: TypeTCP, HalfOpen: true, Interval: time.Hour, Timeout: time.Hour}
-	if err := e.Update([]Check{{up, spec}, {refused, spec}, {waiting, long}}); err != nil {
+	if err := e.Update([]Check{{Target: up, Spec: spec}, {Target: refused, Spec: spec}, {Target: waiting, Spec: long}}); err != nil {
 		t.Fatal(err)
 	}
 	for range 500 {

@@ -136,7 +136,7 @@ func TestHalfOpenInside(t *testing.T) {
 	opts, clock := atOnce(Options{OnResult: log.add})
 	e := startEngine(t, opts)
 	spec := &Spec{Type: TypeTCP, HalfOpen: true, Interval: time.Hour, Timeout: 500 * time.Millisecond}
-	if err := e.Update([]Check{{up4, spec}, {up6, spec}, {refused, spec}, {dropped, spec}}); err != nil {
+	if err := e.Update([]Check{{Target: up4, Spec: spec}, {Target: up6, Spec: spec}, {Target: refused, Spec: spec}, {Target: dropped, Spec: spec}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tg := range []Target{up4, up6} {

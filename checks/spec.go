@@ -201,4 +201,9 @@ type RADIUSOptions struct {
 type Check struct {
 	Target Target
 	Spec   *Spec
+	// StartDown makes the check start down when the engine adds it,
+	// whatever Spec.InitialState says: a restart that knows the target was
+	// down last time. It is not part of the Key, and a check the engine
+	// already runs keeps its state.
+	StartDown bool
 }

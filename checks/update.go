@@ -47,6 +47,9 @@ func (e *Engine) markLocked(checks []Check, specs map[*Spec]*normalized) {
 		ent := e.entries.get(k)
 		if ent == nil {
 			ent = e.addLocked(k, &n.spec, now)
+			if c.StartDown {
+				ent.health.state = StateDown
+			}
 		}
 		ent.gen = e.gen
 	}

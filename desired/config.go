@@ -122,11 +122,15 @@ func (r FwmarkRange) Size() int {
 // IsZero reports whether the range is unset.
 func (r FwmarkRange) IsZero() bool { return r == FwmarkRange{} }
 
-// MassDeleteGuard holds back a plan that would delete more than MaxShare of
-// the owned IPVS services, unless Allow is set.
+// MassDeleteGuard holds back the service deletions of a plan that would
+// delete more than MaxShare of the owned IPVS services and more than
+// MinCount of them, unless Allow is set.
 type MassDeleteGuard struct {
 	// MaxShare is the largest share (0..1) of owned services one plan may delete.
 	MaxShare float64
+	// MinCount is how many service deletions a plan may always make,
+	// whatever their share (a few strays on a fresh node).
+	MinCount int
 	// Allow disables the guard.
 	Allow bool
 }

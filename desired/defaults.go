@@ -9,6 +9,7 @@ import (
 const (
 	DefaultResyncInterval    = 30 * time.Second
 	DefaultMassDeleteShare   = 0.5
+	DefaultMassDeleteMin     = 5
 	DefaultControlSocket     = "/run/seesaw/control.sock"
 	DefaultVRRPPriority      = 100
 	DefaultAdvertInterval    = time.Second
@@ -40,7 +41,7 @@ var DefaultMetricsAddress = netip.MustParseAddrPort(defaultMetricsAddressStr)
 func defaultNode() Node {
 	return Node{
 		ResyncInterval: DefaultResyncInterval,
-		MassDelete:     MassDeleteGuard{MaxShare: DefaultMassDeleteShare},
+		MassDelete:     MassDeleteGuard{MaxShare: DefaultMassDeleteShare, MinCount: DefaultMassDeleteMin},
 		MetricsAddress: DefaultMetricsAddress,
 		ControlSocket:  DefaultControlSocket,
 	}

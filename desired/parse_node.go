@@ -101,12 +101,16 @@ func (d *decoder) decodeScope(n *yaml.Node, path string) Scope {
 	return s
 }
 
-// decodeMassDelete decodes `mass_delete: {max_share, allow}`.
+// decodeMassDelete decodes `mass_delete: {max_share, min_count, allow}`.
 func (d *decoder) decodeMassDelete(n *yaml.Node, path string, g MassDeleteGuard) MassDeleteGuard {
 	d.mapping(n, path, func(k string, v *yaml.Node) bool {
 		switch k {
 		case "max_share":
 			g.MaxShare = d.share(v, key(path, k))
+		case "min_count":
+			if n, ok := d.integer(v, key(path, k), 0, math.MaxInt32); ok {
+				g.MinCount = int(n)
+			}
 		case "allow":
 			g.Allow = d.boolean(v, key(path, k))
 		default:

@@ -27,7 +27,7 @@
 //	if err != nil { ... }
 //	out := reconcile.Compute(live, reconcile.Inputs{Config: cfg, Master: true, Now: time.Now()})
 //	reconcile.RenderText(os.Stdout, out.Plan, false)
-//	results, err := ipvs.Apply(ctx, out.Plan.Ops()) // unless out.Plan.Held
+//	results, err := ipvs.Apply(ctx, out.Plan.Ops()) // out.Plan.HeldSteps are held back
 //
 // # Invariants
 //
@@ -47,8 +47,10 @@
 //   - Nothing outside the configured scope (node.scope) is touched
 //     (TestDiffScope).
 //   - A plan deleting more than node.mass_delete.max_share of the owned
-//     services is held whole, adds included, unless allowed (TestGuard,
-//     TestLoopHealthMastershipAndGuard).
+//     services, and more than node.mass_delete.min_count, has exactly its
+//     service deletions held back (Plan.HeldSteps), unless allowed; the
+//     rest is applied and a master keeps the held services' VIPs
+//     (TestGuard, TestGuardHoldsOnlyDeletions, TestLoopHeldPlanKeepsTraffic).
 //   - A VIP is never announced after it was deleted: its repeated
 //     announcements (Announce) end before the address goes
 //     (TestAnnounceRepeatsAndRefreshes).

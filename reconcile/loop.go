@@ -250,23 +250,27 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 	l.states, l.draining, st.Services = out.States, out.Draining, out.Target.Status
 	st.CheckMarks, st.Target = out.Target.CheckMarks, out.Target
 	st.PlanTime = time.Since(planStart)
-	if !out.Plan.Empty() {
+	if !out.Plan.Empty() || out.Plan.Held {
 		st.LastPlan = planLines(out.Plan)
 	}
-	var ipvsErr error
 	if out.Plan.Held {
 		st.Held = out.Plan.HeldReason
-		l.o.Log.Warn("plan held back", "reason", out.Plan.HeldReason, "ops", len(out.Plan.Steps))
-	} else if ipvsErr = l.applyPlan(ctx, out.Plan, st); ipvsErr != nil {
+		l.o.Log.Warn("service deletions held back", "reason", out.Plan.HeldReason,
+			"held", len(out.Plan.HeldSteps), "applied", len(out.Plan.Steps))
+	}
+	// A held plan applies the rest of its steps; the next round plans in
+	// full, as the held deletions are still pending.
+	var ipvsErr error
+	if ipvsErr = l.applyPlan(ctx, out.Plan, st); ipvsErr != nil {
 		l.liveOK = false // never trust the cache after a failed or uncertain op
-	} else {
+	} else if !out.Plan.Held {
 		l.prev = &Round{Inputs: in, Outcome: out}
 	}
 	// VIPs follow mastership even when IPVS could not be fully programmed
 	// or the plan is held: a takeover must never wait for an unrelated op.
 	var vipErr error
 	if l.o.VIPs != nil {
-		st.Addresses, vipErr = l.o.VIPs.Sync(ctx, out.Target.Addresses, addressPolicyOf(l.cfg))
+		st.Addresses, vipErr = l.o.VIPs.Sync(ctx, out.Target.Addresses, heldPolicy(l.cfg, out.Plan, l.master))
 		if vipErr != nil {
 			vipErr = fmt.Errorf("VIP addresses: %w", vipErr)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -170,12 +171,15 @@ func TestLoopHealthMastershipAndGuard(t *testing.T) {
 	if st.Applied[kernel.UpdateDestination] != 2 || len(e.vips.held) != 0 || st.Master {
 		t.Fatalf("unhealthy backend as backup: %+v, VIPs %v", st, e.vips.held)
 	}
-	e.l.SetConfig(services(t, tenServices(1)))
+	e.l.SetConfig(config(t, "node.yaml", guardAllNode, "svc.yaml", "services:\n"+tenServices(1)))
 	before := kernel.RenderIPVSADM(snapshot(t, e.raw))
 	e.l.SetMaster(true)
 	st, _ = e.round(t)
-	if !strings.Contains(st.Held, "mass-delete guard") || kernel.RenderIPVSADM(snapshot(t, e.raw)) != before {
-		t.Fatalf("guard: %+v", st)
+	// The deletions are held back: web stays as it was; the new s1 is added.
+	after := kernel.RenderIPVSADM(snapshot(t, e.raw))
+	added := "-A -t 192.0.2.1:80 -s wlc\n-a -t 192.0.2.1:80 -r 198.51.100.1:80 -m -w 1\n"
+	if !strings.Contains(st.Held, "mass-delete guard") || !sameLines(after, before+added) {
+		t.Fatalf("guard: %+v\nbefore:\n%safter:\n%s", st, before, after)
 	}
 	if len(e.vips.held) != 1 || e.vips.held[0].Prefix.String() != "192.0.2.1/32" {
 		t.Fatalf("a held plan blocked the takeover: VIPs %v", e.vips.held)
@@ -274,4 +278,15 @@ func TestLoopVIPFailureRetriesWithoutReRead(t *testing.T) {
 	if _, wait = e.round(t); wait != 2*DefaultBackoff.Min || e.k.snapshots != 1 {
 		t.Fatalf("retry: wait %v, %d reads (an address failure must not distrust the IPVS cache)", wait, e.k.snapshots)
 	}
+}
+
+// guardAllNode is the test node with a guard that counts every deletion.
+const guardAllNode = "node: {name: lb1, interface: eth1, scope: {prefixes: [192.0.2.0/24]}, mass_delete: {min_count: 0}}\n"
+
+// sameLines reports whether a and b hold the same lines in any order.
+func sameLines(a, b string) bool {
+	x, y := strings.Split(a, "\n"), strings.Split(b, "\n")
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(x, y)
 }

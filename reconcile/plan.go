@@ -21,12 +21,16 @@ type Step struct {
 // target: add services, add/update destinations, delete destinations,
 // delete services.
 type Plan struct {
+	// Steps are the steps to apply; when Held, the part the guard let through.
 	Steps []Step
 	// Owned is how many live services are inside the scope.
 	Owned int
-	// Held is set when the mass-delete guard held the plan back; HeldReason says why.
+	// Held is set when the mass-delete guard held back the plan's service
+	// deletions; HeldReason says why and HeldSteps are the deletions, in
+	// plan order (they are not in Steps).
 	Held       bool
 	HeldReason string
+	HeldSteps  []Step
 }
 
 // Ops returns the plan's kernel operations in order.

@@ -30,6 +30,14 @@ func RenderText(w io.Writer, p Plan, color bool) error {
 	}
 	if p.Held {
 		b.WriteString("HELD BACK: " + p.HeldReason + "\n")
+		for i := range p.HeldSteps {
+			line := heldLine(p.HeldSteps[i])
+			if color {
+				line = colorOf(p.HeldSteps[i].Op.Kind) + line + colorReset
+			}
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
 	}
 	b.WriteString(Summary(p) + "\n")
 	_, err := io.WriteString(w, b.String())
@@ -85,20 +93,28 @@ func reason(r Reason) string {
 	return " (" + r.String() + ")"
 }
 
+// heldLine renders a step the guard held back, e.g.
+// "  held: - service tcp/192.0.2.10:80".
+func heldLine(s Step) string { return "  held: " + StepLine(s) }
+
 // Summary is the closing line: how many services and destinations are
-// added, changed and deleted.
+// added, changed and deleted, and how many deletions are held back.
 func Summary(p Plan) string {
 	c := p.Count()
-	if p.Empty() {
+	if p.Empty() && !p.Held {
 		return "No changes: the kernel matches the configuration."
 	}
 	verb := "Plan"
 	if p.Held {
 		verb = "Held plan"
 	}
-	return fmt.Sprintf("%s: services %d to add, %d to change, %d to delete; destinations %d to add, %d to change, %d to delete.",
+	line := fmt.Sprintf("%s: services %d to add, %d to change, %d to delete; destinations %d to add, %d to change, %d to delete",
 		verb, c[kernel.AddService], c[kernel.UpdateService], c[kernel.DeleteService],
 		c[kernel.AddDestination], c[kernel.UpdateDestination], c[kernel.DeleteDestination])
+	if p.Held {
+		line += fmt.Sprintf("; %d service deletions held back", len(p.HeldSteps))
+	}
+	return line + "."
 }
 
 // field is one named setting, for "name old -> new" rendering.

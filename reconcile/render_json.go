@@ -15,6 +15,8 @@ type JSONPlan struct {
 	Owned      int            `json:"owned_services"`
 	Held       bool           `json:"held"`
 	HeldReason string         `json:"held_reason,omitempty"`
+	// HeldChanges are the steps the guard held back (not in Changes).
+	HeldChanges []JSONStep `json:"held_changes,omitempty"`
 }
 
 // JSONStep is one step: the action ("add", "change", "delete"), the object
@@ -40,6 +42,9 @@ func RenderJSON(w io.Writer, p Plan) error {
 	}
 	for _, s := range p.Steps {
 		jp.Changes = append(jp.Changes, jsonStep(s))
+	}
+	for _, s := range p.HeldSteps {
+		jp.HeldChanges = append(jp.HeldChanges, jsonStep(s))
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -33,13 +33,14 @@ type Status struct {
 	PlanTime time.Duration
 	// Error is the last round's error ("" when it succeeded).
 	Error string
-	// Held is the mass-delete guard's reason when it held the last plan back.
+	// Held is the mass-delete guard's reason when it held back the last
+	// plan's service deletions (LastPlan lists them as "  held: " lines).
 	Held string
 	// Services are the watermark positions of the last round.
 	Services []ServiceStatus
 	// Target is what the last round planned towards: each destination's
-	// effective weight and the reason for it. A held plan's target was
-	// not applied (Held says so).
+	// effective weight and the reason for it. When Held, the services
+	// whose deletion was held back are still in the kernel, not in Target.
 	Target Target
 	// Addresses are the VIPs the node holds after the last round.
 	Addresses []Address
@@ -53,15 +54,21 @@ type Status struct {
 // maxStatusSteps bounds the plan lines kept in Status.LastPlan.
 const maxStatusSteps = 100
 
-// planLines renders at most maxStatusSteps steps of p.
+// planLines renders at most maxStatusSteps steps of p, the steps the guard
+// held back last ("  held: ..." lines).
 func planLines(p Plan) []string {
-	n := min(len(p.Steps), maxStatusSteps)
+	all := len(p.Steps) + len(p.HeldSteps)
+	n := min(all, maxStatusSteps)
 	out := make([]string, 0, n+1)
-	for _, s := range p.Steps[:n] {
-		out = append(out, StepLine(s))
+	for i := range n {
+		if i < len(p.Steps) {
+			out = append(out, StepLine(p.Steps[i]))
+		} else {
+			out = append(out, heldLine(p.HeldSteps[i-len(p.Steps)]))
+		}
 	}
-	if len(p.Steps) > n {
-		out = append(out, fmt.Sprintf("... %d more", len(p.Steps)-n))
+	if all > n {
+		out = append(out, fmt.Sprintf("... %d more", all-n))
 	}
 	return out
 }

@@ -26,6 +26,9 @@ type AddressPolicy struct {
 	// Announce says how an added address is announced: node.vrrp's garp_*
 	// settings on a VRRP node, once on a standalone one.
 	Announce Announce
+	// Keep are addresses never removed, though not targeted: the VIPs of
+	// services whose deletion the mass-delete guard held back (heldPolicy).
+	Keep []netip.Addr
 }
 
 // addressPolicyOf derives the policy from a config: its interfaces, its
@@ -77,7 +80,7 @@ func planAddresses(live map[string][]netip.Prefix, target []Address, pol Address
 	for ifname, ps := range live {
 		for _, p := range ps {
 			a := Address{Interface: ifname, Prefix: p}
-			if pol.Owns(a, added) && !slices.Contains(target, a) {
+			if pol.Owns(a, added) && !slices.Contains(target, a) && !slices.Contains(pol.Keep, p.Addr()) {
 				del = append(del, a)
 			}
 		}

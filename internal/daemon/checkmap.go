@@ -27,6 +27,9 @@ type checkPlan struct {
 	Initial map[checks.Key]checks.State
 	// Skipped lists dsr/tunnel checks without a check-service mark yet.
 	Skipped []string
+	// Waiting are the backends with such a check, kept only while some
+	// backend was adopted down (holdAdopted).
+	Waiting map[reconcile.BackendKey]bool
 }
 
 // planChecks maps every check of every service onto every enabled and
@@ -37,6 +40,10 @@ type checkPlan struct {
 func planChecks(cfg desired.Config, marks reconcile.CheckMarks, io checkIO) (checkPlan, error) {
 	p := checkPlan{Backends: map[checks.Key][]reconcile.BackendKey{}, Needs: map[reconcile.BackendKey][]checks.Key{},
 		Initial: map[checks.Key]checks.State{}}
+	var pos map[checks.Key]int // where each check is in p.Checks, while some backend was adopted down
+	if len(io.adopted) > 0 {
+		pos, p.Waiting = map[checks.Key]int{}, map[reconcile.BackendKey]bool{}
+	}
 	for si := range cfg.Services {
 		s := &cfg.Services[si]
 		for ci := range s.Checks {
@@ -51,6 +58,9 @@ func planChecks(cfg desired.Config, marks reconcile.CheckMarks, io checkIO) (che
 				dial, err := reconcile.CheckDialOf(marks, s, b, c, c.DialPort(*s, *b))
 				if errors.Is(err, reconcile.ErrNoCheckMark) {
 					p.Skipped = append(p.Skipped, err.Error()) // unknown until a round assigns the mark
+					if p.Waiting != nil {
+						p.Waiting[bk] = true
+					}
 					continue
 				} else if err != nil {
 					return checkPlan{}, err
@@ -64,6 +74,9 @@ func planChecks(cfg desired.Config, marks reconcile.CheckMarks, io checkIO) (che
 				}
 				k := chk.Key()
 				if _, ok := p.Backends[k]; !ok {
+					if pos != nil {
+						pos[k] = len(p.Checks)
+					}
 					p.Checks = append(p.Checks, chk)
 					p.Initial[k] = spec.InitialState
 				}
@@ -72,15 +85,20 @@ func planChecks(cfg desired.Config, marks reconcile.CheckMarks, io checkIO) (che
 			}
 		}
 	}
+	if pos != nil {
+		markStartDown(&p, pos, io.adopted)
+	}
 	return p, nil
 }
 
 // checkIO is what planChecks reads from the host: CA bundles named by tls
-// checks, and the source address towards a backend for dsr/tunnel checks
-// (nil: no source bound).
+// checks, the source address towards a backend for dsr/tunnel checks
+// (nil: no source bound), and the verdicts read back from the kernel at
+// start (reconcile.AdoptedHealth) for backends that have not risen since.
 type checkIO struct {
 	readFile  func(string) ([]byte, error)
 	sourceFor func(netip.Addr) (netip.Addr, error)
+	adopted   reconcile.Health
 }
 
 // specOf translates one desired check into an engine spec.

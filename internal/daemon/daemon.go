@@ -63,7 +63,7 @@ func run(ctx context.Context, d deps, hup <-chan os.Signal, f Options) error {
 // stop, a VRRP master removes its VIPs and then sends priority 0, and the
 // loop, which outlives the VRRP node, returns leaving IPVS as it is.
 func serve(ctx context.Context, d deps, f Options, log *slog.Logger, hup <-chan os.Signal) error {
-	w, closeKernel, err := newWiring(d, f, log)
+	w, closeKernel, err := newWiring(ctx, d, f, log)
 	if err != nil {
 		return err
 	}
@@ -122,10 +122,10 @@ func serve(ctx context.Context, d deps, f Options, log *slog.Logger, hup <-chan 
 	return g.Wait()
 }
 
-// newWiring opens the kernel and builds the loop, the checks engine and
-// the metrics; the VRRP node and the listeners start later, from the first
-// valid config.
-func newWiring(d deps, f Options, log *slog.Logger) (*wiring, func(), error) {
+// newWiring opens the kernel, reads the table it adopts (readAdopted) and
+// builds the loop, the checks engine and the metrics; the VRRP node and the
+// listeners start later, from the first valid config.
+func newWiring(ctx context.Context, d deps, f Options, log *slog.Logger) (*wiring, func(), error) {
 	k, err := d.openKernel()
 	if err != nil {
 		return nil, nil, fmt.Errorf("open IPVS: %w", err)
@@ -135,6 +135,7 @@ func newWiring(d deps, f Options, log *slog.Logger) (*wiring, func(), error) {
 		roundDone: make(chan struct{}), marksFeed: newRoundFeed(), trackFeed: newRoundFeed(),
 		masterTurn: newMastership(),
 		overFile:   &overridesStore{path: filepath.Join(f.ConfigDir, overridesFile)}}
+	w.adoptedLive = readAdopted(ctx, k, log)
 	w.metrics = newMetrics(w)
 	w.loadOverrides()
 	w.engine = checks.New(checks.Options{Logger: log, OnResult: w.metrics.checkDone})

@@ -61,6 +61,10 @@
 //     (overridesStore.path) before they take effect, so they survive a
 //     restart: durably (internal/statefile), one change at a time (the
 //     store's lock, taken before w.mu), and read back.
+//   - Health survives a restart through the kernel: the table read at start
+//     (adopt.go, reconcile.AdoptedHealth) makes the checks of backends it
+//     holds drained start down, and those backends stay unhealthy until
+//     their checks rise; a restart with healthy backends changes nothing.
 //   - Nothing that holds w.mu waits for a round: the loop's inputs never
 //     block, so status, control, metrics and VRRP events go on while a
 //     round is stuck in the kernel.

@@ -110,7 +110,7 @@ func (w *wiring) status() StatusReport {
 	ls := w.loop.Status()
 	w.mu.Lock()
 	cfg, plan, over, metricsAt := w.cfg, w.plan, w.over, w.metricsAt
-	health := healthOf(plan, w.states)
+	health := w.healthLocked(plan)
 	vr := VRRPReport{State: "standalone"}
 	if w.node != nil {
 		st := w.node.Stats()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/seesaw-lb/seesaw/checks"
 	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/kernel"
 	"github.com/seesaw-lb/seesaw/reconcile"
 	"github.com/seesaw-lb/seesaw/vrrp"
 )
@@ -55,6 +56,11 @@ type wiring struct {
 
 	overFile *overridesStore // the overrides file; its lock is taken before mu
 	degraded degradedParts
+	// adoptedLive is the table read at start, until the first valid config
+	// turns it into adopted: the verdicts read back from it, down ones kept
+	// until their backends' checks rise (holdAdopted).
+	adoptedLive *kernel.Snapshot
+	adopted     reconcile.Health
 }
 
 // configLoaded puts a valid config into force: the checks first (an engine
@@ -64,6 +70,7 @@ func (w *wiring) configLoaded(cfg desired.Config) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	eff := applyOverrides(cfg, w.over)
+	w.adoptLocked(eff)
 	plan, err := w.updateChecksLocked(eff)
 	if err != nil {
 		return err
@@ -80,7 +87,7 @@ func (w *wiring) configLoaded(cfg desired.Config) error {
 			w.log.Warn("vrrp section changed: restart the daemon to apply it; the running virtual router is kept")
 		}
 	}
-	w.loop.SetHealth(healthOf(plan, w.states))
+	w.loop.SetHealth(w.healthLocked(plan))
 	w.loop.SetConfig(eff)
 	return nil
 }
@@ -109,7 +116,7 @@ func (w *wiring) runChecks(ctx context.Context) error {
 		}
 		// Under the lock, so a verdict from an older plan never overtakes
 		// the health configLoaded sends with a newer one.
-		w.loop.SetHealth(healthOf(w.plan, w.states))
+		w.loop.SetHealth(w.healthLocked(w.plan))
 		w.mu.Unlock()
 	}
 	if ctx.Err() == nil {
@@ -221,7 +228,7 @@ func (w *wiring) replan() error {
 	if err != nil {
 		return err
 	}
-	w.loop.SetHealth(healthOf(plan, w.states))
+	w.loop.SetHealth(w.healthLocked(plan))
 	return nil
 }
 
@@ -229,7 +236,7 @@ func (w *wiring) replan() error {
 // hands them to the engine; on success they are the plan in force, and the
 // states of vanished checks are dropped. w.mu is held.
 func (w *wiring) updateChecksLocked(cfg desired.Config) (checkPlan, error) {
-	plan, err := planChecks(cfg, w.marks, checkIO{readFile: desired.ReadFile, sourceFor: w.sourceFor})
+	plan, err := planChecks(cfg, w.marks, checkIO{readFile: desired.ReadFile, sourceFor: w.sourceFor, adopted: w.adopted})
 	if err != nil {
 		return checkPlan{}, err
 	}
@@ -242,4 +249,12 @@ func (w *wiring) updateChecksLocked(cfg desired.Config) (checkPlan, error) {
 	maps.DeleteFunc(w.states, func(k checks.Key, _ checks.State) bool { _, ok := plan.Backends[k]; return !ok })
 	w.plan = plan
 	return plan, nil
+}
+
+// healthLocked is the loop's health under plan: the checks' verdicts, with
+// the backends adopted down held down until their checks rise; w.mu is held.
+func (w *wiring) healthLocked(plan checkPlan) reconcile.Health {
+	h := healthOf(plan, w.states)
+	holdAdopted(h, w.adopted, plan.Waiting)
+	return h
 }

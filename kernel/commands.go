@@ -76,7 +76,7 @@ func (c *Client) DelDaemon(ctx context.Context, s DaemonState) error {
 	if err != nil {
 		return err
 	}
-	_, err = c.exchange(ctx, wire.CmdDelDaemon, a, false)
+	err = c.stopDaemon(ctx, a, s)
 	if errors.Is(err, syscall.ESRCH) {
 		return &OpError{Op: "stop " + s.String() + " sync daemon", Errno: syscall.ESRCH, Err: ErrNoDaemon}
 	}

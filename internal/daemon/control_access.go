@@ -21,15 +21,21 @@ type controlAccess struct {
 var noGroup = controlAccess{gid: -1}
 
 // lookupControlAccess resolves group (a name or a numeric id); "" is none.
+// A numeric id needs no group database (a container or a minimal host may
+// have no /etc/group).
 func lookupControlAccess(group string) (controlAccess, error) {
 	if group == "" {
 		return noGroup, nil
 	}
+	if gid, err := strconv.Atoi(group); err == nil && gid >= 0 {
+		if g, err := user.LookupGroupId(group); err == nil {
+			return controlAccess{group: g.Name, gid: gid}, nil
+		}
+		return controlAccess{group: group, gid: gid}, nil
+	}
 	g, err := user.LookupGroup(group)
 	if err != nil {
-		if g, err = user.LookupGroupId(group); err != nil {
-			return noGroup, fmt.Errorf("control group %s: %w", group, err)
-		}
+		return noGroup, fmt.Errorf("control group %s: %w", group, err)
 	}
 	gid, err := strconv.Atoi(g.Gid)
 	if err != nil {

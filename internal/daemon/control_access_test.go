@@ -61,3 +61,15 @@ func TestControlRefusesAPeerWithoutAccess(t *testing.T) {
 		t.Fatalf("the refusal is not logged with the peer:\n%s", l)
 	}
 }
+
+// TestControlGroupByNumberNeedsNoGroupDatabase: a numeric group resolves to
+// that gid even when no group database names it.
+func TestControlGroupByNumberNeedsNoGroupDatabase(t *testing.T) {
+	a, err := lookupControlAccess("4242424")
+	if err != nil || a.gid != 4242424 {
+		t.Fatalf("lookupControlAccess(4242424) = %+v, %v; want gid 4242424", a, err)
+	}
+	if _, err := lookupControlAccess("no-such-group-seesaw"); err == nil {
+		t.Fatal("an unknown group name resolved")
+	}
+}

@@ -21,13 +21,15 @@ import (
 // protocol, address and port. Clients from Dial share the fake's table, like
 // sockets in one network namespace. Safe for concurrent use.
 type IPVS struct {
-	mu         sync.Mutex
-	services   []*fakeService // insertion order (the kernel's is hash order)
-	unloaded   bool
-	noIPv6     bool
-	timeouts   kernel.Timeouts
-	daemons    map[kernel.DaemonState]kernel.Daemon
-	loseAcks   int
+	mu       sync.Mutex
+	services []*fakeService // insertion order (the kernel's is hash order)
+	unloaded bool
+	noIPv6   bool
+	timeouts kernel.Timeouts
+	daemons  map[kernel.DaemonState]kernel.Daemon
+	loseAcks int
+	// stopUnrun makes the next sync-daemon stop return EINTR (no ack).
+	stopUnrun  bool
 	schedulers []string
 	sends      atomic.Int64  // sendmsg calls on every socket
 	sockets    atomic.Int64  // sockets opened
@@ -90,6 +92,11 @@ func (f *IPVS) DisableIPv6() { f.mu.Lock(); f.noIPv6 = true; f.mu.Unlock() }
 // ENOBUFS on the following receive, as a kernel whose socket receive queue
 // overflowed. The requests themselves are still applied.
 func (f *IPVS) LoseAcks(n int) { f.mu.Lock(); f.loseAcks = n; f.mu.Unlock() }
+
+// StopBeforeRun makes the next stop of a running sync daemon behave as the
+// kernel's stop of a sync thread that had not run yet: the daemon stops,
+// kthread_stop returns -EINTR, and genetlink sends no acknowledgement.
+func (f *IPVS) StopBeforeRun() { f.mu.Lock(); f.stopUnrun = true; f.mu.Unlock() }
 
 func (f *IPVS) afValid(af uint16) bool {
 	return af == uint16(kernel.IPv4) || (af == uint16(kernel.IPv6) && !f.noIPv6)

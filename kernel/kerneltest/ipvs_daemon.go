@@ -33,6 +33,10 @@ func (f *IPVS) daemon(cmd uint8, a []byte) syscall.Errno {
 			return syscall.ESRCH
 		}
 		delete(f.daemons, d.State)
+		if f.stopUnrun {
+			f.stopUnrun = false
+			return syscall.EINTR
+		}
 		return 0
 	}
 	if !has[wire.DaemonMcastIfn] || !has[wire.DaemonSyncID] {

@@ -46,6 +46,9 @@ func (t *fakeTransport) Send(b []byte) error {
 			continue
 		}
 		replies, errno := t.f.handle(m)
+		if errno == syscall.EINTR {
+			continue // netlink_rcv_skb sends no acknowledgement for -EINTR
+		}
 		if m.Flags&wire.NlmFDump == wire.NlmFDump && errno == 0 {
 			t.queueDump(m, replies)
 			continue

@@ -61,14 +61,14 @@ func (l *lab) pushAll(m model, symlink bool) {
 	}
 }
 
-// state says how the kernel differs from m with the backends in down
-// unhealthy: both LB tables must equal the model's, and exactly one load
+// state says how the kernel differs from m with the backends in down[i]
+// unhealthy as lb i sees them: both LB tables must equal the model's, and exactly one load
 // balancer (with its link up) must hold every VIP while the other holds
 // none. It returns "" when they agree.
-func (l *lab) state(m model, down map[string]bool) string {
-	want := m.table(down)
+func (l *lab) state(m model, down [2]map[string]bool) string {
 	var diffs []string
-	for _, ns := range lbNS {
+	for i, ns := range lbNS {
+		want := m.table(down[i])
 		out, err := exec.Command("ip", "netns", "exec", ns, "ipvsadm", "-Sn").CombinedOutput()
 		if err != nil {
 			return fmt.Sprintf("%s: ipvsadm -Sn: %v: %s", ns, err, out)
@@ -106,7 +106,7 @@ func lineDiff(got, want []string) string {
 
 // settle polls until the kernel equals m (and, if lb1Master, lb1 holds the
 // VIPs), for at most d; it returns the last difference ("" when equal).
-func (l *lab) settle(m model, down map[string]bool, lb1Master bool, d time.Duration) string {
+func (l *lab) settle(m model, down [2]map[string]bool, lb1Master bool, d time.Duration) string {
 	var why string
 	for end := time.Now().Add(d); ; time.Sleep(100 * time.Millisecond) {
 		why = l.state(m, down)
@@ -141,8 +141,9 @@ func (l *lab) restore() error {
 			l.pair.Start(i)
 		}
 	}
-	why := l.settle(model{}, nil, true, 30*time.Second)
+	why := l.settle(model{}, [2]map[string]bool{}, true, 30*time.Second)
 	if why == "" {
+		forgetNeighbours(l.t)
 		return nil
 	}
 	l.t.Logf("%s: not at the baseline (%s); restarting both load balancers", l.pair.Name(), why)
@@ -152,10 +153,11 @@ func (l *lab) restore() error {
 	for i := range lbNS {
 		l.pair.Start(i)
 	}
-	if why := l.settle(model{}, nil, true, 30*time.Second); why != "" {
+	if why := l.settle(model{}, [2]map[string]bool{}, true, 30*time.Second); why != "" {
 		l.dumpLogs()
 		return fmt.Errorf("%s: the lab does not reach the baseline: %s", l.pair.Name(), why)
 	}
+	forgetNeighbours(l.t)
 	return nil
 }
 

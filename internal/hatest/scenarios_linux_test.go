@@ -16,12 +16,17 @@ type scenario struct {
 	crash      bool // a process dies with its addresses: duplicate-VIP time is reported, not asserted
 	event      func(l *lab)
 	want       model
-	down       map[string]bool
+	down       [2]map[string]bool // the backends each LB's checks see down at the end
 }
 
 // restartDelay is how long a killed load balancer stays down before it is
 // started again (systemd's RestartSec=1s in examples/systemd).
 const restartDelay = time.Second
+
+// linkDownFor is how long the master's cable stays out: long enough for
+// the backup to take over, short enough that the window also shows the
+// return (two masters meet, one steps down, caches must follow).
+const linkDownFor = 3 * time.Second
 
 var scenarios = []scenario{
 	{name: "master-sigterm", failover: true, event: func(l *lab) {
@@ -34,12 +39,14 @@ var scenarios = []scenario{
 	}},
 	{name: "master-link-down", failover: true, event: func(l *lab) {
 		setLink(l.t, lbNS[0], false)
+		time.Sleep(linkDownFor)
+		setLink(l.t, lbNS[0], true)
 	}},
 	{name: "master-restart", failover: true, event: func(l *lab) {
 		l.stopLB(0, syscall.SIGTERM)
 		l.pair.Start(0)
 	}},
-	{name: "backend-killed", down: be3, event: func(l *lab) {
+	{name: "backend-killed", down: [2]map[string]bool{be3, be3}, event: func(l *lab) {
 		l.backends[2].kill()
 	}},
 	{name: "backend-removed", want: model{RemoveBE3: true}, event: func(l *lab) {

@@ -64,6 +64,9 @@ func buildLAN(t *testing.T) {
 		run(t, "ip", "netns", "add", ns)
 		t.Cleanup(func() { exec.Command("ip", "netns", "del", ns).Run() })
 		run(t, "ip", "link", "add", rootLink(ns), "type", "veth", "peer", "name", "eth0", "netns", ns)
+		// A namespace goes away asynchronously; deleting the pair now
+		// frees the name for the next lab.
+		t.Cleanup(func() { exec.Command("ip", "link", "del", rootLink(ns)).Run() })
 		run(t, "ip", "link", "set", rootLink(ns), "master", bridge, "up")
 		run(t, "ip", "-n", ns, "link", "set", "lo", "up")
 		run(t, "ip", "-n", ns, "link", "set", "eth0", "up")
@@ -94,6 +97,15 @@ func sysctls(t *testing.T, ns string, kv ...string) {
 	t.Helper()
 	for _, s := range kv {
 		inNS(t, ns, "sysctl", "-q", "-w", s)
+	}
+}
+
+// forgetNeighbours flushes the ARP caches of the client, the backends and
+// the load balancers, so that no scenario inherits where the last one left
+// them pointing.
+func forgetNeighbours(t testing.TB) {
+	for _, ns := range append(append([]string{clientNS}, lbNS[:]...), backendNS[:]...) {
+		run(t, "ip", "-n", ns, "neigh", "flush", "all")
 	}
 }
 

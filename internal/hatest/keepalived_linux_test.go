@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -12,14 +11,14 @@ import (
 )
 
 // keepalivedConf renders lb i's keepalived.conf: the same VRRP instance
-// (version 3, multicast, 100 ms adverts, lb1 preferred), the sync daemon,
+// (version 3, multicast, 1 s adverts, lb1 preferred), the sync daemon,
 // every VIP as a virtual_ipaddress and every service as a virtual_server
 // whose checked real servers have a TCP_CHECK at the same interval as
 // seesaw's (weight 0 on failure, as seesaw drains).
 func keepalivedConf(i int, m model) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "global_defs {\n  router_id lb%d\n  vrrp_version 3\n  lvs_sync_daemon eth0 VI_60 id 60\n}\n", i+1)
-	fmt.Fprintf(&b, "vrrp_instance VI_60 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 60\n  priority %d\n  advert_int 0.1\n  virtual_ipaddress {\n", 200-100*i)
+	fmt.Fprintf(&b, "vrrp_instance VI_60 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 60\n  priority %d\n  advert_int 1\n  virtual_ipaddress {\n", 200-100*i)
 	for _, v := range m.vips() {
 		fmt.Fprintf(&b, "    %s/32 dev eth0\n", v)
 	}
@@ -79,21 +78,17 @@ func (p *keepalivedPair) Start(i int) {
 func (p *keepalivedPair) Running(i int) bool { return p.proc[i] != nil && p.proc[i].running() }
 
 // Stop sends sig to keepalived; SIGKILL goes to its VRRP and checker
-// children too (a crash of the whole service, as kill -9 of a unit does).
+// children too (a crash of the whole service, as systemd's kill of a unit
+// does).
 func (p *keepalivedPair) Stop(i int, sig syscall.Signal) bool {
 	if !p.Running(i) {
 		return true
 	}
 	if sig == syscall.SIGKILL {
-		for _, name := range []string{"vrrp", "checkers"} {
-			if b, err := os.ReadFile(p.pidFile(i, name)); err == nil {
-				if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
-					syscall.Kill(pid, syscall.SIGKILL)
-				}
-			}
-		}
+		syscall.Kill(-p.proc[i].cmd.Process.Pid, syscall.SIGKILL)
+	} else {
+		p.proc[i].signal(sig)
 	}
-	p.proc[i].signal(sig)
 	return p.proc[i].wait(15 * time.Second)
 }
 

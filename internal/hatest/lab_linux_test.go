@@ -174,7 +174,7 @@ func (l *lab) dumpLogs() {
 // load is the client's load for every scenario.
 var load = loadSpec{
 	Targets:     []string{drVIP + ":80", natVIP + ":80"},
-	Rate:        100,
+	Rate:        50,
 	Duration:    10 * time.Second,
 	Streams:     4,
 	StreamEvery: 50 * time.Millisecond,

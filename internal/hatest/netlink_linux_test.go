@@ -28,6 +28,11 @@ func newAddrReader(ns string) (*addrReader, error) {
 			return err
 		}
 		r.fd = fd
+		// A dump that never completes fails the read instead of hanging it.
+		tv := unix.Timeval{Sec: 2}
+		if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
+			return err
+		}
 		return unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK})
 	})
 	if err != nil {

@@ -40,7 +40,10 @@ func startProc(t testing.TB, ns string, env []string, args ...string) *proc {
 	t.Helper()
 	cmd := exec.Command("ip", append([]string{"netns", "exec", ns}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the test
+	// Its own process group, so kill reaches the children (keepalived's);
+	// never outlive the test; stop waiting for output a child keeps open.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.WaitDelay = 2 * time.Second
 	p := &proc{cmd: cmd, out: &lockedBuffer{}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.out, p.out
 	if err := cmd.Start(); err != nil {
@@ -84,9 +87,8 @@ func (p *proc) wait(d time.Duration) bool {
 	}
 }
 
+// kill kills the process and its process group and waits for it (10 s at most).
 func (p *proc) kill() {
-	if p.running() {
-		p.cmd.Process.Kill()
-	}
-	<-p.exited
+	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	p.wait(10 * time.Second)
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // samplePeriod is how often the sampler reads both load balancers' addresses.
-const samplePeriod = 5 * time.Millisecond
+const samplePeriod = 10 * time.Millisecond
 
 // vipTimes is what the sampler measured over its window.
 type vipTimes struct {

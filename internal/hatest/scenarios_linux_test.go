@@ -26,7 +26,7 @@ const restartDelay = time.Second
 // linkDownFor is how long the master's cable stays out: long enough for
 // the backup to take over, short enough that the window also shows the
 // return (two masters meet, one steps down, caches must follow).
-const linkDownFor = 3 * time.Second
+const linkDownFor = 5 * time.Second
 
 var scenarios = []scenario{
 	{name: "master-sigterm", failover: true, event: func(l *lab) {

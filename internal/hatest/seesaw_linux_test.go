@@ -11,7 +11,9 @@ import (
 )
 
 // seesawNode renders lb i's node.yaml: VRRP over multicast on eth0 with
-// 100 ms adverts, the sync daemon on, lb1 preferred and preempting.
+// 1 s adverts (shorter ones flap under TCG on a loaded host: the VM
+// stalls for up to a second), the sync daemon on, lb1 preferred and
+// preempting.
 func seesawNode(i int) string {
 	return fmt.Sprintf(`node:
   name: lb%d
@@ -22,7 +24,7 @@ func seesawNode(i int) string {
   vrrp:
     vrid: 60
     priority: %d
-    advert_interval: 100ms
+    advert_interval: 1s
     preempt: true
     sync_daemon: {interface: eth0, sync_id: 60}
 `, i+1, 200-100*i)

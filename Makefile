@@ -134,7 +134,8 @@ vrrpvmbench: deps
 ## hatest: the HA traffic suite (docs/testing.md): client, two load balancers
 ## and three backends in namespaces on a bridge in the test VM; each lifecycle
 ## scenario under load with seesaw-reconcile, then with keepalived; prints the
-## table and BENCHROW lines. HATEST_RUN selects scenarios (a -test.run regexp).
+## table and BENCHROW lines; about 5 minutes. HATEST_RUN selects scenarios (a
+## -test.run regexp without $: make expands it).
 HATEST_RUN ?= .
 hatest: deps
 	@bash internal/vm/run.sh --pkg ./internal/hatest --run '$(HATEST_RUN)' --bin ./cmd/seesaw-reconcile \

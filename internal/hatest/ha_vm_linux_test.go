@@ -10,10 +10,11 @@ import (
 
 // outcome is one scenario's figures with one implementation.
 type outcome struct {
-	load   loadResult
-	vip    vipTimes
-	kernel string // "" when the kernel ended equal to the config
-	err    error  // the measurement itself failed
+	load    loadResult
+	vip     vipTimes
+	kernel  string // "" when the kernel ended equal to the config
+	revived bool   // the scenario's kept-down backend was given weight
+	err     error  // the measurement itself failed
 }
 
 // TestHATraffic runs every scenario under load with seesaw-reconcile, then
@@ -50,11 +51,21 @@ func runScenarios(t *testing.T, l *lab, results map[string]map[string]*outcome) 
 			o := &outcome{}
 			results[s.name][l.pair.Name()] = o
 			l.stuck = nil
+			var watch *weightWatch
+			if s.setup != nil {
+				s.setup(l)
+			}
+			if s.keptDown != "" {
+				watch = startWeightWatch(lbNS[0], s.keptDown)
+			}
 			o.load, o.vip, o.err = l.measure(func() { s.event(l) })
+			if watch != nil {
+				o.revived = watch.stop()
+			}
 			o.kernel = l.settle(s.want, s.down, false, 15*time.Second)
-			t.Logf("%s %s: %d/%d failed %v, gap %v, both %v, neither %v, streams %d/%d, kernel %q, samples %d (max step %v), %v",
+			t.Logf("%s %s: %d/%d failed %v, gap %v, both %v, neither %v, streams %d/%d, kernel %q, revived %v, samples %d (max step %v), %v",
 				l.pair.Name(), s.name, o.load.Failed, o.load.Requests, o.load.FailedBy, o.load.MaxGap, o.vip.Both, o.vip.Neither,
-				o.load.Survived, o.load.Streams, o.kernel, o.vip.Samples, o.vip.MaxStep, time.Since(start).Round(time.Second))
+				o.load.Survived, o.load.Streams, o.kernel, o.revived, o.vip.Samples, o.vip.MaxStep, time.Since(start).Round(time.Second))
 			if len(o.load.Errors) > 0 {
 				t.Logf("client errors: %q", o.load.Errors)
 			}
@@ -85,6 +96,9 @@ func check(t *testing.T, s scenario, o *outcome, l *lab) {
 	}
 	if s.quiet && o.load.Failed > 0 {
 		t.Errorf("%d of %d requests failed (%v); the push must change nothing the client sees", o.load.Failed, o.load.Requests, o.load.FailedBy)
+	}
+	if o.revived {
+		t.Errorf("%s was down before lb1 restarted and got weight again", s.keptDown)
 	}
 	if o.kernel != "" {
 		t.Errorf("the kernel did not end equal to the config: %s", o.kernel)

@@ -15,8 +15,12 @@ type scenario struct {
 	quiet      bool // the client must see nothing: no failed request, every stream survives
 	crash      bool // a process dies with its addresses: duplicate-VIP time is reported, not asserted
 	event      func(l *lab)
-	want       model
-	down       [2]map[string]bool // the backends each LB's checks see down at the end
+	// setup runs before the load window; a backend it takes down must
+	// keep weight 0 on lb1 through the window (health survives a restart).
+	setup    func(l *lab)
+	keptDown string
+	want     model
+	down     [2]map[string]bool // the backends each LB's checks see down at the end
 }
 
 // restartDelay is how long a killed load balancer stays down before it is
@@ -46,6 +50,15 @@ var scenarios = []scenario{
 		l.stopLB(0, syscall.SIGTERM)
 		l.pair.Start(0)
 	}},
+	{name: "restart-backend-down", failover: true, keptDown: backendIP[2], down: [2]map[string]bool{be3, be3},
+		setup: func(l *lab) {
+			l.backends[2].kill()
+			l.settle(model{}, [2]map[string]bool{be3, be3}, true, 15*time.Second)
+		},
+		event: func(l *lab) {
+			l.stopLB(0, syscall.SIGTERM)
+			l.pair.Start(0)
+		}},
 	{name: "backend-killed", down: [2]map[string]bool{be3, be3}, event: func(l *lab) {
 		l.backends[2].kill()
 	}},

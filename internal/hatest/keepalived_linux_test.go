@@ -32,7 +32,7 @@ func keepalivedConf(i int, m model) string {
 		for j, be := range s.Backends {
 			fmt.Fprintf(&b, "  real_server %s 80 {\n    weight %d\n", be, s.Weights[j])
 			if s.Checked {
-				b.WriteString("    inhibit_on_failure\n    TCP_CHECK {\n      connect_timeout 1\n      retry 0\n    }\n")
+				b.WriteString("    inhibit_on_failure\n    TCP_CHECK {\n      connect_timeout 1\n      retry 1\n      delay_before_retry 1\n    }\n")
 			}
 			b.WriteString("  }\n")
 		}

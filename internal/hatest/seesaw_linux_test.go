@@ -42,7 +42,7 @@ func seesawServices(m model) string {
 			s.Name, s.VIP, s.Port, s.Forward)
 		if s.Checked {
 			b.WriteString("    drain_timeout: 3s\n")
-			b.WriteString("    checks: [{type: tcp, interval: 1s, timeout: 500ms, rise: 1, fall: 1}]\n")
+			b.WriteString("    checks: [{type: tcp, interval: 1s, timeout: 500ms, rise: 1, fall: 2}]\n")
 		}
 		if len(s.Backends) == 0 {
 			continue

@@ -43,6 +43,10 @@ const readyLine = "ready"
 // resultPrefix starts the line that carries the JSON loadResult.
 const resultPrefix = "RESULT "
 
+func (s loadSpec) String() string {
+	return fmt.Sprintf("%d req/s and %d streams for %v over %v", s.Rate, s.Streams, s.Duration, s.Targets)
+}
+
 func (s loadSpec) env() string {
 	b, _ := json.Marshal(s)
 	return clientEnv + "=" + string(b)

@@ -77,13 +77,13 @@ func (l *lab) state(m model, down [2]map[string]bool) string {
 			diffs = append(diffs, fmt.Sprintf("%s table: %s", ns, lineDiff(got, want)))
 		}
 	}
-	all, any, err := holders(l.readers, m.vips())
+	all, some, err := holders(l.readers, m.vips())
 	if err != nil {
 		return err.Error()
 	}
-	if !(all[0] && !any[1] || all[1] && !any[0]) {
-		diffs = append(diffs, fmt.Sprintf("VIPs: lb1 all=%v any=%v, lb2 all=%v any=%v (want all on one, none on the other)",
-			all[0], any[0], all[1], any[1]))
+	if !(all[0] && !some[1] || all[1] && !some[0]) {
+		diffs = append(diffs, fmt.Sprintf("VIPs: lb1 all=%v some=%v, lb2 all=%v some=%v (want all on one, none on the other)",
+			all[0], some[0], all[1], some[1]))
 	}
 	return strings.Join(diffs, "; ")
 }

@@ -85,17 +85,17 @@ func (s *sampler) loop() {
 
 // holders returns, for each LB, whether it holds every one of vips and
 // whether it holds any of them.
-func holders(readers [2]*addrReader, vips []netip.Addr) (all, any [2]bool, err error) {
+func holders(readers [2]*addrReader, vips []netip.Addr) (all, some [2]bool, err error) {
 	for i, r := range readers {
 		h, err := r.held()
 		if err != nil {
-			return all, any, err
+			return all, some, err
 		}
 		all[i] = true
 		for _, v := range vips {
 			all[i] = all[i] && h[v]
-			any[i] = any[i] || h[v]
+			some[i] = some[i] || h[v]
 		}
 	}
-	return all, any, nil
+	return all, some, nil
 }

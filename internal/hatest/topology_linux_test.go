@@ -1,7 +1,6 @@
 package hatest
 
 import (
-	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
@@ -114,8 +113,4 @@ func setLink(t testing.TB, ns string, up bool) {
 	t.Helper()
 	state := map[bool]string{true: "up", false: "down"}[up]
 	run(t, "ip", "link", "set", rootLink(ns), state)
-}
-
-func (s loadSpec) String() string {
-	return fmt.Sprintf("%d req/s and %d streams for %v over %v", s.Rate, s.Streams, s.Duration, s.Targets)
 }

@@ -3,7 +3,7 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-.PHONY: all help build check crossbuild test deps vet unit install installtest vmtest vmbench demo bench-reconcile bench-edit kernelbench vrrpbench vrrpvmtest vrrpvmbench checksbench bench soak clean
+.PHONY: all help build check crossbuild test deps vet unit install installtest vmtest vmbench demo bench-reconcile bench-edit kernelbench vrrpbench vrrpvmtest vrrpvmbench checksbench hatest bench soak clean
 
 ## all: the default: build.
 all: build
@@ -72,7 +72,7 @@ vmbench: deps
 	@bash internal/vm/run.sh $(addprefix --pkg ,$(VM_PKGS)) --bench '$(VMBENCH)' $(VMBENCH_FLAGS) $(VM_FLAGS)
 
 ## test: everything, installing what it needs; fails if any suite cannot run.
-test: deps vet crossbuild unit installtest vmtest vrrpvmtest
+test: deps vet crossbuild unit installtest vmtest vrrpvmtest hatest
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -130,6 +130,16 @@ vrrpvmtest: deps
 ## to keepalived inside the test VM (TCG). About 8 minutes.
 vrrpvmbench: deps
 	@bash internal/vm/run.sh --pkg ./vrrp --bench VMAdvertJitter --host-bin keepalived --arg -test.benchtime=1x --timeout 900
+
+## hatest: the HA traffic suite (docs/testing.md): client, two load balancers
+## and three backends in namespaces on a bridge in the test VM; each lifecycle
+## scenario under load with seesaw-reconcile, then with keepalived; prints the
+## table and BENCHROW lines; about 5 minutes. HATEST_RUN selects scenarios (a
+## -test.run regexp without $: make expands it).
+HATEST_RUN ?= .
+hatest: deps
+	@bash internal/vm/run.sh --pkg ./internal/hatest --run '$(HATEST_RUN)' --bin ./cmd/seesaw-reconcile \
+		--host-bin keepalived --mem 2048 --timeout 900
 
 ## clean: remove the built binary and the caches (.cache: VM images, logs).
 clean:

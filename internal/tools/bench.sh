@@ -24,6 +24,7 @@ suite edit "$MAKE" --no-print-directory bench-edit
 suite vrrp "$MAKE" --no-print-directory vrrpbench
 suite vrrp-vm "$MAKE" --no-print-directory vrrpvmbench
 suite checks "$MAKE" --no-print-directory checksbench
+suite ha "$MAKE" --no-print-directory hatest
 suite desired "$GO" test -count=1 -run '^$' -bench BenchmarkLoadTable -benchtime 1x ./desired
 echo
 echo "## make bench: every figure, ours vs the peer measured in the same run"

@@ -1,0 +1,200 @@
+package hatest
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// loadSpec is the client's bounded load: Rate new connections per second
+// (one request each, alternating over Targets) for Duration, and Streams
+// long-lived connections (spread over Targets) echoing a chunk every
+// StreamEvery in both directions for the same time.
+type loadSpec struct {
+	Targets     []string      // VIP:port
+	Rate        int           // requests per second
+	Duration    time.Duration // the whole run, streams included
+	Streams     int
+	StreamEvery time.Duration
+}
+
+// loadResult is what the client reports when its run ends.
+type loadResult struct {
+	Requests int
+	Failed   int
+	FailedBy map[string]int // per target
+	MaxGap   time.Duration  // longest time without a successful request completing
+	Streams  int
+	Survived int
+	Errors   []string // the first few errors, for the log
+}
+
+// readyLine is printed once every stream is established, before the load
+// window in which the scenario's event happens.
+const readyLine = "ready"
+
+// resultPrefix starts the line that carries the JSON loadResult.
+const resultPrefix = "RESULT "
+
+func (s loadSpec) String() string {
+	return fmt.Sprintf("%d req/s and %d streams for %v over %v", s.Rate, s.Streams, s.Duration, s.Targets)
+}
+
+func (s loadSpec) env() string {
+	b, _ := json.Marshal(s)
+	return clientEnv + "=" + string(b)
+}
+
+// runClient is the client process: it runs the load of spec and prints
+// the result on stdout. It returns the process exit code.
+func runClient(spec string) int {
+	var s loadSpec
+	if err := json.Unmarshal([]byte(spec), &s); err != nil || s.Rate <= 0 || len(s.Targets) == 0 {
+		fmt.Fprintln(os.Stderr, "client: bad spec:", spec, err)
+		return 2
+	}
+	res := loadResult{FailedBy: map[string]int{}, Streams: s.Streams}
+	var mu sync.Mutex
+	note := func(err error) {
+		if len(res.Errors) < 8 {
+			res.Errors = append(res.Errors, err.Error())
+		}
+	}
+	streams := make([]*stream, 0, s.Streams)
+	for i := range s.Streams {
+		st, err := openStream(s.Targets[i%len(s.Targets)])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "client: open stream:", err)
+			return 1
+		}
+		streams = append(streams, st)
+	}
+	fmt.Println(readyLine)
+	start := time.Now()
+	end := start.Add(s.Duration)
+	var wg sync.WaitGroup
+	for _, st := range streams {
+		wg.Add(1)
+		go func() { defer wg.Done(); st.run(end, s.StreamEvery) }()
+	}
+	var oks []time.Time
+	total := int(s.Duration.Seconds() * float64(s.Rate))
+	tick := time.NewTicker(time.Second / time.Duration(s.Rate))
+	for i := 0; i < total && time.Now().Before(end); i++ {
+		<-tick.C
+		target := s.Targets[i%len(s.Targets)]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := request(target)
+			mu.Lock()
+			defer mu.Unlock()
+			res.Requests++
+			if err != nil {
+				res.Failed++
+				res.FailedBy[target]++
+				note(err)
+				return
+			}
+			oks = append(oks, time.Now())
+		}()
+	}
+	tick.Stop()
+	wg.Wait()
+	stop := time.Now()
+	slices.SortFunc(oks, func(a, b time.Time) int { return a.Compare(b) })
+	if stop.After(end) {
+		stop = end
+	}
+	prev := start
+	for _, t := range append(oks, stop) {
+		res.MaxGap = max(res.MaxGap, t.Sub(prev))
+		if t.After(prev) {
+			prev = t
+		}
+	}
+	for _, st := range streams {
+		if st.err == nil {
+			res.Survived++
+		} else {
+			note(st.err)
+		}
+		st.c.Close()
+	}
+	b, _ := json.Marshal(res)
+	fmt.Println(resultPrefix + string(b))
+	return 0
+}
+
+// request makes one HTTP request on a new connection.
+func request(target string) error {
+	c, err := net.DialTimeout("tcp", target, 2*time.Second)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(3 * time.Second))
+	if _, err := io.WriteString(c, "GET / HTTP/1.0\r\nHost: hatest\r\n\r\n"); err != nil {
+		return err
+	}
+	b, err := io.ReadAll(c)
+	if err != nil {
+		return fmt.Errorf("read from %s: %w", target, err)
+	}
+	if !strings.HasPrefix(string(b), "HTTP/1.0 200 ") {
+		return fmt.Errorf("answer from %s: %q", target, b)
+	}
+	return nil
+}
+
+// stream is one long-lived connection; err is its first failure.
+type stream struct {
+	c   net.Conn
+	r   *bufio.Reader
+	err error
+}
+
+func openStream(target string) (*stream, error) {
+	c, err := net.DialTimeout("tcp", target, 3*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	s := &stream{c: c, r: bufio.NewReader(c)}
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.WriteString(c, streamHello+"\n"); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if line, err := s.r.ReadString('\n'); err != nil || line != "OK\n" {
+		c.Close()
+		return nil, fmt.Errorf("stream hello to %s: %q %v", target, line, err)
+	}
+	return s, nil
+}
+
+// run echoes a 512-byte chunk every period until end (or the first error).
+// A chunk may wait up to 10 s for its echo: TCP retransmits across a
+// failover, and only a reset or a lost connection is a failure.
+func (s *stream) run(end time.Time, every time.Duration) {
+	chunk := []byte(strings.Repeat("x", 511) + "\n")
+	got := make([]byte, len(chunk))
+	for n := 0; time.Now().Before(end); n++ {
+		s.c.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := s.c.Write(chunk); err != nil {
+			s.err = fmt.Errorf("stream %s write %d: %w", s.c.LocalAddr(), n, err)
+			return
+		}
+		if _, err := io.ReadFull(s.r, got); err != nil {
+			s.err = fmt.Errorf("stream %s read %d: %w", s.c.LocalAddr(), n, err)
+			return
+		}
+		time.Sleep(every)
+	}
+}

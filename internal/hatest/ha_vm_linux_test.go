@@ -1,0 +1,106 @@
+package hatest
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/testenv"
+)
+
+// outcome is one scenario's figures with one implementation.
+type outcome struct {
+	load    loadResult
+	vip     vipTimes
+	kernel  string // "" when the kernel ended equal to the config
+	revived bool   // the scenario's kept-down backend was given weight
+	err     error  // the measurement itself failed
+}
+
+// TestHATraffic runs every scenario under load with seesaw-reconcile, then
+// with keepalived, and prints the two side by side. Assertions (seesaw
+// only) are about correctness: no duplicate VIP, long-lived connections
+// survive a failover, held and invalid pushes change nothing the client
+// sees, the kernel ends equal to the config. Timings go in the table.
+func TestHATraffic(t *testing.T) {
+	testenv.RequireVM(t, "ip", "ipvsadm", "seesaw-reconcile", "keepalived", "sysctl")
+	results := map[string]map[string]*outcome{}
+	for _, s := range scenarios {
+		results[s.name] = map[string]*outcome{}
+	}
+	t.Run("seesaw", func(t *testing.T) {
+		runScenarios(t, newLab(t, newSeesawPair(t)), results)
+	})
+	t.Run("keepalived", func(t *testing.T) {
+		runScenarios(t, newLab(t, newKeepalivedPair(t)), results)
+	})
+	printTable(os.Stdout, results)
+}
+
+func runScenarios(t *testing.T, l *lab, results map[string]map[string]*outcome) {
+	keepalived := l.pair.Name() == "keepalived"
+	for _, s := range scenarios {
+		if keepalived && s.seesawOnly {
+			continue
+		}
+		t.Run(s.name, func(t *testing.T) {
+			if err := l.restore(); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			o := &outcome{}
+			results[s.name][l.pair.Name()] = o
+			l.stuck = nil
+			var watch *weightWatch
+			if s.setup != nil {
+				s.setup(l)
+			}
+			if s.keptDown != "" {
+				watch = startWeightWatch(lbNS[0], s.keptDown)
+			}
+			o.load, o.vip, o.err = l.measure(func() { s.event(l) })
+			if watch != nil {
+				o.revived = watch.stop()
+			}
+			o.kernel = l.settle(s.want, s.down, false, 15*time.Second)
+			t.Logf("%s %s: %d/%d failed %v, gap %v, both %v, neither %v, streams %d/%d, kernel %q, revived %v, samples %d (max step %v), %v",
+				l.pair.Name(), s.name, o.load.Failed, o.load.Requests, o.load.FailedBy, o.load.MaxGap, o.vip.Both, o.vip.Neither,
+				o.load.Survived, o.load.Streams, o.kernel, o.revived, o.vip.Samples, o.vip.MaxStep, time.Since(start).Round(time.Second))
+			if len(o.load.Errors) > 0 {
+				t.Logf("client errors: %q", o.load.Errors)
+			}
+			if o.err != nil {
+				t.Fatalf("measurement failed: %v", o.err)
+			}
+			if keepalived {
+				return // the peer: measured, not judged
+			}
+			check(t, s, o, l)
+			if t.Failed() {
+				l.dumpLogs()
+			}
+		})
+	}
+}
+
+// check holds seesaw to the suite's correctness assertions.
+func check(t *testing.T, s scenario, o *outcome, l *lab) {
+	for _, msg := range l.stuck {
+		t.Error(msg)
+	}
+	if o.vip.Both > 0 && !s.crash {
+		t.Errorf("both load balancers held a VIP for %v", o.vip.Both)
+	}
+	if (s.failover || s.quiet) && o.load.Survived != o.load.Streams {
+		t.Errorf("%d of %d long-lived connections survived", o.load.Survived, o.load.Streams)
+	}
+	if s.quiet && o.load.Failed > 0 {
+		t.Errorf("%d of %d requests failed (%v); the push must change nothing the client sees", o.load.Failed, o.load.Requests, o.load.FailedBy)
+	}
+	if o.revived {
+		t.Errorf("%s was down before lb1 restarted and got weight again", s.keptDown)
+	}
+	if o.kernel != "" {
+		t.Errorf("the kernel did not end equal to the config: %s", o.kernel)
+	}
+}

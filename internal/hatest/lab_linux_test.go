@@ -1,0 +1,218 @@
+package hatest
+
+import (
+	"encoding/json"
+	"fmt"
+	"os/exec"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// lbPair is one implementation running on both load balancers.
+type lbPair interface {
+	Name() string
+	Start(i int)
+	Running(i int) bool
+	Stop(i int, sig syscall.Signal) bool // false: still running after 15 s
+	Push(i int, m model)                 // rewrite the config in place (and reload)
+	PushSymlink(i int, m model)          // a new config directory, swapped in by a symlink
+	Log(i int) string
+}
+
+// lab is the topology with one implementation on the load balancers.
+type lab struct {
+	t        *testing.T
+	pair     lbPair
+	readers  [2]*addrReader
+	backends [3]*proc
+	stuck    []string // processes that did not stop when told to
+}
+
+func newLab(t *testing.T, pair lbPair) *lab {
+	buildLAN(t)
+	l := &lab{t: t, pair: pair}
+	for i, ns := range lbNS {
+		r, err := newAddrReader(ns)
+		must(t, err)
+		t.Cleanup(r.Close)
+		l.readers[i] = r
+	}
+	for i := range backendNS {
+		l.startBackend(i)
+	}
+	return l
+}
+
+func (l *lab) startBackend(i int) {
+	l.backends[i] = startProc(l.t, backendNS[i], []string{backendEnv + "=" + strings.TrimPrefix(backendNS[i], "ha-")}, selfArgs(l.t)...)
+}
+
+// pushAll gives both load balancers m.
+func (l *lab) pushAll(m model, symlink bool) {
+	for i := range lbNS {
+		if symlink {
+			l.pair.PushSymlink(i, m)
+		} else {
+			l.pair.Push(i, m)
+		}
+	}
+}
+
+// state says how the kernel differs from m with the backends in down[i]
+// unhealthy as lb i sees them: both LB tables must equal the model's, and exactly one load
+// balancer (with its link up) must hold every VIP while the other holds
+// none. It returns "" when they agree.
+func (l *lab) state(m model, down [2]map[string]bool) string {
+	var diffs []string
+	for i, ns := range lbNS {
+		want := m.table(down[i])
+		out, err := exec.Command("ip", "netns", "exec", ns, "ipvsadm", "-Sn").CombinedOutput()
+		if err != nil {
+			return fmt.Sprintf("%s: ipvsadm -Sn: %v: %s", ns, err, out)
+		}
+		if got := liveTable(string(out)); !slices.Equal(got, want) {
+			diffs = append(diffs, fmt.Sprintf("%s table: %s", ns, lineDiff(got, want)))
+		}
+	}
+	all, some, err := holders(l.readers, m.vips())
+	if err != nil {
+		return err.Error()
+	}
+	if !(all[0] && !some[1] || all[1] && !some[0]) {
+		diffs = append(diffs, fmt.Sprintf("VIPs: lb1 all=%v some=%v, lb2 all=%v some=%v (want all on one, none on the other)",
+			all[0], some[0], all[1], some[1]))
+	}
+	return strings.Join(diffs, "; ")
+}
+
+// lineDiff names the lines only in got (+) and only in want (-).
+func lineDiff(got, want []string) string {
+	var d []string
+	for _, g := range got {
+		if !slices.Contains(want, g) {
+			d = append(d, "+"+g)
+		}
+	}
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			d = append(d, "-"+w)
+		}
+	}
+	return strings.Join(d, ", ")
+}
+
+// settle polls until the kernel equals m (and, if lb1Master, lb1 holds the
+// VIPs), for at most d; it returns the last difference ("" when equal).
+func (l *lab) settle(m model, down [2]map[string]bool, lb1Master bool, d time.Duration) string {
+	var why string
+	for end := time.Now().Add(d); ; time.Sleep(100 * time.Millisecond) {
+		why = l.state(m, down)
+		if why == "" && lb1Master {
+			all, _, err := holders(l.readers, m.vips())
+			if err != nil || !all[0] {
+				why = "lb1 is not the master"
+			}
+		}
+		if why == "" || time.Now().After(end) {
+			return why
+		}
+	}
+}
+
+// restore brings the lab back to the baseline between scenarios: every
+// backend and load balancer running, links up, the baseline config, lb1
+// master, both tables equal to the config. If that does not happen, the
+// load balancers are restarted once.
+func (l *lab) restore() error {
+	for i, b := range l.backends {
+		if !b.running() {
+			l.startBackend(i)
+		}
+	}
+	for _, ns := range lbNS {
+		setLink(l.t, ns, true)
+	}
+	l.pushAll(model{}, false)
+	for i := range lbNS {
+		if !l.pair.Running(i) {
+			l.pair.Start(i)
+		}
+	}
+	why := l.settle(model{}, [2]map[string]bool{}, true, 30*time.Second)
+	if why == "" {
+		forgetNeighbours(l.t)
+		return nil
+	}
+	l.t.Logf("%s: not at the baseline (%s); restarting both load balancers", l.pair.Name(), why)
+	for i := range lbNS {
+		l.pair.Stop(i, syscall.SIGKILL)
+	}
+	for i := range lbNS {
+		l.pair.Start(i)
+	}
+	if why := l.settle(model{}, [2]map[string]bool{}, true, 30*time.Second); why != "" {
+		l.dumpLogs()
+		return fmt.Errorf("%s: the lab does not reach the baseline: %s", l.pair.Name(), why)
+	}
+	forgetNeighbours(l.t)
+	return nil
+}
+
+func (l *lab) dumpLogs() {
+	for i := range lbNS {
+		log := l.pair.Log(i)
+		if len(log) > 6000 {
+			log = "...\n" + log[len(log)-6000:]
+		}
+		l.t.Logf("%s lb%d log:\n%s", l.pair.Name(), i+1, log)
+	}
+}
+
+// load is the client's load for every scenario.
+var load = loadSpec{
+	Targets:     []string{drVIP + ":80", natVIP + ":80"},
+	Rate:        50,
+	Duration:    10 * time.Second,
+	Streams:     4,
+	StreamEvery: 50 * time.Millisecond,
+}
+
+// eventAfter is when, in the load window, the scenario's event happens.
+const eventAfter = 2 * time.Second
+
+// measure runs the client's load with the sampler and does event in the
+// window. It returns what the client and the sampler saw.
+func (l *lab) measure(event func()) (loadResult, vipTimes, error) {
+	client := startProc(l.t, clientNS, []string{load.env()}, selfArgs(l.t)...)
+	defer client.kill()
+	for end := time.Now().Add(20 * time.Second); !strings.Contains(client.out.String(), readyLine+"\n"); time.Sleep(20 * time.Millisecond) {
+		if !client.running() || time.Now().After(end) {
+			return loadResult{}, vipTimes{}, fmt.Errorf("client not ready: %s", client.out.String())
+		}
+	}
+	s := startSampler(l.readers, coreVIPs())
+	time.Sleep(eventAfter)
+	event()
+	exited := client.wait(load.Duration + 30*time.Second)
+	vt := s.stop()
+	if !exited {
+		return loadResult{}, vt, fmt.Errorf("client still running after its window")
+	}
+	out := client.out.String()
+	i := strings.Index(out, resultPrefix)
+	if i < 0 {
+		return loadResult{}, vt, fmt.Errorf("client gave no result: %s", out)
+	}
+	var res loadResult
+	line, _, _ := strings.Cut(out[i+len(resultPrefix):], "\n")
+	if err := json.Unmarshal([]byte(line), &res); err != nil {
+		return res, vt, fmt.Errorf("client result %q: %v", line, err)
+	}
+	return res, vt, vt.Err
+}
+
+// be3 is the backend the backend scenarios kill or remove.
+var be3 = map[string]bool{backendIP[2]: true}

@@ -30,14 +30,21 @@ type announcer struct {
 	sleep func(ctx context.Context, d time.Duration) error
 	log   *slog.Logger
 
-	// mu is held while an announcement is sent, so that after forget
-	// returns nothing more is sent for the address.
-	mu    sync.Mutex
-	sched map[Address]context.CancelFunc
+	mu    sync.Mutex // guards sched
+	sched map[Address]*schedule
+}
+
+// schedule is one address's announcements after its first.
+type schedule struct {
+	cancel context.CancelFunc
+	// mu is held while one of its announcements is sent, so that after
+	// forget returns nothing more is sent for the address; other
+	// addresses' sends never hold it up.
+	mu sync.Mutex
 }
 
 func newAnnouncer(send func(context.Context, string, netip.Addr) error, log *slog.Logger) *announcer {
-	return &announcer{send: send, sleep: sleepCtx, log: log, sched: map[Address]context.CancelFunc{}}
+	return &announcer{send: send, sleep: sleepCtx, log: log, sched: map[Address]*schedule{}}
 }
 
 // sleepCtx waits d or until ctx is done.
@@ -60,28 +67,32 @@ func (n *announcer) start(a Address, p Announce) {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	s := &schedule{cancel: cancel}
 	n.mu.Lock()
-	n.sched[a] = cancel
+	n.sched[a] = s
 	n.mu.Unlock()
-	go n.run(ctx, a, p)
+	go n.run(ctx, a, s, p)
 }
 
 // forget ends a's schedule; nothing is sent for a after it returns.
 func (n *announcer) forget(a Address) {
 	n.mu.Lock()
-	defer n.mu.Unlock()
-	if cancel, ok := n.sched[a]; ok {
-		cancel()
-		delete(n.sched, a)
+	s, ok := n.sched[a]
+	delete(n.sched, a)
+	n.mu.Unlock()
+	if ok {
+		s.cancel()
+		s.mu.Lock() // wait for a send of a already under way
+		s.mu.Unlock()
 	}
 }
 
 // run is a's schedule: the rest of the first burst, the second burst, the
 // refreshes.
-func (n *announcer) run(ctx context.Context, a Address, p Announce) {
+func (n *announcer) run(ctx context.Context, a Address, s *schedule, p Announce) {
 	burst := func(first int) bool {
 		for i := first; i < p.Repeat; i++ {
-			if i > 0 && !n.wait(ctx, p.Interval) || !n.announce(ctx, a) {
+			if i > 0 && !n.wait(ctx, p.Interval) || !n.announce(ctx, a, s) {
 				return false
 			}
 		}
@@ -93,7 +104,7 @@ func (n *announcer) run(ctx context.Context, a Address, p Announce) {
 	if p.Delay > 0 && (!n.wait(ctx, p.Delay) || !burst(0)) {
 		return
 	}
-	for p.Refresh > 0 && n.wait(ctx, p.Refresh) && n.announce(ctx, a) {
+	for p.Refresh > 0 && n.wait(ctx, p.Refresh) && n.announce(ctx, a, s) {
 	}
 }
 
@@ -106,9 +117,9 @@ func (n *announcer) wait(ctx context.Context, d time.Duration) bool {
 }
 
 // announce sends one announcement of a unless its schedule has ended.
-func (n *announcer) announce(ctx context.Context, a Address) bool {
-	n.mu.Lock()
-	defer n.mu.Unlock()
+func (n *announcer) announce(ctx context.Context, a Address, s *schedule) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if ctx.Err() != nil {
 		return false
 	}

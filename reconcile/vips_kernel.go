@@ -61,13 +61,19 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		delete(v.added, a)
 		v.log.Info("removed VIP", "interface", a.Interface, "address", a.Prefix.Addr().String())
 	}
+	// Every address is added before any is announced: a takeover of many
+	// VIPs serves them all as soon as it can, and the announcements follow.
+	var added []Address
 	for _, a := range add {
 		if err := v.addrs.Add(ctx, a.Interface, a.Prefix); err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		v.added[a], held[a] = true, true
+		added = append(added, a)
 		v.log.Info("added VIP", "interface", a.Interface, "address", a.Prefix.Addr().String())
+	}
+	for _, a := range added {
 		if err := v.addrs.Announce(ctx, a.Interface, a.Prefix.Addr()); err != nil {
 			errs = append(errs, err)
 		}

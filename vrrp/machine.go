@@ -131,6 +131,19 @@ func (m *Machine) Shutdown(now time.Time) Actions {
 	return Actions{}
 }
 
+// Fault handles the loss of the router's own link (keepalived's FAULT): the
+// router goes to Initialize without an advert (the link cannot carry one),
+// so a Master leaves mastership at once; Start brings it back when the link
+// returns.
+func (m *Machine) Fault(now time.Time) Actions {
+	was := m.state
+	m.state, m.downAt, m.adverAt, m.preemptAt = Initialize, time.Time{}, time.Time{}, time.Time{}
+	if was == Initialize {
+		return Actions{}
+	}
+	return Actions{Changed: true, State: Initialize, Reason: ReasonLinkDown}
+}
+
 // StepDown gives up mastership: it sends priority 0 like a shutdown, but
 // stays in Backup without preempting until it next becomes Master because
 // the new master went away. It reports false when not Master.

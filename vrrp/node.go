@@ -51,6 +51,8 @@ type Node struct {
 
 	// release runs before a Master's last advert (SetRelease).
 	release func()
+	// linkUp reports whether the router's own link is up (nil: linkUp).
+	linkUp func(string) bool
 
 	closing  atomic.Bool
 	state    atomic.Uint32
@@ -198,10 +200,19 @@ func (n *Node) Run(ctx context.Context) error {
 	if len(n.cfg.TrackInterfaces) > 0 {
 		go trackLinks(trackCtx, n.cfg.TrackInterfaces, linkUp, ifPenalty)
 	}
-	return n.loop(ctx, ifPenalty)
+	ownLink := make(chan bool, 1)
+	up := n.linkUp
+	if up == nil {
+		up = linkUp
+	}
+	go watchLink(trackCtx, n.cfg.Interface, up, ownLink)
+	return n.loop(ctx, ifPenalty, ownLink)
 }
 
-func (n *Node) loop(ctx context.Context, ifPenalty <-chan int) error {
+// loop runs the Machine. The loss of the router's own link is a fault: it
+// leaves mastership at once (Initialize, the release hook, no advert) and
+// starts again as Backup when the link returns.
+func (n *Node) loop(ctx context.Context, ifPenalty <-chan int, ownLink <-chan bool) error {
 	m := NewMachine(n.cfg.params(n.conn.Primary()))
 	timer := n.clock.NewTimer(time.Hour)
 	defer timer.Stop()
@@ -225,6 +236,12 @@ func (n *Node) loop(ctx context.Context, ifPenalty <-chan int) error {
 			close(r.done)
 		case <-n.kick: // the penalty below changed
 		case linkPenalty = <-ifPenalty:
+		case u := <-ownLink:
+			if u {
+				n.apply(m, m.Start(n.clock.Now()))
+			} else {
+				n.apply(m, m.Fault(n.clock.Now()))
+			}
 		case <-timer.C():
 			n.fire(m)
 		}

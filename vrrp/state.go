@@ -36,4 +36,5 @@ const (
 	ReasonPreempted    Reason = "higher-priority"    // a better advert arrived while Master
 	ReasonShutdown     Reason = "shutdown"           // local shutdown
 	ReasonStepDown     Reason = "step-down"          // manual failover
+	ReasonLinkDown     Reason = "link-down"          // the interface lost its link: fault
 )

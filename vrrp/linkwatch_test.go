@@ -1,0 +1,87 @@
+package vrrp
+
+import (
+	"context"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestOwnLinkDownIsAFault: a Master whose own link goes down leaves
+// mastership at once (release hook, Initialize) and sends no advert, which
+// the link could not carry; when the link returns it starts as Backup and,
+// alone on the segment, becomes Master again.
+func TestOwnLinkDownIsAFault(t *testing.T) {
+	cfg := testConfig(100)
+	cfg.AdvertInterval = 10 * time.Millisecond
+	log := &orderLog{}
+	n, err := NewNode(cfg, orderConn{(&segment{}).attach("192.0.2.11"), log}, SystemClock{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var up atomic.Bool
+	up.Store(true)
+	n.linkUp = func(string) bool { return up.Load() }
+	n.SetRelease(func() { log.add("release in " + n.State().String()) })
+	var reasons []Reason
+	events := make(chan struct{})
+	go func() {
+		defer close(events)
+		for e := range n.Events() {
+			reasons = append(reasons, e.Reason)
+		}
+	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- n.Run(ctx) }()
+	waitFor(t, func() bool { return n.State() == Master })
+
+	from := log.len()
+	up.Store(false)
+	waitFor(t, func() bool { return n.State() == Initialize })
+	time.Sleep(5 * cfg.AdvertInterval)
+	// Adverts go on until the next poll sees the link down; none after it.
+	got := log.since(from)
+	if i := slices.Index(got, "release in initialize"); i < 0 || i != len(got)-1 {
+		t.Fatalf("after the link went down %q, want the release last", got)
+	}
+
+	up.Store(true)
+	waitFor(t, func() bool { return n.State() == Master })
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	<-events
+	if !slices.Contains(reasons, ReasonLinkDown) || !slices.Contains(reasons, ReasonStartup) {
+		t.Errorf("state change reasons %v lack %q then %q", reasons, ReasonLinkDown, ReasonStartup)
+	}
+}
+
+// TestWatchLinkIgnoresALinkNeverUp: an interface that never was up (an
+// in-memory Conn's name) is never reported down; a real one is reported on
+// each change after it was seen up.
+func TestWatchLinkIgnoresALinkNeverUp(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := make(chan bool, 4)
+	go watchLink(ctx, "nope", func(string) bool { return false }, out)
+	select {
+	case u := <-out:
+		t.Fatalf("a link never up reported %v", u)
+	case <-time.After(3 * trackPeriod):
+	}
+	var up atomic.Bool
+	up.Store(true)
+	go watchLink(ctx, "eth1", func(string) bool { return up.Load() }, out)
+	time.Sleep(2 * trackPeriod)
+	up.Store(false)
+	if u := <-out; u {
+		t.Fatal("first report after the link went down says up")
+	}
+	up.Store(true)
+	if u := <-out; !u {
+		t.Fatal("report after the link came back says down")
+	}
+}

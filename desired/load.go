@@ -25,9 +25,11 @@ func Load(dir string) (Config, error) {
 	return cfg, err
 }
 
-// load is Load within floor; passes counts the reads of the directory (1,
-// or 2 when node.limits raised floor after a read was refused for size).
+// load is Load within floor (zero fields: DefaultLimits); passes counts the
+// reads of the directory (1, or 2 when node.limits raised floor after a
+// read was refused for size).
 func load(dir string, floor Limits) (cfg Config, passes int, err error) {
+	floor = floor.orDefault()
 	names, err := configFiles(dir)
 	if err != nil {
 		return Config{}, 0, err

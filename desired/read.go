@@ -118,8 +118,12 @@ func typeName(m fs.FileMode) string {
 	return "irregular file"
 }
 
-// sizeName renders a byte count in MiB when it is a whole number of them.
+// sizeName renders a byte count in GiB or MiB when it is a whole number
+// of them.
 func sizeName(n int64) string {
+	if n >= 1<<30 && n%(1<<30) == 0 {
+		return strconv.FormatInt(n>>30, 10) + " GiB"
+	}
 	if n >= 1<<20 && n%(1<<20) == 0 {
 		return strconv.FormatInt(n>>20, 10) + " MiB"
 	}

@@ -55,6 +55,10 @@
 //     directories and oversized files are errors of their file, and at most
 //     MaxShownErrors problems are rendered (TestFIFORefused,
 //     TestDevZeroRefused, TestFileOverLimit, TestErrorFlood).
+//   - `node.limits` only raises the read limits, is read from a node file
+//     within the loader's own limits, and costs at most one extra read of
+//     the directory (TestNodeLimitsAtMostOnce, TestNodeLimitsNodeFileMustFit,
+//     TestLoaderKeepsNodeLimits).
 //   - Every key is documented in docs/configuration.md
 //     (TestConfigurationDocumented).
 package desired

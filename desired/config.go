@@ -55,6 +55,9 @@ type Node struct {
 	MetricsAddress netip.AddrPort
 	// ControlSocket is the path of the local unix control socket.
 	ControlSocket string
+	// Limits are the read limits `limits:` sets, each at least its
+	// DefaultLimits field (zero fields: not set, the loader's own apply).
+	Limits Limits
 	// Source is where the `node:` key was written.
 	Source Source
 }

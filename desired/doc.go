@@ -7,8 +7,9 @@
 //
 //   - Load(dir) is the whole job: it reads every *.yaml / *.yml file of dir
 //     in name order (skipping hidden files and editor leftovers, following
-//     symlinks; only regular files within DefaultLimits, opened so that no
-//     read blocks), decodes each strictly, checks every rule within and
+//     symlinks; only regular files within DefaultLimits, or within the
+//     larger `node.limits` found by one extra read (see Limits), opened so
+//     that no read blocks), decodes each strictly, checks every rule within and
 //     across files, applies the defaults (all in defaults.go) and returns
 //     the Config. On bad input it returns Errors: every problem at once,
 //     each `FILE:LINE:COL: path: message`, matching ErrInvalid.
@@ -54,6 +55,10 @@
 //     directories and oversized files are errors of their file, and at most
 //     MaxShownErrors problems are rendered (TestFIFORefused,
 //     TestDevZeroRefused, TestFileOverLimit, TestErrorFlood).
+//   - `node.limits` only raises the read limits, is read from a node file
+//     within the loader's own limits, and costs at most one extra read of
+//     the directory (TestNodeLimitsAtMostOnce, TestNodeLimitsNodeFileMustFit,
+//     TestLoaderKeepsNodeLimits).
 //   - Every key is documented in docs/configuration.md
 //     (TestConfigurationDocumented).
 package desired

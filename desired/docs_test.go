@@ -21,6 +21,7 @@ var keyPrefixes = map[string][]string{
 	"decodeNode":        {"node"},
 	"decodeScope":       {"node.scope"},
 	"decodeMassDelete":  {"node.mass_delete"},
+	"decodeLimits":      {"node.limits"},
 	"decodeVRRP":        {"node.vrrp"},
 	"decodeTrack":       {"node.vrrp.track"},
 	"decodeTracked":     {"node.vrrp.track.interfaces[]", "node.vrrp.track.services[]"},

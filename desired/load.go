@@ -17,20 +17,42 @@ import (
 // ErrNoFiles. To load the same directory again after edits, use a Loader.
 //
 // Every file read must be a regular file (or a symlink to one) within
-// DefaultLimits; anything else is reported as that file's error, and no
-// read ever blocks. Use a Loader to apply other Limits.
+// DefaultLimits, or within the larger `node.limits` when a read was refused
+// for its size (see Limits for the rule); anything else is reported as that
+// file's error, and no read ever blocks. Use a Loader to apply other Limits.
 func Load(dir string) (Config, error) {
-	names, err := configFiles(dir)
-	if err != nil {
-		return Config{}, err
-	}
-	return loadFiles(dir, names, DefaultLimits)
+	cfg, _, err := load(dir, DefaultLimits)
+	return cfg, err
 }
 
-// loadFiles parses the named files of dir and builds the Config from them.
-// Files are parsed concurrently (at most GOMAXPROCS at a time); the result
-// does not depend on which finishes first.
-func loadFiles(dir string, names []string, lim Limits) (Config, error) {
+// load is Load within floor (zero fields: DefaultLimits); passes counts the
+// reads of the directory (1, or 2 when node.limits raised floor after a
+// read was refused for size).
+func load(dir string, floor Limits) (cfg Config, passes int, err error) {
+	floor = floor.orDefault()
+	names, err := configFiles(dir)
+	if err != nil {
+		return Config{}, 0, err
+	}
+	files, budget := loadFiles(dir, names, floor)
+	passes = 1
+	if budget.tooLarge() {
+		if lim := floor.raise(nodeLimits(dir, files, nil, floor)); lim != floor {
+			files, budget = loadFiles(dir, names, lim)
+			passes++
+		}
+	}
+	if err := budget.err(); err != nil {
+		return Config{}, passes, err
+	}
+	cfg, err = build(files)
+	return cfg, passes, err
+}
+
+// loadFiles parses the named files of dir within lim. Files are parsed
+// concurrently (at most GOMAXPROCS at a time); the result does not depend
+// on which finishes first.
+func loadFiles(dir string, names []string, lim Limits) ([]*parsedFile, *dirBudget) {
 	files := make([]*parsedFile, len(names))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -47,10 +69,7 @@ func loadFiles(dir string, names []string, lim Limits) (Config, error) {
 	}
 	close(next)
 	wg.Wait()
-	if err := budget.err(); err != nil {
-		return Config{}, err
-	}
-	return build(files)
+	return files, budget
 }
 
 // configFiles lists the configuration files of dir in name order.
@@ -93,9 +112,9 @@ func loadFile(dir, name string, lim Limits, budget *dirBudget) *parsedFile {
 		err = budget.spend(len(data))
 	}
 	if err != nil {
-		return readFailed(name, err)
+		return readFailed(name, budget.note(err))
 	}
-	return parse(name, data, dir, boundedReader(lim))
+	return parse(name, data, dir, boundedReader(lim, budget))
 }
 
 // readFailed is the parse of a file that could not be read.
@@ -103,9 +122,10 @@ func readFailed(name string, err error) *parsedFile {
 	return &parsedFile{Name: name, unparsed: true, errs: Errors{{File: name, Msg: "read: " + readError(err)}}}
 }
 
-// boundedReader reads referenced files (secrets, CA bundles) within lim.
-func boundedReader(lim Limits) readFunc {
-	return func(path string) ([]byte, error) { return readBounded(path, lim.FileBytes) }
+// boundedReader reads referenced files (secrets, CA bundles) within lim,
+// noting a refusal for size in budget (nil: nowhere).
+func boundedReader(lim Limits, budget *dirBudget) readFunc {
+	return func(path string) ([]byte, error) { return budget.noteRead(readBounded(path, lim.FileBytes)) }
 }
 
 // readError describes a read error without repeating the path.

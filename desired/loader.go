@@ -21,10 +21,15 @@ import (
 type Loader struct {
 	// Dir is the configuration directory.
 	Dir string
-	// Limits bound every read (zero fields: DefaultLimits).
+	// Limits bound every read (zero fields: DefaultLimits); `node.limits`
+	// may raise them, never lower them.
 	Limits  Limits
 	cache   map[string]cachedFile
 	builder cachedBuilder
+	// learned is the `node.limits` the last Load found (kept across Forget).
+	learned Limits
+	// passes counts the reads of the directory by the last Load (1 or 2).
+	passes int
 }
 
 // digest identifies the content of a file (or the error reading it).
@@ -46,34 +51,60 @@ type refRead struct {
 
 // Load builds the Config from the directory's current files. Reparsed
 // reports how many files were parsed (not reused) this time. Errors are
-// those of Load.
+// those of Load. The read limits are Limits raised by the `node.limits`
+// the last Load found, and when this Load finds other ones it reads the
+// files again within them, so the result is always Load's.
 func (l *Loader) Load() (cfg Config, reparsed int, err error) {
 	names, err := configFiles(l.Dir)
 	if err != nil {
 		return Config{}, 0, err
 	}
-	lim := l.Limits.orDefault()
-	budget := newDirBudget(l.Dir, lim)
+	floor := l.Limits.orDefault()
+	lim := floor.raise(l.learned)
+	files, sizes, budget, reparsed := l.pass(names, lim)
+	l.passes = 1
+	if want := floor.raise(nodeLimits(l.Dir, files, sizes, floor)); want != lim {
+		var again int
+		files, _, budget, again = l.pass(names, want)
+		reparsed += again
+		l.passes++
+		lim = want
+	}
+	l.learned = lim
+	if err := budget.err(); err != nil {
+		return Config{}, reparsed, err
+	}
+	cfg, err = l.builder.build(files)
+	return cfg, reparsed, err
+}
+
+// pass reads every named file within lim, re-parsing those whose content
+// or referenced files changed; sizes[i] is the size of files[i] (-1:
+// unread).
+func (l *Loader) pass(names []string, lim Limits) (files []*parsedFile, sizes []int64, budget *dirBudget, reparsed int) {
+	budget = newDirBudget(l.Dir, lim)
 	next := make(map[string]cachedFile, len(names))
-	files := make([]*parsedFile, 0, len(names))
+	files = make([]*parsedFile, 0, len(names))
+	sizes = make([]int64, 0, len(names))
 	for _, name := range names {
 		data, err := readBounded(filepath.Join(l.Dir, name), lim.FileBytes)
 		if err == nil {
 			err = budget.spend(len(data))
 		}
 		if err != nil {
-			files = append(files, readFailed(name, err))
+			files, sizes = append(files, readFailed(name, budget.note(err))), append(sizes, -1)
 			reparsed++
 			continue
 		}
+		sizes = append(sizes, int64(len(data)))
 		sum := digest(sha256.Sum256(data))
 		c, hit := l.cache[name]
-		if hit && c.sum == sum && refsUnchanged(c.refs, lim) {
+		if hit && c.sum == sum && refsUnchanged(c.refs, lim, budget) {
 			next[name] = c
 			files = append(files, c.file)
 			continue
 		}
-		rec := &refRecorder{read: boundedReader(lim)}
+		rec := &refRecorder{read: boundedReader(lim, budget)}
 		var f *parsedFile
 		if hit {
 			f = reparse(c.file, name, data, l.Dir, rec.readFile) // an edit inside one service re-parses that service
@@ -85,11 +116,7 @@ func (l *Loader) Load() (cfg Config, reparsed int, err error) {
 		files = append(files, f)
 	}
 	l.cache = next
-	if err := budget.err(); err != nil {
-		return Config{}, reparsed, err
-	}
-	cfg, err = l.builder.build(files)
-	return cfg, reparsed, err
+	return files, sizes, budget, reparsed
 }
 
 // Forget drops every parsed file, so the next Load parses everything
@@ -125,9 +152,10 @@ func (r *refRecorder) readFile(path string) ([]byte, error) {
 	return data, err
 }
 
-// refsUnchanged reports whether every recorded read gives the same result.
-func refsUnchanged(refs []refRead, lim Limits) bool {
-	read := boundedReader(lim)
+// refsUnchanged reports whether every recorded read gives the same result
+// (a refusal for size is noted in budget).
+func refsUnchanged(refs []refRead, lim Limits, budget *dirBudget) bool {
+	read := boundedReader(lim, budget)
 	for _, r := range refs {
 		if readDigest(read(r.path)) != r.sum {
 			return false

@@ -33,6 +33,8 @@ func (d *decoder) decodeNode(n *yaml.Node, path string) Node {
 			node.MetricsAddress = d.addrPort(v, p)
 		case "control_socket":
 			node.ControlSocket = d.str(v, p)
+		case "limits":
+			node.Limits = d.decodeLimits(v, p)
 		default:
 			return false
 		}

@@ -11,6 +11,13 @@ import (
 
 // Limits bound what a load reads. The zero value of a field means its
 // default (DefaultLimits).
+//
+// A node raises them with `node.limits`, found by a bootstrap: the files
+// are read within the loader's limits first; when a read was refused for
+// its size (ErrTooLarge: a file, a secret or CA file, or the directory's
+// total) and the first file defining `node` fit those limits and sets
+// larger ones, every file is read once more within them, and never a third
+// time. The file defining `node` must therefore fit the loader's limits.
 type Limits struct {
 	// FileBytes caps each configuration, secret and CA file.
 	FileBytes int64
@@ -111,8 +118,12 @@ func typeName(m fs.FileMode) string {
 	return "irregular file"
 }
 
-// sizeName renders a byte count in MiB when it is a whole number of them.
+// sizeName renders a byte count in GiB or MiB when it is a whole number
+// of them.
 func sizeName(n int64) string {
+	if n >= 1<<30 && n%(1<<30) == 0 {
+		return strconv.FormatInt(n>>30, 10) + " GiB"
+	}
 	if n >= 1<<20 && n%(1<<20) == 0 {
 		return strconv.FormatInt(n>>20, 10) + " MiB"
 	}
@@ -124,5 +135,12 @@ func sizeName(n int64) string {
 // DefaultLimits.FileBytes, without ever blocking. Errors match
 // ErrNotRegular or ErrTooLarge, or are the open's *fs.PathError.
 func ReadFile(path string) ([]byte, error) {
-	return readBounded(path, DefaultLimits.FileBytes)
+	return DefaultLimits.ReadFile(path)
+}
+
+// ReadFile is the package's ReadFile within l.FileBytes (zero: the
+// default), so a file the configuration names is read within the limits
+// its `node.limits` set: cfg.Node.Limits.ReadFile(path).
+func (l Limits) ReadFile(path string) ([]byte, error) {
+	return readBounded(path, l.orDefault().FileBytes)
 }

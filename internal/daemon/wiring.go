@@ -236,7 +236,7 @@ func (w *wiring) replan() error {
 // hands them to the engine; on success they are the plan in force, and the
 // states of vanished checks are dropped. w.mu is held.
 func (w *wiring) updateChecksLocked(cfg desired.Config) (checkPlan, error) {
-	plan, err := planChecks(cfg, w.marks, checkIO{readFile: desired.ReadFile, sourceFor: w.sourceFor, adopted: w.adopted})
+	plan, err := planChecks(cfg, w.marks, checkIO{readFile: cfg.Node.Limits.ReadFile, sourceFor: w.sourceFor, adopted: w.adopted})
 	if err != nil {
 		return checkPlan{}, err
 	}

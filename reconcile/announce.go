@@ -20,9 +20,6 @@ type Announce struct {
 	Refresh  time.Duration
 }
 
-// once reports whether a needs nothing after the first announcement.
-func (a Announce) once() bool { return a.Repeat <= 1 && a.Delay == 0 && a.Refresh == 0 }
-
 // announcer sends the announcements that follow an address's first: each
 // address has its own schedule, which forget ends.
 type announcer struct {
@@ -59,13 +56,11 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// start schedules the announcements of a after the first one, which the
-// caller has sent, replacing any schedule a had.
+// start schedules the announcements of a, the first one at once, on a
+// goroutine of its own, replacing any schedule a had: the round that adds
+// many VIPs does not wait for their announcements.
 func (n *announcer) start(a Address, p Announce) {
 	n.forget(a)
-	if p.once() {
-		return
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &schedule{cancel: cancel}
 	n.mu.Lock()
@@ -87,21 +82,20 @@ func (n *announcer) forget(a Address) {
 	}
 }
 
-// run is a's schedule: the rest of the first burst, the second burst, the
-// refreshes.
+// run is a's schedule: the first burst, the second burst, the refreshes.
 func (n *announcer) run(ctx context.Context, a Address, s *schedule, p Announce) {
-	burst := func(first int) bool {
-		for i := first; i < p.Repeat; i++ {
+	burst := func() bool {
+		for i := range max(p.Repeat, 1) {
 			if i > 0 && !n.wait(ctx, p.Interval) || !n.announce(ctx, a, s) {
 				return false
 			}
 		}
 		return true
 	}
-	if !burst(1) {
+	if !burst() {
 		return
 	}
-	if p.Delay > 0 && (!n.wait(ctx, p.Delay) || !burst(0)) {
+	if p.Delay > 0 && (!n.wait(ctx, p.Delay) || !burst()) {
 		return
 	}
 	for p.Refresh > 0 && n.wait(ctx, p.Refresh) && n.announce(ctx, a, s) {
@@ -124,7 +118,7 @@ func (n *announcer) announce(ctx context.Context, a Address, s *schedule) bool {
 		return false
 	}
 	if err := n.send(ctx, a.Interface, a.Prefix.Addr()); err != nil {
-		n.log.Warn("announce VIP again", "interface", a.Interface, "address", a.Prefix.Addr().String(), "error", err.Error())
+		n.log.Warn("announce VIP", "interface", a.Interface, "address", a.Prefix.Addr().String(), "error", err.Error())
 	}
 	return true
 }

@@ -74,10 +74,7 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		v.log.Info("added VIP", "interface", a.Interface, "address", a.Prefix.Addr().String())
 	}
 	for _, a := range added {
-		if err := v.addrs.Announce(ctx, a.Interface, a.Prefix.Addr()); err != nil {
-			errs = append(errs, err)
-		}
-		v.announce.start(a, pol.Announce)
+		v.announce.start(a, pol.Announce) // failures are logged there
 	}
 	var out []Address
 	for _, t := range target {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/seesaw-lb/seesaw/kernel/kerneltest"
 )
@@ -41,12 +42,15 @@ func TestVIPsFollowMastershipAndConfig(t *testing.T) {
 		!slices.Contains(eth1, own) || !slices.Contains(eth1, foreign) || slices.Contains(eth1, stray) {
 		t.Fatalf("master: eth1 %v eth2 %v", eth1, eth2)
 	}
+	waitUntil(t, func() bool { return len(fa.Announced()) >= 2 })
 	if got := fa.Announced(); len(got) != 2 {
 		t.Fatalf("announced %v, want both new VIPs", got)
 	}
 
 	// Unchanged: nothing added, nothing announced again.
-	if _, err := v.Sync(ctx, effective(cfg, nil, true, nil).Addresses, pol); err != nil || len(fa.Announced()) != 2 {
+	_, err = v.Sync(ctx, effective(cfg, nil, true, nil).Addresses, pol)
+	time.Sleep(50 * time.Millisecond) // an announcement would be on its way
+	if err != nil || len(fa.Announced()) != 2 {
 		t.Fatalf("second sync announced again: %v %v", fa.Announced(), err)
 	}
 

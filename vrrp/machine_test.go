@@ -141,7 +141,8 @@ func TestBackupPreemptDiscardsLower(t *testing.T) {
 	runSteps(t, params(), []step{
 		{at: 0, do: "start", send: -1, state: Backup, reason: ReasonStartup, deadline: mdi100},
 		{at: time.Second, do: "recv", prio: 50, send: -1, state: Backup, deadline: mdi100},
-		{at: mdi100, do: "tick", send: 100, state: Master, reason: ReasonMasterDown, deadline: mdi100 + time.Second},
+		// It takes over from a master that was still advertising: a preempt.
+		{at: mdi100, do: "tick", send: 100, state: Master, reason: ReasonPreempt, deadline: mdi100 + time.Second},
 	})
 }
 
@@ -233,7 +234,7 @@ func TestPreemptDelay(t *testing.T) {
 		{at: 2 * time.Second, do: "recv", prio: 50, send: -1, state: Backup, deadline: 2*time.Second + mdi100},
 		{at: 3 * time.Second, do: "recv", prio: 50, send: -1, state: Backup, deadline: 2*time.Second + mdi100},
 		{at: 4 * time.Second, do: "recv", prio: 50, send: -1, state: Backup, deadline: 2*time.Second + mdi100},
-		{at: 2*time.Second + mdi100, do: "tick", send: 100, state: Master, reason: ReasonMasterDown, deadline: 3*time.Second + mdi100},
+		{at: 2*time.Second + mdi100, do: "tick", send: 100, state: Master, reason: ReasonPreempt, deadline: 3*time.Second + mdi100},
 	})
 }
 

@@ -31,8 +31,11 @@ func (m *Machine) receiveBackup(now time.Time, src netip.Addr, a Advert) {
 		m.downAt = now.Add(m.MasterDownInterval())
 		m.downReason = ReasonMasterDown
 		m.master = src
+		return
 	}
-	// Otherwise discard: we preempt when Master_Down_Timer fires.
+	// Otherwise discard: we preempt when Master_Down_Timer fires, while the
+	// lower-priority master may still hold the addresses.
+	m.downReason = ReasonPreempt
 }
 
 // preempts reports whether Preempt_Mode is in force against an advert of

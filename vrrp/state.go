@@ -37,4 +37,5 @@ const (
 	ReasonShutdown     Reason = "shutdown"           // local shutdown
 	ReasonStepDown     Reason = "step-down"          // manual failover
 	ReasonLinkDown     Reason = "link-down"          // the interface lost its link: fault
+	ReasonPreempt      Reason = "preempt"            // Master_Down_Timer fired while a lower-priority master was advertising
 )

@@ -162,6 +162,13 @@ func (w *wiring) runVRRP(ctx context.Context) error {
 		w.mu.Lock()
 		w.vrrpEvent = ev
 		w.mu.Unlock()
+		if ev.State == vrrp.Master && ev.Reason == vrrp.ReasonPreempt {
+			// The master this node preempts holds the VIPs until it has
+			// read this node's first advert and released them: take them
+			// one advert interval later (preempt.go).
+			w.followAfter(ctx, node, preemptHandoff(vc))
+			continue
+		}
 		w.follow(node)
 	}
 	err = <-done

@@ -37,13 +37,25 @@ type failResult struct {
 	gcPauses   []time.Duration
 	reloads    int
 	endMasters int
+	events     []string // the state changes logged in the window
 }
 
 var (
 	seesawToMaster = regexp.MustCompile(`msg="vrrp state change".* to=master`)
+	seesawChange   = regexp.MustCompile(`(?m)^.*msg="vrrp state change".*$`)
 	kaToMaster     = regexp.MustCompile(`Entering MASTER STATE`)
 	kaState        = regexp.MustCompile(`Entering (MASTER|BACKUP|FAULT) STATE`)
+	kaChange       = regexp.MustCompile(`(?m)^.*Entering [A-Z]+ STATE.*$`)
 )
+
+// prefixed returns lines, each after name.
+func prefixed(name string, lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = name + ": " + l
+	}
+	return out
+}
 
 // TestSpuriousFailoverBench runs a seesaw pair and a keepalived pair at
 // once, each in two namespaces joined by a veth pair, with 100 ms adverts
@@ -99,6 +111,7 @@ func seesawFailPair(t *testing.T, window time.Duration) failResult {
 	r.gaps, r.adverts = adverts.gaps("203.0.113.1", start, end)
 	for i, p := range []*benchProc{master, backup} {
 		r.failovers += len(seesawToMaster.FindAllString(p.logs.Since(offs[i]), -1))
+		r.events = append(r.events, prefixed(p.name, seesawChange.FindAllString(p.logs.Since(offs[i]), -1))...)
 		if !p.alive() {
 			t.Errorf("%s exited during the window", p.name)
 		}
@@ -136,6 +149,7 @@ func keepalivedFailPair(t *testing.T, window time.Duration) failResult {
 	r.gaps, r.adverts = adverts.gaps("203.0.113.1", start, end)
 	for i, p := range []*benchProc{master, backup} {
 		r.failovers += len(kaToMaster.FindAllString(p.logs.Since(offs[i]), -1))
+		r.events = append(r.events, prefixed(p.name, kaChange.FindAllString(p.logs.Since(offs[i]), -1))...)
 		if !p.alive() {
 			t.Errorf("%s exited during the window", p.name)
 		}

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net"
 	"os"
@@ -13,10 +14,13 @@ import (
 	"time"
 
 	"github.com/seesaw-lb/seesaw/internal/netnsexec"
+	"golang.org/x/sys/unix"
 )
 
 // advertWatch records the arrival times of the VRRP adverts a namespace
-// receives, per source address, from a raw socket of its own.
+// receives, per source address, from a raw socket of its own: the kernel's
+// receive timestamps (SO_TIMESTAMPNS), so the test's own scheduling does
+// not count.
 type advertWatch struct {
 	mu sync.Mutex
 	at map[string][]time.Time
@@ -27,8 +31,10 @@ func watchAdverts(t *testing.T, ns string) *advertWatch {
 	t.Helper()
 	var c *net.IPConn
 	err := netnsexec.Do(ns, func() (err error) {
-		c, err = net.ListenIP("ip4:112", &net.IPAddr{IP: net.IPv4zero})
-		return err
+		if c, err = net.ListenIP("ip4:112", &net.IPAddr{IP: net.IPv4zero}); err != nil {
+			return err
+		}
+		return stampReceives(c)
 	})
 	if err != nil {
 		t.Fatalf("raw VRRP socket in %s: %v", ns, err)
@@ -37,21 +43,52 @@ func watchAdverts(t *testing.T, ns string) *advertWatch {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		buf := make([]byte, 1500)
+		buf, oob := make([]byte, 1500), make([]byte, 128)
 		for {
-			n, src, err := c.ReadFromIP(buf)
+			n, oobn, _, src, err := c.ReadMsgIP(buf, oob)
 			if err != nil {
 				return
 			}
-			if n > 0 && buf[0]&0x0f == 1 { // type 1: advertisement
+			if n < 20 || buf[0]>>4 != 4 {
+				continue
+			}
+			// ReadMsgIP keeps the IPv4 header; type 1 is an advertisement.
+			if hl := int(buf[0]&0x0f) * 4; n > hl && buf[hl]&0x0f == 1 {
+				at := receiveStamp(oob[:oobn])
 				w.mu.Lock()
-				w.at[src.IP.String()] = append(w.at[src.IP.String()], time.Now())
+				w.at[src.IP.String()] = append(w.at[src.IP.String()], at)
 				w.mu.Unlock()
 			}
 		}
 	}()
 	t.Cleanup(func() { c.Close(); <-done })
 	return w
+}
+
+// stampReceives turns on SO_TIMESTAMPNS on c.
+func stampReceives(c *net.IPConn) error {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var serr error
+	if err := rc.Control(func(fd uintptr) {
+		serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1)
+	}); err != nil {
+		return err
+	}
+	return serr
+}
+
+// receiveStamp is the kernel's receive time in oob, else now.
+func receiveStamp(oob []byte) time.Time {
+	msgs, _ := unix.ParseSocketControlMessage(oob)
+	for _, m := range msgs {
+		if m.Header.Level == unix.SOL_SOCKET && m.Header.Type == unix.SO_TIMESTAMPNS && len(m.Data) >= 16 {
+			return time.Unix(int64(binary.NativeEndian.Uint64(m.Data[0:8])), int64(binary.NativeEndian.Uint64(m.Data[8:16])))
+		}
+	}
+	return time.Now()
 }
 
 // gaps returns the intervals between src's adverts that arrived in

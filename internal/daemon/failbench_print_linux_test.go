@@ -49,6 +49,9 @@ func printFailBench(window time.Duration, loadBefore, loadAfter string, ss, ka f
 			msText(gmax), msText(nearestRank(r.gaps, 0.999)), cpuPercent(r.masterCPU, window), cpuPercent(r.loadCPU, window), gc, len(r.gcPauses))
 	}
 	fmt.Println("gc columns: the seesaw master; for keepalived, the seesaw load process beside it (keepalived has no GC)")
+	for _, e := range append(ss.events, ka.events...) {
+		fmt.Println("  state change in the window:", e)
+	}
 	suite := "failover under load (peer: keepalived)"
 	ratio := float64(ss.failovers) / float64(ka.failovers) // not finite when keepalived had none: printed as "-"
 	benchrow.Write(os.Stdout, suite, fmt.Sprintf("spurious failovers in %v", window),

@@ -27,6 +27,14 @@ func failWindow(t *testing.T) time.Duration {
 	return d
 }
 
+// settled waits for cond up to a minute: on a busy host, a daemon loading
+// 1,000 services and starting 10,000 checks takes a while (a bound, not a
+// timing assertion).
+func settled(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	testenv.Eventually(t, time.Minute, cond, "%s", what)
+}
+
 // failResult is what one pair showed over the window.
 type failResult struct {
 	failovers  int             // mastership changes logged by either node
@@ -98,10 +106,10 @@ func seesawFailPair(t *testing.T, window time.Duration) failResult {
 	ns := netnsPair(t)
 	checkTargets(t, ns[0])
 	master := benchDaemon(t, ns[0], "seesaw lb1", map[string]string{"node.yaml": failNode("lb1", 150), "services.yaml": failLoadFile(0)})
-	eventually(t, "lb1 to become master", func() bool { return vrrpState(t, master.socket) == "master" })
+	settled(t, "lb1 to become master", func() bool { return vrrpState(t, master.socket) == "master" })
 	adverts := watchAdverts(t, ns[1])
 	backup := benchDaemon(t, ns[1], "seesaw lb2", map[string]string{"node.yaml": failNode("lb2", 100), "web.yaml": webFile(1)})
-	eventually(t, "lb2 to become backup", func() bool { return vrrpState(t, backup.socket) == "backup" })
+	settled(t, "lb2 to become backup", func() bool { return vrrpState(t, backup.socket) == "backup" })
 	time.Sleep(2 * time.Second) // the first checks and the initial plan settle
 	offs := [2]int{master.logs.Len(), backup.logs.Len()}
 	cpu0, start := procCPU(master.cmd.Process.Pid), time.Now()
@@ -133,12 +141,12 @@ func keepalivedFailPair(t *testing.T, window time.Duration) failResult {
 	ns := netnsPair(t)
 	checkTargets(t, ns[0])
 	load := benchDaemon(t, ns[0], "load beside keepalived", map[string]string{"node.yaml": failNode("load", 0), "services.yaml": failLoadFile(0)})
-	eventually(t, "the load process to answer", func() bool { return ctl(load.socket, "status") == nil })
+	settled(t, "the load process to answer", func() bool { return ctl(load.socket, "status") == nil })
 	master := benchKeepalived(t, ns[0], "ka1", 150)
-	master.waitLog(t, "Entering MASTER STATE", 10*time.Second)
+	master.waitLog(t, "Entering MASTER STATE", time.Minute)
 	adverts := watchAdverts(t, ns[1])
 	backup := benchKeepalived(t, ns[1], "ka2", 100)
-	backup.waitLog(t, "Entering BACKUP STATE", 10*time.Second)
+	backup.waitLog(t, "Entering BACKUP STATE", time.Minute)
 	time.Sleep(2 * time.Second)
 	offs := [3]int{master.logs.Len(), backup.logs.Len(), load.logs.Len()}
 	pid := master.keepalivedVRRPPID()

@@ -3,7 +3,7 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-.PHONY: all help build check crossbuild test deps vet unit install installtest vmtest vmbench demo bench-reconcile bench-edit kernelbench vrrpbench vrrpvmtest vrrpvmbench checksbench hatest bench soak clean
+.PHONY: all help build check crossbuild test deps vet unit install installtest vmtest vmbench demo bench-reconcile bench-edit kernelbench vrrpbench failbench vrrpvmtest vrrpvmbench checksbench hatest bench soak clean
 
 ## all: the default: build.
 all: build
@@ -120,6 +120,13 @@ demo:
 ## the same run, in network namespaces (root). About 5 minutes.
 vrrpbench:
 	SEESAW_NETNS=1 $(GO) test -count=1 -run '^$$' -bench 'Netns' -benchtime 1x -timeout 30m ./vrrp/
+
+## failbench: spurious failovers under load: a seesaw pair and a keepalived
+## pair in network namespaces (root), 100 ms adverts, beside each master
+## 10,000 tcp checks at 1 s and a 1,000-service reload every 5 s; counts
+## mastership changes. 10 minutes; SEESAW_FAILBENCH=2m for a short window.
+failbench:
+	SEESAW_NETNS=1 SEESAW_FAILBENCH=$${SEESAW_FAILBENCH:-1} $(GO) test -count=1 -run '^TestSpuriousFailoverBench$$' -v -timeout 90m ./internal/daemon/
 
 ## vrrpvmtest: kernel-timed VRRP adverts on the test VM's Debian kernel, which
 ## has the fq qdisc they need (the host kernel may not). About 1 minute.

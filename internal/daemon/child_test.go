@@ -28,6 +28,10 @@ const childFakeEnv = "SEESAW_TEST_CHILD_FAKE_KERNEL"
 // IPVS.
 const childRealAddrsEnv = "SEESAW_TEST_CHILD_REAL_ADDRS"
 
+// childGCPolicyEnv, set with childFakeEnv, applies the daemon's GC policy
+// to the child as the command's run does (benchmarks of a loaded daemon).
+const childGCPolicyEnv = "SEESAW_TEST_CHILD_GC_POLICY"
+
 func TestMain(m *testing.M) {
 	if args, ok := os.LookupEnv(childArgsEnv); ok {
 		d := systemDeps()
@@ -43,6 +47,9 @@ func TestMain(m *testing.M) {
 			}
 			if os.Getenv(childRealAddrsEnv) == "1" {
 				d.vips = kernelVIPs
+			}
+			if os.Getenv(childGCPolicyEnv) == "1" {
+				gcpolicy.Apply()
 			}
 		}
 		o, err := testOptions(strings.Split(args, "\x1f"), os.Stderr)

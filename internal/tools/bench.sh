@@ -22,6 +22,7 @@ suite kernel "$MAKE" --no-print-directory kernelbench
 suite reconcile "$MAKE" --no-print-directory bench-reconcile
 suite edit "$MAKE" --no-print-directory bench-edit
 suite vrrp "$MAKE" --no-print-directory vrrpbench
+suite failover "$MAKE" --no-print-directory failbench
 suite vrrp-vm "$MAKE" --no-print-directory vrrpvmbench
 suite checks "$MAKE" --no-print-directory checksbench
 suite ha "$MAKE" --no-print-directory hatest

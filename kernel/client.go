@@ -240,42 +240,58 @@ func (c *Client) exchangeOn(ctx context.Context, s sock, typ uint16, cmd uint8, 
 		return nil, c.waitErr(ctx, err)
 	}
 	var replies []wire.Message
+	err := c.receive(ctx, s, func(m wire.Message) (bool, error) {
+		if m.Seq != seq {
+			return false, nil // a late answer to an abandoned request
+		}
+		switch m.Type {
+		case wire.NlmsgError:
+			errno, _, err := wire.ErrorCode(m.Payload)
+			if err != nil {
+				return true, err
+			}
+			if errno != 0 {
+				return true, syscall.Errno(errno)
+			}
+			return true, nil
+		case wire.NlmsgDone:
+			if len(m.Payload) >= 4 {
+				if errno, _, _ := wire.ErrorCode(append(m.Payload[:4:4], make([]byte, wire.NlmsgHeaderLen)...)); errno != 0 {
+					return true, syscall.Errno(errno)
+				}
+			}
+			return true, nil
+		case wire.NlmsgNoop, wire.NlmsgOverrun:
+			return false, nil
+		}
+		m.Payload = append([]byte(nil), m.Payload...)
+		replies = append(replies, m)
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return replies, nil
+}
+
+// receive reads datagrams from s and hands each message to each until it
+// reports done or an error; every read has the client's deadline. The
+// messages' payloads alias s.buf: each must copy what it keeps.
+func (c *Client) receive(ctx context.Context, s sock, each func(wire.Message) (done bool, err error)) error {
 	for {
 		c.arm(ctx, s.t)
 		n, err := s.t.Recv(s.buf)
 		if err != nil {
-			return nil, c.waitErr(ctx, err)
+			return c.waitErr(ctx, err)
 		}
 		msgs, err := wire.SplitMessages(s.buf[:n])
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, m := range msgs {
-			if m.Seq != seq {
-				continue // a late answer to an abandoned request
+			if done, err := each(m); done || err != nil {
+				return err
 			}
-			switch m.Type {
-			case wire.NlmsgError:
-				errno, _, err := wire.ErrorCode(m.Payload)
-				if err != nil {
-					return nil, err
-				}
-				if errno != 0 {
-					return nil, syscall.Errno(errno)
-				}
-				return replies, nil
-			case wire.NlmsgDone:
-				if len(m.Payload) >= 4 {
-					if errno, _, _ := wire.ErrorCode(append(m.Payload[:4:4], make([]byte, wire.NlmsgHeaderLen)...)); errno != 0 {
-						return nil, syscall.Errno(errno)
-					}
-				}
-				return replies, nil
-			case wire.NlmsgNoop, wire.NlmsgOverrun:
-				continue
-			}
-			m.Payload = append([]byte(nil), m.Payload...)
-			replies = append(replies, m)
 		}
 	}
 }

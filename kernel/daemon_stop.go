@@ -33,36 +33,31 @@ func (c *Client) stopDaemon(ctx context.Context, attrs []byte, state DaemonState
 		return c.waitErr(ctx, err)
 	}
 	var dump []wire.Message
-	for {
-		c.arm(ctx, s.t)
-		n, err := s.t.Recv(s.buf)
-		if err != nil {
-			return c.waitErr(ctx, err)
-		}
-		msgs, err := wire.SplitMessages(s.buf[:n])
-		if err != nil {
-			return err
-		}
-		for _, m := range msgs {
-			switch {
-			case m.Seq == delSeq && m.Type == wire.NlmsgError:
-				errno, _, err := wire.ErrorCode(m.Payload)
-				if err != nil {
-					return err
-				}
-				if errno != 0 {
-					return syscall.Errno(errno)
-				}
-				return nil // the dump's replies that follow are dropped as late answers
-			case m.Seq != dumpSeq || m.Type == wire.NlmsgNoop || m.Type == wire.NlmsgOverrun:
-				continue
-			case m.Type == wire.NlmsgDone || m.Type == wire.NlmsgError:
-				return stoppedByDump(dump, state)
-			default:
-				dump = append(dump, wire.Message{Type: m.Type, Payload: append([]byte(nil), m.Payload...)})
+	var stopErr error
+	err = c.receive(ctx, s, func(m wire.Message) (bool, error) {
+		switch {
+		case m.Seq == delSeq && m.Type == wire.NlmsgError:
+			errno, _, err := wire.ErrorCode(m.Payload)
+			if err != nil {
+				return true, err
 			}
+			if errno != 0 {
+				return true, syscall.Errno(errno)
+			}
+			return true, nil // the dump's replies that follow are dropped as late answers
+		case m.Seq != dumpSeq || m.Type == wire.NlmsgNoop || m.Type == wire.NlmsgOverrun:
+			return false, nil
+		case m.Type == wire.NlmsgDone || m.Type == wire.NlmsgError:
+			stopErr = stoppedByDump(dump, state)
+			return true, nil
 		}
+		dump = append(dump, wire.Message{Type: m.Type, Payload: append([]byte(nil), m.Payload...)})
+		return false, nil
+	})
+	if err != nil {
+		return err
 	}
+	return stopErr
 }
 
 // stoppedByDump decides a stop the kernel did not acknowledge from the

@@ -17,8 +17,10 @@ import (
 // fullListener listens on loopback with the smallest backlog and fills its
 // accept queue with connections nobody accepts, so the kernel drops every
 // further SYN: a connect to it stays in progress until its SYN is
-// retransmitted after accept makes room. drain accepts the queued
-// connections.
+// retransmitted after accept makes room. open accepts the queued
+// connections and raises the backlog, so the listener takes every later
+// connection: a retransmitted SYN is never dropped for a queue that another
+// connection filled again.
 func fullListener(t *testing.T) (Target, func()) {
 	t.Helper()
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
@@ -37,9 +39,12 @@ func fullListener(t *testing.T) (Target, func()) {
 	tg := Target{Address: netip.AddrFrom4(lo), Port: uint16(sa.(*unix.SockaddrInet4).Port)}
 	var mu sync.Mutex
 	var accepted []int
-	drain := func() {
+	open := func() {
 		mu.Lock()
 		defer mu.Unlock()
+		if err := unix.Listen(fd, 1024); err != nil {
+			t.Errorf("listen again with a larger backlog: %v", err)
+		}
 		for {
 			c, _, err := unix.Accept4(fd, unix.SOCK_CLOEXEC)
 			if err != nil {
@@ -62,7 +67,7 @@ func fullListener(t *testing.T) (Target, func()) {
 		}
 		t.Cleanup(func() { c.Close() })
 	}
-	return tg, drain
+	return tg, open
 }
 
 // resultLog collects OnResult reports.
@@ -152,7 +157,7 @@ func TestEngineConnectLoop(t *testing.T) {
 // retransmitted (initial RTO 1s) after the queue is drained completes on
 // the loop's epoll wake-up, not at once.
 func TestEngineConnectLoopLateHandshake(t *testing.T) {
-	tg, drain := fullListener(t)
+	tg, open := fullListener(t)
 	e, log := startedCheck(t, tg, &Spec{Type: TypeTCP, Interval: time.Hour, Timeout: 5 * time.Second})
 	e.loop.mu.Lock()
 	waiting := len(e.loop.waiting)
@@ -160,7 +165,7 @@ func TestEngineConnectLoopLateHandshake(t *testing.T) {
 	if waiting != 1 {
 		t.Fatalf("%d connects waiting on the loop, want 1 (the SYN is dropped)", waiting)
 	}
-	drain()
+	open()
 	if r := log.first(t, tg); r.Err != nil {
 		t.Fatalf("check after the queue drained: %v, want a success", r.Err)
 	}

@@ -56,6 +56,7 @@ type probe struct {
 	seq      uint32
 	deadline int64 // unix ns
 	resendAt int64 // when the SYN is sent again (unix ns); 0: not (again)
+	sent     int   // how many times the SYN went out
 	index    int   // in byDue
 	job      job
 	start    time.Time
@@ -184,9 +185,8 @@ func (p *halfOpen) prepare(s *probeSocket, j job) (*probe, error) {
 	}
 	pr.seq = p.rng.Uint32()
 	pr.deadline = pr.start.Add(j.ent.spec.spec.Timeout).UnixNano()
-	if t := j.ent.spec.spec.Timeout; t > synRTO {
-		pr.resendAt = pr.start.Add(synRTO).UnixNano()
-	}
+	pr.sent = 1
+	pr.resendAt = nextResend(pr.start.UnixNano(), pr.deadline, pr.sent)
 	p.pending[pr.key] = pr
 	heap.Push(&p.byDue, pr)
 	if due := pr.dueAt(); due < p.timerAt {
@@ -463,6 +463,21 @@ func (p *halfOpen) matchLocked(s *probeSocket, b, from []byte) (*probe, reply) {
 // connect's SYN (a SYN lost once does not fail the check).
 const synRTO = time.Second
 
+// nextResend is when a probe that started at start (unix ns) and has sent
+// its SYN sent times sends it again: like a connect's SYN, the interval
+// doubles from synRTO (at 1 s, 3 s, 7 s, ... after the start). It is 0
+// when that is not before the deadline.
+func nextResend(start, deadline int64, sent int) int64 {
+	if sent < 1 || sent > 30 {
+		return 0
+	}
+	at := start + int64(synRTO)*(1<<sent-1)
+	if at >= deadline {
+		return 0
+	}
+	return at
+}
+
 // expire sends again the SYNs due for it and ends the probes whose
 // deadline passed (the timer's function).
 func (p *halfOpen) expire() {
@@ -473,7 +488,8 @@ func (p *halfOpen) expire() {
 	for len(p.byDue) > 0 && p.byDue[0].dueAt() <= now.UnixNano() {
 		pr := p.byDue[0]
 		if pr.resendAt != 0 {
-			pr.resendAt = 0
+			pr.sent++
+			pr.resendAt = nextResend(pr.start.UnixNano(), pr.deadline, pr.sent)
 			heap.Fix(&p.byDue, 0)
 			resend[pr.fam.fam] = append(resend[pr.fam.fam], pr)
 			continue

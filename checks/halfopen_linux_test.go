@@ -179,10 +179,10 @@ func TestEngineHalfOpenResendsSYN(t *testing.T) {
 		timeout time.Duration
 		pass    bool
 	}{{3 * time.Second, true}, {800 * time.Millisecond, false}} {
-		tg, drain := fullListener(t)
+		tg, open := fullListener(t)
 		_, log := startedCheck(t, tg, &Spec{Type: TypeTCP, HalfOpen: true, Interval: time.Hour, Timeout: c.timeout})
 		time.Sleep(100 * time.Millisecond) // the SYN has been dropped
-		drain()
+		open()
 		r := log.first(t, tg)
 		switch {
 		case c.pass && (r.Err != nil || r.Latency < synRTO):
@@ -233,7 +233,7 @@ func TestEngineHalfOpenNoLeaks(t *testing.T) {
 // checks beyond the ports connect instead, and every check passes once
 // the listener takes connections again.
 func TestEngineHalfOpenPortsRunOut(t *testing.T) {
-	tg, drain := fullListener(t)
+	tg, open := fullListener(t)
 	var log resultLog
 	opts, _ := atOnce(Options{OnResult: log.add})
 	e := startEngine(t, opts)
@@ -250,11 +250,8 @@ func TestEngineHalfOpenPortsRunOut(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	time.Sleep(100 * time.Millisecond)
-	for range 20 { // the connects occupy the accept queue as they complete
-		drain()
-		time.Sleep(100 * time.Millisecond)
-	}
+	time.Sleep(100 * time.Millisecond) // the SYNs have been dropped
+	open()
 	testenv.Eventually(t, 5*time.Second, func() bool { return log.len() >= len(cs) }, "%d results", len(cs))
 	log.mu.Lock()
 	defer log.mu.Unlock()
@@ -264,6 +261,24 @@ func TestEngineHalfOpenPortsRunOut(t *testing.T) {
 	for _, r := range log.res {
 		if r.Err != nil {
 			t.Errorf("check %s: %v", r.Key, r.Err)
+		}
+	}
+}
+
+// TestNextResend: a probe sends its SYN again at 1 s, 3 s, 7 s, ... after
+// its start, while that is before its deadline.
+func TestNextResend(t *testing.T) {
+	s := int64(synRTO)
+	for _, c := range []struct {
+		deadline int64
+		sent     int
+		want     int64
+	}{
+		{5 * s, 1, s}, {5 * s, 2, 3 * s}, {5 * s, 3, 0}, {8 * s, 3, 7 * s},
+		{s, 1, 0}, {s / 2, 1, 0}, {3 * s, 2, 0}, {1 << 62, 0, 0}, {1 << 62, 31, 0},
+	} {
+		if got := nextResend(0, c.deadline, c.sent); got != c.want {
+			t.Errorf("nextResend(0, %v, %d) = %v, want %v", time.Duration(c.deadline), c.sent, time.Duration(got), time.Duration(c.want))
 		}
 	}
 }

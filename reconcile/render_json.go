@@ -36,6 +36,13 @@ type JSONStep struct {
 
 // RenderJSON writes the plan as indented JSON.
 func RenderJSON(w io.Writer, p Plan) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(NewJSONPlan(p))
+}
+
+// NewJSONPlan returns the JSON form of p, for callers that add to it.
+func NewJSONPlan(p Plan) JSONPlan {
 	jp := JSONPlan{Changes: []JSONStep{}, Summary: map[string]int{}, Owned: p.Owned, Held: p.Held, HeldReason: p.HeldReason}
 	for k, n := range p.Count() {
 		jp.Summary[strings.ReplaceAll(k.String(), " ", "_")] = n
@@ -46,9 +53,7 @@ func RenderJSON(w io.Writer, p Plan) error {
 	for _, s := range p.HeldSteps {
 		jp.HeldChanges = append(jp.HeldChanges, jsonStep(s))
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(jp)
+	return jp
 }
 
 func jsonStep(s Step) JSONStep {

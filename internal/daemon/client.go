@@ -3,13 +3,21 @@ package daemon
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
+	"syscall"
 	"time"
 )
+
+// ErrNoDaemon is the error (errors.Is) of a request when no daemon listens
+// on the control socket: the socket does not exist or refuses connections
+// (left behind by a daemon that was killed).
+var ErrNoDaemon = errors.New("no daemon is listening")
 
 // Client talks to a running daemon over its control socket: the requests
 // the control server routes (controlHandler).
@@ -43,6 +51,32 @@ func (c *Client) Failover() error {
 	return err
 }
 
+// PlanInputs returns the inputs of the daemon's next round (PlanInputs).
+func (c *Client) PlanInputs() (PlanInputs, error) {
+	r, err := c.call(http.MethodGet, "/plan-inputs", nil)
+	if err != nil {
+		return PlanInputs{}, err
+	}
+	if r.PlanInputs == nil {
+		return PlanInputs{}, fmt.Errorf("control socket %s: the reply to /plan-inputs holds no inputs", c.socket)
+	}
+	return *r.PlanInputs, nil
+}
+
+// Apply asks the daemon to reload its configuration and waits, until ctx
+// is done, for the round that applies it; a rejected config is a result
+// (ApplyRejected), not an error.
+func (c *Client) Apply(ctx context.Context) (ApplyResult, error) {
+	r, err := c.callContext(ctx, http.MethodPost, "/apply", nil)
+	if err != nil {
+		return ApplyResult{}, err
+	}
+	if r.Apply == nil {
+		return ApplyResult{}, fmt.Errorf("control socket %s: the reply to /apply holds no result", c.socket)
+	}
+	return *r.Apply, nil
+}
+
 // Drain drains backend (ADDRESS or ADDRESS:PORT) by hand; the daemon saves
 // the override beside its config, so it survives a restart.
 func (c *Client) Drain(backend string) error {
@@ -56,15 +90,28 @@ func (c *Client) Enable(backend string) error {
 	return err
 }
 
-// call sends one request and decodes the reply; a refused request is an error.
+// call sends one request, bounded by the client's 10 s timeout, and
+// decodes the reply; a refused request is an error.
 func (c *Client) call(method, path string, q url.Values) (controlReply, error) {
+	return c.do(context.Background(), c.http, method, path, q)
+}
+
+// callContext is call bounded by ctx instead of the client's timeout.
+func (c *Client) callContext(ctx context.Context, method, path string, q url.Values) (controlReply, error) {
+	return c.do(ctx, &http.Client{Transport: c.http.Transport}, method, path, q)
+}
+
+func (c *Client) do(ctx context.Context, hc *http.Client, method, path string, q url.Values) (controlReply, error) {
 	u := url.URL{Scheme: "http", Host: "seesaw", Path: path, RawQuery: q.Encode()}
-	req, err := http.NewRequest(method, u.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
 	if err != nil {
 		return controlReply{}, err
 	}
-	resp, err := c.http.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
+			err = fmt.Errorf("%w (%w)", ErrNoDaemon, err)
+		}
 		return controlReply{}, fmt.Errorf("control socket %s: %w", c.socket, err)
 	}
 	defer resp.Body.Close()

@@ -79,20 +79,33 @@ type controlReply struct {
 	OK     bool          `json:"ok"`
 	Error  string        `json:"error,omitempty"`
 	Status *StatusReport `json:"status,omitempty"`
+	// PlanInputs answers GET /plan-inputs, Apply POST /apply.
+	PlanInputs *PlanInputs  `json:"plan_inputs,omitempty"`
+	Apply      *ApplyResult `json:"apply,omitempty"`
 }
 
 // controlHandler is controlHandlerFor without a group.
 func (w *wiring) controlHandler() http.Handler { return w.controlHandlerFor(noGroup) }
 
-// controlHandlerFor routes GET /status, POST /failover, POST /drain and
-// POST /enable (?backend=ADDR[:PORT]); the state-changing ones are logged
-// with the peer's credentials and allowed as access says (changing).
+// controlHandlerFor routes GET /status, GET /plan-inputs, POST /apply,
+// POST /failover, POST /drain and POST /enable (?backend=ADDR[:PORT]); the
+// state-changing ones are logged with the peer's credentials and allowed
+// as access says (changing).
 func (w *wiring) controlHandlerFor(access controlAccess) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /status", func(rw http.ResponseWriter, _ *http.Request) {
 		st := w.status()
 		reply(rw, controlReply{OK: true, Status: &st})
 	})
+	mux.HandleFunc("GET /plan-inputs", func(rw http.ResponseWriter, r *http.Request) {
+		p, err := w.planInputs(r.Context())
+		if err != nil {
+			reply(rw, result(fmt.Errorf("plan inputs: %w", err)))
+			return
+		}
+		reply(rw, controlReply{OK: true, PlanInputs: &p})
+	})
+	mux.HandleFunc("POST /apply", w.applyHandler(access))
 	mux.HandleFunc("POST /failover", w.changing(access, "failover", func(*http.Request) error {
 		return w.failover()
 	}))

@@ -28,6 +28,13 @@ func peerFrom(r *http.Request) peer {
 // changing wraps a state-changing command: it is refused unless access
 // allows the peer, and logged with the peer's pid, uid and gid either way.
 func (w *wiring) changing(access controlAccess, cmd string, run func(*http.Request) error) http.HandlerFunc {
+	return w.changingWith(access, cmd, func(r *http.Request) (controlReply, error) {
+		return controlReply{OK: true}, run(r)
+	})
+}
+
+// changingWith is changing for a command whose reply carries a result.
+func (w *wiring) changingWith(access controlAccess, cmd string, run func(*http.Request) (controlReply, error)) http.HandlerFunc {
 	return func(rw http.ResponseWriter, r *http.Request) {
 		p := peerFrom(r)
 		attrs := []any{"command", cmd, "backend", r.URL.Query().Get("backend"), "peer_known", p.known,
@@ -38,12 +45,12 @@ func (w *wiring) changing(access controlAccess, cmd string, run func(*http.Reque
 			reply(rw, result(err))
 			return
 		}
-		err := run(r)
+		rep, err := run(r)
 		level, outcome := slog.LevelInfo, "ok"
 		if err != nil {
-			level, outcome = slog.LevelWarn, err.Error()
+			level, outcome, rep = slog.LevelWarn, err.Error(), result(err)
 		}
 		w.log.Log(r.Context(), level, "control command", append(attrs, "result", outcome)...)
-		reply(rw, result(err))
+		reply(rw, rep)
 	}
 }

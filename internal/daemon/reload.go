@@ -18,12 +18,16 @@ import (
 func reloader(ctx context.Context, l *desired.Loader, w *wiring, log *slog.Logger, reload <-chan struct{}, hup <-chan os.Signal,
 	watch func(files []string) error) {
 	for {
+		var answer reloadRequest
 		select {
 		case <-ctx.Done():
 			return
 		case <-reload:
 		case <-hup:
 			log.Info("SIGHUP: reloading configuration")
+			l.Forget()
+		case answer = <-w.reloads:
+			log.Info("apply request: reloading configuration")
 			l.Forget()
 		}
 		start := time.Now()
@@ -32,8 +36,10 @@ func reloader(ctx context.Context, l *desired.Loader, w *wiring, log *slog.Logge
 			log.Error("watch referenced files", "error", werr.Error())
 		}
 		if err != nil {
+			err = fmt.Errorf("load %s: %w", l.Dir, err)
 			w.metrics.reloaded(err)
-			w.loop.ConfigError(fmt.Errorf("load %s: %w", l.Dir, err))
+			w.loop.ConfigError(err)
+			answerReload(answer, err)
 			continue
 		}
 		log.Info("configuration loaded", "files", len(cfg.Files), "reparsed", parsed, "services", len(cfg.Services),
@@ -41,7 +47,16 @@ func reloader(ctx context.Context, l *desired.Loader, w *wiring, log *slog.Logge
 		err = w.configLoaded(cfg)
 		w.metrics.reloaded(err)
 		if err != nil {
-			w.loop.ConfigError(fmt.Errorf("load %s: %w", l.Dir, err))
+			err = fmt.Errorf("load %s: %w", l.Dir, err)
+			w.loop.ConfigError(err)
 		}
+		answerReload(answer, err)
+	}
+}
+
+// answerReload tells an apply request (nil: none) how its reload went.
+func answerReload(answer reloadRequest, err error) {
+	if answer != nil {
+		answer <- err // buffered: the request may have given up waiting
 	}
 }

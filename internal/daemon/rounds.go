@@ -47,4 +47,5 @@ func (w *wiring) onRound(st reconcile.Status) {
 	w.firstRound.Do(func() { close(w.roundDone) })
 	w.marksFeed.put(st)
 	w.trackFeed.put(st)
+	w.roundsSeen.observe(st)
 }

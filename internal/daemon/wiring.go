@@ -38,6 +38,9 @@ type wiring struct {
 	firstRound sync.Once
 	marksFeed  *roundFeed // followed by followMarks
 	trackFeed  *roundFeed // followed by track
+	roundsSeen *roundLog  // waited on by apply requests (control_apply.go)
+	// reloads are the apply requests' full reloads, served by the reloader.
+	reloads chan reloadRequest
 
 	mu        sync.Mutex
 	raw       desired.Config // the last valid config as loaded

@@ -10,8 +10,14 @@
 //   - validate checks a configuration directory and prints a summary, or
 //     one FILE:LINE:COL line per problem.
 //   - plan (also --dry-run, dry-run) reads the configuration and the live
-//     IPVS table and prints the changes apply would make, as text or JSON.
-//   - apply --once applies that plan once.
+//     IPVS table and prints the changes the next round would make (IPVS, VIP
+//     addresses, sync daemon), as text or JSON; when the daemon answers on
+//     its control socket, with its health, drains by hand and mastership.
+//   - diff OLD_DIR NEW_DIR prints the plan between two configuration
+//     revisions, with no kernel: for review, on any OS.
+//   - apply asks the running daemon to reload and waits for the round that
+//     applies the files; apply --once, with no daemon running, applies the
+//     plan once.
 //   - run is the daemon (package internal/daemon): it watches the directory
 //     and reconciles continuously, until SIGTERM or SIGINT; SIGHUP reloads.
 //   - status, failover, drain BACKEND and enable BACKEND talk to the running
@@ -62,7 +68,8 @@ func commands() []command {
 	return []command{
 		{"validate", "check a configuration directory and summarize it", runValidate},
 		{"plan", "print the changes apply would make (also: --dry-run)", runPlanCmd},
-		{"apply", "apply the changes once (apply --once)", runApplyCmd},
+		{"diff", "print the plan between two configuration directories (no kernel needed)", runDiffCmd},
+		{"apply", "have the daemon apply the files and wait (without one: apply --once)", runApplyCmd},
 		{"run", "the daemon: watch the configuration and reconcile continuously", runDaemonCmd},
 		{"status", "show the running daemon's state (--output json)", runStatusCmd},
 		{"failover", "ask the running VRRP master to step down", runFailoverCmd},

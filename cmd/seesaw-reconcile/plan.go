@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"time"
 
 	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/internal/daemon"
 	"github.com/seesaw-lb/seesaw/kernel"
 	"github.com/seesaw-lb/seesaw/reconcile"
 )
@@ -23,20 +25,27 @@ const (
 	exitChanges   = 2
 )
 
-// deps are what plan and apply need from the outside world; tests replace
-// them (a fake kernel, a fixed clock).
+// deps are what plan, apply and diff need from the outside world; tests
+// replace them (a fake kernel, a fixed clock, a fake daemon).
 type deps struct {
 	openKernel func() (kernel.IPVS, error)
 	now        func() time.Time
 	isTerminal func(w io.Writer) bool
+	// socket is the default of --socket: the running daemon's control socket.
+	socket string
+	// listAddresses returns the addresses of each of ifnames (the VIP
+	// preview of plan).
+	listAddresses func(ctx context.Context, ifnames []string) (map[string][]netip.Prefix, error)
 }
 
 // realDeps opens the kernel of the current network namespace.
 func realDeps() deps {
 	return deps{
-		openKernel: func() (kernel.IPVS, error) { return kernel.Dial(kernel.Options{}) },
-		now:        time.Now,
-		isTerminal: isTerminal,
+		openKernel:    func() (kernel.IPVS, error) { return kernel.Dial(kernel.Options{}) },
+		now:           time.Now,
+		isTerminal:    isTerminal,
+		socket:        daemon.DefaultControlSocket,
+		listAddresses: listAddresses,
 	}
 }
 
@@ -52,19 +61,26 @@ func isTerminal(w io.Writer) bool {
 
 // planFlags are the flags plan and apply share.
 type planFlags struct {
-	configDir   string
-	output      string
-	color       string
-	allowDelete bool
-	backup      bool
+	configDir     string
+	output        string
+	color         string
+	allowDelete   bool
+	backup        bool
+	socket        string
+	withoutDaemon bool
+	// ipvsOnly leaves the VIP and sync-daemon preview out (apply --once
+	// changes IPVS only).
+	ipvsOnly bool
 }
 
-func (p *planFlags) register(fs *flag.FlagSet) {
+func (p *planFlags) register(fs *flag.FlagSet, d deps) {
 	fs.StringVar(&p.configDir, "config-dir", defaultConfigDir, "configuration `directory`")
 	fs.StringVar(&p.output, "output", "text", "plan format: text or json")
 	fs.StringVar(&p.color, "color", "auto", "colour the text plan: auto (on a terminal), always, never")
 	fs.BoolVar(&p.allowDelete, "allow-mass-delete", false, "apply a plan even if it deletes more than node.mass_delete.max_share of the owned services")
-	fs.BoolVar(&p.backup, "backup", false, "plan as a VRRP backup (no VIP addresses); default: as master")
+	fs.BoolVar(&p.backup, "backup", false, "without a running daemon: plan as a VRRP backup (no VIP addresses); default: as master")
+	fs.StringVar(&p.socket, "socket", d.socket, "control socket `path` of the running daemon, whose health, drains and mastership the plan uses")
+	fs.BoolVar(&p.withoutDaemon, "without-daemon", false, "do not ask the running daemon: plan as if every backend were healthy (or as its checks start), nothing drained by hand")
 }
 
 // dryRunArgs recognizes the spellings `--dry-run [flags]` (anywhere among
@@ -91,79 +107,75 @@ func runPlanCmd(args []string, stdout, stderr io.Writer) int {
 func runPlan(d deps, args []string, stdout, stderr io.Writer) int {
 	var pf planFlags
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
-	pf.register(fs)
+	pf.register(fs, d)
 	if code, done := parseFlags(fs, args, stdout, stderr, "plan|--dry-run [flags]",
-		"Print what apply would change in the kernel. Exit 0: nothing to do, 2: changes, 1: error."); done {
+		"Print what the next round would change: IPVS, VIP addresses, the sync daemon. When the daemon\n"+
+			"answers on --socket, the plan uses its health verdicts, drains by hand, mastership,\n"+
+			"watermark states and drain deadlines, so it is exactly its next round for the files on disk.\n"+
+			"Exit 0: nothing to do, 2: changes, 1: error."); done {
 		return min(code, exitError)
 	}
-	out, c, code := showPlan(d, pf, "plan", stdout, stderr)
+	v, c, code := showPlan(d, pf, "plan", stdout, stderr)
 	if c != nil {
 		defer c.Close()
 	}
 	if code >= 0 {
 		return code
 	}
-	return planExit(out.Plan)
+	return v.exit()
 }
 
 // showPlan computes the plan and prints it to stdout. It returns code -1 on
 // success, else the exit code after reporting the error; the caller closes
 // the kernel when it is not nil.
-func showPlan(d deps, pf planFlags, cmd string, stdout, stderr io.Writer) (reconcile.Outcome, kernel.IPVS, int) {
-	out, c, code := preparePlan(d, pf, stderr)
+func showPlan(d deps, pf planFlags, cmd string, stdout, stderr io.Writer) (planView, kernel.IPVS, int) {
+	v, c, code := preparePlan(d, pf, stderr)
 	if code >= 0 {
-		return out, c, code
+		return v, c, code
 	}
-	if err := render(d, pf, out.Plan, stdout); err != nil {
+	if err := renderView(stdout, v, pf.output, colorOn(d, pf, stdout)); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
-		return out, c, exitError
+		return v, c, exitError
 	}
-	return out, c, -1
+	return v, c, -1
 }
 
-// preparePlan loads the config, reads the kernel and computes the plan. It
-// returns code -1 on success, else the exit code after reporting the error.
-func preparePlan(d deps, pf planFlags, stderr io.Writer) (reconcile.Outcome, kernel.IPVS, int) {
+// preparePlan loads the config, asks the daemon for its inputs, reads the
+// kernel and computes the plan. It returns code -1 on success, else the
+// exit code after reporting the error.
+func preparePlan(d deps, pf planFlags, stderr io.Writer) (planView, kernel.IPVS, int) {
 	if pf.output != "text" && pf.output != "json" {
 		fmt.Fprintf(stderr, "--output %q: want text or json\n", pf.output)
-		return reconcile.Outcome{}, nil, exitError
+		return planView{}, nil, exitError
 	}
 	cfg, err := desired.Load(pf.configDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "load configuration %s:\n%v\n", pf.configDir, err)
-		return reconcile.Outcome{}, nil, exitError
+		return planView{}, nil, exitError
 	}
+	in, src := planInputs(d, pf, cfg, stderr)
 	c, err := d.openKernel()
 	if err != nil {
 		fmt.Fprintf(stderr, "open IPVS: %v\n", err)
-		return reconcile.Outcome{}, nil, exitError
+		return planView{}, nil, exitError
 	}
 	live, err := c.Snapshot(context.Background())
 	if err != nil {
 		fmt.Fprintf(stderr, "read IPVS table: %v\n", err)
-		return reconcile.Outcome{}, c, exitError
+		return planView{}, c, exitError
 	}
-	out := reconcile.Compute(live, reconcile.Inputs{Config: cfg, Master: !pf.backup, Now: d.now(), AllowMassDelete: pf.allowDelete})
-	return out, c, -1
+	out := reconcile.Compute(live, in)
+	v := planView{Source: src.describe(), Plan: out.Plan}
+	if pf.ipvsOnly {
+		v.Notes = []string{"apply --once changes IPVS only: VIP addresses and the sync daemon follow mastership in the daemon"}
+	} else {
+		v.Preview, v.Notes = livePreview(d, c, in, out, src.held())
+	}
+	return v, c, -1
 }
 
-func render(d deps, pf planFlags, p reconcile.Plan, w io.Writer) error {
-	if pf.output == "json" {
-		return reconcile.RenderJSON(w, p)
-	}
-	color := pf.color == "always" || (pf.color == "auto" && d.isTerminal(w))
-	return reconcile.RenderText(w, p, color)
-}
-
-// planExit maps a plan to the exit code: a held plan is an error.
-func planExit(p reconcile.Plan) int {
-	switch {
-	case p.Held:
-		return exitError
-	case p.Empty():
-		return exitNoChanges
-	}
-	return exitChanges
+func colorOn(d deps, pf planFlags, w io.Writer) bool {
+	return pf.color == "always" || (pf.color == "auto" && d.isTerminal(w))
 }
 
 // errHeld is reported when the mass-delete guard holds a plan back.

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/netip"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,6 +24,10 @@ func fakeDeps(t *testing.T) (deps, *kerneltest.IPVS) {
 		openKernel: func() (kernel.IPVS, error) { return f.Dial(kernel.Options{}) },
 		now:        func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
 		isTerminal: func(io.Writer) bool { return false },
+		socket:     filepath.Join(t.TempDir(), "no-daemon.sock"),
+		listAddresses: func(context.Context, []string) (map[string][]netip.Prefix, error) {
+			return nil, errors.ErrUnsupported // as off Linux; tests that preview addresses set their own
+		},
 	}, f
 }
 

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/internal/daemon"
+	"github.com/seesaw-lb/seesaw/reconcile"
+)
+
+// inputSource says whose state a plan used: the running daemon's inputs,
+// or none (and why).
+type inputSource struct {
+	daemon *daemon.PlanInputs
+	// why is the reason no daemon's state was used.
+	why    string
+	master bool
+}
+
+// describe is the plan's first line.
+func (s inputSource) describe() string {
+	if s.daemon != nil {
+		return s.daemon.Describe()
+	}
+	role := "master"
+	if !s.master {
+		role = "backup"
+	}
+	return fmt.Sprintf("%s: planned as %s, every backend healthy or as its checks start, nothing drained by hand", s.why, role)
+}
+
+// held are the VIPs the daemon holds (it owns them), none without one.
+func (s inputSource) held() []reconcile.Address {
+	if s.daemon == nil {
+		return nil
+	}
+	return s.daemon.Held
+}
+
+// planInputs returns the inputs plan and apply --once compute with: the
+// running daemon's, for cfg, when it answers on pf.socket; else the
+// flags' (mastership from --backup, health unknown, nothing drained). A
+// daemon that is there but cannot be asked (permission denied) is a
+// warning on stderr, and the plan goes on without its state.
+func planInputs(d deps, pf planFlags, cfg desired.Config, stderr io.Writer) (reconcile.Inputs, inputSource) {
+	plain := reconcile.Inputs{Config: cfg, Master: !pf.backup, Now: d.now(), AllowMassDelete: pf.allowDelete}
+	if pf.withoutDaemon {
+		return plain, inputSource{why: "--without-daemon", master: plain.Master}
+	}
+	pi, err := daemon.NewClient(pf.socket).PlanInputs()
+	switch {
+	case errors.Is(err, daemon.ErrNoDaemon):
+		return plain, inputSource{why: "no daemon answered on " + pf.socket, master: plain.Master}
+	case err != nil:
+		fmt.Fprintf(stderr, "warning: could not ask the daemon for its state: %v\n", err)
+		return plain, inputSource{why: "the daemon on " + pf.socket + " could not be asked", master: plain.Master}
+	case !pi.HaveConfig:
+		return plain, inputSource{why: "the daemon on " + pf.socket + " has no valid configuration yet", master: plain.Master}
+	}
+	in := pi.Inputs(cfg)
+	in.AllowMassDelete = in.AllowMassDelete || pf.allowDelete
+	return in, inputSource{daemon: &pi, master: pi.Master}
+}

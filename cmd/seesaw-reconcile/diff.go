@@ -68,7 +68,7 @@ func diffView(oldCfg, newCfg desired.Config, master, allowDelete bool, d deps) p
 	now := d.now()
 	old := reconcile.Compute(kernel.Snapshot{}, reconcile.Inputs{Config: oldCfg, Health: allHealthy(oldCfg), Master: master, Now: now})
 	in := reconcile.Inputs{Config: newCfg, Health: allHealthy(newCfg), Master: master, States: old.States, Now: now, AllowMassDelete: allowDelete}
-	out := reconcile.Compute(old.Target.Snapshot(), in)
+	out := reconcile.Compute(withConnections(old.Target.Snapshot()), in)
 	var daemons []kernel.Daemon
 	if p := reconcile.PreviewOf(oldCfg, old, master, nil, nil, nil, true); p.StartSyncDaemon != nil {
 		daemons = append(daemons, *p.StartSyncDaemon)
@@ -79,10 +79,23 @@ func diffView(oldCfg, newCfg desired.Config, master, allowDelete bool, d deps) p
 		role = "backup"
 	}
 	return planView{
-		Source:  "planned as " + role + ", every backend healthy, nothing drained by hand",
+		Source:  "planned as " + role + ", every backend healthy and carrying connections, nothing drained by hand",
 		Plan:    out.Plan,
 		Preview: reconcile.PreviewOf(newCfg, out, master, reconcile.AddressesByInterface(held), held, daemons, true),
 	}
+}
+
+// withConnections gives every destination of live an active connection: a
+// backend the new revision removes then shows as draining (at weight 0
+// until its drain_timeout), as on a node with traffic, not as deleted at
+// once, as on an idle one.
+func withConnections(live kernel.Snapshot) kernel.Snapshot {
+	for i := range live.Services {
+		for j := range live.Services[i].Destinations {
+			live.Services[i].Destinations[j].Conns.Active = 1
+		}
+	}
+	return live
 }
 
 // allHealthy returns a verdict of healthy for every backend of cfg.

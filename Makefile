@@ -27,13 +27,19 @@ check: vet
 	env -u SEESAW_NETNS -u SEESAW_VM $(GO) test -count=1 ./...
 
 ## crossbuild: build and vet for each GOOS in CROSS_GOOS (the pure packages
-## and the commands must build off Linux).
+## and the commands must build off Linux), and link the test binaries of
+## CROSS_TEST_PKGS there (validate, diff and plan run on a reviewer's laptop).
 CROSS_GOOS ?= darwin windows
+CROSS_TEST_PKGS ?= ./desired ./reconcile ./cmd/seesaw-reconcile
 crossbuild:
-	@fail=0; for os in $(CROSS_GOOS); do \
+	@fail=0; tmp=$$(mktemp -d); for os in $(CROSS_GOOS); do \
 		echo "GOOS=$$os $(GO) build ./... && GOOS=$$os $(GO) vet ./..."; \
 		{ GOOS=$$os $(GO) build ./... && GOOS=$$os $(GO) vet ./...; } || fail=1; \
-	done; exit $$fail
+		for pkg in $(CROSS_TEST_PKGS); do \
+			echo "GOOS=$$os $(GO) test -c $$pkg"; \
+			GOOS=$$os $(GO) test -c -o $$tmp/$$os-$$(basename $$pkg).test $$pkg || fail=1; \
+		done; \
+	done; rm -rf $$tmp; exit $$fail
 
 ## deps: install the Debian packages the suites need (only those missing).
 deps:

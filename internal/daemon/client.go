@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"syscall"
 	"time"
 )
@@ -109,7 +110,7 @@ func (c *Client) do(ctx context.Context, hc *http.Client, method, path string, q
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) || socketMissing(c.socket) {
 			err = fmt.Errorf("%w (%w)", ErrNoDaemon, err)
 		}
 		return controlReply{}, fmt.Errorf("control socket %s: %w", c.socket, err)
@@ -123,4 +124,11 @@ func (c *Client) do(ctx context.Context, hc *http.Client, method, path string, q
 		return r, fmt.Errorf("%s", r.Error)
 	}
 	return r, nil
+}
+
+// socketMissing reports whether nothing exists at path (some platforms
+// report a dial to a missing unix socket without fs.ErrNotExist).
+func socketMissing(path string) bool {
+	_, err := os.Lstat(path)
+	return errors.Is(err, fs.ErrNotExist)
 }

@@ -20,7 +20,11 @@
 // [Client] is the other end of the control socket: [Client.Status] returns
 // the [StatusReport] that `seesaw-reconcile status` renders and the status
 // page's /status.json serves; [Client.Drain], [Client.Enable] and
-// [Client.Failover] change the running daemon.
+// [Client.Failover] change the running daemon. [Client.PlanInputs] returns
+// the inputs of its next round ([PlanInputs.Inputs] turns them into the
+// reconcile.Inputs of the files on disk: `seesaw-reconcile plan`), and
+// [Client.Apply] makes it reload and waits for the round that applies the
+// files (`seesaw-reconcile apply`).
 //
 // # Parts and data flow
 //
@@ -47,6 +51,11 @@
 //     reachable); control_access.go and control_peer.go log each
 //     state-changing command with the caller's credentials and admit root,
 //     the daemon's user and Options.ControlGroup.
+//   - control_plan.go, control_apply.go, control_rounds.go: GET
+//     /plan-inputs takes the loop's next-round inputs on its goroutine
+//     (reconcile.Loop.Next); POST /apply sends a full reload to the
+//     reloader, takes the generation and round number with Loop.Next and
+//     waits for that round's status (roundLog, fed by onRound).
 //
 // # Invariants
 //

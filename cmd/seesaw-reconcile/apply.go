@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/internal/daemon"
 	"github.com/seesaw-lb/seesaw/kernel"
 )
@@ -35,6 +36,10 @@ func runApply(d deps, args []string, stdout, stderr io.Writer) int {
 	}
 	if !*once {
 		return applyThroughDaemon(pf, fs, *timeout, stdout, stderr)
+	}
+	pf.noteSet(fs)
+	if cfg, err := desired.Load(pf.configDir); err == nil { // else showPlan reports it
+		pf.socket = socketOf(pf, cfg)
 	}
 	if msg, running := daemonRunning(pf); running {
 		fmt.Fprintf(stderr, "apply --once: refused: %s; two writers would race for the kernel. "+

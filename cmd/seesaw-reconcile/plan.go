@@ -67,6 +67,7 @@ type planFlags struct {
 	allowDelete   bool
 	backup        bool
 	socket        string
+	socketSet     bool // --socket was given (noteSet)
 	withoutDaemon bool
 	// ipvsOnly leaves the VIP and sync-daemon preview out (apply --once
 	// changes IPVS only).
@@ -81,6 +82,15 @@ func (p *planFlags) register(fs *flag.FlagSet, d deps) {
 	fs.BoolVar(&p.backup, "backup", false, "without a running daemon: plan as a VRRP backup (no VIP addresses); default: as master")
 	fs.StringVar(&p.socket, "socket", d.socket, "control socket `path` of the running daemon, whose health, drains and mastership the plan uses")
 	fs.BoolVar(&p.withoutDaemon, "without-daemon", false, "do not ask the running daemon: plan as if every backend were healthy (or as its checks start), nothing drained by hand")
+}
+
+// noteSet records which flags were given explicitly; call it after parsing.
+func (p *planFlags) noteSet(fs *flag.FlagSet) {
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "socket" {
+			p.socketSet = true
+		}
+	})
 }
 
 // dryRunArgs recognizes the spellings `--dry-run [flags]` (anywhere among
@@ -115,6 +125,7 @@ func runPlan(d deps, args []string, stdout, stderr io.Writer) int {
 			"Exit 0: nothing to do, 2: changes, 1: error."); done {
 		return min(code, exitError)
 	}
+	pf.noteSet(fs)
 	v, c, code := showPlan(d, pf, "plan", stdout, stderr)
 	if c != nil {
 		defer c.Close()

@@ -39,6 +39,16 @@ func (s inputSource) held() []reconcile.Address {
 	return s.daemon.Held
 }
 
+// socketOf is the control socket to ask: --socket when given, else the
+// config's node.control_socket when it names another path than the
+// default, else --socket's default.
+func socketOf(pf planFlags, cfg desired.Config) string {
+	if !pf.socketSet && cfg.Node.ControlSocket != "" && cfg.Node.ControlSocket != desired.DefaultControlSocket {
+		return cfg.Node.ControlSocket
+	}
+	return pf.socket
+}
+
 // planInputs returns the inputs plan and apply --once compute with: the
 // running daemon's, for cfg, when it answers on pf.socket; else the
 // flags' (mastership from --backup, health unknown, nothing drained). A
@@ -49,6 +59,7 @@ func planInputs(d deps, pf planFlags, cfg desired.Config, stderr io.Writer) (rec
 	if pf.withoutDaemon {
 		return plain, inputSource{why: "--without-daemon", master: plain.Master}
 	}
+	pf.socket = socketOf(pf, cfg)
 	pi, err := daemon.NewClient(pf.socket).PlanInputs()
 	switch {
 	case errors.Is(err, daemon.ErrNoDaemon):

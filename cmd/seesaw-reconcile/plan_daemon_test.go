@@ -93,6 +93,12 @@ func TestPlanWithTheRunningDaemon(t *testing.T) {
 	if code != exitChanges || out != want {
 		t.Fatalf("plan with the daemon: code %d\n%s%s\nwant:\n%s", code, out, errs, want)
 	}
+	// Without --socket, the config's node.control_socket is asked.
+	withSocket := writeConfig(t, map[string]string{"web.yaml": webFile(10),
+		"node.yaml": strings.Replace(planNode, "interface: eth1,", "interface: eth1, control_socket: "+socket+",", 1)})
+	if code, out, errs := runWith(d, runPlan, "--config-dir", withSocket); code != exitChanges || !strings.HasPrefix(out, "# planned with the running daemon") {
+		t.Fatalf("plan with node.control_socket: code %d\n%s%s", code, out, errs)
+	}
 	code, out, _ = runWith(d, runPlan, "--config-dir", dir, "--socket", socket, "--without-daemon")
 	if code != exitChanges || strings.Count(out, "weight 0 -> ") != 2 || !strings.HasPrefix(out, "# --without-daemon: planned as master") {
 		t.Fatalf("plan without the daemon should bring both backends back: code %d\n%s", code, out)

@@ -57,7 +57,11 @@ func socketOf(pf planFlags, cfg desired.Config) string {
 func planInputs(d deps, pf planFlags, cfg desired.Config, stderr io.Writer) (reconcile.Inputs, inputSource) {
 	plain := reconcile.Inputs{Config: cfg, Master: !pf.backup, Now: d.now(), AllowMassDelete: pf.allowDelete}
 	if pf.withoutDaemon {
-		return plain, inputSource{why: "--without-daemon", master: plain.Master}
+		why := "--without-daemon"
+		if pf.ipvsOnly {
+			why = "apply --once, no daemon running"
+		}
+		return plain, inputSource{why: why, master: plain.Master}
 	}
 	pf.socket = socketOf(pf, cfg)
 	pi, err := daemon.NewClient(pf.socket).PlanInputs()

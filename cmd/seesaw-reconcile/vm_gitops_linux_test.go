@@ -116,7 +116,13 @@ func TestPlanAndApplyWithTheDaemonInVM(t *testing.T) {
 		t.Fatalf("apply --once beside the daemon: code %d\n%s%s", code, out.String(), errs.String())
 	}
 
-	if err := os.WriteFile(filepath.Join(dir, "web.yaml"), []byte(web(7)), 0o600); err != nil {
+	// Replace the file by a rename, as a deploy should: the watcher never
+	// reads it half written.
+	tmp := filepath.Join(dir, ".web.yaml.new")
+	if err := os.WriteFile(tmp, []byte(web(7)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, "web.yaml")); err != nil {
 		t.Fatal(err)
 	}
 	out.Reset()

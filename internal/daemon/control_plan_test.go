@@ -20,13 +20,29 @@ import (
 
 // planConfig is a standalone node and one service with three tcp-checked
 // loopback backends at weight 5; web2 is its backend 127.0.0.2 at weight w.
+// The checks tolerate a slow machine (the race detector): a listening
+// backend must not time out, a closed port fails at once.
 func planConfig(w int, p2, p3, p4 uint16) map[string]string {
 	return map[string]string{
 		"node.yaml": planNode,
 		"web.yaml": fmt.Sprintf("services:\n  - name: web\n    vip: 192.0.2.10\n    ports: [{proto: tcp, port: 80}]\n    forward: nat\n"+
-			"    checks: [{type: tcp, interval: 50ms, timeout: 40ms, fall: 2, rise: 1}]\n"+
+			"    checks: [{type: tcp, interval: 300ms, timeout: 250ms, fall: 3, rise: 1}]\n"+
 			"    backends: [{address: 127.0.0.2, port: %d, weight: %d}, {address: 127.0.0.3, port: %d, weight: 5}, {address: 127.0.0.4, port: %d, weight: 5}]\n",
 			p2, w, p3, p4),
+	}
+}
+
+// writeAtomic replaces path with content by a rename, as a deploy should:
+// the watcher never sees the file half written (an empty web.yaml is a
+// valid config without services).
+func writeAtomic(t *testing.T, path, content string) {
+	t.Helper()
+	tmp := filepath.Join(filepath.Dir(path), ".tmp-"+filepath.Base(path))
+	if err := os.WriteFile(tmp, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -108,9 +124,7 @@ func TestPlanInputsGiveTheDaemonsNextRound(t *testing.T) {
 
 	// A real edit still shows, and only it.
 	for name, content := range planConfig(7, p2, p3, p4) {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		writeAtomic(t, filepath.Join(dir, name), content)
 	}
 	// (The fake kernel, like IPVS, reports a loopback destination as local.)
 	wantLine := fmt.Sprintf("~ destination %s in tcp/192.0.2.10:80 weight 5 -> 7, forward local -> nat", b2)
@@ -140,12 +154,10 @@ func TestPlanInputsGiveTheDaemonsNextRound(t *testing.T) {
 		t.Fatalf("apply with nothing to do: %+v, %v", again, err)
 	}
 	// An invalid file is rejected, and the config in force keeps running.
-	if err := os.WriteFile(filepath.Join(dir, "web.yaml"), []byte("services:\n  - name: web\n    vip: 192.0.2.10\n    ports: [{proto: tcp, port: 70000}]\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeAtomic(t, filepath.Join(dir, "web.yaml"), "services:\n  - name: web\n    vip: 192.0.2.10\n    ports: [{proto: tcp, port: 70000}]\n")
 	bad, err := NewClient(socket).Apply(ctx)
 	if err != nil || bad.Outcome != ApplyRejected || !strings.Contains(bad.Error, "web.yaml:4:") || bad.Generation < again.Generation || !hasWeight(b2, 7)() {
-		t.Fatalf("apply of an invalid file: %+v, %v", bad, err)
+		t.Fatalf("apply of an invalid file: %+v, %v (the generation before: %d)\n%s", bad, err, again.Generation, rendered(t, f))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seesaw-lb/seesaw/kernel"
 	"github.com/seesaw-lb/seesaw/reconcile"
 )
 
@@ -43,5 +44,31 @@ func TestRoundLog(t *testing.T) {
 	}
 	if len(l.waiters) != 0 {
 		t.Fatalf("a cancelled waiter stays registered: %v", l.waiters)
+	}
+}
+
+// TestApplyResultOf: a round's status maps to the apply outcome; the plan
+// lines are the round's only when it applied, failed or held something
+// (Status.LastPlan keeps the last non-empty plan).
+func TestApplyResultOf(t *testing.T) {
+	ops := map[kernel.OpKind]int{kernel.UpdateDestination: 1}
+	none := map[kernel.OpKind]int{}
+	lines := []string{"~ destination 198.51.100.1:80 in tcp/192.0.2.10:80 weight 1 -> 2"}
+	for _, tc := range []struct {
+		name    string
+		st      reconcile.Status
+		outcome string
+		ops     int
+	}{
+		{"applied", reconcile.Status{Generation: 3, Applied: ops, Failed: none, LastPlan: lines}, ApplyApplied, 1},
+		{"nothing to do, an older plan in LastPlan", reconcile.Status{Generation: 4, Applied: none, Failed: none, LastPlan: lines}, ApplyApplied, 0},
+		{"held", reconcile.Status{Generation: 5, Applied: none, Failed: none, Held: "mass-delete guard: ...", LastPlan: lines}, ApplyHeld, 1},
+		{"failed", reconcile.Status{Generation: 6, Applied: none, Failed: ops, Error: "1 of 1 operations failed", LastPlan: lines}, ApplyFailed, 1},
+		{"VIPs failed, IPVS unchanged", reconcile.Status{Generation: 7, Applied: none, Failed: none, Error: "VIP addresses: ..."}, ApplyFailed, 0},
+	} {
+		r := applyResultOf(tc.st)
+		if r.Outcome != tc.outcome || len(r.Ops) != tc.ops || r.Generation != tc.st.Generation || r.Changed() != (tc.st.Applied[kernel.UpdateDestination] > 0) {
+			t.Errorf("%s: %+v, want outcome %s with %d plan lines", tc.name, r, tc.outcome, tc.ops)
+		}
 	}
 }

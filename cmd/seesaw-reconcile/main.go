@@ -67,7 +67,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"validate", "check a configuration directory and summarize it", runValidate},
-		{"plan", "print the changes apply would make (also: --dry-run)", runPlanCmd},
+		{"plan", "print what the next round would change, with the daemon's state (also: --dry-run)", runPlanCmd},
 		{"diff", "print the plan between two configuration directories (no kernel needed)", runDiffCmd},
 		{"apply", "have the daemon apply the files and wait (without one: apply --once)", runApplyCmd},
 		{"run", "the daemon: watch the configuration and reconcile continuously", runDaemonCmd},

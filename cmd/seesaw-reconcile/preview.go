@@ -76,6 +76,7 @@ func renderView(w io.Writer, v planView, output string, color bool) error {
 		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // "->" in planned_with stays readable
 		return enc.Encode(jv)
 	}
 	if _, err := fmt.Fprintf(w, "# %s\n", v.Source); err != nil {

@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"errors"
-	"io/fs"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"

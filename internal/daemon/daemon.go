@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -134,10 +135,10 @@ func newWiring(ctx context.Context, d deps, f Options, log *slog.Logger) (*wirin
 		ready: make(chan struct{}), states: map[checks.Key]checks.State{},
 		roundDone: make(chan struct{}), marksFeed: newRoundFeed(), trackFeed: newRoundFeed(),
 		masterTurn: newMastership(),
-		overFile:   &overridesStore{path: filepath.Join(f.ConfigDir, overridesFile)}}
+		overFile:   &overridesStore{path: filepath.Join(cmp.Or(f.StateDir, DefaultStateDir), overridesFile)}}
 	w.adoptedLive = readAdopted(ctx, k, log)
 	w.metrics = newMetrics(w)
-	w.loadOverrides()
+	w.loadOverrides(f.ConfigDir)
 	w.engine = checks.New(checks.Options{Logger: log, OnResult: w.metrics.checkDone})
 	opts := reconcile.LoopOptions{Kernel: meteredIPVS{IPVS: k, m: w.metrics}, Log: log, Now: d.now,
 		AllowMassDelete: f.AllowMassDelete, VIPs: d.vips(log), OnRound: w.onRound}

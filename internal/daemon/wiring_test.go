@@ -145,8 +145,8 @@ func TestDaemonChecksDrainAndControl(t *testing.T) {
 		t.Fatalf("drain: %v", err)
 	}
 	eventually(t, "the drained backend at weight 0", hasWeight(b2, 0))
-	if _, err := os.Stat(filepath.Join(dir, overridesFile)); err != nil {
-		t.Fatalf("drain was not saved beside the config: %v", err)
+	if _, err := os.Stat(filepath.Join(dir+".state", overridesFile)); err != nil {
+		t.Fatalf("drain was not saved in the state directory: %v", err)
 	}
 	if err := ctl(socket, "failover"); err == nil || !strings.Contains(err.Error(), "standalone") {
 		t.Fatalf("failover on a standalone node: %v", err)

@@ -135,7 +135,7 @@ func (wt *Watcher) relevant(ev fsnotify.Event) (changed, replaced bool) {
 // follows the old inode or is gone. The link chain is watched anew. A
 // directory that does not exist (yet) gives fs.ErrNotExist.
 func (wt *Watcher) rearm() error {
-	wt.swapped() // before Add: a swap in between is found by the next poll
+	wt.swapped()            // before Add: a swap in between is found by the next poll
 	_ = wt.w.Remove(wt.dir) // fails when the old directory is gone with its watch
 	err := wt.w.Add(wt.dir)
 	wt.mu.Lock()

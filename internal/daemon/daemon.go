@@ -136,6 +136,15 @@ func newWiring(ctx context.Context, d deps, f Options, log *slog.Logger) (*wirin
 		roundDone: make(chan struct{}), marksFeed: newRoundFeed(), trackFeed: newRoundFeed(),
 		masterTurn: newMastership(),
 		overFile:   &overridesStore{path: filepath.Join(cmp.Or(f.StateDir, DefaultStateDir), overridesFile)}}
+	w.traffic = &traffic{k: k}
+	closeAll := func() { k.Close() }
+	if tk, err := d.openKernel(); err == nil {
+		// A socket of its own: a scrape's dump never delays the loop's writes.
+		w.traffic.k = tk
+		closeAll = func() { tk.Close(); k.Close() }
+	} else {
+		log.Warn("traffic counters share the loop's IPVS socket", "error", err.Error())
+	}
 	w.adoptedLive = readAdopted(ctx, k, log)
 	w.metrics = newMetrics(w)
 	w.loadOverrides(f.ConfigDir)
@@ -145,18 +154,18 @@ func newWiring(ctx context.Context, d deps, f Options, log *slog.Logger) (*wirin
 	if sd, ok := k.(reconcile.SyncDaemons); ok {
 		opts.SyncDaemons = sd
 	}
-	closeAll := func() { k.Close() }
 	if d.checkSysctls != nil {
 		opts.CheckSysctls = d.checkSysctls()
 	}
 	if d.checkRoutes != nil {
 		routes, err := d.checkRoutes()
 		if err != nil {
-			k.Close()
+			closeAll()
 			return nil, nil, fmt.Errorf("open check routes: %w", err)
 		}
 		opts.CheckRoutes = routes
-		closeAll = func() { routes.Close(); k.Close() }
+		closeKernels := closeAll
+		closeAll = func() { routes.Close(); closeKernels() }
 	}
 	w.loop = reconcile.NewLoop(opts)
 	w.loop.SetMaster(!f.Backup)

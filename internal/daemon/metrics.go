@@ -51,7 +51,9 @@ func newMetrics(w *wiring) *metrics {
 	m.reloads.WithLabelValues("success")
 	m.reloads.WithLabelValues("failure")
 	m.reg.MustRegister(m.ops, m.planSize, m.applyTime, m.reloads, m.configError, m.checkTime, m.stateFileErrors,
-		&collector{w: w, results: newResultCounter()}, collectors.NewGoCollector())
+		&collector{w: w, results: newResultCounter()}, collectors.NewGoCollector(),
+		&trafficCollector{w: w, errors: prometheus.NewCounter(prometheus.CounterOpts{Name: "seesaw_ipvs_traffic_read_errors_total",
+			Help: "Scrapes whose read of the IPVS counters failed (the traffic metrics are then absent)."})})
 	return m
 }
 

@@ -29,6 +29,7 @@ type wiring struct {
 	// sourceFor is the source address towards a backend (dsr/tunnel checks).
 	sourceFor func(netip.Addr) (netip.Addr, error)
 	metrics   *metrics
+	traffic   *traffic // the kernel's counters for metrics and status
 
 	ready    chan struct{} // closed when the first valid config is in force
 	firstOne sync.Once

@@ -1,66 +1,65 @@
 package daemon
 
 import (
-	"context"
-
-	"github.com/prometheus/client_golang/prometheus"
+	"bufio"
+	"strconv"
+	"strings"
 
 	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/kernel"
 	"github.com/seesaw-lb/seesaw/reconcile"
 )
 
-// The traffic metrics: the kernel's counters of every IPVS service the
+// The traffic metrics are the kernel's counters of every IPVS service the
 // config names (label service: the configured name; ipvs_service: the
 // kernel service, "tcp/192.0.2.10:80") and of its destinations (label
 // backend: "198.51.100.1:80"). Counters restart from 0 when the kernel
-// service or destination is deleted and added again.
-var (
-	descSvcConns     = prometheus.NewDesc("seesaw_ipvs_service_connections_total", "Connections scheduled by the IPVS service.", []string{"service", "ipvs_service"}, nil)
-	descSvcPackets   = prometheus.NewDesc("seesaw_ipvs_service_packets_total", "Packets through the IPVS service, by direction (in: from clients, out: replies through the balancer).", []string{"service", "ipvs_service", "direction"}, nil)
-	descSvcBytes     = prometheus.NewDesc("seesaw_ipvs_service_bytes_total", "Bytes through the IPVS service, by direction.", []string{"service", "ipvs_service", "direction"}, nil)
-	descSvcActive    = prometheus.NewDesc("seesaw_ipvs_service_active_connections", "Active connections of the IPVS service (sum of its destinations).", []string{"service", "ipvs_service"}, nil)
-	descSvcInactive  = prometheus.NewDesc("seesaw_ipvs_service_inactive_connections", "Inactive connections (closing, or UDP) of the IPVS service (sum of its destinations).", []string{"service", "ipvs_service"}, nil)
-	descDestConns    = prometheus.NewDesc("seesaw_ipvs_backend_connections_total", "Connections the IPVS service scheduled to the backend.", []string{"service", "ipvs_service", "backend"}, nil)
-	descDestPackets  = prometheus.NewDesc("seesaw_ipvs_backend_packets_total", "Packets to and from the backend, by direction.", []string{"service", "ipvs_service", "backend", "direction"}, nil)
-	descDestBytes    = prometheus.NewDesc("seesaw_ipvs_backend_bytes_total", "Bytes to and from the backend, by direction.", []string{"service", "ipvs_service", "backend", "direction"}, nil)
-	descDestActive   = prometheus.NewDesc("seesaw_ipvs_backend_active_connections", "Active connections to the backend.", []string{"service", "ipvs_service", "backend"}, nil)
-	descDestInactive = prometheus.NewDesc("seesaw_ipvs_backend_inactive_connections", "Inactive connections (closing, or UDP) to the backend.", []string{"service", "ipvs_service", "backend"}, nil)
-	descBackendUp    = prometheus.NewDesc("seesaw_backend_healthy", "1 while the configured backend is healthy (or has no checks), 0 while its checks say down.", []string{"service", "backend"}, nil)
-)
-
-// trafficCollector exports the traffic metrics from one read of the
-// kernel per scrape (traffic.read), and the per-backend health gauge.
-type trafficCollector struct {
-	w      *wiring
-	errors prometheus.Counter
+// service or destination is deleted and added again. At 10,000 services x
+// 10 backends they are 770,000 series, so they are written as text
+// straight from the dump (writeTraffic) rather than built as client_golang
+// metrics, which costs over 100x more (docs/benchmarks.md).
+type trafficFamily struct {
+	name, help, typ string
+	dest            bool                         // one series per destination, else per service
+	dir             string                       // "in", "out" or "" (no direction label)
+	svc             func(*kernel.Service) uint64 // per service
+	d               func(*kernel.Destination) uint64
 }
 
-// Describe sends every descriptor.
-func (c *trafficCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descSvcConns, descSvcPackets, descSvcBytes, descSvcActive, descSvcInactive,
-		descDestConns, descDestPackets, descDestBytes, descDestActive, descDestInactive, descBackendUp} {
-		ch <- d
-	}
-	c.errors.Describe(ch)
+// trafficFamilies are the families in the order they are written.
+var trafficFamilies = []trafficFamily{
+	{name: "seesaw_ipvs_service_connections_total", help: "Connections scheduled by the IPVS service.", typ: "counter",
+		svc: func(s *kernel.Service) uint64 { return s.Stats.Conns }},
+	{name: "seesaw_ipvs_service_packets_total", help: "Packets through the IPVS service, by direction (in: from clients, out: replies through the balancer).", typ: "counter", dir: "in",
+		svc: func(s *kernel.Service) uint64 { return s.Stats.InPackets }},
+	{name: "seesaw_ipvs_service_packets_total", dir: "out", svc: func(s *kernel.Service) uint64 { return s.Stats.OutPackets }},
+	{name: "seesaw_ipvs_service_bytes_total", help: "Bytes through the IPVS service, by direction.", typ: "counter", dir: "in",
+		svc: func(s *kernel.Service) uint64 { return s.Stats.InBytes }},
+	{name: "seesaw_ipvs_service_bytes_total", dir: "out", svc: func(s *kernel.Service) uint64 { return s.Stats.OutBytes }},
+	{name: "seesaw_ipvs_service_active_connections", help: "Active connections of the IPVS service (sum of its destinations).", typ: "gauge",
+		svc: func(s *kernel.Service) uint64 { return sumConns(s, func(c kernel.Conns) uint32 { return c.Active }) }},
+	{name: "seesaw_ipvs_service_inactive_connections", help: "Inactive connections (closing, or UDP) of the IPVS service (sum of its destinations).", typ: "gauge",
+		svc: func(s *kernel.Service) uint64 { return sumConns(s, func(c kernel.Conns) uint32 { return c.Inactive }) }},
+	{name: "seesaw_ipvs_backend_connections_total", help: "Connections the IPVS service scheduled to the backend.", typ: "counter", dest: true,
+		d: func(d *kernel.Destination) uint64 { return d.Stats.Conns }},
+	{name: "seesaw_ipvs_backend_packets_total", help: "Packets to and from the backend, by direction.", typ: "counter", dest: true, dir: "in",
+		d: func(d *kernel.Destination) uint64 { return d.Stats.InPackets }},
+	{name: "seesaw_ipvs_backend_packets_total", dest: true, dir: "out", d: func(d *kernel.Destination) uint64 { return d.Stats.OutPackets }},
+	{name: "seesaw_ipvs_backend_bytes_total", help: "Bytes to and from the backend, by direction.", typ: "counter", dest: true, dir: "in",
+		d: func(d *kernel.Destination) uint64 { return d.Stats.InBytes }},
+	{name: "seesaw_ipvs_backend_bytes_total", dest: true, dir: "out", d: func(d *kernel.Destination) uint64 { return d.Stats.OutBytes }},
+	{name: "seesaw_ipvs_backend_active_connections", help: "Active connections to the backend.", typ: "gauge", dest: true,
+		d: func(d *kernel.Destination) uint64 { return uint64(d.Conns.Active) }},
+	{name: "seesaw_ipvs_backend_inactive_connections", help: "Inactive connections (closing, or UDP) to the backend.", typ: "gauge", dest: true,
+		d: func(d *kernel.Destination) uint64 { return uint64(d.Conns.Inactive) }},
 }
 
-// Collect reads the kernel once and reports the services the last round
-// planned for, then the health of every configured backend.
-func (c *trafficCollector) Collect(ch chan<- prometheus.Metric) {
-	ls := c.w.loop.Status()
-	c.w.mu.Lock()
-	cfg, health := c.w.cfg, c.w.healthLocked(c.w.plan)
-	c.w.mu.Unlock()
-	collectHealth(ch, cfg, health)
-	snap, err := c.w.traffic.read(context.Background())
-	if err != nil {
-		c.errors.Inc()
-		c.w.log.Warn("metrics: no traffic counters in this scrape", "error", err.Error())
-	} else {
-		collectTraffic(ch, snap, serviceNames(ls.Target))
+func sumConns(s *kernel.Service, f func(kernel.Conns) uint32) uint64 {
+	var n uint64
+	for i := range s.Destinations {
+		n += uint64(f(s.Destinations[i].Conns))
 	}
-	c.errors.Collect(ch)
+	return n
 }
 
 // serviceNames maps each IPVS service of the target to its configured
@@ -75,44 +74,84 @@ func serviceNames(t reconcile.Target) map[kernel.ServiceKey]string {
 	return names
 }
 
-// collectTraffic reports the counters of the services in names.
-func collectTraffic(ch chan<- prometheus.Metric, snap kernel.Snapshot, names map[kernel.ServiceKey]string) {
+// trafficLabels are one named service's label texts, computed once per
+// scrape: `ipvs_service="…",service="…"` and each destination's
+// `backend="…"`.
+type trafficLabels struct {
+	svc      *kernel.Service
+	labels   string
+	backends []string
+}
+
+// writeTraffic writes the traffic families of the services in names, in
+// the Prometheus text format (labels in name order, as client_golang
+// writes them).
+func writeTraffic(w *bufio.Writer, snap kernel.Snapshot, names map[kernel.ServiceKey]string) error {
+	var svcs []trafficLabels
 	for i := range snap.Services {
 		s := &snap.Services[i]
 		name, ok := names[s.Key]
 		if !ok {
 			continue
 		}
-		key := s.Key.String()
-		var active, inactive uint64
+		tl := trafficLabels{svc: s, labels: `ipvs_service="` + escapeLabel(s.Key.String()) + `",service="` + escapeLabel(name) + `"`,
+			backends: make([]string, len(s.Destinations))}
 		for j := range s.Destinations {
-			d := &s.Destinations[j]
-			b := d.Key.String()
-			active += uint64(d.Conns.Active)
-			inactive += uint64(d.Conns.Inactive)
-			ch <- counter(descDestConns, d.Stats.Conns, name, key, b)
-			ch <- counter(descDestPackets, d.Stats.InPackets, name, key, b, "in")
-			ch <- counter(descDestPackets, d.Stats.OutPackets, name, key, b, "out")
-			ch <- counter(descDestBytes, d.Stats.InBytes, name, key, b, "in")
-			ch <- counter(descDestBytes, d.Stats.OutBytes, name, key, b, "out")
-			ch <- gauge(descDestActive, uint64(d.Conns.Active), name, key, b)
-			ch <- gauge(descDestInactive, uint64(d.Conns.Inactive), name, key, b)
+			tl.backends[j] = `backend="` + s.Destinations[j].Key.String() + `",`
 		}
-		ch <- counter(descSvcConns, s.Stats.Conns, name, key)
-		ch <- counter(descSvcPackets, s.Stats.InPackets, name, key, "in")
-		ch <- counter(descSvcPackets, s.Stats.OutPackets, name, key, "out")
-		ch <- counter(descSvcBytes, s.Stats.InBytes, name, key, "in")
-		ch <- counter(descSvcBytes, s.Stats.OutBytes, name, key, "out")
-		ch <- gauge(descSvcActive, active, name, key)
-		ch <- gauge(descSvcInactive, inactive, name, key)
+		svcs = append(svcs, tl)
 	}
+	buf := make([]byte, 0, 256)
+	for _, f := range trafficFamilies {
+		if f.help != "" {
+			buf = append(buf[:0], "# HELP "...)
+			buf = append(append(append(buf, f.name...), ' '), f.help...)
+			buf = append(append(append(append(buf, "\n# TYPE "...), f.name...), ' '), f.typ...)
+			if _, err := w.Write(append(buf, '\n')); err != nil {
+				return err
+			}
+		}
+		dir := ""
+		if f.dir != "" {
+			dir = `direction="` + f.dir + `",`
+		}
+		for _, s := range svcs {
+			if !f.dest {
+				if _, err := w.Write(seriesLine(buf[:0], f.name, "", dir, s.labels, f.svc(s.svc))); err != nil {
+					return err
+				}
+				continue
+			}
+			for j := range s.svc.Destinations {
+				if _, err := w.Write(seriesLine(buf[:0], f.name, s.backends[j], dir, s.labels, f.d(&s.svc.Destinations[j]))); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
-// collectHealth reports each configured backend's verdict, keyed as the
-// status report names it (ADDRESS, or ADDRESS:PORT when it has a port).
-func collectHealth(ch chan<- prometheus.Metric, cfg desired.Config, health reconcile.Health) {
+// seriesLine appends `name{backend,direction,rest} v\n` to buf.
+func seriesLine(buf []byte, name, backend, dir, rest string, v uint64) []byte {
+	buf = append(append(buf, name...), '{')
+	buf = append(append(append(buf, backend...), dir...), rest...)
+	buf = append(buf, "} "...)
+	return append(strconv.AppendUint(buf, v, 10), '\n')
+}
+
+// writeHealth writes seesaw_backend_healthy: each configured backend's
+// verdict, keyed as the status report names it (ADDRESS, or ADDRESS:PORT
+// when it has a port).
+func writeHealth(w *bufio.Writer, cfg desired.Config, health reconcile.Health) error {
+	if _, err := w.WriteString("# HELP seesaw_backend_healthy 1 while the configured backend is healthy (or has no checks), 0 while its checks say down.\n" +
+		"# TYPE seesaw_backend_healthy gauge\n"); err != nil {
+		return err
+	}
+	buf := make([]byte, 0, 128)
 	for i := range cfg.Services {
 		s := &cfg.Services[i]
+		svc := `service="` + escapeLabel(s.Name) + `"`
 		for j := range s.Backends {
 			b := &s.Backends[j]
 			bk := reconcile.HealthKey(s, b)
@@ -121,22 +160,22 @@ func collectHealth(ch chan<- prometheus.Metric, cfg desired.Config, health recon
 				label = b.Address.String()
 			}
 			h, known := health[bk]
-			ch <- gauge(descBackendUp, uint64(b2u(h || !known)), s.Name, label)
+			v := uint64(0)
+			if h || !known {
+				v = 1
+			}
+			if _, err := w.Write(seriesLine(buf[:0], "seesaw_backend_healthy", `backend="`+label+`",`, "", svc, v)); err != nil {
+				return err
+			}
 		}
 	}
+	return nil
 }
 
-func counter(d *prometheus.Desc, v uint64, labels ...string) prometheus.Metric {
-	return prometheus.MustNewConstMetric(d, prometheus.CounterValue, float64(v), labels...)
-}
-
-func gauge(d *prometheus.Desc, v uint64, labels ...string) prometheus.Metric {
-	return prometheus.MustNewConstMetric(d, prometheus.GaugeValue, float64(v), labels...)
-}
-
-func b2u(b bool) uint8 {
-	if b {
-		return 1
+// escapeLabel escapes a label value for the text format.
+func escapeLabel(s string) string {
+	if !strings.ContainsAny(s, "\\\"\n") {
+		return s
 	}
-	return 0
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s)
 }

@@ -7,6 +7,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
@@ -97,6 +100,14 @@ func TestTrafficMetricsAndStatus(t *testing.T) {
 				t.Errorf("scrape %d lacks %q", i, line)
 			}
 		}
+	}
+	// The whole body is one valid exposition: the scraper rejects a
+	// family written twice or a malformed line.
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	if fams, err := parser.TextToMetricFamilies(strings.NewReader(bodies[0])); err != nil {
+		t.Errorf("parse /metrics: %v", err)
+	} else if n := len(fams["seesaw_ipvs_backend_bytes_total"].GetMetric()); n != 4 {
+		t.Errorf("seesaw_ipvs_backend_bytes_total has %d series, want 4 (2 backends x 2 directions)", n)
 	}
 	if t.Failed() {
 		t.Logf("metrics:\n%s", bodies[0])

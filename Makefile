@@ -3,7 +3,7 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-.PHONY: all help build check crossbuild test deps vet unit install installtest vmtest vmbench demo bench-reconcile bench-edit kernelbench vrrpbench failbench vrrpvmtest vrrpvmbench checksbench hatest bench soak clean
+.PHONY: all help build check crossbuild test deps vet unit install installtest deb debtest bench-traffic vmtest vmbench demo bench-reconcile bench-edit kernelbench vrrpbench failbench vrrpvmtest vrrpvmbench checksbench hatest bench soak clean
 
 ## all: the default: build.
 all: build
@@ -78,7 +78,7 @@ vmbench: deps
 	@bash internal/vm/run.sh $(addprefix --pkg ,$(VM_PKGS)) --bench '$(VMBENCH)' $(VMBENCH_FLAGS) $(VM_FLAGS)
 
 ## test: everything, installing what it needs; fails if any suite cannot run.
-test: deps vet crossbuild unit installtest vmtest vrrpvmtest hatest
+test: deps vet crossbuild unit installtest debtest vmtest vrrpvmtest hatest
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -99,6 +99,19 @@ install:
 ## installtest: make install into a scratch DESTDIR and check the result.
 installtest:
 	@bash internal/tools/install-test.sh
+
+## deb: the Debian package in dist/ (dpkg-deb; packaging files in internal/debian).
+deb:
+	@bash internal/debian/build-deb.sh dist
+
+## debtest: build the .deb, unpack it into a scratch root and check files,
+## conffiles, the unit (systemd-analyze verify) and lintian's errors.
+debtest:
+	@bash internal/debian/deb-test.sh
+
+## bench-traffic: the traffic metrics of one scrape at 10,000 x 10.
+bench-traffic:
+	SEESAW_BENCH=1 $(GO) test -count=1 -run '^TestTrafficMetricsBench$$' -v -timeout 20m ./internal/daemon/
 
 ## bench-reconcile: plan-time table (10,000 x 10) with its peers.
 bench-reconcile:
@@ -156,7 +169,7 @@ hatest: deps
 
 ## clean: remove the built binary and the caches (.cache: VM images, logs).
 clean:
-	rm -rf bin .cache
+	rm -rf bin .cache dist
 
 ## kernelbench: package kernel against ipvsadm, moby/ipvs and cloudflare/ipvs on the
 ## real kernel in the test VM (internal/vm); prints the tables of docs/benchmarks.md.

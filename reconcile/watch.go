@@ -3,6 +3,7 @@ package reconcile
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -17,26 +18,38 @@ type Debounce struct {
 	Quiet time.Duration
 	// Max bounds the wait from the first event of a burst.
 	Max time.Duration
+	// Poll is how often the watcher checks that the directory at the
+	// configured path is still the one it watches (a bind mount placed
+	// over it sends no event); 0 disables the check.
+	Poll time.Duration
 }
 
 // DefaultDebounce fits editors (rename-and-replace: a few events within a
 // millisecond), ConfigMap ..data swaps and git checkouts of many files: the
 // quiet time is short so a one-line edit reaches the kernel fast, and Max
-// still makes a long burst one reload.
-var DefaultDebounce = Debounce{Quiet: 15 * time.Millisecond, Max: 500 * time.Millisecond}
+// still makes a long burst one reload. A bind mount placed over the
+// directory is seen within Poll (one stat).
+var DefaultDebounce = Debounce{Quiet: 15 * time.Millisecond, Max: 500 * time.Millisecond, Poll: 250 * time.Millisecond}
 
 // Watcher reports bursts of changes in a configuration directory and in
 // the directories of the files it references (see Also). It watches the
 // directory's parent too, so a directory removed and created again, or
-// replaced by another one renamed over its name, is watched again.
+// replaced by another one renamed over its name, is watched again. When
+// the directory is a symlink (to a release directory, possibly through
+// more links), the directories holding each link of the chain are watched
+// too, so re-pointing any of them (ln -sfn + rename) is a change; a bind
+// mount placed over the directory is found by Debounce.Poll.
 type Watcher struct {
 	dir, parent string
 	d           Debounce
 	w           *fsnotify.Watcher
 	parentErr   error
 
-	mu    sync.Mutex
-	extra []string // directories watched for referenced files
+	mu       sync.Mutex
+	extra    []string    // directories watched for referenced files
+	links    []string    // dir's symlink chain (linkChain)
+	linkDirs []string    // directories watched for links of the chain
+	ident    os.FileInfo // the directory watched now, for swapped
 }
 
 // NewWatcher starts watching dir; events from this moment on are reported by Run.
@@ -56,6 +69,12 @@ func NewWatcher(dir string, d Debounce) (*Watcher, error) {
 			// Edits still show; only a replaced directory would be missed.
 			wt.parentErr = fmt.Errorf("watch %s for a replaced %s: %w", wt.parent, dir, err)
 		}
+	}
+	wt.swapped()
+	wt.mu.Lock()
+	defer wt.mu.Unlock()
+	if err := wt.watchLinksLocked(); err != nil && wt.parentErr == nil {
+		wt.parentErr = fmt.Errorf("watch the links to %s: %w", dir, err)
 	}
 	return wt, nil
 }
@@ -77,7 +96,7 @@ func (wt *Watcher) Also(files []string) error {
 	defer wt.mu.Unlock()
 	var errs []error
 	for _, d := range wt.extra {
-		if !slices.Contains(dirs, d) && d != wt.parent {
+		if !slices.Contains(dirs, d) && d != wt.parent && !slices.Contains(wt.linkDirs, d) {
 			_ = wt.w.Remove(d) // fails when d is gone, which removed the watch too
 		}
 	}
@@ -105,16 +124,28 @@ func (wt *Watcher) relevant(ev fsnotify.Event) (changed, replaced bool) {
 	}
 	wt.mu.Lock()
 	defer wt.mu.Unlock()
+	if slices.Contains(wt.links, name) {
+		return true, true
+	}
 	return slices.Contains(wt.extra, filepath.Dir(name)), false
 }
 
-// rearm watches the directory at dir's path again: after a rename over it
-// or a new mkdir the old watch follows the old inode or is gone. A
+// rearm watches the directory at dir's path again: after a rename over it,
+// a new mkdir, a link swapped or a mount placed over it, the old watch
+// follows the old inode or is gone. The link chain is watched anew. A
 // directory that does not exist (yet) gives fs.ErrNotExist.
 func (wt *Watcher) rearm() error {
+	wt.swapped()            // before Add: a swap in between is found by the next poll
 	_ = wt.w.Remove(wt.dir) // fails when the old directory is gone with its watch
-	if err := wt.w.Add(wt.dir); err != nil {
+	err := wt.w.Add(wt.dir)
+	wt.mu.Lock()
+	lerr := wt.watchLinksLocked()
+	wt.mu.Unlock()
+	if err != nil {
 		return fmt.Errorf("watch %s again: %w", wt.dir, err)
+	}
+	if lerr != nil {
+		return fmt.Errorf("watch the links to %s: %w", wt.dir, lerr)
 	}
 	return nil
 }

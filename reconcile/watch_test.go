@@ -28,10 +28,15 @@ func startWatch(t *testing.T, dir string) *atomic.Int32 {
 
 // startWatcher is startWatch that also returns the Watcher.
 func startWatcher(t *testing.T, dir string) (*Watcher, *atomic.Int32) {
+	return startWatcherWith(t, dir, DefaultDebounce)
+}
+
+// startWatcherWith is startWatcher with debounce d.
+func startWatcherWith(t *testing.T, dir string, d Debounce) (*Watcher, *atomic.Int32) {
 	var n atomic.Int32
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	w, err := NewWatcher(dir, DefaultDebounce)
+	w, err := NewWatcher(dir, d)
 	if err != nil {
 		t.Fatal(err)
 	}

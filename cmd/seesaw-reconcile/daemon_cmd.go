@@ -30,6 +30,7 @@ func parseDaemonFlags(args []string, stdout, stderr io.Writer) (o daemon.Options
 	var logFormat string
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.StringVar(&o.ConfigDir, "config-dir", defaultConfigDir, "configuration `directory` to watch")
+	fs.StringVar(&o.StateDir, "state-dir", daemon.DefaultStateDir, "state `directory`: manual drains (systemd StateDirectory=seesaw)")
 	fs.DurationVar(&o.Resync, "resync", 30*time.Second, "full re-read interval when node.resync_interval is unset")
 	fs.BoolVar(&o.AllowMassDelete, "allow-mass-delete", false, "apply plans even if they delete most owned services")
 	fs.StringVar(&logFormat, "log-format", "text", "log format: text or json (journald)")

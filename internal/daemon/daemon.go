@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -135,28 +136,37 @@ func newWiring(ctx context.Context, d deps, f Options, log *slog.Logger) (*wirin
 		roundDone: make(chan struct{}), marksFeed: newRoundFeed(), trackFeed: newRoundFeed(),
 		roundsSeen: newRoundLog(), reloads: make(chan reloadRequest),
 		masterTurn: newMastership(),
-		overFile:   &overridesStore{path: filepath.Join(f.ConfigDir, overridesFile)}}
+		overFile:   &overridesStore{path: filepath.Join(cmp.Or(f.StateDir, DefaultStateDir), overridesFile)}}
+	w.traffic = &traffic{k: k}
+	closeAll := func() { k.Close() }
+	if tk, err := d.openKernel(); err == nil {
+		// A socket of its own: a scrape's dump never delays the loop's writes.
+		w.traffic.k = tk
+		closeAll = func() { tk.Close(); k.Close() }
+	} else {
+		log.Warn("traffic counters share the loop's IPVS socket", "error", err.Error())
+	}
 	w.adoptedLive = readAdopted(ctx, k, log)
 	w.metrics = newMetrics(w)
-	w.loadOverrides()
+	w.loadOverrides(f.ConfigDir)
 	w.engine = checks.New(checks.Options{Logger: log, OnResult: w.metrics.checkDone})
 	opts := reconcile.LoopOptions{Kernel: meteredIPVS{IPVS: k, m: w.metrics}, Log: log, Now: d.now,
 		AllowMassDelete: f.AllowMassDelete, VIPs: d.vips(log), OnRound: w.onRound}
 	if sd, ok := k.(reconcile.SyncDaemons); ok {
 		opts.SyncDaemons = sd
 	}
-	closeAll := func() { k.Close() }
 	if d.checkSysctls != nil {
 		opts.CheckSysctls = d.checkSysctls()
 	}
 	if d.checkRoutes != nil {
 		routes, err := d.checkRoutes()
 		if err != nil {
-			k.Close()
+			closeAll()
 			return nil, nil, fmt.Errorf("open check routes: %w", err)
 		}
 		opts.CheckRoutes = routes
-		closeAll = func() { routes.Close(); k.Close() }
+		closeKernels := closeAll
+		closeAll = func() { routes.Close(); closeKernels() }
 	}
 	w.loop = reconcile.NewLoop(opts)
 	w.loop.SetMaster(!f.Backup)

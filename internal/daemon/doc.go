@@ -66,10 +66,16 @@
 //   - The VRRP node, the control socket path and the metrics address come
 //     from the first valid config; a later change of the vrrp section is
 //     logged and needs a restart.
-//   - Manual drains are saved in .seesaw-overrides.json beside the config
-//     (overridesStore.path) before they take effect, so they survive a
-//     restart: durably (internal/statefile), one change at a time (the
-//     store's lock, taken before w.mu), and read back.
+//   - Manual drains are saved in overrides.json in the state directory
+//     (Options.StateDir; overridesStore.path) before they take effect, so
+//     they survive a restart: durably (internal/statefile), one change at a
+//     time (the store's lock, taken before w.mu), and read back; the config
+//     directory is never written. An old .seesaw-overrides.json in the
+//     config directory is moved there once (overrides_migrate.go).
+//   - The traffic counters for /metrics and the status report come from one
+//     dump on a kernel socket of their own (traffic.go), shared by requests
+//     within a second, and are written as text straight from it
+//     (metrics_traffic.go).
 //   - Health survives a restart through the kernel: the table read at start
 //     (adopt.go, reconcile.AdoptedHealth) makes the checks of backends it
 //     holds drained start down, and those backends stay unhealthy until

@@ -43,11 +43,17 @@ func testOptions(args []string, w io.Writer) (Options, error) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(w)
 	fs.StringVar(&o.ConfigDir, "config-dir", "/etc/seesaw", "")
+	fs.StringVar(&o.StateDir, "state-dir", "", "")
 	fs.StringVar(&o.ControlSocket, "control-socket", "", "")
 	fs.StringVar(&o.ControlGroup, "control-group", "", "")
 	fs.StringVar(&o.MetricsAddress, "metrics-address", "", "")
 	fs.BoolVar(&o.Backup, "backup", false, "")
-	return o, fs.Parse(args)
+	err := fs.Parse(args)
+	if o.StateDir == "" {
+		// Beside the config directory, inside the test's temporary root.
+		o.StateDir = filepath.Clean(o.ConfigDir) + ".state"
+	}
+	return o, err
 }
 
 // writeConfig writes files into a new directory.

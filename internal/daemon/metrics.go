@@ -25,6 +25,8 @@ type metrics struct {
 	checkTime   *prometheus.HistogramVec
 	// stateFileErrors counts failed reads and writes of state files.
 	stateFileErrors *prometheus.CounterVec
+	// trafficErrors counts scrapes whose read of the IPVS counters failed.
+	trafficErrors prometheus.Counter
 }
 
 // newMetrics registers every metric of the daemon; w supplies the snapshots.
@@ -47,11 +49,13 @@ func newMetrics(w *wiring) *metrics {
 		stateFileErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "seesaw_state_file_errors_total",
 			Help: "Failed reads and writes of state files, by file (overrides)."}, []string{"file"}),
 	}
+	m.trafficErrors = prometheus.NewCounter(prometheus.CounterOpts{Name: "seesaw_ipvs_traffic_read_errors_total",
+		Help: "Scrapes whose read of the IPVS counters failed (the traffic metrics are then absent)."})
 	m.stateFileErrors.WithLabelValues("overrides")
 	m.reloads.WithLabelValues("success")
 	m.reloads.WithLabelValues("failure")
 	m.reg.MustRegister(m.ops, m.planSize, m.applyTime, m.reloads, m.configError, m.checkTime, m.stateFileErrors,
-		&collector{w: w, results: newResultCounter()}, collectors.NewGoCollector())
+		m.trafficErrors, &collector{w: w, results: newResultCounter()}, collectors.NewGoCollector())
 	return m
 }
 

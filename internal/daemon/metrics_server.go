@@ -6,8 +6,6 @@ import (
 	"net"
 	"net/http"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"github.com/seesaw-lb/seesaw/desired"
 )
 
@@ -57,7 +55,7 @@ func (w *wiring) setMetricsAt(addr string) {
 // metricsHandler serves /metrics and the read-only status page.
 func (w *wiring) metricsHandler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(w.metrics.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /metrics", w.serveMetrics)
 	addStatusPage(mux, w.status)
 	return mux
 }

@@ -10,6 +10,10 @@ import (
 type Options struct {
 	// ConfigDir is the configuration directory to watch.
 	ConfigDir string
+	// StateDir is where the daemon keeps what must survive a restart (the
+	// manual drains); empty: DefaultStateDir. The config directory is only
+	// read, so it may be read-only.
+	StateDir string
 	// Resync is the full re-read interval when node.resync_interval is
 	// unset (0: no periodic re-read).
 	Resync time.Duration

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -13,10 +15,15 @@ import (
 	"github.com/seesaw-lb/seesaw/internal/statefile"
 )
 
-// overridesFile is where drain/enable overrides are kept: a hidden file in
-// the config directory (desired.Load ignores hidden files), so they survive
-// a restart and travel with the config they modify.
-const overridesFile = ".seesaw-overrides.json"
+// overridesFile is where drain/enable overrides are kept, in the state
+// directory (Options.StateDir), so they survive a restart and the config
+// directory may be read-only.
+const overridesFile = "overrides.json"
+
+// legacyOverridesFile is where older releases kept the overrides: a hidden
+// file in the config directory (desired.Load ignores hidden files). It is
+// moved to the state directory once (migrateOverrides).
+const legacyOverridesFile = ".seesaw-overrides.json"
 
 // overrides are the runtime drain/enable decisions: backends drained by
 // hand, as "ADDR" (every port) or "ADDR:PORT".
@@ -115,11 +122,15 @@ func readOverrides(path string) (overrides, error) {
 	return o, nil
 }
 
-// writeOverrides writes o to path durably (statefile.Write).
+// writeOverrides writes o to path durably (statefile.Write), creating its
+// directory (mode 0700) when it does not exist.
 func writeOverrides(path string, o overrides) error {
 	b, err := json.MarshalIndent(o, "", "  ")
 	if err != nil {
 		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("save overrides: create the state directory: %w", err)
 	}
 	if err := statefile.Write(path, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("save overrides: %w", err)

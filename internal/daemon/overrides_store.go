@@ -6,18 +6,23 @@ import (
 	"sync"
 )
 
-// overridesStore is the overrides file: its path (a field, so the file can
-// move to a state directory) and the lock that makes each change a single
+// overridesStore is the overrides file: its path in the state directory
+// and the lock that makes each change a single
 // read-modify-write, so concurrent drain and enable commands are all kept.
 type overridesStore struct {
 	path string
 	mu   sync.Mutex // held from reading w.over to putting the saved value in force
 }
 
-// loadOverrides reads the overrides file at start; a file that cannot be
-// read is reported (log, status, metrics) and the daemon starts without
+// loadOverrides reads the overrides file at start, after moving one an
+// older release left in configDir (migrateOverrides); a file that cannot
+// be read is reported (log, status, metrics) and the daemon starts without
 // it: a drain by hand lost is better than no load balancing.
-func (w *wiring) loadOverrides() {
+func (w *wiring) loadOverrides(configDir string) {
+	if err := w.migrateOverrides(configDir); err != nil {
+		w.degrade(partOverrides, fmt.Errorf("%w; started without manual drains", err))
+		return
+	}
 	o, err := readOverrides(w.overFile.path)
 	if err != nil {
 		w.degrade(partOverrides, fmt.Errorf("%w; started without manual drains", err))

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"context"
 	"net/netip"
 	"slices"
 	"strings"
@@ -37,6 +38,8 @@ type StatusReport struct {
 	// Degraded are the parts not needed to forward traffic that are failing
 	// now (metrics, control socket, overrides file), each with its error.
 	Degraded map[string]string `json:"degraded,omitempty"`
+	// TrafficError is why the backends' traffic is missing, if it is.
+	TrafficError string `json:"traffic_error,omitempty"`
 }
 
 // VRRPReport is the virtual router's state ("standalone" without one).
@@ -103,6 +106,9 @@ type BackendReport struct {
 	DrainedByHand bool    `json:"drained_by_hand,omitempty"`
 	LastCheck     string  `json:"last_check,omitempty"`
 	LatencyMS     float64 `json:"latency_ms,omitempty"`
+	// Traffic is the backend's traffic in the kernel; absent when it has
+	// no destination there or the counters could not be read.
+	Traffic *TrafficReport `json:"traffic,omitempty"`
 }
 
 // status gathers the report from the parts of the daemon.
@@ -129,6 +135,11 @@ func (w *wiring) status() StatusReport {
 		ConfigError: ls.ConfigError, Drained: slices.Clone(over.Drained), Metrics: metricsAt, Degraded: w.degradedNow(),
 		LastRound: RoundReport{At: ls.LastRound, Applied: kinds(ls.Applied), Failed: kinds(ls.Failed), Error: ls.Error, Held: ls.Held}}
 	r.Services = serviceReports(cfg, over, health, ls, plan, checkStatus)
+	if snap, err := w.traffic.read(context.Background()); err != nil {
+		r.TrafficError = err.Error()
+	} else {
+		addTraffic(r.Services, cfg, snap, serviceNames(ls.Target))
+	}
 	r.CheckServices = checkServiceReports(ls.CheckMarks)
 	return r
 }

@@ -57,7 +57,7 @@ func TestConcurrentDrainsAreAllKept(t *testing.T) {
 	if got := statusOf(t, socket).Drained; !slices.Equal(got, want) {
 		t.Fatalf("drained by hand after 20 concurrent drains: %q\nwant %q", got, want)
 	}
-	saved, err := readOverrides(filepath.Join(dir, overridesFile))
+	saved, err := readOverrides(filepath.Join(dir+".state", overridesFile))
 	if err != nil || !slices.Equal(saved.Drained, want) {
 		t.Fatalf("overrides file after 20 concurrent drains: %q, %v\nwant %q", saved.Drained, err, want)
 	}
@@ -67,9 +67,10 @@ func TestBadOverridesFileIsReportedNotFatal(t *testing.T) {
 	for name, content := range map[string]string{"empty": "", "corrupt": `{"drained": [`} {
 		t.Run(name, func(t *testing.T) {
 			d, f := fakeDeps(t)
-			dir := writeConfig(t, map[string]string{"node.yaml": planNode, "web.yaml": webFile(1), overridesFile: content})
+			dir := writeConfig(t, map[string]string{"node.yaml": planNode, "web.yaml": webFile(1)})
+			state := writeConfig(t, map[string]string{overridesFile: content})
 			socket := filepath.Join(t.TempDir(), "ctl.sock")
-			runTestDaemon(t, d, "--config-dir", dir, "--control-socket", socket, "--metrics-address", "127.0.0.1:0")
+			runTestDaemon(t, d, "--config-dir", dir, "--state-dir", state, "--control-socket", socket, "--metrics-address", "127.0.0.1:0")
 			eventually(t, "the service in the kernel", func() bool { return strings.Contains(rendered(t, f), "-r 198.51.100.1:80 -m -w 1") })
 			eventually(t, "the control socket", func() bool { return ctl(socket, "status") == nil })
 			st := statusOf(t, socket)

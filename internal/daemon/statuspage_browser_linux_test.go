@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/seesaw-lb/seesaw/internal/testenv"
+	"github.com/seesaw-lb/seesaw/kernel"
 )
 
 // pageState is what the rendered page shows, read from the DOM.
@@ -23,6 +24,7 @@ type pageState struct {
 			Health  string `json:"health"`
 			Check   string `json:"check"`
 			Color   string `json:"color"`
+			Active  string `json:"active"`
 		} `json:"backends"`
 	} `json:"services"`
 }
@@ -42,6 +44,7 @@ const pageStateJS = `({
       health: r.querySelector(".health").textContent,
       check: r.querySelector(".check").textContent,
       color: getComputedStyle(r).backgroundColor,
+      active: (r.querySelector(".active") || {}).textContent || "",
     })),
   })),
 })`
@@ -101,6 +104,8 @@ func TestStatusPageInChromium(t *testing.T) {
 	_, p3 := loopbackServer(t, "127.0.0.4")
 	_, p4 := loopbackServer(t, "127.0.0.5")
 	d, _ := fakeDeps(t)
+	open := d.openKernel
+	d.openKernel = func() (kernel.IPVS, error) { k, err := open(); return &countedStats{IPVS: k}, err }
 	dir := writeConfig(t, browserConfig([4]uint16{p1, p2, p3, p4}))
 	socket, _ := startDaemon(t, d, dir)
 	b := func(addr string, port uint16) string { return fmt.Sprintf("%s:%d", addr, port) }
@@ -127,6 +132,15 @@ func TestStatusPageInChromium(t *testing.T) {
 	st := waitForPage(t, page, "every service and backend rendered", func(p pageState) bool { return sameRows(p.rows(), want) })
 	if st.Node != "lb-page" || st.VRRP != "standalone" {
 		t.Fatalf("page header: node %q vrrp %q", st.Node, st.VRRP)
+	}
+	// Each row shows its backend's active connections (countedStats: 10
+	// for the first destination of a service, 20 for the second).
+	for _, s := range st.Services {
+		for i, bk := range s.Backends {
+			if want := fmt.Sprint(10 * (i + 1)); bk.Active != want {
+				t.Errorf("%s %s: active connections %q on the page, want %s", s.Name, bk.Address, bk.Active, want)
+			}
+		}
 	}
 	if err := page.eval(`window.seesawTestMarker = "set before the backend stopped"`, new(string)); err != nil {
 		t.Fatal(err)

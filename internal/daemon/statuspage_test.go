@@ -39,7 +39,7 @@ func loadedWiring(t *testing.T, files map[string]string) *wiring {
 	t.Helper()
 	d, _ := fakeDeps(t)
 	dir := writeConfig(t, files)
-	w, closeKernel, err := newWiring(t.Context(), d, Options{ConfigDir: dir}, slog.New(slog.DiscardHandler))
+	w, closeKernel, err := newWiring(t.Context(), d, Options{ConfigDir: dir, StateDir: t.TempDir()}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,7 @@ type wiring struct {
 	// sourceFor is the source address towards a backend (dsr/tunnel checks).
 	sourceFor func(netip.Addr) (netip.Addr, error)
 	metrics   *metrics
+	traffic   *traffic // the kernel's counters for metrics and status
 
 	ready    chan struct{} // closed when the first valid config is in force
 	firstOne sync.Once
@@ -72,6 +73,11 @@ type wiring struct {
 func (w *wiring) configLoaded(cfg desired.Config) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	return w.configLoadedLocked(cfg)
+}
+
+// configLoadedLocked is configLoaded with w.mu held.
+func (w *wiring) configLoadedLocked(cfg desired.Config) error {
 	eff := applyOverrides(cfg, w.over)
 	w.adoptLocked(eff)
 	plan, err := w.updateChecksLocked(eff)
@@ -95,16 +101,17 @@ func (w *wiring) configLoaded(cfg desired.Config) error {
 	return nil
 }
 
-// setOverrides stores o and re-applies the last valid config with it.
+// setOverrides stores o and re-applies the last valid config with it, in
+// one critical section: a config loaded meanwhile is never replaced by the
+// older one, and o is never lost to a concurrent load.
 func (w *wiring) setOverrides(o overrides) error {
 	w.mu.Lock()
+	defer w.mu.Unlock()
 	w.over = o
-	raw, have := w.raw, w.haveRaw
-	w.mu.Unlock()
-	if !have {
+	if !w.haveRaw {
 		return nil
 	}
-	return w.configLoaded(raw)
+	return w.configLoadedLocked(w.raw)
 }
 
 // runChecks feeds check state changes to the loop until the engine stops.

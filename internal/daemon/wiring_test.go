@@ -145,8 +145,8 @@ func TestDaemonChecksDrainAndControl(t *testing.T) {
 		t.Fatalf("drain: %v", err)
 	}
 	eventually(t, "the drained backend at weight 0", hasWeight(b2, 0))
-	if _, err := os.Stat(filepath.Join(dir, overridesFile)); err != nil {
-		t.Fatalf("drain was not saved beside the config: %v", err)
+	if _, err := os.Stat(filepath.Join(dir+".state", overridesFile)); err != nil {
+		t.Fatalf("drain was not saved in the state directory: %v", err)
 	}
 	if err := ctl(socket, "failover"); err == nil || !strings.Contains(err.Error(), "standalone") {
 		t.Fatalf("failover on a standalone node: %v", err)
@@ -265,6 +265,9 @@ func assertMetrics(t *testing.T, addr string) {
 		`seesaw_reconcile_apply_duration_seconds_count [1-9]`,
 		`seesaw_reconcile_plan_operations_bucket\{le="4"\} [1-9]`,
 		`seesaw_check_last_latency_seconds\{type="tcp"\} [0-9.e-]+`,
+		`seesaw_backend_healthy\{backend="127\.0\.0\.2:[0-9]+",service="web"\} 1`,
+		`seesaw_backend_healthy\{backend="127\.0\.0\.3:[0-9]+",service="web"\} 0`,
+		`seesaw_ipvs_backend_connections_total\{backend="127\.0\.0\.3:[0-9]+",ipvs_service="tcp/192\.0\.2\.10:80",service="web"\} 0`,
 	} {
 		if !regexp.MustCompile(`(?m)^` + re + `$`).MatchString(body) {
 			t.Errorf("metrics lack a line matching %s", re)

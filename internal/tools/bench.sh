@@ -26,6 +26,7 @@ suite failover "$MAKE" --no-print-directory failbench
 suite vrrp-vm "$MAKE" --no-print-directory vrrpvmbench
 suite checks "$MAKE" --no-print-directory checksbench
 suite ha "$MAKE" --no-print-directory hatest
+suite traffic "$MAKE" --no-print-directory bench-traffic
 suite desired "$GO" test -count=1 -run '^$' -bench BenchmarkLoadTable -benchtime 1x ./desired
 echo
 echo "## make bench: every figure, ours vs the peer measured in the same run"

@@ -15,6 +15,9 @@ need=(
   xz:xz-utils
   sysctl:procps
   chromium:chromium
+  systemd-analyze:systemd
+  dpkg-deb:dpkg
+  lintian:lintian
 )
 
 missing=()

@@ -94,6 +94,29 @@
     document.getElementById("summary").replaceChildren(dl);
   }
 
+  // rate renders bytes per second as bits per second, as links are sized.
+  function rate(bytesPerSecond) {
+    let v = bytesPerSecond * 8;
+    for (const unit of ["bit/s", "kbit/s", "Mbit/s", "Gbit/s"]) {
+      if (v < 1000 || unit === "Gbit/s") return (unit === "bit/s" ? String(v) : v.toFixed(1)) + " " + unit;
+      v /= 1000;
+    }
+    return "";
+  }
+
+  // trafficCells are a backend's connections and rates in the kernel; "—"
+  // when it has no destination there or the counters could not be read.
+  function trafficCells(t) {
+    if (!t) return [1, 2, 3, 4, 5].map(() => el("td", { class: "num" }, "—"));
+    return [
+      el("td", { class: "num active" }, t.active_conns),
+      el("td", { class: "num" }, t.inactive_conns),
+      el("td", { class: "num" }, t.conns_per_second),
+      el("td", { class: "num" }, rate(t.in_bytes_per_second)),
+      el("td", { class: "num" }, rate(t.out_bytes_per_second)),
+    ];
+  }
+
   function serviceTable(svc) {
     const state = svc.up ? "up" : "down";
     const vip = (svc.vip || "—") + (svc.vip_held ? " (held)" : "");
@@ -103,8 +126,8 @@
       el("span", {}, "VIP " + vip),
       el("span", {}, "healthy " + svc.healthy + "/" + svc.enabled),
       el("span", {}, "watermarks " + svc.low_watermark + "–" + svc.high_watermark));
-    const cols = el("tr", {}, ...["Backend", "Weight", "Effective", "Reason", "Health", "Last check", "Latency"]
-      .map((c) => el("th", {}, c)));
+    const cols = el("tr", {}, ...["Backend", "Weight", "Effective", "Reason", "Health", "Last check", "Latency",
+      "Active", "Inactive", "Conn/s", "In", "Out"].map((c) => el("th", {}, c)));
     const body = el("tbody");
     for (const b of svc.backends || []) {
       const st = backendState(b);
@@ -115,7 +138,8 @@
         el("td", {}, b.reason),
         el("td", { class: "health" }, healthLabel[st]),
         el("td", { class: "check" }, b.last_check || "—"),
-        el("td", { class: "num" }, b.last_check ? (b.latency_ms || 0).toFixed(2) + " ms" : "—")));
+        el("td", { class: "num" }, b.last_check ? (b.latency_ms || 0).toFixed(2) + " ms" : "—"),
+        ...trafficCells(b.traffic)));
     }
     return el("table", { class: "service", "data-service": svc.name },
       caption, el("thead", {}, cols), body);

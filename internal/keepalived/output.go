@@ -119,7 +119,7 @@ type outTLS struct {
 }
 
 type outExpect struct {
-	Status   []any    `yaml:"status,omitempty"`
-	Contains string   `yaml:"contains,omitempty"`
-	Regexp   string   `yaml:"regexp,omitempty"`
+	Status   []any  `yaml:"status,omitempty"`
+	Contains string `yaml:"contains,omitempty"`
+	Regexp   string `yaml:"regexp,omitempty"`
 }

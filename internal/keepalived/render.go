@@ -3,6 +3,7 @@ package keepalived
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -76,13 +77,5 @@ func splitLines(s string) []string {
 	if s == "" {
 		return nil
 	}
-	return bytes2lines(s)
-}
-
-func bytes2lines(s string) []string {
-	var out []string
-	for _, l := range bytes.Split([]byte(s), []byte("\n")) {
-		out = append(out, string(l))
-	}
-	return out
+	return strings.Split(s, "\n")
 }

@@ -68,6 +68,7 @@ func commands() []command {
 		{"failover", "ask the running VRRP master to step down", runFailoverCmd},
 		{"drain", "drain BACKEND by hand (survives a restart)", runDrainCmd},
 		{"enable", "undo drain BACKEND", runEnableCmd},
+		{"import", "convert a keepalived.conf: import keepalived FILE --out DIR", runImportCmd},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -1,7 +1,6 @@
 package keepalived
 
 import (
-	"fmt"
 	"math"
 	"net/netip"
 	"slices"
@@ -102,12 +101,12 @@ func (c *converter) realServer(st *vsState, k *Stmt) *realServer {
 		c.note(k.Pos, "real_server %s: not ADDRESS [PORT]: not converted", strings.Join(a, " "))
 		return nil
 	}
-	addr, err := netip.ParseAddr(a[0])
-	port := st.port
+	addr, ok := parseAddr(a[0])
+	port, err := st.port, error(nil)
 	if len(a) == 2 {
-		port, err = parseIntOr(a[1], err)
+		port, err = parseInt(a[1])
 	}
-	if err != nil || addr.Zone() != "" || port < 0 || port > 65535 {
+	if !ok || err != nil || port < 0 || port > 65535 {
 		c.note(k.Pos, "real_server %s: not ADDRESS [PORT]: not converted", strings.Join(a, " "))
 		return nil
 	}
@@ -199,16 +198,4 @@ func (c *converter) unconvertedCheck(k *Stmt) {
 	case "BFD_CHECK":
 		c.note(k.Pos, "BFD_CHECK: not converted: seesaw has no BFD; use a tcp or icmp check")
 	}
-}
-
-// parseIntOr parses s unless err is already set.
-func parseIntOr(s string, err error) (int, error) {
-	if err != nil {
-		return 0, err
-	}
-	n, err := parseInt(s)
-	if err != nil {
-		return 0, fmt.Errorf("port %q: %w", s, err)
-	}
-	return n, nil
 }

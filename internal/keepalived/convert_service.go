@@ -60,6 +60,7 @@ func (c *converter) virtualServer(s *Stmt) *service {
 		svc.out.Forward = "nat"
 	}
 	c.persistence(st)
+	c.schedulerFlags(st, s.Pos)
 	if svc.out.OnePacket && st.proto != "udp" {
 		c.note(s.Pos, "virtual_server %s: ops: one-packet scheduling is for udp services only: not converted", svc.out.Name)
 		svc.out.OnePacket = false
@@ -85,13 +86,13 @@ func (c *converter) identity(st *vsState, s *Stmt) bool {
 		c.note(s.Pos, "virtual_server group %s: not converted: seesaw has no server groups; write a service per VIP, or one fwmark service", a[1])
 		return false
 	case len(a) == 2:
-		addr, err := netip.ParseAddr(a[0])
+		addr, ok := parseAddr(a[0])
 		port, perr := parseInt(a[1])
-		if err != nil || addr.Zone() != "" || perr != nil || port < 1 || port > 65535 {
+		if !ok || perr != nil || port < 1 || port > 65535 {
 			c.note(s.Pos, "virtual_server %s: not ADDRESS PORT (port 1..65535; port 0 means every port, which seesaw cannot express): not converted", strings.Join(a, " "))
 			return false
 		}
-		st.svc.vip = addr.Unmap()
+		st.svc.vip = addr
 		st.svc.out.VIP = st.svc.vip.String()
 		st.port = port
 		st.ipv6 = st.svc.vip.Is6()
@@ -158,6 +159,25 @@ func (c *converter) vsKey(st *vsState, k *Stmt) {
 	default:
 		if !c.ctxKey(&st.ctx, k) {
 			c.note(k.Pos, "virtual_server %s: not converted: seesaw has no equivalent", kw)
+		}
+	}
+}
+
+// schedulerFlags keeps the sh-*/mh-* flags for the sh and mh schedulers
+// (both kinds set the same kernel bits, so they are renamed to the
+// scheduler's) and lists them for any other scheduler.
+func (c *converter) schedulerFlags(st *vsState, pos Pos) {
+	out := &st.svc.out
+	flags := out.SchedulerFlags
+	out.SchedulerFlags = nil
+	for _, f := range flags {
+		_, suffix, _ := strings.Cut(f, "-")
+		if out.Scheduler != "sh" && out.Scheduler != "mh" {
+			c.note(pos, "virtual_server %s: %s: only the sh and mh schedulers take flags: not converted", out.Name, f)
+			continue
+		}
+		if f = out.Scheduler + "-" + suffix; !slices.Contains(out.SchedulerFlags, f) {
+			out.SchedulerFlags = append(out.SchedulerFlags, f)
 		}
 	}
 }

@@ -104,8 +104,8 @@ func (c *converter) instanceKey(in *instance, k *Stmt) {
 		}
 	case "unicast_peer":
 		for _, p := range k.Block {
-			if a, err := netip.ParseAddr(p.Keyword()); err == nil && a.Zone() == "" {
-				in.peers = append(in.peers, a.Unmap().String())
+			if a, ok := parseAddr(p.Keyword()); ok {
+				in.peers = append(in.peers, a.String())
 			} else {
 				c.note(p.Pos, "unicast_peer %q: not an IP address: not converted", p.Keyword())
 			}
@@ -194,12 +194,12 @@ func (c *converter) vipBlock(in *instance, k *Stmt) {
 	for _, v := range k.Block {
 		w := v.Words
 		addrText, _, _ := strings.Cut(w[0], "/")
-		a, err := netip.ParseAddr(addrText)
-		if err != nil || a.Zone() != "" {
+		a, ok := parseAddr(addrText)
+		if !ok {
 			c.note(v.Pos, "virtual_ipaddress %q: not an IP address: not converted", w[0])
 			continue
 		}
-		x := vip{addr: a.Unmap(), dev: in.iface, pos: v.Pos}
+		x := vip{addr: a, dev: in.iface, pos: v.Pos}
 		for i := 1; i+1 < len(w); i += 2 {
 			switch w[i] {
 			case "dev":

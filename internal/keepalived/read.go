@@ -22,7 +22,7 @@ type reader struct {
 // readFile appends the tokens of name, which pos included (zero Pos for the
 // top file).
 func (r *reader) readFile(name string, from Pos) error {
-	if len(r.stack) >= r.lim.IncludeDepth {
+	if len(r.stack) > r.lim.IncludeDepth {
 		return fmt.Errorf("%s: include %s: includes nested over %d deep: %w", from, name, r.lim.IncludeDepth, errLimit)
 	}
 	clean := filepath.Clean(name)

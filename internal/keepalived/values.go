@@ -53,9 +53,18 @@ func (c *converter) addrArg(k *Stmt) (netip.Addr, bool) {
 	if !ok {
 		return netip.Addr{}, false
 	}
-	a, err := netip.ParseAddr(s)
-	if err != nil || a.Zone() != "" {
+	a, ok := parseAddr(s)
+	if !ok {
 		c.note(k.Pos, "%s %q: not an IP address: not converted", k.Keyword(), s)
+	}
+	return a, ok
+}
+
+// parseAddr parses an address seesaw takes: no zone, not unspecified,
+// IPv4-mapped IPv6 as IPv4.
+func parseAddr(s string) (netip.Addr, bool) {
+	a, err := netip.ParseAddr(s)
+	if err != nil || a.Zone() != "" || a.IsUnspecified() {
 		return netip.Addr{}, false
 	}
 	return a.Unmap(), true

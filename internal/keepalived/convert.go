@@ -56,10 +56,18 @@ func Convert(cfg *Config, opts ConvertOptions) (*Result, error) {
 		c.topLevel(s)
 	}
 	node, vipIf := c.node(opts.NodeName)
+	names := map[string]Pos{}
 	for _, vs := range c.vservers {
-		if svc := c.virtualServer(vs); svc != nil {
-			c.services = append(c.services, svc)
+		svc := c.virtualServer(vs)
+		if svc == nil {
+			continue
 		}
+		if first, dup := names[svc.out.Name]; dup {
+			c.note(vs.Pos, "virtual_server %s: the same service as the one at %s: not converted", svc.out.Name, first)
+			continue
+		}
+		names[svc.out.Name] = vs.Pos
+		c.services = append(c.services, svc)
 	}
 	c.placeServices(node, vipIf)
 	nodeYAML, err := renderNode(node, opts.Header)

@@ -45,6 +45,7 @@ func (c *converter) virtualServer(s *Stmt) *service {
 	for _, k := range s.Block {
 		c.vsKey(st, k)
 	}
+	c.fwmarkFamily(st)
 	svc := st.svc
 	if svc.vip.IsValid() {
 		svc.out.Name = fmt.Sprintf("%s-%s-%d", st.proto, svc.vip, st.port)
@@ -159,6 +160,22 @@ func (c *converter) vsKey(st *vsState, k *Stmt) {
 	default:
 		if !c.ctxKey(&st.ctx, k) {
 			c.note(k.Pos, "virtual_server %s: not converted: seesaw has no equivalent", kw)
+		}
+	}
+}
+
+// fwmarkFamily takes an fwmark service's family from its first real
+// server when ip_family does not say it, as keepalived does.
+func (c *converter) fwmarkFamily(st *vsState) {
+	if st.svc.vip.IsValid() || st.familySet {
+		return
+	}
+	for _, k := range st.realServers {
+		if a := k.Args(); len(a) > 0 {
+			if addr, ok := parseAddr(a[0]); ok {
+				st.ipv6 = addr.Is6()
+				return
+			}
 		}
 	}
 }

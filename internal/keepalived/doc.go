@@ -12,8 +12,8 @@
 // words, `{ ... }` blocks (nested, on the same line or the next), quoted
 // strings, comments from an unquoted `#` or `!`, `\` continuing a line,
 // `include` with globs relative to the including file (at any depth, even
-// inside a block), and the `@ID` / `@^ID` line prefixes that select lines
-// per node. Every statement carries FILE:LINE. Input is bounded (Limits):
+// inside a block), the `@ID` / `@^ID` line prefixes that select lines per
+// node, and one-line `$NAME=VALUE` definitions used as `$NAME` or `${NAME}`. Every statement carries FILE:LINE. Input is bounded (Limits):
 // no file, include chain or nesting makes it run long or out of memory,
 // and no input makes it panic (FuzzParse).
 //

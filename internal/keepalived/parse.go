@@ -67,7 +67,7 @@ func Parse(name string, opts Options) (*Config, error) {
 	if opts.Source == nil {
 		opts.Source = OSSource{}
 	}
-	r := &reader{src: opts.Source, lim: opts.Limits.orDefault(), configID: opts.ConfigID}
+	r := &reader{src: opts.Source, lim: opts.Limits.orDefault(), configID: opts.ConfigID, defs: map[string]string{}}
 	if err := r.readFile(name, Pos{}); err != nil {
 		return nil, err
 	}

@@ -68,6 +68,32 @@ func TestParseGrammar(t *testing.T) {
 	}
 }
 
+func TestParseDefinitions(t *testing.T) {
+	src := MapSource{"/k": "$VIP=192.0.2.5 # comment\n" +
+		"$A=${VIP}:$PORT\n" +
+		"$PORT=80\n" +
+		"v $VIP ${PORT} $A $UNDEFINED $\n" +
+		"$M=x \\\n"}
+	cfg, err := Parse("/k", Options{Source: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	dump(cfg.Stmts, 0, &b)
+	if want := `/k:4 ["v" "192.0.2.5" "80" "192.0.2.5:80" "$UNDEFINED" "$"]` + "\n"; b.String() != want {
+		t.Errorf("got %s want %s", b.String(), want)
+	}
+	if len(cfg.Notes) != 1 || !strings.Contains(cfg.Notes[0].String(), "/k:5: $M: multi-line definitions are not expanded") {
+		t.Errorf("notes %v", cfg.Notes)
+	}
+	for _, conf := range []string{"$L=$L$L\nx $L\n", "$L=${L}\nx $L\n"} {
+		_, err := Parse("/k", Options{Source: MapSource{"/k": conf}})
+		if !errors.Is(err, ErrLimit) || !strings.Contains(err.Error(), "/k:2: $ substitution") {
+			t.Errorf("%q: error %v, want a limit at /k:2", conf, err)
+		}
+	}
+}
+
 func TestParseConfigIDUnset(t *testing.T) {
 	src := MapSource{"/k": "@lb1 a\n@^lb1 b\n"}
 	cfg, err := Parse("/k", Options{Source: src})

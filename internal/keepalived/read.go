@@ -17,6 +17,7 @@ type reader struct {
 	stack    []string // include chain, to refuse a cycle
 	toks     []token
 	notes    []Note
+	defs     map[string]string // $NAME=VALUE definitions read so far
 }
 
 // readFile appends the tokens of name, which pos included (zero Pos for the
@@ -48,6 +49,20 @@ func (r *reader) readFile(name string, from Pos) error {
 	var held []token // tokens of lines continued with `\`
 	for i, line := range strings.Split(string(data), "\n") {
 		pos := Pos{File: clean, Line: i + 1}
+		if name, value, ok := definition(line); ok && len(held) == 0 {
+			if strings.HasSuffix(value, "\\") {
+				r.notes = append(r.notes, Note{Pos: pos, Text: fmt.Sprintf("$%s: multi-line definitions are not expanded: write the lines out", name)})
+				continue
+			}
+			r.defs[name] = value
+			continue
+		}
+		if len(r.defs) > 0 && strings.Contains(line, "$") {
+			var err error
+			if line, err = expand(line, r.defs, pos); err != nil {
+				return err
+			}
+		}
 		toks, cont, err := lexLine(line, pos)
 		if err != nil {
 			return err

@@ -48,8 +48,10 @@ func (c *converter) ctxKey(ctx *checkCtx, k *Stmt) bool {
 			ctx.retryDelay = max(d.Round(time.Millisecond), 10*time.Millisecond)
 		}
 	case "virtualhost":
-		if v, ok := c.arg(k); ok && !hasControl(v) {
+		if v, ok := c.arg(k); ok && validHost(v) {
 			ctx.host = v
+		} else if ok {
+			c.note(k.Pos, "virtualhost %q: not a host name: not converted", v)
 		}
 	case "connect_port":
 		ctx.port = c.intArg(k, 1, 65535)
@@ -198,8 +200,13 @@ func (c *converter) urlBlock(ch *outCheck, u *Stmt) bool {
 				c.note(s.Pos, "url regex %s: not an RE2 expression (seesaw uses Go's regexp): not converted", strings.Join(a, " "))
 			}
 		case "virtualhost":
-			if len(a) == 1 && !hasControl(a[0]) {
+			if len(a) == 1 && validHost(a[0]) {
 				ch.Host = a[0]
+				if ch.TLS != nil {
+					t := *ch.TLS
+					t.ServerName = a[0]
+					ch.TLS = &t
+				}
 			}
 		default:
 			c.note(s.Pos, "url %s: not converted: seesaw's http check has no equivalent", s.Keyword())
@@ -297,6 +304,11 @@ func validStatus(s string) bool {
 	x, err1 := strconv.Atoi(a)
 	y, err2 := strconv.Atoi(b)
 	return err1 == nil && err2 == nil && x >= 100 && y <= 599 && x <= y
+}
+
+// validHost reports a Host header or SNI name seesaw takes.
+func validHost(s string) bool {
+	return s != "" && len(s) <= 253 && !strings.ContainsAny(s, " /") && !hasControl(s)
 }
 
 // regexpOK reports whether s compiles as RE2.

@@ -140,7 +140,9 @@ func (c *converter) vsKey(st *vsState, k *Stmt) {
 	case "sh-port", "sh-fallback", "mh-port", "mh-fallback":
 		out.SchedulerFlags = append(out.SchedulerFlags, kw)
 	case "ip_family":
-		if v, ok := c.arg(k); ok {
+		if v, ok := c.arg(k); ok && st.svc.vip.IsValid() && (v == "inet6") != st.ipv6 {
+			c.note(k.Pos, "ip_family %s: the VIP %s decides the family: ignored", v, st.svc.vip)
+		} else if ok {
 			st.ipv6, st.familySet = v == "inet6", true
 		}
 	case "quorum":

@@ -17,7 +17,7 @@ var values = []string{"0", "1", "2", "80", "255", "256", "65535", "65536", "-1",
 	"192.0.2.10", "192.0.2.11", "198.51.100.5", "2001:db8::10", "2001:db8::5", "::", "0.0.0.0", "fe80::1%eth0", "::ffff:192.0.2.10",
 	"224.0.0.81", "255.255.255.0", "255.0.255.0", "24", "64", "eth0", "eth1", "bond0.100", "a/b", "averyveryverylongifname",
 	"/", "/health", "a b", "200", "200-299", "99", "600", "301-200", "NAT", "DR", "TUN", "nat", "rr", "wlc", "mh", "sh", "xx",
-	"TCP", "UDP", "SCTP", "sip", "inet6", "inet", "A", "AAAA", "BOGUS", "example.com", "ex ample", "", "\"quoted\"", "(a|b", "ok|fine"}
+	"TCP", "UDP", "SCTP", "sip", "inet6", "inet", "A", "AAAA", "BOGUS", "example.com", "ex ample", "", "\"quoted\"", "(a|b", "ok|fine", "dev", "dev", "label", "weight", "id", "port", "group"}
 
 // keys per block kind, as the generator nests them.
 var keys = map[string][]string{

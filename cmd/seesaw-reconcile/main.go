@@ -17,6 +17,8 @@
 //   - status, failover, drain BACKEND and enable BACKEND talk to the running
 //     daemon over its control socket (daemon.Client); status renders its
 //     report as tables or JSON.
+//   - import keepalived FILE --out DIR converts a keepalived.conf into a
+//     configuration directory (package internal/keepalived).
 //   - version prints the module version and VCS revision.
 //
 // This package holds the flags, the subcommands and the rendering; the

@@ -217,9 +217,11 @@ func (c *converter) forward(k *Stmt, v string) string {
 
 // persistence sets services[].persistence from the persistence_* keys.
 func (c *converter) persistence(st *vsState) {
-	if !st.persistenceSeen {
-		if st.persistMask != "" || st.persistEngine != "" {
-			c.note(st.svc.pos, "virtual_server %s: persistence_granularity or persistence_engine without persistence_timeout: keepalived ignores them, so does the import", st.svc.out.Name)
+	if !st.persistenceSeen && st.persistMask != "" {
+		st.persistTimeout = "360s" // keepalived: a granularity makes the service persistent
+	} else if !st.persistenceSeen {
+		if st.persistEngine != "" {
+			c.note(st.svc.pos, "virtual_server %s: persistence_engine without persistence_timeout: keepalived does not make the service persistent, nor does the import", st.svc.out.Name)
 		}
 		return
 	}

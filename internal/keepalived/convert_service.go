@@ -286,10 +286,9 @@ func (c *converter) watermarks(st *vsState, pos Pos) {
 		return
 	}
 	share := func(w int) float64 { return math.Floor(min(max(float64(w)/float64(total), 0), 1)*1e4) / 1e4 }
-	wm := &outWatermarks{Low: share(st.quorum - st.hyst), High: share(st.quorum + st.hyst)}
-	if wm.Low == 0 && wm.High == 0 {
-		return
-	}
+	// keepalived also loses quorum when no weight is live at all: the
+	// smallest share above 0 keeps that.
+	wm := &outWatermarks{Low: max(share(st.quorum-st.hyst), 0.0001), High: max(share(st.quorum+st.hyst), 0.0001)}
 	if !equal {
 		c.note(pos, "virtual_server %s: quorum %d hysteresis %d: seesaw's watermarks count healthy backends, not their weight; the backends' weights differ, so low %.4g and high %.4g are the shares of the total weight (%d)", st.svc.out.Name, st.quorum, st.hyst, wm.Low, wm.High, total)
 	}

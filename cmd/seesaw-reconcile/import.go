@@ -24,7 +24,7 @@ const importSynopsis = "import keepalived FILE [--out DIR] [--config-id ID] [--n
 func runImportCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("seesaw-reconcile import", flag.ContinueOnError)
 	out := fs.String("out", "seesaw-config", "`directory` to write node.yaml and services.yaml into (created if missing)")
-	configID := fs.String("config-id", shortHostname(), "keepalived's config id (its -i): selects the lines prefixed `@ID`")
+	configID := fs.String("config-id", shortHostname(), "keepalived's config `id` (its -i), which selects the lines prefixed @id and @^id")
 	nodeName := fs.String("node-name", "", "node.name (default: global_defs router_id, else lb)")
 	force := fs.Bool("force", false, "overwrite node.yaml and services.yaml in --out")
 	pos, code, done := parseInterleaved(fs, args, stdout, stderr)

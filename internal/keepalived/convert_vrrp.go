@@ -227,11 +227,13 @@ func (c *converter) garpKey(g *garpDefaults, k *Stmt, name string) {
 		}
 	case "garp_master_delay":
 		if d, ok := c.durationArg(k); ok {
-			g.masterDelay = fmtDuration(d)
+			g.masterDelay = fmtDuration(d.Round(time.Millisecond))
 		}
 	case "garp_master_refresh":
 		if d, ok := c.durationArg(k); ok && (d == 0 || d >= time.Second) {
-			g.masterRefresh = fmtDuration(d)
+			g.masterRefresh = fmtDuration(d.Round(time.Millisecond))
+		} else if ok {
+			c.note(k.Pos, "%s under 1s: not converted (seesaw takes 0 or at least 1s)", k.Keyword())
 		}
 	case "garp_interval":
 		if d, ok := c.durationArg(k); ok && d <= time.Second {

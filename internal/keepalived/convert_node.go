@@ -110,10 +110,18 @@ func (c *converter) syncGroups(best *instance) {
 				c.note(k.Pos, "vrrp_sync_group %s: %s: not converted: seesaw runs no notify scripts yet (issue #16)", strings.Join(g.Args(), " "), k.Keyword())
 			case "smtp_alert", "global_tracking", "track_interface", "track_script":
 				c.note(k.Pos, "vrrp_sync_group %s: %s: not converted", strings.Join(g.Args(), " "), k.Keyword())
+			default:
+				if len(k.Words) == 1 && k.Block == nil {
+					members = append(members, k.Keyword()) // the old form, without `group { }`
+				}
 			}
 		}
 		name := strings.Join(g.Args(), " ")
-		if best != nil && len(c.instances) == len(members) {
+		all := len(c.instances) > 0
+		for _, in := range c.instances {
+			all = all && slices.Contains(members, in.name)
+		}
+		if best != nil && all {
 			c.note(g.Pos, "vrrp_sync_group %s: converted as one instance: seesaw moves all VIPs of a node together, as this group of every instance did", name)
 		} else {
 			c.note(g.Pos, "vrrp_sync_group %s (%s): not converted: seesaw has no sync groups yet (issue #16); all VIPs of the node move together", name, strings.Join(members, " "))

@@ -12,8 +12,14 @@ type Pos struct {
 	Line int
 }
 
-// String is FILE:LINE, the form every report and error uses.
-func (p Pos) String() string { return fmt.Sprintf("%s:%d", p.File, p.Line) }
+// String is FILE:LINE, the form every report and error uses (FILE alone
+// for a note about the whole file).
+func (p Pos) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d", p.File, p.Line)
+}
 
 // tokenKind tells words from the structural tokens.
 type tokenKind int

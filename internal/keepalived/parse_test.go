@@ -94,6 +94,13 @@ func TestParseDefinitions(t *testing.T) {
 	}
 }
 
+func TestParseByteOrderMark(t *testing.T) {
+	cfg, err := Parse("/k", Options{Source: MapSource{"/k": "\ufeffglobal_defs {\n}\n"}})
+	if err != nil || len(cfg.Stmts) != 1 || cfg.Stmts[0].Keyword() != "global_defs" {
+		t.Fatalf("a leading byte order mark: %v %+v", err, cfg)
+	}
+}
+
 func TestParseConfigIDUnset(t *testing.T) {
 	src := MapSource{"/k": "@lb1 a\n@^lb1 b\n"}
 	cfg, err := Parse("/k", Options{Source: src})

@@ -47,7 +47,8 @@ func (r *reader) readFile(name string, from Pos) error {
 	r.stack = append(r.stack, clean)
 	defer func() { r.stack = r.stack[:len(r.stack)-1] }()
 	var held []token // tokens of lines continued with `\`
-	for i, line := range strings.Split(string(data), "\n") {
+	text := strings.TrimPrefix(string(data), "\ufeff") // an editor's byte order mark
+	for i, line := range strings.Split(text, "\n") {
 		pos := Pos{File: clean, Line: i + 1}
 		if name, value, ok := definition(line); ok && len(held) == 0 {
 			if strings.HasSuffix(value, "\\") {

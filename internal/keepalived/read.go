@@ -46,7 +46,7 @@ func (r *reader) readFile(name string, from Pos) error {
 	r.files = append(r.files, clean)
 	r.stack = append(r.stack, clean)
 	defer func() { r.stack = r.stack[:len(r.stack)-1] }()
-	var held []token // tokens of lines continued with `\`
+	var held []token                                   // tokens of lines continued with `\`
 	text := strings.TrimPrefix(string(data), "\ufeff") // an editor's byte order mark
 	for i, line := range strings.Split(text, "\n") {
 		pos := Pos{File: clean, Line: i + 1}

@@ -23,6 +23,8 @@
 //   - status, failover, drain BACKEND and enable BACKEND talk to the running
 //     daemon over its control socket (daemon.Client); status renders its
 //     report as tables or JSON.
+//   - import keepalived FILE --out DIR converts a keepalived.conf into a
+//     configuration directory (package internal/keepalived).
 //   - version prints the module version and VCS revision.
 //
 // This package holds the flags, the subcommands and the rendering; the
@@ -75,6 +77,7 @@ func commands() []command {
 		{"failover", "ask the running VRRP master to step down", runFailoverCmd},
 		{"drain", "drain BACKEND by hand (survives a restart)", runDrainCmd},
 		{"enable", "undo drain BACKEND", runEnableCmd},
+		{"import", "convert a keepalived.conf: import keepalived FILE --out DIR", runImportCmd},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -277,7 +277,7 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 	}
 	var syncErr error
 	if l.o.SyncDaemons != nil {
-		if err := syncDaemons(ctx, l.o.SyncDaemons, l.cfg, l.master); err != nil {
+		if err := syncDaemons(ctx, l.o.SyncDaemons, l.cfg); err != nil {
 			syncErr = fmt.Errorf("sync daemon: %w", err)
 		}
 	}

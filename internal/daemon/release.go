@@ -28,8 +28,8 @@ func (w *wiring) follow(node *vrrp.Node) {
 }
 
 // release is the VRRP node's release hook: the node is no longer Master and
-// has not yet sent its last advert. It removes the VIPs and switches the
-// sync daemon to backup, waiting at most releaseTimeout.
+// has not yet sent its last advert. It removes the VIPs, waiting at most
+// releaseTimeout; the sync daemons keep both roles.
 func (w *wiring) release() {
 	ctx, cancel := context.WithTimeout(context.Background(), releaseTimeout)
 	defer cancel()
@@ -45,5 +45,5 @@ func (w *wiring) release() {
 		w.log.Error("leaving mastership: VIPs may still be held", "error", err.Error(), "waited", time.Since(start))
 		return
 	}
-	w.log.Info("left mastership: VIPs removed, sync daemon backup", "took", time.Since(start))
+	w.log.Info("left mastership: VIPs removed", "took", time.Since(start))
 }

@@ -195,6 +195,7 @@ func (l *lab) measure(event func()) (loadResult, vipTimes, error) {
 	}
 	s := startSampler(l.readers, coreVIPs())
 	time.Sleep(eventAfter)
+	l.t.Logf("event at %s", time.Now().Format("15:04:05.000"))
 	event()
 	exited := client.wait(load.Duration + 30*time.Second)
 	vt := s.stop()

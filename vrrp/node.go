@@ -51,6 +51,8 @@ type Node struct {
 
 	// release runs before a Master's last advert (SetRelease).
 	release func()
+	// handoff runs when a Master reads a priority-0 advert (SetHandoff).
+	handoff func(netip.Addr)
 	// linkUp reports whether the router's own link is up (nil: linkUp).
 	linkUp func(string) bool
 
@@ -230,7 +232,7 @@ func (n *Node) loop(ctx context.Context, ifPenalty <-chan int, ownLink <-chan bo
 			n.shutdown(m)
 			return nil
 		case r := <-n.rx:
-			n.apply(m, m.Receive(r.at, r.src, r.adv))
+			n.receiveAdvert(m, r)
 		case r := <-n.ctl:
 			n.apply(m, r.f(m))
 			close(r.done)

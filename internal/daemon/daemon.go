@@ -133,8 +133,8 @@ func newWiring(ctx context.Context, d deps, f Options, log *slog.Logger) (*wirin
 	w := &wiring{log: log, listen: d.listenVRRP, sourceFor: d.sourceFor,
 		ready: make(chan struct{}), states: map[checks.Key]checks.State{},
 		roundDone: make(chan struct{}), marksFeed: newRoundFeed(), trackFeed: newRoundFeed(),
-		masterTurn: newMastership(),
-		overFile:   &overridesStore{path: filepath.Join(f.ConfigDir, overridesFile)}}
+		masterTurn: newMastership(), peerLeft: newPeerLeft(),
+		overFile: &overridesStore{path: filepath.Join(f.ConfigDir, overridesFile)}}
 	w.adoptedLive = readAdopted(ctx, k, log)
 	w.metrics = newMetrics(w)
 	w.loadOverrides()

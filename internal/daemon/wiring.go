@@ -52,6 +52,8 @@ type wiring struct {
 	vrrpEvent vrrp.Event
 	// masterTurn serialises the loop's mastership (release.go).
 	masterTurn mastership
+	// peerLeft ends a preempting node's wait for the old master (preempt.go).
+	peerLeft peerLeft
 	metricsAt  string // the metrics listener's address, once listening
 
 	overFile *overridesStore // the overrides file; its lock is taken before mu
@@ -155,6 +157,7 @@ func (w *wiring) runVRRP(ctx context.Context) error {
 	w.node, w.vrrpCfg = node, vc
 	w.mu.Unlock()
 	node.SetRelease(w.release)
+	node.SetHandoff(w.peerLeft.hook)
 	done := make(chan error, 1)
 	go func() { done <- node.Run(ctx) }()
 	go w.track(ctx, node)
@@ -166,7 +169,7 @@ func (w *wiring) runVRRP(ctx context.Context) error {
 			// The master this node preempts holds the VIPs until it has
 			// read this node's first advert and released them: take them
 			// one advert interval later (preempt.go).
-			w.followAfter(ctx, node, preemptHandoff(vc))
+			w.followAfter(ctx, node, preemptHandoff(vc), ev.At)
 			continue
 		}
 		w.follow(node)

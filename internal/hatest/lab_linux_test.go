@@ -164,8 +164,8 @@ func (l *lab) restore() error {
 func (l *lab) dumpLogs() {
 	for i := range lbNS {
 		log := l.pair.Log(i)
-		if len(log) > 6000 {
-			log = "...\n" + log[len(log)-6000:]
+		if len(log) > 12000 {
+			log = "...\n" + log[len(log)-12000:]
 		}
 		l.t.Logf("%s lb%d log:\n%s", l.pair.Name(), i+1, log)
 	}

@@ -59,6 +59,8 @@ type Loop struct {
 	// after that.
 	calls    chan func()
 	stopped  chan struct{}
+	// roundStop cancels the round in flight (Release interrupts it); l.mu.
+	roundStop context.CancelFunc
 	stopOnce sync.Once
 
 	// owned by the Run goroutine
@@ -169,7 +171,7 @@ func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 		if resync > 0 && !now.Before(nextResync) {
 			l.liveOK, nextResync = false, now.Add(resync)
 		}
-		wait := l.Round(ctx)
+		wait := l.interruptibleRound(ctx)
 		if untilResync := nextResync.Sub(now); resync > 0 && (wait <= 0 || untilResync < wait) {
 			wait = untilResync
 		}
@@ -214,6 +216,10 @@ func (l *Loop) Round(ctx context.Context) time.Duration {
 	})
 	if l.o.OnRound != nil {
 		l.o.OnRound(l.Status())
+	}
+	if err != nil && ctx.Err() != nil {
+		l.o.Log.Info("reconcile round interrupted", "error", err.Error())
+		return time.Millisecond
 	}
 	if err != nil {
 		l.failures++

@@ -3,6 +3,7 @@ package reconcile
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // Release gives up mastership now: it sets the loop's mastership to false,
@@ -15,6 +16,7 @@ import (
 func (l *Loop) Release(ctx context.Context) error {
 	done := make(chan error, 1)
 	release := func() { l.master = false; done <- l.releaseNow(ctx) }
+	l.interruptRound()
 	select {
 	case l.calls <- release:
 	case <-l.stopped:
@@ -51,4 +53,31 @@ func (l *Loop) releaseNow(ctx context.Context) error {
 		return fmt.Errorf("remove VIP addresses: %w", err)
 	}
 	return nil
+}
+
+// interruptibleRound is Round under a context Release can cancel.
+func (l *Loop) interruptibleRound(ctx context.Context) time.Duration {
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	l.mu.Lock()
+	l.roundStop = cancel
+	l.mu.Unlock()
+	defer func() {
+		l.mu.Lock()
+		l.roundStop = nil
+		l.mu.Unlock()
+	}()
+	return l.Round(rctx)
+}
+
+// interruptRound cancels the round in flight, if any: leaving mastership
+// never waits for a round to finish (a full read of a large IPVS table
+// takes seconds on a slow host), and the next round starts over.
+func (l *Loop) interruptRound() {
+	l.mu.Lock()
+	stop := l.roundStop
+	l.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
 }

@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -93,5 +94,66 @@ func waitUntil(t *testing.T, cond func() bool) {
 		if time.Now().After(deadline) {
 			t.Fatal("condition not met within 5s")
 		}
+	}
+}
+
+// stalledIPVS is a kernel whose table reads hang, once stall is set, until
+// their context ends (a full read on a very slow host).
+type stalledIPVS struct {
+	kernel.IPVS
+	stall   atomic.Bool
+	stalled chan struct{}
+}
+
+func (s *stalledIPVS) Snapshot(ctx context.Context) (kernel.Snapshot, error) {
+	if s.stall.Load() {
+		select {
+		case s.stalled <- struct{}{}:
+		default:
+		}
+		<-ctx.Done()
+		return kernel.Snapshot{}, ctx.Err()
+	}
+	return s.IPVS.Snapshot(ctx)
+}
+
+// TestReleaseInterruptsRound: Release does not wait for the round in
+// flight (here a table read that would never end): it interrupts it and
+// removes the VIPs; the loop goes on with its next round.
+func TestReleaseInterruptsRound(t *testing.T) {
+	f := kerneltest.NewIPVS()
+	c, err := f.Dial(kernel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	k := &stalledIPVS{IPVS: c, stalled: make(chan struct{}, 1)}
+	fa := kerneltest.NewAddresses("eth1")
+	l := NewLoop(LoopOptions{Kernel: k, VIPs: NewVIPs(fa, nil), Now: func() time.Time { return t0 }})
+	l.SetConfig(config(t, "node.yaml", `node:
+  name: lb1
+  interface: eth1
+  scope: {prefixes: [192.0.2.0/24]}
+  vrrp: {vrid: 60, priority: 200}
+`, "svc.yaml", "services:\n"+webYAML))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go l.Run(ctx, time.Hour)
+	held := func() int { ps, _ := fa.List(context.Background(), "eth1"); return len(ps) }
+	waitUntil(t, func() bool { return held() == 1 && l.Status().Rounds > 0 })
+	k.stall.Store(true)
+	l.Resync()
+	<-k.stalled
+	k.stall.Store(false) // the read in flight still hangs
+	rctx, rcancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer rcancel()
+	if err := l.Release(rctx); err != nil || held() != 0 {
+		t.Fatalf("Release during a stalled round: %v, %d VIPs held", err, held())
+	}
+	rounds := l.Status().Rounds
+	l.Resync()
+	waitUntil(t, func() bool { return l.Status().Rounds > rounds && l.Status().Error == "" })
+	if held() != 0 {
+		t.Fatalf("a round after Release added %d VIPs", held())
 	}
 }

@@ -57,11 +57,11 @@ type Loop struct {
 	// calls are requests that must run on Run's goroutine and wait for it
 	// (Release); stopped is closed when Run returns, so they run inline
 	// after that.
-	calls    chan func()
-	stopped  chan struct{}
+	calls   chan func()
+	stopped chan struct{}
 	// roundStop cancels the round in flight (Release interrupts it); l.mu.
 	roundStop context.CancelFunc
-	stopOnce sync.Once
+	stopOnce  sync.Once
 
 	// owned by the Run goroutine
 	cfg      desired.Config

@@ -61,6 +61,9 @@ type Loop struct {
 	stopped chan struct{}
 	// roundStop cancels the round in flight (Release interrupts it); l.mu.
 	roundStop context.CancelFunc
+	// vipsMaster is the mastership the VIPs were last synced for, once
+	// vipsSynced (takeover.go).
+	vipsMaster, vipsSynced bool
 	stopOnce  sync.Once
 
 	// owned by the Run goroutine
@@ -123,6 +126,9 @@ func (l *Loop) SetHealth(h Health) {
 // SetMaster sets the VRRP mastership.
 func (l *Loop) SetMaster(m bool) {
 	l.set(func(p *pendingInputs) { p.master, p.haveMaster = m, true })
+	if m {
+		l.interruptRound() // a takeover never waits for a round (takeover.go)
+	}
 }
 
 // Resync forces a full re-read of the kernel on the next round.
@@ -236,6 +242,7 @@ func (l *Loop) Round(ctx context.Context) time.Duration {
 
 // round reads the kernel if needed, plans, applies and patches the cache.
 func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
+	takeoverErr := l.takeoverVIPs(ctx, st)
 	fresh := !l.liveOK
 	if fresh {
 		if err := l.readLive(ctx, now, st); err != nil {
@@ -279,6 +286,8 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 		st.Addresses, vipErr = l.o.VIPs.Sync(ctx, out.Target.Addresses, heldPolicy(l.cfg, out.Plan, l.master))
 		if vipErr != nil {
 			vipErr = fmt.Errorf("VIP addresses: %w", vipErr)
+		} else {
+			l.vipsMaster, l.vipsSynced = l.master, true
 		}
 	}
 	var syncErr error
@@ -298,7 +307,7 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 			routeErr = errors.Join(routeErr, fmt.Errorf("check sysctls: %w", err))
 		}
 	}
-	return errors.Join(ipvsErr, vipErr, syncErr, routeErr)
+	return errors.Join(takeoverErr, ipvsErr, vipErr, syncErr, routeErr)
 }
 
 // readLive reads the whole table into the cache.

@@ -48,6 +48,7 @@ func (l *Loop) releaseNow(ctx context.Context) error {
 		return nil
 	}
 	held, err := l.o.VIPs.Sync(ctx, nil, addressPolicyOf(l.cfg))
+	l.vipsMaster, l.vipsSynced = false, true
 	l.setStatus(func(s *Status) { s.Master, s.Addresses = false, held })
 	if err != nil {
 		return fmt.Errorf("remove VIP addresses: %w", err)

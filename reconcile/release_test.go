@@ -157,3 +157,39 @@ func TestReleaseInterruptsRound(t *testing.T) {
 		t.Fatalf("a round after Release added %d VIPs", held())
 	}
 }
+
+// TestTakeoverAddsVIPsFirst: a backup loop that becomes master adds the
+// VIPs at once, though the round in flight and the next one hang on a
+// table read: SetMaster interrupts the one, and the other adds the VIPs
+// before it reads.
+func TestTakeoverAddsVIPsFirst(t *testing.T) {
+	f := kerneltest.NewIPVS()
+	c, err := f.Dial(kernel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	k := &stalledIPVS{IPVS: c, stalled: make(chan struct{}, 1)}
+	fa := kerneltest.NewAddresses("eth1")
+	l := NewLoop(LoopOptions{Kernel: k, VIPs: NewVIPs(fa, nil), Now: func() time.Time { return t0 }})
+	l.SetConfig(config(t, "node.yaml", `node:
+  name: lb1
+  interface: eth1
+  scope: {prefixes: [192.0.2.0/24]}
+  vrrp: {vrid: 60, priority: 200}
+`, "svc.yaml", "services:\n"+webYAML))
+	l.SetMaster(false)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go l.Run(ctx, time.Hour)
+	held := func() int { ps, _ := fa.List(context.Background(), "eth1"); return len(ps) }
+	waitUntil(t, func() bool { return l.Status().Rounds > 0 && l.Status().Error == "" })
+	if held() != 0 {
+		t.Fatalf("backup holds %d VIPs", held())
+	}
+	k.stall.Store(true)
+	l.Resync()
+	<-k.stalled
+	l.SetMaster(true)
+	waitUntil(t, func() bool { return held() == 1 })
+}

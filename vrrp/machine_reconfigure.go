@@ -43,3 +43,15 @@ func (m *Machine) Reconfigure(p Params, now time.Time) Actions {
 	}
 	return Actions{}
 }
+
+// StartHeld handles the Startup event of a router whose VIPs this node
+// already holds (a standalone node that joins a virtual router): it is
+// Master at once and advertises, so the VIPs never leave; a better master
+// on the link answers with its own advert and the router steps down, as a
+// Master that hears a better one does.
+func (m *Machine) StartHeld(now time.Time) Actions {
+	if m.state != Initialize {
+		return Actions{}
+	}
+	return m.becomeMaster(now, ReasonHeld)
+}

@@ -57,6 +57,8 @@ type Node struct {
 	linkUp func(string) bool
 	// trk follows the tracked interfaces; Run's (reconfigure.go).
 	trk tracking
+	// startHeld starts Run as Master (StartHeld).
+	startHeld bool
 
 	closing  atomic.Bool
 	state    atomic.Uint32
@@ -220,7 +222,7 @@ func (n *Node) loop(ctx context.Context, ownLink <-chan bool) error {
 	defer timer.Stop()
 	m.SetPenalty(int(n.extra.Load()))
 	n.priority.Store(uint32(m.Priority()))
-	n.apply(m, m.Start(n.clock.Now()))
+	n.apply(m, n.start(m))
 	for {
 		n.arm(m, timer)
 		select {

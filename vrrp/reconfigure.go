@@ -54,6 +54,21 @@ func (n *Node) Reconfigure(cfg Config) error {
 	return errors.Join(derr, err)
 }
 
+// StartHeld makes Run start the router as Master (Machine.StartHeld)
+// instead of Backup: for a node that already holds the VIPs, such as a
+// standalone node whose configuration gained a vrrp section. Call it
+// before Run.
+func (n *Node) StartHeld() { n.startHeld = true }
+
+// start is the Startup event: StartHeld's, or the RFC's.
+func (n *Node) start(m *Machine) Actions {
+	if n.startHeld {
+		n.startHeld = false // a link that comes back starts as Backup
+		return m.StartHeld(n.clock.Now())
+	}
+	return m.Start(n.clock.Now())
+}
+
 // identityChange names the first field of o that makes it another virtual
 // router than c, or returns "".
 func (c Config) identityChange(o Config) string {

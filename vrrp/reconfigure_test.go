@@ -1,6 +1,7 @@
 package vrrp
 
 import (
+	"context"
 	"errors"
 	"net/netip"
 	"sync/atomic"
@@ -181,5 +182,28 @@ func waitPriority(t *testing.T, n *Node, want uint8) {
 		if time.Now().After(end) {
 			t.Fatalf("priority %d, want %d", n.Stats().Priority, want)
 		}
+	}
+}
+
+// TestNodeStartHeld: a node started with StartHeld is Master at once
+// (reason held-vips) and advertises; beside a better master it steps down
+// on that master's next advert.
+func TestNodeStartHeld(t *testing.T) {
+	seg := &segment{}
+	_, hiEv := startNode(t, testConfig(200), seg.attach("192.0.2.11"))
+	waitState(t, hiEv, Master)
+	n, err := NewNode(testConfig(100), seg.attach("192.0.2.12"), SystemClock{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.StartHeld()
+	errc := make(chan error, 1)
+	go func() { errc <- n.Run(context.Background()) }()
+	defer func() { n.Shutdown(); <-errc }()
+	if e := waitState(t, n.Events(), Master); e.Reason != ReasonHeld || e.Prev != Initialize {
+		t.Fatalf("first event %+v", e)
+	}
+	if e := waitState(t, n.Events(), Backup); e.Reason != ReasonPreempted {
+		t.Fatalf("beside a better master: %+v", e)
 	}
 }

@@ -133,7 +133,7 @@ func newWiring(ctx context.Context, d deps, f Options, log *slog.Logger) (*wirin
 	w := &wiring{log: log, listen: d.listenVRRP, sourceFor: d.sourceFor,
 		ready: make(chan struct{}), states: map[checks.Key]checks.State{},
 		roundDone: make(chan struct{}), marksFeed: newRoundFeed(), trackFeed: newRoundFeed(),
-		masterTurn: newMastership(), peerLeft: newPeerLeft(),
+		masterTurn: newMastership(), peerLeft: newPeerLeft(), vrrpChanged: newKick(),
 		overFile: &overridesStore{path: filepath.Join(f.ConfigDir, overridesFile)}}
 	w.adoptedLive = readAdopted(ctx, k, log)
 	w.metrics = newMetrics(w)

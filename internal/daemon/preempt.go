@@ -44,14 +44,14 @@ func (p peerLeft) hook(netip.Addr) {
 // go (waitHandoff), unless ctx ends first; an event in between is followed
 // at once by follow, and this later follow then reads the same current
 // state.
-func (w *wiring) followAfter(ctx context.Context, node *vrrp.Node, d time.Duration, since time.Time) {
+func (w *wiring) followAfter(ctx context.Context, r *router, d time.Duration, since time.Time) {
 	go func() {
 		how, ok := w.peerLeft.wait(ctx, d, since)
 		if !ok {
 			return
 		}
 		w.log.Info("taking the VIPs from the preempted master", "on", how, "waited", time.Since(since))
-		w.follow(node)
+		w.follow(r)
 	}()
 }
 

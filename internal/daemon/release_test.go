@@ -66,6 +66,7 @@ func (a loggedAddresses) Delete(ctx context.Context, ifname string, p netip.Pref
 // kernel (sync daemon on) and fake addresses.
 type haNode struct {
 	name, socket string
+	dir          string // the config directory
 	ipvs         *kerneltest.IPVS
 	addrs        *kerneltest.Addresses
 	stop         func() int
@@ -114,7 +115,7 @@ func startHANode(t *testing.T, seg *memSegment, log *haLog, name, addr, vrrpKeys
 			t.Logf("%s log:\n%s", name, logs.String())
 		}
 	})
-	return &haNode{name: name, socket: socket, ipvs: f, addrs: fa, stop: stop}
+	return &haNode{name: name, socket: socket, dir: dir, ipvs: f, addrs: fa, stop: stop}
 }
 
 func (n *haNode) holds(t *testing.T) bool {

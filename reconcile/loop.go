@@ -64,7 +64,7 @@ type Loop struct {
 	// vipsMaster is the mastership the VIPs were last synced for, once
 	// vipsSynced (takeover.go).
 	vipsMaster, vipsSynced bool
-	stopOnce  sync.Once
+	stopOnce               sync.Once
 
 	// owned by the Run goroutine
 	cfg      desired.Config

@@ -61,10 +61,11 @@ type Loop struct {
 	stopped chan struct{}
 	// roundStop cancels the round in flight (Release interrupts it); l.mu.
 	roundStop context.CancelFunc
+	stopOnce  sync.Once
+
 	// vipsMaster is the mastership the VIPs were last synced for, once
-	// vipsSynced (takeover.go).
+	// vipsSynced (takeover.go); the Run goroutine's.
 	vipsMaster, vipsSynced bool
-	stopOnce               sync.Once
 
 	// owned by the Run goroutine
 	cfg      desired.Config

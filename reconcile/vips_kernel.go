@@ -52,8 +52,19 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 	for _, t := range target {
 		held[t] = slices.Contains(live[t.Interface], t.Prefix)
 	}
+	// Never announce an address this node gave up: every schedule ends
+	// now, and Sync returns only after the sends under way (each bounded)
+	// are done, while the deletions go ahead.
+	stopped := make([]*schedule, 0, len(del))
 	for _, a := range del {
-		v.announce.forget(a) // never announce an address this node gave up
+		stopped = append(stopped, v.announce.stop(a))
+	}
+	defer func() {
+		for _, s := range stopped {
+			s.wait()
+		}
+	}()
+	for _, a := range del {
 		if err := v.addrs.Delete(ctx, a.Interface, a.Prefix); err != nil {
 			errs = append(errs, err)
 			continue

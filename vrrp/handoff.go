@@ -1,6 +1,9 @@
 package vrrp
 
-import "net/netip"
+import (
+	"net/netip"
+	"time"
+)
 
 // SetHandoff sets f to run on the node's goroutine each time the node, as
 // Master, reads a priority-0 advert from src: the router that was master
@@ -10,11 +13,29 @@ import "net/netip"
 // them when f runs. f must not block. Call it before Run.
 func (n *Node) SetHandoff(f func(src netip.Addr)) { n.handoff = f }
 
+// LastRivalAdvert returns when the node, as Master, last read an advert
+// of another router that it outranks: a master that has not yet yielded
+// (it has not read this node's adverts, or is slow to act on them). The
+// zero time if none. A daemon that waits for a preempted master to let go
+// of the VIPs keeps waiting while it still advertises.
+func (n *Node) LastRivalAdvert() time.Time {
+	if ns := n.rivalAt.Load(); ns != 0 {
+		return time.Unix(0, ns)
+	}
+	return time.Time{}
+}
+
 // receiveAdvert feeds an advert to the machine, carries out its actions,
-// then runs the handoff hook.
+// then runs the handoff hook or notes a rival.
 func (n *Node) receiveAdvert(m *Machine, r received) {
 	n.apply(m, m.Receive(r.at, r.src, r.adv))
-	if r.adv.Priority == 0 && m.State() == Master && n.handoff != nil {
+	if m.State() != Master {
+		return
+	}
+	switch {
+	case r.adv.Priority == 0 && n.handoff != nil:
 		n.handoff(r.src)
+	case r.adv.Priority != 0:
+		n.rivalAt.Store(r.at.UnixNano())
 	}
 }

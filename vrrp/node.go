@@ -53,6 +53,9 @@ type Node struct {
 	release func()
 	// handoff runs when a Master reads a priority-0 advert (SetHandoff).
 	handoff func(netip.Addr)
+	// rivalAt is when a Master last read an outranked router's advert
+	// (LastRivalAdvert), in Unix nanoseconds.
+	rivalAt atomic.Int64
 	// linkUp reports whether the router's own link is up (nil: linkUp).
 	linkUp func(string) bool
 	// trk follows the tracked interfaces; Run's (reconfigure.go).

@@ -207,3 +207,26 @@ func TestNodeStartHeld(t *testing.T) {
 		t.Fatalf("beside a better master: %+v", e)
 	}
 }
+
+// TestLastRivalAdvert: a master that reads the advert of a router it
+// outranks (a master that has not yielded yet) notes when.
+func TestLastRivalAdvert(t *testing.T) {
+	seg := &segment{}
+	hi, hiEv := startNode(t, testConfig(200), seg.attach("192.0.2.11"))
+	waitState(t, hiEv, Master)
+	if !hi.LastRivalAdvert().IsZero() {
+		t.Fatal("a rival before any other router spoke")
+	}
+	lo, err := NewNode(testConfig(100), seg.attach("192.0.2.12"), SystemClock{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo.StartHeld() // advertises as master until it reads hi's advert
+	errc := make(chan error, 1)
+	go func() { errc <- lo.Run(context.Background()) }()
+	defer func() { lo.Shutdown(); <-errc }()
+	waitState(t, lo.Events(), Backup)
+	if hi.LastRivalAdvert().IsZero() || hi.State() != Master {
+		t.Fatalf("rival advert not noted: %v, state %v", hi.LastRivalAdvert(), hi.State())
+	}
+}

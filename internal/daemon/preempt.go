@@ -8,13 +8,15 @@ import (
 	"github.com/seesaw-lb/seesaw/vrrp"
 )
 
-// preemptHandoff is the longest a node that preempted a lower-priority
-// master waits before it takes the VIPs: one advert interval. The old
-// master releases them as soon as it reads the new master's first advert;
-// a seesaw node then says so with a priority-0 handoff advert, and the
-// wait ends there (peerLeft). A peer that sends none (keepalived) is given
-// the whole interval. The window where both hold a VIP stays zero and the
-// one where neither does is the old master's release, or at most this.
+// preemptHandoff is how long a node that preempted a lower-priority master
+// waits at least before it takes the VIPs without a handoff advert: one
+// advert interval. The old master releases them as soon as it reads the
+// new master's first advert; a seesaw node then says so with a priority-0
+// handoff advert, and the wait ends there (peerLeft). A peer that sends
+// none (keepalived) stops advertising when it yields: the VIPs are taken
+// once it has been silent for one and a half intervals, and never while it
+// still advertises, however slow it is to yield. The window where both
+// hold a VIP stays zero.
 func preemptHandoff(c vrrp.Config) time.Duration { return c.AdvertInterval }
 
 // peerLeft carries the times the VRRP node, as Master, read a priority-0
@@ -46,7 +48,7 @@ func (p peerLeft) hook(netip.Addr) {
 // state.
 func (w *wiring) followAfter(ctx context.Context, r *router, d time.Duration, since time.Time) {
 	go func() {
-		how, ok := w.peerLeft.wait(ctx, d, since)
+		how, ok := w.peerLeft.wait(ctx, d, since, r.node.LastRivalAdvert)
 		if !ok {
 			return
 		}
@@ -56,14 +58,23 @@ func (w *wiring) followAfter(ctx context.Context, r *router, d time.Duration, si
 }
 
 // wait returns when a handoff advert newer than since arrives ("handoff
-// advert") or d has passed ("timeout"); ok is false when ctx ended first.
-func (p peerLeft) wait(ctx context.Context, d time.Duration, since time.Time) (how string, ok bool) {
+// advert"), or when d has passed and the old master has been silent for
+// one and a half d ("silence": rival says when it last advertised; a
+// master still advertising has not let go); ok is false when ctx ended
+// first.
+func (p peerLeft) wait(ctx context.Context, d time.Duration, since time.Time, rival func() time.Time) (how string, ok bool) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	for {
 		select {
 		case <-t.C:
-			return "timeout", true
+			if last := rival(); !last.IsZero() {
+				if quiet := last.Add(d + d/2); time.Now().Before(quiet) {
+					t.Reset(time.Until(quiet))
+					continue
+				}
+			}
+			return "silence", true
 		case at := <-p:
 			if at.Before(since) {
 				continue // from an earlier mastership

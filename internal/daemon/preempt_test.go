@@ -34,24 +34,36 @@ func TestPreemptingNodeWaitsForTheOldMaster(t *testing.T) {
 }
 
 // TestPeerLeftWait: a preempting node's wait ends on a handoff advert read
-// after its mastership began, not on an older one, and after the timeout
-// otherwise.
+// after its mastership began, not on an older one; without one, only once
+// the old master has been silent for one and a half intervals.
 func TestPeerLeftWait(t *testing.T) {
 	ctx := context.Background()
+	none := func() time.Time { return time.Time{} }
 	p := newPeerLeft()
 	since := time.Now()
 	p.hook(netip.Addr{})
-	if how, ok := p.wait(ctx, time.Hour, since); !ok || how != "handoff advert" {
+	if how, ok := p.wait(ctx, time.Hour, since, none); !ok || how != "handoff advert" {
 		t.Fatalf("after a handoff advert: %q %v", how, ok)
 	}
 	p.hook(netip.Addr{}) // before the next mastership: stale
 	p.hook(netip.Addr{}) // replaces the first, never blocks
-	if how, ok := p.wait(ctx, 20*time.Millisecond, time.Now().Add(time.Minute)); !ok || how != "timeout" {
+	if how, ok := p.wait(ctx, 20*time.Millisecond, time.Now().Add(time.Minute), none); !ok || how != "silence" {
 		t.Fatalf("with a stale handoff advert: %q %v", how, ok)
+	}
+	// The old master still advertises: 60 ms after the start, then stops.
+	start := time.Now()
+	rival := func() time.Time {
+		if time.Since(start) < 60*time.Millisecond {
+			return time.Now()
+		}
+		return start.Add(60 * time.Millisecond)
+	}
+	if how, ok := p.wait(ctx, 20*time.Millisecond, start, rival); !ok || how != "silence" || time.Since(start) < 90*time.Millisecond {
+		t.Fatalf("an old master still advertising: %q %v after %v, want at least 90 ms", how, ok, time.Since(start))
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, ok := p.wait(cctx, time.Hour, time.Now()); ok {
+	if _, ok := p.wait(cctx, time.Hour, time.Now(), none); ok {
 		t.Fatal("wait went on after its context ended")
 	}
 }

@@ -64,8 +64,9 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 			s.wait()
 		}
 	}()
-	for _, a := range del {
-		if err := v.addrs.Delete(ctx, a.Interface, a.Prefix); err != nil {
+	for i, err := range v.deleteAll(ctx, del) {
+		a := del[i]
+		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -94,4 +95,31 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		}
 	}
 	return out, errors.Join(errs...)
+}
+
+// deleteAll removes del, one batch per interface when the addresses can
+// (addrs.BatchDeleter), and returns one error per address.
+func (v *VIPs) deleteAll(ctx context.Context, del []Address) []error {
+	errs := make([]error, len(del))
+	bd, ok := v.addrs.(addrs.BatchDeleter)
+	if !ok {
+		for i, a := range del {
+			errs[i] = v.addrs.Delete(ctx, a.Interface, a.Prefix)
+		}
+		return errs
+	}
+	byIf := map[string][]int{}
+	for i, a := range del {
+		byIf[a.Interface] = append(byIf[a.Interface], i)
+	}
+	for ifname, idx := range byIf {
+		ps := make([]netip.Prefix, len(idx))
+		for j, i := range idx {
+			ps[j] = del[i].Prefix
+		}
+		for j, err := range bd.DeleteAll(ctx, ifname, ps) {
+			errs[idx[j]] = err
+		}
+	}
+	return errs
 }

@@ -94,11 +94,7 @@ func startHANode(t *testing.T, seg *memSegment, log *haLog, name, addr, vrrpKeys
 	log.names[netip.MustParseAddr(addr)] = name
 	log.mu.Unlock()
 	d.listenVRRP = func(vrrp.Config) (vrrp.Conn, error) { return seg.attach(addr), nil }
-	node := fmt.Sprintf("node: {name: %s, interface: eth1, scope: {prefixes: [192.0.2.0/24]}", name)
-	if vrrpKeys != "" {
-		node += ", vrrp: {vrid: 51, advert_interval: 50ms, sync_daemon: {sync_id: 51}, " + vrrpKeys + "}"
-	}
-	dir := writeConfig(t, map[string]string{"node.yaml": node + "}\n", "web.yaml": webFile(1)})
+	dir := writeConfig(t, map[string]string{"node.yaml": haNodeFile(name, vrrpKeys), "web.yaml": webFile(1)})
 	socket := filepath.Join(t.TempDir(), "ctl.sock")
 	ctx, cancel := context.WithCancel(context.Background())
 	logs, done := &syncBuffer{}, make(chan int, 1)

@@ -12,7 +12,8 @@ import (
 	"time"
 )
 
-// haNodeFile is startHANode's node.yaml for name with vrrpKeys ("": none).
+// haNodeFile is startHANode's node.yaml for name with vrrpKeys ("": none);
+// adverts every 50 ms unless vrrpKeys set advert_interval.
 func haNodeFile(name, vrrpKeys string) string {
 	node := fmt.Sprintf("node: {name: %s, interface: eth1, scope: {prefixes: [192.0.2.0/24]}", name)
 	if vrrpKeys != "" {
@@ -67,18 +68,25 @@ func noneOf(t *testing.T, what string, got []string, lines ...string) {
 // over with the usual handover (the old master drops the VIP before the
 // new one adds it).
 func TestVRRPReloadKeepsMastership(t *testing.T) {
-	log, lb1, lb2 := startPairHA(t)
+	// 250 ms adverts: a busy host stalling a process for a few hundred ms
+	// must not look like a failover.
+	log := &haLog{}
+	seg := newHASegment(log)
+	lb1 := startHANode(t, seg, log, "lb1", "203.0.113.1", "priority: 150, preempt: false, advert_interval: 250ms")
+	eventually(t, "lb1 master with the VIP", func() bool { return vrrpState(t, lb1.socket) == "master" && lb1.holds(t) })
+	lb2 := startHANode(t, seg, log, "lb2", "203.0.113.2", "priority: 100, preempt: false, advert_interval: 250ms")
+	eventually(t, "lb2 backup", func() bool { return vrrpState(t, lb2.socket) == "backup" })
 	from := log.len()
-	lb1.reload(t, "node.yaml", haNodeFile("lb1", "priority: 160, advert_interval: 100ms, preempt: true"))
+	lb1.reload(t, "node.yaml", haNodeFile("lb1", "priority: 160, advert_interval: 300ms, preempt: true"))
 	eventually(t, "lb1 at priority 160", func() bool { return statusOf(t, lb1.socket).VRRP.Priority == 160 })
 	lb1.reload(t, "web.yaml", twoServices)
 	eventually(t, "lb1 to add the new VIP", func() bool { return lb1.holdsAddr(t, "192.0.2.11") })
 	lb2.reload(t, "web.yaml", twoServices)
-	lb2.reload(t, "node.yaml", haNodeFile("lb2", "priority: 120, preempt: true"))
+	lb2.reload(t, "node.yaml", haNodeFile("lb2", "priority: 120, preempt: true, advert_interval: 300ms"))
 	eventually(t, "lb2 at priority 120", func() bool { return statusOf(t, lb2.socket).VRRP.Priority == 120 })
 	lb1.reload(t, "web.yaml", webFile(1))
 	eventually(t, "lb1 to remove the old VIP", func() bool { return !lb1.holdsAddr(t, "192.0.2.11") })
-	time.Sleep(300 * time.Millisecond) // several advert intervals for a spurious change to show
+	time.Sleep(time.Second) // several advert intervals for a spurious change to show
 	if vrrpState(t, lb1.socket) != "master" || vrrpState(t, lb2.socket) != "backup" || !lb1.holds(t) || lb2.holds(t) {
 		t.Fatalf("after live changes: lb1 %s holds %v, lb2 %s holds %v", vrrpState(t, lb1.socket), lb1.holds(t),
 			vrrpState(t, lb2.socket), lb2.holds(t))
@@ -87,7 +95,7 @@ func TestVRRPReloadKeepsMastership(t *testing.T) {
 		"lb1 advert 0", "lb2 advert 0", "lb1 delete 192.0.2.10/32", "lb2 add 192.0.2.10/32", "lb2 add 192.0.2.11/32")
 
 	from = log.len()
-	lb1.reload(t, "node.yaml", haNodeFile("lb1", "priority: 110, advert_interval: 100ms, preempt: true"))
+	lb1.reload(t, "node.yaml", haNodeFile("lb1", "priority: 110, advert_interval: 300ms, preempt: true"))
 	eventually(t, "lb2 to preempt", func() bool { return vrrpState(t, lb2.socket) == "master" && lb2.holds(t) })
 	eventually(t, "lb1 backup", func() bool { return vrrpState(t, lb1.socket) == "backup" && !lb1.holds(t) })
 	lines := log.since(from)

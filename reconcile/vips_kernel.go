@@ -52,9 +52,21 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 	for _, t := range target {
 		held[t] = slices.Contains(live[t.Interface], t.Prefix)
 	}
+	// Never announce an address this node gave up: every schedule ends
+	// now, and Sync returns only after the sends under way (each bounded)
+	// are done, while the deletions go ahead.
+	stopped := make([]*schedule, 0, len(del))
 	for _, a := range del {
-		v.announce.forget(a) // never announce an address this node gave up
-		if err := v.addrs.Delete(ctx, a.Interface, a.Prefix); err != nil {
+		stopped = append(stopped, v.announce.stop(a))
+	}
+	defer func() {
+		for _, s := range stopped {
+			s.wait()
+		}
+	}()
+	for i, err := range v.deleteAll(ctx, del) {
+		a := del[i]
+		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -83,4 +95,31 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		}
 	}
 	return out, errors.Join(errs...)
+}
+
+// deleteAll removes del, one batch per interface when the addresses can
+// (addrs.BatchDeleter), and returns one error per address.
+func (v *VIPs) deleteAll(ctx context.Context, del []Address) []error {
+	errs := make([]error, len(del))
+	bd, ok := v.addrs.(addrs.BatchDeleter)
+	if !ok {
+		for i, a := range del {
+			errs[i] = v.addrs.Delete(ctx, a.Interface, a.Prefix)
+		}
+		return errs
+	}
+	byIf := map[string][]int{}
+	for i, a := range del {
+		byIf[a.Interface] = append(byIf[a.Interface], i)
+	}
+	for ifname, idx := range byIf {
+		ps := make([]netip.Prefix, len(idx))
+		for j, i := range idx {
+			ps[j] = del[i].Prefix
+		}
+		for j, err := range bd.DeleteAll(ctx, ifname, ps) {
+			errs[idx[j]] = err
+		}
+	}
+	return errs
 }

@@ -3,8 +3,6 @@ package daemon
 import (
 	"context"
 	"time"
-
-	"github.com/seesaw-lb/seesaw/vrrp"
 )
 
 // releaseTimeout bounds what a Master that leaves mastership waits for its
@@ -19,17 +17,29 @@ type mastership chan struct{}
 
 func newMastership() mastership { return make(mastership, 1) }
 
-// follow sets the loop's mastership from the node's current state (not the
-// event's, which may be older).
-func (w *wiring) follow(node *vrrp.Node) {
+// follow sets the loop's mastership from r's node's current state (not the
+// event's, which may be older), unless the daemon has left VRRP.
+func (w *wiring) follow(r *router) {
 	w.masterTurn <- struct{}{}
 	defer func() { <-w.masterTurn }()
-	w.loop.SetMaster(masterOf(node.State()))
+	if !r.detached.Load() {
+		w.loop.SetMaster(masterOf(r.node.State()))
+	}
+}
+
+// setMaster sets the loop's mastership to m, unless the daemon has left
+// VRRP.
+func (w *wiring) setMaster(r *router, m bool) {
+	w.masterTurn <- struct{}{}
+	defer func() { <-w.masterTurn }()
+	if !r.detached.Load() {
+		w.loop.SetMaster(m)
+	}
 }
 
 // release is the VRRP node's release hook: the node is no longer Master and
-// has not yet sent its last advert. It removes the VIPs and switches the
-// sync daemon to backup, waiting at most releaseTimeout.
+// has not yet sent its last advert. It removes the VIPs, waiting at most
+// releaseTimeout; the sync daemons keep both roles.
 func (w *wiring) release() {
 	ctx, cancel := context.WithTimeout(context.Background(), releaseTimeout)
 	defer cancel()
@@ -45,5 +55,5 @@ func (w *wiring) release() {
 		w.log.Error("leaving mastership: VIPs may still be held", "error", err.Error(), "waited", time.Since(start))
 		return
 	}
-	w.log.Info("left mastership: VIPs removed, sync daemon backup", "took", time.Since(start))
+	w.log.Info("left mastership: VIPs removed", "took", time.Since(start))
 }

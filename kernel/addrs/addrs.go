@@ -35,3 +35,12 @@ var ErrNoInterface = rtnl.ErrNoInterface
 type BatchDeleter interface {
 	DeleteAll(ctx context.Context, ifname string, ps []netip.Prefix) (errs []error)
 }
+
+// BatchAdder is an Addresses that adds many addresses to one interface
+// with one interface lookup: a takeover adds all its VIPs before any
+// announcement, so their addition is on the failover's critical path.
+// errs has one entry per prefix, nil when the address is there (or
+// already was).
+type BatchAdder interface {
+	AddAll(ctx context.Context, ifname string, ps []netip.Prefix) (errs []error)
+}

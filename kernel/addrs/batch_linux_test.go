@@ -4,13 +4,15 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/seesaw-lb/seesaw/internal/netnsexec"
 )
 
-// TestDeleteAllInNetns: DeleteAll removes every address of the batch,
-// one already gone included (no error), and reports a missing interface
+// TestDeleteAllInNetns: AddAll adds every address of the batch, one
+// already there included (no error); DeleteAll removes every address of
+// the batch, one already gone included; both report a missing interface
 // for each address.
 func TestDeleteAllInNetns(t *testing.T) {
 	requireNetns(t)
@@ -24,10 +26,19 @@ func TestDeleteAllInNetns(t *testing.T) {
 			return err
 		}
 		defer a.Close()
-		for _, p := range ps[:2] { // ps[2] never added: already gone
-			if err := a.Add(ctx, "va", p); err != nil {
-				return err
+		if err := a.Add(ctx, "va", ps[0]); err != nil { // already there for AddAll: no error
+			return err
+		}
+		for i, err := range a.(BatchAdder).AddAll(ctx, "va", ps[:2]) { // ps[2] never added: already gone
+			if err != nil {
+				return fmt.Errorf("add %v: %w", ps[i], err)
 			}
+		}
+		if got, err := a.List(ctx, "va"); err != nil || !slices.Contains(got, ps[0]) || !slices.Contains(got, ps[1]) {
+			return fmt.Errorf("after AddAll, va has %v (%v), want %v", got, err, ps[:2])
+		}
+		if errs := a.(BatchAdder).AddAll(ctx, "nosuch0", ps); len(errs) != len(ps) || errs[2] == nil {
+			return fmt.Errorf("AddAll on a missing interface: %v", errs)
 		}
 		for i, err := range a.(BatchDeleter).DeleteAll(ctx, "va", ps) {
 			if err != nil {

@@ -14,9 +14,13 @@ import (
 // new master's first advert; a seesaw node then says so with a priority-0
 // handoff advert, and the wait ends there (peerLeft). A peer that sends
 // none (keepalived) stops advertising when it yields: the VIPs are taken
-// once it has been silent for one and a half intervals, and never while it
-// still advertises, however slow it is to yield. The window where both
-// hold a VIP stays zero.
+// once it has been silent for one and a half intervals, never while it
+// still advertises, and never before a seesaw master could have finished
+// its release (releaseBound plus half an interval since the preemption):
+// a seesaw master is silent while it releases, so silence alone does not
+// say the VIPs are gone. The window where both hold a VIP stays zero; with
+// a keepalived peer, which drops its VIPs at once, the window where
+// neither does is that bound.
 func preemptHandoff(c vrrp.Config) time.Duration { return c.AdvertInterval }
 
 // peerLeft carries the times the VRRP node, as Master, read a priority-0
@@ -48,7 +52,7 @@ func (p peerLeft) hook(netip.Addr) {
 // state.
 func (w *wiring) followAfter(ctx context.Context, r *router, d time.Duration, since time.Time) {
 	go func() {
-		how, ok := w.peerLeft.wait(ctx, d, since, r.node.LastRivalAdvert)
+		how, ok := w.peerLeft.wait(ctx, d, since, since.Add(releaseBound(r.cfg)+d/2), r.node.LastRivalAdvert)
 		if !ok {
 			return
 		}
@@ -58,21 +62,23 @@ func (w *wiring) followAfter(ctx context.Context, r *router, d time.Duration, si
 }
 
 // wait returns when a handoff advert newer than since arrives ("handoff
-// advert"), or when d has passed and the old master has been silent for
-// one and a half d ("silence": rival says when it last advertised; a
-// master still advertising has not let go); ok is false when ctx ended
-// first.
-func (p peerLeft) wait(ctx context.Context, d time.Duration, since time.Time, rival func() time.Time) (how string, ok bool) {
-	t := time.NewTimer(d)
+// advert"), or, at notBefore at the earliest, when d has passed and the
+// old master has been silent for one and a half d ("silence": rival says
+// when it last advertised; a master still advertising has not let go); ok
+// is false when ctx ended first.
+func (p peerLeft) wait(ctx context.Context, d time.Duration, since, notBefore time.Time, rival func() time.Time) (how string, ok bool) {
+	t := time.NewTimer(max(d, time.Until(notBefore)))
 	defer t.Stop()
 	for {
 		select {
 		case <-t.C:
-			if last := rival(); !last.IsZero() {
-				if quiet := last.Add(d + d/2); time.Now().Before(quiet) {
-					t.Reset(time.Until(quiet))
-					continue
-				}
+			quiet := notBefore
+			if last := rival(); !last.IsZero() && last.Add(d+d/2).After(quiet) {
+				quiet = last.Add(d + d/2)
+			}
+			if time.Now().Before(quiet) {
+				t.Reset(time.Until(quiet))
+				continue
 			}
 			return "silence", true
 		case at := <-p:

@@ -35,19 +35,20 @@ func TestPreemptingNodeWaitsForTheOldMaster(t *testing.T) {
 
 // TestPeerLeftWait: a preempting node's wait ends on a handoff advert read
 // after its mastership began, not on an older one; without one, only once
-// the old master has been silent for one and a half intervals.
+// the old master has been silent for one and a half intervals and not
+// before the time a seesaw master may take to release.
 func TestPeerLeftWait(t *testing.T) {
 	ctx := context.Background()
 	none := func() time.Time { return time.Time{} }
 	p := newPeerLeft()
 	since := time.Now()
 	p.hook(netip.Addr{})
-	if how, ok := p.wait(ctx, time.Hour, since, none); !ok || how != "handoff advert" {
+	if how, ok := p.wait(ctx, time.Hour, since, since, none); !ok || how != "handoff advert" {
 		t.Fatalf("after a handoff advert: %q %v", how, ok)
 	}
 	p.hook(netip.Addr{}) // before the next mastership: stale
 	p.hook(netip.Addr{}) // replaces the first, never blocks
-	if how, ok := p.wait(ctx, 20*time.Millisecond, time.Now().Add(time.Minute), none); !ok || how != "silence" {
+	if how, ok := p.wait(ctx, 20*time.Millisecond, time.Now().Add(time.Minute), time.Time{}, none); !ok || how != "silence" {
 		t.Fatalf("with a stale handoff advert: %q %v", how, ok)
 	}
 	// The old master still advertises: 60 ms after the start, then stops.
@@ -58,12 +59,18 @@ func TestPeerLeftWait(t *testing.T) {
 		}
 		return start.Add(60 * time.Millisecond)
 	}
-	if how, ok := p.wait(ctx, 20*time.Millisecond, start, rival); !ok || how != "silence" || time.Since(start) < 90*time.Millisecond {
+	if how, ok := p.wait(ctx, 20*time.Millisecond, start, start, rival); !ok || how != "silence" || time.Since(start) < 90*time.Millisecond {
 		t.Fatalf("an old master still advertising: %q %v after %v, want at least 90 ms", how, ok, time.Since(start))
+	}
+	// Silent from the start, but a seesaw master may still be releasing
+	// for 80 ms.
+	start = time.Now()
+	if how, ok := p.wait(ctx, 20*time.Millisecond, start, start.Add(80*time.Millisecond), none); !ok || how != "silence" || time.Since(start) < 80*time.Millisecond {
+		t.Fatalf("a release that may still run: %q %v after %v, want at least 80 ms", how, ok, time.Since(start))
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, ok := p.wait(cctx, time.Hour, time.Now(), none); ok {
+	if _, ok := p.wait(cctx, time.Hour, time.Now(), time.Time{}, none); ok {
 		t.Fatal("wait went on after its context ended")
 	}
 }

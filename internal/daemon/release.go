@@ -3,12 +3,23 @@ package daemon
 import (
 	"context"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/vrrp"
 )
 
 // releaseTimeout bounds what a Master that leaves mastership waits for its
-// VIPs to go before it sends priority 0: a stuck kernel must neither hang a
-// stop nor keep the backup from taking over.
+// VIPs to go before it sends priority 0 (releaseBound): a stuck kernel must
+// neither hang a stop nor keep the backup from taking over.
 const releaseTimeout = 2 * time.Second
+
+// releaseBound is how long a Master of c waits at most for its VIPs to go:
+// releaseTimeout, or three advert intervals when that is longer (a backup
+// takes over from silence after Master_Down_Interval, three intervals plus
+// Skew_Time, so a release within three intervals still ends before it).
+// A preempting peer gives a seesaw master that long to let go (preempt.go).
+func releaseBound(c vrrp.Config) time.Duration {
+	return max(releaseTimeout, 3*c.AdvertInterval)
+}
 
 // mastership serialises the loop's VRRP mastership: the node's events and
 // its release hook take turns, so a Master event read before the release
@@ -39,16 +50,17 @@ func (w *wiring) setMaster(r *router, m bool) {
 
 // release is the VRRP node's release hook: the node is no longer Master and
 // has not yet sent its last advert. It removes the VIPs, waiting at most
-// releaseTimeout; the sync daemons keep both roles.
-func (w *wiring) release() {
-	ctx, cancel := context.WithTimeout(context.Background(), releaseTimeout)
+// releaseBound of c; the sync daemons keep both roles.
+func (w *wiring) release(c vrrp.Config) {
+	bound := releaseBound(c)
+	ctx, cancel := context.WithTimeout(context.Background(), bound)
 	defer cancel()
 	start := time.Now()
 	select {
 	case w.masterTurn <- struct{}{}:
 		defer func() { <-w.masterTurn }()
 	case <-ctx.Done():
-		w.log.Error("leaving mastership: VIPs may still be held", "error", "the loop's mastership is busy", "waited", releaseTimeout)
+		w.log.Error("leaving mastership: VIPs may still be held", "error", "the loop's mastership is busy", "waited", bound)
 		return
 	}
 	if err := w.loop.Release(ctx); err != nil {

@@ -141,7 +141,7 @@ func (w *wiring) startRouter(ctx context.Context, vc vrrp.Config, held bool) (*r
 	r := &router{node: node, cfg: vc, cancel: cancel, done: make(chan error, 1), followed: make(chan struct{})}
 	node.SetRelease(func() {
 		if !r.detached.Load() {
-			w.release()
+			w.release(r.cfg)
 		}
 	})
 	node.SetHandoff(w.peerLeft.hook)

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync"
@@ -91,15 +92,30 @@ type Client struct {
 	family  uint16
 	seq     atomic.Uint32
 	buf     []byte
+	main    *sock // t and buf, with the request buffer and deadline
 	closed  bool
 	dialer  func() (Socket, error) // opens another socket for parallel dumps
-	readers []sock                 // extra sockets, opened on first Snapshot
+	readers []*sock                // extra sockets, opened on first Snapshot
 }
 
-// sock is a socket with its receive buffer.
+// sock is a socket with its receive buffer, a request buffer reused by
+// every exchange on it, and the deadline arm last set on it.
 type sock struct {
-	t   Socket
-	buf []byte
+	t     Socket
+	buf   []byte
+	req   []byte
+	armed time.Time
+}
+
+func newSock(t Socket, bufBytes int) *sock {
+	return &sock{t: t, buf: make([]byte, bufBytes)}
+}
+
+// setDeadline sets s's deadline for a whole exchange (zero: none) and
+// makes the next arm set its own.
+func (s *sock) setDeadline(d time.Time) {
+	s.armed = time.Time{}
+	s.t.SetDeadline(d)
 }
 
 var _ IPVS = (*Client)(nil)
@@ -119,7 +135,8 @@ func NewClient(dial func() (Socket, error), o Options) (*Client, error) {
 // newClient resolves the IPVS family over t.
 func newClient(t Socket, dialer func() (Socket, error), o Options) (*Client, error) {
 	o = o.withDefaults()
-	c := &Client{t: t, opts: o, buf: make([]byte, o.RecvBufferBytes), dialer: dialer}
+	m := newSock(t, o.RecvBufferBytes)
+	c := &Client{t: t, opts: o, buf: m.buf, main: m, dialer: dialer}
 	c.seq.Store(uint32(time.Now().UnixNano()))
 	if err := c.resolveFamily(); err != nil {
 		t.Close()
@@ -191,11 +208,11 @@ func (c *Client) begin(ctx context.Context) (func(), error) {
 		return nil, err
 	}
 	d, _ := ctx.Deadline()
-	c.t.SetDeadline(d)
+	c.main.setDeadline(d)
 	stop := context.AfterFunc(ctx, func() { c.t.SetDeadline(time.Unix(1, 0)) })
 	return func() {
 		stop()
-		c.t.SetDeadline(time.Time{})
+		c.main.setDeadline(time.Time{})
 		c.mu.Unlock()
 	}, nil
 }
@@ -224,22 +241,42 @@ func (c *Client) exchangeType(ctx context.Context, typ uint16, cmd uint8, attrs 
 }
 
 func (c *Client) lockedExchange(ctx context.Context, typ uint16, cmd uint8, attrs []byte, dump bool) ([]wire.Message, error) {
-	return c.exchangeOn(ctx, sock{c.t, c.buf}, typ, cmd, attrs, dump)
+	return c.exchangeOn(ctx, c.main, typ, cmd, attrs, dump)
 }
 
-// exchangeOn runs one request on s; the caller holds c.mu and owns s.
-func (c *Client) exchangeOn(ctx context.Context, s sock, typ uint16, cmd uint8, attrs []byte, dump bool) ([]wire.Message, error) {
+// exchangeOn runs one request on s and returns copies of its replies; the
+// caller holds c.mu and owns s.
+func (c *Client) exchangeOn(ctx context.Context, s *sock, typ uint16, cmd uint8, attrs []byte, dump bool) ([]wire.Message, error) {
+	var replies []wire.Message
+	err := c.request(ctx, s, typ, cmd, attrs, dump, func(m wire.Message) error {
+		m.Payload = append([]byte(nil), m.Payload...)
+		replies = append(replies, m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return replies, nil
+}
+
+// request sends one request on s and hands each reply (every message of a
+// dump before NLMSG_DONE) to each, whose payload aliases s.buf. A kernel
+// error comes back as a syscall.Errno; the first error from each is
+// returned after the rest of the replies are read (a dump left running
+// would make the socket's next dump fail with EBUSY). The caller holds
+// c.mu and owns s.
+func (c *Client) request(ctx context.Context, s *sock, typ uint16, cmd uint8, attrs []byte, dump bool, each func(wire.Message) error) error {
 	seq := c.nextSeq()
 	flags := uint16(wire.NlmFRequest | wire.NlmFAck)
 	if dump {
 		flags = wire.NlmFRequest | wire.NlmFDump
 	}
-	req := wire.AppendMessage(nil, wire.Message{Type: typ, Flags: flags, Seq: seq, Payload: wire.GenlPayload(cmd, attrs)})
-	c.arm(ctx, s.t)
-	if err := s.t.Send(req); err != nil {
-		return nil, c.waitErr(ctx, err)
+	s.req = wire.AppendRequest(s.req[:0], typ, flags, seq, cmd, attrs)
+	c.arm(ctx, s)
+	if err := s.t.Send(s.req); err != nil {
+		return c.waitErr(ctx, err)
 	}
-	var replies []wire.Message
+	var eachErr error // the first; later replies are drained, so no dump stays running
 	err := c.receive(ctx, s, func(m wire.Message) (bool, error) {
 		if m.Seq != seq {
 			return false, nil // a late answer to an abandoned request
@@ -256,7 +293,7 @@ func (c *Client) exchangeOn(ctx context.Context, s sock, typ uint16, cmd uint8, 
 			return true, nil
 		case wire.NlmsgDone:
 			if len(m.Payload) >= 4 {
-				if errno, _, _ := wire.ErrorCode(append(m.Payload[:4:4], make([]byte, wire.NlmsgHeaderLen)...)); errno != 0 {
+				if errno := -int32(binary.NativeEndian.Uint32(m.Payload)); errno > 0 {
 					return true, syscall.Errno(errno)
 				}
 			}
@@ -264,31 +301,32 @@ func (c *Client) exchangeOn(ctx context.Context, s sock, typ uint16, cmd uint8, 
 		case wire.NlmsgNoop, wire.NlmsgOverrun:
 			return false, nil
 		}
-		m.Payload = append([]byte(nil), m.Payload...)
-		replies = append(replies, m)
+		if err := each(m); err != nil && eachErr == nil {
+			eachErr = err
+		}
 		return false, nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return replies, nil
+	return eachErr
 }
 
 // receive reads datagrams from s and hands each message to each until it
 // reports done or an error; every read has the client's deadline. The
 // messages' payloads alias s.buf: each must copy what it keeps.
-func (c *Client) receive(ctx context.Context, s sock, each func(wire.Message) (done bool, err error)) error {
+func (c *Client) receive(ctx context.Context, s *sock, each func(wire.Message) (done bool, err error)) error {
 	for {
-		c.arm(ctx, s.t)
+		c.arm(ctx, s)
 		n, err := s.t.Recv(s.buf)
 		if err != nil {
 			return c.waitErr(ctx, err)
 		}
-		msgs, err := wire.SplitMessages(s.buf[:n])
-		if err != nil {
-			return err
-		}
-		for _, m := range msgs {
+		for b := s.buf[:n]; len(b) > 0; {
+			var m wire.Message
+			if m, b, err = wire.NextMessage(b); err != nil {
+				return err
+			}
 			if done, err := each(m); done || err != nil {
 				return err
 			}

@@ -48,9 +48,11 @@ type Options struct {
 	// ReaderBufferBytes is the recvmsg buffer of the extra Snapshot sockets,
 	// which only dump destinations (default RecvBufferBytes).
 	ReaderBufferBytes int
-	// Timeout bounds each wait for the kernel: every sendmsg and every
-	// recvmsg gets a deadline this far ahead (or the context's, if
-	// sooner). A request that times out fails with an error matching
+	// Timeout bounds each wait for the kernel: a request and the first
+	// datagrams of its answer get a deadline this far ahead of the send (or
+	// the context's, if sooner), and a long dump another one every few
+	// datagrams (every 8; each deadline is set between 15/16 and all of
+	// Timeout ahead). A request that times out fails with an error matching
 	// ErrTimeout; in Apply its Result is Uncertain. Default DefaultTimeout;
 	// negative: no deadline but the context's.
 	Timeout time.Duration
@@ -313,11 +315,14 @@ func (c *Client) request(ctx context.Context, s *sock, typ uint16, cmd uint8, at
 }
 
 // receive reads datagrams from s and hands each message to each until it
-// reports done or an error; every read has the client's deadline. The
+// reports done or an error. The caller armed the deadline when it sent the
+// request; receive arms it again every rearmDatagrams datagrams. The
 // messages' payloads alias s.buf: each must copy what it keeps.
 func (c *Client) receive(ctx context.Context, s *sock, each func(wire.Message) (done bool, err error)) error {
-	for {
-		c.arm(ctx, s)
+	for i := 1; ; i++ {
+		if i%rearmDatagrams == 0 {
+			c.arm(ctx, s)
+		}
 		n, err := s.t.Recv(s.buf)
 		if err != nil {
 			return c.waitErr(ctx, err)

@@ -33,6 +33,11 @@ func (c *Client) arm(ctx context.Context, s *sock) {
 	}
 }
 
+// rearmDatagrams is how many datagrams of one answer receive reads between
+// arms: reading the clock is a system call in some VMs, and a dump of a
+// service's destinations is two datagrams.
+const rearmDatagrams = 8
+
 // rearmSlack: arm keeps a deadline that is within Timeout/rearmSlack of
 // the one it would set.
 const rearmSlack = 16

@@ -42,8 +42,10 @@ type Options struct {
 	// capped at 32 KiB.
 	RecvBufferBytes int
 	// ReadSockets is how many sockets Snapshot uses to dump destinations in
-	// parallel (default 4; 1 = only the main socket). The kernel allows one
-	// running dump per socket, and has no all-destinations dump.
+	// parallel (default 2; 1 = only the main socket). The kernel allows one
+	// running dump per socket, and has no all-destinations dump; it runs
+	// IPVS dumps one at a time, so a second socket overlaps decoding with
+	// the kernel's work and more add only contention (docs/benchmarks.md).
 	ReadSockets int
 	// ReaderBufferBytes is the recvmsg buffer of the extra Snapshot sockets,
 	// which only dump destinations (default RecvBufferBytes).
@@ -71,7 +73,7 @@ func (o Options) withDefaults() Options {
 		o.BatchBytes = 64 << 10
 	}
 	if o.ReadSockets <= 0 {
-		o.ReadSockets = 4
+		o.ReadSockets = 2
 	}
 	if o.RecvBufferBytes < 4096 {
 		o.RecvBufferBytes = dumpRecvBufferBytes

@@ -28,6 +28,41 @@ func (c *Client) Snapshot(ctx context.Context) (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, err
 	}
+	if err := c.lockedFill(ctx, svcs); err != nil {
+		return Snapshot{}, err
+	}
+	s := Snapshot{Services: svcs}
+	s.Sort()
+	return s, nil
+}
+
+// DestinationsOf dumps the destinations of each service in keys, one list
+// per key in the same order, sorted by key, on the sockets Snapshot uses: a
+// part of a full read. A service that does not exist has an empty list.
+func (c *Client) DestinationsOf(ctx context.Context, keys []ServiceKey) ([][]Destination, error) {
+	end, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	svcs := make([]Service, len(keys))
+	for i, k := range keys {
+		svcs[i].Key = k
+	}
+	if err := c.lockedFill(ctx, svcs); err != nil {
+		return nil, err
+	}
+	out := make([][]Destination, len(svcs))
+	for i, svc := range svcs {
+		sortDestinations(svc.Destinations)
+		out[i] = svc.Destinations
+	}
+	return out, nil
+}
+
+// lockedFill dumps the destinations of every service in svcs into it, on
+// up to Options.ReadSockets sockets in parallel.
+func (c *Client) lockedFill(ctx context.Context, svcs []Service) error {
 	socks, release := c.lockedReaders(ctx, min(c.opts.ReadSockets, len(svcs)))
 	defer release()
 	errs := make([]error, len(socks))
@@ -41,12 +76,7 @@ func (c *Client) Snapshot(ctx context.Context) (Snapshot, error) {
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return Snapshot{}, err
-	}
-	s := Snapshot{Services: svcs}
-	s.Sort()
-	return s, nil
+	return errors.Join(errs...)
 }
 
 // lockedReaders returns n sockets (the main one first), opening extra ones

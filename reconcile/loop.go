@@ -68,6 +68,7 @@ type Loop struct {
 	master   bool
 	live     kernel.Snapshot
 	liveOK   bool
+	spread   spread // the periodic resync's progress
 	states   ServiceStates
 	draining Draining
 	failures int
@@ -141,17 +142,22 @@ func (l *Loop) setStatus(f func(*Status)) {
 	l.mu.Unlock()
 }
 
-// Run reconciles until ctx is done: after every batch of inputs, every
-// resync interval (node.resync_interval, else resync: a full re-read that
-// repairs drift), at the next drain
-// deadline, and after a failed round with backoff. It leaves the kernel as
-// it is when it returns.
+// Run reconciles until ctx is done: after every batch of inputs, at the
+// next drain deadline, after a failed round with backoff, and once every
+// resync interval (node.resync_interval, else resync). The resync re-reads
+// the kernel spread over the interval, a slice of the services a second
+// (see spread), and repairs drift with a full re-read and round as soon as
+// a slice shows it; an interval under two seconds re-reads in full once
+// per interval. It leaves the kernel as it is when it returns.
 func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	defer l.stopOnce.Do(func() { close(l.stopped) })
-	nextResync := time.Now().Add(resync)
+	l.spread = spread{slices: resyncSlices(resync)}
+	nextStep := time.Now().Add(resync / time.Duration(l.spread.slices))
+	var roundAt time.Time // when a round is due without input (zero: none)
 	for {
+		input := true
 		select {
 		case <-ctx.Done():
 			return nil
@@ -161,22 +167,34 @@ func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 			l.drainEvents() // inputs sent before the call come first
 			f()
 		case <-timer.C:
+			input = false
 		}
 		now := time.Now() // the timers are real: schedule them on the real clock
 		if l.haveCfg && l.cfg.Node.ResyncInterval > 0 && l.cfg.Node.ResyncInterval != resync {
-			resync, nextResync = l.cfg.Node.ResyncInterval, now.Add(l.cfg.Node.ResyncInterval)
+			resync, l.spread = l.cfg.Node.ResyncInterval, spread{slices: resyncSlices(l.cfg.Node.ResyncInterval)}
+			nextStep = now.Add(resync / time.Duration(l.spread.slices))
 		}
-		if resync > 0 && !now.Before(nextResync) {
-			l.liveOK, nextResync = false, now.Add(resync)
+		run := input || (!roundAt.IsZero() && !now.Before(roundAt))
+		if resync > 0 && !now.Before(nextStep) {
+			nextStep = now.Add(resync / time.Duration(l.spread.slices))
+			if l.haveCfg && l.resyncStep(ctx, now) {
+				run = true
+			}
 		}
-		wait := l.Round(ctx)
-		if untilResync := nextResync.Sub(now); resync > 0 && (wait <= 0 || untilResync < wait) {
-			wait = untilResync
+		if run {
+			roundAt = time.Time{}
+			if wait := l.Round(ctx); wait > 0 {
+				roundAt = now.Add(wait)
+			}
 		}
-		if wait <= 0 {
-			wait = time.Hour
+		wait := time.Hour
+		if !roundAt.IsZero() {
+			wait = roundAt.Sub(now)
 		}
-		timer.Reset(wait)
+		if untilStep := nextStep.Sub(now); resync > 0 && untilStep < wait {
+			wait = untilStep
+		}
+		timer.Reset(max(wait, 0))
 	}
 }
 

@@ -22,8 +22,10 @@ const maxResyncSlices = 3600
 // (a service added, removed or changed by hand is drift); each step then
 // dumps the destinations of the next 1/slices of those services and
 // compares them with the cache. After the last step every service has been
-// re-read once in the interval. Drift invalidates the cache: the round that
-// follows re-reads the whole table and repairs it, as a full resync does.
+// re-read once in the interval. Drift is written into the cache from the
+// dumps themselves (no full re-read) and the round that follows plans the
+// whole table against it, so a hand-made change is undone within one
+// interval plus one round.
 type spread struct {
 	slices int
 	next   int                 // the next step's slice; 0 starts a cycle
@@ -38,7 +40,8 @@ func resyncSlices(interval time.Duration) int {
 }
 
 // resyncStep runs one step of the spread resync and reports whether a
-// round must run now: after drift or a failed read (the cache is then
+// round must run now: after drift (the cache then holds what the kernel
+// has, and the round plans everything), after a failed read (the cache is
 // invalid and the round re-reads in full), and at the end of each cycle
 // (the periodic round, which also re-syncs VIPs and the sync daemon).
 func (l *Loop) resyncStep(ctx context.Context, now time.Time) bool {
@@ -53,13 +56,18 @@ func (l *Loop) resyncStep(ctx context.Context, now time.Time) bool {
 		l.liveOK = false
 		return true
 	}
+	drift := false
 	if sp.next == 0 {
 		svcs, err := l.o.Kernel.Services(ctx)
 		if err != nil {
-			return l.resyncDrift("read IPVS services failed", "error", err.Error())
+			return l.resyncFailed("read IPVS services", err)
 		}
 		if k, why := servicesDrift(l.live.Services, svcs); why != "" {
-			return l.resyncDrift(why, "service", k.String())
+			l.o.Log.Info("resync: drift", "what", why, "service", k.String())
+			if err := l.adoptServices(ctx, svcs); err != nil {
+				return l.resyncFailed("read IPVS destinations", err)
+			}
+			drift = true
 		}
 		sp.keys, sp.start = sp.keys[:0], now
 		for _, s := range svcs {
@@ -71,31 +79,92 @@ func (l *Loop) resyncStep(ctx context.Context, now time.Time) bool {
 	if len(part) > 0 {
 		ds, err := l.o.Kernel.DestinationsOf(ctx, part)
 		if err != nil {
-			return l.resyncDrift("read IPVS destinations failed", "error", err.Error())
+			return l.resyncFailed("read IPVS destinations", err)
 		}
-		find := serviceFinder(l.live.Services)
-		for i, k := range part {
-			var cached []kernel.Destination
-			if j := find(k); j >= 0 {
-				cached = l.live.Services[j].Destinations
-			}
-			if !destinationsMatch(ds[i], cached) {
-				return l.resyncDrift("destinations differ from the cache", "service", k.String())
-			}
+		if l.adoptDestinations(part, ds) {
+			drift = true
 		}
+	}
+	if drift {
+		l.prev = nil // the table changed under the cache: plan everything
 	}
 	if sp.next == 0 {
 		l.setStatus(func(s *Status) { s.LastFullRead = sp.start })
 		return true
 	}
-	return false
+	return drift
 }
 
-// resyncDrift invalidates the cache and restarts the cycle; the round that
-// follows re-reads the table in full.
-func (l *Loop) resyncDrift(why string, args ...any) bool {
-	l.o.Log.Info("resync: "+why+"; re-reading the whole table", args...)
+// resyncFailed invalidates the cache after a failed read and restarts the
+// cycle; the round that follows re-reads the table in full.
+func (l *Loop) resyncFailed(what string, err error) bool {
+	l.o.Log.Warn("resync: "+what+" failed; re-reading the whole table", "error", err.Error())
 	l.spread.next, l.liveOK = 0, false
+	return true
+}
+
+// adoptServices makes the cache's service list the dumped one: settings
+// from the dump, destinations from the cache, and read from the kernel for
+// the services the cache lacks.
+func (l *Loop) adoptServices(ctx context.Context, fresh []kernel.Service) error {
+	find := serviceFinder(l.live.Services)
+	svcs := make([]kernel.Service, len(fresh))
+	var missing []kernel.ServiceKey
+	var at []int
+	for i, s := range fresh {
+		svcs[i] = kernel.Service{Key: s.Key, Config: s.Config, Stats: s.Stats}
+		if j := find(s.Key); j >= 0 {
+			svcs[i].Destinations = l.live.Services[j].Destinations
+		} else {
+			missing, at = append(missing, s.Key), append(at, i)
+		}
+	}
+	if len(missing) > 0 {
+		ds, err := l.o.Kernel.DestinationsOf(ctx, missing)
+		if err != nil {
+			return err
+		}
+		for n, i := range at {
+			svcs[i].Destinations = ds[n]
+		}
+	}
+	live := kernel.Snapshot{Services: svcs}
+	live.Sort()
+	l.live = live
+	return nil
+}
+
+// adoptDestinations compares the destinations read for keys with the
+// cache; on a difference it copies the cache with the slice's dumped
+// destinations and reports drift. A key the cache lacks (a service deleted
+// since the cycle's dump) counts as having none.
+func (l *Loop) adoptDestinations(keys []kernel.ServiceKey, ds [][]kernel.Destination) bool {
+	find := serviceFinder(l.live.Services)
+	at := make([]int, len(keys))
+	drift := false
+	for i, k := range keys {
+		at[i] = find(k)
+		var cached []kernel.Destination
+		if at[i] >= 0 {
+			cached = l.live.Services[at[i]].Destinations
+		}
+		if !destinationsMatch(ds[i], cached) {
+			if !drift {
+				l.o.Log.Info("resync: drift", "what", "destinations differ from the cache", "service", k.String())
+			}
+			drift = true
+		}
+	}
+	if !drift {
+		return false
+	}
+	svcs := slices.Clone(l.live.Services)
+	for i, j := range at {
+		if j >= 0 {
+			svcs[j].Destinations = ds[i]
+		}
+	}
+	l.live = kernel.Snapshot{Services: svcs}
 	return true
 }
 

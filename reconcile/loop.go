@@ -153,8 +153,8 @@ func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	defer l.stopOnce.Do(func() { close(l.stopped) })
-	l.spread = spread{slices: resyncSlices(resync)}
-	nextStep := time.Now().Add(resync / time.Duration(l.spread.slices))
+	l.spread = newSpread(resync)
+	nextStep := time.Now().Add(l.spread.pause(0))
 	var roundAt time.Time // when a round is due without input (zero: none)
 	for {
 		input := true
@@ -171,15 +171,15 @@ func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 		}
 		now := time.Now() // the timers are real: schedule them on the real clock
 		if l.haveCfg && l.cfg.Node.ResyncInterval > 0 && l.cfg.Node.ResyncInterval != resync {
-			resync, l.spread = l.cfg.Node.ResyncInterval, spread{slices: resyncSlices(l.cfg.Node.ResyncInterval)}
-			nextStep = now.Add(resync / time.Duration(l.spread.slices))
+			resync, l.spread = l.cfg.Node.ResyncInterval, newSpread(l.cfg.Node.ResyncInterval)
+			nextStep = now.Add(l.spread.pause(0))
 		}
 		run := input || (!roundAt.IsZero() && !now.Before(roundAt))
 		if resync > 0 && !now.Before(nextStep) {
-			nextStep = now.Add(resync / time.Duration(l.spread.slices))
 			if l.haveCfg && l.resyncStep(ctx, now) {
 				run = true
 			}
+			nextStep = time.Now().Add(l.spread.pause(time.Since(now)))
 		}
 		if run {
 			roundAt = time.Time{}
@@ -205,7 +205,7 @@ func (l *Loop) Round(ctx context.Context) time.Duration {
 	if !l.haveCfg {
 		return 0
 	}
-	now := l.o.Now()
+	now, start := l.o.Now(), time.Now()
 	st := Status{Applied: map[kernel.OpKind]int{}, Failed: map[kernel.OpKind]int{}}
 	err := l.round(ctx, now, &st)
 	l.setStatus(func(s *Status) {
@@ -230,6 +230,11 @@ func (l *Loop) Round(ctx context.Context) time.Duration {
 			s.Error = err.Error()
 		}
 	})
+	if l.status.Rounds == 1 {
+		// The daemon's start: adopting a table, or a cold start's load.
+		l.o.Log.Info("first round done", "ops", sumCounts(st.Applied), "failed", sumCounts(st.Failed),
+			"took_ms", ms(time.Since(start)), "error", errString(err))
+	}
 	if l.o.OnRound != nil {
 		l.o.OnRound(l.Status())
 	}
@@ -397,3 +402,10 @@ func sumCounts(m map[kernel.OpKind]int) int {
 
 // ms renders a duration as fractional milliseconds for logs.
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}

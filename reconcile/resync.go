@@ -8,13 +8,23 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
-// resyncStepEvery is the period of a spread resync's steps: a resync
-// interval of N seconds is read in N slices, one a second.
+// resyncStepEvery is the longest period of a spread resync's steps: a
+// resync interval of N seconds is read in at least N slices.
 const resyncStepEvery = time.Second
 
-// maxResyncSlices bounds the slices of one interval (an hour's interval
-// reads 1/3600 of the table a second).
-const maxResyncSlices = 3600
+// maxStepServices bounds the services one step reads (more slices when the
+// table is larger), so that no step is a burst.
+const maxStepServices = 250
+
+// maxResyncShare bounds the share of wall time the resync takes: a step is
+// followed by at least (maxResyncShare-1) times its own duration of rest.
+// When the kernel cannot be re-read within the interval at that share, the
+// cycle stretches past the interval (and the log says so) rather than
+// taking more.
+const maxResyncShare = 4
+
+// maxResyncSlices bounds the slices of one interval.
+const maxResyncSlices = 100000
 
 // spread is the progress of a periodic resync spread over its interval, so
 // that a large table is re-read a slice at a time instead of in one burst.
@@ -27,16 +37,34 @@ const maxResyncSlices = 3600
 // whole table against it, so a hand-made change is undone within one
 // interval plus one round.
 type spread struct {
-	slices int
-	next   int                 // the next step's slice; 0 starts a cycle
-	keys   []kernel.ServiceKey // the services of the cycle's dump
-	start  time.Time           // when the cycle's dump ran
+	interval time.Duration
+	slices   int                 // of the current cycle
+	next     int                 // the next step's slice; 0 starts a cycle
+	keys     []kernel.ServiceKey // the services of the cycle's dump
+	start    time.Time           // when the cycle's dump ran
 }
 
-// resyncSlices is how many steps read a table in one interval: one a
-// second, and at least one.
-func resyncSlices(interval time.Duration) int {
-	return max(1, min(int(interval/resyncStepEvery), maxResyncSlices))
+// newSpread returns the spread resync of an interval; an interval under
+// two seconds is re-read in full each time.
+func newSpread(interval time.Duration) spread {
+	return spread{interval: interval, slices: resyncSlices(interval, 0)}
+}
+
+// resyncSlices is how many steps read n services in one interval: at least
+// one a second, and at most maxStepServices services a step.
+func resyncSlices(interval time.Duration, n int) int {
+	s := int(interval / resyncStepEvery)
+	if s <= 1 {
+		return 1
+	}
+	return min(max(s, (n+maxStepServices-1)/maxStepServices), maxResyncSlices)
+}
+
+// pause is how long to wait after a step that took took: the interval's
+// share of one slice, and at least enough rest to keep the resync under
+// 1/maxResyncShare of the time.
+func (sp *spread) pause(took time.Duration) time.Duration {
+	return max(sp.interval/time.Duration(sp.slices), took*(maxResyncShare-1))
 }
 
 // resyncStep runs one step of the spread resync and reports whether a
@@ -52,7 +80,7 @@ func (l *Loop) resyncStep(ctx context.Context, now time.Time) bool {
 		sp.next = 0
 		return false
 	}
-	if sp.slices <= 1 {
+	if resyncSlices(sp.interval, 0) <= 1 {
 		l.liveOK = false
 		return true
 	}
@@ -69,10 +97,15 @@ func (l *Loop) resyncStep(ctx context.Context, now time.Time) bool {
 			}
 			drift = true
 		}
+		if !sp.start.IsZero() && now.Sub(sp.start) > sp.interval*3/2 {
+			l.o.Log.Warn("resync: a cycle took longer than the resync interval (the re-read is held under 1/4 of the time)",
+				"took", now.Sub(sp.start).Round(time.Second), "interval", sp.interval, "services", len(sp.keys))
+		}
 		sp.keys, sp.start = sp.keys[:0], now
 		for _, s := range svcs {
 			sp.keys = append(sp.keys, s.Key)
 		}
+		sp.slices = resyncSlices(sp.interval, len(sp.keys))
 	}
 	part := sp.keys[sp.next*len(sp.keys)/sp.slices : (sp.next+1)*len(sp.keys)/sp.slices]
 	sp.next = (sp.next + 1) % sp.slices

@@ -17,6 +17,7 @@ type partsIPVS struct {
 	snapshots    int
 	serviceDumps int
 	destReads    map[kernel.ServiceKey]int
+	readTime     time.Duration // in Services and DestinationsOf
 }
 
 func (p *partsIPVS) Snapshot(ctx context.Context) (kernel.Snapshot, error) {
@@ -27,19 +28,25 @@ func (p *partsIPVS) Snapshot(ctx context.Context) (kernel.Snapshot, error) {
 }
 
 func (p *partsIPVS) Services(ctx context.Context) ([]kernel.Service, error) {
+	start := time.Now()
+	svcs, err := p.IPVS.Services(ctx)
 	p.mu.Lock()
 	p.serviceDumps++
+	p.readTime += time.Since(start)
 	p.mu.Unlock()
-	return p.IPVS.Services(ctx)
+	return svcs, err
 }
 
 func (p *partsIPVS) DestinationsOf(ctx context.Context, keys []kernel.ServiceKey) ([][]kernel.Destination, error) {
+	start := time.Now()
+	ds, err := p.IPVS.DestinationsOf(ctx, keys)
 	p.mu.Lock()
 	for _, k := range keys {
 		p.destReads[k]++
 	}
+	p.readTime += time.Since(start)
 	p.mu.Unlock()
-	return p.IPVS.DestinationsOf(ctx, keys)
+	return ds, err
 }
 
 // convergedSpreadLoop returns a loop that converged a fake kernel to n
@@ -55,7 +62,7 @@ func convergedSpreadLoop(t *testing.T, n, slices int) (*Loop, *partsIPVS, kernel
 	if st := l.Status(); st.Error != "" || sumCounts(st.Applied) != n*4 {
 		t.Fatalf("first round: %+v", st)
 	}
-	l.spread = spread{slices: slices}
+	l.spread = newSpread(time.Duration(slices) * time.Second)
 	return l, k, raw
 }
 
@@ -166,5 +173,29 @@ func TestRunRepairsDriftWithinTheResyncInterval(t *testing.T) {
 	defer k.mu.Unlock()
 	if k.serviceDumps == 0 || k.snapshots != 1 {
 		t.Fatalf("%d service dumps and %d full reads; want the spread resync's dumps and only the first round's full read", k.serviceDumps, k.snapshots)
+	}
+}
+
+func TestResyncSlicesBoundTheStepAndTheShare(t *testing.T) {
+	for _, tc := range []struct {
+		interval time.Duration
+		n, want  int
+	}{
+		{30 * time.Second, 100, 30},     // one a second
+		{30 * time.Second, 10000, 40},   // at most 250 services a step
+		{time.Second, 10000, 1},         // under two seconds: full reads
+		{time.Hour, 10000, 3600},        // one a second
+		{10 * time.Second, 100000, 400}, // 250 a step
+	} {
+		if got := resyncSlices(tc.interval, tc.n); got != tc.want {
+			t.Errorf("resyncSlices(%v, %d) = %d, want %d", tc.interval, tc.n, got, tc.want)
+		}
+	}
+	sp := spread{interval: 30 * time.Second, slices: 40}
+	if p := sp.pause(10 * time.Millisecond); p != 750*time.Millisecond {
+		t.Errorf("pause after a quick step: %v, want the slice's share of the interval, 750ms", p)
+	}
+	if p := sp.pause(2 * time.Second); p != 6*time.Second {
+		t.Errorf("pause after a 2 s step: %v, want 6s (the resync held under 1/4 of the time)", p)
 	}
 }

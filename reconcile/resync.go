@@ -14,14 +14,15 @@ const resyncStepEvery = time.Second
 
 // maxStepServices bounds the services one step reads (more slices when the
 // table is larger), so that no step is a burst.
-const maxStepServices = 250
+const maxStepServices = 100
 
-// maxResyncShare bounds the share of wall time the resync takes: a step is
-// followed by at least (maxResyncShare-1) times its own duration of rest.
+// maxResyncShare bounds the share of wall time the resync takes (1/5): a
+// step is followed by at least (maxResyncShare-1) times its own duration of
+// rest.
 // When the kernel cannot be re-read within the interval at that share, the
 // cycle stretches past the interval (and the log says so) rather than
 // taking more.
-const maxResyncShare = 4
+const maxResyncShare = 5
 
 // maxResyncSlices bounds the slices of one interval.
 const maxResyncSlices = 100000
@@ -98,7 +99,7 @@ func (l *Loop) resyncStep(ctx context.Context, now time.Time) bool {
 			drift = true
 		}
 		if !sp.start.IsZero() && now.Sub(sp.start) > sp.interval*3/2 {
-			l.o.Log.Warn("resync: a cycle took longer than the resync interval (the re-read is held under 1/4 of the time)",
+			l.o.Log.Warn("resync: a cycle took longer than the resync interval (the re-read is held under 1/5 of the time)",
 				"took", now.Sub(sp.start).Round(time.Second), "interval", sp.interval, "services", len(sp.keys))
 		}
 		sp.keys, sp.start = sp.keys[:0], now
@@ -123,6 +124,11 @@ func (l *Loop) resyncStep(ctx context.Context, now time.Time) bool {
 	}
 	if sp.next == 0 {
 		l.setStatus(func(s *Status) { s.LastFullRead = sp.start })
+		if _, draining := l.draining.Next(); draining {
+			// Whether a drained destination has no connections left is
+			// judged on a full read, as before the resync was spread.
+			l.liveOK = false
+		}
 		return true
 	}
 	return drift

@@ -181,21 +181,21 @@ func TestResyncSlicesBoundTheStepAndTheShare(t *testing.T) {
 		interval time.Duration
 		n, want  int
 	}{
-		{30 * time.Second, 100, 30},     // one a second
-		{30 * time.Second, 10000, 40},   // at most 250 services a step
-		{time.Second, 10000, 1},         // under two seconds: full reads
-		{time.Hour, 10000, 3600},        // one a second
-		{10 * time.Second, 100000, 400}, // 250 a step
+		{30 * time.Second, 100, 30},      // one a second
+		{30 * time.Second, 10000, 100},   // at most 100 services a step
+		{time.Second, 10000, 1},          // under two seconds: full reads
+		{time.Hour, 10000, 3600},         // one a second
+		{10 * time.Second, 100000, 1000}, // 100 a step
 	} {
 		if got := resyncSlices(tc.interval, tc.n); got != tc.want {
 			t.Errorf("resyncSlices(%v, %d) = %d, want %d", tc.interval, tc.n, got, tc.want)
 		}
 	}
-	sp := spread{interval: 30 * time.Second, slices: 40}
-	if p := sp.pause(10 * time.Millisecond); p != 750*time.Millisecond {
-		t.Errorf("pause after a quick step: %v, want the slice's share of the interval, 750ms", p)
+	sp := spread{interval: 30 * time.Second, slices: 100}
+	if p := sp.pause(10 * time.Millisecond); p != 300*time.Millisecond {
+		t.Errorf("pause after a quick step: %v, want the slice's share of the interval, 300ms", p)
 	}
-	if p := sp.pause(2 * time.Second); p != 6*time.Second {
-		t.Errorf("pause after a 2 s step: %v, want 6s (the resync held under 1/4 of the time)", p)
+	if p := sp.pause(2 * time.Second); p != 8*time.Second {
+		t.Errorf("pause after a 2 s step: %v, want 8s (the resync held under 1/5 of the time)", p)
 	}
 }

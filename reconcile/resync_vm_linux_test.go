@@ -55,13 +55,14 @@ func TestSpreadResyncRepairsDriftInVM(t *testing.T) {
 	if !converged() {
 		t.Fatal("not converged after the cold start")
 	}
-	// cycleEnd waits for the end of the cycle running at after (the status's
-	// LastFullRead moves past after) and returns the time it ended.
-	cycleEnd := func(after time.Time, limit time.Duration) time.Time {
+	// cycleEnd waits for the end of a cycle: the status's LastFullRead (the
+	// start of the last complete cycle) moving on from prev. It returns the
+	// new value and when it was seen.
+	cycleEnd := func(prev time.Time, limit time.Duration) (time.Time, time.Time) {
 		t.Helper()
-		for deadline := time.Now().Add(limit); ; time.Sleep(50 * time.Millisecond) {
-			if lr := l.Status().LastFullRead; lr.After(after) {
-				return time.Now()
+		for deadline := time.Now().Add(limit); ; time.Sleep(20 * time.Millisecond) {
+			if lr := l.Status().LastFullRead; !lr.Equal(prev) {
+				return lr, time.Now()
 			}
 			if time.Now().After(deadline) {
 				t.Fatalf("no resync cycle ended within %v", limit)
@@ -71,13 +72,13 @@ func TestSpreadResyncRepairsDriftInVM(t *testing.T) {
 
 	// One clean cycle: every service's destinations re-read once, no round,
 	// no full read.
-	cycleEnd(start, 20*interval)
+	lr, _ := cycleEnd(l.Status().LastFullRead, 60*interval)
 	k.mu.Lock()
 	clear(k.destReads)
 	k.readTime = 0
 	k.mu.Unlock()
 	rounds, cpu0, since := l.Status().Rounds, cpuTime(), time.Now()
-	cycleEnd(since, 20*interval)
+	lr, _ = cycleEnd(lr, 60*interval)
 	cpu, wall := cpuTime()-cpu0, time.Since(since)
 	k.mu.Lock()
 	reread, snaps, readTime := k.destReads, k.snapshots, k.readTime
@@ -125,8 +126,8 @@ func TestSpreadResyncRepairsDriftInVM(t *testing.T) {
 	made := time.Now()
 	// The cycle running now may have passed the drifted services; the next
 	// one reads them all.
-	first := cycleEnd(made, 20*interval)
-	second := cycleEnd(first, 20*interval)
+	lr, _ = cycleEnd(lr, 60*interval)
+	_, second := cycleEnd(lr, 60*interval)
 	repaired := converged()
 	t.Logf("drift (4 changes) made; the next full cycle ended %v later; repaired: %v", second.Sub(made).Round(time.Millisecond), repaired)
 	if !repaired {

@@ -150,7 +150,7 @@ func scaleLayout(b *testing.B, n, d int, steady time.Duration) scaleResult {
 		time.Sleep(time.Second)
 		cpu, err := procCPU(pid)
 		h.fatal(err)
-		shares = append(shares, (cpu - prev).Seconds()/time.Since(prevAt).Seconds())
+		shares = append(shares, (cpu-prev).Seconds()/time.Since(prevAt).Seconds())
 		prev, prevAt = cpu, time.Now()
 	}
 	var sum float64

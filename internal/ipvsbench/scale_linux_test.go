@@ -249,7 +249,8 @@ func printScale(r scaleResult) {
 	suite := "scale in the VM (peer: same run)"
 	ratio := func(a, b time.Duration) float64 { return float64(a) / float64(max(b, 1)) }
 	row("cold start to converged (ops "+r.coldOps+")", sec(r.cold), "ipvsadm -R of the same table", sec(r.ipvsadmR), ratio(r.cold, r.ipvsadmR))
-	row("  of which the daemon's CPU", sec(r.coldCPU), "kernel.Apply alone (batch 128)", sec(r.apply), ratio(r.cold, r.apply))
+	row("cold start to converged", sec(r.cold), "kernel.Apply alone (batch 128)", sec(r.apply), ratio(r.cold, r.apply))
+	row("  the daemon's CPU in it", sec(r.coldCPU), "", "", 0)
 	row("restart adopting the table (ops "+r.restartOps+")", sec(r.restart), "ipvsadm -Sn (one full read)", sec(r.ipvsadmS.wall), ratio(r.restart, r.ipvsadmS.wall))
 	row("one full read, wall (kernel.Snapshot)", sec(r.read.wall), "moby/ipvs", sec(r.moby.wall), ratio(r.read.wall, r.moby.wall))
 	row("one full read, CPU", sec(r.read.cpu), "moby/ipvs", sec(r.moby.cpu), ratio(r.read.cpu, r.moby.cpu))

@@ -103,12 +103,16 @@ type Client struct {
 }
 
 // sock is a socket with its receive buffer, a request buffer reused by
-// every exchange on it, and the deadline arm last set on it.
+// every exchange on it, and what it knows of the socket's deadline.
 type sock struct {
-	t     Socket
-	buf   []byte
-	req   []byte
-	armed time.Time
+	t   Socket
+	buf []byte
+	req []byte
+	// deadline is the deadline last set through this sock (valid when
+	// known); armed is the one arm last set (zero: none since setDeadline).
+	deadline time.Time
+	known    bool
+	armed    time.Time
 }
 
 func newSock(t Socket, bufBytes int) *sock {
@@ -116,11 +120,25 @@ func newSock(t Socket, bufBytes int) *sock {
 }
 
 // setDeadline sets s's deadline for a whole exchange (zero: none) and
-// makes the next arm set its own.
+// makes the next arm set its own. Setting the deadline the socket already
+// has is skipped: a runtime timer update is not free.
 func (s *sock) setDeadline(d time.Time) {
 	s.armed = time.Time{}
+	if s.known && s.deadline.Equal(d) {
+		return
+	}
+	s.set(d)
+}
+
+// set sets the socket's deadline and records it.
+func (s *sock) set(d time.Time) {
+	s.deadline, s.known = d, true
 	s.t.SetDeadline(d)
 }
+
+// forget records that the deadline may have been set behind s's back (a
+// context's cancellation expires it from another goroutine).
+func (s *sock) forget() { s.known = false }
 
 var _ IPVS = (*Client)(nil)
 
@@ -215,7 +233,9 @@ func (c *Client) begin(ctx context.Context) (func(), error) {
 	c.main.setDeadline(d)
 	stop := context.AfterFunc(ctx, func() { c.t.SetDeadline(time.Unix(1, 0)) })
 	return func() {
-		stop()
+		if !stop() {
+			c.main.forget()
+		}
 		c.main.setDeadline(time.Time{})
 		c.mu.Unlock()
 	}, nil

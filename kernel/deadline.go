@@ -27,9 +27,9 @@ func (c *Client) arm(ctx context.Context, s *sock) {
 		return
 	}
 	s.armed = d
-	s.t.SetDeadline(d)
+	s.set(d)
 	if ctx.Err() != nil {
-		s.t.SetDeadline(time.Unix(1, 0))
+		s.set(time.Unix(1, 0))
 	}
 }
 

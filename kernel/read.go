@@ -103,8 +103,11 @@ func (c *Client) lockedReaders(ctx context.Context, n int) ([]*sock, func()) {
 		}
 	})
 	return socks, func() {
-		stop()
+		cancelled := !stop()
 		for _, s := range extra {
+			if cancelled {
+				s.forget()
+			}
 			s.setDeadline(time.Time{})
 		}
 	}

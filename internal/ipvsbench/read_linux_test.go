@@ -27,7 +27,8 @@ var (
 // BenchmarkFullRead measures only the full read, on a table of
 // -ipvsbench.services x -ipvsbench.dests, for kernel.Snapshot with 1, 2 and
 // 4 sockets against moby/ipvs (the fastest peer of BenchmarkIPVSPeers),
-// interleaved in the same namespace, and prints a table. Run it in the VM:
+// interleaved in the same namespace, then the single SET_DEST round trip
+// against moby/ipvs's, and prints a table. Run it in the VM:
 //
 //	bash internal/vm/run.sh --pkg ./internal/ipvsbench --bench FullRead --arg -test.benchtime=1x --mem 2048
 func BenchmarkFullRead(b *testing.B) {
@@ -60,6 +61,10 @@ func BenchmarkFullRead(b *testing.B) {
 			{"full read", "seesaw kernel.Snapshot (4 sockets)", false, profiled(4, snapshotWith(4, 0))},
 		}, applyWith(128))
 	}
+	ns := h.scratch(applyWith(128))
+	var rt map[string][]time.Duration
+	h.fatal(inNS(ns, func() (err error) { rt, err = roundTrips(); return err }))
+	h.drop(ns)
 	rows := h.rows("full read")
 	fmt.Printf("\nfull read: %d services x %d destinations, median of %d interleaved rounds (%d samples each)\n",
 		Services, Dests, rounds, len(h.samples["full read/moby/ipvs"]))
@@ -77,6 +82,13 @@ func BenchmarkFullRead(b *testing.B) {
 		benchrow.Write(os.Stdout, "kernel (peer: moby/ipvs)", r.name+", "+fig+", CPU",
 			r.s.cpu.Round(time.Millisecond).String(), peer.cpu.Round(time.Millisecond).String(), float64(r.s.cpu)/float64(max(peer.cpu, 1)))
 	}
+	fmt.Printf("\nsingle SET_DEST round trip, 1000 samples each (interleaved)\n")
+	for _, n := range []string{"seesaw kernel.Apply (1 op)", "moby/ipvs UpdateDestination"} {
+		fmt.Printf("%-36s median %5d µs   p99 %6d µs\n", n, percentile(rt[n], 50).Microseconds(), percentile(rt[n], 99).Microseconds())
+	}
+	ours, theirs := percentile(rt["seesaw kernel.Apply (1 op)"], 50), percentile(rt["moby/ipvs UpdateDestination"], 50)
+	benchrow.Write(os.Stdout, "kernel (peer: moby/ipvs)", "single SET_DEST round trip, median", ours.String(), theirs.String(),
+		float64(ours)/float64(max(theirs, 1)))
 	if prof.Len() > 0 {
 		fmt.Println("PPROF-BEGIN")
 		fmt.Println(base64.StdEncoding.EncodeToString(prof.Bytes()))

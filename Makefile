@@ -3,7 +3,7 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-.PHONY: all help build check crossbuild test deps vet unit install installtest vmtest vmbench demo bench-reconcile bench-edit kernelbench scalebench resynctest vrrpbench failbench vrrpvmtest vrrpvmbench checksbench hatest bench soak clean
+.PHONY: all help build check crossbuild test deps vet unit install installtest vmtest vmbench demo bench-reconcile bench-edit kernelbench vrrpbench failbench vrrpvmtest vrrpvmbench checksbench hatest bench soak clean
 
 ## all: the default: build.
 all: build
@@ -156,6 +156,8 @@ clean:
 ## real kernel in the test VM (internal/vm); prints the tables of docs/benchmarks.md.
 kernelbench:
 	@bash internal/vm/run.sh --pkg ./internal/ipvsbench --bench IPVSPeers --arg -test.benchtime=1x --mem 2048 --timeout 1500
+
+.PHONY: scalebench resynctest
 
 ## scalebench: the daemon at 1,000 x 10, 10,000 x 10 and 1,000 x 100 in the test
 ## VM: cold start, restart adoption, full read vs ipvsadm -Sn and moby/ipvs, idle

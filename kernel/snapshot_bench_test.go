@@ -81,10 +81,9 @@ func benchTable(n, d int) []kernel.Op {
 	return ops
 }
 
-// BenchmarkSnapshotReplay reads 1,000 services x 10 destinations on one
-// socket from recorded kernel answers: the client's own cost of a full
-// read (request encoding, receive loop, decoding), without the kernel's.
-func BenchmarkSnapshotReplay(b *testing.B) {
+// replayClient returns a client whose sockets replay the fake kernel's
+// answers for a table of n services x d destinations.
+func replayClient(t testing.TB, n, d int) *kernel.Client {
 	f := kerneltest.NewIPVS()
 	r := &replay{answers: map[string][][]byte{}, live: true}
 	c, err := kernel.NewClient(func() (kernel.Socket, error) {
@@ -92,22 +91,48 @@ func BenchmarkSnapshotReplay(b *testing.B) {
 		return &replaySocket{r: r, inner: inner}, err
 	}, kernel.Options{ReadSockets: 1})
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
-	defer c.Close()
-	if _, err := c.Apply(context.Background(), benchTable(1000, 10)); err != nil {
-		b.Fatal(err)
+	t.Cleanup(func() { c.Close() })
+	if _, err := c.Apply(context.Background(), benchTable(n, d)); err != nil {
+		t.Fatal(err)
 	}
 	r.answers = map[string][][]byte{}
 	if _, err := c.Snapshot(context.Background()); err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
 	r.live = false
+	return c
+}
+
+// BenchmarkSnapshotReplay reads 1,000 services x 10 destinations on one
+// socket from recorded kernel answers: the client's own cost of a full
+// read (request encoding, receive loop, decoding), without the kernel's.
+func BenchmarkSnapshotReplay(b *testing.B) {
+	c := replayClient(b, 1000, 10)
 	b.ReportAllocs()
 	for b.Loop() {
 		s, err := c.Snapshot(context.Background())
 		if err != nil || len(s.Services) != 1000 || len(s.Services[999].Destinations) != 10 {
 			b.Fatalf("%d services, %v", len(s.Services), err)
 		}
+	}
+}
+
+// TestSnapshotAllocatesPerServiceNotPerAttribute bounds the allocations of
+// a full read: a few per service (the dump's closure, the service list,
+// chunks of destinations; the replaying socket adds one per request), none
+// per destination or attribute (a destination reply has 15 attributes and
+// two nests: 30,000 allocations here before the in-place decoding).
+func TestSnapshotAllocatesPerServiceNotPerAttribute(t *testing.T) {
+	const n, d = 300, 10
+	c := replayClient(t, n, d)
+	allocs := testing.AllocsPerRun(3, func() {
+		if s, err := c.Snapshot(context.Background()); err != nil || len(s.Services) != n {
+			t.Fatalf("%d services, %v", len(s.Services), err)
+		}
+	})
+	if allocs > 3*n {
+		t.Fatalf("%.0f allocations for %d services x %d destinations, want at most %d", allocs, n, d, 3*n)
 	}
 }

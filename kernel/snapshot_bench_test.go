@@ -123,7 +123,7 @@ func BenchmarkSnapshotReplay(b *testing.B) {
 // a full read: a few per service (the dump's closure, the service list,
 // chunks of destinations; the replaying socket adds one per request), none
 // per destination or attribute (a destination reply has 15 attributes and
-// two nests: 30,000 allocations here before the in-place decoding).
+// two nests: about 125,000 allocations here before the in-place decoding).
 func TestSnapshotAllocatesPerServiceNotPerAttribute(t *testing.T) {
 	const n, d = 300, 10
 	c := replayClient(t, n, d)

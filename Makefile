@@ -166,7 +166,7 @@ scalebench:
 	@bash internal/vm/run.sh --pkg ./internal/ipvsbench --bench 'Scale$$' --bin ./cmd/seesaw-reconcile --arg -test.benchtime=1x --mem 3072 --timeout 3600
 
 ## resynctest: in the VM, the spread resync at 10,000 x 10 repairs drift made by
-## hand within its next cycle (make test runs the same test at 2,000 services).
+## hand within its next cycle (make test runs the same test at 1,000 services).
 resynctest:
 	@bash internal/vm/run.sh --pkg ./reconcile --run 'SpreadResyncRepairsDriftInVM' --arg -reconcile.resync-services=10000 --arg -test.v --mem 2048 --timeout 1800
 

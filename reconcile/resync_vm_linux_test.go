@@ -9,7 +9,7 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
-var resyncServices = flag.Int("reconcile.resync-services", 2000,
+var resyncServices = flag.Int("reconcile.resync-services", 1000,
 	"TestSpreadResyncRepairsDriftInVM: services (x 10 destinations); make resynctest uses 10,000")
 
 // TestSpreadResyncRepairsDriftInVM runs the loop on the real kernel with

@@ -176,6 +176,19 @@ clean:
 kernelbench:
 	@bash internal/vm/run.sh --pkg ./internal/ipvsbench --bench IPVSPeers --arg -test.benchtime=1x --mem 2048 --timeout 1500
 
+.PHONY: scalebench resynctest
+
+## scalebench: the daemon at 1,000 x 10, 10,000 x 10 and 1,000 x 100 in the test
+## VM: cold start, restart adoption, full read vs ipvsadm -Sn and moby/ipvs, idle
+## CPU second by second, RSS, edit latency (about 25 minutes; docs/benchmarks.md).
+scalebench:
+	@bash internal/vm/run.sh --pkg ./internal/ipvsbench --bench 'Scale$$' --bin ./cmd/seesaw-reconcile --arg -test.benchtime=1x --mem 3072 --timeout 3600
+
+## resynctest: in the VM, the spread resync at 10,000 x 10 repairs drift made by
+## hand within its next cycle (make test runs the same test at 1,000 services).
+resynctest:
+	@bash internal/vm/run.sh --pkg ./reconcile --run 'SpreadResyncRepairsDriftInVM' --arg -reconcile.resync-services=10000 --arg -test.v --mem 2048 --timeout 1800
+
 ## soak: the soak and fault test in the VM (docs/testing.md): 1,000 services,
 ## edits every 100 ms, flapping checks, SIGKILL restarts, drift. SOAK is the
 ## length of the fault phase (make test runs it for 2 minutes in vmtest).

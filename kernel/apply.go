@@ -75,7 +75,7 @@ func (b *batcher) flush() {
 		return
 	}
 	if b.broken == nil {
-		b.c.arm(b.ctx, b.c.t)
+		b.c.arm(b.ctx, b.c.main)
 		if err := b.c.t.Send(b.buf); err != nil {
 			b.broken = b.c.waitErr(b.ctx, err)
 		} else {
@@ -95,7 +95,7 @@ func (b *batcher) flush() {
 func (b *batcher) collect() {
 	var sentinel uint32
 	for len(b.pending) > 0 {
-		b.c.arm(b.ctx, b.c.t)
+		b.c.arm(b.ctx, b.c.main)
 		n, err := b.c.t.Recv(b.c.buf)
 		if errors.Is(err, syscall.ENOBUFS) {
 			if sentinel, err = b.sendSentinel(); err == nil {
@@ -143,7 +143,7 @@ func (b *batcher) ack(m wire.Message) {
 func (b *batcher) sendSentinel() (uint32, error) {
 	seq := b.c.nextSeq()
 	req := wire.AppendMessage(nil, wire.Message{Type: b.c.family, Flags: wire.NlmFRequest | wire.NlmFAck, Seq: seq, Payload: wire.GenlPayload(wire.CmdGetInfo, nil)})
-	b.c.arm(b.ctx, b.c.t)
+	b.c.arm(b.ctx, b.c.main)
 	return seq, b.c.t.Send(req)
 }
 

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync"
@@ -41,15 +42,19 @@ type Options struct {
 	// capped at 32 KiB.
 	RecvBufferBytes int
 	// ReadSockets is how many sockets Snapshot uses to dump destinations in
-	// parallel (default 4; 1 = only the main socket). The kernel allows one
-	// running dump per socket, and has no all-destinations dump.
+	// parallel (default 2; 1 = only the main socket). The kernel allows one
+	// running dump per socket, and has no all-destinations dump; it runs
+	// IPVS dumps one at a time, so a second socket overlaps decoding with
+	// the kernel's work and more add only contention (docs/benchmarks.md).
 	ReadSockets int
 	// ReaderBufferBytes is the recvmsg buffer of the extra Snapshot sockets,
 	// which only dump destinations (default RecvBufferBytes).
 	ReaderBufferBytes int
-	// Timeout bounds each wait for the kernel: every sendmsg and every
-	// recvmsg gets a deadline this far ahead (or the context's, if
-	// sooner). A request that times out fails with an error matching
+	// Timeout bounds each wait for the kernel: a request and the first
+	// datagrams of its answer get a deadline this far ahead of the send (or
+	// the context's, if sooner), and a long dump another one every few
+	// datagrams (every 8; each deadline is set between 15/16 and all of
+	// Timeout ahead). A request that times out fails with an error matching
 	// ErrTimeout; in Apply its Result is Uncertain. Default DefaultTimeout;
 	// negative: no deadline but the context's.
 	Timeout time.Duration
@@ -68,7 +73,7 @@ func (o Options) withDefaults() Options {
 		o.BatchBytes = 64 << 10
 	}
 	if o.ReadSockets <= 0 {
-		o.ReadSockets = 4
+		o.ReadSockets = 2
 	}
 	if o.RecvBufferBytes < 4096 {
 		o.RecvBufferBytes = dumpRecvBufferBytes
@@ -91,16 +96,49 @@ type Client struct {
 	family  uint16
 	seq     atomic.Uint32
 	buf     []byte
+	main    *sock // t and buf, with the request buffer and deadline
 	closed  bool
 	dialer  func() (Socket, error) // opens another socket for parallel dumps
-	readers []sock                 // extra sockets, opened on first Snapshot
+	readers []*sock                // extra sockets, opened on first Snapshot
 }
 
-// sock is a socket with its receive buffer.
+// sock is a socket with its receive buffer, a request buffer reused by
+// every exchange on it, and what it knows of the socket's deadline.
 type sock struct {
 	t   Socket
 	buf []byte
+	req []byte
+	// deadline is the deadline last set through this sock (valid when
+	// known); armed is the one arm last set (zero: none since setDeadline).
+	deadline time.Time
+	known    bool
+	armed    time.Time
 }
+
+func newSock(t Socket, bufBytes int) *sock {
+	return &sock{t: t, buf: make([]byte, bufBytes)}
+}
+
+// setDeadline sets s's deadline for a whole exchange (zero: none) and
+// makes the next arm set its own. Setting the deadline the socket already
+// has is skipped: a runtime timer update is not free.
+func (s *sock) setDeadline(d time.Time) {
+	s.armed = time.Time{}
+	if s.known && s.deadline.Equal(d) {
+		return
+	}
+	s.set(d)
+}
+
+// set sets the socket's deadline and records it.
+func (s *sock) set(d time.Time) {
+	s.deadline, s.known = d, true
+	s.t.SetDeadline(d)
+}
+
+// forget records that the deadline may have been set behind s's back (a
+// context's cancellation expires it from another goroutine).
+func (s *sock) forget() { s.known = false }
 
 var _ IPVS = (*Client)(nil)
 
@@ -119,7 +157,8 @@ func NewClient(dial func() (Socket, error), o Options) (*Client, error) {
 // newClient resolves the IPVS family over t.
 func newClient(t Socket, dialer func() (Socket, error), o Options) (*Client, error) {
 	o = o.withDefaults()
-	c := &Client{t: t, opts: o, buf: make([]byte, o.RecvBufferBytes), dialer: dialer}
+	m := newSock(t, o.RecvBufferBytes)
+	c := &Client{t: t, opts: o, buf: m.buf, main: m, dialer: dialer}
 	c.seq.Store(uint32(time.Now().UnixNano()))
 	if err := c.resolveFamily(); err != nil {
 		t.Close()
@@ -191,11 +230,13 @@ func (c *Client) begin(ctx context.Context) (func(), error) {
 		return nil, err
 	}
 	d, _ := ctx.Deadline()
-	c.t.SetDeadline(d)
+	c.main.setDeadline(d)
 	stop := context.AfterFunc(ctx, func() { c.t.SetDeadline(time.Unix(1, 0)) })
 	return func() {
-		stop()
-		c.t.SetDeadline(time.Time{})
+		if !stop() {
+			c.main.forget()
+		}
+		c.main.setDeadline(time.Time{})
 		c.mu.Unlock()
 	}, nil
 }
@@ -224,22 +265,42 @@ func (c *Client) exchangeType(ctx context.Context, typ uint16, cmd uint8, attrs 
 }
 
 func (c *Client) lockedExchange(ctx context.Context, typ uint16, cmd uint8, attrs []byte, dump bool) ([]wire.Message, error) {
-	return c.exchangeOn(ctx, sock{c.t, c.buf}, typ, cmd, attrs, dump)
+	return c.exchangeOn(ctx, c.main, typ, cmd, attrs, dump)
 }
 
-// exchangeOn runs one request on s; the caller holds c.mu and owns s.
-func (c *Client) exchangeOn(ctx context.Context, s sock, typ uint16, cmd uint8, attrs []byte, dump bool) ([]wire.Message, error) {
+// exchangeOn runs one request on s and returns copies of its replies; the
+// caller holds c.mu and owns s.
+func (c *Client) exchangeOn(ctx context.Context, s *sock, typ uint16, cmd uint8, attrs []byte, dump bool) ([]wire.Message, error) {
+	var replies []wire.Message
+	err := c.request(ctx, s, typ, cmd, attrs, dump, func(m wire.Message) error {
+		m.Payload = append([]byte(nil), m.Payload...)
+		replies = append(replies, m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return replies, nil
+}
+
+// request sends one request on s and hands each reply (every message of a
+// dump before NLMSG_DONE) to each, whose payload aliases s.buf. A kernel
+// error comes back as a syscall.Errno; the first error from each is
+// returned after the rest of the replies are read (a dump left running
+// would make the socket's next dump fail with EBUSY). The caller holds
+// c.mu and owns s.
+func (c *Client) request(ctx context.Context, s *sock, typ uint16, cmd uint8, attrs []byte, dump bool, each func(wire.Message) error) error {
 	seq := c.nextSeq()
 	flags := uint16(wire.NlmFRequest | wire.NlmFAck)
 	if dump {
 		flags = wire.NlmFRequest | wire.NlmFDump
 	}
-	req := wire.AppendMessage(nil, wire.Message{Type: typ, Flags: flags, Seq: seq, Payload: wire.GenlPayload(cmd, attrs)})
-	c.arm(ctx, s.t)
-	if err := s.t.Send(req); err != nil {
-		return nil, c.waitErr(ctx, err)
+	s.req = wire.AppendRequest(s.req[:0], typ, flags, seq, cmd, attrs)
+	c.arm(ctx, s)
+	if err := s.t.Send(s.req); err != nil {
+		return c.waitErr(ctx, err)
 	}
-	var replies []wire.Message
+	var eachErr error // the first; later replies are drained, so no dump stays running
 	err := c.receive(ctx, s, func(m wire.Message) (bool, error) {
 		if m.Seq != seq {
 			return false, nil // a late answer to an abandoned request
@@ -256,7 +317,7 @@ func (c *Client) exchangeOn(ctx context.Context, s sock, typ uint16, cmd uint8, 
 			return true, nil
 		case wire.NlmsgDone:
 			if len(m.Payload) >= 4 {
-				if errno, _, _ := wire.ErrorCode(append(m.Payload[:4:4], make([]byte, wire.NlmsgHeaderLen)...)); errno != 0 {
+				if errno := -int32(binary.NativeEndian.Uint32(m.Payload)); errno > 0 {
 					return true, syscall.Errno(errno)
 				}
 			}
@@ -264,31 +325,35 @@ func (c *Client) exchangeOn(ctx context.Context, s sock, typ uint16, cmd uint8, 
 		case wire.NlmsgNoop, wire.NlmsgOverrun:
 			return false, nil
 		}
-		m.Payload = append([]byte(nil), m.Payload...)
-		replies = append(replies, m)
+		if err := each(m); err != nil && eachErr == nil {
+			eachErr = err
+		}
 		return false, nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return replies, nil
+	return eachErr
 }
 
 // receive reads datagrams from s and hands each message to each until it
-// reports done or an error; every read has the client's deadline. The
+// reports done or an error. The caller armed the deadline when it sent the
+// request; receive arms it again every rearmDatagrams datagrams. The
 // messages' payloads alias s.buf: each must copy what it keeps.
-func (c *Client) receive(ctx context.Context, s sock, each func(wire.Message) (done bool, err error)) error {
-	for {
-		c.arm(ctx, s.t)
+func (c *Client) receive(ctx context.Context, s *sock, each func(wire.Message) (done bool, err error)) error {
+	for i := 1; ; i++ {
+		if i%rearmDatagrams == 0 {
+			c.arm(ctx, s)
+		}
 		n, err := s.t.Recv(s.buf)
 		if err != nil {
 			return c.waitErr(ctx, err)
 		}
-		msgs, err := wire.SplitMessages(s.buf[:n])
-		if err != nil {
-			return err
-		}
-		for _, m := range msgs {
+		for b := s.buf[:n]; len(b) > 0; {
+			var m wire.Message
+			if m, b, err = wire.NextMessage(b); err != nil {
+				return err
+			}
 			if done, err := each(m); done || err != nil {
 				return err
 			}

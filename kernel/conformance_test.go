@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/seesaw-lb/seesaw/kernel"
@@ -93,6 +94,7 @@ func runConformance(t *testing.T, dial dialFunc, e suiteEnv) {
 		"MixedFamilyNeedsTunnel":       testMixedFamily,
 		"SyncDaemons":                  testDaemons,
 		"SyncDaemonsRefuseMixedFamily": testDaemonsMixedFamily,
+		"ReadInPartsMatchesSnapshot":   testReadInParts,
 	}
 	names := make([]string, 0, len(tests))
 	for n := range tests {
@@ -465,5 +467,32 @@ func testDaemonsMixedFamily(t *testing.T, c *kernel.Client, e suiteEnv) {
 	}
 	if err := c.DelDaemon(ctx, kernel.DaemonMaster); err != nil {
 		t.Error(err)
+	}
+}
+
+// testReadInParts reads the expected table with Services and DestinationsOf
+// (the spread resync's reads) and compares it with Snapshot's.
+func testReadInParts(t *testing.T, c *kernel.Client, _ suiteEnv) {
+	mustApply(t, c, expectedTableOps()...)
+	ctx := context.Background()
+	svcs, err := c.Services(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := []kernel.ServiceKey{kernel.NewServiceKey(kernel.TCP, vip4, 9)} // missing: an empty list
+	for _, s := range svcs {
+		keys = append(keys, s.Key)
+	}
+	ds, err := c.DestinationsOf(ctx, keys)
+	if err != nil || len(ds) != len(keys) || len(ds[0]) != 0 {
+		t.Fatalf("DestinationsOf: %d lists (first %v), %v; want %d, the first empty", len(ds), ds[:min(1, len(ds))], err, len(keys))
+	}
+	for i := range svcs {
+		svcs[i].Destinations = ds[i+1]
+	}
+	parts, full := kernel.Snapshot{Services: svcs}, snapshot(t, c)
+	parts.Sort()
+	if a, b := kernel.RenderIPVSADM(parts), kernel.RenderIPVSADM(full); a != b || !strings.Contains(a, "-a ") {
+		t.Fatalf("read in parts:\n%s\nSnapshot:\n%s", a, b)
 	}
 }

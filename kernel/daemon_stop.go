@@ -22,13 +22,13 @@ func (c *Client) stopDaemon(ctx context.Context, attrs []byte, state DaemonState
 		return err
 	}
 	defer end()
-	s := sock{c.t, c.buf}
+	s := c.main
 	delSeq, dumpSeq := c.nextSeq(), c.nextSeq()
 	req := wire.AppendMessage(nil, wire.Message{Type: c.family, Flags: wire.NlmFRequest | wire.NlmFAck, Seq: delSeq,
 		Payload: wire.GenlPayload(wire.CmdDelDaemon, attrs)})
 	req = wire.AppendMessage(req, wire.Message{Type: c.family, Flags: wire.NlmFRequest | wire.NlmFDump, Seq: dumpSeq,
 		Payload: wire.GenlPayload(wire.CmdGetDaemon, nil)})
-	c.arm(ctx, s.t)
+	c.arm(ctx, s)
 	if err := s.t.Send(req); err != nil {
 		return c.waitErr(ctx, err)
 	}

@@ -22,10 +22,7 @@ type rawService struct {
 // kernel sends it. The HASHED flag is masked; a full-length netmask decodes
 // as the zero Netmask.
 func decodeService(b []byte) (Service, error) {
-	ad, err := wire.Attrs(b)
-	if err != nil {
-		return Service{}, err
-	}
+	ad := wire.Iter(b)
 	var r rawService
 	var svc Service
 	for ad.Next() {
@@ -35,25 +32,25 @@ func decodeService(b []byte) (Service, error) {
 		case wire.SvcProtocol:
 			r.proto = ad.Uint16()
 		case wire.SvcAddr:
-			r.addr = ad.Bytes()
+			r.addr = ad.Data()
 		case wire.SvcPort:
-			r.port = ad.Bytes()
+			r.port = ad.Data()
 		case wire.SvcFWMark:
 			r.mark = ad.Uint32()
 		case wire.SvcSchedName:
-			svc.Config.Scheduler = ad.String()
+			svc.Config.Scheduler = ad.Str(schedulerNames...)
 		case wire.SvcPEName:
-			svc.Config.PEName = ad.String()
+			svc.Config.PEName = ad.Str("sip")
 		case wire.SvcFlags:
-			r.flags = ad.Bytes()
+			r.flags = ad.Data()
 		case wire.SvcTimeout:
 			svc.Config.Timeout = ad.Uint32()
 		case wire.SvcNetmask:
-			r.mask = ad.Bytes()
+			r.mask = ad.Data()
 		case wire.SvcStats:
-			r.stats = ad.Bytes()
+			r.stats = ad.Data()
 		case wire.SvcStats64:
-			r.stat6 = ad.Bytes()
+			r.stat6 = ad.Data()
 		}
 	}
 	if err := wire.AttrError("service attributes", ad.Err()); err != nil {
@@ -121,10 +118,7 @@ func decodeNetmask(f Family, b []byte) (Netmask, error) {
 // svcFamily is the family of the service, used when the kernel (before 3.18)
 // sends no ADDR_FAMILY.
 func decodeDestination(b []byte, svcFamily Family) (Destination, error) {
-	ad, err := wire.Attrs(b)
-	if err != nil {
-		return Destination{}, err
-	}
+	ad := wire.Iter(b)
 	var d Destination
 	var addr, port, stats, stat6 []byte
 	var haveFwd bool
@@ -132,9 +126,9 @@ func decodeDestination(b []byte, svcFamily Family) (Destination, error) {
 	for ad.Next() {
 		switch ad.Type() {
 		case wire.DestAddr:
-			addr = ad.Bytes()
+			addr = ad.Data()
 		case wire.DestPort:
-			port = ad.Bytes()
+			port = ad.Data()
 		case wire.DestAddrFamily:
 			af = ad.Uint16()
 		case wire.DestFwdMethod:
@@ -149,7 +143,7 @@ func decodeDestination(b []byte, svcFamily Family) (Destination, error) {
 		case wire.DestTunType:
 			d.Config.TunnelType = TunnelType(ad.Uint8())
 		case wire.DestTunPort:
-			port16 := ad.Bytes()
+			port16 := ad.Data()
 			if len(port16) == 2 {
 				d.Config.TunnelPort = binary.BigEndian.Uint16(port16)
 			}
@@ -162,9 +156,9 @@ func decodeDestination(b []byte, svcFamily Family) (Destination, error) {
 		case wire.DestPersistConns:
 			d.Conns.Persistent = ad.Uint32()
 		case wire.DestStats:
-			stats = ad.Bytes()
+			stats = ad.Data()
 		case wire.DestStats64:
-			stat6 = ad.Bytes()
+			stat6 = ad.Data()
 		}
 	}
 	if err := wire.AttrError("destination attributes", ad.Err()); err != nil {
@@ -205,10 +199,7 @@ func decodeStatsPair(s32, s64 []byte) (Stats, error) {
 // decodeStats decodes a STATS or STATS64 nest. In the 32-bit flavour only
 // the byte counters are u64.
 func decodeStats(b []byte, wide bool) (Stats, error) {
-	ad, err := wire.Attrs(b)
-	if err != nil {
-		return Stats{}, err
-	}
+	ad := wire.Iter(b)
 	var s Stats
 	fields := [...]*uint64{wire.StatsConns: &s.Conns, wire.StatsInPkts: &s.InPackets, wire.StatsOutPkts: &s.OutPackets,
 		wire.StatsInBytes: &s.InBytes, wire.StatsOutBytes: &s.OutBytes, wire.StatsCPS: &s.CPS, wire.StatsInPPS: &s.InPPS,

@@ -21,6 +21,43 @@ func encodeServiceKey(ae *netlink.AttributeEncoder, k ServiceKey) {
 	ae.Bytes(wire.SvcPort, be16(k.Port))
 }
 
+// appendServiceKeyAttrs appends a SERVICE nest holding k's identity to b:
+// the bytes serviceKeyAttrs encodes, without an encoder's allocations (one
+// per destination dump of a full read).
+func appendServiceKeyAttrs(b []byte, k ServiceKey) []byte {
+	start := len(b)
+	b = appendAttrHeader(b, wire.AttrService|wire.NlaNested, 0)
+	b = appendAttrHeader(b, wire.SvcAF, 2)
+	b = binary.NativeEndian.AppendUint16(b, uint16(k.Family))
+	b = append(b, 0, 0)
+	if k.IsFWMark() {
+		b = appendAttrHeader(b, wire.SvcFWMark, 4)
+		b = binary.NativeEndian.AppendUint32(b, k.FWMark)
+	} else {
+		b = appendAttrHeader(b, wire.SvcProtocol, 2)
+		b = binary.NativeEndian.AppendUint16(b, uint16(k.Protocol))
+		b = append(b, 0, 0)
+		if k.Addr.Is4() {
+			a := k.Addr.As4()
+			b = append(appendAttrHeader(b, wire.SvcAddr, len(a)), a[:]...)
+		} else {
+			a := k.Addr.As16()
+			b = append(appendAttrHeader(b, wire.SvcAddr, len(a)), a[:]...)
+		}
+		b = appendAttrHeader(b, wire.SvcPort, 2)
+		b = binary.BigEndian.AppendUint16(b, k.Port)
+		b = append(b, 0, 0)
+	}
+	binary.NativeEndian.PutUint16(b[start:], uint16(len(b)-start))
+	return b
+}
+
+// appendAttrHeader appends an attribute header for n bytes of payload.
+func appendAttrHeader(b []byte, typ uint16, n int) []byte {
+	b = binary.NativeEndian.AppendUint16(b, uint16(wire.NlaHeaderLen+n))
+	return binary.NativeEndian.AppendUint16(b, typ)
+}
+
 // encodeServiceConfig writes the settable attributes. Flags are sent with a
 // full mask (absolute set) and the PE name is always sent, because the kernel
 // clears the persistence engine of a service updated without one.

@@ -8,6 +8,12 @@ import "context"
 type IPVS interface {
 	// Snapshot reads every service and destination.
 	Snapshot(ctx context.Context) (Snapshot, error)
+	// Services dumps every service, without destinations: with
+	// DestinationsOf, a full read in parts (a resync spread over time).
+	Services(ctx context.Context) ([]Service, error)
+	// DestinationsOf dumps the destinations of each of keys, one list per
+	// key in order, sorted by key; a missing service has none.
+	DestinationsOf(ctx context.Context, keys []ServiceKey) ([][]Destination, error)
 	// Apply runs ops in order and returns one Result per op. A failed op does
 	// not stop the others. The error is non-nil only when nothing could be
 	// sent at all (closed client, cancelled context before the first write).

@@ -28,19 +28,7 @@ func (c *Client) Snapshot(ctx context.Context) (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, err
 	}
-	socks, release := c.lockedReaders(ctx, min(c.opts.ReadSockets, len(svcs)))
-	defer release()
-	errs := make([]error, len(socks))
-	var wg sync.WaitGroup
-	for w, s := range socks {
-		wg.Go(func() {
-			for i := w; i < len(svcs) && errs[w] == nil; i += len(socks) {
-				svcs[i].Destinations, errs[w] = c.dumpDestinations(ctx, s, svcs[i].Key)
-			}
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := c.lockedFill(ctx, svcs); err != nil {
 		return Snapshot{}, err
 	}
 	s := Snapshot{Services: svcs}
@@ -48,23 +36,66 @@ func (c *Client) Snapshot(ctx context.Context) (Snapshot, error) {
 	return s, nil
 }
 
+// DestinationsOf dumps the destinations of each service in keys, one list
+// per key in the same order, sorted by key, on the sockets Snapshot uses: a
+// part of a full read. A service that does not exist has an empty list.
+func (c *Client) DestinationsOf(ctx context.Context, keys []ServiceKey) ([][]Destination, error) {
+	end, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	svcs := make([]Service, len(keys))
+	for i, k := range keys {
+		svcs[i].Key = k
+	}
+	if err := c.lockedFill(ctx, svcs); err != nil {
+		return nil, err
+	}
+	out := make([][]Destination, len(svcs))
+	for i, svc := range svcs {
+		sortDestinations(svc.Destinations)
+		out[i] = svc.Destinations
+	}
+	return out, nil
+}
+
+// lockedFill dumps the destinations of every service in svcs into it, on
+// up to Options.ReadSockets sockets in parallel.
+func (c *Client) lockedFill(ctx context.Context, svcs []Service) error {
+	socks, release := c.lockedReaders(ctx, min(c.opts.ReadSockets, len(svcs)))
+	defer release()
+	errs := make([]error, len(socks))
+	var wg sync.WaitGroup
+	for w, s := range socks {
+		wg.Go(func() {
+			var arena []Destination
+			for i := w; i < len(svcs) && errs[w] == nil; i += len(socks) {
+				svcs[i].Destinations, arena, errs[w] = c.dumpDestinations(ctx, s, svcs[i].Key, arena)
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
 // lockedReaders returns n sockets (the main one first), opening extra ones
 // as needed and applying ctx's deadline to them. If a socket cannot be
 // opened, fewer are used.
-func (c *Client) lockedReaders(ctx context.Context, n int) ([]sock, func()) {
+func (c *Client) lockedReaders(ctx context.Context, n int) ([]*sock, func()) {
 	for len(c.readers) < n-1 && c.dialer != nil {
 		t, err := c.dialer()
 		if err != nil {
 			break
 		}
-		c.readers = append(c.readers, sock{t, make([]byte, c.opts.ReaderBufferBytes)})
+		c.readers = append(c.readers, newSock(t, c.opts.ReaderBufferBytes))
 	}
-	socks := []sock{{c.t, c.buf}}
+	socks := []*sock{c.main}
 	socks = append(socks, c.readers[:min(len(c.readers), max(n-1, 0))]...)
 	extra := socks[1:]
 	d, _ := ctx.Deadline()
 	for _, s := range extra {
-		s.t.SetDeadline(d)
+		s.setDeadline(d)
 	}
 	stop := context.AfterFunc(ctx, func() {
 		for _, s := range extra {
@@ -72,9 +103,12 @@ func (c *Client) lockedReaders(ctx context.Context, n int) ([]sock, func()) {
 		}
 	})
 	return socks, func() {
-		stop()
+		cancelled := !stop()
 		for _, s := range extra {
-			s.t.SetDeadline(time.Time{})
+			if cancelled {
+				s.forget()
+			}
+			s.setDeadline(time.Time{})
 		}
 	}
 }
@@ -90,17 +124,14 @@ func (c *Client) Services(ctx context.Context) ([]Service, error) {
 }
 
 func (c *Client) lockedServices(ctx context.Context) ([]Service, error) {
-	msgs, err := c.lockedExchange(ctx, c.family, wire.CmdGetService, nil, true)
+	var svcs []Service
+	err := c.request(ctx, c.main, c.family, wire.CmdGetService, nil, true, func(m wire.Message) error {
+		svc, err := serviceFromMessage(m)
+		svcs = append(svcs, svc)
+		return err
+	})
 	if err != nil {
 		return nil, wrapCmd("dump services", err)
-	}
-	svcs := make([]Service, 0, len(msgs))
-	for _, m := range msgs {
-		svc, err := serviceFromMessage(m)
-		if err != nil {
-			return nil, fmt.Errorf("dump services: %w", err)
-		}
-		svcs = append(svcs, svc)
 	}
 	return svcs, nil
 }
@@ -149,35 +180,48 @@ func (c *Client) Destinations(ctx context.Context, k ServiceKey) ([]Destination,
 }
 
 func (c *Client) lockedDestinations(ctx context.Context, k ServiceKey) ([]Destination, error) {
-	return c.dumpDestinations(ctx, sock{c.t, c.buf}, k)
+	ds, _, err := c.dumpDestinations(ctx, c.main, k, nil)
+	return ds, err
 }
 
-// dumpDestinations dumps the destinations of k on s.
-func (c *Client) dumpDestinations(ctx context.Context, s sock, k ServiceKey) ([]Destination, error) {
-	a, err := serviceKeyAttrs(k)
-	if err != nil {
-		return nil, err
-	}
-	msgs, err := c.exchangeOn(ctx, s, c.family, wire.CmdGetDest, a, true)
-	if err != nil {
-		return nil, wrapCmd("dump destinations of service "+k.String(), err)
-	}
-	ds := make([]Destination, 0, len(msgs))
-	for _, m := range msgs {
+// dumpDestinations dumps the destinations of k on s, decoding each reply
+// in place. They are appended to arena, and returned as a slice of it
+// whose capacity ends at its length (an append to it copies); the grown
+// arena is returned for the next dump.
+func (c *Client) dumpDestinations(ctx context.Context, s *sock, k ServiceKey, arena []Destination) ([]Destination, []Destination, error) {
+	var keyBuf [64]byte
+	start := len(arena)
+	err := c.request(ctx, s, c.family, wire.CmdGetDest, appendServiceKeyAttrs(keyBuf[:0], k), true, func(m wire.Message) error {
 		_, attrsB, err := wire.SplitGenl(m.Payload)
-		if err == nil {
-			var nest []byte
-			if nest, err = wire.Nested(attrsB, wire.AttrDest); err == nil {
-				var d Destination
-				d, err = decodeDestination(nest, k.Family)
-				ds = append(ds, d)
-			}
-		}
 		if err != nil {
-			return nil, fmt.Errorf("dump destinations of service %s: %w", k, err)
+			return err
 		}
+		nest, err := wire.Nested(attrsB, wire.AttrDest)
+		if err != nil {
+			return err
+		}
+		d, err := decodeDestination(nest, k.Family)
+		if err != nil {
+			return err
+		}
+		if len(arena) == cap(arena) {
+			// A new chunk, twice the last up to 4,096 entries; earlier
+			// services' slices stay in the old one.
+			n := max(256, min(2*cap(arena), 4096), 2*(len(arena)-start))
+			arena = append(make([]Destination, 0, n), arena[start:]...)
+			start = 0
+		}
+		arena = append(arena, d)
+		return nil
+	})
+	if err != nil {
+		return nil, arena[:start], wrapCmd("dump destinations of service "+k.String(), err)
 	}
-	return ds, nil
+	ds := arena[start:len(arena):len(arena)]
+	if len(ds) == 0 {
+		ds = []Destination{}
+	}
+	return ds, arena, nil
 }
 
 func serviceKeyAttrs(k ServiceKey) ([]byte, error) {

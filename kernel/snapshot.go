@@ -26,10 +26,23 @@ func (s Snapshot) Service(k ServiceKey) (Service, bool) {
 func (s Snapshot) Sort() {
 	slices.SortFunc(s.Services, func(a, b Service) int { return CompareServiceKeys(a.Key, b.Key) })
 	for _, svc := range s.Services {
-		slices.SortFunc(svc.Destinations, func(a, b Destination) int {
-			return CompareDestinationKeys(a.Key, b.Key)
-		})
+		sortDestinations(svc.Destinations)
 	}
+}
+
+// sortDestinations orders ds by key. The kernel lists a service's
+// destinations newest first, so a table added in key order arrives
+// reversed: that case is a reversal, not a sort of 160-byte values.
+func sortDestinations(ds []Destination) {
+	byKey := func(a, b Destination) int { return CompareDestinationKeys(a.Key, b.Key) }
+	if slices.IsSortedFunc(ds, byKey) {
+		return
+	}
+	if slices.IsSortedFunc(ds, func(a, b Destination) int { return byKey(b, a) }) {
+		slices.Reverse(ds)
+		return
+	}
+	slices.SortFunc(ds, byKey)
 }
 
 // CompareServiceKeys orders keys: address services before fwmark services,

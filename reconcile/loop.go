@@ -74,6 +74,7 @@ type Loop struct {
 	master   bool
 	live     kernel.Snapshot
 	liveOK   bool
+	spread   spread // the periodic resync's progress
 	states   ServiceStates
 	draining Draining
 	failures int
@@ -150,17 +151,22 @@ func (l *Loop) setStatus(f func(*Status)) {
 	l.mu.Unlock()
 }
 
-// Run reconciles until ctx is done: after every batch of inputs, every
-// resync interval (node.resync_interval, else resync: a full re-read that
-// repairs drift), at the next drain
-// deadline, and after a failed round with backoff. It leaves the kernel as
-// it is when it returns.
+// Run reconciles until ctx is done: after every batch of inputs, at the
+// next drain deadline, after a failed round with backoff, and once every
+// resync interval (node.resync_interval, else resync). The resync re-reads
+// the kernel spread over the interval, a slice of the services a second
+// (see spread), and repairs drift with a full re-read and round as soon as
+// a slice shows it; an interval under two seconds re-reads in full once
+// per interval. It leaves the kernel as it is when it returns.
 func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	defer l.stopOnce.Do(func() { close(l.stopped) })
-	nextResync := time.Now().Add(resync)
+	l.spread = newSpread(resync)
+	nextStep := time.Now().Add(l.spread.pause(0))
+	var roundAt time.Time // when a round is due without input (zero: none)
 	for {
+		input := true
 		select {
 		case <-ctx.Done():
 			return nil
@@ -170,22 +176,34 @@ func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 			l.drainEvents() // inputs sent before the call come first
 			f()
 		case <-timer.C:
+			input = false
 		}
 		now := time.Now() // the timers are real: schedule them on the real clock
 		if l.haveCfg && l.cfg.Node.ResyncInterval > 0 && l.cfg.Node.ResyncInterval != resync {
-			resync, nextResync = l.cfg.Node.ResyncInterval, now.Add(l.cfg.Node.ResyncInterval)
+			resync, l.spread = l.cfg.Node.ResyncInterval, newSpread(l.cfg.Node.ResyncInterval)
+			nextStep = now.Add(l.spread.pause(0))
 		}
-		if resync > 0 && !now.Before(nextResync) {
-			l.liveOK, nextResync = false, now.Add(resync)
+		run := input || (!roundAt.IsZero() && !now.Before(roundAt))
+		if resync > 0 && !now.Before(nextStep) {
+			if l.haveCfg && l.resyncStep(ctx, now) {
+				run = true
+			}
+			nextStep = time.Now().Add(l.spread.pause(time.Since(now)))
 		}
-		wait := l.interruptibleRound(ctx)
-		if untilResync := nextResync.Sub(now); resync > 0 && (wait <= 0 || untilResync < wait) {
-			wait = untilResync
+		if run {
+			roundAt = time.Time{}
+			if wait := l.interruptibleRound(ctx); wait > 0 {
+				roundAt = now.Add(wait)
+			}
 		}
-		if wait <= 0 {
-			wait = time.Hour
+		wait := time.Hour
+		if !roundAt.IsZero() {
+			wait = roundAt.Sub(now)
 		}
-		timer.Reset(wait)
+		if untilStep := nextStep.Sub(now); resync > 0 && untilStep < wait {
+			wait = untilStep
+		}
+		timer.Reset(max(wait, 0))
 	}
 }
 
@@ -196,7 +214,7 @@ func (l *Loop) Round(ctx context.Context) time.Duration {
 	if !l.haveCfg {
 		return 0
 	}
-	now := l.o.Now()
+	now, start := l.o.Now(), time.Now()
 	st := Status{Applied: map[kernel.OpKind]int{}, Failed: map[kernel.OpKind]int{}}
 	err := l.round(ctx, now, &st)
 	l.setStatus(func(s *Status) {
@@ -221,6 +239,11 @@ func (l *Loop) Round(ctx context.Context) time.Duration {
 			s.Error = err.Error()
 		}
 	})
+	if l.status.Rounds == 1 {
+		// The daemon's start: adopting a table, or a cold start's load.
+		l.o.Log.Info("first round done", "ops", sumCounts(st.Applied), "failed", sumCounts(st.Failed),
+			"took_ms", ms(time.Since(start)), "error", errString(err))
+	}
 	if l.o.OnRound != nil {
 		l.o.OnRound(l.Status())
 	}
@@ -395,3 +418,10 @@ func sumCounts(m map[kernel.OpKind]int) int {
 
 // ms renders a duration as fractional milliseconds for logs.
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}

@@ -231,9 +231,9 @@ func coldApply(h *harness) {
 
 func fullRead(h *harness) {
 	h.measureAll([]contender{
-		{"full read", "seesaw kernel.Snapshot (4 sockets)", false, snapshotWith(4, 0)},
+		{"full read", "seesaw kernel.Snapshot (2 sockets)", false, snapshotWith(2, 0)},
 		{"full read", "seesaw kernel.Snapshot (1 socket)", false, snapshotWith(1, 0)},
-		{"full read", "seesaw Snapshot (4, 8K reader bufs)", false, snapshotWith(4, 8<<10)},
+		{"full read", "seesaw kernel.Snapshot (4 sockets)", false, snapshotWith(4, 0)},
 		{"full read", "ipvsadm -Sn", false, func() error { return ipvsadm("", io.Discard, "-Sn") }},
 		{"full read", "moby/ipvs", false, withMoby(func(m *mobyipvs.Handle) error { return checkCount(mobyRead(m)) })},
 		{"full read", "cloudflare/ipvs", false, withCloudflare(func(c cfipvs.Client) error { return checkCount(cloudflareRead(c)) })},

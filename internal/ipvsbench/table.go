@@ -8,8 +8,8 @@ import (
 )
 
 // Rule set of the benchmarks: Services services of Dests destinations each,
-// direct routing, wrr.
-const (
+// direct routing, wrr. BenchmarkFullRead sets them from its flags.
+var (
 	Services = 1000
 	Dests    = 10
 )

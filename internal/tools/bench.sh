@@ -19,6 +19,8 @@ suite() { # name command...
 	fi
 }
 suite kernel "$MAKE" --no-print-directory kernelbench
+suite scale "$MAKE" --no-print-directory scalebench
+suite resync "$MAKE" --no-print-directory resynctest
 suite reconcile "$MAKE" --no-print-directory bench-reconcile
 suite edit "$MAKE" --no-print-directory bench-edit
 suite vrrp "$MAKE" --no-print-directory vrrpbench

@@ -164,3 +164,10 @@ func (d *fakeDest) set(r fakeDestReq) {
 	}
 	d.tunType, d.tunPort, d.tunFlags = r.tunType, r.tunPort, r.tunFlags
 }
+
+// DialSocket returns a new socket on the fake, for a Client made with
+// kernel.NewClient over a wrapping Socket.
+func (f *IPVS) DialSocket() (kernel.Socket, error) {
+	f.sockets.Add(1)
+	return &fakeTransport{f: f, deadlineSet: make(chan struct{})}, nil
+}

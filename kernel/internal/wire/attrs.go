@@ -28,19 +28,3 @@ func AttrError(what string, err error) error {
 	}
 	return fmt.Errorf("%w: %s: %v", ErrMalformed, what, err)
 }
-
-// Nested returns the bytes of top-level attribute typ in a genl payload's
-// attributes, or nil when absent.
-func Nested(b []byte, typ uint16) ([]byte, error) {
-	ad, err := Attrs(b)
-	if err != nil {
-		return nil, err
-	}
-	var out []byte
-	for ad.Next() {
-		if ad.Type() == typ {
-			out = ad.Bytes()
-		}
-	}
-	return out, AttrError("top-level attributes", ad.Err())
-}

@@ -68,6 +68,43 @@ func SplitMessages(b []byte) ([]Message, error) {
 	return msgs, nil
 }
 
+// NextMessage returns the first message of a datagram and the bytes after
+// it, without allocating: the payload aliases b. It checks what
+// SplitMessages checks.
+func NextMessage(b []byte) (Message, []byte, error) {
+	if len(b) < NlmsgHeaderLen {
+		return Message{}, nil, fmt.Errorf("%w: %d trailing bytes, shorter than a header", ErrMalformed, len(b))
+	}
+	n := int(binary.NativeEndian.Uint32(b))
+	if n < NlmsgHeaderLen || n > len(b) {
+		return Message{}, nil, fmt.Errorf("%w: message length %d, %d bytes left", ErrMalformed, n, len(b))
+	}
+	m := Message{
+		Type:    binary.NativeEndian.Uint16(b[4:]),
+		Flags:   binary.NativeEndian.Uint16(b[6:]),
+		Seq:     binary.NativeEndian.Uint32(b[8:]),
+		PID:     binary.NativeEndian.Uint32(b[12:]),
+		Payload: b[NlmsgHeaderLen:n],
+	}
+	return m, b[min(Align4(n), len(b)):], nil
+}
+
+// AppendRequest appends a generic netlink request (netlink header, genl
+// header, attributes, padding) to b without intermediate buffers: the
+// bytes AppendMessage(b, Message{..., Payload: GenlPayload(cmd, attrs)})
+// produces.
+func AppendRequest(b []byte, typ, flags uint16, seq uint32, cmd uint8, attrs []byte) []byte {
+	n := NlmsgHeaderLen + GenlHeaderLen + len(attrs)
+	b = binary.NativeEndian.AppendUint32(b, uint32(Align4(n)))
+	b = binary.NativeEndian.AppendUint16(b, typ)
+	b = binary.NativeEndian.AppendUint16(b, flags)
+	b = binary.NativeEndian.AppendUint32(b, seq)
+	b = binary.NativeEndian.AppendUint32(b, 0)
+	b = append(b, cmd, GenlVersion, 0, 0)
+	b = append(b, attrs...)
+	return append(b, make([]byte, Align4(n)-n)...)
+}
+
 // GenlPayload returns the genl header and attribute bytes of a request,
 // encoded by mdlayher/genetlink.
 func GenlPayload(cmd uint8, attrs []byte) []byte {
@@ -80,13 +117,13 @@ func GenlPayload(cmd uint8, attrs []byte) []byte {
 	return p
 }
 
-// SplitGenl returns the command and attribute bytes of a genl payload.
+// SplitGenl returns the command and attribute bytes of a genl payload; the
+// attributes alias p.
 func SplitGenl(p []byte) (cmd uint8, attrs []byte, err error) {
-	var gm genetlink.Message
-	if err := gm.UnmarshalBinary(p); err != nil {
-		return 0, nil, fmt.Errorf("%w: %d-byte generic netlink payload: %v", ErrMalformed, len(p), err)
+	if len(p) < GenlHeaderLen {
+		return 0, nil, fmt.Errorf("%w: %d-byte generic netlink payload", ErrMalformed, len(p))
 	}
-	return gm.Header.Command, gm.Data, nil
+	return p[0], p[GenlHeaderLen:], nil
 }
 
 // ErrorCode returns the errno (positive, 0 = ack) carried by an NLMSG_ERROR

@@ -75,6 +75,8 @@ func commands() []command {
 		{"failover", "ask the running VRRP master to step down", runFailoverCmd},
 		{"drain", "drain BACKEND by hand (survives a restart)", runDrainCmd},
 		{"enable", "undo drain BACKEND", runEnableCmd},
+		{"drain-node", "withdraw every BGP route of this node (survives a restart)", runDrainNodeCmd},
+		{"undrain-node", "undo drain-node", runUndrainNodeCmd},
 		{"version", "print the version", runVersion},
 	}
 }

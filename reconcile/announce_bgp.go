@@ -13,16 +13,16 @@ const (
 	RouteDrained       = "node drained by hand (drain-node)"
 	RouteNodeUnhealthy = "node unhealthy: the last round failed"
 	RouteNotHeld       = "VIP not held by this node"
-	RouteNoServiceUp   = "no service of the VIP is up (watermarks)"
+	RouteNoServiceUp   = "no service of the VIP is up with a healthy backend"
 )
 
 // BGPInputs is what decides which VIPs a node announces over BGP.
 type BGPInputs struct {
 	// Config is the config in force; only VIPs inside node.bgp.announce count.
 	Config desired.Config
-	// States are the services' watermark verdicts by name; a service
-	// missing from them counts as down.
-	States ServiceStates
+	// Services are the services' watermark positions (Status.Services); a
+	// service missing from them counts as down.
+	Services []ServiceStatus
 	// Healthy reports that the node serves: its last round applied.
 	Healthy bool
 	// Drained reports that the operator withdrew the node (drain-node).
@@ -39,20 +39,26 @@ type VIPRoute struct {
 	Announce bool
 	// Reason says why (one of the Route* constants).
 	Reason string
-	// Up and Services count the VIP's services that are up, and all of them.
+	// Up and Services count the VIP's services that serve, and all of them.
 	Up, Services int
 }
 
 // BGPRoutes decides, for every VIP inside node.bgp.announce, whether the
 // node announces it: while the node is not drained, is healthy, holds the
-// VIP, and at least one of the VIP's services is up by its watermarks
-// ("any": a VIP with one broken port keeps serving its other ports, and
-// the broken one is broken on every node alike). The result is sorted by
+// VIP, and at least one of the VIP's services serves: it is up by its
+// watermarks and has a healthy backend (watermarks default to "never
+// down", which must not keep a VIP without a backend announced). "Any"
+// rather than "all": a VIP with one broken port keeps serving its other
+// ports, and the broken one is broken on every node alike. The result is sorted by
 // prefix; it is empty without node.bgp. It is a pure function.
 func BGPRoutes(in BGPInputs) []VIPRoute {
 	b := in.Config.Node.BGP
 	if b == nil {
 		return nil
+	}
+	serving := make(map[string]bool, len(in.Services))
+	for _, st := range in.Services {
+		serving[st.Name] = st.Up && st.Healthy > 0
 	}
 	byVIP := map[netip.Addr]int{} // index into out
 	var out []VIPRoute
@@ -68,7 +74,7 @@ func BGPRoutes(in BGPInputs) []VIPRoute {
 			byVIP[s.VIP] = j
 		}
 		out[j].Services++
-		if in.States[s.Name] {
+		if serving[s.Name] {
 			out[j].Up++
 		}
 	}

@@ -43,28 +43,39 @@ func renderRoutes(rs []VIPRoute) string {
 func TestBGPRoutes(t *testing.T) {
 	allHeld := map[netip.Addr]bool{netip.MustParseAddr("192.0.2.10"): true, netip.MustParseAddr("2001:db8:10::10"): true,
 		netip.MustParseAddr("198.51.100.5"): true}
-	allUp := ServiceStates{"web-http": true, "web-https": true, "web6": true, "vrrp-only": true}
+	up := func(names ...string) []ServiceStatus {
+		var out []ServiceStatus
+		for _, n := range names {
+			out = append(out, ServiceStatus{Name: n, Up: true, Healthy: 1, Enabled: 1})
+		}
+		return out
+	}
+	allUp := up("web-http", "web-https", "web6", "vrrp-only")
 	tests := []struct {
 		name string
 		in   BGPInputs
 		want string
 	}{
-		{"all up", BGPInputs{States: allUp, Healthy: true, Held: allHeld},
+		{"all up", BGPInputs{Services: allUp, Healthy: true, Held: allHeld},
 			"192.0.2.10/32 announced (announced) 2/2\n2001:db8:10::10/128 announced (announced) 1/1\n"},
 		{"one of two services down: any keeps the VIP", BGPInputs{
-			States: ServiceStates{"web-http": false, "web-https": true, "web6": true}, Healthy: true, Held: allHeld},
+			Services: append(up("web-https", "web6"), ServiceStatus{Name: "web-http", Enabled: 2}), Healthy: true, Held: allHeld},
 			"192.0.2.10/32 announced (announced) 1/2\n2001:db8:10::10/128 announced (announced) 1/1\n"},
 		{"every service of a VIP down", BGPInputs{
-			States: ServiceStates{"web6": true}, Healthy: true, Held: allHeld},
+			Services: up("web6"), Healthy: true, Held: allHeld},
 			"192.0.2.10/32 withdrawn (" + RouteNoServiceUp + ") 0/2\n2001:db8:10::10/128 announced (announced) 1/1\n"},
 		{"states not known yet count as down", BGPInputs{Healthy: true, Held: allHeld},
 			"192.0.2.10/32 withdrawn (" + RouteNoServiceUp + ") 0/2\n2001:db8:10::10/128 withdrawn (" + RouteNoServiceUp + ") 0/1\n"},
-		{"VIP not held (a VRRP backup, or not yet added)", BGPInputs{States: allUp, Healthy: true,
+		{"up by watermarks that never go down, but no healthy backend", BGPInputs{
+			Services: append(up("web6"), ServiceStatus{Name: "web-http", Up: true, Enabled: 2}, ServiceStatus{Name: "web-https", Up: true}),
+			Healthy: true, Held: allHeld},
+			"192.0.2.10/32 withdrawn (" + RouteNoServiceUp + ") 0/2\n2001:db8:10::10/128 announced (announced) 1/1\n"},
+		{"VIP not held (a VRRP backup, or not yet added)", BGPInputs{Services: allUp, Healthy: true,
 			Held: map[netip.Addr]bool{netip.MustParseAddr("2001:db8:10::10"): true}},
 			"192.0.2.10/32 withdrawn (" + RouteNotHeld + ") 2/2\n2001:db8:10::10/128 announced (announced) 1/1\n"},
-		{"node unhealthy", BGPInputs{States: allUp, Healthy: false, Held: allHeld},
+		{"node unhealthy", BGPInputs{Services: allUp, Healthy: false, Held: allHeld},
 			"192.0.2.10/32 withdrawn (" + RouteNodeUnhealthy + ") 2/2\n2001:db8:10::10/128 withdrawn (" + RouteNodeUnhealthy + ") 1/1\n"},
-		{"drained wins over every other reason", BGPInputs{States: nil, Healthy: false, Drained: true},
+		{"drained wins over every other reason", BGPInputs{Services: nil, Healthy: false, Drained: true},
 			"192.0.2.10/32 withdrawn (" + RouteDrained + ") 0/2\n2001:db8:10::10/128 withdrawn (" + RouteDrained + ") 0/1\n"},
 	}
 	for _, tt := range tests {
@@ -89,7 +100,7 @@ func TestBGPRoutesWithoutBGP(t *testing.T) {
 
 // TestAnnouncedPrefixes keeps the announced routes only, in order.
 func TestAnnouncedPrefixes(t *testing.T) {
-	rs := BGPRoutes(BGPInputs{Config: bgpConfig(), States: ServiceStates{"web6": true}, Healthy: true,
+	rs := BGPRoutes(BGPInputs{Config: bgpConfig(), Services: []ServiceStatus{{Name: "web6", Up: true, Healthy: 1}}, Healthy: true,
 		Held: HeldVIPsOf([]Address{{Prefix: netip.MustParsePrefix("192.0.2.10/32")}, {Prefix: netip.MustParsePrefix("2001:db8:10::10/128")}})})
 	got := AnnouncedPrefixes(rs)
 	if len(got) != 1 || got[0] != netip.MustParsePrefix("2001:db8:10::10/128") {

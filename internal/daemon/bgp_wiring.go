@@ -70,11 +70,7 @@ func (r *bgpRunner) setDrained(drained bool) error {
 func (r *bgpRunner) verdicts(cfg desired.Config, st reconcile.Status) []reconcile.VIPRoute {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	states := make(reconcile.ServiceStates, len(st.Services))
-	for _, s := range st.Services {
-		states[s.Name] = s.Up
-	}
-	r.routes = reconcile.BGPRoutes(reconcile.BGPInputs{Config: cfg, States: states,
+	r.routes = reconcile.BGPRoutes(reconcile.BGPInputs{Config: cfg, Services: st.Services,
 		Healthy: !st.LastRound.IsZero() && st.Error == "", Drained: r.drained, Held: reconcile.HeldVIPsOf(st.Addresses)})
 	return r.routes
 }

@@ -68,7 +68,7 @@ func TestBGPRoutes(t *testing.T) {
 			"192.0.2.10/32 withdrawn (" + RouteNoServiceUp + ") 0/2\n2001:db8:10::10/128 withdrawn (" + RouteNoServiceUp + ") 0/1\n"},
 		{"up by watermarks that never go down, but no healthy backend", BGPInputs{
 			Services: append(up("web6"), ServiceStatus{Name: "web-http", Up: true, Enabled: 2}, ServiceStatus{Name: "web-https", Up: true}),
-			Healthy: true, Held: allHeld},
+			Healthy:  true, Held: allHeld},
 			"192.0.2.10/32 withdrawn (" + RouteNoServiceUp + ") 0/2\n2001:db8:10::10/128 announced (announced) 1/1\n"},
 		{"VIP not held (a VRRP backup, or not yet added)", BGPInputs{Services: allUp, Healthy: true,
 			Held: map[netip.Addr]bool{netip.MustParseAddr("2001:db8:10::10"): true}},

@@ -13,6 +13,7 @@ import (
 
 	"github.com/seesaw-lb/seesaw/bgp"
 	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/internal/statefile"
 	"github.com/seesaw-lb/seesaw/reconcile"
 )
 
@@ -52,7 +53,7 @@ func (r *bgpRunner) setDrained(drained bool) error {
 		if err := os.MkdirAll(filepath.Dir(r.drainPath), 0o755); err != nil {
 			return fmt.Errorf("drain node: create state directory: %w", err)
 		}
-		if err := os.WriteFile(r.drainPath, []byte("drained by hand: seesaw-reconcile undrain-node\n"), 0o644); err != nil {
+		if err := statefile.Write(r.drainPath, []byte("drained by hand: seesaw-reconcile undrain-node\n"), 0o644); err != nil {
 			return fmt.Errorf("drain node: write %s: %w", r.drainPath, err)
 		}
 	} else if err := os.Remove(r.drainPath); err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -143,7 +143,8 @@ func TestSpeakerAnnouncesWhatItIsTold(t *testing.T) {
 		t.Errorf("Announced = %v", got)
 	}
 	peers, err := s.Peers(ctx)
-	if err != nil || len(peers) != 1 || !peers[0].Up || peers[0].State != "established" || peers[0].ASN != 65000 {
+	if err != nil || len(peers) != 1 || !peers[0].Up || peers[0].State != "established" || peers[0].ASN != 65000 ||
+		peers[0].Advertised != 2 || peers[0].Received != 0 || peers[0].Since.IsZero() || time.Since(peers[0].Since) > time.Minute {
 		t.Errorf("Peers = %+v, %v", peers, err)
 	}
 

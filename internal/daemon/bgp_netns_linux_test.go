@@ -13,6 +13,7 @@ import (
 
 	"github.com/seesaw-lb/seesaw/internal/netnsexec"
 	"github.com/seesaw-lb/seesaw/internal/testenv"
+	"github.com/seesaw-lb/seesaw/reconcile"
 )
 
 // birdConf is a BIRD 2 router (AS 65000) that accepts any LB of
@@ -140,8 +141,22 @@ func TestBGPWithBIRD(t *testing.T) {
 		}
 	}
 
+	st, err := NewClient(socket).Status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := st.BGP; b == nil || !b.Running || len(b.Peers) != 1 || !b.Peers[0].Up || b.Peers[0].Advertised != 2 ||
+		len(b.Routes) != 2 || !b.Routes[0].Announced || !b.Routes[1].Announced {
+		t.Errorf("status bgp = %+v", st.BGP)
+	}
+
 	stopBackend()
 	wait("api withdrawn when its only backend fails", func(v string) bool { return hasRoute(v, web) && !hasRoute(v, api) })
+	if st, err := NewClient(socket).Status(); err != nil || st.BGP == nil || len(st.BGP.Routes) != 2 ||
+		st.BGP.Routes[1].Prefix != api || st.BGP.Routes[1].Announced || st.BGP.Routes[1].Reason != reconcile.RouteNoServiceUp ||
+		st.BGP.Routes[1].Transitions != 2 {
+		t.Errorf("status bgp after the backend failed = %+v, %v", st.BGP, err)
+	}
 	stopBackend = backend(t, ns[0])
 	defer func() { stopBackend() }()
 	wait("api announced again when the backend is back", func(v string) bool { return hasRoute(v, api) })

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -29,14 +30,17 @@ type bgpRunner struct {
 	poke      chan struct{} // drain-node and undrain-node
 	drainPath string
 
-	mu      sync.Mutex
-	drained bool
-	routes  []reconcile.VIPRoute // the last verdicts
+	mu          sync.Mutex
+	drained     bool
+	routes      []reconcile.VIPRoute // the last verdicts
+	transitions map[netip.Prefix]uint64
+	speaker     *bgp.Speaker // nil while none runs
 }
 
 // newBGPRunner reads the node drain mark from stateDir.
 func newBGPRunner(stateDir string, log *slog.Logger) *bgpRunner {
-	r := &bgpRunner{feed: newRoundFeed(), poke: make(chan struct{}, 1), drainPath: filepath.Join(stateDir, nodeDrainedFile)}
+	r := &bgpRunner{feed: newRoundFeed(), poke: make(chan struct{}, 1), drainPath: filepath.Join(stateDir, nodeDrainedFile),
+		transitions: map[netip.Prefix]uint64{}}
 	if _, err := os.Stat(r.drainPath); err == nil {
 		r.drained = true
 		log.Warn("node drained by hand: no BGP route is announced until undrain-node", "mark", r.drainPath)
@@ -71,9 +75,25 @@ func (r *bgpRunner) setDrained(drained bool) error {
 func (r *bgpRunner) verdicts(cfg desired.Config, st reconcile.Status) []reconcile.VIPRoute {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	prev := map[netip.Prefix]bool{}
+	for _, rt := range r.routes {
+		prev[rt.Prefix] = rt.Announce
+	}
 	r.routes = reconcile.BGPRoutes(reconcile.BGPInputs{Config: cfg, Services: st.Services,
 		Healthy: !st.LastRound.IsZero() && st.Error == "", Drained: r.drained, Held: reconcile.HeldVIPsOf(st.Addresses)})
+	for _, rt := range r.routes {
+		if rt.Announce != prev[rt.Prefix] {
+			r.transitions[rt.Prefix]++
+		}
+	}
 	return r.routes
+}
+
+// setSpeaker records the running speaker (nil: none) for status and metrics.
+func (r *bgpRunner) setSpeaker(sp *bgp.Speaker) {
+	r.mu.Lock()
+	r.speaker = sp
+	r.mu.Unlock()
 }
 
 // runBGP runs the BGP speaker of node.bgp until ctx is done: after every
@@ -92,6 +112,7 @@ func (w *wiring) runBGP(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
+			w.bgp.setSpeaker(nil)
 			if sp != nil {
 				w.log.Info("withdrawing BGP routes before exit", "grace", running.ShutdownGrace)
 				if err := sp.Stop(context.Background(), running.ShutdownGrace); err != nil {
@@ -106,7 +127,9 @@ func (w *wiring) runBGP(ctx context.Context) error {
 		cfg := w.cfg
 		w.mu.Unlock()
 		if !reflect.DeepEqual(cfg.Node.BGP, running) {
+			w.bgp.setSpeaker(nil)
 			sp, running = w.restartBGP(ctx, sp, cfg.Node.BGP)
+			w.bgp.setSpeaker(sp)
 		}
 		routes := w.bgp.verdicts(cfg, w.bgp.feed.take())
 		if sp == nil {

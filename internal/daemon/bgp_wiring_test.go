@@ -1,13 +1,17 @@
 package daemon
 
 import (
+	"fmt"
 	"log/slog"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/seesaw-lb/seesaw/bgp"
 	"github.com/seesaw-lb/seesaw/desired"
@@ -72,5 +76,37 @@ func TestNodeDrainSurvivesRestart(t *testing.T) {
 	}
 	if err := r.setDrained(false); err != nil {
 		t.Errorf("undrain-node of a node not drained: %v", err)
+	}
+}
+
+// TestBGPMetrics: the verdicts and their transitions are exported; without
+// a running speaker no route counts as announced and no peer is listed.
+func TestBGPMetrics(t *testing.T) {
+	vip := netip.MustParseAddr("192.0.2.10")
+	cfg := desired.Config{Node: desired.Node{BGP: &desired.BGP{Announce: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}}},
+		Services: []desired.Service{{Name: "web", VIP: vip}}}
+	w := &wiring{haveRaw: true, raw: cfg, bgp: newBGPRunner(t.TempDir(), slog.New(slog.DiscardHandler))}
+	st := reconcile.Status{LastRound: time.Now(), Services: []reconcile.ServiceStatus{{Name: "web", Up: true, Healthy: 1, Enabled: 1}},
+		Addresses: []reconcile.Address{{Interface: "eth0", Prefix: netip.PrefixFrom(vip, 32)}}}
+	w.bgp.verdicts(cfg, st)
+	st.Services[0].Healthy = 0
+	w.bgp.verdicts(cfg, st)
+	w.bgp.verdicts(cfg, st)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(bgpCollector{w: w})
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			v := m.GetGauge().GetValue() + m.GetCounter().GetValue()
+			got = append(got, fmt.Sprintf("%s{%s} %g", mf.GetName(), m.GetLabel()[0].GetValue(), v))
+		}
+	}
+	want := "seesaw_bgp_announced{192.0.2.10/32} 0\nseesaw_bgp_route_transitions_total{192.0.2.10/32} 2"
+	if g := strings.Join(got, "\n"); g != want {
+		t.Errorf("metrics:\n%s\nwant:\n%s", g, want)
 	}
 }

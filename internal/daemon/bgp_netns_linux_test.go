@@ -22,9 +22,14 @@ const birdConf = `log stderr all;
 router id 203.0.113.2;
 protocol device {}
 filter host4 { if net.len = 32 then accept; reject; }
+filter host6 { if net.len = 128 then accept; reject; }
 protocol bgp lbs4 {
   local 203.0.113.2 as 65000; neighbor range 203.0.113.0/24 external; dynamic name "lb4_"; hold time 3;
   ipv4 { import filter host4; export none; };
+}
+protocol bgp lbs6 {
+  local 2001:db8:ffff::2 as 65000; neighbor range 2001:db8:ffff::/64 external; dynamic name "lb6_"; hold time 3;
+  ipv6 { import filter host6; export none; };
 }
 `
 
@@ -33,23 +38,29 @@ protocol bgp lbs4 {
 const bgpNode = `node:
   name: lb1
   interface: eth0
-  scope: {prefixes: [192.0.2.0/24]}
+  scope: {prefixes: [192.0.2.0/24, 2001:db8:10::/64]}
   bgp:
     asn: 4200000001
     router_id: 203.0.113.1
-    announce: [192.0.2.0/24]
+    announce: [192.0.2.0/24, 2001:db8:10::/64]
     med: 50
     as_path_prepend: 2
     communities: [65000:100]
     large_communities: [4200000001:1:2]
     shutdown_grace: 2s
-    peers: [{address: 203.0.113.2, asn: 65000, hold_time: 3s}]
+    peers:
+      - {address: 203.0.113.2, asn: 65000, hold_time: 3s}
+      - {address: 2001:db8:ffff::2, asn: 65000, hold_time: 3s}
 services:
   - name: api
     vip: 192.0.2.20
     ports: [{proto: tcp, port: 80}]
     checks: [{type: tcp, interval: 100ms, timeout: 100ms, rise: 1, fall: 1}]
     backends: [{address: 203.0.113.1, port: 8080}]
+  - name: web6
+    vip: 2001:db8:10::10
+    ports: [{proto: tcp, port: 80}]
+    backends: [{address: 2001:db8:ffff::100}]
 `
 
 // bird runs BIRD in namespace ns and returns a function that prints its
@@ -122,20 +133,24 @@ func hasRoute(view, prefix string) bool { return strings.Contains(view, prefix+"
 func TestBGPWithBIRD(t *testing.T) {
 	testenv.RequireNetNS(t, "bird", "birdc")
 	ns := netnsPair(t) // ns[0]: the LB at 203.0.113.1; ns[1]: the router at .2
+	for i, n := range ns {
+		sh(t, "ip", "-n", n, "addr", "add", fmt.Sprintf("2001:db8:ffff::%d/64", i+1), "dev", "eth0", "nodad")
+	}
 	routes := bird(t, ns[1])
 	stopBackend := backend(t, ns[0])
 	socket, proc, code := netnsDaemonWith(t, ns[0], "lb1", bgpNode, childRealAddrsEnv+"=1")
 
-	const web, api = "192.0.2.10/32", "192.0.2.20/32"
+	const web, api, web6 = "192.0.2.10/32", "192.0.2.20/32", "2001:db8:10::10/128"
 	wait := func(what string, cond func(string) bool) {
 		t.Helper()
 		var view string
 		testenv.Eventually(t, 20*time.Second, func() bool { view = routes(); return cond(view) }, "%s; BIRD's routes:\n%s", what, lastView{&view})
 	}
-	wait("both VIPs announced", func(v string) bool { return hasRoute(v, web) && hasRoute(v, api) })
+	wait("every VIP announced", func(v string) bool { return hasRoute(v, web) && hasRoute(v, api) && hasRoute(v, web6) })
 	view := routes()
 	for _, want := range []string{"BGP.as_path: 4200000001 4200000001 4200000001", "BGP.med: 50",
-		"BGP.community: (65000,100)", "BGP.large_community: (4200000001, 1, 2)", "BGP.next_hop: 203.0.113.1"} {
+		"BGP.community: (65000,100)", "BGP.large_community: (4200000001, 1, 2)", "BGP.next_hop: 203.0.113.1",
+		"BGP.next_hop: 2001:db8:ffff::1"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("BIRD's routes lack %q:\n%s", want, view)
 		}
@@ -145,14 +160,14 @@ func TestBGPWithBIRD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := st.BGP; b == nil || !b.Running || len(b.Peers) != 1 || !b.Peers[0].Up || b.Peers[0].Advertised != 2 ||
-		len(b.Routes) != 2 || !b.Routes[0].Announced || !b.Routes[1].Announced {
+	if b := st.BGP; b == nil || !b.Running || len(b.Peers) != 2 || !b.Peers[0].Up || !b.Peers[1].Up ||
+		b.Peers[0].Advertised+b.Peers[1].Advertised != 3 || len(b.Routes) != 3 || !b.Routes[0].Announced || !b.Routes[1].Announced || !b.Routes[2].Announced {
 		t.Errorf("status bgp = %+v", st.BGP)
 	}
 
 	stopBackend()
 	wait("api withdrawn when its only backend fails", func(v string) bool { return hasRoute(v, web) && !hasRoute(v, api) })
-	if st, err := NewClient(socket).Status(); err != nil || st.BGP == nil || len(st.BGP.Routes) != 2 ||
+	if st, err := NewClient(socket).Status(); err != nil || st.BGP == nil || len(st.BGP.Routes) != 3 ||
 		st.BGP.Routes[1].Prefix != api || st.BGP.Routes[1].Announced || st.BGP.Routes[1].Reason != reconcile.RouteNoServiceUp ||
 		st.BGP.Routes[1].Transitions != 2 {
 		t.Errorf("status bgp after the backend failed = %+v, %v", st.BGP, err)
@@ -164,7 +179,7 @@ func TestBGPWithBIRD(t *testing.T) {
 	if err := NewClient(socket).DrainNode(); err != nil {
 		t.Fatalf("drain-node: %v", err)
 	}
-	wait("every route withdrawn on drain-node", func(v string) bool { return !hasRoute(v, web) && !hasRoute(v, api) })
+	wait("every route withdrawn on drain-node", func(v string) bool { return !hasRoute(v, web) && !hasRoute(v, api) && !hasRoute(v, web6) })
 	if err := NewClient(socket).UndrainNode(); err != nil {
 		t.Fatalf("undrain-node: %v", err)
 	}
@@ -174,7 +189,7 @@ func TestBGPWithBIRD(t *testing.T) {
 	if err := proc.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	wait("every route withdrawn after SIGTERM", func(v string) bool { return !hasRoute(v, web) && !hasRoute(v, api) })
+	wait("every route withdrawn after SIGTERM", func(v string) bool { return !hasRoute(v, web) && !hasRoute(v, api) && !hasRoute(v, web6) })
 	select {
 	case c := <-code:
 		t.Fatalf("the daemon exited (code %d) before BIRD saw the routes withdrawn, or within its grace", c)

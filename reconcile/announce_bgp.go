@@ -11,7 +11,7 @@ import (
 const (
 	RouteAnnounced     = "announced"
 	RouteDrained       = "node drained by hand (drain-node)"
-	RouteNodeUnhealthy = "node unhealthy: the last round failed"
+	RouteNodeUnhealthy = "node unhealthy: no round has read the kernel yet, or the last could not"
 	RouteNotHeld       = "VIP not held by this node"
 	RouteNoServiceUp   = "no service of the VIP is up with a healthy backend"
 )
@@ -23,7 +23,8 @@ type BGPInputs struct {
 	// Services are the services' watermark positions (Status.Services); a
 	// service missing from them counts as down.
 	Services []ServiceStatus
-	// Healthy reports that the node serves: its last round applied.
+	// Healthy reports that the node serves: its last round read the kernel
+	// and planned (the daemon decides; see internal/daemon nodeServes).
 	Healthy bool
 	// Drained reports that the operator withdrew the node (drain-node).
 	Drained bool

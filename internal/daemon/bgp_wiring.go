@@ -80,13 +80,23 @@ func (r *bgpRunner) verdicts(cfg desired.Config, st reconcile.Status) []reconcil
 		prev[rt.Prefix] = rt.Announce
 	}
 	r.routes = reconcile.BGPRoutes(reconcile.BGPInputs{Config: cfg, Services: st.Services,
-		Healthy: !st.LastRound.IsZero() && st.Error == "", Drained: r.drained, Held: reconcile.HeldVIPsOf(st.Addresses)})
+		Healthy: nodeServes(st), Drained: r.drained, Held: reconcile.HeldVIPsOf(st.Addresses)})
 	for _, rt := range r.routes {
 		if rt.Announce != prev[rt.Prefix] {
 			r.transitions[rt.Prefix]++
 		}
 	}
 	return r.routes
+}
+
+// nodeServes reports whether the last round planned against the kernel: a
+// round has run and, if it failed, it got as far as reading the table (a
+// round that cannot read it reports no services). A round whose failure is
+// one op, or the VIP addresses, does not withdraw every VIP: the same
+// config fails alike on every node, and withdrawing everywhere would turn
+// one broken service into an outage of all of them.
+func nodeServes(st reconcile.Status) bool {
+	return !st.LastRound.IsZero() && (st.Error == "" || st.Services != nil)
 }
 
 // setSpeaker records the running speaker (nil: none) for status and metrics.

@@ -110,3 +110,25 @@ func TestBGPMetrics(t *testing.T) {
 		t.Errorf("metrics:\n%s\nwant:\n%s", g, want)
 	}
 }
+
+// TestNodeServes: only a node that has not read the kernel yet, or could
+// not at its last round, withdraws everything.
+func TestNodeServes(t *testing.T) {
+	now := time.Now()
+	tests := []struct {
+		name string
+		st   reconcile.Status
+		want bool
+	}{
+		{"no round yet", reconcile.Status{}, false},
+		{"round applied", reconcile.Status{LastRound: now, Services: []reconcile.ServiceStatus{}}, true},
+		{"one op failed", reconcile.Status{LastRound: now, Error: "add service tcp/192.0.2.10:80: invalid argument",
+			Services: []reconcile.ServiceStatus{{Name: "web"}}}, true},
+		{"kernel unreadable", reconcile.Status{LastRound: now, Error: "read IPVS table: permission denied"}, false},
+	}
+	for _, tt := range tests {
+		if got := nodeServes(tt.st); got != tt.want {
+			t.Errorf("%s: nodeServes = %t, want %t", tt.name, got, tt.want)
+		}
+	}
+}

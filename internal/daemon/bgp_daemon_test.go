@@ -60,7 +60,9 @@ func loopbackRouter(t *testing.T) (uint16, func() []string) {
 func TestDaemonAnnouncesOverBGP(t *testing.T) {
 	port, routes := loopbackRouter(t)
 	d, _ := fakeDeps(t)
-	d.vips = func(log *slog.Logger) reconcile.VIPManager { return reconcile.NewVIPs(kerneltest.NewAddresses("eth1"), log) }
+	d.vips = func(log *slog.Logger) reconcile.VIPManager {
+		return reconcile.NewVIPs(kerneltest.NewAddresses("eth1"), log)
+	}
 	dir := writeConfig(t, map[string]string{
 		"node.yaml": fmt.Sprintf("node:\n  name: lb1\n  interface: eth1\n  scope: {prefixes: [192.0.2.0/24]}\n"+
 			"  bgp: {asn: 65001, router_id: 127.0.0.1, announce: [192.0.2.0/24], shutdown_grace: 1s,\n"+

@@ -70,14 +70,26 @@ func (n *announcer) start(a Address, p Announce) {
 }
 
 // forget ends a's schedule; nothing is sent for a after it returns.
-func (n *announcer) forget(a Address) {
+func (n *announcer) forget(a Address) { n.stop(a).wait() }
+
+// stop ends a's schedule without waiting for a send already under way;
+// wait on the result does. Stopping many addresses first and waiting after
+// lets their sends finish together, not one after the other.
+func (n *announcer) stop(a Address) *schedule {
 	n.mu.Lock()
-	s, ok := n.sched[a]
+	s := n.sched[a]
 	delete(n.sched, a)
 	n.mu.Unlock()
-	if ok {
+	if s != nil {
 		s.cancel()
-		s.mu.Lock() // wait for a send of a already under way
+	}
+	return s
+}
+
+// wait returns once no send of s is under way; nil waits for nothing.
+func (s *schedule) wait() {
+	if s != nil {
+		s.mu.Lock()
 		s.mu.Unlock()
 	}
 }

@@ -57,9 +57,15 @@ type Loop struct {
 	// calls are requests that must run on Run's goroutine and wait for it
 	// (Release); stopped is closed when Run returns, so they run inline
 	// after that.
-	calls    chan func()
-	stopped  chan struct{}
-	stopOnce sync.Once
+	calls   chan func()
+	stopped chan struct{}
+	// roundStop cancels the round in flight (Release interrupts it); l.mu.
+	roundStop context.CancelFunc
+	stopOnce  sync.Once
+
+	// vipsMaster is the mastership the VIPs were last synced for, once
+	// vipsSynced (takeover.go); the Run goroutine's.
+	vipsMaster, vipsSynced bool
 
 	// owned by the Run goroutine
 	cfg      desired.Config
@@ -121,6 +127,9 @@ func (l *Loop) SetHealth(h Health) {
 // SetMaster sets the VRRP mastership.
 func (l *Loop) SetMaster(m bool) {
 	l.set(func(p *pendingInputs) { p.master, p.haveMaster = m, true })
+	if m {
+		l.interruptRound() // a takeover never waits for a round (takeover.go)
+	}
 }
 
 // Resync forces a full re-read of the kernel on the next round.
@@ -169,7 +178,7 @@ func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 		if resync > 0 && !now.Before(nextResync) {
 			l.liveOK, nextResync = false, now.Add(resync)
 		}
-		wait := l.Round(ctx)
+		wait := l.interruptibleRound(ctx)
 		if untilResync := nextResync.Sub(now); resync > 0 && (wait <= 0 || untilResync < wait) {
 			wait = untilResync
 		}
@@ -215,6 +224,10 @@ func (l *Loop) Round(ctx context.Context) time.Duration {
 	if l.o.OnRound != nil {
 		l.o.OnRound(l.Status())
 	}
+	if err != nil && ctx.Err() != nil {
+		l.o.Log.Info("reconcile round interrupted", "error", err.Error())
+		return time.Millisecond
+	}
 	if err != nil {
 		l.failures++
 		d := l.o.Backoff.Delay(l.failures)
@@ -230,6 +243,7 @@ func (l *Loop) Round(ctx context.Context) time.Duration {
 
 // round reads the kernel if needed, plans, applies and patches the cache.
 func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
+	takeoverErr := l.takeoverVIPs(ctx, st)
 	fresh := !l.liveOK
 	if fresh {
 		if err := l.readLive(ctx, now, st); err != nil {
@@ -273,11 +287,13 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 		st.Addresses, vipErr = l.o.VIPs.Sync(ctx, out.Target.Addresses, heldPolicy(l.cfg, out.Plan, l.master))
 		if vipErr != nil {
 			vipErr = fmt.Errorf("VIP addresses: %w", vipErr)
+		} else {
+			l.vipsMaster, l.vipsSynced = l.master, true
 		}
 	}
 	var syncErr error
 	if l.o.SyncDaemons != nil {
-		if err := syncDaemons(ctx, l.o.SyncDaemons, l.cfg, l.master); err != nil {
+		if err := syncDaemons(ctx, l.o.SyncDaemons, l.cfg); err != nil {
 			syncErr = fmt.Errorf("sync daemon: %w", err)
 		}
 	}
@@ -292,7 +308,7 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 			routeErr = errors.Join(routeErr, fmt.Errorf("check sysctls: %w", err))
 		}
 	}
-	return errors.Join(ipvsErr, vipErr, syncErr, routeErr)
+	return errors.Join(takeoverErr, ipvsErr, vipErr, syncErr, routeErr)
 }
 
 // readLive reads the whole table into the cache.

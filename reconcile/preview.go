@@ -18,12 +18,12 @@ type Preview struct {
 	// daemons are then left alone and the two fields below are empty.
 	SyncDaemonManaged bool
 	StopSyncDaemons   []kernel.DaemonState
-	StartSyncDaemon   *kernel.Daemon
+	StartSyncDaemons  []kernel.Daemon
 }
 
 // Empty reports whether the preview changes nothing.
 func (p Preview) Empty() bool {
-	return len(p.AddAddresses) == 0 && len(p.DeleteAddresses) == 0 && len(p.StopSyncDaemons) == 0 && p.StartSyncDaemon == nil
+	return len(p.AddAddresses) == 0 && len(p.DeleteAddresses) == 0 && len(p.StopSyncDaemons) == 0 && len(p.StartSyncDaemons) == 0
 }
 
 // AddressInterfaces returns the interfaces whose addresses a round of cfg
@@ -53,10 +53,10 @@ func PreviewOf(cfg desired.Config, out Outcome, master bool, liveAddrs map[strin
 		}
 		p.AddAddresses, p.DeleteAddresses = planAddresses(liveAddrs, out.Target.Addresses, heldPolicy(cfg, out.Plan, master), added)
 	}
-	if want, ok := wantDaemon(cfg, master); ok {
+	if want, ok := wantDaemons(cfg); ok {
 		p.SyncDaemonManaged = true
 		if liveDaemons {
-			p.StopSyncDaemons, p.StartSyncDaemon = planDaemons(daemons, want)
+			p.StopSyncDaemons, p.StartSyncDaemons = planDaemons(daemons, want)
 		}
 	}
 	return p

@@ -62,27 +62,29 @@ func TestPreviewOfAddressesAndSyncDaemon(t *testing.T) {
 	}}
 	out := Compute(kernel.Snapshot{}, Inputs{Config: cfg, Master: true})
 	backup := Compute(kernel.Snapshot{}, Inputs{Config: cfg, Master: false})
-	// With nothing running, the preview starts the role's daemon.
-	start := PreviewOf(cfg, backup, false, nil, nil, nil, true).StartSyncDaemon
-	if start == nil || start.State != kernel.DaemonBackup || start.Interface != "eth1" || start.SyncID != 60 {
-		t.Fatalf("sync daemon of a backup, none running: %+v", start)
+	// With nothing running, the preview starts both roles, master or not.
+	start := PreviewOf(cfg, backup, false, nil, nil, nil, true).StartSyncDaemons
+	if len(start) != 2 || start[0].State != kernel.DaemonMaster || start[1].State != kernel.DaemonBackup ||
+		start[1].Interface != "eth1" || start[1].SyncID != 60 {
+		t.Fatalf("sync daemons of a backup, none running: %+v", start)
 	}
-	backupRunning := []kernel.Daemon{*start}
+	bothRunning := start
+	backupRunning := start[1:]
 
 	p := PreviewOf(cfg, out, true, live, nil, backupRunning, true)
 	addr := func(s string) Address { return Address{Interface: "eth1", Prefix: netip.MustParsePrefix(s)} }
 	if !slices.Equal(p.AddAddresses, []Address{addr("192.0.2.10/32")}) || !slices.Equal(p.DeleteAddresses, []Address{addr("192.0.2.99/32")}) {
 		t.Fatalf("addresses: add %v, delete %v", p.AddAddresses, p.DeleteAddresses)
 	}
-	if !p.SyncDaemonManaged || !slices.Equal(p.StopSyncDaemons, []kernel.DaemonState{kernel.DaemonBackup}) ||
-		p.StartSyncDaemon == nil || p.StartSyncDaemon.State != kernel.DaemonMaster || p.Empty() {
-		t.Fatalf("sync daemon as master: %+v", p)
+	if !p.SyncDaemonManaged || len(p.StopSyncDaemons) != 0 ||
+		len(p.StartSyncDaemons) != 1 || p.StartSyncDaemons[0].State != kernel.DaemonMaster || p.Empty() {
+		t.Fatalf("sync daemons with only the backup role running: %+v", p)
 	}
 	held := []Address{addr("203.0.113.50/32")}
-	if p := PreviewOf(cfg, out, true, live, held, nil, false); !slices.Contains(p.DeleteAddresses, addr("203.0.113.50/32")) || p.StartSyncDaemon != nil {
+	if p := PreviewOf(cfg, out, true, live, held, nil, false); !slices.Contains(p.DeleteAddresses, addr("203.0.113.50/32")) || len(p.StartSyncDaemons) != 0 {
 		t.Fatalf("a held address outside the scope, sync daemons not read: %+v", p)
 	}
-	if p := PreviewOf(cfg, backup, false, map[string][]netip.Prefix{"eth1": nil}, nil, backupRunning, true); !p.Empty() {
+	if p := PreviewOf(cfg, backup, false, map[string][]netip.Prefix{"eth1": nil}, nil, bothRunning, true); !p.Empty() {
 		t.Fatalf("a backup with nothing to change: %+v", p)
 	}
 	if p := PreviewOf(cfg, out, true, nil, nil, nil, false); len(p.AddAddresses)+len(p.DeleteAddresses) != 0 {

@@ -2,13 +2,13 @@ package reconcile
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"time"
 )
 
 // Release gives up mastership now: it sets the loop's mastership to false,
-// removes the VIP addresses and switches the connection-sync daemon to the
-// backup role, and returns when that is done, with what failed. IPVS is not
+// removes the VIP addresses, and returns when that is done, with what
+// failed. The connection-sync daemons keep running in both roles. IPVS is not
 // touched: a backup keeps it programmed. It runs on the loop's goroutine
 // (so no round in flight adds the addresses back), or inline once Run has
 // returned; ctx bounds the wait and the work. A round that follows keeps
@@ -16,6 +16,7 @@ import (
 func (l *Loop) Release(ctx context.Context) error {
 	done := make(chan error, 1)
 	release := func() { l.master = false; done <- l.releaseNow(ctx) }
+	l.interruptRound()
 	select {
 	case l.calls <- release:
 	case <-l.stopped:
@@ -39,20 +40,45 @@ func (l *Loop) Release(ctx context.Context) error {
 	}
 }
 
-// releaseNow removes the VIPs and switches the sync daemon to backup.
+// releaseNow removes the VIPs. The sync daemons are left running: both
+// roles run on every VRRP node (syncd.go), so the connections this node
+// forwarded until now still reach the new master.
 func (l *Loop) releaseNow(ctx context.Context) error {
-	var vipErr, syncErr error
-	if l.o.VIPs != nil {
-		held, err := l.o.VIPs.Sync(ctx, nil, addressPolicyOf(l.cfg))
-		if err != nil {
-			vipErr = fmt.Errorf("remove VIP addresses: %w", err)
-		}
-		l.setStatus(func(s *Status) { s.Master, s.Addresses = false, held })
+	if l.o.VIPs == nil {
+		return nil
 	}
-	if l.o.SyncDaemons != nil {
-		if err := syncDaemons(ctx, l.o.SyncDaemons, l.cfg, false); err != nil {
-			syncErr = fmt.Errorf("switch the sync daemon to backup: %w", err)
-		}
+	held, err := l.o.VIPs.Sync(ctx, nil, addressPolicyOf(l.cfg))
+	l.vipsMaster, l.vipsSynced = false, true
+	l.setStatus(func(s *Status) { s.Master, s.Addresses = false, held })
+	if err != nil {
+		return fmt.Errorf("remove VIP addresses: %w", err)
 	}
-	return errors.Join(vipErr, syncErr)
+	return nil
+}
+
+// interruptibleRound is Round under a context Release can cancel.
+func (l *Loop) interruptibleRound(ctx context.Context) time.Duration {
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	l.mu.Lock()
+	l.roundStop = cancel
+	l.mu.Unlock()
+	defer func() {
+		l.mu.Lock()
+		l.roundStop = nil
+		l.mu.Unlock()
+	}()
+	return l.Round(rctx)
+}
+
+// interruptRound cancels the round in flight, if any: leaving mastership
+// never waits for a round to finish (a full read of a large IPVS table
+// takes seconds on a slow host), and the next round starts over.
+func (l *Loop) interruptRound() {
+	l.mu.Lock()
+	stop := l.roundStop
+	l.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
 }

@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -10,8 +11,8 @@ import (
 )
 
 // TestReleaseRemovesVIPsKeepsIPVS: Release on a running master loop removes
-// the VIPs and switches the sync daemon to backup before it returns, leaves
-// IPVS programmed, and later rounds keep the VIPs away until SetMaster(true).
+// the VIPs before it returns, leaves IPVS and both sync-daemon roles
+// running, and later rounds keep the VIPs away until SetMaster(true).
 // Once Run has returned, Release still works (inline).
 func TestReleaseRemovesVIPsKeepsIPVS(t *testing.T) {
 	f := kerneltest.NewIPVS()
@@ -32,16 +33,21 @@ func TestReleaseRemovesVIPsKeepsIPVS(t *testing.T) {
 	runDone := make(chan error, 1)
 	go func() { runDone <- l.Run(ctx, time.Hour) }()
 	held := func() int { ps, _ := fa.List(context.Background(), "eth1"); return len(ps) }
+	both := kernel.DaemonMaster | kernel.DaemonBackup
 	role := func() kernel.DaemonState {
 		ds, err := c.Daemons(context.Background())
-		if err != nil || len(ds) != 1 {
+		if err != nil {
 			t.Fatalf("daemons %+v, %v", ds, err)
 		}
-		return ds[0].State
+		var s kernel.DaemonState
+		for _, d := range ds {
+			s |= d.State
+		}
+		return s
 	}
 	waitUntil(t, func() bool { return held() == 1 && l.Status().Rounds > 0 })
 	table := kernel.RenderIPVSADM(mustSnapshot(t, c))
-	if role() != kernel.DaemonMaster || table == "" {
+	if role() != both || table == "" {
 		t.Fatalf("as master: sync daemon %v, table %q", role(), table)
 	}
 
@@ -50,7 +56,7 @@ func TestReleaseRemovesVIPsKeepsIPVS(t *testing.T) {
 	if err := l.Release(rctx); err != nil {
 		t.Fatal(err)
 	}
-	if held() != 0 || role() != kernel.DaemonBackup {
+	if held() != 0 || role() != both {
 		t.Fatalf("after Release: %d VIPs held, sync daemon %v", held(), role())
 	}
 	if got := kernel.RenderIPVSADM(mustSnapshot(t, c)); got != table {
@@ -67,7 +73,7 @@ func TestReleaseRemovesVIPsKeepsIPVS(t *testing.T) {
 	waitUntil(t, func() bool { return held() == 1 })
 	cancel()
 	<-runDone
-	if err := l.Release(rctx); err != nil || held() != 0 || role() != kernel.DaemonBackup {
+	if err := l.Release(rctx); err != nil || held() != 0 || role() != both {
 		t.Fatalf("Release after Run returned: %v, %d VIPs held, sync daemon %v", err, held(), role())
 	}
 }
@@ -89,4 +95,101 @@ func waitUntil(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 5s")
 		}
 	}
+}
+
+// stalledIPVS is a kernel whose table reads hang, once stall is set, until
+// their context ends (a full read on a very slow host).
+type stalledIPVS struct {
+	kernel.IPVS
+	stall   atomic.Bool
+	stalled chan struct{}
+}
+
+func (s *stalledIPVS) Snapshot(ctx context.Context) (kernel.Snapshot, error) {
+	if s.stall.Load() {
+		select {
+		case s.stalled <- struct{}{}:
+		default:
+		}
+		<-ctx.Done()
+		return kernel.Snapshot{}, ctx.Err()
+	}
+	return s.IPVS.Snapshot(ctx)
+}
+
+// TestReleaseInterruptsRound: Release does not wait for the round in
+// flight (here a table read that would never end): it interrupts it and
+// removes the VIPs; the loop goes on with its next round.
+func TestReleaseInterruptsRound(t *testing.T) {
+	f := kerneltest.NewIPVS()
+	c, err := f.Dial(kernel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	k := &stalledIPVS{IPVS: c, stalled: make(chan struct{}, 1)}
+	fa := kerneltest.NewAddresses("eth1")
+	l := NewLoop(LoopOptions{Kernel: k, VIPs: NewVIPs(fa, nil), Now: func() time.Time { return t0 }})
+	l.SetConfig(config(t, "node.yaml", `node:
+  name: lb1
+  interface: eth1
+  scope: {prefixes: [192.0.2.0/24]}
+  vrrp: {vrid: 60, priority: 200}
+`, "svc.yaml", "services:\n"+webYAML))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go l.Run(ctx, time.Hour)
+	held := func() int { ps, _ := fa.List(context.Background(), "eth1"); return len(ps) }
+	waitUntil(t, func() bool { return held() == 1 && l.Status().Rounds > 0 })
+	k.stall.Store(true)
+	l.Resync()
+	<-k.stalled
+	k.stall.Store(false) // the read in flight still hangs
+	rctx, rcancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer rcancel()
+	if err := l.Release(rctx); err != nil || held() != 0 {
+		t.Fatalf("Release during a stalled round: %v, %d VIPs held", err, held())
+	}
+	rounds := l.Status().Rounds
+	l.Resync()
+	waitUntil(t, func() bool { return l.Status().Rounds > rounds && l.Status().Error == "" })
+	if held() != 0 {
+		t.Fatalf("a round after Release added %d VIPs", held())
+	}
+}
+
+// TestTakeoverAddsVIPsFirst: a backup loop that becomes master adds the
+// VIPs at once, though the round in flight and the next one hang on a
+// table read: SetMaster interrupts the one, and the other adds the VIPs
+// before it reads.
+func TestTakeoverAddsVIPsFirst(t *testing.T) {
+	f := kerneltest.NewIPVS()
+	c, err := f.Dial(kernel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	k := &stalledIPVS{IPVS: c, stalled: make(chan struct{}, 1)}
+	fa := kerneltest.NewAddresses("eth1")
+	l := NewLoop(LoopOptions{Kernel: k, VIPs: NewVIPs(fa, nil), Now: func() time.Time { return t0 }})
+	l.SetConfig(config(t, "node.yaml", `node:
+  name: lb1
+  interface: eth1
+  scope: {prefixes: [192.0.2.0/24]}
+  vrrp: {vrid: 60, priority: 200}
+`, "svc.yaml", "services:\n"+webYAML))
+	l.SetMaster(false)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go l.Run(ctx, time.Hour)
+	held := func() int { ps, _ := fa.List(context.Background(), "eth1"); return len(ps) }
+	waitUntil(t, func() bool { return l.Status().Rounds > 0 && l.Status().Error == "" })
+	if held() != 0 {
+		t.Fatalf("backup holds %d VIPs", held())
+	}
+	k.stall.Store(true)
+	l.Resync()
+	<-k.stalled
+	l.SetMaster(true)
+	waitUntil(t, func() bool { return held() == 1 })
 }

@@ -3,6 +3,7 @@ package reconcile
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/kernel"
@@ -16,21 +17,25 @@ type SyncDaemons interface {
 	DelDaemon(ctx context.Context, s kernel.DaemonState) error
 }
 
-// wantDaemon returns the sync daemon the node should run: the master role
-// (sending connection state) on the VRRP master, the backup role
-// (receiving it) on a backup. ok is false when the config has no
+// wantDaemons returns the sync daemons a VRRP node runs: both roles, on
+// the master and on a backup alike. The master role sends the state of the
+// connections this node forwards (none while it holds no VIP); the backup
+// role receives the peer's. With both always running, a change of
+// mastership stops neither, so the connections the old master had not yet
+// sent (the kernel batches them for up to 2 s, and drops a stopped master
+// role's unsent batch) still reach the new master, and a takeover never
+// waits for a daemon to start. ok is false when the config has no
 // sync_daemon: the daemons are then left alone.
-func wantDaemon(cfg desired.Config, master bool) (d kernel.Daemon, ok bool) {
+func wantDaemons(cfg desired.Config) (d []kernel.Daemon, ok bool) {
 	if cfg.Node.VRRP == nil || cfg.Node.VRRP.SyncDaemon == nil {
-		return kernel.Daemon{}, false
+		return nil, false
 	}
 	sd := cfg.Node.VRRP.SyncDaemon
-	d = kernel.Daemon{State: kernel.DaemonBackup, Interface: sd.Interface, SyncID: uint32(sd.SyncID),
+	base := kernel.Daemon{Interface: sd.Interface, SyncID: uint32(sd.SyncID),
 		MaxLen: sd.MaxLen, Group: sd.Group, Port: sd.Port, TTL: sd.TTL}
-	if master {
-		d.State = kernel.DaemonMaster
-	}
-	return d, true
+	master, backup := base, base
+	master.State, backup.State = kernel.DaemonMaster, kernel.DaemonBackup
+	return []kernel.Daemon{master, backup}, true
 }
 
 // daemonMatches compares a running daemon with the wanted one; settings the
@@ -41,26 +46,37 @@ func daemonMatches(live, want kernel.Daemon) bool {
 		(want.Port == 0 || live.Port == want.Port) && (want.TTL == 0 || live.TTL == want.TTL)
 }
 
-// planDaemons returns the roles to stop and the daemon to start so that
-// exactly want runs: the other role is stopped, a differing one restarted.
-func planDaemons(live []kernel.Daemon, want kernel.Daemon) (stop []kernel.DaemonState, start *kernel.Daemon) {
-	running := false
-	for _, d := range live {
-		if daemonMatches(d, want) {
-			running = true
-			continue
+// planDaemons returns the roles to stop and the daemons to start so that
+// exactly want runs: a role that differs from its wanted daemon is
+// restarted, one that is not wanted stopped.
+func planDaemons(live []kernel.Daemon, want []kernel.Daemon) (stop []kernel.DaemonState, start []kernel.Daemon) {
+	for _, w := range want {
+		running := false
+		for _, d := range live {
+			if d.State != w.State {
+				continue
+			}
+			if daemonMatches(d, w) {
+				running = true
+			} else {
+				stop = append(stop, d.State)
+			}
 		}
-		stop = append(stop, d.State)
+		if !running {
+			start = append(start, w)
+		}
 	}
-	if !running {
-		start = &want
+	for _, d := range live {
+		if !slices.ContainsFunc(want, func(w kernel.Daemon) bool { return w.State == d.State }) {
+			stop = append(stop, d.State)
+		}
 	}
 	return stop, start
 }
 
-// syncDaemons makes the kernel run exactly the wanted sync daemon.
-func syncDaemons(ctx context.Context, sd SyncDaemons, cfg desired.Config, master bool) error {
-	want, ok := wantDaemon(cfg, master)
+// syncDaemons makes the kernel run exactly the wanted sync daemons.
+func syncDaemons(ctx context.Context, sd SyncDaemons, cfg desired.Config) error {
+	want, ok := wantDaemons(cfg)
 	if !ok {
 		return nil
 	}
@@ -73,8 +89,8 @@ func syncDaemons(ctx context.Context, sd SyncDaemons, cfg desired.Config, master
 	for _, s := range stop {
 		errs = append(errs, sd.DelDaemon(ctx, s))
 	}
-	if start != nil {
-		errs = append(errs, sd.NewDaemon(ctx, *start))
+	for _, d := range start {
+		errs = append(errs, sd.NewDaemon(ctx, d))
 	}
 	return errors.Join(errs...)
 }

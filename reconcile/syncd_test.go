@@ -10,7 +10,9 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel/kerneltest"
 )
 
-func TestLoopSwitchesSyncDaemonWithMastership(t *testing.T) {
+// TestLoopRunsBothSyncDaemonRoles: a VRRP node runs the master and the
+// backup role whatever its mastership; without sync_daemon they are left alone.
+func TestLoopRunsBothSyncDaemonRoles(t *testing.T) {
 	f := kerneltest.NewIPVS()
 	c, err := f.Dial(kernel.Options{})
 	if err != nil {
@@ -40,8 +42,18 @@ func TestLoopSwitchesSyncDaemonWithMastership(t *testing.T) {
 	if st := round(); st.Error != "" {
 		t.Fatal(st.Error)
 	}
+	bothRoles := func(ds []kernel.Daemon) bool {
+		var s kernel.DaemonState
+		for _, d := range ds {
+			if d.Interface != "eth2" || d.SyncID != 60 {
+				return false
+			}
+			s |= d.State
+		}
+		return len(ds) == 2 && s == kernel.DaemonMaster|kernel.DaemonBackup
+	}
 	ds := daemons()
-	if len(ds) != 1 || ds[0].State != kernel.DaemonMaster || ds[0].Interface != "eth2" || ds[0].SyncID != 60 {
+	if !bothRoles(ds) {
 		t.Fatalf("as master: %+v", ds)
 	}
 	round() // unchanged: no restart (the kernel's defaults match the config's)
@@ -52,33 +64,39 @@ func TestLoopSwitchesSyncDaemonWithMastership(t *testing.T) {
 	if st := round(); st.Error != "" {
 		t.Fatal(st.Error)
 	}
-	if ds = daemons(); len(ds) != 1 || ds[0].State != kernel.DaemonBackup {
+	if ds = daemons(); !bothRoles(ds) {
 		t.Fatalf("as backup: %+v", ds)
 	}
 	// Without sync_daemon in the config, daemons are left alone.
 	l.SetConfig(services(t, webYAML))
 	round()
-	if ds = daemons(); len(ds) != 1 || ds[0].State != kernel.DaemonBackup {
+	if ds = daemons(); !bothRoles(ds) {
 		t.Fatalf("without sync_daemon: %+v", ds)
 	}
 }
 
 func TestPlanDaemons(t *testing.T) {
-	want := kernel.Daemon{State: kernel.DaemonMaster, Interface: "eth2", SyncID: 60, Port: 8848, TTL: 1}
-	// What the kernel reports back for it: its defaults filled in.
-	live := want
-	live.MaxLen, live.Group = 1472, netip.MustParseAddr("224.0.0.81")
-	if stop, start := planDaemons([]kernel.Daemon{live}, want); len(stop) != 0 || start != nil {
-		t.Fatalf("running daemon restarted: stop %v start %v", stop, start)
-	}
-	backup := live
+	master := kernel.Daemon{State: kernel.DaemonMaster, Interface: "eth2", SyncID: 60, Port: 8848, TTL: 1}
+	backup := master
 	backup.State = kernel.DaemonBackup
-	if stop, start := planDaemons([]kernel.Daemon{backup}, want); len(stop) != 1 || stop[0] != kernel.DaemonBackup || start == nil {
-		t.Fatalf("takeover: stop %v start %v", stop, start)
+	want := []kernel.Daemon{master, backup}
+	// What the kernel reports back: its defaults filled in.
+	filled := func(d kernel.Daemon) kernel.Daemon {
+		d.MaxLen, d.Group = 1472, netip.MustParseAddr("224.0.0.81")
+		return d
 	}
-	other := live
+	if stop, start := planDaemons([]kernel.Daemon{filled(master), filled(backup)}, want); len(stop) != 0 || len(start) != 0 {
+		t.Fatalf("running daemons restarted: stop %v start %v", stop, start)
+	}
+	if stop, start := planDaemons([]kernel.Daemon{filled(backup)}, want); len(stop) != 0 || len(start) != 1 || start[0].State != kernel.DaemonMaster {
+		t.Fatalf("backup only: stop %v start %v", stop, start)
+	}
+	if stop, start := planDaemons(nil, want); len(stop) != 0 || len(start) != 2 {
+		t.Fatalf("none: stop %v start %v", stop, start)
+	}
+	other := filled(master)
 	other.SyncID = 61
-	if stop, start := planDaemons([]kernel.Daemon{other}, want); len(stop) != 1 || start == nil {
+	if stop, start := planDaemons([]kernel.Daemon{other, filled(backup)}, want); len(stop) != 1 || stop[0] != kernel.DaemonMaster || len(start) != 1 || start[0].SyncID != 60 {
 		t.Fatalf("changed sync id: stop %v start %v", stop, start)
 	}
 }

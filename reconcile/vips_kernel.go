@@ -52,9 +52,21 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 	for _, t := range target {
 		held[t] = slices.Contains(live[t.Interface], t.Prefix)
 	}
+	// Never announce an address this node gave up: every schedule ends
+	// now, and Sync returns only after the sends under way (each bounded)
+	// are done, while the deletions go ahead.
+	stopped := make([]*schedule, 0, len(del))
 	for _, a := range del {
-		v.announce.forget(a) // never announce an address this node gave up
-		if err := v.addrs.Delete(ctx, a.Interface, a.Prefix); err != nil {
+		stopped = append(stopped, v.announce.stop(a))
+	}
+	defer func() {
+		for _, s := range stopped {
+			s.wait()
+		}
+	}()
+	for i, err := range v.deleteAll(ctx, del) {
+		a := del[i]
+		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -64,8 +76,9 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 	// Every address is added before any is announced: a takeover of many
 	// VIPs serves them all as soon as it can, and the announcements follow.
 	var added []Address
-	for _, a := range add {
-		if err := v.addrs.Add(ctx, a.Interface, a.Prefix); err != nil {
+	for i, err := range v.addAll(ctx, add) {
+		a := add[i]
+		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -83,4 +96,57 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		}
 	}
 	return out, errors.Join(errs...)
+}
+
+// addAll adds add, one batch per interface when the addresses can
+// (addrs.BatchAdder), and returns one error per address.
+func (v *VIPs) addAll(ctx context.Context, add []Address) []error {
+	ba, ok := v.addrs.(addrs.BatchAdder)
+	if !ok {
+		errs := make([]error, len(add))
+		for i, a := range add {
+			errs[i] = v.addrs.Add(ctx, a.Interface, a.Prefix)
+		}
+		return errs
+	}
+	return perInterface(add, func(ifname string, ps []netip.Prefix) []error { return ba.AddAll(ctx, ifname, ps) })
+}
+
+// perInterface runs batch once per interface of as, in the order the
+// interfaces first appear, and returns one error per address.
+func perInterface(as []Address, batch func(ifname string, ps []netip.Prefix) []error) []error {
+	errs := make([]error, len(as))
+	var order []string
+	byIf := map[string][]int{}
+	for i, a := range as {
+		if _, ok := byIf[a.Interface]; !ok {
+			order = append(order, a.Interface)
+		}
+		byIf[a.Interface] = append(byIf[a.Interface], i)
+	}
+	for _, ifname := range order {
+		idx := byIf[ifname]
+		ps := make([]netip.Prefix, len(idx))
+		for j, i := range idx {
+			ps[j] = as[i].Prefix
+		}
+		for j, err := range batch(ifname, ps) {
+			errs[idx[j]] = err
+		}
+	}
+	return errs
+}
+
+// deleteAll removes del, one batch per interface when the addresses can
+// (addrs.BatchDeleter), and returns one error per address.
+func (v *VIPs) deleteAll(ctx context.Context, del []Address) []error {
+	errs := make([]error, len(del))
+	bd, ok := v.addrs.(addrs.BatchDeleter)
+	if !ok {
+		for i, a := range del {
+			errs[i] = v.addrs.Delete(ctx, a.Interface, a.Prefix)
+		}
+		return errs
+	}
+	return perInterface(del, func(ifname string, ps []netip.Prefix) []error { return bd.DeleteAll(ctx, ifname, ps) })
 }

@@ -41,5 +41,5 @@ func ExampleMachine() {
 	// advert from .12        state backup
 	// master down after 3.609375s
 	// tick at deadline       state master changed (master-down) send priority 100
-	// advert from .12        state backup changed (higher-priority)
+	// advert from .12        state backup changed (higher-priority) send priority 0
 }

@@ -5,17 +5,25 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"sync/atomic"
 )
 
 // filter applies the RFC 9568 section 7.1 receive checks for one virtual
-// router. It is safe for concurrent use: priority is read atomically.
+// router. It is safe for concurrent use: priority and peers are read
+// atomically.
 type filter struct {
 	vrid    uint8
 	ipv6    bool
 	primary netip.Addr
-	peers   []netip.Addr
+	peers   atomic.Pointer[[]netip.Addr] // nil or empty: multicast
 	group   netip.Addr
 	owner   func() bool
+}
+
+// setPeers replaces the unicast peers adverts are accepted from.
+func (f *filter) setPeers(peers []netip.Addr) {
+	ps := slices.Clone(peers)
+	f.peers.Store(&ps)
 }
 
 // check returns the advert in p, or an error wrapping the DropReason.
@@ -46,7 +54,11 @@ func (f *filter) checkAddrs(p Packet) error {
 	if p.Src == f.primary {
 		return fmt.Errorf("check packet from %s: %w", p.Src, DropSelf)
 	}
-	if len(f.peers) == 0 {
+	var peers []netip.Addr
+	if p := f.peers.Load(); p != nil {
+		peers = *p
+	}
+	if len(peers) == 0 {
 		if p.Dst != f.group {
 			return fmt.Errorf("check packet from %s to %s: %w", p.Src, p.Dst, DropDest)
 		}
@@ -55,7 +67,7 @@ func (f *filter) checkAddrs(p Packet) error {
 	if p.Dst.IsMulticast() {
 		return fmt.Errorf("check packet from %s to %s: %w", p.Src, p.Dst, DropDest)
 	}
-	if !slices.Contains(f.peers, p.Src) {
+	if !slices.Contains(peers, p.Src) {
 		return fmt.Errorf("check packet from %s: %w", p.Src, DropPeer)
 	}
 	return nil

@@ -90,7 +90,7 @@ func helperNode(cfg Config) {
 		go healthcheckLoad(checks, 10*time.Minute)
 	}
 	sig := make(chan os.Signal, 4)
-	signal.Notify(sig, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2, sigReconfigure)
 	done := make(chan error, 1)
 	go func() { done <- n.Run(context.Background()) }()
 	emit(helperMsg{Kind: "ready"})
@@ -108,6 +108,8 @@ func helperNode(cfg Config) {
 			if err := n.StepDown(); err != nil {
 				fail(err)
 			}
+		case sigReconfigure:
+			helperReconfigure(n)
 		case syscall.SIGTERM:
 			n.Shutdown()
 			if err := <-done; err != nil {

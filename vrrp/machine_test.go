@@ -184,7 +184,7 @@ func TestMasterYieldsToHigherPriority(t *testing.T) {
 		{at: 100 * time.Millisecond, do: "penalty", n: 155, send: -1, state: Master, deadline: time.Second},
 		{at: 200 * time.Millisecond, do: "recv", prio: 99, send: -1, state: Master, deadline: time.Second},
 		// 200 cs learned: MDI = 6 s + 156*2/256 s.
-		{at: 300 * time.Millisecond, do: "recv", prio: 101, ivl: 200, send: -1, state: Backup, reason: ReasonPreempted, deadline: 300*time.Millisecond + 6*time.Second + 2*skew100},
+		{at: 300 * time.Millisecond, do: "recv", prio: 101, ivl: 200, send: 0, state: Backup, reason: ReasonPreempted, deadline: 300*time.Millisecond + 6*time.Second + 2*skew100},
 	})
 }
 
@@ -195,7 +195,7 @@ func TestMasterTieBreakOnPrimaryAddress(t *testing.T) {
 		{at: 0, do: "start", send: 255, state: Master, reason: ReasonOwner, deadline: time.Second},
 		{at: 100 * time.Millisecond, do: "recv", prio: 255, from: "192.0.2.10", send: -1, state: Master, deadline: time.Second},
 		{at: 200 * time.Millisecond, do: "recv", prio: 255, from: "192.0.2.11", send: -1, state: Master, deadline: time.Second},
-		{at: 300 * time.Millisecond, do: "recv", prio: 255, from: "192.0.2.12", send: -1, state: Backup, reason: ReasonPreempted, deadline: 300*time.Millisecond + 3*time.Second + time.Second/256},
+		{at: 300 * time.Millisecond, do: "recv", prio: 255, from: "192.0.2.12", send: 0, state: Backup, reason: ReasonPreempted, deadline: 300*time.Millisecond + 3*time.Second + time.Second/256},
 	})
 }
 

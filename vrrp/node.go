@@ -51,8 +51,17 @@ type Node struct {
 
 	// release runs before a Master's last advert (SetRelease).
 	release func()
+	// handoff runs when a Master reads a priority-0 advert (SetHandoff).
+	handoff func(netip.Addr)
+	// rivalAt is when a Master last read an outranked router's advert
+	// (LastRivalAdvert), in Unix nanoseconds.
+	rivalAt atomic.Int64
 	// linkUp reports whether the router's own link is up (nil: linkUp).
 	linkUp func(string) bool
+	// trk follows the tracked interfaces; Run's (reconfigure.go).
+	trk tracking
+	// startHeld starts Run as Master (StartHeld).
+	startHeld bool
 
 	closing  atomic.Bool
 	state    atomic.Uint32
@@ -91,10 +100,10 @@ func NewNode(cfg Config, conn Conn, clock Clock, log *slog.Logger) (*Node, error
 		group = GroupIPv6
 	}
 	n.filter = filter{
-		vrid: cfg.VRID, ipv6: cfg.IPv6(), primary: conn.Primary(),
-		peers: cfg.Peers, group: group,
+		vrid: cfg.VRID, ipv6: cfg.IPv6(), primary: conn.Primary(), group: group,
 		owner: func() bool { return n.priority.Load() == 255 },
 	}
+	n.filter.setPeers(cfg.Peers)
 	n.priority.Store(uint32(cfg.Priority))
 	n.timed = kernelTimed(cfg, conn, n.log)
 	if cfg.IPv6() && !cfg.VIPs[0].IsLinkLocalUnicast() {
@@ -196,30 +205,27 @@ func (n *Node) Run(ctx context.Context) error {
 	go n.receive()
 	trackCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ifPenalty := make(chan int, 1)
-	if len(n.cfg.TrackInterfaces) > 0 {
-		go trackLinks(trackCtx, n.cfg.TrackInterfaces, linkUp, ifPenalty)
-	}
+	n.trk.ctx = trackCtx
+	n.trackLinks(n.cfg.TrackInterfaces)
 	ownLink := make(chan bool, 1)
 	up := n.linkUp
 	if up == nil {
 		up = linkUp
 	}
 	go watchLink(trackCtx, n.cfg.Interface, up, ownLink)
-	return n.loop(ctx, ifPenalty, ownLink)
+	return n.loop(ctx, ownLink)
 }
 
 // loop runs the Machine. The loss of the router's own link is a fault: it
 // leaves mastership at once (Initialize, the release hook, no advert) and
 // starts again as Backup when the link returns.
-func (n *Node) loop(ctx context.Context, ifPenalty <-chan int, ownLink <-chan bool) error {
+func (n *Node) loop(ctx context.Context, ownLink <-chan bool) error {
 	m := NewMachine(n.cfg.params(n.conn.Primary()))
 	timer := n.clock.NewTimer(time.Hour)
 	defer timer.Stop()
 	m.SetPenalty(int(n.extra.Load()))
 	n.priority.Store(uint32(m.Priority()))
-	n.apply(m, m.Start(n.clock.Now()))
-	var linkPenalty int
+	n.apply(m, n.start(m))
 	for {
 		n.arm(m, timer)
 		select {
@@ -230,12 +236,12 @@ func (n *Node) loop(ctx context.Context, ifPenalty <-chan int, ownLink <-chan bo
 			n.shutdown(m)
 			return nil
 		case r := <-n.rx:
-			n.apply(m, m.Receive(r.at, r.src, r.adv))
+			n.receiveAdvert(m, r)
 		case r := <-n.ctl:
 			n.apply(m, r.f(m))
 			close(r.done)
 		case <-n.kick: // the penalty below changed
-		case linkPenalty = <-ifPenalty:
+		case n.trk.penalty = <-n.trk.ch:
 		case u := <-ownLink:
 			if u {
 				n.apply(m, m.Start(n.clock.Now()))
@@ -245,7 +251,7 @@ func (n *Node) loop(ctx context.Context, ifPenalty <-chan int, ownLink <-chan bo
 		case <-timer.C():
 			n.fire(m)
 		}
-		m.SetPenalty(int(n.extra.Load()) + linkPenalty)
+		m.SetPenalty(int(n.extra.Load()) + n.trk.penalty)
 		n.priority.Store(uint32(m.Priority()))
 	}
 }

@@ -70,7 +70,12 @@ func (m *Machine) receiveMaster(now time.Time, src netip.Addr, a Advert) Actions
 		m.adverAt = time.Time{}
 		m.becomeBackup(now, a.Interval)
 		m.master = src
-		return Actions{Changed: true, State: Backup, Reason: ReasonPreempted}
+		// The handoff advert: priority 0 once the caller has released
+		// the VIPs (the node sends it after its release hook), so a new
+		// master that waits for the old one to let go can take them at
+		// once. The new master answers it with an advert (6.4.3), which
+		// keeps any other backup from acting on it.
+		return Actions{Send: true, SendPriority: 0, Changed: true, State: Backup, Reason: ReasonPreempted}
 	}
 	return Actions{}
 }

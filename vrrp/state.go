@@ -38,4 +38,5 @@ const (
 	ReasonStepDown     Reason = "step-down"          // manual failover
 	ReasonLinkDown     Reason = "link-down"          // the interface lost its link: fault
 	ReasonPreempt      Reason = "preempt"            // Master_Down_Timer fired while a lower-priority master was advertising
+	ReasonHeld         Reason = "held-vips"          // Initialize -> Master: the node already held the VIPs (StartHeld)
 )

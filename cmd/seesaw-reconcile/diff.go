@@ -69,10 +69,7 @@ func diffView(oldCfg, newCfg desired.Config, master, allowDelete bool, d deps) p
 	old := reconcile.Compute(kernel.Snapshot{}, reconcile.Inputs{Config: oldCfg, Health: allHealthy(oldCfg), Master: master, Now: now})
 	in := reconcile.Inputs{Config: newCfg, Health: allHealthy(newCfg), Master: master, States: old.States, Now: now, AllowMassDelete: allowDelete}
 	out := reconcile.Compute(withConnections(old.Target.Snapshot()), in)
-	var daemons []kernel.Daemon
-	if p := reconcile.PreviewOf(oldCfg, old, master, nil, nil, nil, true); p.StartSyncDaemon != nil {
-		daemons = append(daemons, *p.StartSyncDaemon)
-	}
+	daemons := reconcile.PreviewOf(oldCfg, old, master, nil, nil, nil, true).StartSyncDaemons
 	held := old.Target.Addresses
 	role := "master"
 	if !master {

@@ -53,8 +53,7 @@ func TestDiffBetweenRevisions(t *testing.T) {
 			t.Errorf("diff lacks %q (code %d):\n%s%s", want, code, out, errs)
 		}
 	}
-	// As a backup: no addresses; the sync daemon would switch to backup
-	// only on a change of role, which a diff never makes.
+	// As a backup: no addresses; both sync-daemon roles run on either role.
 	code, out, _ = runWith(d, runDiff, "--output", "json", "--backup", old, edited)
 	var jv struct {
 		Changes    []struct{ Line string }
@@ -62,17 +61,17 @@ func TestDiffBetweenRevisions(t *testing.T) {
 		SyncDaemon struct {
 			Managed bool
 			Stop    []string
-			Start   string
+			Start   []string
 		} `json:"sync_daemon"`
 	}
 	if err := json.Unmarshal([]byte(out), &jv); err != nil || code != exitChanges || len(jv.Changes) != 4 ||
-		len(jv.Addresses.Add)+len(jv.Addresses.Delete) != 0 || !jv.SyncDaemon.Managed || len(jv.SyncDaemon.Stop) != 0 || jv.SyncDaemon.Start != "" {
+		len(jv.Addresses.Add)+len(jv.Addresses.Delete) != 0 || !jv.SyncDaemon.Managed || len(jv.SyncDaemon.Stop) != 0 || len(jv.SyncDaemon.Start) != 0 {
 		t.Fatalf("json diff as backup: code %d, %v\n%s", code, err, out)
 	}
-	// A changed sync daemon shows as a restart in its role.
+	// A changed sync daemon shows as a restart of both roles.
 	moved := writeConfig(t, map[string]string{"node.yaml": strings.Replace(diffNode, "sync_id: 60", "sync_id: 61", 1), "web.yaml": checkedWeb(10), "api.yaml": api})
 	code, out, _ = runWith(d, runDiff, old, moved)
-	if code != exitChanges || !strings.Contains(out, "~ sync daemon: stop master, start master (interface eth1, syncid 61)\n") {
+	if code != exitChanges || !strings.Contains(out, "~ sync daemon: stop master, stop backup, start master (interface eth1, syncid 61), start backup (interface eth1, syncid 61)\n") {
 		t.Fatalf("diff of a sync daemon change: code %d\n%s", code, out)
 	}
 

@@ -53,7 +53,7 @@ type jsonSyncDaemon struct {
 	// Managed is false when the config has no sync_daemon (left alone).
 	Managed bool     `json:"managed"`
 	Stop    []string `json:"stop"`
-	Start   string   `json:"start,omitempty"`
+	Start   []string `json:"start,omitempty"`
 }
 
 // renderView writes v as text (with color) or JSON.
@@ -71,8 +71,8 @@ func renderView(w io.Writer, v planView, output string, color bool) error {
 		for _, s := range v.Preview.StopSyncDaemons {
 			jv.SyncDaemon.Stop = append(jv.SyncDaemon.Stop, s.String())
 		}
-		if d := v.Preview.StartSyncDaemon; d != nil {
-			jv.SyncDaemon.Start = daemonText(*d)
+		for _, d := range v.Preview.StartSyncDaemons {
+			jv.SyncDaemon.Start = append(jv.SyncDaemon.Start, daemonText(d))
 		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -111,7 +111,7 @@ func splitSummary(text string) (steps, summary string) {
 }
 
 // previewLines renders the address and sync-daemon changes, e.g.
-// "+ address 192.0.2.10/32 on eth1" and "~ sync daemon: stop backup, start master ...".
+// "+ address 192.0.2.10/32 on eth1" and "~ sync daemon: start master ...".
 func previewLines(p reconcile.Preview) []string {
 	var out []string
 	for _, a := range p.AddAddresses {
@@ -120,13 +120,13 @@ func previewLines(p reconcile.Preview) []string {
 	for _, a := range p.DeleteAddresses {
 		out = append(out, "- address "+addressText(a))
 	}
-	if len(p.StopSyncDaemons) > 0 || p.StartSyncDaemon != nil {
+	if len(p.StopSyncDaemons) > 0 || len(p.StartSyncDaemons) > 0 {
 		var parts []string
 		for _, s := range p.StopSyncDaemons {
 			parts = append(parts, "stop "+s.String())
 		}
-		if p.StartSyncDaemon != nil {
-			parts = append(parts, "start "+daemonText(*p.StartSyncDaemon))
+		for _, d := range p.StartSyncDaemons {
+			parts = append(parts, "start "+daemonText(d))
 		}
 		out = append(out, "~ sync daemon: "+strings.Join(parts, ", "))
 	}
@@ -141,7 +141,7 @@ func syncSummary(p reconcile.Preview) string {
 	switch {
 	case !p.SyncDaemonManaged:
 		return "not configured"
-	case len(p.StopSyncDaemons) > 0 || p.StartSyncDaemon != nil:
+	case len(p.StopSyncDaemons) > 0 || len(p.StartSyncDaemons) > 0:
 		return "changes"
 	}
 	return "unchanged"

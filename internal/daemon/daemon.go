@@ -136,8 +136,8 @@ func newWiring(ctx context.Context, d deps, f Options, log *slog.Logger) (*wirin
 		ready: make(chan struct{}), states: map[checks.Key]checks.State{},
 		roundDone: make(chan struct{}), marksFeed: newRoundFeed(), trackFeed: newRoundFeed(),
 		roundsSeen: newRoundLog(), reloads: make(chan reloadRequest),
-		masterTurn: newMastership(),
-		overFile:   &overridesStore{path: filepath.Join(cmp.Or(f.StateDir, DefaultStateDir), overridesFile)}}
+		masterTurn: newMastership(), peerLeft: newPeerLeft(), vrrpChanged: newKick(),
+		overFile: &overridesStore{path: filepath.Join(cmp.Or(f.StateDir, DefaultStateDir), overridesFile)}}
 	w.traffic = &traffic{k: k}
 	w.bgp = newBGPRunner(cmp.Or(f.StateDir, DefaultStateDir), log)
 	closeAll := func() { k.Close() }

@@ -94,9 +94,9 @@
 //     VRRP node, the watcher, or a second daemon on the control socket)
 //     stops every part and Run returns its error.
 //     When the context ends (SIGTERM), the checks and the reloader stop; a
-//     VRRP master leaves mastership (release.go: the loop removes the VIPs
-//     and switches the sync daemon to backup, at most releaseTimeout, and
-//     only then the node sends priority 0); the loop returns after the VRRP
+//     VRRP master leaves mastership (release.go: the loop removes the VIPs,
+//     at most releaseBound, and only then the node sends priority 0; both
+//     sync-daemon roles keep running); the loop returns after the VRRP
 //     node without touching IPVS, the listeners close and the control
 //     socket file is removed, so a restart finds nothing to do in IPVS. A
 //     standalone node keeps its VIPs.

@@ -55,6 +55,11 @@ func netnsDaemon(t *testing.T, ns, name string, priority int) (string, *exec.Cmd
 // environment variables for the child.
 func netnsDaemonWith(t *testing.T, ns, name, node string, env ...string) (string, *exec.Cmd, <-chan int) {
 	dir := writeConfig(t, map[string]string{"node.yaml": node, "web.yaml": webFile(1)})
+	return netnsDaemonIn(t, ns, name, dir, env...)
+}
+
+// netnsDaemonIn is netnsDaemonWith on the config directory dir.
+func netnsDaemonIn(t *testing.T, ns, name, dir string, env ...string) (string, *exec.Cmd, <-chan int) {
 	socket := filepath.Join(t.TempDir(), "ctl.sock")
 	cmd := exec.Command("ip", "netns", "exec", ns, os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childFakeEnv+"=1",

@@ -8,9 +8,18 @@ import (
 )
 
 // releaseTimeout bounds what a Master that leaves mastership waits for its
-// VIPs to go before it sends priority 0: a stuck kernel must neither hang a
-// stop nor keep the backup from taking over.
+// VIPs to go before it sends priority 0 (releaseBound): a stuck kernel must
+// neither hang a stop nor keep the backup from taking over.
 const releaseTimeout = 2 * time.Second
+
+// releaseBound is how long a Master of c waits at most for its VIPs to go:
+// releaseTimeout, or three advert intervals when that is longer (a backup
+// takes over from silence after Master_Down_Interval, three intervals plus
+// Skew_Time, so a release within three intervals still ends before it).
+// A preempting peer gives a seesaw master that long to let go (preempt.go).
+func releaseBound(c vrrp.Config) time.Duration {
+	return max(releaseTimeout, 3*c.AdvertInterval)
+}
 
 // mastership serialises the loop's VRRP mastership: the node's events and
 // its release hook take turns, so a Master event read before the release
@@ -19,31 +28,44 @@ type mastership chan struct{}
 
 func newMastership() mastership { return make(mastership, 1) }
 
-// follow sets the loop's mastership from the node's current state (not the
-// event's, which may be older).
-func (w *wiring) follow(node *vrrp.Node) {
+// follow sets the loop's mastership from r's node's current state (not the
+// event's, which may be older), unless the daemon has left VRRP.
+func (w *wiring) follow(r *router) {
 	w.masterTurn <- struct{}{}
 	defer func() { <-w.masterTurn }()
-	w.loop.SetMaster(masterOf(node.State()))
+	if !r.detached.Load() {
+		w.loop.SetMaster(masterOf(r.node.State()))
+	}
+}
+
+// setMaster sets the loop's mastership to m, unless the daemon has left
+// VRRP.
+func (w *wiring) setMaster(r *router, m bool) {
+	w.masterTurn <- struct{}{}
+	defer func() { <-w.masterTurn }()
+	if !r.detached.Load() {
+		w.loop.SetMaster(m)
+	}
 }
 
 // release is the VRRP node's release hook: the node is no longer Master and
-// has not yet sent its last advert. It removes the VIPs and switches the
-// sync daemon to backup, waiting at most releaseTimeout.
-func (w *wiring) release() {
-	ctx, cancel := context.WithTimeout(context.Background(), releaseTimeout)
+// has not yet sent its last advert. It removes the VIPs, waiting at most
+// releaseBound of c; the sync daemons keep both roles.
+func (w *wiring) release(c vrrp.Config) {
+	bound := releaseBound(c)
+	ctx, cancel := context.WithTimeout(context.Background(), bound)
 	defer cancel()
 	start := time.Now()
 	select {
 	case w.masterTurn <- struct{}{}:
 		defer func() { <-w.masterTurn }()
 	case <-ctx.Done():
-		w.log.Error("leaving mastership: VIPs may still be held", "error", "the loop's mastership is busy", "waited", releaseTimeout)
+		w.log.Error("leaving mastership: VIPs may still be held", "error", "the loop's mastership is busy", "waited", bound)
 		return
 	}
 	if err := w.loop.Release(ctx); err != nil {
 		w.log.Error("leaving mastership: VIPs may still be held", "error", err.Error(), "waited", time.Since(start))
 		return
 	}
-	w.log.Info("left mastership: VIPs removed, sync daemon backup", "took", time.Since(start))
+	w.log.Info("left mastership: VIPs removed", "took", time.Since(start))
 }

@@ -56,7 +56,11 @@ type wiring struct {
 	vrrpEvent vrrp.Event
 	// masterTurn serialises the loop's mastership (release.go).
 	masterTurn mastership
-	metricsAt  string // the metrics listener's address, once listening
+	// peerLeft ends a preempting node's wait for the old master (preempt.go).
+	peerLeft peerLeft
+	// vrrpChanged wakes runVRRP after each config load (vrrp_run.go).
+	vrrpChanged kick
+	metricsAt   string // the metrics listener's address, once listening
 
 	overFile *overridesStore // the overrides file; its lock is taken before mu
 	degraded degradedParts
@@ -92,11 +96,7 @@ func (w *wiring) configLoadedLocked(cfg desired.Config) error {
 		}
 		close(w.ready)
 	})
-	if w.node != nil {
-		if vc, _ := vrrpConfig(cfg); !vc.Equal(w.vrrpCfg) {
-			w.log.Warn("vrrp section changed: restart the daemon to apply it; the running virtual router is kept")
-		}
-	}
+	w.vrrpChanged.poke()
 	w.loop.SetHealth(w.healthLocked(plan))
 	w.loop.SetConfig(eff)
 	return nil
@@ -134,62 +134,6 @@ func (w *wiring) runChecks(ctx context.Context) error {
 		return errors.New("health checks: the engine stopped")
 	}
 	return nil
-}
-
-// runVRRP starts the virtual router once the first valid config names one;
-// without a vrrp section the node stays standalone and this returns at once.
-func (w *wiring) runVRRP(ctx context.Context) error {
-	select {
-	case <-ctx.Done():
-		return nil
-	case <-w.ready:
-	}
-	w.mu.Lock()
-	vc, ok := vrrpConfig(w.raw)
-	w.mu.Unlock()
-	if !ok {
-		return nil
-	}
-	if w.listen == nil {
-		return fmt.Errorf("vrrp VRID %d on %s: no VRRP socket in this build", vc.VRID, vc.Interface)
-	}
-	conn, err := w.listen(vc)
-	if err != nil {
-		return fmt.Errorf("vrrp VRID %d on %s: %w", vc.VRID, vc.Interface, err)
-	}
-	node, err := vrrp.NewNode(vc, conn, vrrp.SystemClock{}, w.log)
-	if err != nil {
-		conn.Close()
-		return err
-	}
-	w.mu.Lock()
-	w.node, w.vrrpCfg = node, vc
-	w.mu.Unlock()
-	node.SetRelease(w.release)
-	done := make(chan error, 1)
-	go func() { done <- node.Run(ctx) }()
-	go w.track(ctx, node)
-	for ev := range node.Events() { // the node logs each change itself
-		w.mu.Lock()
-		w.vrrpEvent = ev
-		w.mu.Unlock()
-		if ev.State == vrrp.Master && ev.Reason == vrrp.ReasonPreempt {
-			// The master this node preempts holds the VIPs until it has
-			// read this node's first advert and released them: take them
-			// one advert interval later (preempt.go).
-			w.followAfter(ctx, node, preemptHandoff(vc))
-			continue
-		}
-		w.follow(node)
-	}
-	err = <-done
-	if ctx.Err() != nil {
-		return nil
-	}
-	if err == nil {
-		err = errors.New("the node stopped")
-	}
-	return fmt.Errorf("vrrp VRID %d on %s: %w", vc.VRID, vc.Interface, err)
 }
 
 // track lowers the VRRP priority while tracked services are down in the

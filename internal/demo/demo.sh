@@ -38,7 +38,7 @@ daemon=$!
 wait_for sh -c 'ipvsadm -Ln | grep -q 198.51.100.23'
 ipvsadm -Ln
 ip -br addr show dev dummy0
-ipvsadm -L --daemon # the connection-sync daemon, master role on the VRRP master
+ipvsadm -L --daemon # the connection-sync daemons: both roles on a VRRP node
 
 say "edit web.yaml: backend 198.51.100.22 weight 10 -> 20"
 sed 's/198.51.100.22, weight: 10/198.51.100.22, weight: 20/' "$cfg/web.yaml" > /tmp/web.yaml

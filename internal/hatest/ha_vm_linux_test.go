@@ -1,12 +1,18 @@
 package hatest
 
 import (
+	"flag"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
+
+// showLogs prints the load balancers' logs after every scenario, not only
+// after a failed one (-hatest.logs, through internal/vm/run.sh --arg).
+var showLogs = flag.Bool("hatest.logs", false, "print the load balancers' logs after every scenario")
 
 // outcome is one scenario's figures with one implementation.
 type outcome struct {
@@ -68,6 +74,10 @@ func runScenarios(t *testing.T, l *lab, results map[string]map[string]*outcome) 
 				o.load.Survived, o.load.Streams, o.kernel, o.revived, o.vip.Samples, o.vip.MaxStep, time.Since(start).Round(time.Second))
 			if len(o.load.Errors) > 0 {
 				t.Logf("client errors: %q", o.load.Errors)
+			}
+			t.Logf("DR VIP holders: %s", strings.Join(o.vip.Timeline, ", "))
+			if *showLogs {
+				l.dumpLogs()
 			}
 			if o.err != nil {
 				t.Fatalf("measurement failed: %v", o.err)

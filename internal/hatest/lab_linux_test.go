@@ -164,8 +164,8 @@ func (l *lab) restore() error {
 func (l *lab) dumpLogs() {
 	for i := range lbNS {
 		log := l.pair.Log(i)
-		if len(log) > 6000 {
-			log = "...\n" + log[len(log)-6000:]
+		if len(log) > 12000 {
+			log = "...\n" + log[len(log)-12000:]
 		}
 		l.t.Logf("%s lb%d log:\n%s", l.pair.Name(), i+1, log)
 	}
@@ -195,6 +195,7 @@ func (l *lab) measure(event func()) (loadResult, vipTimes, error) {
 	}
 	s := startSampler(l.readers, coreVIPs())
 	time.Sleep(eventAfter)
+	l.t.Logf("event at %s", time.Now().Format("15:04:05.000"))
 	event()
 	exited := client.wait(load.Duration + 30*time.Second)
 	vt := s.stop()

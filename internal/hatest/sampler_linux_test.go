@@ -2,6 +2,7 @@ package hatest
 
 import (
 	"net/netip"
+	"strings"
 	"sync"
 	"time"
 )
@@ -15,7 +16,9 @@ type vipTimes struct {
 	Neither time.Duration // the DR VIP held by neither
 	Samples int
 	MaxStep time.Duration // longest time between two samples
-	Err     error
+	// Timeline lists each change of who holds the DR VIP, with the time.
+	Timeline []string
+	Err      error
 }
 
 // sampler reads both LB namespaces' addresses every samplePeriod, from
@@ -75,12 +78,28 @@ func (s *sampler) loop() {
 		}
 		dr := netip.MustParseAddr(drVIP)
 		lastNeither = !held[0][dr] && !held[1][dr]
+		if who := holderName(held[0][dr], held[1][dr]); len(res.Timeline) == 0 || !strings.HasSuffix(res.Timeline[len(res.Timeline)-1], " "+who) {
+			res.Timeline = append(res.Timeline, now.Format("15:04:05.000")+" "+who)
+		}
 		select {
 		case <-s.quit:
 			return
 		case <-time.After(samplePeriod - time.Since(now)):
 		}
 	}
+}
+
+// holderName names who holds a VIP: lb1, lb2, both or neither.
+func holderName(lb1, lb2 bool) string {
+	switch {
+	case lb1 && lb2:
+		return "both"
+	case lb1:
+		return "lb1"
+	case lb2:
+		return "lb2"
+	}
+	return "neither"
 }
 
 // holders returns, for each LB, whether it holds every one of vips and

@@ -62,6 +62,7 @@ type seesawPair struct {
 	dir  [2]string
 	gen  [2]int
 	proc [2]*proc
+	prev [2]string // the log of the process proc replaced
 }
 
 func newSeesawPair(t *testing.T) *seesawPair {
@@ -90,6 +91,9 @@ func (p *seesawPair) writeGen(i int, m model) {
 }
 
 func (p *seesawPair) Start(i int) {
+	if p.proc[i] != nil {
+		p.prev[i] = p.proc[i].out.String()
+	}
 	p.proc[i] = startProc(p.t, lbNS[i], nil, "seesaw-reconcile", "run",
 		"--config-dir", filepath.Join(p.dir[i], "conf"),
 		"--control-socket", filepath.Join(p.dir[i], "ctl.sock"),
@@ -121,6 +125,9 @@ func (p *seesawPair) PushSymlink(i int, m model) { p.writeGen(i, m) }
 func (p *seesawPair) Log(i int) string {
 	if p.proc[i] == nil {
 		return ""
+	}
+	if p.prev[i] != "" {
+		return p.prev[i] + "--- restarted ---\n" + p.proc[i].out.String()
 	}
 	return p.proc[i].out.String()
 }

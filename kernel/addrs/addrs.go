@@ -26,3 +26,21 @@ type Addresses interface {
 
 // ErrNoInterface is returned for an interface that does not exist.
 var ErrNoInterface = rtnl.ErrNoInterface
+
+// BatchDeleter is an Addresses that removes many addresses of one
+// interface with one interface lookup (the kernel's does): a node leaving
+// mastership removes all its VIPs before its last advert, so their removal
+// is on the failover's critical path. errs has one entry per prefix, nil
+// when the address is gone (or already was).
+type BatchDeleter interface {
+	DeleteAll(ctx context.Context, ifname string, ps []netip.Prefix) (errs []error)
+}
+
+// BatchAdder is an Addresses that adds many addresses to one interface
+// with one interface lookup: a takeover adds all its VIPs before any
+// announcement, so their addition is on the failover's critical path.
+// errs has one entry per prefix, nil when the address is there (or
+// already was).
+type BatchAdder interface {
+	AddAll(ctx context.Context, ifname string, ps []netip.Prefix) (errs []error)
+}

@@ -32,9 +32,9 @@ func (a *linuxAddresses) Announce(ctx context.Context, ifname string, addr netip
 		deadline = d
 	}
 	if addr.Unmap().Is4() {
-		err = gratuitousARP(ifi, addr.Unmap(), deadline)
+		err = gratuitousARP(ctx, ifi, addr.Unmap(), deadline)
 	} else {
-		err = unsolicitedNA(ifi, addr, deadline)
+		err = unsolicitedNA(ctx, ifi, addr, deadline)
 	}
 	if err != nil {
 		return &kernel.OpError{Op: op, Err: err}
@@ -42,15 +42,27 @@ func (a *linuxAddresses) Announce(ctx context.Context, ifname string, addr netip
 	return nil
 }
 
-func gratuitousARP(ifi *net.Interface, addr netip.Addr, deadline time.Time) error {
+// writeUntil sets the write deadline of a socket and moves it to now when
+// ctx ends, so that a cancelled announcement stops at once; the returned
+// func releases the watch.
+func writeUntil(ctx context.Context, deadline time.Time, set func(time.Time) error) (func() bool, error) {
+	if err := set(deadline); err != nil {
+		return nil, err
+	}
+	return context.AfterFunc(ctx, func() { set(time.Now()) }), nil
+}
+
+func gratuitousARP(ctx context.Context, ifi *net.Interface, addr netip.Addr, deadline time.Time) error {
 	c, err := arp.Dial(ifi)
 	if err != nil {
 		return fmt.Errorf("open ARP socket: %w", err)
 	}
 	defer c.Close()
-	if err := c.SetWriteDeadline(deadline); err != nil {
+	release, err := writeUntil(ctx, deadline, c.SetWriteDeadline)
+	if err != nil {
 		return err
 	}
+	defer release()
 	zero := net.HardwareAddr{0, 0, 0, 0, 0, 0}
 	p, err := arp.NewPacket(arp.OperationRequest, ifi.HardwareAddr, addr, zero, addr)
 	if err != nil {
@@ -59,15 +71,17 @@ func gratuitousARP(ifi *net.Interface, addr netip.Addr, deadline time.Time) erro
 	return c.WriteTo(p, net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
 }
 
-func unsolicitedNA(ifi *net.Interface, addr netip.Addr, deadline time.Time) error {
+func unsolicitedNA(ctx context.Context, ifi *net.Interface, addr netip.Addr, deadline time.Time) error {
 	c, _, err := ndp.Listen(ifi, ndp.Addr(addr.String()))
 	if err != nil {
 		return fmt.Errorf("open ICMPv6 socket: %w", err)
 	}
 	defer c.Close()
-	if err := c.SetWriteDeadline(deadline); err != nil {
+	release, err := writeUntil(ctx, deadline, c.SetWriteDeadline)
+	if err != nil {
 		return err
 	}
+	defer release()
 	na := &ndp.NeighborAdvertisement{Override: true, TargetAddress: addr,
 		Options: []ndp.Option{&ndp.LinkLayerAddress{Direction: ndp.Target, Addr: ifi.HardwareAddr}}}
 	return c.WriteTo(na, nil, netip.IPv6LinkLocalAllNodes())

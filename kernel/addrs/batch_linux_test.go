@@ -1,0 +1,68 @@
+package addrs
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"testing"
+
+	"github.com/seesaw-lb/seesaw/internal/netnsexec"
+)
+
+// TestDeleteAllInNetns: AddAll adds every address of the batch, one
+// already there included (no error); DeleteAll removes every address of
+// the batch, one already gone included; both report a missing interface
+// for each address.
+func TestDeleteAllInNetns(t *testing.T) {
+	requireNetns(t)
+	nsA, _ := vethPair(t)
+	ps := []netip.Prefix{netip.MustParsePrefix("192.0.2.10/32"), netip.MustParsePrefix("192.0.2.11/32"),
+		netip.MustParsePrefix("2001:db8:10::10/128")}
+	err := netnsexec.Do(nsA, func() error {
+		ctx := context.Background()
+		a, err := New(0)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		if err := a.Add(ctx, "va", ps[0]); err != nil { // already there for AddAll: no error
+			return err
+		}
+		for i, err := range a.(BatchAdder).AddAll(ctx, "va", ps[:2]) { // ps[2] never added: already gone
+			if err != nil {
+				return fmt.Errorf("add %v: %w", ps[i], err)
+			}
+		}
+		if got, err := a.List(ctx, "va"); err != nil || !slices.Contains(got, ps[0]) || !slices.Contains(got, ps[1]) {
+			return fmt.Errorf("after AddAll, va has %v (%v), want %v", got, err, ps[:2])
+		}
+		if errs := a.(BatchAdder).AddAll(ctx, "nosuch0", ps); len(errs) != len(ps) || errs[2] == nil {
+			return fmt.Errorf("AddAll on a missing interface: %v", errs)
+		}
+		for i, err := range a.(BatchDeleter).DeleteAll(ctx, "va", ps) {
+			if err != nil {
+				return fmt.Errorf("delete %v: %w", ps[i], err)
+			}
+		}
+		got, err := a.List(ctx, "va")
+		if err != nil {
+			return err
+		}
+		for _, p := range got {
+			for _, q := range ps {
+				if p == q {
+					return fmt.Errorf("%v still on va after DeleteAll: %v", q, got)
+				}
+			}
+		}
+		errs := a.(BatchDeleter).DeleteAll(ctx, "nosuch0", ps)
+		if len(errs) != len(ps) || errs[0] == nil {
+			return fmt.Errorf("missing interface: %v", errs)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

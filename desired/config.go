@@ -51,6 +51,8 @@ type Node struct {
 	MassDelete MassDeleteGuard
 	// VRRP is the VRRPv3 configuration; nil means standalone (always master).
 	VRRP *VRRP
+	// BGP is the BGP speaker that announces anycast VIPs; nil means none.
+	BGP *BGP
 	// MetricsAddress is where Prometheus metrics and the status page listen.
 	MetricsAddress netip.AddrPort
 	// ControlSocket is the path of the local unix control socket.

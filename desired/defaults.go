@@ -190,3 +190,22 @@ const minPersistence = time.Second
 
 // minCheckInterval is the shortest allowed check interval.
 const minCheckInterval = 10 * time.Millisecond
+
+// BGP defaults (also in docs/configuration.md).
+const (
+	DefaultBGPPort          = 179
+	DefaultBGPHoldTime      = 90 * time.Second
+	DefaultBGPShutdownGrace = 5 * time.Second
+	DefaultBFDInterval      = 300 * time.Millisecond
+	DefaultBFDMultiplier    = 3
+)
+
+// defaultBGP is a bgp section before its keys are decoded.
+func defaultBGP() BGP {
+	return BGP{ShutdownGrace: DefaultBGPShutdownGrace}
+}
+
+// defaultBGPPeer is a bgp peer before its keys are decoded.
+func defaultBGPPeer() BGPPeer {
+	return BGPPeer{Port: DefaultBGPPort, HoldTime: DefaultBGPHoldTime}
+}

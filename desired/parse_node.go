@@ -29,6 +29,9 @@ func (d *decoder) decodeNode(n *yaml.Node, path string) Node {
 		case "vrrp":
 			vr := d.decodeVRRP(v, p)
 			node.VRRP = &vr
+		case "bgp":
+			b := d.decodeBGP(v, p)
+			node.BGP = &b
 		case "metrics_address":
 			node.MetricsAddress = d.addrPort(v, p)
 		case "control_socket":

@@ -86,7 +86,8 @@ func (r *requests) take() []string {
 // TestClientCommands runs status, failover, drain and enable against a
 // fake control socket: the request each sends, its exit code and output.
 func TestClientCommands(t *testing.T) {
-	socket, seen := fakeControl(t, map[string]string{"POST /failover": "failover: no vrrp section: this node is standalone"})
+	socket, seen := fakeControl(t, map[string]string{"POST /failover": "failover: no vrrp section: this node is standalone",
+		"POST /undrain-node": "undrain-node: no node.bgp section: this node announces nothing over BGP"})
 	tests := []struct {
 		args   []string
 		code   int
@@ -100,6 +101,8 @@ func TestClientCommands(t *testing.T) {
 		{[]string{"failover", "--socket", socket}, 1, "", "failover: failover: no vrrp section: this node is standalone\n", "POST /failover"},
 		{[]string{"drain", "198.51.100.1:80", "--socket", socket}, 0, "drain 198.51.100.1:80: done\n", "", "POST /drain 198.51.100.1:80"},
 		{[]string{"enable", "--socket", socket, "198.51.100.1"}, 0, "enable 198.51.100.1: done\n", "", "POST /enable 198.51.100.1"},
+		{[]string{"drain-node", "--socket", socket}, 0, "drained: every BGP route is withdrawn; established flows keep being served\n", "", "POST /drain-node"},
+		{[]string{"undrain-node", "--socket", socket}, 1, "", "undrain-node: undrain-node: no node.bgp section: this node announces nothing over BGP\n", "POST /undrain-node"},
 		{[]string{"drain", "not-an-address", "--socket", socket}, 2, "", `drain: backend "not-an-address": want ADDRESS or ADDRESS:PORT` + "\n", ""},
 		{[]string{"status", "--socket", filepath.Join(t.TempDir(), "none.sock")}, 1, "", "status: control socket ", ""},
 	}

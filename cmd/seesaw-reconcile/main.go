@@ -23,6 +23,8 @@
 //   - status, failover, drain BACKEND and enable BACKEND talk to the running
 //     daemon over its control socket (daemon.Client); status renders its
 //     report as tables or JSON.
+//   - drain-node and undrain-node withdraw every BGP route of a node with
+//     node.bgp, and announce them again (docs/anycast.md).
 //   - import keepalived FILE --out DIR converts a keepalived.conf into a
 //     configuration directory (package internal/keepalived).
 //   - version prints the module version and VCS revision.
@@ -77,6 +79,8 @@ func commands() []command {
 		{"failover", "ask the running VRRP master to step down", runFailoverCmd},
 		{"drain", "drain BACKEND by hand (survives a restart)", runDrainCmd},
 		{"enable", "undo drain BACKEND", runEnableCmd},
+		{"drain-node", "withdraw every BGP route of this node (survives a restart)", runDrainNodeCmd},
+		{"undrain-node", "undo drain-node", runUndrainNodeCmd},
 		{"import", "convert a keepalived.conf: import keepalived FILE --out DIR", runImportCmd},
 		{"version", "print the version", runVersion},
 	}

@@ -82,6 +82,7 @@ func renderStatus(w io.Writer, r daemon.StatusReport) {
 		}
 	}
 	tw.Flush()
+	renderBGP(w, r.BGP, time.Now())
 }
 
 // counts renders op counts as "add-service=1 ..." sorted, or 0.

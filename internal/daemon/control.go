@@ -115,6 +115,7 @@ func (w *wiring) controlHandlerFor(access controlAccess) http.Handler {
 	mux.HandleFunc("POST /enable", w.changing(access, "enable", func(r *http.Request) error {
 		return w.override(r.URL.Query().Get("backend"), false)
 	}))
+	w.handleNodeDrain(mux, access)
 	return mux
 }
 

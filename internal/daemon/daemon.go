@@ -116,6 +116,7 @@ func serve(ctx context.Context, d deps, f Options, log *slog.Logger, hup <-chan 
 	})
 	g.Go(func() error { return w.followMarks(gctx) })
 	g.Go(func() error { return w.runControl(gctx, f.ControlSocket, f.ControlGroup) })
+	g.Go(func() error { return w.runBGP(gctx) })
 	g.Go(func() error { return w.runMetrics(gctx, f.MetricsAddress) })
 	g.Go(func() error { return w.notifyReady(gctx, log) })
 	poke()
@@ -138,6 +139,7 @@ func newWiring(ctx context.Context, d deps, f Options, log *slog.Logger) (*wirin
 		masterTurn: newMastership(), peerLeft: newPeerLeft(), vrrpChanged: newKick(),
 		overFile: &overridesStore{path: filepath.Join(cmp.Or(f.StateDir, DefaultStateDir), overridesFile)}}
 	w.traffic = &traffic{k: k}
+	w.bgp = newBGPRunner(cmp.Or(f.StateDir, DefaultStateDir), log)
 	closeAll := func() { k.Close() }
 	if tk, err := d.openKernel(); err == nil {
 		// A socket of its own: a scrape's dump never delays the loop's writes.

@@ -40,6 +40,8 @@ type StatusReport struct {
 	Degraded map[string]string `json:"degraded,omitempty"`
 	// TrafficError is why the backends' traffic is missing, if it is.
 	TrafficError string `json:"traffic_error,omitempty"`
+	// BGP is the BGP speaker's state; absent without node.bgp.
+	BGP *BGPReport `json:"bgp,omitempty"`
 }
 
 // VRRPReport is the virtual router's state ("standalone" without one).
@@ -141,6 +143,7 @@ func (w *wiring) status() StatusReport {
 		addTraffic(r.Services, cfg, snap, serviceNames(ls.Target))
 	}
 	r.CheckServices = checkServiceReports(ls.CheckMarks)
+	r.BGP = w.bgpReport(context.Background())
 	return r
 }
 

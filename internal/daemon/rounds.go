@@ -48,4 +48,7 @@ func (w *wiring) onRound(st reconcile.Status) {
 	w.marksFeed.put(st)
 	w.trackFeed.put(st)
 	w.roundsSeen.observe(st)
+	if w.bgp != nil {
+		w.bgp.feed.put(st)
+	}
 }

@@ -69,6 +69,7 @@ type wiring struct {
 	// until their backends' checks rise (holdAdopted).
 	adoptedLive *kernel.Snapshot
 	adopted     reconcile.Health
+	bgp         *bgpRunner // node.bgp's speaker (bgp_wiring.go)
 }
 
 // configLoaded puts a valid config into force: the checks first (an engine

@@ -18,6 +18,7 @@ need=(
   systemd-analyze:systemd
   dpkg-deb:dpkg
   lintian:lintian
+  birdc:bird2
 )
 
 missing=()

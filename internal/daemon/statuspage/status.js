@@ -159,11 +159,34 @@
         el("tbody", {}, ...rows)));
   }
 
+  // renderBGP shows node.bgp's sessions and each VIP's route verdict.
+  function renderBGP(s) {
+    const box = document.getElementById("bgp");
+    const b = s.bgp;
+    if (!b) {
+      box.replaceChildren();
+      return;
+    }
+    const state = !b.running ? "not running" : b.drained_by_hand ? "drained by hand" : "running";
+    const peers = (b.peers || []).map((p) => el("tr", { class: "peer state-" + (p.up ? "up" : "down"), "data-peer": p.address },
+      el("td", { class: "addr" }, p.address), el("td", { class: "num" }, p.asn), el("td", {}, p.state),
+      el("td", { class: "num" }, p.received), el("td", { class: "num" }, p.advertised)));
+    const routes = (b.routes || []).map((r) => el("tr", { class: "route state-" + (r.announced ? "up" : "down"), "data-route": r.prefix },
+      el("td", { class: "addr" }, r.prefix), el("td", {}, r.announced ? "announced" : "withdrawn"),
+      el("td", { class: "num" }, r.services_up + "/" + r.services), el("td", {}, r.reason)));
+    const head = (...cols) => el("thead", {}, el("tr", {}, ...cols.map((c) => el("th", {}, c))));
+    box.replaceChildren(el("h2", {}, "BGP ", el("span", { class: "muted", id: "bgp-state" }, state)),
+      b.error ? el("p", { class: "problem" }, b.error) : null,
+      el("table", { id: "bgp-peers" }, head("Peer", "ASN", "State", "Received", "Advertised"), el("tbody", {}, ...peers)),
+      el("table", { id: "bgp-routes" }, head("Route", "Announced", "Services up", "Why"), el("tbody", {}, ...routes)));
+  }
+
   function render(s) {
     renderHeader(s);
     renderSummary(s);
     document.getElementById("services").replaceChildren(...(s.services || []).map(serviceTable));
     renderCheckServices(s);
+    renderBGP(s);
   }
 
   function showProblem(text) {

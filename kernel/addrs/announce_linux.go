@@ -14,7 +14,9 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel/internal/rtnl"
 )
 
-// announceTimeout bounds one announcement's socket writes.
+// announceTimeout bounds one announcement's socket write. It starts once
+// the socket is open: opening and binding a packet socket waits for an RCU
+// grace period, which on a loaded host can take longer than the write.
 const announceTimeout = time.Second
 
 // Announce implements Addresses: a gratuitous ARP request (sender and target
@@ -27,9 +29,12 @@ func (a *linuxAddresses) Announce(ctx context.Context, ifname string, addr netip
 	if err != nil {
 		return &kernel.OpError{Op: op, Err: err}
 	}
-	deadline := time.Now().Add(announceTimeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
+	deadline := func() time.Time {
+		d := time.Now().Add(announceTimeout)
+		if cd, ok := ctx.Deadline(); ok && cd.Before(d) {
+			d = cd
+		}
+		return d
 	}
 	if addr.Unmap().Is4() {
 		err = gratuitousARP(ctx, ifi, addr.Unmap(), deadline)
@@ -52,13 +57,13 @@ func writeUntil(ctx context.Context, deadline time.Time, set func(time.Time) err
 	return context.AfterFunc(ctx, func() { set(time.Now()) }), nil
 }
 
-func gratuitousARP(ctx context.Context, ifi *net.Interface, addr netip.Addr, deadline time.Time) error {
+func gratuitousARP(ctx context.Context, ifi *net.Interface, addr netip.Addr, deadline func() time.Time) error {
 	c, err := arp.Dial(ifi)
 	if err != nil {
 		return fmt.Errorf("open ARP socket: %w", err)
 	}
 	defer c.Close()
-	release, err := writeUntil(ctx, deadline, c.SetWriteDeadline)
+	release, err := writeUntil(ctx, deadline(), c.SetWriteDeadline)
 	if err != nil {
 		return err
 	}
@@ -71,13 +76,13 @@ func gratuitousARP(ctx context.Context, ifi *net.Interface, addr netip.Addr, dea
 	return c.WriteTo(p, net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
 }
 
-func unsolicitedNA(ctx context.Context, ifi *net.Interface, addr netip.Addr, deadline time.Time) error {
+func unsolicitedNA(ctx context.Context, ifi *net.Interface, addr netip.Addr, deadline func() time.Time) error {
 	c, _, err := ndp.Listen(ifi, ndp.Addr(addr.String()))
 	if err != nil {
 		return fmt.Errorf("open ICMPv6 socket: %w", err)
 	}
 	defer c.Close()
-	release, err := writeUntil(ctx, deadline, c.SetWriteDeadline)
+	release, err := writeUntil(ctx, deadline(), c.SetWriteDeadline)
 	if err != nil {
 		return err
 	}

@@ -76,8 +76,12 @@ func TestHelperProcess(t *testing.T) {
 // helperNode runs a node; SIGTERM shuts it down gracefully, SIGUSR1 prints
 // its stats, SIGUSR2 asks it to step down. SEESAW_VRRP_TXTIME=any-qdisc
 // enables SO_TXTIME without checking the qdisc; SEESAW_VRRP_LOAD=N runs the
-// allocation load of N health checks in the process.
+// allocation load of N health checks in the process; SEESAW_VRRP_DROP_NICE=1
+// runs it without CAP_SYS_NICE.
 func helperNode(cfg Config) {
+	if os.Getenv("SEESAW_VRRP_DROP_NICE") == "1" {
+		fail(reexecWithoutSysNice())
+	}
 	conn, err := listen(cfg, os.Getenv("SEESAW_VRRP_TXTIME") != "any-qdisc")
 	if err != nil {
 		fail(err)

@@ -30,12 +30,16 @@ func startLoad() {
 
 // gcFigures are a process's garbage collection figures from
 // runtime/metrics: completed cycles and the stop-the-world pauses of the
-// collector (from the stop request to the restart).
+// collector (from the stop request to the restart); and the timing
+// thread's adverts whose lateness the host's run queue does not explain
+// (more than 1 ms, and the most), the share of the Go runtime.
 type gcFigures struct {
-	Cycles   uint64        `json:"cycles"`
-	Pauses   uint64        `json:"pauses"`
-	PauseP99 time.Duration `json:"pause_p99"`
-	PauseMax time.Duration `json:"pause_max"`
+	Cycles    uint64        `json:"cycles"`
+	Pauses    uint64        `json:"pauses"`
+	PauseP99  time.Duration `json:"pause_p99"`
+	PauseMax  time.Duration `json:"pause_max"`
+	GoLate    uint64        `json:"go_late"`
+	MaxGoLate time.Duration `json:"max_go_late"`
 }
 
 // readGCFigures reads this process's gcFigures. Pause quantiles are the

@@ -118,6 +118,10 @@ func helperNode(cfg Config) {
 			st := n.Stats()
 			emit(helperMsg{Kind: "stats", Stats: &st})
 			gc := readGCFigures()
+			if n.thread != nil {
+				ts := n.thread.threadStats()
+				gc.GoLate, gc.MaxGoLate = ts.goLate, ts.maxGoLate
+			}
 			emit(helperMsg{Kind: "gc", GC: &gc})
 			return
 		}

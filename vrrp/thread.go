@@ -49,8 +49,11 @@ type timingThread interface {
 	threadStats() threadStats
 }
 
-// threadStats are the timing thread's own counters.
+// threadStats are the timing thread's own counters: adverts sent, failed,
+// sent more than 1 ms late and the latest; and the same for the part of
+// the lateness not spent waiting on the host's run queue (the Go
+// runtime's share, estimated from /proc/thread-self/schedstat).
 type threadStats struct {
-	sent, errors, late uint64
-	maxLate            time.Duration
+	sent, errors, late, goLate uint64
+	maxLate, maxGoLate         time.Duration
 }

@@ -29,9 +29,9 @@ type sendThread struct {
 	closed bool
 	done   chan struct{}
 
-	tid              atomic.Int32
-	sent, errs, late atomic.Uint64
-	maxLate          atomic.Int64
+	tid                      atomic.Int32
+	sent, errs, late, goLate atomic.Uint64
+	maxLate, maxGoLate       atomic.Int64
 }
 
 // threadDest is one destination with its prepared sendmsg arguments.
@@ -133,7 +133,7 @@ func (t *sendThread) close() {
 
 func (t *sendThread) threadStats() threadStats {
 	return threadStats{sent: t.sent.Load(), errors: t.errs.Load(), late: t.late.Load(),
-		maxLate: time.Duration(t.maxLate.Load())}
+		maxLate: time.Duration(t.maxLate.Load()), goLate: t.goLate.Load(), maxGoLate: time.Duration(t.maxGoLate.Load())}
 }
 
 // run is the thread. It keeps its OS thread to the end: the thread exits
@@ -148,11 +148,15 @@ func (t *sendThread) run(prio int, started chan<- error) {
 		err = setRealtime(prio)
 	}
 	started <- err
+	rd := openRunDelay()
+	defer rd.close()
 	for i := range t.queue {
 		s := &t.slots[i]
+		waited := rd.read()
 		sleepUntil(s.due)
 		err := t.sendSlot(s)
-		t.count(time.Duration(monoNanos()-s.due), err)
+		late := time.Duration(monoNanos() - s.due)
+		t.count(late, late-time.Duration(rd.read()-waited), err)
 		t.free <- i
 	}
 }
@@ -171,8 +175,10 @@ func (t *sendThread) sendSlot(s *threadSlot) error {
 	return nil
 }
 
-// count records one send that left late after its due time.
-func (t *sendThread) count(late time.Duration, err error) {
+// count records one send that left late after its due time, of which
+// goLate is not explained by the thread waiting on the host's run queue:
+// the Go runtime's share (a P, a stop-the-world), as an estimate.
+func (t *sendThread) count(late, goLate time.Duration, err error) {
 	if err != nil {
 		t.errs.Add(1)
 		t.log.Warn("vrrp send advert", "err", err)
@@ -182,9 +188,18 @@ func (t *sendThread) count(late time.Duration, err error) {
 	if late > lateThreshold {
 		t.late.Add(1)
 	}
+	if goLate > lateThreshold {
+		t.goLate.Add(1)
+	}
+	storeMax(&t.maxLate, int64(late))
+	storeMax(&t.maxGoLate, int64(min(goLate, late)))
+}
+
+// storeMax raises m to v.
+func storeMax(m *atomic.Int64, v int64) {
 	for {
-		m := t.maxLate.Load()
-		if int64(late) <= m || t.maxLate.CompareAndSwap(m, int64(late)) {
+		old := m.Load()
+		if v <= old || m.CompareAndSwap(old, v) {
 			return
 		}
 	}

@@ -127,8 +127,9 @@ func (n *Node) Stats() Stats {
 	s.State, s.Priority = n.State(), uint8(n.priority.Load())
 	s.AdvertTiming = timingNames[n.timing.Load()]
 	if n.thread != nil {
+		// A failed thread send was counted as sent when it was queued.
 		ts := n.thread.threadStats()
-		s.SendErrors += ts.errors
+		s.Sent, s.SendErrors = s.Sent-min(ts.errors, s.Sent), s.SendErrors+ts.errors
 		s.LateAdverts, s.MaxAdvertLateness = ts.late, ts.maxLate
 	}
 	return s

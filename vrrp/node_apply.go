@@ -62,7 +62,8 @@ func (n *Node) send(a Advert, at time.Time) {
 }
 
 // stopTimed falls back to the runtime's timer after a kernel-timed or
-// thread-timed send failed, waiting (at most txtimeLead) until the failed advert's time.
+// thread-timed send failed, waiting (at most txtimeLead) until the failed
+// advert's time.
 func (n *Node) stopTimed(err error, at time.Time) {
 	n.log.Warn("vrrp timed advert failed; timing adverts with the Go runtime's timer from now on",
 		"path", timingNames[n.timing.Load()], "err", err)

@@ -134,11 +134,14 @@ demo:
 	@bash internal/vm/run.sh --bin ./cmd/seesaw-reconcile --extra examples:/etc/seesaw-examples \
 		--script internal/demo/demo.sh --timeout 300
 
-## vrrpbench: VRRP advert jitter (100 ms, idle and under health-check allocation
-## load) and failover detection over 20 kills, each next to keepalived measured in
-## the same run, in network namespaces (root). About 5 minutes.
+## vrrpbench: VRRP advert jitter (100 ms) in four load scenarios (idle; 10,000
+## checks at 1 s; 100,000 at 10 s; a 10,000-service reload every 5 s) with each
+## send path (runtime timer, timing thread, thread at SCHED_FIFO 50, SO_TXTIME
+## where fq exists) and the process's GC pauses, then failover detection over 20
+## kills; each next to keepalived measured in the same run, in network namespaces
+## (root). About 25 minutes; SEESAW_BENCH_ROUNDS=regexp picks rounds.
 vrrpbench:
-	SEESAW_NETNS=1 $(GO) test -count=1 -run '^$$' -bench 'Netns' -benchtime 1x -timeout 30m ./vrrp/
+	SEESAW_NETNS=1 $(GO) test -count=1 -run '^$$' -bench 'Netns' -benchtime 1x -timeout 60m ./vrrp/
 
 ## failbench: spurious failovers under load: a seesaw pair and a keepalived
 ## pair in network namespaces (root), 100 ms adverts, beside each master
@@ -152,10 +155,11 @@ failbench:
 vrrpvmtest: deps
 	@bash internal/vm/run.sh --pkg ./vrrp --run '^TestVMKernelTimedFq$$'
 
-## vrrpvmbench: the advert jitter rounds, in-process and kernel-timed (fq), next
-## to keepalived inside the test VM (TCG). About 8 minutes.
+## vrrpvmbench: the advert jitter rounds (idle and 1,000 checks at 1 s; every
+## send path, kernel-timed with fq) next to keepalived inside the test VM (TCG).
+## About 9 minutes.
 vrrpvmbench: deps
-	@bash internal/vm/run.sh --pkg ./vrrp --bench VMAdvertJitter --host-bin keepalived --arg -test.benchtime=1x --timeout 900
+	@bash internal/vm/run.sh --pkg ./vrrp --bench VMAdvertJitter --host-bin keepalived --arg -test.benchtime=1x --timeout 1400
 
 ## hatest: the HA traffic suite (docs/testing.md): client, two load balancers
 ## and three backends in namespaces on a bridge in the test VM; each lifecycle

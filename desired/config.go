@@ -170,6 +170,9 @@ type VRRP struct {
 	// KernelTimedAdverts queues the master's adverts in the kernel with
 	// their departure time (SO_TXTIME; needs the fq qdisc on Interface).
 	KernelTimedAdverts bool
+	// RealtimePriority, 1..99, runs the advert timing thread at that
+	// SCHED_FIFO priority (keepalived's vrrp_rt_priority); 0: normal.
+	RealtimePriority int
 }
 
 // GARP is how a VRRP master announces the VIPs it adds (keepalived's

@@ -13,6 +13,9 @@ const (
 	maxAdvertInterval = 4095 * 10 * time.Millisecond
 )
 
+// maxRealtimePriority is the highest SCHED_FIFO priority Linux allows.
+const maxRealtimePriority = 99
+
 // Limits of the gratuitous ARP / unsolicited NA settings.
 const (
 	maxGARPRepeat   = 100
@@ -66,6 +69,9 @@ func (d *decoder) decodeVRRP(n *yaml.Node, path string) VRRP {
 			v.Track = d.decodeTrack(e, p)
 		case "kernel_timed_adverts":
 			v.KernelTimedAdverts = d.boolean(e, p)
+		case "realtime_priority":
+			n, _ := d.integer(e, p, 0, maxRealtimePriority)
+			v.RealtimePriority = int(n)
 		case "sync_daemon":
 			s := d.decodeSyncDaemon(e, p)
 			v.SyncDaemon = &s

@@ -95,55 +95,56 @@ func jitters(at []int64) []time.Duration {
 }
 
 type jitterRow struct {
-	name   string
-	js     []time.Duration
-	cpu    time.Duration
-	rssKiB int
-}
-
-// jitterRound is one seesaw configuration the jitter benchmark measures.
-type jitterRound struct {
-	name   string
-	env    []string
-	txtime bool // kernel-timed adverts, with fq on the sender's interface
+	name    string
+	js      []time.Duration
+	cpu     time.Duration
+	rssKiB  int
+	seesaw  bool
+	gc      gcFigures
+	late    uint64        // thread-sent adverts more than 1 ms late
+	maxLate time.Duration // the latest thread-sent advert
 }
 
 // BenchmarkNetnsAdvertJitter measures the spacing of 100 ms adverts from
 // the receiving namespace. Each round runs next to keepalived measured at
 // the same time on its own segment (the host's noise hits both alike):
-// seesaw idle and with 10,000 health checks' worth of allocation in the
-// same process, each timed in-process and kernel-timed (SO_TXTIME + fq;
-// those rounds are reported as not measured when the kernel has no fq).
-// One run per invocation whatever b.N is; SEESAW_BENCH_ADVERTS sets the
-// number of intervals.
+// every load scenario (loadScenarios) with every send path (sendPaths;
+// the kernel-timed rounds are reported as not measured when the kernel
+// has no fq). One run per invocation whatever b.N is;
+// SEESAW_BENCH_ADVERTS sets the number of intervals, SEESAW_BENCH_ROUNDS
+// a regexp on the round names ("10k-checks@1s/thread").
 func BenchmarkNetnsAdvertJitter(b *testing.B) {
 	requireKeepalived(b)
-	advertJitter(b, "vrrp", envInt("SEESAW_BENCH_ADVERTS", 1000), 10000)
+	advertJitter(b, "vrrp", envInt("SEESAW_BENCH_ADVERTS", 1000), jitterRounds(b, loadScenarios(1)))
 }
 
 // BenchmarkVMAdvertJitter is BenchmarkNetnsAdvertJitter over 500 intervals
 // inside the test VM, whose Debian kernel has the fq qdisc the kernel-timed
 // rounds need (run.sh --host-bin keepalived). TCG runs code about ten times
-// slower, so the load is 1,000 checks; compare rows, not hosts.
+// slower, so the loads are a tenth, and only idle and the checks at 1 s
+// run unless SEESAW_BENCH_ROUNDS says otherwise; compare rows, not hosts.
 func BenchmarkVMAdvertJitter(b *testing.B) {
 	testenv.RequireVM(b, "ip", "tc", "keepalived")
-	advertJitter(b, "vrrp in the VM", 500, 1000)
+	scenarios := loadScenarios(10)
+	if os.Getenv("SEESAW_BENCH_ROUNDS") == "" {
+		scenarios = scenarios[:2]
+	}
+	advertJitter(b, "vrrp in the VM", 500, jitterRounds(b, scenarios))
 }
 
-// advertJitter runs every round of the jitter benchmark over n intervals,
-// the loaded rounds with the allocation load of checks health checks; suite
-// names the rows in make bench's table.
-func advertJitter(b *testing.B, suite string, n, checks int) {
-	load := []string{"SEESAW_VRRP_LOAD=" + strconv.Itoa(checks)}
-	loaded := fmt.Sprintf("+%dk-check-load", checks/1000)
+// advertJitter runs rounds over n intervals, each next to keepalived;
+// suite names the rows in make bench's table.
+func advertJitter(b *testing.B, suite string, n int, rounds []jitterRound) {
 	var rows []jitterRow
-	for _, round := range []jitterRound{
-		{"seesaw", nil, false}, {"seesaw" + loaded, load, false},
-		{"seesaw-txtime", nil, true}, {"seesaw-txtime" + loaded, load, true},
-	} {
-		if round.txtime {
-			if err := fqAvailable(b); err != nil {
-				fmt.Printf("%s: not measured: %v\n", round.name, err)
+	var fqErr error
+	fqChecked := false
+	for _, round := range rounds {
+		if round.path.fq {
+			if !fqChecked {
+				fqErr, fqChecked = fqAvailable(b), true
+			}
+			if fqErr != nil {
+				fmt.Printf("%s: not measured: %v\n", round.name, fqErr)
 				continue
 			}
 		}
@@ -172,7 +173,7 @@ func fqAvailable(tb testing.TB) error {
 // measureInto sends measureJitter's row to c, or an empty row when the
 // measurement failed (the deferred send runs when Fatal ends the goroutine).
 func measureInto(c chan<- jitterRow, tb testing.TB, round jitterRound, n int) {
-	var row jitterRow
+	row := jitterRow{name: round.name}
 	defer func() { c <- row }()
 	row = measureJitter(tb, round, n)
 }
@@ -182,41 +183,62 @@ func measureJitter(tb testing.TB, round jitterRound, n int) jitterRow {
 	l := newLAN(tb, 2)
 	cfg := benchCfg(l, 0, 200)
 	obs := startHelper(tb, l.nss[1], "observe", nodeCfg(l, 1, 1, variants[0]))
+	row := jitterRow{name: round.name, seesaw: round.name != "keepalived"}
 	var pid int
 	var stop func()
-	if round.name == "keepalived" {
+	if !row.seesaw {
 		ka := startKeepalived(tb, l.nss[0], cfg, l.addr4(0))
 		ka.waitState("MASTER", 5*time.Second)
 		pid, stop = ka.vrrpPID(), ka.stop
 	} else {
-		if round.txtime {
+		if round.path.fq {
 			run(tb, "ip", "netns", "exec", l.nss[0], "tc", "qdisc", "replace", "dev", "eth0", "root", "fq")
-			cfg.KernelTimedAdverts = true
 		}
+		round.path.set(&cfg)
 		p := startHelper(tb, l.nss[0], "node", cfg, round.env...)
 		p.wait("event", "master", 5*time.Second)
 		pid, stop = p.cmd.Process.Pid, func() {
-			if st := p.stop(); round.txtime && st.TimedSent == 0 {
-				tb.Errorf("%s: no advert was kernel-timed", round.name)
+			st := p.stop()
+			if st.AdvertTiming != round.path.timing {
+				tb.Errorf("%s: adverts timed on %q, want %q", round.name, st.AdvertTiming, round.path.timing)
+			}
+			row.late, row.maxLate = st.LateAdverts, st.MaxAdvertLateness
+			if gc := p.wait("gc", "", 10*time.Second).GC; gc != nil {
+				row.gc = *gc
 			}
 		}
 	}
 	collectAdverts(tb, obs, l.addr4(0).String(), 5) // settle
 	at := collectAdverts(tb, obs, l.addr4(0).String(), n+1)
-	cpu, rss := procUsage(pid)
+	row.cpu, row.rssKiB = procUsage(pid)
 	stop()
-	return jitterRow{round.name, jitters(at), cpu, rss}
+	row.js = jitters(at)
+	return row
 }
 
 func printJitter(suite string, rows []jitterRow, n int) {
-	fmt.Printf("\nadvert jitter, 100 ms interval, %d intervals, |interval-100ms| in ms, kernel rx timestamps\n", n)
-	fmt.Printf("%-30s %8s %8s %8s %8s %10s %9s %9s\n", "sender", "p50", "p99", "p99.9", "max", "p99.9/ka", "cpu", "rss KiB")
+	fmt.Printf("\nadvert jitter, 100 ms interval, %d intervals, |interval-100ms| in ms, kernel rx timestamps;\n"+
+		"late: thread-sent adverts >1 ms after due, and the latest; golate: the same for the lateness not spent on\n"+
+		"the host's run queue (the Go runtime's share); gc: cycles, STW pause p99 and max (runtime/metrics)\n", n)
+	fmt.Printf("%-32s %7s %7s %7s %7s %8s %5s %7s %6s %7s %6s %7s %7s %8s %9s\n", "sender", "p50", "p99", "p99.9", "max",
+		"p99.9/ka", "late", "maxlate", "golate", "gomax", "gc", "gc p99", "gc max", "cpu", "rss KiB")
 	for i, r := range rows {
+		if len(r.js) == 0 {
+			fmt.Printf("%-32s (failed)\n", r.name)
+			continue
+		}
 		ka := rows[i|1] // each seesaw row is followed by its keepalived
 		ratio := float64(quantile(r.js, 0.999)) / float64(max(quantile(ka.js, 0.999), 1))
-		fmt.Printf("%-30s %8s %8s %8s %8s %10.2f %9s %9d\n", r.name, ms(quantile(r.js, 0.5)), ms(quantile(r.js, 0.99)),
-			ms(quantile(r.js, 0.999)), ms(r.js[len(r.js)-1]), ratio, r.cpu.Round(time.Millisecond), r.rssKiB)
-		if i%2 == 0 {
+		late, maxLate, goLate, goMax, gc, gcp99, gcmax := "-", "-", "-", "-", "-", "-", "-"
+		if r.seesaw {
+			late, maxLate = strconv.FormatUint(r.late, 10), ms(r.maxLate)
+			goLate, goMax = strconv.FormatUint(r.gc.GoLate, 10), ms(r.gc.MaxGoLate)
+			gc, gcp99, gcmax = strconv.FormatUint(r.gc.Cycles, 10), ms(r.gc.PauseP99), ms(r.gc.PauseMax)
+		}
+		fmt.Printf("%-32s %7s %7s %7s %7s %8.2f %5s %7s %6s %7s %6s %7s %7s %8s %9d\n", r.name, ms(quantile(r.js, 0.5)),
+			ms(quantile(r.js, 0.99)), ms(quantile(r.js, 0.999)), ms(r.js[len(r.js)-1]), ratio, late, maxLate,
+			goLate, goMax, gc, gcp99, gcmax, r.cpu.Round(time.Millisecond), r.rssKiB)
+		if r.seesaw && len(ka.js) > 0 {
 			benchrow.Write(os.Stdout, suite+" (peer: keepalived)", "advert jitter p99.9, "+r.name, ms(quantile(r.js, 0.999))+" ms",
 				ms(quantile(ka.js, 0.999))+" ms", ratio)
 		}

@@ -45,7 +45,21 @@ type Config struct {
 	// qdisc on Interface; without it the node logs why once and times
 	// adverts itself.
 	KernelTimedAdverts bool
+	// RealtimePriority, 1..99, runs the advert timing thread with the
+	// SCHED_FIFO real-time policy at that priority (keepalived's
+	// vrrp_rt_priority); 0 leaves it at normal priority. It needs
+	// CAP_SYS_NICE or an RLIMIT_RTPRIO at least as high; without them the
+	// node logs why once and the thread runs at normal priority.
+	RealtimePriority int
+	// RuntimeTimedAdverts times a Master's adverts with the Go runtime's
+	// timer and a spin on the node's goroutine instead of the timing
+	// thread: the send path before the thread existed, kept for
+	// comparison (make vrrpbench) and as a fallback.
+	RuntimeTimedAdverts bool
 }
+
+// MaxRealtimePriority is the highest SCHED_FIFO priority Linux allows.
+const MaxRealtimePriority = 99
 
 // TrackInterface lowers the priority by Penalty while link Name is not up.
 type TrackInterface struct {
@@ -73,6 +87,8 @@ func (c Config) Validate() error {
 		return bad("advert_interval %v outside 10ms..40.95s", c.AdvertInterval)
 	case c.AdvertInterval%centisecond != 0:
 		return bad("advert_interval %v is not a multiple of 10ms", c.AdvertInterval)
+	case c.RealtimePriority < 0 || c.RealtimePriority > MaxRealtimePriority:
+		return bad("realtime_priority %d outside 0..%d", c.RealtimePriority, MaxRealtimePriority)
 	case c.PreemptDelay < 0:
 		return bad("preempt_delay %v is negative", c.PreemptDelay)
 	case len(c.VIPs) == 0:

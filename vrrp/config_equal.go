@@ -9,5 +9,6 @@ func (c Config) Equal(o Config) bool {
 		c.AdvertInterval == o.AdvertInterval && c.Preempt == o.Preempt && c.PreemptDelay == o.PreemptDelay &&
 		c.AcceptMode == o.AcceptMode && slices.Equal(c.Peers, o.Peers) && slices.Equal(c.VIPs, o.VIPs) &&
 		slices.Equal(c.TrackInterfaces, o.TrackInterfaces) && c.Source == o.Source &&
-		c.KernelTimedAdverts == o.KernelTimedAdverts
+		c.KernelTimedAdverts == o.KernelTimedAdverts && c.RealtimePriority == o.RealtimePriority &&
+		c.RuntimeTimedAdverts == o.RuntimeTimedAdverts
 }

@@ -27,6 +27,8 @@ func TestConfigValidate(t *testing.T) {
 		{"mixed vips", func(c *Config) { c.VIPs = append(c.VIPs, vip6) }},
 		{"ipv6 peer for ipv4", func(c *Config) { c.Peers = []netip.Addr{src6} }},
 		{"ipv6 source for ipv4", func(c *Config) { c.Source = src6 }},
+		{"realtime priority -1", func(c *Config) { c.RealtimePriority = -1 }},
+		{"realtime priority 100", func(c *Config) { c.RealtimePriority = 100 }},
 		{"unnamed track", func(c *Config) { c.TrackInterfaces = []TrackInterface{{Penalty: 10}} }},
 	}
 	for _, m := range mut {

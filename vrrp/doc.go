@@ -35,10 +35,15 @@
 //   - A Master that leaves mastership runs the release hook (SetRelease)
 //     after State stops saying Master and before it sends anything more, so
 //     the VIPs can be gone before the backup hears priority 0.
+//   - Nothing between the timing thread's wake-up and its sendmsg
+//     allocates, takes a lock or waits for the netpoller or the timer
+//     heap (thread_linux.go); a Backup handles every advert already
+//     received before its Master_Down_Timer may make it Master (settle.go).
 //   - Events never loses the latest state: a consumer 64 events behind
 //     has the newest replace the last pending one (Stats.EventsCoalesced),
 //     so the last event it takes is Node.State.
 //
 // docs/vrrp.md describes the protocol choices, keepalived interop and the
-// kernel-timed adverts.
+// three advert timing paths (kernel-timed, the timing thread, the runtime's
+// timer).
 package vrrp

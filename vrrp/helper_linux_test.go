@@ -9,7 +9,6 @@ import (
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -75,9 +74,14 @@ func TestHelperProcess(t *testing.T) {
 
 // helperNode runs a node; SIGTERM shuts it down gracefully, SIGUSR1 prints
 // its stats, SIGUSR2 asks it to step down. SEESAW_VRRP_TXTIME=any-qdisc
-// enables SO_TXTIME without checking the qdisc; SEESAW_VRRP_LOAD=N runs the
-// allocation load of N health checks in the process.
+// enables SO_TXTIME without checking the qdisc; startLoad says which
+// variables run a load in the process; SEESAW_VRRP_DROP_NICE=1 runs it
+// without CAP_SYS_NICE. After the stats of a graceful shutdown it reports
+// the process's garbage collection figures.
 func helperNode(cfg Config) {
+	if os.Getenv("SEESAW_VRRP_DROP_NICE") == "1" {
+		fail(reexecWithoutSysNice())
+	}
 	conn, err := listen(cfg, os.Getenv("SEESAW_VRRP_TXTIME") != "any-qdisc")
 	if err != nil {
 		fail(err)
@@ -86,9 +90,7 @@ func helperNode(cfg Config) {
 	if err != nil {
 		fail(err)
 	}
-	if checks := envInt("SEESAW_VRRP_LOAD", 0); checks > 0 {
-		go healthcheckLoad(checks, 10*time.Minute)
-	}
+	startLoad()
 	sig := make(chan os.Signal, 4)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2, sigReconfigure)
 	done := make(chan error, 1)
@@ -117,6 +119,12 @@ func helperNode(cfg Config) {
 			}
 			st := n.Stats()
 			emit(helperMsg{Kind: "stats", Stats: &st})
+			gc := readGCFigures()
+			if n.thread != nil {
+				ts := n.thread.threadStats()
+				gc.GoLate, gc.MaxGoLate = ts.goLate, ts.maxGoLate
+			}
+			emit(helperMsg{Kind: "gc", GC: &gc})
 			return
 		}
 	}

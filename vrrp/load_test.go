@@ -7,16 +7,15 @@ import (
 
 // healthcheckLoad imitates the allocation pattern of n health checks in the
 // same process, for at most d: each check keeps 4 KiB of state alive and
-// probes every 2 s, and each probe allocates about 16 KiB of short-lived
-// buffers (request, response, parsing) in a few pieces.
-func healthcheckLoad(n int, d time.Duration) {
+// probes every period, and each probe allocates about 16 KiB of
+// short-lived buffers (request, response, parsing) in a few pieces.
+func healthcheckLoad(n int, period, d time.Duration) {
 	state := make([][]byte, n)
 	for i := range state {
 		state[i] = make([]byte, 4096)
 	}
 	const workers = 8
 	perWorker := n / workers
-	period := 2 * time.Second
 	end := time.Now().Add(d)
 	var wg sync.WaitGroup
 	for w := range workers {

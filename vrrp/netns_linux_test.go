@@ -98,14 +98,15 @@ func (l *lan) linkLocal(i int) netip.Addr {
 
 // helperMsg is one JSON line printed by a helper process.
 type helperMsg struct {
-	Kind   string `json:"kind"` // ready, event, stats, advert, error
-	State  string `json:"state,omitempty"`
-	Reason string `json:"reason,omitempty"`
-	Mono   int64  `json:"mono,omitempty"` // ns: CLOCK_MONOTONIC for events, kernel CLOCK_REALTIME stamp for adverts
-	Stats  *Stats `json:"stats,omitempty"`
-	Src    string `json:"src,omitempty"`
-	Prio   int    `json:"prio,omitempty"`
-	Err    string `json:"err,omitempty"`
+	Kind   string     `json:"kind"` // ready, event, stats, advert, error
+	State  string     `json:"state,omitempty"`
+	Reason string     `json:"reason,omitempty"`
+	Mono   int64      `json:"mono,omitempty"` // ns: CLOCK_MONOTONIC for events, kernel CLOCK_REALTIME stamp for adverts
+	Stats  *Stats     `json:"stats,omitempty"`
+	Src    string     `json:"src,omitempty"`
+	Prio   int        `json:"prio,omitempty"`
+	Err    string     `json:"err,omitempty"`
+	GC     *gcFigures `json:"gc,omitempty"`
 }
 
 // proc is a helper process (this test binary re-executed in a namespace).

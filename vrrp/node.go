@@ -48,6 +48,10 @@ type Node struct {
 	// deadlines; nil when the node times them itself. txq is Run's.
 	timed TimedSender
 	txq   txQueue
+	// thread is the timing thread when the node started on it; timing
+	// indexes timingNames: the path in use.
+	thread timingThread
+	timing atomic.Uint32
 
 	// release runs before a Master's last advert (SetRelease).
 	release func()
@@ -63,6 +67,7 @@ type Node struct {
 	// startHeld starts Run as Master (StartHeld).
 	startHeld bool
 
+	inflight rxInflight // see settleReceive
 	closing  atomic.Bool
 	state    atomic.Uint32
 	priority atomic.Uint32
@@ -105,7 +110,9 @@ func NewNode(cfg Config, conn Conn, clock Clock, log *slog.Logger) (*Node, error
 	}
 	n.filter.setPeers(cfg.Peers)
 	n.priority.Store(uint32(cfg.Priority))
-	n.timed = kernelTimed(cfg, conn, n.log)
+	var timing string
+	n.timed, n.thread, timing = advertTiming(cfg, conn, n.log)
+	n.timing.Store(timingIndex(timing))
 	if cfg.IPv6() && !cfg.VIPs[0].IsLinkLocalUnicast() {
 		// RFC 9568 5.2.9; keepalived warns the same way and interoperates.
 		n.log.Warn("vrrp IPv6 virtual router: the first VIP should be the virtual link-local address", "first", cfg.VIPs[0])
@@ -127,6 +134,13 @@ func (n *Node) State() State { return State(n.state.Load()) }
 func (n *Node) Stats() Stats {
 	s := n.c.snapshot()
 	s.State, s.Priority = n.State(), uint8(n.priority.Load())
+	s.AdvertTiming = timingNames[n.timing.Load()]
+	if n.thread != nil {
+		// A failed thread send was counted as sent when it was queued.
+		ts := n.thread.threadStats()
+		s.Sent, s.SendErrors = s.Sent-min(ts.errors, s.Sent), s.SendErrors+ts.errors
+		s.LateAdverts, s.MaxAdvertLateness = ts.late, ts.maxLate
+	}
 	return s
 }
 
@@ -281,9 +295,11 @@ func (n *Node) arm(m *Machine, t Timer) {
 // the master's next advert arrives in time.
 func (n *Node) queueAhead(m *Machine) bool { return n.timed != nil && m.State() == Master }
 
-// fire handles the timer. A kernel-timed Master queues the advert due at
-// the deadline now, unless the timer came too late for that; everything
-// else spins to the deadline and sends.
+// fire handles the timer. A kernel-timed or thread-timed Master queues
+// the advert due at the deadline now, unless the timer came too late for
+// that; everything else spins to the deadline, and a Backup handles the
+// adverts that arrived before it (settleReceive) before its
+// Master_Down_Timer may make it Master.
 func (n *Node) fire(m *Machine) {
 	d := m.Deadline()
 	if n.queueAhead(m) && d.After(n.clock.Now()) {
@@ -291,6 +307,9 @@ func (n *Node) fire(m *Machine) {
 		return
 	}
 	n.spinUntil(d)
+	if m.State() == Backup {
+		n.settleReceive(m)
+	}
 	n.apply(m, m.Tick(n.clock.Now()))
 }
 

@@ -61,11 +61,14 @@ func (n *Node) send(a Advert, at time.Time) {
 	n.c.sent.Add(1)
 }
 
-// stopTimed falls back to self-timed adverts after a kernel-timed send
-// failed, waiting (at most txtimeLead) until the failed advert's time.
+// stopTimed falls back to the runtime's timer after a kernel-timed or
+// thread-timed send failed, waiting (at most txtimeLead) until the failed
+// advert's time.
 func (n *Node) stopTimed(err error, at time.Time) {
-	n.log.Warn("vrrp kernel-timed advert failed; timing adverts in-process from now on", "err", err)
+	n.log.Warn("vrrp timed advert failed; timing adverts with the Go runtime's timer from now on",
+		"path", timingNames[n.timing.Load()], "err", err)
 	n.timed = nil
+	n.timing.Store(timingIndex(TimingRuntime))
 	time.Sleep(min(at.Sub(n.clock.Now()), txtimeLead))
 }
 
@@ -109,9 +112,11 @@ func (n *Node) receive() {
 			time.Sleep(10 * time.Millisecond) // a closed or broken socket must not spin
 			continue
 		}
+		n.inflight.n.Add(1)
 		at := n.clock.Now().Add(-p.Age)
 		a, err := n.filter.check(p)
 		if err != nil {
+			n.inflight.n.Add(-1)
 			r, _ := reasonOf(err)
 			n.c.drops[r].Add(1)
 			n.log.Debug("vrrp drop", "src", p.Src, "reason", r, "err", err)
@@ -120,6 +125,7 @@ func (n *Node) receive() {
 		n.c.received.Add(1)
 		select {
 		case n.rx <- received{src: p.Src, at: at, adv: a}:
+			n.inflight.n.Add(-1)
 		case <-n.done:
 			return
 		}

@@ -38,7 +38,10 @@ func newConn4(c net.PacketConn, ifi *net.Interface, primary netip.Addr, peers []
 	return &conn4{rawConn: rc, pc: pc}, nil
 }
 
-func (c *conn4) Close() error { return c.pc.Close() }
+func (c *conn4) Close() error {
+	c.stopThread()
+	return c.pc.Close()
+}
 
 func (c *conn4) Send(a Advert) error {
 	cm := &ipv4.ControlMessage{Src: c.primary.AsSlice(), IfIndex: c.ifi.Index}

@@ -43,7 +43,10 @@ func newConn6(c net.PacketConn, ifi *net.Interface, primary netip.Addr, peers []
 	return &conn6{rawConn: rc, pc: pc}, nil
 }
 
-func (c *conn6) Close() error { return c.pc.Close() }
+func (c *conn6) Close() error {
+	c.stopThread()
+	return c.pc.Close()
+}
 
 func (c *conn6) Send(a Advert) error {
 	cm := &ipv6.ControlMessage{Src: c.primary.AsSlice(), IfIndex: c.ifi.Index, HopLimit: TTL}

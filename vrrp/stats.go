@@ -1,6 +1,9 @@
 package vrrp
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+	"time"
+)
 
 // Stats is a snapshot of a node's counters, for metrics.
 type Stats struct {
@@ -11,9 +14,17 @@ type Stats struct {
 	Drops    map[string]uint64
 	// Sent counts adverts sent (one per destination); SendErrors failures.
 	Sent, SendErrors uint64
-	// TimedSent counts adverts handed to the kernel with a departure time
-	// (Config.KernelTimedAdverts); they are also in Sent.
+	// TimedSent counts adverts handed ahead of their deadline to the
+	// kernel with a departure time (Config.KernelTimedAdverts) or to the
+	// timing thread; they are also in Sent.
 	TimedSent uint64
+	// AdvertTiming is the path a Master's adverts are timed on now:
+	// TimingKernel, TimingThread or TimingRuntime.
+	AdvertTiming string
+	// LateAdverts counts timing-thread adverts that left more than 1 ms
+	// after their due time; MaxAdvertLateness is the latest any left.
+	LateAdverts       uint64
+	MaxAdvertLateness time.Duration
 	// Transitions counts state changes by "from->to".
 	Transitions map[string]uint64
 	// EventsCoalesced counts events replaced by a newer one because the

@@ -18,8 +18,9 @@ func TestNetnsKernelTimedAdverts(t *testing.T) {
 			l := newLAN(t, 3)
 			obs := startHelper(t, l.nss[2], "observe", nodeCfg(l, 2, 1, variants[0]))
 			st, backup := timedHandover(t, l, v, "SEESAW_VRRP_TXTIME=any-qdisc")
-			if st.TimedSent == 0 || st.SendErrors != 0 {
-				t.Fatalf("master sent %d adverts, %d kernel-timed, %d errors; want timed ones and no errors", st.Sent, st.TimedSent, st.SendErrors)
+			if st.AdvertTiming != TimingKernel || st.TimedSent == 0 || st.SendErrors != 0 {
+				t.Fatalf("master timed adverts on %q, sent %d, %d timed, %d errors; want kernel-timed ones and no errors",
+					st.AdvertTiming, st.Sent, st.TimedSent, st.SendErrors)
 			}
 			if e := backup.wait("event", "master", 5*time.Second); e.Reason != string(ReasonPeerShutdown) {
 				t.Fatalf("backup took over for %q, want %q", e.Reason, ReasonPeerShutdown)
@@ -76,20 +77,20 @@ func lastIsPriorityZero(t *testing.T, obs *proc, src string) {
 
 // TestNetnsKernelTimedQdisc checks the qdisc detection on the real kernel:
 // with fq on the interface the master queues its adverts in the kernel;
-// on a kernel without fq (tc refuses it) it falls back to timing them
-// itself and still advertises.
+// on a kernel without fq (tc refuses it) it falls back to the timing
+// thread and still advertises.
 func TestNetnsKernelTimedQdisc(t *testing.T) {
 	requireNetns(t, "tc")
 	l := newLAN(t, 2)
 	out, tcErr := exec.Command("ip", "netns", "exec", l.nss[0], "tc", "qdisc", "replace", "dev", "eth0", "root", "fq").CombinedOutput()
 	st, _ := timedHandover(t, l, variants[0])
 	switch {
-	case tcErr == nil && st.TimedSent == 0:
-		t.Fatalf("fq on eth0, but no advert was kernel-timed (%d sent)", st.Sent)
-	case tcErr != nil && st.TimedSent != 0:
-		t.Fatalf("no fq on eth0 (tc: %v: %s), but %d adverts were kernel-timed", tcErr, out, st.TimedSent)
+	case tcErr == nil && (st.AdvertTiming != TimingKernel || st.TimedSent == 0):
+		t.Fatalf("fq on eth0, but adverts were timed on %q, %d of %d ahead", st.AdvertTiming, st.TimedSent, st.Sent)
+	case tcErr != nil && st.AdvertTiming != TimingThread:
+		t.Fatalf("no fq on eth0 (tc: %v: %s), but adverts were timed on %q, want the timing thread", tcErr, out, st.AdvertTiming)
 	case tcErr != nil:
-		t.Logf("this kernel has no fq qdisc (tc: %s); checked the fallback: %d adverts, none kernel-timed", out, st.Sent)
+		t.Logf("this kernel has no fq qdisc (tc: %s); checked the fallback to the timing thread: %d adverts", out, st.Sent)
 	}
 	if st.SendErrors != 0 {
 		t.Fatalf("%d send errors", st.SendErrors)

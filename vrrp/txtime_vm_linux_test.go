@@ -76,8 +76,9 @@ func TestVMKernelTimedFq(t *testing.T) {
 	t.Run("node", func(t *testing.T) {
 		l, obs := fqLAN(t, 3)
 		st, backup := timedHandover(t, l, variants[0])
-		if st.TimedSent == 0 || st.SendErrors != 0 {
-			t.Fatalf("master with fq: %d adverts, %d kernel-timed, %d errors; want timed ones and no errors", st.Sent, st.TimedSent, st.SendErrors)
+		if st.AdvertTiming != TimingKernel || st.TimedSent == 0 || st.SendErrors != 0 {
+			t.Fatalf("master with fq: timed on %q, %d adverts, %d ahead, %d errors; want kernel-timed ones and no errors",
+				st.AdvertTiming, st.Sent, st.TimedSent, st.SendErrors)
 		}
 		if e := backup.wait("event", "master", 5*time.Second); e.Reason != string(ReasonPeerShutdown) {
 			t.Fatalf("backup took over for %q, want %q", e.Reason, ReasonPeerShutdown)

@@ -21,6 +21,7 @@ func vrrpConfig(cfg desired.Config) (vrrp.Config, bool) {
 		Interface: v.Interface, VRID: v.VRID, Priority: v.Priority, AdvertInterval: v.AdvertInterval,
 		Preempt: v.Preempt, PreemptDelay: v.PreemptDelay, Peers: v.Peers,
 		Source: v.SourceAddress, KernelTimedAdverts: v.KernelTimedAdverts,
+		RealtimePriority: v.RealtimePriority,
 	}
 	if c.Interface == "" && len(cfg.Node.Interfaces) > 0 {
 		c.Interface = cfg.Node.Interfaces[0]

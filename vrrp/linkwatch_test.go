@@ -23,7 +23,7 @@ func TestOwnLinkDownIsAFault(t *testing.T) {
 	var up atomic.Bool
 	up.Store(true)
 	n.linkUp = func(string) bool { return up.Load() }
-	n.SetRelease(func() { log.add("release in " + n.State().String()) })
+	n.SetRelease(func() bool { log.add("release in " + n.State().String()); return true })
 	var reasons []Reason
 	events := make(chan struct{})
 	go func() {

@@ -54,7 +54,7 @@ type Node struct {
 	timing atomic.Uint32
 
 	// release runs before a Master's last advert (SetRelease).
-	release func()
+	release func() bool
 	// handoff runs when a Master reads a priority-0 advert (SetHandoff).
 	handoff func(netip.Addr)
 	// rivalAt is when a Master last read an outranked router's advert
@@ -157,8 +157,10 @@ func (n *Node) Shutdown() {
 // saying Master and before any advert of the change is sent: a daemon
 // removes its VIPs in f, so that the backup, which takes over on the
 // priority-0 advert, never holds them at the same time. f must return in
-// bounded time (adverts wait for it). Call it before Run.
-func (n *Node) SetRelease(f func()) { n.release = f }
+// bounded time (adverts wait for it) and report whether the VIPs are gone:
+// a preempted Master sends its handoff advert only then, and a new master
+// without one waits out the release's bound. Call it before Run.
+func (n *Node) SetRelease(f func() bool) { n.release = f }
 
 // StepDown asks a Master to hand over to the best backup (manual failover).
 // It waits for Run to handle the request.

@@ -11,16 +11,20 @@ func (n *Node) apply(m *Machine, a Actions) { n.applyAt(m, a, time.Time{}) }
 // applyAt is apply with the advert leaving at at (zero: now). A Master
 // that leaves mastership is Backup or Initialize (State) before its release
 // hook runs, and the hook runs before the advert (priority 0 on a shutdown
-// or step-down) is sent.
+// or step-down) is sent. A preempted Master sends its handoff advert only
+// when the hook says the VIPs are gone: the new master takes them on it.
 func (n *Node) applyAt(m *Machine, a Actions, at time.Time) {
 	prev := n.State()
+	released := true
 	if a.Changed {
 		n.state.Store(uint32(a.State))
 		if prev == Master && a.State != Master && n.release != nil {
-			n.release()
+			released = n.release()
 		}
 	}
-	if a.Send {
+	if a.Send && !released && a.Reason == ReasonPreempted && a.SendPriority == 0 {
+		n.log.Warn("vrrp handoff advert not sent: the VIPs may still be held")
+	} else if a.Send {
 		n.send(m.Advert(a.SendPriority), at)
 	}
 	if !a.Changed {

@@ -3,6 +3,7 @@ package vrrp
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"slices"
 	"sync"
 	"testing"
@@ -46,15 +47,22 @@ func (c orderConn) Send(a Advert) error {
 // releaseNode starts a node alone on a segment, with a release hook that
 // logs the state it sees, and waits for it to be Master.
 func releaseNode(t *testing.T, ctx context.Context) (*Node, *orderLog, chan error) {
+	n, log, errc, _ := releaseNodeOn(t, ctx, &segment{}, true)
+	return n, log, errc
+}
+
+// releaseNodeOn is releaseNode on seg, with a release hook that reports
+// released.
+func releaseNodeOn(t *testing.T, ctx context.Context, seg *segment, released bool) (*Node, *orderLog, chan error, *segment) {
 	t.Helper()
 	cfg := testConfig(100)
 	cfg.AdvertInterval = 10 * time.Millisecond
 	log := &orderLog{}
-	n, err := NewNode(cfg, orderConn{(&segment{}).attach("192.0.2.11"), log}, SystemClock{}, nil)
+	n, err := NewNode(cfg, orderConn{seg.attach("192.0.2.11"), log}, SystemClock{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n.SetRelease(func() { log.add("release in " + n.State().String()) })
+	n.SetRelease(func() bool { log.add("release in " + n.State().String()); return released })
 	errc := make(chan error, 1)
 	go func() { errc <- n.Run(ctx) }()
 	go func() {
@@ -62,7 +70,7 @@ func releaseNode(t *testing.T, ctx context.Context) (*Node, *orderLog, chan erro
 		}
 	}()
 	waitFor(t, func() bool { return n.State() == Master })
-	return n, log, errc
+	return n, log, errc, seg
 }
 
 // TestReleaseBeforePriorityZero: a Master that shuts down or steps down
@@ -95,4 +103,32 @@ func TestReleaseBeforePriorityZero(t *testing.T) {
 			t.Errorf("after step-down %q, want %q", got, want)
 		}
 	})
+}
+
+// TestHandoffAdvertOnlyAfterRelease: a Master preempted by a better advert
+// sends its priority-0 handoff advert after its release hook, and none
+// when the hook says the VIPs may still be held.
+func TestHandoffAdvertOnlyAfterRelease(t *testing.T) {
+	for _, released := range []bool{true, false} {
+		ctx, cancel := context.WithCancel(context.Background())
+		seg := &segment{}
+		n, log, errc, _ := releaseNodeOn(t, ctx, seg, released)
+		from := log.len()
+		better := seg.attach("192.0.2.12")
+		if err := better.Send(Advert{VRID: 60, Priority: 200, Interval: 1, Addrs: []netip.Addr{vip4}}); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, func() bool { return n.State() == Backup })
+		time.Sleep(30 * time.Millisecond) // a handoff advert would be out by now
+		got := log.since(from)
+		cancel()
+		<-errc
+		want := []string{"release in backup", "advert 0"}
+		if !released {
+			want = want[:1]
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("released %v: after the better advert %q, want %q", released, got, want)
+		}
+	}
 }

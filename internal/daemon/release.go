@@ -50,8 +50,9 @@ func (w *wiring) setMaster(r *router, m bool) {
 
 // release is the VRRP node's release hook: the node is no longer Master and
 // has not yet sent its last advert. It removes the VIPs, waiting at most
-// releaseBound of c; the sync daemons keep both roles.
-func (w *wiring) release(c vrrp.Config) {
+// releaseBound of c, and reports whether they are gone; the sync daemons
+// keep both roles.
+func (w *wiring) release(c vrrp.Config) bool {
 	bound := releaseBound(c)
 	ctx, cancel := context.WithTimeout(context.Background(), bound)
 	defer cancel()
@@ -61,11 +62,12 @@ func (w *wiring) release(c vrrp.Config) {
 		defer func() { <-w.masterTurn }()
 	case <-ctx.Done():
 		w.log.Error("leaving mastership: VIPs may still be held", "error", "the loop's mastership is busy", "waited", bound)
-		return
+		return false
 	}
 	if err := w.loop.Release(ctx); err != nil {
 		w.log.Error("leaving mastership: VIPs may still be held", "error", err.Error(), "waited", time.Since(start))
-		return
+		return false
 	}
 	w.log.Info("left mastership: VIPs removed", "took", time.Since(start))
+	return true
 }

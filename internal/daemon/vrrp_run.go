@@ -139,10 +139,8 @@ func (w *wiring) startRouter(ctx context.Context, vc vrrp.Config, held bool) (*r
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	r := &router{node: node, cfg: vc, cancel: cancel, done: make(chan error, 1), followed: make(chan struct{})}
-	node.SetRelease(func() {
-		if !r.detached.Load() {
-			w.release(r.cfg)
-		}
+	node.SetRelease(func() bool {
+		return r.detached.Load() || w.release(r.cfg)
 	})
 	node.SetHandoff(w.peerLeft.hook)
 	w.mu.Lock()

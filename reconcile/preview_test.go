@@ -1,8 +1,10 @@
 package reconcile
 
 import (
+	"errors"
 	"io/fs"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -17,6 +19,9 @@ import (
 // and planning the same config against it changes nothing (diff relies on
 // both).
 func TestTargetSnapshotIsTheAppliedTable(t *testing.T) {
+	if _, err := os.Stat("../examples"); errors.Is(err, fs.ErrNotExist) {
+		t.Skip("examples/ is not here: the test binary runs outside the source tree (the VM); make unit runs it")
+	}
 	var dirs []string
 	err := filepath.WalkDir("../examples", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || !d.IsDir() {

@@ -124,6 +124,9 @@ var (
 	descVRRPDrops   = prometheus.NewDesc("seesaw_vrrp_dropped_packets_total", "VRRP packets dropped, by reason.", []string{"reason"}, nil)
 	descVRRPRecv    = prometheus.NewDesc("seesaw_vrrp_received_adverts_total", "Valid VRRP adverts received.", nil, nil)
 	descVRRPSent    = prometheus.NewDesc("seesaw_vrrp_sent_adverts_total", "VRRP adverts sent.", nil, nil)
+	descVRRPTiming  = prometheus.NewDesc("seesaw_vrrp_advert_timing", "1 for the path a master's adverts are timed on (runtime, kernel, thread).", []string{"path"}, nil)
+	descVRRPLate    = prometheus.NewDesc("seesaw_vrrp_late_adverts_total", "Adverts the timing thread sent more than 1 ms after their due time.", nil, nil)
+	descVRRPMaxLate = prometheus.NewDesc("seesaw_vrrp_max_advert_lateness_seconds", "The latest any advert of the timing thread left after its due time.", nil, nil)
 	descChecksRun   = prometheus.NewDesc("seesaw_checks_total", "Health checks completed, by result (success or failure).", []string{"result"}, nil)
 	descChecksState = prometheus.NewDesc("seesaw_checks", "Distinct health checks, by type and state.", []string{"type", "state"}, nil)
 	descResults     = prometheus.NewDesc("seesaw_check_results_total", "Health check results, by type and result (success or failure).", []string{"type", "result"}, nil)
@@ -138,7 +141,7 @@ var (
 // Describe sends every descriptor.
 func (*collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descRounds, descGeneration, descVRRPState, descVRRPTrans, descVRRPDrops,
-		descVRRPRecv, descVRRPSent, descChecksRun, descChecksState, descResults, descCheckLat, descHealthy, descEnabled, descServiceUp, descUnmatched, descDegraded} {
+		descVRRPRecv, descVRRPSent, descVRRPTiming, descVRRPLate, descVRRPMaxLate, descChecksRun, descChecksState, descResults, descCheckLat, descHealthy, descEnabled, descServiceUp, descUnmatched, descDegraded} {
 		ch <- d
 	}
 }
@@ -219,6 +222,11 @@ func (c *collector) collectVRRP(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(descVRRPRecv, prometheus.CounterValue, float64(s.Received))
 	ch <- prometheus.MustNewConstMetric(descVRRPSent, prometheus.CounterValue, float64(s.Sent))
+	if s.AdvertTiming != "" {
+		ch <- prometheus.MustNewConstMetric(descVRRPTiming, prometheus.GaugeValue, 1, s.AdvertTiming)
+	}
+	ch <- prometheus.MustNewConstMetric(descVRRPLate, prometheus.CounterValue, float64(s.LateAdverts))
+	ch <- prometheus.MustNewConstMetric(descVRRPMaxLate, prometheus.GaugeValue, s.MaxAdvertLateness.Seconds())
 }
 
 func b2f(b bool) float64 {

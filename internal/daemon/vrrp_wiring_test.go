@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/seesaw-lb/seesaw/vrrp"
 )
@@ -177,19 +178,34 @@ func TestTrackedServiceDownLowersPriority(t *testing.T) {
 
 // elected waits until one of the daemons at sockets s1, s2 is master and the
 // other backup, and returns their sockets in that order.
+//
+// Daemons started together may both reach Master_Down at once: the lower
+// one is Master for an instant before it reads the better advert, so the
+// roles count only once they hold for electedSettle.
 func elected(t *testing.T, s1, s2 string) (master, backup string) {
 	t.Helper()
-	eventually(t, "one master and one backup", func() bool {
-		a, b := vrrpState(t, s1), vrrpState(t, s2)
-		switch {
+	roles := func() (string, string, bool) {
+		switch a, b := vrrpState(t, s1), vrrpState(t, s2); {
 		case a == "master" && b == "backup":
-			master, backup = s1, s2
+			return s1, s2, true
 		case a == "backup" && b == "master":
-			master, backup = s2, s1
-		default:
+			return s2, s1, true
+		}
+		return "", "", false
+	}
+	eventually(t, "one master and one backup", func() bool {
+		m, b, ok := roles()
+		if !ok {
 			return false
 		}
-		return true
+		time.Sleep(electedSettle)
+		m2, b2, ok := roles()
+		master, backup = m, b
+		return ok && m2 == m && b2 == b
 	})
 	return master, backup
 }
+
+// electedSettle is how long elected's roles must hold: several advert
+// intervals of the tests' routers (50 ms; 250-300 ms in the reload tests).
+const electedSettle = time.Second

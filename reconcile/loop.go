@@ -35,6 +35,12 @@ type LoopOptions struct {
 	Backoff Backoff
 	// AllowMassDelete overrides the mass-delete guard.
 	AllowMassDelete bool
+	// Adopted is the table as read at start (the daemon reads it to adopt
+	// the previous process's health verdicts). The first round plans
+	// against it instead of reading the table a second time; nil: the
+	// first round reads it. Drift made after that read is repaired by the
+	// periodic resync, as any drift is.
+	Adopted *kernel.Snapshot
 	// OnRound, if set, receives the loop's status after every round. It is
 	// called on the goroutine running the loop, which waits for it: it must
 	// not block (hand the status over without waiting, e.g. to a buffered
@@ -89,7 +95,8 @@ type Loop struct {
 }
 
 // NewLoop returns a loop that starts by adopting the kernel state: its first
-// round reads the whole table and changes only what the config says.
+// round reads the whole table (or takes o.Adopted) and changes only what the
+// config says.
 func NewLoop(o LoopOptions) *Loop {
 	if o.Now == nil {
 		o.Now = time.Now
@@ -100,7 +107,11 @@ func NewLoop(o LoopOptions) *Loop {
 	if o.Backoff == (Backoff{}) {
 		o.Backoff = DefaultBackoff
 	}
-	return &Loop{o: o, wake: make(chan struct{}, 1), calls: make(chan func()), stopped: make(chan struct{}), master: true}
+	l := &Loop{o: o, wake: make(chan struct{}, 1), calls: make(chan func()), stopped: make(chan struct{}), master: true}
+	if o.Adopted != nil {
+		l.live, l.liveOK = *o.Adopted, true
+	}
+	return l
 }
 
 // SetConfig puts a valid config into force and clears the config error.

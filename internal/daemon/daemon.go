@@ -153,7 +153,7 @@ func newWiring(ctx context.Context, d deps, f Options, log *slog.Logger) (*wirin
 	w.loadOverrides(f.ConfigDir)
 	w.engine = checks.New(checks.Options{Logger: log, OnResult: w.metrics.checkDone})
 	opts := reconcile.LoopOptions{Kernel: meteredIPVS{IPVS: k, m: w.metrics}, Log: log, Now: d.now,
-		AllowMassDelete: f.AllowMassDelete, VIPs: d.vips(log), OnRound: w.onRound}
+		AllowMassDelete: f.AllowMassDelete, VIPs: d.vips(log), OnRound: w.onRound, Adopted: w.adoptedLive}
 	if sd, ok := k.(reconcile.SyncDaemons); ok {
 		opts.SyncDaemons = sd
 	}

@@ -23,6 +23,7 @@ type processIPVS struct {
 	mu     sync.Mutex
 	killed bool
 	ops    []kernel.Op
+	reads  int // full reads (Snapshot) by the loop's socket
 }
 
 var errKilled = errors.New("the process was killed")
@@ -31,6 +32,9 @@ func (p *processIPVS) Snapshot(ctx context.Context) (kernel.Snapshot, error) {
 	if p.dead() {
 		return kernel.Snapshot{}, errKilled
 	}
+	p.mu.Lock()
+	p.reads++
+	p.mu.Unlock()
 	return p.IPVS.Snapshot(ctx)
 }
 
@@ -98,7 +102,13 @@ func startProcess(t *testing.T, f *kerneltest.IPVS, dir string) *daemonProcess {
 	}
 	p := &daemonProcess{k: &processIPVS{IPVS: c}, done: make(chan int, 1), logs: &syncBuffer{},
 		socket: filepath.Join(t.TempDir(), "ctl.sock")}
-	d.openKernel = func() (kernel.IPVS, error) { return p.k, nil }
+	opened := 0
+	d.openKernel = func() (kernel.IPVS, error) {
+		if opened++; opened == 1 {
+			return p.k, nil
+		}
+		return f.Dial(kernel.Options{}) // the traffic counters' socket: its reads are not the loop's
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
 	go func() {
@@ -161,6 +171,12 @@ func TestRestartKeepsUnhealthyBackendDown(t *testing.T) {
 			})
 			if ops := second.k.applied(); ops != "" || rendered(t, f) != before {
 				t.Fatalf("the restart gave the unhealthy backend traffic: applied\n%s", ops)
+			}
+			second.k.mu.Lock()
+			reads := second.k.reads
+			second.k.mu.Unlock()
+			if reads != 1 {
+				t.Fatalf("the restarted daemon read the whole table %d times up to its first round, want 1 (the adoption read serves the first round)", reads)
 			}
 
 			// The backend comes back: it rises after its checks pass, and that

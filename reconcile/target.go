@@ -63,6 +63,9 @@ type ServiceStatus struct {
 	Up      bool
 	Healthy int // enabled backends that are healthy
 	Enabled int // enabled backends
+	// Fallback counts the fallbacks carrying traffic (the service has no
+	// backend with traffic).
+	Fallback int
 }
 
 // States returns the up/down state of every configured service, to be

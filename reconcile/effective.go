@@ -91,7 +91,7 @@ func targetService(s *desired.Service, key kernel.ServiceKey, gates, fgates []ga
 		}
 		pool = append(pool, TargetDestination{Key: dk, Config: dc, Reason: gates[i].reason})
 	}
-	pool = appendFallbacks(s, key, fgates, pool)
+	pool = appendFallbacks(s, key, fgates, &ts, pool)
 	ts.Destinations = pool[start:len(pool):len(pool)] // full slice: appends never reach a neighbour
 	cmpDest := func(a, b TargetDestination) int { return kernel.CompareDestinationKeys(a.Key, b.Key) }
 	if !slices.IsSortedFunc(ts.Destinations, cmpDest) { // backends come sorted; ports can reorder them

@@ -57,13 +57,15 @@ func fallbackHealthy(s *desired.Service, f *desired.Fallback, health Health) boo
 }
 
 // appendFallbacks appends the gated fallback destinations of IPVS service
-// key to pool (unsorted: targetService sorts).
-func appendFallbacks(s *desired.Service, key kernel.ServiceKey, gates []gate, pool []TargetDestination) []TargetDestination {
+// ts to pool (unsorted: targetService sorts), and the keys of those left
+// out to ts.Idle.
+func appendFallbacks(s *desired.Service, key kernel.ServiceKey, gates []gate, ts *TargetService, pool []TargetDestination) []TargetDestination {
 	for i := range s.Fallback {
+		f := &s.Fallback[i].Backend
 		if gates[i].omit {
+			ts.Idle = append(ts.Idle, kernel.NewDestinationKey(f.Address, destinationPort(f, key)))
 			continue
 		}
-		f := &s.Fallback[i].Backend
 		dc := destinationConfig(s, f)
 		if !gates[i].active {
 			dc.Weight = 0

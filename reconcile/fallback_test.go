@@ -93,9 +93,9 @@ func fallbackInAndOut(t *testing.T, r *fbRounds, oracle func() string) {
 		{4, 0, 0, "+ service tcp/192.0.2.10:80", -1, 0},
 		{1, time.Second, 0, "+ destination " + fbDest + " in tcp/192.0.2.10:80 weight 5", 5, 1},
 		{2, 2 * time.Second, 3, "", 5, 1}, // still down: below high (hysteresis)
-		{3, 3 * time.Second, 3, "~ destination " + fbDest + " in tcp/192.0.2.10:80 weight 5 -> 0 (draining)", 0, 0},
+		{3, 3 * time.Second, 3, "~ destination " + fbDest + " in tcp/192.0.2.10:80 weight 5 -> 0 (fallback idle)", 0, 0},
 		{3, 20 * time.Second, 3, "", 0, 0},                                                     // sessions finish
-		{3, 33 * time.Second, 3, "- destination " + fbDest + " from tcp/192.0.2.10:80", -1, 0}, // drain_timeout passed
+		{3, 33 * time.Second, 3, "- destination " + fbDest + " from tcp/192.0.2.10:80 (fallback idle)", -1, 0}, // drain_timeout passed
 		{3, 34 * time.Second, 0, "", -1, 0},
 	}
 	line := regexp.MustCompile(`(?m)^-a -t 192\.0\.2\.10:80 -r 203\.0\.113\.99:80 -m -w (\d+)$`)
@@ -161,11 +161,11 @@ func TestFallbackFlapping(t *testing.T) {
 		plan    string
 	}{
 		{1, 5, "+ destination " + fbDest},
-		{3, 0, "weight 5 -> 0 (draining)"},
+		{3, 0, "weight 5 -> 0 (fallback idle)"},
 		{2, 0, ""}, // up until below low
 		{1, 5, "weight 0 -> 5 (fallback)"},
 		{2, 5, ""}, // down until high
-		{3, 0, "weight 5 -> 0 (draining)"},
+		{3, 0, "weight 5 -> 0 (fallback idle)"},
 		{1, 5, "weight 0 -> 5 (fallback)"},
 	}
 	r.round(fbYAML, healthWith(4), 0)
@@ -364,5 +364,17 @@ func TestLoopFallback(t *testing.T) {
 	st, _ = e2.round(t)
 	if table := kernel.RenderIPVSADM(snapshot(t, e.raw)); strings.Contains(table, "203.0.113.99") || st.Applied[kernel.DeleteDestination] != 1 {
 		t.Fatalf("service up: applied %v\n%s", st.Applied, table)
+	}
+}
+
+// TestFallbackDeleteReadsConnectionsFresh: the deletion of an idle
+// fallback ends a drain, so the loop re-reads the kernel's connection
+// counts before it, as for a backend removed from the config.
+func TestFallbackDeleteReadsConnectionsFresh(t *testing.T) {
+	del := func(r Reason) Plan {
+		return Plan{Steps: []Step{{Op: kernel.Op{Kind: kernel.DeleteDestination}, Reason: r}}}
+	}
+	if !deletesUnnamed(del(ReasonFallbackIdle)) || !deletesUnnamed(del(ReasonNotInConfig)) || deletesUnnamed(del(ReasonUnhealthy)) {
+		t.Fatal("deletesUnnamed does not single out the deletions that end a drain")
 	}
 }

@@ -14,7 +14,7 @@ const (
 	ReasonNotInConfig                // not named by the config: deleted
 	ReasonCheck                      // the only destination of a check service: weight 1 always
 	ReasonFallback                   // a fallback in use: the service has no backend with traffic
-	ReasonFallbackIdle               // a fallback kept at weight 0 (idle: keep) while the backends serve
+	ReasonFallbackIdle               // a fallback not in use: at weight 0 (idle: keep), or draining, then deleted
 )
 
 // String returns "healthy", "disabled", "unhealthy", "service down",

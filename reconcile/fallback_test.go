@@ -94,7 +94,7 @@ func fallbackInAndOut(t *testing.T, r *fbRounds, oracle func() string) {
 		{1, time.Second, 0, "+ destination " + fbDest + " in tcp/192.0.2.10:80 weight 5", 5, 1},
 		{2, 2 * time.Second, 3, "", 5, 1}, // still down: below high (hysteresis)
 		{3, 3 * time.Second, 3, "~ destination " + fbDest + " in tcp/192.0.2.10:80 weight 5 -> 0 (fallback idle)", 0, 0},
-		{3, 20 * time.Second, 3, "", 0, 0},                                                     // sessions finish
+		{3, 20 * time.Second, 3, "", 0, 0},                                                                     // sessions finish
 		{3, 33 * time.Second, 3, "- destination " + fbDest + " from tcp/192.0.2.10:80 (fallback idle)", -1, 0}, // drain_timeout passed
 		{3, 34 * time.Second, 0, "", -1, 0},
 	}

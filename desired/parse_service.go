@@ -50,6 +50,7 @@ func (d *decoder) decodeService(n *yaml.Node, path string, f *parsedFile) Servic
 	d.checkServiceOptions(&s, n, path, kn)
 	serviceDerivedDefaults(&s)
 	d.checkBackends(&s, path, kn["backends"])
+	d.checkFallbacks(&s, path, kn["fallback"])
 	return s
 }
 
@@ -102,6 +103,8 @@ func (d *decoder) serviceField(s *Service, k string, v *yaml.Node, p string, f *
 		d.sequence(v, p, func(i int, e *yaml.Node) {
 			s.Backends = append(s.Backends, d.decodeBackend(e, index(p, i)))
 		})
+	case "fallback":
+		s.Fallback = d.decodeFallbacks(v, p)
 	default:
 		return false
 	}

@@ -47,6 +47,9 @@ type Service struct {
 	Checks []Check
 	// Backends are sorted by address then port.
 	Backends []Backend
+	// Fallback are the sorry servers, used only while no backend has
+	// traffic; sorted by address then port.
+	Fallback []Fallback
 	// Source is where the service was written (its source file is shown in status).
 	Source Source
 }

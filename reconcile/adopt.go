@@ -16,7 +16,10 @@ import (
 // has no checks or no live IPVS service (a fresh boot: an empty table), or
 // it is disabled (a drain by hand) or weighted 0 in the config. A service
 // down by its watermarks holds every backend at weight 0: they read as
-// unhealthy, so it stays down until enough checks rise again.
+// unhealthy, so it stays down until enough checks rise again. A checked
+// fallback with traffic reads as healthy, so a restart while the service
+// is down keeps it; one at weight 0 is idle, not failed, and reads as
+// nothing.
 func AdoptedHealth(cfg desired.Config, live kernel.Snapshot) Health {
 	byKey := make(map[kernel.ServiceKey]*kernel.Service, len(live.Services))
 	for i := range live.Services {
@@ -26,10 +29,11 @@ func AdoptedHealth(cfg desired.Config, live kernel.Snapshot) Health {
 	var keys []kernel.ServiceKey
 	for i := range cfg.Services {
 		s := &cfg.Services[i]
+		keys = serviceKeys(s, keys[:0])
+		adoptFallbacks(h, s, keys, byKey)
 		if len(s.Checks) == 0 {
 			continue
 		}
-		keys = serviceKeys(s, keys[:0])
 		for j := range s.Backends {
 			b := &s.Backends[j]
 			if !b.Enabled || b.Weight <= 0 {
@@ -71,4 +75,18 @@ func adoptedVerdict(s *desired.Service, b *desired.Backend, keys []kernel.Servic
 		return false, true
 	}
 	return false, false
+}
+
+// adoptFallbacks records as healthy the checked fallbacks of s that have
+// traffic in a live service of s (keys).
+func adoptFallbacks(h Health, s *desired.Service, keys []kernel.ServiceKey, live map[kernel.ServiceKey]*kernel.Service) {
+	for j := range s.Fallback {
+		f := &s.Fallback[j]
+		if len(f.Checks) == 0 || !f.Enabled || f.Weight <= 0 {
+			continue
+		}
+		if v, ok := adoptedVerdict(s, &f.Backend, keys, live); ok && v {
+			h[HealthKey(s, &f.Backend)] = true
+		}
+	}
 }

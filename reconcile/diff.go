@@ -142,6 +142,8 @@ func deleteDestinations(steps []Step, ts *TargetService, live []kernel.Destinati
 		reason := ReasonNotInConfig
 		if containsKey(ts.Removed, ld.Key) {
 			reason = ReasonUnhealthy
+		} else if containsKey(ts.Idle, ld.Key) {
+			reason = ReasonFallbackIdle
 		}
 		steps = append(steps, Step{
 			Op:             kernel.Op{Kind: kernel.DeleteDestination, Service: ts.Key, Destination: ld.Key},

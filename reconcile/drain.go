@@ -83,7 +83,11 @@ func drainExtra(lsvc *kernel.Service, ts *TargetService, prev, next Draining, ti
 		next[k] = deadline
 		dc := ld.Config
 		dc.Weight = 0
-		extra = append(extra, TargetDestination{Key: ld.Key, Config: dc, Reason: ReasonDraining})
+		reason := ReasonDraining
+		if containsKey(ts.Idle, ld.Key) {
+			reason = ReasonFallbackIdle
+		}
+		extra = append(extra, TargetDestination{Key: ld.Key, Config: dc, Reason: reason})
 	}
 	return extra
 }

@@ -18,23 +18,24 @@ func effective(cfg desired.Config, health Health, master bool, prev ServiceState
 	for i := range cfg.Services {
 		n := max(len(cfg.Services[i].Ports), 1)
 		nsvc += n
-		ndst += n * len(cfg.Services[i].Backends)
+		ndst += n * (len(cfg.Services[i].Backends) + len(cfg.Services[i].Fallback))
 	}
 	t.Services = make([]TargetService, 0, nsvc)
 	// One backing array for every destination: a 10,000-service round
 	// allocates once, not per service.
 	dests := make([]TargetDestination, 0, ndst)
-	var gates []gate
+	var gates, fgates []gate
 	var keys []kernel.ServiceKey
 	for i := range cfg.Services {
 		s := &cfg.Services[i]
 		var st ServiceStatus
 		gates, st = gateService(s, health, prev, gates[:0])
+		fgates, st.Fallback = fallbackGates(s, health, fallbackInUse(st), fgates[:0])
 		t.Status = append(t.Status, st)
 		keys = serviceKeys(s, keys[:0])
 		for _, key := range keys {
 			var ts TargetService
-			ts, dests = targetService(s, key, gates, dests)
+			ts, dests = targetService(s, key, gates, fgates, dests)
 			t.Services = append(t.Services, ts)
 		}
 	}
@@ -71,9 +72,10 @@ func protocol(p desired.Protocol) kernel.Protocol {
 	return kernel.TCP
 }
 
-// targetService builds one IPVS service with its gated destinations, taking
-// their storage from the end of pool and returning the extended pool.
-func targetService(s *desired.Service, key kernel.ServiceKey, gates []gate, pool []TargetDestination) (TargetService, []TargetDestination) {
+// targetService builds one IPVS service with its gated destinations
+// (backends, then fallbacks), taking their storage from the end of pool and
+// returning the extended pool.
+func targetService(s *desired.Service, key kernel.ServiceKey, gates, fgates []gate, pool []TargetDestination) (TargetService, []TargetDestination) {
 	ts := TargetService{Key: key, Config: serviceConfig(s, key.Family), Name: s.Name, Role: RoleService}
 	start := len(pool)
 	for i := range s.Backends {
@@ -89,6 +91,7 @@ func targetService(s *desired.Service, key kernel.ServiceKey, gates []gate, pool
 		}
 		pool = append(pool, TargetDestination{Key: dk, Config: dc, Reason: gates[i].reason})
 	}
+	pool = appendFallbacks(s, key, fgates, &ts, pool)
 	ts.Destinations = pool[start:len(pool):len(pool)] // full slice: appends never reach a neighbour
 	cmpDest := func(a, b TargetDestination) int { return kernel.CompareDestinationKeys(a.Key, b.Key) }
 	if !slices.IsSortedFunc(ts.Destinations, cmpDest) { // backends come sorted; ports can reorder them

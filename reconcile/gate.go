@@ -6,6 +6,7 @@ import "github.com/seesaw-lb/seesaw/desired"
 type gate struct {
 	active bool   // gets its configured weight
 	remove bool   // deleted (on_unhealthy: remove)
+	omit   bool   // left out of the target: a live one drains, then goes (an idle fallback)
 	reason Reason // why
 }
 

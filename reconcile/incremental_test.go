@@ -30,6 +30,10 @@ func randService(r *rand.Rand, i int) desired.Service {
 				Weight: int32(1 + r.IntN(20)), Enabled: r.IntN(8) != 0, Forward: desired.ForwardNAT})
 		}
 	}
+	if r.IntN(3) == 0 { // a sorry server, kept at weight 0 or drained while unused
+		s.Fallback = []desired.Fallback{{Backend: desired.Backend{Address: netip.AddrFrom4([4]byte{203, 0, 113, 99}),
+			Weight: 1, Enabled: true, Forward: desired.ForwardNAT}, Idle: []desired.FallbackIdle{desired.IdleDrain, desired.IdleKeep}[r.IntN(2)]}}
+	}
 	return s
 }
 

@@ -372,10 +372,10 @@ func (l *Loop) compute(now time.Time) (Outcome, Inputs) {
 }
 
 // deletesUnnamed reports whether the plan deletes a destination the config
-// no longer names (a drain that ended).
+// no longer names or an idle fallback (a drain that ended).
 func deletesUnnamed(p Plan) bool {
 	for _, s := range p.Steps {
-		if s.Op.Kind == kernel.DeleteDestination && s.Reason == ReasonNotInConfig {
+		if s.Op.Kind == kernel.DeleteDestination && (s.Reason == ReasonNotInConfig || s.Reason == ReasonFallbackIdle) {
 			return true
 		}
 	}

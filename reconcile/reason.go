@@ -5,18 +5,21 @@ type Reason uint8
 
 // The reasons, rendered by String.
 const (
-	ReasonNone        Reason = iota // no reason recorded
-	ReasonHealthy                   // enabled and healthy: configured weight
-	ReasonDisabled                  // enabled: false in config
-	ReasonUnhealthy                 // checks say unhealthy
-	ReasonServiceDown               // below the low watermark
-	ReasonDraining                  // removed from config, draining at weight 0
-	ReasonNotInConfig               // not named by the config: deleted
-	ReasonCheck                     // the only destination of a check service: weight 1 always
+	ReasonNone         Reason = iota // no reason recorded
+	ReasonHealthy                    // enabled and healthy: configured weight
+	ReasonDisabled                   // enabled: false in config
+	ReasonUnhealthy                  // checks say unhealthy
+	ReasonServiceDown                // below the low watermark
+	ReasonDraining                   // removed from config, draining at weight 0
+	ReasonNotInConfig                // not named by the config: deleted
+	ReasonCheck                      // the only destination of a check service: weight 1 always
+	ReasonFallback                   // a fallback in use: the service has no backend with traffic
+	ReasonFallbackIdle               // a fallback not in use: at weight 0 (idle: keep), or draining, then deleted
 )
 
 // String returns "healthy", "disabled", "unhealthy", "service down",
-// "draining", "not in config", "check" (or "" for ReasonNone).
+// "draining", "not in config", "check", "fallback", "fallback idle" (or ""
+// for ReasonNone).
 func (r Reason) String() string {
 	switch r {
 	case ReasonHealthy:
@@ -33,6 +36,10 @@ func (r Reason) String() string {
 		return "not in config"
 	case ReasonCheck:
 		return "check"
+	case ReasonFallback:
+		return "fallback"
+	case ReasonFallbackIdle:
+		return "fallback idle"
 	}
 	return ""
 }

@@ -18,13 +18,14 @@ func serviceEqual(a, b *desired.Service) bool {
 		a.Forward == b.Forward && a.Tunnel == b.Tunnel && persistenceEqual(a.Persistence, b.Persistence) &&
 		a.OnePacket == b.OnePacket && a.Watermarks == b.Watermarks && a.DrainTimeout == b.DrainTimeout &&
 		a.OnUnhealthy == b.OnUnhealthy && a.Source == b.Source &&
-		sliceEqual(a.Ports, b.Ports) && sliceEqual(a.Backends, b.Backends) && checksEqual(a.Checks, b.Checks)
+		sliceEqual(a.Ports, b.Ports) && sliceEqual(a.Backends, b.Backends) && checksEqual(a.Checks, b.Checks) &&
+		fallbacksEqual(a.Fallback, b.Fallback)
 }
 
 // comparedServiceFields are the fields of desired.Service that serviceEqual compares.
 var comparedServiceFields = []string{"Name", "VIP", "Fwmark", "IPv6", "Ports", "Interface", "Scheduler", "SchedulerFlags",
 	"Forward", "Tunnel", "Persistence", "OnePacket", "Watermarks", "DrainTimeout", "OnUnhealthy", "Checks",
-	"Backends", "Source"}
+	"Backends", "Fallback", "Source"}
 
 func persistenceEqual(a, b *desired.Persistence) bool {
 	return a == b || (a != nil && b != nil && *a == *b)
@@ -44,6 +45,18 @@ func sliceEqual[T comparable](a, b []T) bool {
 // checksEqual compares check lists: the same array, else deeply (checks
 // hold maps and slices of their own).
 func checksEqual(a, b []desired.Check) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) == 0 || &a[0] == &b[0] {
+		return true
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+// fallbacksEqual compares fallback lists: the same array, else deeply
+// (fallbacks hold checks).
+func fallbacksEqual(a, b []desired.Fallback) bool {
 	if len(a) != len(b) {
 		return false
 	}

@@ -40,6 +40,10 @@ type TargetService struct {
 	// DrainTimeout-driven removal and explicit removal (on_unhealthy: remove)
 	// are told apart here: Removed destinations are deleted at once, never drained.
 	Removed []kernel.DestinationKey
+	// Idle are the fallbacks not in use (idle: drain): left out of
+	// Destinations, so a live one drains like a removed backend, with the
+	// reason "fallback idle".
+	Idle []kernel.DestinationKey
 }
 
 // TargetDestination is one destination of a target service.
@@ -63,6 +67,9 @@ type ServiceStatus struct {
 	Up      bool
 	Healthy int // enabled backends that are healthy
 	Enabled int // enabled backends
+	// Fallback counts the fallbacks carrying traffic (the service has no
+	// backend with traffic).
+	Fallback int
 }
 
 // States returns the up/down state of every configured service, to be

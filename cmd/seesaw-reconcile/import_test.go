@@ -24,14 +24,17 @@ func TestImportKeepalived(t *testing.T) {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr.String())
 	}
 	for _, want := range []string{
-		corpusFile + ":55: sorry_server: not converted: seesaw has no fallback backends yet (issue #16)",
+		corpusFile + ":111: url digest: not converted",
 		corpusFile + ":30: authentication: not converted",
 	} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
 		}
 	}
-	if !strings.Contains(stdout.String(), "3 services, 11 constructs not converted") {
+	if strings.Contains(stderr.String(), "sorry_server") {
+		t.Errorf("the sorry_server is listed as not converted:\n%s", stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "3 services, 10 constructs not converted") {
 		t.Errorf("stdout: %s", stdout.String())
 	}
 	stdout.Reset()
@@ -39,7 +42,7 @@ func TestImportKeepalived(t *testing.T) {
 	if code := run([]string{"validate", "--config-dir", out}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("validate exit %d: %s", code, stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "valid: node lb1, 2 files, 3 services, 7 backends, 3 checks") {
+	if !strings.Contains(stdout.String(), "valid: node lb1, 2 files, 3 services, 7 backends, 1 fallback, 3 checks") {
 		t.Errorf("validate: %s", stdout.String())
 	}
 

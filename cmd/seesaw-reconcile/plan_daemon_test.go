@@ -171,3 +171,46 @@ func TestApplyThroughTheDaemon(t *testing.T) {
 		t.Fatalf("apply --once without a daemon: code %d %s", code, errs)
 	}
 }
+
+// TestPlanWithTheDaemonKeepsTheFallback: the daemon's backends are
+// unhealthy and its fallback serves; plan with its inputs changes nothing,
+// plans a fallback added to the files as one more in use, and plan without
+// them brings the backends back and takes the fallback out.
+func TestPlanWithTheDaemonKeepsTheFallback(t *testing.T) {
+	d, f := fakeDeps(t)
+	vip := netip.MustParsePrefix("192.0.2.10/32")
+	d = withAddresses(d, map[string][]netip.Prefix{"eth1": {netip.MustParsePrefix("192.0.2.2/24"), vip}})
+	web := webFile(10) + "    fallback: [{address: 203.0.113.99}]\n"
+	dir := writeConfig(t, map[string]string{"node.yaml": planNode, "web.yaml": web})
+	svc := kernel.NewServiceKey(kernel.TCP, netip.MustParseAddr("192.0.2.10"), 80)
+	c, _ := f.Dial(kernel.Options{})
+	defer c.Close()
+	dest := func(addr string, w uint32) kernel.Op {
+		return kernel.Op{Kind: kernel.AddDestination, Service: svc, Destination: kernel.NewDestinationKey(netip.MustParseAddr(addr), 80),
+			DestinationConfig: kernel.DestinationConfig{Weight: w, Forward: kernel.ForwardNAT}}
+	}
+	if _, err := c.Apply(t.Context(), []kernel.Op{{Kind: kernel.AddService, Service: svc, ServiceConfig: kernel.ServiceConfig{Scheduler: "wrr"}},
+		dest("198.51.100.1", 0), dest("198.51.100.2", 0), dest("203.0.113.99", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	down := func(addr string) daemon.BackendHealth {
+		return daemon.BackendHealth{Key: reconcile.BackendKey{Service: "web", Backend: netip.MustParseAddrPort(addr + ":0")}, Healthy: false}
+	}
+	pi := &daemon.PlanInputs{Generation: 7, HaveConfig: true, Master: true, Now: d.now(),
+		Health: []daemon.BackendHealth{down("198.51.100.1"), down("198.51.100.2")}, States: map[string]bool{"web": true},
+		Held: []reconcile.Address{{Interface: "eth1", Prefix: vip}}}
+	socket, _ := fakeDaemon(t, pi, nil)
+
+	if code, out, errs := runWith(d, runPlan, "--config-dir", dir, "--socket", socket); code != exitOK || !strings.Contains(out, "No changes: the kernel matches the configuration.") {
+		t.Fatalf("plan with the daemon while the fallback serves: code %d\n%s%s", code, out, errs)
+	}
+	two := writeConfig(t, map[string]string{"node.yaml": planNode, "web.yaml": strings.Replace(web, "[{address: 203.0.113.99}]", "[{address: 203.0.113.99}, {address: 203.0.113.98, weight: 2}]", 1)})
+	code, out, errs := runWith(d, runPlan, "--config-dir", two, "--socket", socket)
+	if code != exitChanges || !strings.Contains(out, "+ destination 203.0.113.98:80 in tcp/192.0.2.10:80 weight 2 forward nat (fallback)\n") || strings.Count(out, " destination ") != 1 {
+		t.Fatalf("plan with a second fallback: code %d\n%s%s", code, out, errs)
+	}
+	code, out, _ = runWith(d, runPlan, "--config-dir", dir, "--socket", socket, "--without-daemon")
+	if code != exitChanges || strings.Count(out, "weight 0 -> ") != 2 || !strings.Contains(out, "- destination 203.0.113.99:80 from tcp/192.0.2.10:80") {
+		t.Fatalf("plan without the daemon should bring the backends back and take the fallback out: code %d\n%s", code, out)
+	}
+}

@@ -55,6 +55,9 @@ func renderStatus(w io.Writer, r daemon.StatusReport) {
 		if s.Up {
 			state = "up"
 		}
+		if s.FallbackInUse > 0 {
+			state += " (fallback)"
+		}
 		vip := s.VIP
 		if s.VIPHeld {
 			vip += " (held)"
@@ -72,7 +75,11 @@ func renderStatus(w io.Writer, r daemon.StatusReport) {
 			if b.LastCheck != "" {
 				lat = fmt.Sprintf("%.1fms", b.LatencyMS)
 			}
-			fmt.Fprintf(tw, "\t\t\t\t\t%s\t%d\t%d (%s)\t%s\t%s\t%s\n", b.Address, b.Weight, b.Effective, b.Reason, health, printable(b.LastCheck), lat)
+			addr := b.Address
+			if b.Fallback {
+				addr += " (fallback)"
+			}
+			fmt.Fprintf(tw, "\t\t\t\t\t%s\t%d\t%d (%s)\t%s\t%s\t%s\n", addr, b.Weight, b.Effective, b.Reason, health, printable(b.LastCheck), lat)
 		}
 	}
 	if len(r.CheckServices) > 0 {

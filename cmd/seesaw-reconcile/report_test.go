@@ -81,3 +81,20 @@ func TestStatusTableEscapesControls(t *testing.T) {
 		t.Errorf("status table holds control characters: %q", out)
 	}
 }
+
+// TestStatusTableMarksFallbacks: a fallback is marked as one, and a service
+// on its fallbacks says so in its state.
+func TestStatusTableMarksFallbacks(t *testing.T) {
+	var b bytes.Buffer
+	renderStatus(&b, daemon.StatusReport{Node: "lb1",
+		Services: []daemon.ServiceReport{{Name: "web", Enabled: 1, Low: 0.5, High: 0.5, FallbackInUse: 1, Backends: []daemon.BackendReport{
+			{Address: "198.51.100.1", Weight: 1, Reason: "service down"},
+			{Address: "203.0.113.99", Weight: 3, Effective: 3, Reason: "fallback", Healthy: true, Fallback: true},
+		}}}})
+	for _, re := range []string{`(?m)^web\s+down \(fallback\)\s+0/1`, `(?m)198\.51\.100\.1\s+1\s+0 \(service down\)`,
+		`(?m)203\.0\.113\.99 \(fallback\)\s+3\s+3 \(fallback\)\s+healthy`} {
+		if !regexp.MustCompile(re).Match(b.Bytes()) {
+			t.Errorf("status table lacks %s:\n%s", re, b.String())
+		}
+	}
+}

@@ -44,15 +44,23 @@ func reportInvalid(dir string, err error, stderr io.Writer) int {
 
 // summary is the one line printed for a valid configuration.
 func summary(dir string, cfg desired.Config) string {
-	backends, checks := 0, 0
+	backends, fallbacks, checks := 0, 0, 0
 	for _, s := range cfg.Services {
 		backends += len(s.Backends)
+		fallbacks += len(s.Fallback)
 		checks += len(s.Checks)
+		for _, f := range s.Fallback {
+			checks += len(f.Checks)
+		}
 	}
-	return fmt.Sprintf("%s: valid: node %s, %d %s, %d %s, %d %s, %d %s", dir, cfg.Node.Name,
+	fb := ""
+	if fallbacks > 0 {
+		fb = fmt.Sprintf(", %d %s", fallbacks, plural(fallbacks, "fallback", "fallbacks"))
+	}
+	return fmt.Sprintf("%s: valid: node %s, %d %s, %d %s, %d %s%s, %d %s", dir, cfg.Node.Name,
 		len(cfg.Files), plural(len(cfg.Files), "file", "files"),
 		len(cfg.Services), plural(len(cfg.Services), "service", "services"),
-		backends, plural(backends, "backend", "backends"),
+		backends, plural(backends, "backend", "backends"), fb,
 		checks, plural(checks, "check", "checks"))
 }
 

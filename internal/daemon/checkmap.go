@@ -33,7 +33,8 @@ type checkPlan struct {
 }
 
 // planChecks maps every check of every service onto every enabled and
-// disabled backend (a disabled backend's health still shows in status).
+// disabled backend (a disabled backend's health still shows in status),
+// and every fallback's own checks onto that fallback.
 // dsr/tunnel checks dial the VIP with the mark of the backend's check
 // service from marks (the loop's last round); one without a mark yet is
 // skipped, so its backend's health is unknown.
@@ -53,35 +54,22 @@ func planChecks(cfg desired.Config, marks reconcile.CheckMarks, io checkIO) (che
 				return checkPlan{}, fmt.Errorf("service %s: %s check at %s:%d: %w", s.Name, c.Type, c.Source.File, c.Source.Line, err)
 			}
 			for bi := range s.Backends {
-				b := &s.Backends[bi]
-				bk := reconcile.HealthKey(s, b)
-				dial, err := reconcile.CheckDialOf(marks, s, b, c, c.DialPort(*s, *b))
-				if errors.Is(err, reconcile.ErrNoCheckMark) {
-					p.Skipped = append(p.Skipped, err.Error()) // unknown until a round assigns the mark
-					if p.Waiting != nil {
-						p.Waiting[bk] = true
-					}
-					continue
-				} else if err != nil {
+				if err := p.add(s, &s.Backends[bi], c, spec, marks, io, pos); err != nil {
 					return checkPlan{}, err
 				}
-				chk := checks.Check{Target: checks.Target{Address: dial.Addr.Addr(), Port: dial.Addr.Port(), Mark: dial.Mark}, Spec: spec}
-				if dial.Mark != 0 && io.sourceFor != nil {
-					// On the node holding the VIP the kernel would pick the VIP,
-					// which the backend drops; without a route the check fails,
-					// which is the truth.
-					chk.Target.Source, _ = io.sourceFor(b.Address)
+			}
+		}
+		for fi := range s.Fallback {
+			f := &s.Fallback[fi]
+			for ci := range f.Checks {
+				c := &f.Checks[ci]
+				spec, err := specOf(*c, io.readFile)
+				if err != nil {
+					return checkPlan{}, fmt.Errorf("service %s: fallback %s: %s check at %s:%d: %w", s.Name, f.Address, c.Type, c.Source.File, c.Source.Line, err)
 				}
-				k := chk.Key()
-				if _, ok := p.Backends[k]; !ok {
-					if pos != nil {
-						pos[k] = len(p.Checks)
-					}
-					p.Checks = append(p.Checks, chk)
-					p.Initial[k] = spec.InitialState
+				if err := p.add(s, &f.Backend, c, spec, marks, io, pos); err != nil {
+					return checkPlan{}, err
 				}
-				p.Backends[k] = append(p.Backends[k], bk)
-				p.Needs[bk] = append(p.Needs[bk], k)
 			}
 		}
 	}
@@ -89,6 +77,41 @@ func planChecks(cfg desired.Config, marks reconcile.CheckMarks, io checkIO) (che
 		markStartDown(&p, pos, io.adopted)
 	}
 	return p, nil
+}
+
+// add maps check c (as spec) of backend or fallback b in service s into p;
+// pos is non-nil while some backend was adopted down.
+func (p *checkPlan) add(s *desired.Service, b *desired.Backend, c *desired.Check, spec *checks.Spec,
+	marks reconcile.CheckMarks, io checkIO, pos map[checks.Key]int) error {
+	bk := reconcile.HealthKey(s, b)
+	dial, err := reconcile.CheckDialOf(marks, s, b, c, c.DialPort(*s, *b))
+	if errors.Is(err, reconcile.ErrNoCheckMark) {
+		p.Skipped = append(p.Skipped, err.Error()) // unknown until a round assigns the mark
+		if p.Waiting != nil {
+			p.Waiting[bk] = true
+		}
+		return nil
+	} else if err != nil {
+		return err
+	}
+	chk := checks.Check{Target: checks.Target{Address: dial.Addr.Addr(), Port: dial.Addr.Port(), Mark: dial.Mark}, Spec: spec}
+	if dial.Mark != 0 && io.sourceFor != nil {
+		// On the node holding the VIP the kernel would pick the VIP,
+		// which the backend drops; without a route the check fails,
+		// which is the truth.
+		chk.Target.Source, _ = io.sourceFor(b.Address)
+	}
+	k := chk.Key()
+	if _, ok := p.Backends[k]; !ok {
+		if pos != nil {
+			pos[k] = len(p.Checks)
+		}
+		p.Checks = append(p.Checks, chk)
+		p.Initial[k] = spec.InitialState
+	}
+	p.Backends[k] = append(p.Backends[k], bk)
+	p.Needs[bk] = append(p.Needs[bk], k)
+	return nil
 }
 
 // checkIO is what planChecks reads from the host: CA bundles named by tls

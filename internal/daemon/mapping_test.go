@@ -32,6 +32,11 @@ func svc(name string, vip string, checks []desired.Check, backends ...desired.Ba
 		Checks: checks, Backends: backends}
 }
 
+func withFallbacks(s desired.Service, f ...desired.Fallback) desired.Service {
+	s.Fallback = f
+	return s
+}
+
 func TestPlanChecks(t *testing.T) {
 	a, b := desired.Backend{Address: addrA, Enabled: true}, desired.Backend{Address: addrB, Port: 8080, Enabled: true}
 	tests := []struct {
@@ -65,6 +70,11 @@ func TestPlanChecks(t *testing.T) {
 			cfg:     dsrConfig(a),
 			marks:   true,
 			targets: []string{"192.0.2.10:80 mark 100 from 203.0.113.1"}, needs: map[string]int{"web/198.51.100.1:0": 1}},
+		{name: "a fallback's own checks run on it alone; one without checks is not checked",
+			cfg: desired.Config{Services: []desired.Service{withFallbacks(svc("web", "192.0.2.10", []desired.Check{tcpCheck(0, true)}, a),
+				desired.Fallback{Backend: desired.Backend{Address: netip.MustParseAddr("203.0.113.99"), Enabled: true}, Checks: []desired.Check{tcpCheck(8080, true)}},
+				desired.Fallback{Backend: desired.Backend{Address: netip.MustParseAddr("203.0.113.98"), Enabled: true}})}},
+			targets: []string{"198.51.100.1:80", "203.0.113.99:8080"}, needs: map[string]int{"web/198.51.100.1:0": 1, "web/203.0.113.99:0": 1}},
 		{name: "unreadable CA bundle",
 			cfg: desired.Config{Services: []desired.Service{svc("web", "192.0.2.10",
 				[]desired.Check{{Type: desired.CheckTLS, TLS: desired.TLSOptions{CAFile: "/nonexistent/ca.pem"}}}, a)}},

@@ -135,13 +135,14 @@ var (
 	descEnabled     = prometheus.NewDesc("seesaw_service_enabled_backends", "Enabled backends, by service.", []string{"service"}, nil)
 	descUnmatched   = prometheus.NewDesc("seesaw_check_probe_replies_unmatched_total", "Segments reaching the half-open probe sockets that answer no probe in flight (late replies, other traffic to the probe ports); dropped.", nil, nil)
 	descServiceUp   = prometheus.NewDesc("seesaw_service_up", "1 while the service is at or above its watermark (up).", []string{"service"}, nil)
+	descFallback    = prometheus.NewDesc("seesaw_service_fallbacks_in_use", "Fallbacks (sorry servers) carrying the service's traffic: it has no backend with traffic.", []string{"service"}, nil)
 	descDegraded    = prometheus.NewDesc("seesaw_degraded", "1 while a part not needed to forward traffic is failing (metrics, control socket, overrides file).", []string{"part"}, nil)
 )
 
 // Describe sends every descriptor.
 func (*collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descRounds, descGeneration, descVRRPState, descVRRPTrans, descVRRPDrops,
-		descVRRPRecv, descVRRPSent, descVRRPTiming, descVRRPLate, descVRRPMaxLate, descChecksRun, descChecksState, descResults, descCheckLat, descHealthy, descEnabled, descServiceUp, descUnmatched, descDegraded} {
+		descVRRPRecv, descVRRPSent, descVRRPTiming, descVRRPLate, descVRRPMaxLate, descChecksRun, descChecksState, descResults, descCheckLat, descHealthy, descEnabled, descServiceUp, descFallback, descUnmatched, descDegraded} {
 		ch <- d
 	}
 }
@@ -155,6 +156,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descHealthy, prometheus.GaugeValue, float64(s.Healthy), s.Name)
 		ch <- prometheus.MustNewConstMetric(descEnabled, prometheus.GaugeValue, float64(s.Enabled), s.Name)
 		ch <- prometheus.MustNewConstMetric(descServiceUp, prometheus.GaugeValue, b2f(s.Up), s.Name)
+		ch <- prometheus.MustNewConstMetric(descFallback, prometheus.GaugeValue, float64(s.Fallback), s.Name)
 	}
 	c.collectVRRP(ch)
 	degraded := c.w.degradedNow()

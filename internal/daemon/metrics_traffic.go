@@ -140,9 +140,9 @@ func seriesLine(buf []byte, name, backend, dir, rest string, v uint64) []byte {
 	return append(strconv.AppendUint(buf, v, 10), '\n')
 }
 
-// writeHealth writes seesaw_backend_healthy: each configured backend's
-// verdict, keyed as the status report names it (ADDRESS, or ADDRESS:PORT
-// when it has a port).
+// writeHealth writes seesaw_backend_healthy: each configured backend's and
+// fallback's verdict, keyed as the status report names it (ADDRESS, or
+// ADDRESS:PORT when it has a port).
 func writeHealth(w *bufio.Writer, cfg desired.Config, health reconcile.Health) error {
 	if _, err := w.WriteString("# HELP seesaw_backend_healthy 1 while the configured backend is healthy (or has no checks), 0 while its checks say down.\n" +
 		"# TYPE seesaw_backend_healthy gauge\n"); err != nil {
@@ -152,8 +152,8 @@ func writeHealth(w *bufio.Writer, cfg desired.Config, health reconcile.Health) e
 	for i := range cfg.Services {
 		s := &cfg.Services[i]
 		svc := `service="` + escapeLabel(s.Name) + `"`
-		for j := range s.Backends {
-			b := &s.Backends[j]
+		for j := range len(s.Backends) + len(s.Fallback) {
+			b := fallbackOr(s, j)
 			bk := reconcile.HealthKey(s, b)
 			label := bk.Backend.String()
 			if b.Port == 0 {
@@ -170,6 +170,14 @@ func writeHealth(w *bufio.Writer, cfg desired.Config, health reconcile.Health) e
 		}
 	}
 	return nil
+}
+
+// fallbackOr is backend j of s, or, past the backends, fallback j-len(Backends).
+func fallbackOr(s *desired.Service, j int) *desired.Backend {
+	if j < len(s.Backends) {
+		return &s.Backends[j]
+	}
+	return &s.Fallback[j-len(s.Backends)].Backend
 }
 
 // escapeLabel escapes a label value for the text format.

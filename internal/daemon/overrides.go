@@ -72,7 +72,7 @@ func (o overrides) matches(b desired.Backend) bool {
 	return false
 }
 
-// applyOverrides returns cfg with the drained backends disabled. cfg's
+// applyOverrides returns cfg with the drained backends and fallbacks disabled. cfg's
 // slices are shared and read-only: changed services get fresh copies.
 func applyOverrides(cfg desired.Config, o overrides) desired.Config {
 	if len(o.Drained) == 0 {
@@ -91,6 +91,18 @@ func applyOverrides(cfg desired.Config, o overrides) desired.Config {
 		}
 		if backends != nil {
 			services[i].Backends = backends
+		}
+		var fallback []desired.Fallback
+		for j, f := range s.Fallback {
+			if f.Enabled && o.matches(f.Backend) {
+				if fallback == nil {
+					fallback = slices.Clone(s.Fallback)
+				}
+				fallback[j].Enabled = false
+			}
+		}
+		if fallback != nil {
+			services[i].Fallback = fallback
 		}
 	}
 	cfg.Services = services

@@ -65,14 +65,17 @@ type RoundReport struct {
 
 // ServiceReport is one configured service.
 type ServiceReport struct {
-	Name     string          `json:"name"`
-	Up       bool            `json:"up"`
-	Healthy  int             `json:"healthy"`
-	Enabled  int             `json:"enabled"`
-	Low      float64         `json:"low_watermark"`
-	High     float64         `json:"high_watermark"`
-	VIP      string          `json:"vip,omitempty"`
-	VIPHeld  bool            `json:"vip_held"`
+	Name    string  `json:"name"`
+	Up      bool    `json:"up"`
+	Healthy int     `json:"healthy"`
+	Enabled int     `json:"enabled"`
+	Low     float64 `json:"low_watermark"`
+	High    float64 `json:"high_watermark"`
+	VIP     string  `json:"vip,omitempty"`
+	VIPHeld bool    `json:"vip_held"`
+	// FallbackInUse counts the fallbacks carrying the service's traffic.
+	FallbackInUse int `json:"fallbacks_in_use,omitempty"`
+	// Backends are the backends, then the fallbacks (Fallback set).
 	Backends []BackendReport `json:"backends"`
 }
 
@@ -100,14 +103,16 @@ func checkServiceReports(marks reconcile.CheckMarks) []CheckServiceReport {
 
 // BackendReport is one backend of a service.
 type BackendReport struct {
-	Address       string  `json:"address"`
-	Weight        int32   `json:"weight"`
-	Effective     int32   `json:"effective_weight"`
-	Reason        string  `json:"reason"`
-	Healthy       bool    `json:"healthy"`
-	DrainedByHand bool    `json:"drained_by_hand,omitempty"`
-	LastCheck     string  `json:"last_check,omitempty"`
-	LatencyMS     float64 `json:"latency_ms,omitempty"`
+	Address       string `json:"address"`
+	Weight        int32  `json:"weight"`
+	Effective     int32  `json:"effective_weight"`
+	Reason        string `json:"reason"`
+	Healthy       bool   `json:"healthy"`
+	DrainedByHand bool   `json:"drained_by_hand,omitempty"`
+	// Fallback marks a fallback (sorry server) of the service.
+	Fallback  bool    `json:"fallback,omitempty"`
+	LastCheck string  `json:"last_check,omitempty"`
+	LatencyMS float64 `json:"latency_ms,omitempty"`
 	// Traffic is the backend's traffic in the kernel; absent when it has
 	// no destination there or the counters could not be read.
 	Traffic *TrafficReport `json:"traffic,omitempty"`
@@ -163,32 +168,46 @@ func serviceReports(cfg desired.Config, over overrides, health reconcile.Health,
 		}
 		for _, st := range ls.Services {
 			if st.Name == s.Name {
-				sr.Up, sr.Healthy, sr.Enabled = st.Up, st.Healthy, st.Enabled
+				sr.Up, sr.Healthy, sr.Enabled, sr.FallbackInUse = st.Up, st.Healthy, st.Enabled, st.Fallback
 			}
 		}
 		for _, b := range s.Backends {
-			bk := reconcile.HealthKey(&s, &b)
-			br := BackendReport{Address: bk.Backend.String(), Weight: b.Weight, DrainedByHand: over.matches(b)}
-			if b.Port == 0 {
-				br.Address = b.Address.String()
-			}
-			h, known := health[bk]
-			br.Healthy = h || !known
-			br.Effective, br.Reason = effectiveWeight(ls.Target, s.Name, b)
-			for _, k := range plan.Needs[bk] {
-				if c, ok := cs[k]; ok && !c.LastCheck.IsZero() {
-					br.LastCheck, br.LatencyMS = "ok", float64(c.Latency.Microseconds())/1000
-					if c.LastError != nil {
-						br.LastCheck = c.LastError.Error()
-						break
-					}
-				}
+			sr.Backends = append(sr.Backends, backendReport(&s, b, over, health, ls.Target, plan, cs))
+		}
+		for _, f := range s.Fallback {
+			br := backendReport(&s, f.Backend, over, health, ls.Target, plan, cs)
+			br.Fallback = true
+			if br.Reason == "absent" {
+				br.Reason = "not in use"
 			}
 			sr.Backends = append(sr.Backends, br)
 		}
 		out = append(out, sr)
 	}
 	return out
+}
+
+// backendReport is one backend's (or fallback's) line of a service report.
+func backendReport(s *desired.Service, b desired.Backend, over overrides, health reconcile.Health, t reconcile.Target,
+	plan checkPlan, cs map[checks.Key]checks.Status) BackendReport {
+	bk := reconcile.HealthKey(s, &b)
+	br := BackendReport{Address: bk.Backend.String(), Weight: b.Weight, DrainedByHand: over.matches(b)}
+	if b.Port == 0 {
+		br.Address = b.Address.String()
+	}
+	h, known := health[bk]
+	br.Healthy = h || !known
+	br.Effective, br.Reason = effectiveWeight(t, s.Name, b)
+	for _, k := range plan.Needs[bk] {
+		if c, ok := cs[k]; ok && !c.LastCheck.IsZero() {
+			br.LastCheck, br.LatencyMS = "ok", float64(c.Latency.Microseconds())/1000
+			if c.LastError != nil {
+				br.LastCheck = c.LastError.Error()
+				break
+			}
+		}
+	}
+	return br
 }
 
 // effectiveWeight finds b's weight in the target (first port of s).

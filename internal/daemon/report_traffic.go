@@ -34,10 +34,12 @@ func addTraffic(services []ServiceReport, cfg desired.Config, snap kernel.Snapsh
 		}
 		s := &cfg.Services[i]
 		for j := range services[i].Backends {
-			if j >= len(s.Backends) {
-				break
+			switch f := j - len(s.Backends); {
+			case j < len(s.Backends):
+				services[i].Backends[j].Traffic = backendTraffic(byName[s.Name], s.Backends[j])
+			case f < len(s.Fallback): // the fallbacks follow the backends
+				services[i].Backends[j].Traffic = backendTraffic(byName[s.Name], s.Fallback[f].Backend)
 			}
-			services[i].Backends[j].Traffic = backendTraffic(byName[s.Name], s.Backends[j])
 		}
 	}
 }

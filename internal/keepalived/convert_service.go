@@ -31,6 +31,7 @@ type vsState struct {
 	persistMask     string
 	persistEngine   string
 	persistenceSeen bool
+	sorry           sorryServer
 }
 
 var schedulers = []string{"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"}
@@ -67,6 +68,7 @@ func (c *converter) virtualServer(s *Stmt) *service {
 		svc.out.OnePacket = false
 	}
 	c.realServers(st)
+	c.sorryServer(st)
 	c.watermarks(st, s.Pos)
 	return svc
 }
@@ -156,7 +158,7 @@ func (c *converter) vsKey(st *vsState, k *Stmt) {
 	case "alpha":
 		st.ctx.initialDown = true
 	case "sorry_server", "sorry_server_inhibit", "sorry_server_lvs_method":
-		c.note(k.Pos, "%s: not converted: seesaw has no fallback backends yet (issue #16); until then a service whose backends are all down has no backend to send to", kw)
+		c.sorryKey(st, k)
 	case "quorum_up", "quorum_down":
 		c.note(k.Pos, "%s: not converted: seesaw runs no scripts; a service that falls below its watermarks is shown in status and metrics, and lowers the VRRP priority if tracked", kw)
 	default:

@@ -68,6 +68,7 @@ type outService struct {
 	OnUnhealthy    string          `yaml:"on_unhealthy,omitempty"`
 	Checks         []*outCheck     `yaml:"checks,omitempty"`
 	Backends       []outBackend    `yaml:"backends,omitempty"`
+	Fallback       []outFallback   `yaml:"fallback,omitempty"`
 }
 
 type outPort struct {
@@ -93,6 +94,15 @@ type outBackend struct {
 	UpperThreshold int    `yaml:"upper_threshold,omitempty"`
 	LowerThreshold int    `yaml:"lower_threshold,omitempty"`
 	Forward        string `yaml:"forward,omitempty"`
+}
+
+// outFallback is a sorry server: services[].fallback[].
+type outFallback struct {
+	Address string `yaml:"address"`
+	Port    int    `yaml:"port,omitempty"`
+	Weight  int    `yaml:"weight"`
+	Forward string `yaml:"forward,omitempty"`
+	Idle    string `yaml:"idle,omitempty"`
 }
 
 type outCheck struct {

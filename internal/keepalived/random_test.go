@@ -24,7 +24,7 @@ var keys = map[string][]string{
 	"top":       {"global_defs", "vrrp_instance", "vrrp_sync_group", "virtual_server", "virtual_server", "virtual_server"},
 	"global":    {"router_id", "vrrp_version", "lvs_sync_daemon", "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "vrrp_garp_interval", "vrrp_garp_master_refresh"},
 	"instance":  {"interface", "virtual_router_id", "priority", "advert_int", "unicast_src_ip", "unicast_peer", "nopreempt", "preempt_delay", "track_interface", "virtual_ipaddress", "virtual_ipaddress_excluded", "garp_master_repeat", "garp_interval", "lvs_sync_daemon_interface", "version"},
-	"vs":        {"delay_loop", "lb_algo", "lb_kind", "persistence_timeout", "persistence_granularity", "persistence_engine", "protocol", "ops", "sh-port", "mh-port", "mh-fallback", "quorum", "hysteresis", "ip_family", "alpha", "inhibit_on_failure", "virtualhost", "connect_timeout", "retry", "real_server", "real_server", "real_server"},
+	"vs":        {"delay_loop", "lb_algo", "lb_kind", "persistence_timeout", "persistence_granularity", "persistence_engine", "protocol", "ops", "sh-port", "mh-port", "mh-fallback", "quorum", "hysteresis", "ip_family", "alpha", "inhibit_on_failure", "virtualhost", "connect_timeout", "retry", "real_server", "real_server", "real_server", "sorry_server", "sorry_server_inhibit", "sorry_server_lvs_method"},
 	"rs":        {"weight", "inhibit_on_failure", "uthreshold", "lthreshold", "lb_kind", "delay_loop", "TCP_CHECK", "HTTP_GET", "SSL_GET", "DNS_CHECK", "PING_CHECK", "UDP_CHECK", "MISC_CHECK"},
 	"check":     {"connect_port", "connect_timeout", "retry", "nb_get_retry", "delay_before_retry", "delay_loop", "url", "type", "name", "payload", "require_reply", "virtualhost", "alpha"},
 	"url":       {"path", "status_code", "regex", "virtualhost", "digest"},
@@ -72,7 +72,7 @@ func genBlock(r *rand.Rand, b *strings.Builder, kind string, depth int) {
 				b.WriteString(" " + values[16+r.IntN(10)] + " " + values[r.IntN(8)])
 			}
 			args = 0
-		case "real_server":
+		case "real_server", "sorry_server":
 			b.WriteString(" " + values[16+r.IntN(10)] + " " + values[r.IntN(8)])
 			args = 0
 		}

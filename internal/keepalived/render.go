@@ -18,8 +18,8 @@ func renderNode(n *outNode, header string) ([]byte, error) {
 }
 
 // renderServices writes services.yaml: each service in block style with a
-// comment naming the virtual_server it came from; ports, backends and
-// small mappings in flow style, one per line.
+// comment naming the virtual_server it came from; ports, backends,
+// fallbacks and small mappings in flow style, one per line.
 func renderServices(svcs []*service, header string) ([]byte, error) {
 	list := make([]*outService, len(svcs))
 	for i, s := range svcs {
@@ -34,7 +34,7 @@ func renderServices(svcs []*service, header string) ([]byte, error) {
 		item.HeadComment = fmt.Sprintf("from virtual_server at %s", svcs[i].pos)
 		for j := 0; j+1 < len(item.Content); j += 2 {
 			switch item.Content[j].Value {
-			case "ports", "backends":
+			case "ports", "backends", "fallback":
 				for _, e := range item.Content[j+1].Content {
 					e.Style = yaml.FlowStyle
 				}

@@ -125,14 +125,15 @@
       el("span", { class: "badge state-" + state, "data-state": state }, state),
       el("span", {}, "VIP " + vip),
       el("span", {}, "healthy " + svc.healthy + "/" + svc.enabled),
-      el("span", {}, "watermarks " + svc.low_watermark + "–" + svc.high_watermark));
+      el("span", {}, "watermarks " + svc.low_watermark + "–" + svc.high_watermark),
+      svc.fallbacks_in_use ? el("span", { class: "fallback" }, "on fallback (" + svc.fallbacks_in_use + ")") : null);
     const cols = el("tr", {}, ...["Backend", "Weight", "Effective", "Reason", "Health", "Last check", "Latency",
       "Active", "Inactive", "Conn/s", "In", "Out"].map((c) => el("th", {}, c)));
     const body = el("tbody");
     for (const b of svc.backends || []) {
       const st = backendState(b);
       body.append(el("tr", { class: "backend state-" + st, "data-backend": b.address, "data-state": st },
-        el("td", { class: "addr" }, b.address),
+        el("td", { class: "addr" }, b.address + (b.fallback ? " (fallback)" : "")),
         el("td", { class: "num" }, b.weight),
         el("td", { class: "num" }, b.effective_weight),
         el("td", {}, b.reason),

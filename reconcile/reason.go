@@ -13,10 +13,11 @@ const (
 	ReasonDraining                  // removed from config, draining at weight 0
 	ReasonNotInConfig               // not named by the config: deleted
 	ReasonCheck                     // the only destination of a check service: weight 1 always
+	ReasonReorder                   // deleted to be re-added in the canonical list order (dh, sh, mh)
 )
 
 // String returns "healthy", "disabled", "unhealthy", "service down",
-// "draining", "not in config", "check" (or "" for ReasonNone).
+// "draining", "not in config", "check", "reorder" (or "" for ReasonNone).
 func (r Reason) String() string {
 	switch r {
 	case ReasonHealthy:
@@ -33,6 +34,8 @@ func (r Reason) String() string {
 		return "not in config"
 	case ReasonCheck:
 		return "check"
+	case ReasonReorder:
+		return "reorder"
 	}
 	return ""
 }

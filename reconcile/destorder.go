@@ -101,6 +101,21 @@ func dumpOrder(ds []kernel.Destination) ([]kernel.DestinationKey, bool) {
 	return keys, true
 }
 
+// inCanonicalOrder reports, without allocating, whether live (sorted by
+// key) names the target's destinations and the kernel holds them in key
+// order from the oldest: the steady state.
+func inCanonicalOrder(live []kernel.Destination, target []TargetDestination) bool {
+	if len(live) != len(target) {
+		return false
+	}
+	for i := range live {
+		if live[i].Key != target[i].Key || live[i].ListPos != i+1 {
+			return false
+		}
+	}
+	return true
+}
+
 // targetKeys returns the keys of a target service's destinations, which
 // are sorted by key: the canonical add order.
 func targetKeys(ts *TargetService) []kernel.DestinationKey {
@@ -115,7 +130,7 @@ func targetKeys(ts *TargetService) []kernel.DestinationKey {
 // the target, when the target's scheduler depends on the order and the
 // live order is known.
 func orderOf(ls *kernel.Service, ts *TargetService) (orderFix, bool) {
-	if !orderSensitive(ts.Config.Scheduler) {
+	if !orderSensitive(ts.Config.Scheduler) || inCanonicalOrder(ls.Destinations, ts.Destinations) {
 		return orderFix{}, false
 	}
 	dump, ok := dumpOrder(ls.Destinations)

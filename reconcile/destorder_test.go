@@ -320,3 +320,20 @@ Plan: services 0 to add, 0 to change, 0 to delete; destinations 3 to add, 0 to c
 		t.Errorf("plan:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// BenchmarkOrderOfInOrder is the per-round cost of the order check for an mh
+// service already in canonical order (the steady state): no allocation.
+func BenchmarkOrderOfInOrder(b *testing.B) {
+	ts := TargetService{Config: kernel.ServiceConfig{Scheduler: "mh"}}
+	ls := kernel.Service{}
+	for i := range 10 {
+		ts.Destinations = append(ts.Destinations, TargetDestination{Key: dk(i + 1)})
+		ls.Destinations = append(ls.Destinations, kernel.Destination{Key: dk(i + 1), ListPos: i + 1})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := orderOf(&ls, &ts); ok {
+			b.Fatal("in order, yet a fix")
+		}
+	}
+}

@@ -87,6 +87,7 @@ func runConformance(t *testing.T, dial dialFunc, e suiteEnv) {
 		"FailedOpDoesNotStopOthers":    testFailedOpContinues,
 		"EmptyDumpIsNotNotFound":       testEmptyDump,
 		"DestinationsNewestFirst":      testNewestFirst,
+		"DestinationListOrder":         testListOrder,
 		"InfoTimeoutsZeroFlush":        testMisc,
 		"RenderMatchesIPVSADMFormat":   testRender,
 		"FullWeightRangeAndThresholds": testWeights,
@@ -287,6 +288,60 @@ func testNewestFirst(t *testing.T, c *kernel.Client, _ suiteEnv) {
 	ds, err := c.Destinations(context.Background(), web4)
 	if err != nil || len(ds) != 2 || ds[0].Key.Addr != rs4b {
 		t.Fatalf("kernel order %v, %v: want newest (%s) first", ds, err, rs4b)
+	}
+}
+
+// testListOrder: a destination goes to the head of the list when added
+// (also when re-added after a delete), keeps its place when updated, and
+// leaves the others in place when deleted; the dump walks from the head and
+// ListPos numbers the list from the oldest. The dh, sh and mh schedulers
+// build their tables in this order.
+func testListOrder(t *testing.T, c *kernel.Client, e suiteEnv) {
+	d := func(n byte) kernel.DestinationKey {
+		return kernel.NewDestinationKey(netip.AddrFrom4([4]byte{198, 51, 100, n}), 80)
+	}
+	w := kernel.DestinationConfig{Forward: kernel.ForwardDirect, Weight: 1}
+	op := func(k kernel.OpKind, n byte, weight uint32) kernel.Op {
+		c := w
+		c.Weight = weight
+		return kernel.Op{Kind: k, Service: web4, Destination: d(n), DestinationConfig: c}
+	}
+	sched := "mh"
+	if !e.hasScheduler(sched) {
+		sched = "rr" // the list is the same under every scheduler
+	}
+	mustApply(t, c, addSvc(web4, kernel.ServiceConfig{Scheduler: sched}))
+	for _, step := range []struct {
+		ops  []kernel.Op
+		want []byte // dump order
+	}{
+		{[]kernel.Op{op(kernel.AddDestination, 1, 1), op(kernel.AddDestination, 2, 1), op(kernel.AddDestination, 3, 1)}, []byte{3, 2, 1}},
+		{[]kernel.Op{op(kernel.UpdateDestination, 1, 5), op(kernel.UpdateDestination, 3, 0)}, []byte{3, 2, 1}},
+		{[]kernel.Op{op(kernel.DeleteDestination, 2, 0)}, []byte{3, 1}},
+		{[]kernel.Op{op(kernel.AddDestination, 2, 1)}, []byte{2, 3, 1}},
+		{[]kernel.Op{op(kernel.DeleteDestination, 1, 0), op(kernel.AddDestination, 4, 0), op(kernel.AddDestination, 1, 2)}, []byte{1, 4, 2, 3}},
+	} {
+		mustApply(t, c, step.ops...)
+		ds, err := c.Destinations(context.Background(), web4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []byte
+		for i, x := range ds {
+			got = append(got, x.Key.Addr.As4()[3])
+			if x.ListPos != len(ds)-i {
+				t.Errorf("after %v: %s at dump index %d has ListPos %d, want %d", step.ops, x.Key, i, x.ListPos, len(ds)-i)
+			}
+		}
+		if !slices.Equal(got, step.want) {
+			t.Fatalf("after %v: dump order 198.51.100.%v, want %v", step.ops, got, step.want)
+		}
+		svc, _ := snapshot(t, c).Service(web4)
+		for _, x := range svc.Destinations {
+			if want := len(step.want) - slices.Index(step.want, x.Key.Addr.As4()[3]); x.ListPos != want {
+				t.Errorf("Snapshot: %s has ListPos %d, want %d", x.Key, x.ListPos, want)
+			}
+		}
 	}
 }
 

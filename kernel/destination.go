@@ -113,6 +113,14 @@ type Destination struct {
 	Config DestinationConfig
 	Conns  Conns
 	Stats  Stats
+	// ListPos is the destination's place in its service's list in the
+	// kernel, counted from the oldest: 1 was added first, and each add
+	// goes to the head with the next number. The kernel dumps the list
+	// newest first (descending ListPos), and the dh, sh and mh schedulers
+	// build their tables by walking it, so the list order decides where a
+	// flow goes. 0 means unknown: the destination was not read from a
+	// kernel.
+	ListPos int
 }
 
 // Conns are a destination's current connection counts.

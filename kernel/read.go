@@ -221,6 +221,9 @@ func (c *Client) dumpDestinations(ctx context.Context, s *sock, k ServiceKey, ar
 	if len(ds) == 0 {
 		ds = []Destination{}
 	}
+	for i := range ds {
+		ds[i].ListPos = len(ds) - i // the dump walks the list from the head, newest first
+	}
 	return ds, arena, nil
 }
 

@@ -7,7 +7,8 @@ import (
 
 // Snapshot is the whole IPVS table of a network namespace at one moment:
 // every service with its destinations, sorted by key (services) and by key
-// within a service (destinations), independent of the kernel's list order.
+// within a service (destinations), independent of the kernel's list order,
+// which each destination's ListPos keeps.
 type Snapshot struct {
 	Services []Service
 }

@@ -71,7 +71,7 @@ func adoptedVerdict(s *desired.Service, b *desired.Backend, keys []kernel.Servic
 	switch {
 	case zero > 0:
 		return false, true
-	case services > 0 && s.OnUnhealthy == desired.Remove:
+	case services > 0 && removeUnhealthy(s):
 		return false, true
 	}
 	return false, false

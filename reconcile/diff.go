@@ -12,7 +12,10 @@ import (
 // result is deterministic: steps are grouped by kind in the order add
 // services, add/update destinations, delete destinations, delete services,
 // and ordered by key within a group. The destinations of each live service
-// must be sorted by key, as kernel.Snapshot returns them.
+// must be sorted by key, as kernel.Snapshot returns them. For a scheduler
+// whose table depends on the order of the destination list (dh, sh, mh),
+// the destinations out of their canonical order are deleted and re-added
+// within the add/update group (destorder.go).
 func diff(live kernel.Snapshot, t Target, scope tableScope) Plan {
 	var addSvc, setDst, delDst, delSvc []Step
 	p := Plan{}
@@ -39,6 +42,11 @@ func diff(live kernel.Snapshot, t Target, scope tableScope) Plan {
 		default:
 			if !serviceConfigEqual(key.Family, ls.Config, ts.Config) {
 				addSvc = append(addSvc, Step{Op: kernel.Op{Kind: kernel.UpdateService, Service: key, ServiceConfig: ts.Config}, OldService: ls.Config})
+			}
+			if f, ok := orderOf(ls, ts); ok {
+				setDst = reorderDestinations(setDst, ts, ls.Destinations, f)
+				delDst = deleteDestinations(delDst, ts, ls.Destinations)
+				return
 			}
 			if sameKeys(ls.Destinations, ts.Destinations) {
 				setDst = updateDestinations(setDst, ts, ls.Destinations)

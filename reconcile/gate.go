@@ -28,7 +28,7 @@ func gateService(s *desired.Service, health Health, prev ServiceStates, gates []
 			gates[i] = gate{active: true, reason: ReasonHealthy}
 		default:
 			st.Enabled++
-			gates[i] = gate{remove: s.OnUnhealthy == desired.Remove, reason: ReasonUnhealthy}
+			gates[i] = gate{remove: removeUnhealthy(s), reason: ReasonUnhealthy}
 		}
 	}
 	was, known := prev[s.Name]
@@ -41,6 +41,15 @@ func gateService(s *desired.Service, health Health, prev ServiceStates, gates []
 		}
 	}
 	return gates, st
+}
+
+// removeUnhealthy reports whether an unhealthy backend of s is deleted
+// rather than drained. A scheduler whose table depends on the destination
+// list (dh, sh, mh) always drains at weight 0: a deleted backend would come
+// back at the head of the list, and the table would differ from that of
+// nodes that never lost it; mh also keeps a weight-0 backend's slots.
+func removeUnhealthy(s *desired.Service) bool {
+	return s.OnUnhealthy == desired.Remove && !orderSensitive(s.Scheduler)
 }
 
 // healthy reports the backend's verdict, or its assumed state when unknown.

@@ -99,7 +99,8 @@ func patchService(s *kernel.Service, op kernel.Op) {
 		s.Config = op.ServiceConfig
 	case kernel.AddDestination:
 		if j < 0 {
-			s.Destinations = append(s.Destinations, kernel.Destination{Key: op.Destination, Config: op.DestinationConfig})
+			s.Destinations = append(s.Destinations, kernel.Destination{Key: op.Destination, Config: op.DestinationConfig,
+				ListPos: headPos(s.Destinations)})
 		}
 	case kernel.UpdateDestination:
 		if j >= 0 {
@@ -107,7 +108,33 @@ func patchService(s *kernel.Service, op kernel.Op) {
 		}
 	case kernel.DeleteDestination:
 		if j >= 0 {
+			pos := s.Destinations[j].ListPos
 			s.Destinations = slices.Delete(s.Destinations, j, j+1)
+			unlinkPos(s.Destinations, pos)
+		}
+	}
+}
+
+// headPos is the list position the kernel gives a destination added to a
+// service with destinations ds (it goes to the head), or 0 when the
+// positions of ds are not known.
+func headPos(ds []kernel.Destination) int {
+	for _, d := range ds {
+		if d.ListPos == 0 {
+			return 0
+		}
+	}
+	return len(ds) + 1
+}
+
+// unlinkPos renumbers the destinations newer than a deleted one at pos.
+func unlinkPos(ds []kernel.Destination, pos int) {
+	if pos == 0 {
+		return
+	}
+	for i := range ds {
+		if ds[i].ListPos > pos {
+			ds[i].ListPos--
 		}
 	}
 }

@@ -11,7 +11,8 @@ import (
 // with patch: the cache must equal a fresh read (ipvsadm rendering).
 func TestPatchMatchesKernel(t *testing.T) {
 	_, c := fakeWith(t)
-	configs := []string{webYAML, everyKindYAML, strings.Replace(webYAML, "weight: 10}", "weight: 1}", 1), tenServices(3)}
+	configs := []string{webYAML, everyKindYAML, strings.Replace(webYAML, "weight: 10}", "weight: 1}", 1), tenServices(3),
+		mhConfig(t, 2, 4), mhConfig(t, 1, 2, 3, 4), mhConfig(t, 1, 3, 5)}
 	cache := snapshot(t, c)
 	for i, y := range configs {
 		cfg := services(t, y)
@@ -23,6 +24,9 @@ func TestPatchMatchesKernel(t *testing.T) {
 		cache = patch(cache, res)
 		if got, want := kernel.RenderIPVSADM(cache), kernel.RenderIPVSADM(snapshot(t, c)); got != want {
 			t.Fatalf("config %d: patched cache\n%s\nkernel\n%s", i, got, want)
+		}
+		if got, want := positions(cache), positions(snapshot(t, c)); got != want {
+			t.Fatalf("config %d: patched list positions\n%s\nkernel\n%s", i, got, want)
 		}
 		if again := diff(cache, effective(cfg, nil, true, nil), scopeOf(cfg)); !again.Empty() {
 			t.Fatalf("config %d: cache not converged:\n%s", i, planText(t, again))

@@ -64,13 +64,20 @@ func PreviewOf(cfg desired.Config, out Outcome, master bool, liveAddrs map[strin
 
 // Snapshot returns the kernel table that holds exactly t's services and
 // destinations: the table a node has after applying t in full (diff plans a
-// new config revision against the table of the old one).
+// new config revision against the table of the old one). The destinations
+// of a scheduler that depends on their order have their canonical list
+// positions; the others' positions are unknown (0).
 func (t Target) Snapshot() kernel.Snapshot {
 	s := kernel.Snapshot{Services: make([]kernel.Service, 0, len(t.Services))}
 	for _, ts := range t.Services {
 		ks := kernel.Service{Key: ts.Key, Config: ts.Config, Destinations: make([]kernel.Destination, 0, len(ts.Destinations))}
-		for _, d := range ts.Destinations {
-			ks.Destinations = append(ks.Destinations, kernel.Destination{Key: d.Key, Config: d.Config})
+		ordered := orderSensitive(ts.Config.Scheduler)
+		for i, d := range ts.Destinations {
+			kd := kernel.Destination{Key: d.Key, Config: d.Config}
+			if ordered {
+				kd.ListPos = i + 1
+			}
+			ks.Destinations = append(ks.Destinations, kd)
 		}
 		s.Services = append(s.Services, ks)
 	}

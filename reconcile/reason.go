@@ -15,11 +15,12 @@ const (
 	ReasonCheck                      // the only destination of a check service: weight 1 always
 	ReasonFallback                   // a fallback in use: the service has no backend with traffic
 	ReasonFallbackIdle               // a fallback not in use: at weight 0 (idle: keep), or draining, then deleted
+	ReasonReorder                    // deleted to be re-added in the canonical list order (dh, sh, mh)
 )
 
 // String returns "healthy", "disabled", "unhealthy", "service down",
-// "draining", "not in config", "check", "fallback", "fallback idle" (or ""
-// for ReasonNone).
+// "draining", "not in config", "check", "fallback", "fallback idle",
+// "reorder" (or "" for ReasonNone).
 func (r Reason) String() string {
 	switch r {
 	case ReasonHealthy:
@@ -40,6 +41,8 @@ func (r Reason) String() string {
 		return "fallback"
 	case ReasonFallbackIdle:
 		return "fallback idle"
+	case ReasonReorder:
+		return "reorder"
 	}
 	return ""
 }

@@ -257,7 +257,8 @@ func serviceFinder(svcs []kernel.Service) func(kernel.ServiceKey) int {
 }
 
 // destinationsMatch reports whether the destinations read from the kernel
-// are the cached ones, by key and settings (counters aside).
+// are the cached ones, by key, settings and, where both know it, place in
+// the kernel's list (counters aside).
 func destinationsMatch(fresh, cached []kernel.Destination) bool {
 	if len(fresh) != len(cached) {
 		return false
@@ -272,6 +273,9 @@ func destinationsMatch(fresh, cached []kernel.Destination) bool {
 			c = cached[j]
 		}
 		if !destinationConfigEqual(d.Key, d.Config, c.Config) {
+			return false
+		}
+		if d.ListPos != 0 && c.ListPos != 0 && d.ListPos != c.ListPos {
 			return false
 		}
 	}

@@ -18,9 +18,19 @@ type mastership struct {
 }
 
 // holds reports whether the node holds the addresses of instance name.
+// The addresses of a standalone config (name "") are held while the node
+// is master of any instance too: a config that leaves VRRP keeps the
+// addresses the node holds until SetMaster makes it standalone.
 func (m mastership) holds(name string) bool {
 	if v, ok := m.of[name]; ok {
 		return v
+	}
+	if name == "" {
+		for _, v := range m.of {
+			if v {
+				return true
+			}
+		}
 	}
 	return m.def
 }

@@ -146,3 +146,19 @@ func TestReleaseInstanceKeepsTheOthers(t *testing.T) {
 		t.Fatalf("after Release: held %q, status master %v instances %v", got, st.Master, st.Instances)
 	}
 }
+
+// TestLeavingVRRPKeepsTheAddresses: a config without VRRP that arrives
+// while the node is master of an instance keeps its addresses (the daemon
+// then makes the node standalone); a backup holds none until then.
+func TestLeavingVRRPKeepsTheAddresses(t *testing.T) {
+	cfg := config(t, "node.yaml", "node: {name: lb1, interface: eth1}\n", "svc.yaml", "services:\n"+webYAML)
+	for _, tc := range []struct {
+		instances map[string]bool
+		want      bool
+	}{{map[string]bool{"default": true}, true}, {map[string]bool{"web": false, "db": true}, true}, {map[string]bool{"default": false}, false}} {
+		out := Compute(kernel.Snapshot{}, Inputs{Config: cfg, Master: false, Instances: tc.instances, Now: t0})
+		if got := len(out.Target.Addresses) > 0; got != tc.want {
+			t.Errorf("instances %v: holds addresses %v, want %v", tc.instances, got, tc.want)
+		}
+	}
+}

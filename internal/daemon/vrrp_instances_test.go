@@ -244,3 +244,21 @@ func TestInstancesReloadLive(t *testing.T) {
 		return err == nil && r.VRRP.State == "standalone" && r.VRRP.Active && len(r.VRRP.Instances) == 0
 	})
 }
+
+// TestPlanInputsDescribeInstances: the plan's first line says which
+// instances the daemon is master of; the one instance of node.vrrp reads
+// as before.
+func TestPlanInputsDescribeInstances(t *testing.T) {
+	for _, tc := range []struct {
+		in   PlanInputs
+		want string
+	}{
+		{PlanInputs{VRRP: true, Instances: map[string]bool{"web": true, "db": false}}, "daemon: master of web; backup of db, generation 0"},
+		{PlanInputs{VRRP: true, Instances: map[string]bool{"default": true}}, "daemon: master, generation 0"},
+		{PlanInputs{VRRP: true, Instances: map[string]bool{"default": false}}, "daemon: backup, generation 0"},
+	} {
+		if got := tc.in.Describe(); !strings.Contains(got, tc.want) {
+			t.Errorf("Describe() = %q, want it to contain %q", got, tc.want)
+		}
+	}
+}

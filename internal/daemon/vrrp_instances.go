@@ -148,7 +148,7 @@ func (w *wiring) syncGroupFollow(r *router, ev vrrp.Event) {
 			case err == nil:
 				w.log.Info("sync group: took over with its member", "group", g.Name, "instance", name, "member", r.name)
 			case errors.Is(err, vrrp.ErrMasterAdvertising):
-				w.log.Warn("sync group: member stays backup, its master still advertises", "group", g.Name, "instance", name, "member", r.name)
+				w.log.Info("sync group: member stays backup while its master advertises", "group", g.Name, "instance", name, "member", r.name)
 			case !errors.Is(err, vrrp.ErrNotBackup):
 				w.log.Error("sync group: take over", "group", g.Name, "instance", name, "error", err.Error())
 			}

@@ -262,3 +262,23 @@ func TestPlanInputsDescribeInstances(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncGroupPreemptsTogether: a higher-priority node that joins takes
+// the whole group from the running one (it preempts, and the preempted
+// node's group steps down together), and the roles then hold.
+func TestSyncGroupPreemptsTogether(t *testing.T) {
+	seg := &memSegment{}
+	group := "  vrrp_sync_groups: [{name: lvs, instances: [web, db]}]\n"
+	s2 := instancesDaemon(t, seg, "lb2", "203.0.113.2", 100, 100, group)
+	eventually(t, "lb2 master of the group", func() bool { return instanceStates(t, s2) == "web=master db=master" })
+	s1 := instancesDaemon(t, seg, "lb1", "203.0.113.1", 150, 150, group)
+	eventually(t, "lb1 takes the group", func() bool {
+		return instanceStates(t, s1) == "web=master db=master" && instanceStates(t, s2) == "web=backup db=backup"
+	})
+	for range 10 {
+		time.Sleep(50 * time.Millisecond)
+		if a, b := instanceStates(t, s1), instanceStates(t, s2); a != "web=master db=master" || b != "web=backup db=backup" {
+			t.Fatalf("the roles moved after the takeover: lb1 %s, lb2 %s", a, b)
+		}
+	}
+}

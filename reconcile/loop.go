@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -64,9 +65,11 @@ type Loop struct {
 	stopOnce  sync.Once
 
 	// vipsFor is the mastership the VIPs were last synced for, once
-	// vipsSynced (takeover.go); the Run goroutine's.
+	// vipsSynced (takeover.go); keep are the VIPs the last round kept for
+	// the mass-delete guard (heldPolicy). The Run goroutine's.
 	vipsFor    mastership
 	vipsSynced bool
+	keep       []netip.Addr
 
 	// owned by the Run goroutine
 	cfg     desired.Config
@@ -312,7 +315,9 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 	// or the plan is held: a takeover must never wait for an unrelated op.
 	var vipErr error
 	if l.o.VIPs != nil {
-		st.Addresses, vipErr = l.o.VIPs.Sync(ctx, out.Target.Addresses, heldPolicy(l.cfg, out.Plan, l.mastership().holdsAny(l.cfg)))
+		pol := heldPolicy(l.cfg, out.Plan, l.mastership().holdsAny(l.cfg))
+		l.keep = pol.Keep
+		st.Addresses, vipErr = l.o.VIPs.Sync(ctx, out.Target.Addresses, pol)
 		if vipErr != nil {
 			vipErr = fmt.Errorf("VIP addresses: %w", vipErr)
 		} else {

@@ -69,7 +69,11 @@ func (l *Loop) releaseSome(ctx context.Context) error {
 		return nil
 	}
 	m := l.mastership()
-	held, err := l.o.VIPs.Sync(ctx, heldAddresses(l.cfg, m), addressPolicyOf(l.cfg))
+	pol := addressPolicyOf(l.cfg)
+	if m.holdsAny(l.cfg) {
+		pol.Keep = l.keep // the guard's held VIPs stay while the node is master of anything
+	}
+	held, err := l.o.VIPs.Sync(ctx, heldAddresses(l.cfg, m), pol)
 	l.vipsFor, l.vipsSynced = m, true
 	l.setStatus(func(s *Status) { s.Master, s.Addresses, s.Instances = m.holdsAny(l.cfg), held, l.instanceStatus() })
 	if err != nil {

@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -160,5 +161,62 @@ func TestLeavingVRRPKeepsTheAddresses(t *testing.T) {
 		if got := len(out.Target.Addresses) > 0; got != tc.want {
 			t.Errorf("instances %v: holds addresses %v, want %v", tc.instances, got, tc.want)
 		}
+	}
+}
+
+// TestReleaseInstanceKeepsGuardedVIPs: while a held plan keeps the VIPs of
+// services a truncated config dropped, releasing one instance removes that
+// instance's VIPs and keeps the guarded ones (the node is still master of
+// the other); releasing every instance removes them too.
+func TestReleaseInstanceKeepsGuardedVIPs(t *testing.T) {
+	ctx := context.Background()
+	_, c := fakeWith(t)
+	fa := kerneltest.NewAddresses("eth1")
+	l := NewLoop(LoopOptions{Kernel: c, VIPs: NewVIPs(fa, nil), Now: func() time.Time { return t0 }})
+	round := func() Status { l.drainEvents(); l.Round(ctx); return l.Status() }
+	held := func() string {
+		ps, _ := fa.List(ctx, "eth1")
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.Addr().String())
+		}
+		slices.Sort(out)
+		return strings.Join(out, " ")
+	}
+	svcs := func(n int) string {
+		var b strings.Builder
+		b.WriteString("services:\n")
+		for i := 1; i <= n; i++ {
+			inst := "web"
+			if i == 1 {
+				inst = "db"
+			}
+			fmt.Fprintf(&b, "  - {name: s%d, vip: 192.0.2.%d, vrrp_instance: %s, ports: [{proto: tcp, port: 80}], backends: [{address: 198.51.100.1}]}\n", i, i, inst)
+		}
+		return b.String()
+	}
+	l.SetMaster(true)
+	l.SetConfig(config(t, "node.yaml", instancesNodeYAML, "svc.yaml", svcs(10)))
+	if st := round(); st.Error != "" || len(strings.Fields(held())) != 10 {
+		t.Fatalf("start: %+v, held %s", st, held())
+	}
+	l.SetConfig(config(t, "node.yaml", instancesNodeYAML, "svc.yaml", svcs(2)))
+	if st := round(); st.Held == "" || len(strings.Fields(held())) != 10 {
+		t.Fatalf("truncated config: held %q, VIPs %s", st.Held, held())
+	}
+	go l.Run(ctx, time.Hour)
+	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := l.ReleaseInstance(rctx, "db"); err != nil {
+		t.Fatal(err)
+	}
+	if got := held(); strings.Contains(" "+got+" ", " 192.0.2.1 ") || len(strings.Fields(got)) != 9 {
+		t.Fatalf("after releasing db: %s; want every VIP but db's 192.0.2.1", got)
+	}
+	if err := l.Release(rctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := held(); got != "" {
+		t.Fatalf("after releasing every instance: %s", got)
 	}
 }

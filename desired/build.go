@@ -77,6 +77,7 @@ func (bl *cachedBuilder) build(files []*parsedFile) (Config, error) {
 		b.checkTracking(&cfg)
 	}
 	b.checkUnique(cfg.Services)
+	cfg.Addresses = b.addFloating(files, node, cfg.Services)
 	for _, c := range shared {
 		cfg.Checks = append(cfg.Checks, c)
 	}

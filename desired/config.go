@@ -19,6 +19,9 @@ type Config struct {
 	// Checks are the shared named checks (top-level `checks:`), sorted by Name.
 	// Services that use them hold resolved copies in Service.Checks.
 	Checks []Check
+	// Addresses are the floating addresses without a service (top-level
+	// `addresses:` of every file), sorted by interface then address.
+	Addresses []FloatingAddress
 	// Files are the base names of the files the Config was built from, in name order.
 	Files []string
 }
@@ -49,8 +52,16 @@ type Node struct {
 	ResyncInterval time.Duration
 	// MassDelete is the guard against plans deleting most owned services.
 	MassDelete MassDeleteGuard
-	// VRRP is the VRRPv3 configuration; nil means standalone (always master).
+	// VRRP is the first VRRP instance (the only one in the `node.vrrp`
+	// form); nil means standalone (always master). Instances lists them all.
 	VRRP *VRRP
+	// VRRPInstances are the VRRP instances in the order written: the one of
+	// `node.vrrp` (named DefaultInstance) or those of `node.vrrp_instances`.
+	// Read them with Instances, which also covers a Node built by hand.
+	VRRPInstances []VRRP
+	// SyncGroups are the instances that change state together
+	// (`node.vrrp_sync_groups`), in the order written.
+	SyncGroups []SyncGroup
 	// BGP is the BGP speaker that announces anycast VIPs; nil means none.
 	BGP *BGP
 	// MetricsAddress is where Prometheus metrics and the status page listen.
@@ -142,6 +153,8 @@ type MassDeleteGuard struct {
 
 // VRRP is the VRRPv3 (RFC 9568) configuration of the node.
 type VRRP struct {
+	// Name names the instance (DefaultInstance in the `node.vrrp` form).
+	Name string
 	// VRID is the virtual router id, 1..255.
 	VRID uint8
 	// Priority is 1..255; 255 means address owner.

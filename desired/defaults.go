@@ -155,11 +155,18 @@ func checkDerivedDefaults(c *Check, written keyNodes) {
 
 // nodeDerivedDefaults fills the node defaults that depend on other keys.
 func nodeDerivedDefaults(n *Node) {
-	if n.VRRP != nil && n.VRRP.Interface == "" && len(n.Interfaces) > 0 {
-		n.VRRP.Interface = n.Interfaces[0]
+	for i := range n.VRRPInstances {
+		v := &n.VRRPInstances[i]
+		if v.Interface == "" && len(n.Interfaces) > 0 {
+			v.Interface = n.Interfaces[0]
+		}
+		if v.SyncDaemon != nil && v.SyncDaemon.Interface == "" {
+			v.SyncDaemon.Interface = v.Interface
+		}
 	}
-	if s := n.VRRP; s != nil && s.SyncDaemon != nil && s.SyncDaemon.Interface == "" {
-		s.SyncDaemon.Interface = s.Interface
+	n.VRRP = nil
+	if len(n.VRRPInstances) > 0 {
+		n.VRRP = &n.VRRPInstances[0]
 	}
 }
 

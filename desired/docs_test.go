@@ -26,6 +26,8 @@ var keyPrefixes = map[string][]string{
 	"decodeTrack":       {"node.vrrp.track"},
 	"decodeTracked":     {"node.vrrp.track.interfaces[]", "node.vrrp.track.services[]"},
 	"decodeSyncDaemon":  {"node.vrrp.sync_daemon"},
+	"decodeSyncGroups":  {"node.vrrp_sync_groups[]"},
+	"decodeFloating":    {"addresses[]"},
 	"decodeBGP":         {"node.bgp"},
 	"decodeBGPPeer":     {"node.bgp.peers[]"},
 	"decodeBFD":         {"node.bgp.peers[].bfd"},
@@ -51,7 +53,7 @@ func schemaKeys(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := []string{"services[].checks[].use"} // decoded without a switch
+	keys := []string{"services[].checks[].use", "node.vrrp_instances[].name"} // decoded without a switch
 	for _, name := range files {
 		if strings.HasSuffix(name, "_test.go") {
 			continue

@@ -24,7 +24,11 @@ type parsedFile struct {
 	services []Service
 	checks   []Check
 	refs     []checkRef
-	errs     Errors
+	// addresses are the floating addresses (top-level `addresses:`), with
+	// their in-file paths.
+	addresses    []FloatingAddress
+	addressPaths []string
+	errs         Errors
 	// unparsed is set when the file could not be read or parsed, so what it
 	// defines is unknown.
 	unparsed bool
@@ -153,7 +157,7 @@ func isScannerProblem(msg string) bool {
 	return false
 }
 
-// decodeTop decodes a file's top level: node, services and checks.
+// decodeTop decodes a file's top level: node, services, checks and addresses.
 func (d *decoder) decodeTop(root *yaml.Node, f *parsedFile) {
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		return
@@ -171,6 +175,13 @@ func (d *decoder) decodeTop(root *yaml.Node, f *parsedFile) {
 		case "checks":
 			d.sequence(v, "checks", func(i int, e *yaml.Node) {
 				f.checks = append(f.checks, d.decodeCheck(e, index("checks", i), true))
+			})
+		case "addresses":
+			d.sequence(v, "addresses", func(i int, e *yaml.Node) {
+				if a, ok := d.decodeFloating(e, index("addresses", i)); ok {
+					f.addresses = append(f.addresses, a)
+					f.addressPaths = append(f.addressPaths, index("addresses", i))
+				}
 			})
 		default:
 			return false

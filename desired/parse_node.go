@@ -11,6 +11,7 @@ import (
 func (d *decoder) decodeNode(n *yaml.Node, path string) Node {
 	node := defaultNode()
 	node.Source = d.src(n)
+	var vrrpN, instancesN, groupsN *yaml.Node
 	ok := d.mapping(n, path, func(k string, v *yaml.Node) bool {
 		p := key(path, k)
 		switch k {
@@ -27,8 +28,12 @@ func (d *decoder) decodeNode(n *yaml.Node, path string) Node {
 		case "mass_delete":
 			node.MassDelete = d.decodeMassDelete(v, p, node.MassDelete)
 		case "vrrp":
-			vr := d.decodeVRRP(v, p)
-			node.VRRP = &vr
+			vr := d.decodeVRRP(v, p, false)
+			node.VRRPInstances, vrrpN = []VRRP{vr}, v
+		case "vrrp_instances":
+			node.VRRPInstances, instancesN = d.decodeInstances(v, p), v
+		case "vrrp_sync_groups":
+			node.SyncGroups, groupsN = d.decodeSyncGroups(v, p), v
 		case "bgp":
 			b := d.decodeBGP(v, p)
 			node.BGP = &b
@@ -53,6 +58,7 @@ func (d *decoder) decodeNode(n *yaml.Node, path string) Node {
 		d.errorf(n, key(path, "interface"), "missing: the interface(s) VIPs are added to")
 	}
 
+	d.checkInstances(&node, path, vrrpN, instancesN, groupsN)
 	nodeDerivedDefaults(&node)
 	return node
 }

@@ -70,6 +70,8 @@ func (d *decoder) serviceField(s *Service, k string, v *yaml.Node, p string, f *
 		s.Ports = d.decodePorts(v, p)
 	case "interface":
 		s.Interface = d.interfaceName(v, p)
+	case "vrrp_instance":
+		s.VRRPInstance = d.name(v, p)
 	case "scheduler":
 		s.Scheduler = d.oneOf(v, p, schedulers...)
 	case "scheduler_flags":

@@ -23,13 +23,21 @@ const (
 	minGARPRefresh  = time.Second
 )
 
-// decodeVRRP decodes `node.vrrp`.
-func (d *decoder) decodeVRRP(n *yaml.Node, path string) VRRP {
+// decodeVRRP decodes `node.vrrp`, or with named an item of
+// `node.vrrp_instances` (the same keys plus `name`).
+func (d *decoder) decodeVRRP(n *yaml.Node, path string, named bool) VRRP {
 	v := defaultVRRP()
+	if !named {
+		v.Name = DefaultInstance
+	}
 	hasVRID := false
 	var peersN, sourceN *yaml.Node
 	d.mapping(n, path, func(k string, e *yaml.Node) bool {
 		p := key(path, k)
+		if named && k == "name" { // the one key node.vrrp has not
+			v.Name = d.name(e, p)
+			return true
+		}
 		switch k {
 		case "vrid":
 			v.VRID, hasVRID = d.uint8In(e, p, 1, 255), true
@@ -80,6 +88,9 @@ func (d *decoder) decodeVRRP(n *yaml.Node, path string) VRRP {
 		}
 		return true
 	})
+	if named && v.Name == "" && n.Kind == yaml.MappingNode {
+		d.errorf(n, key(path, "name"), "missing: every VRRP instance needs a name (services and addresses name it in vrrp_instance)")
+	}
 	if !hasVRID && n.Kind == yaml.MappingNode {
 		d.errorf(n, key(path, "vrid"), "missing: the virtual router id (1..255) shared by both nodes")
 	}

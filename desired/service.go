@@ -25,6 +25,9 @@ type Service struct {
 	Ports []Port
 	// Interface is where the VIP is added (default: the node's first interface).
 	Interface string
+	// VRRPInstance names the VRRP instance whose master holds the VIP (the
+	// node's only instance when not written; "" on a standalone node).
+	VRRPInstance string
 	// Scheduler is the IPVS scheduler name (rr wrr lc wlc lblc lblcr dh sh sed nq fo ovf mh twos).
 	Scheduler string
 	// SchedulerFlags are the scheduler-specific flags (sh/mh fallback and port).

@@ -62,6 +62,7 @@ func (b *builder) checkServicesAgainstNode(services []Service, n Node) {
 			b.errorAt(s.Source, p+".interface", fmt.Sprintf("%q is not one of the node's interfaces %v", s.Interface, n.Interfaces))
 		}
 		b.checkScope(n.Scope, s, p)
+		b.resolveInstance(&s.VRRPInstance, n, s.Source, p+".vrrp_instance", s.VIP.IsValid())
 		if s.Fwmark != 0 && n.CheckFwmarks.Contains(s.Fwmark) {
 			b.errorAt(s.Source, p+".fwmark", fmt.Sprintf("fwmark %d lies in node.check_fwmarks %d-%d, reserved for check services",
 				s.Fwmark, n.CheckFwmarks.First, n.CheckFwmarks.Last))
@@ -118,17 +119,23 @@ func (b *builder) checkCheckMarks(cfg *Config) {
 
 // checkTracking checks that tracked services exist.
 func (b *builder) checkTracking(cfg *Config) {
-	v := cfg.Node.VRRP
-	if v == nil || b.unparsed {
+	if cfg.Node.VRRP == nil || b.unparsed {
 		return
 	}
 	names := make(map[string]bool, len(cfg.Services))
 	for _, s := range cfg.Services {
 		names[s.Name] = true
 	}
-	for i, t := range v.Track.Services {
-		if !names[t.Name] {
-			b.errorAt(cfg.Node.Source, index("node.vrrp.track.services", i)+".name", fmt.Sprintf("no service named %q", t.Name))
+	is := cfg.Node.Instances()
+	for k, v := range is {
+		path := "node.vrrp.track.services"
+		if len(is) > 1 || v.Name != DefaultInstance {
+			path = index("node.vrrp_instances", k) + ".track.services"
+		}
+		for i, t := range v.Track.Services {
+			if !names[t.Name] {
+				b.errorAt(cfg.Node.Source, index(path, i)+".name", fmt.Sprintf("no service named %q", t.Name))
+			}
 		}
 	}
 }

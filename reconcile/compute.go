@@ -18,7 +18,7 @@ type Outcome struct {
 // Outcome; live is not modified.
 func Compute(live kernel.Snapshot, in Inputs) Outcome {
 	live = kernel.Snapshot{Services: sortedLive(live, true)}
-	t := effective(in.Config, in.Health, in.Master, in.States)
+	t := effectiveOf(in.Config, in.Health, in.mastership(), in.States)
 	marks, _ := allocateCheckMarks(in.Config, live)
 	t = withCheckServices(t, marks)
 	t, draining := drain(live, t, in.Draining, configDrainTimeouts(in.Config), in.Now)

@@ -17,7 +17,9 @@
 //     goroutine, Run reconciles after each burst of inputs, every resync
 //     interval and at drain deadlines, and Status reports the last round.
 //     Release gives mastership up at once (VIPs removed, sync daemon
-//     backup, IPVS untouched) and returns when that is done.
+//     backup, IPVS untouched) and returns when that is done. With several
+//     VRRP instances, SetInstanceMaster and ReleaseInstance do the same for
+//     one instance's VIPs and floating addresses.
 //   - Watcher reports bursts of changes in the configuration directory;
 //     desired.Loader reloads it, re-parsing only changed files.
 //

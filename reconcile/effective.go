@@ -1,7 +1,6 @@
 package reconcile
 
 import (
-	"net/netip"
 	"slices"
 
 	"github.com/seesaw-lb/seesaw/desired"
@@ -13,6 +12,11 @@ import (
 // pure function: the same inputs always give the same Target. Backends that
 // left the config are not known here; Compute drains them from the live table.
 func effective(cfg desired.Config, health Health, master bool, prev ServiceStates) Target {
+	return effectiveOf(cfg, health, mastership{def: master}, prev)
+}
+
+// effectiveOf is effective with the mastership of each VRRP instance.
+func effectiveOf(cfg desired.Config, health Health, master mastership, prev ServiceStates) Target {
 	t := Target{Status: make([]ServiceStatus, 0, len(cfg.Services))}
 	nsvc, ndst := 0, 0
 	for i := range cfg.Services {
@@ -40,9 +44,7 @@ func effective(cfg desired.Config, health Health, master bool, prev ServiceState
 		}
 	}
 	slices.SortFunc(t.Services, func(a, b TargetService) int { return kernel.CompareServiceKeys(a.Key, b.Key) })
-	if master {
-		t.Addresses = addresses(cfg)
-	}
+	t.Addresses = heldAddresses(cfg, master)
 	return t
 }
 
@@ -109,24 +111,9 @@ func destinationPort(b *desired.Backend, key kernel.ServiceKey) uint16 {
 	return key.Port
 }
 
-// addresses lists the VIPs to hold, one per (interface, VIP), sorted.
-func addresses(cfg desired.Config) []Address {
-	var out []Address
-	for i := range cfg.Services {
-		s := &cfg.Services[i]
-		if !s.VIP.IsValid() {
-			continue
-		}
-		ifname := s.Interface
-		if ifname == "" && len(cfg.Node.Interfaces) > 0 {
-			ifname = cfg.Node.Interfaces[0]
-		}
-		vip := s.VIP.Unmap()
-		out = append(out, Address{Interface: ifname, Prefix: netip.PrefixFrom(vip, vip.BitLen())})
-	}
-	slices.SortFunc(out, compareAddresses)
-	return slices.Compact(out)
-}
+// addresses lists the VIPs and floating addresses to hold as master of
+// every instance, one per (interface, address), sorted.
+func addresses(cfg desired.Config) []Address { return heldAddresses(cfg, mastership{def: true}) }
 
 func compareAddresses(a, b Address) int {
 	if a.Interface != b.Interface {

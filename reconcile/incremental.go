@@ -39,7 +39,7 @@ func ComputeIncremental(live kernel.Snapshot, in Inputs, prev Round) (Outcome, b
 	if hasPathChecks(sub) {
 		return Outcome{}, false
 	}
-	t := effective(sub, in.Health, in.Master, in.States)
+	t := effectiveOf(sub, in.Health, in.mastership(), in.States)
 	liveSub := liveOfServices(live, prev.Outcome.Target, t, dirty)
 	t, draining := drain(liveSub, t, in.Draining, configDrainTimeouts(in.Config), in.Now)
 	scope := scopeOf(in.Config)
@@ -47,16 +47,14 @@ func ComputeIncremental(live kernel.Snapshot, in Inputs, prev Round) (Outcome, b
 	p.Owned = owned(live, scope)
 	p = guard(p, in.Config.Node.MassDelete, in.AllowMassDelete)
 	t = mergeTarget(prev.Outcome.Target, t, dirty)
-	if in.Master {
-		t.Addresses = addresses(in.Config)
-	}
+	t.Addresses = heldAddresses(in.Config, in.mastership())
 	return Outcome{Target: t, Plan: p, States: t.States(), Draining: draining}, true
 }
 
 // incrementalOK reports whether everything but the services' own config and
 // health is as in the previous round.
 func incrementalOK(prev Round, in Inputs) bool {
-	return in.Master == prev.Inputs.Master && in.AllowMassDelete == prev.Inputs.AllowMassDelete &&
+	return in.mastership().equal(prev.Inputs.mastership()) && in.AllowMassDelete == prev.Inputs.AllowMassDelete &&
 		len(in.Draining) == 0 && len(prev.Outcome.Draining) == 0 && len(prev.Outcome.Target.CheckMarks) == 0 &&
 		maps.Equal(in.States, prev.Outcome.States) && reflect.DeepEqual(in.Config.Node, prev.Inputs.Config.Node)
 }

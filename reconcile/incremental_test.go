@@ -213,6 +213,7 @@ func TestServiceEqual(t *testing.T) {
 		func(s *desired.Service) { s.Name += "x" },
 		func(s *desired.Service) { s.Scheduler = "sh" },
 		func(s *desired.Service) { s.Interface = "eth9" },
+		func(s *desired.Service) { s.VRRPInstance = "db" },
 		func(s *desired.Service) { s.Persistence = nil },
 		func(s *desired.Service) { s.Persistence = &desired.Persistence{Timeout: time.Hour} },
 		func(s *desired.Service) { s.Watermarks.High = 0.9 },

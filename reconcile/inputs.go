@@ -12,7 +12,12 @@ import (
 type Inputs struct {
 	Config desired.Config
 	Health Health
+	// Master is the VRRP mastership: the node holds the addresses of every
+	// instance, except those Instances names.
 	Master bool
+	// Instances is the mastership of single VRRP instances by name (a
+	// node with several); an instance not in it follows Master.
+	Instances map[string]bool
 	// States are the watermark states of the previous round (nil at start).
 	States ServiceStates
 	// Draining are the drain deadlines of the previous round (nil at start).

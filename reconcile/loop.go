@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -69,21 +70,26 @@ type Loop struct {
 	roundStop context.CancelFunc
 	stopOnce  sync.Once
 
-	// vipsMaster is the mastership the VIPs were last synced for, once
-	// vipsSynced (takeover.go); the Run goroutine's.
-	vipsMaster, vipsSynced bool
+	// vipsFor is the mastership the VIPs were last synced for, once
+	// vipsSynced (takeover.go); keep are the VIPs the last round kept for
+	// the mass-delete guard (heldPolicy). The Run goroutine's.
+	vipsFor    mastership
+	vipsSynced bool
+	keep       []netip.Addr
 
 	// owned by the Run goroutine
-	cfg      desired.Config
-	haveCfg  bool
-	health   Health
-	master   bool
-	live     kernel.Snapshot
-	liveOK   bool
-	spread   spread // the periodic resync's progress
-	states   ServiceStates
-	draining Draining
-	failures int
+	cfg     desired.Config
+	haveCfg bool
+	health  Health
+	master  bool
+	// instances is the mastership of single VRRP instances (mastership.of).
+	instances map[string]bool
+	live      kernel.Snapshot
+	liveOK    bool
+	spread    spread // the periodic resync's progress
+	states    ServiceStates
+	draining  Draining
+	failures  int
 	// prev is the last round whose plan was applied in full to the cached
 	// table: the next round plans only what changed since (nil: plan all).
 	prev *Round
@@ -136,9 +142,10 @@ func (l *Loop) SetHealth(h Health) {
 	l.set(func(p *pendingInputs) { p.health, p.haveHealth = h, true })
 }
 
-// SetMaster sets the VRRP mastership.
+// SetMaster sets the VRRP mastership of every instance (of the one
+// instance of `node.vrrp`; of a standalone node).
 func (l *Loop) SetMaster(m bool) {
-	l.set(func(p *pendingInputs) { p.master, p.haveMaster = m, true })
+	l.set(func(p *pendingInputs) { p.master, p.haveMaster, p.instances = m, true, nil })
 	if m {
 		l.interruptRound() // a takeover never waits for a round (takeover.go)
 	}
@@ -229,7 +236,8 @@ func (l *Loop) Round(ctx context.Context) time.Duration {
 	st := Status{Applied: map[kernel.OpKind]int{}, Failed: map[kernel.OpKind]int{}}
 	err := l.round(ctx, now, &st)
 	l.setStatus(func(s *Status) {
-		s.LastRound, s.Master, s.Rounds = now, l.master, s.Rounds+1
+		s.LastRound, s.Rounds = now, s.Rounds+1
+		s.Master, s.Instances = l.mastership().holdsAny(l.cfg), l.instanceStatus()
 		s.Applied, s.Failed, s.Held, s.Services = st.Applied, st.Failed, st.Held, st.Services
 		s.PlanTime, s.CheckMarks = st.PlanTime, st.CheckMarks
 		if st.Target.Services != nil || st.Target.Status != nil {
@@ -318,11 +326,13 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 	// or the plan is held: a takeover must never wait for an unrelated op.
 	var vipErr error
 	if l.o.VIPs != nil {
-		st.Addresses, vipErr = l.o.VIPs.Sync(ctx, out.Target.Addresses, heldPolicy(l.cfg, out.Plan, l.master))
+		pol := heldPolicy(l.cfg, out.Plan, l.mastership().holdsAny(l.cfg))
+		l.keep = pol.Keep
+		st.Addresses, vipErr = l.o.VIPs.Sync(ctx, out.Target.Addresses, pol)
 		if vipErr != nil {
 			vipErr = fmt.Errorf("VIP addresses: %w", vipErr)
 		} else {
-			l.vipsMaster, l.vipsSynced = l.master, true
+			l.vipsFor, l.vipsSynced = l.mastership(), true
 		}
 	}
 	var syncErr error
@@ -359,7 +369,7 @@ func (l *Loop) readLive(ctx context.Context, now time.Time, st *Status) error {
 // compute plans against the cached table: only what changed since the
 // previous round when that round was applied in full, else everything.
 func (l *Loop) compute(now time.Time) (Outcome, Inputs) {
-	in := Inputs{Config: l.cfg, Health: l.health, Master: l.master, States: l.states,
+	in := Inputs{Config: l.cfg, Health: l.health, Master: l.master, Instances: l.instances, States: l.states,
 		Draining: l.draining, Now: now, AllowMassDelete: l.o.AllowMassDelete}
 	if l.prev != nil {
 		if out, ok := ComputeIncremental(l.live, in, *l.prev); ok {

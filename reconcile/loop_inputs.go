@@ -1,6 +1,10 @@
 package reconcile
 
-import "github.com/seesaw-lb/seesaw/desired"
+import (
+	"maps"
+
+	"github.com/seesaw-lb/seesaw/desired"
+)
 
 // pendingInputs are the loop's inputs not yet taken by its goroutine: the
 // latest value of each, so a sender never waits for a round (one stuck in
@@ -18,7 +22,10 @@ type pendingInputs struct {
 	haveHealth bool
 	master     bool
 	haveMaster bool
-	resync     bool
+	// instances are the SetInstanceMaster calls since the last take (a
+	// SetMaster clears them: it sets every instance).
+	instances map[string]bool
+	resync    bool
 }
 
 // set records an input and wakes the loop; it never blocks.
@@ -57,7 +64,16 @@ func (l *Loop) drainEvents() {
 		l.health = p.health
 	}
 	if p.haveMaster {
-		l.master = p.master
+		l.master, l.instances = p.master, nil
+	}
+	if len(p.instances) > 0 {
+		// A new map: the previous round's Inputs keep the old one.
+		next := maps.Clone(l.instances)
+		if next == nil {
+			next = map[string]bool{}
+		}
+		maps.Copy(next, p.instances)
+		l.instances = next
 	}
 	if p.resync {
 		l.liveOK = false

@@ -32,7 +32,7 @@ func (l *Loop) Next(ctx context.Context) (NextRound, error) {
 	done := make(chan NextRound, 1)
 	take := func() {
 		st := l.Status()
-		in := Inputs{Config: l.cfg, Health: maps.Clone(l.health), Master: l.master, States: maps.Clone(l.states),
+		in := Inputs{Config: l.cfg, Health: maps.Clone(l.health), Master: l.master, Instances: maps.Clone(l.instances), States: maps.Clone(l.states),
 			Draining: maps.Clone(l.draining), Now: l.o.Now(), AllowMassDelete: l.o.AllowMassDelete}
 		done <- NextRound{Inputs: in, Generation: st.Generation, Rounds: st.Rounds,
 			Addresses: slices.Clone(st.Addresses), HaveConfig: l.haveCfg}

@@ -15,7 +15,7 @@ import (
 // the addresses removed until SetMaster(true).
 func (l *Loop) Release(ctx context.Context) error {
 	done := make(chan error, 1)
-	release := func() { l.master = false; done <- l.releaseNow(ctx) }
+	release := func() { l.master, l.instances = false, nil; done <- l.releaseNow(ctx) }
 	l.interruptRound()
 	select {
 	case l.calls <- release:
@@ -48,8 +48,8 @@ func (l *Loop) releaseNow(ctx context.Context) error {
 		return nil
 	}
 	held, err := l.o.VIPs.Sync(ctx, nil, addressPolicyOf(l.cfg))
-	l.vipsMaster, l.vipsSynced = false, true
-	l.setStatus(func(s *Status) { s.Master, s.Addresses = false, held })
+	l.vipsFor, l.vipsSynced = mastership{}, true
+	l.setStatus(func(s *Status) { s.Master, s.Addresses, s.Instances = false, held, l.instanceStatus() })
 	if err != nil {
 		return fmt.Errorf("remove VIP addresses: %w", err)
 	}

@@ -14,7 +14,7 @@ import (
 // re-parsed share them with the previous config.
 func serviceEqual(a, b *desired.Service) bool {
 	return a.Name == b.Name && a.VIP == b.VIP && a.Fwmark == b.Fwmark && a.IPv6 == b.IPv6 &&
-		a.Interface == b.Interface && a.Scheduler == b.Scheduler && a.SchedulerFlags == b.SchedulerFlags &&
+		a.Interface == b.Interface && a.VRRPInstance == b.VRRPInstance && a.Scheduler == b.Scheduler && a.SchedulerFlags == b.SchedulerFlags &&
 		a.Forward == b.Forward && a.Tunnel == b.Tunnel && persistenceEqual(a.Persistence, b.Persistence) &&
 		a.OnePacket == b.OnePacket && a.Watermarks == b.Watermarks && a.DrainTimeout == b.DrainTimeout &&
 		a.OnUnhealthy == b.OnUnhealthy && a.Source == b.Source &&
@@ -23,7 +23,7 @@ func serviceEqual(a, b *desired.Service) bool {
 }
 
 // comparedServiceFields are the fields of desired.Service that serviceEqual compares.
-var comparedServiceFields = []string{"Name", "VIP", "Fwmark", "IPv6", "Ports", "Interface", "Scheduler", "SchedulerFlags",
+var comparedServiceFields = []string{"Name", "VIP", "Fwmark", "IPv6", "Ports", "Interface", "VRRPInstance", "Scheduler", "SchedulerFlags",
 	"Forward", "Tunnel", "Persistence", "OnePacket", "Watermarks", "DrainTimeout", "OnUnhealthy", "Checks",
 	"Backends", "Fallback", "Source"}
 

@@ -17,8 +17,12 @@ type Status struct {
 	// ConfigError is the latest config error (file:line:col ...), "" when the
 	// latest config is valid; the previous valid config keeps running meanwhile.
 	ConfigError string
-	// Master is the mastership the last round used.
+	// Master is the mastership the last round used: true while the node
+	// holds the addresses of some VRRP instance (a standalone node: always).
 	Master bool
+	// Instances is the mastership of each VRRP instance of the config the
+	// last round used, by name (nil on a standalone node).
+	Instances map[string]bool
 	// LastRound is when the last round ran; zero before the first.
 	LastRound time.Time
 	// LastFullRead is when the kernel table was last read in full.

@@ -27,10 +27,11 @@ type SyncDaemons interface {
 // waits for a daemon to start. ok is false when the config has no
 // sync_daemon: the daemons are then left alone.
 func wantDaemons(cfg desired.Config) (d []kernel.Daemon, ok bool) {
-	if cfg.Node.VRRP == nil || cfg.Node.VRRP.SyncDaemon == nil {
+	v, ok := cfg.Node.SyncDaemonInstance()
+	if !ok {
 		return nil, false
 	}
-	sd := cfg.Node.VRRP.SyncDaemon
+	sd := v.SyncDaemon
 	base := kernel.Daemon{Interface: sd.Interface, SyncID: uint32(sd.SyncID),
 		MaxLen: sd.MaxLen, Group: sd.Group, Port: sd.Port, TTL: sd.TTL}
 	master, backup := base, base

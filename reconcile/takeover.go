@@ -13,19 +13,20 @@ import (
 // also interrupts the round in flight, for the same reason.
 
 // takeoverVIPs adds the configured VIPs when the loop has become master
-// since the addresses were last synced as backup; the round then syncs
+// of an instance since the addresses were last synced; the round then syncs
 // them in full. A first round (IPVS not yet programmed) adds them after
 // IPVS, as any round does.
 func (l *Loop) takeoverVIPs(ctx context.Context, st *Status) error {
-	if l.o.VIPs == nil || !l.master || !l.vipsSynced || l.vipsMaster {
+	now := l.mastership()
+	if l.o.VIPs == nil || !l.vipsSynced || l.vipsFor.covers(now, l.cfg) {
 		return nil
 	}
-	held, err := l.o.VIPs.Sync(ctx, addresses(l.cfg), addressPolicyOf(l.cfg))
+	held, err := l.o.VIPs.Sync(ctx, heldAddresses(l.cfg, now), addressPolicyOf(l.cfg))
 	st.Addresses = held
 	if err != nil {
 		return fmt.Errorf("VIP addresses on takeover: %w", err)
 	}
-	l.vipsMaster = true
+	l.vipsFor = now
 	l.o.Log.Info("took over: VIPs added before the round", "vips", len(held))
 	return nil
 }

@@ -29,6 +29,20 @@ type AddressPolicy struct {
 	// Keep are addresses never removed, though not targeted: the VIPs of
 	// services whose deletion the mass-delete guard held back (heldPolicy).
 	Keep []netip.Addr
+	// Floating are the config's floating addresses (top-level
+	// `addresses:`), owned whatever their prefix length.
+	Floating []Address
+	// AnnounceOf is how the addresses of a VRRP instance other than the
+	// first are announced, where its garp_* settings differ.
+	AnnounceOf map[netip.Addr]Announce
+}
+
+// announceFor is how address a is announced when it is added.
+func (pol AddressPolicy) announceFor(a Address) Announce {
+	if an, ok := pol.AnnounceOf[a.Prefix.Addr()]; ok {
+		return an
+	}
+	return pol.Announce
 }
 
 // addressPolicyOf derives the policy from a config: its interfaces, its
@@ -44,17 +58,58 @@ func addressPolicyOf(cfg desired.Config) AddressPolicy {
 			p.Known = append(p.Known, s.VIP.Unmap())
 		}
 	}
+	for _, a := range cfg.Addresses {
+		fa := Address{Interface: floatingInterface(cfg, a), Prefix: a.Prefix}
+		p.Interfaces = append(p.Interfaces, fa.Interface)
+		p.Known = append(p.Known, a.Prefix.Addr())
+		p.Floating = append(p.Floating, fa)
+	}
 	slices.Sort(p.Interfaces)
 	p.Interfaces = slices.Compact(p.Interfaces)
 	if v := cfg.Node.VRRP; v != nil {
 		p.Announce = Announce(v.GARP)
 	}
+	p.AnnounceOf = instanceAnnounce(cfg)
 	return p
+}
+
+// instanceAnnounce maps the addresses of the instances whose garp_*
+// settings differ from the first instance's onto their own settings.
+func instanceAnnounce(cfg desired.Config) map[netip.Addr]Announce {
+	is := cfg.Node.Instances()
+	if len(is) < 2 {
+		return nil
+	}
+	garp := map[string]desired.GARP{}
+	for _, v := range is[1:] {
+		if v.GARP != is[0].GARP {
+			garp[v.Name] = v.GARP
+		}
+	}
+	if len(garp) == 0 {
+		return nil
+	}
+	out := map[netip.Addr]Announce{}
+	for i := range cfg.Services {
+		s := &cfg.Services[i]
+		if g, ok := garp[cfg.Node.InstanceFor(s.VRRPInstance)]; ok && s.VIP.IsValid() {
+			out[s.VIP.Unmap()] = Announce(g)
+		}
+	}
+	for _, a := range cfg.Addresses {
+		if g, ok := garp[cfg.Node.InstanceFor(a.VRRPInstance)]; ok {
+			out[a.Prefix.Addr()] = Announce(g)
+		}
+	}
+	return out
 }
 
 // Owns reports whether address p on an interface is the reconciler's;
 // added are the addresses this process added itself.
 func (pol AddressPolicy) Owns(a Address, added map[Address]bool) bool {
+	if slices.Contains(pol.Floating, a) {
+		return true
+	}
 	if a.Prefix.Bits() != a.Prefix.Addr().BitLen() {
 		return false
 	}

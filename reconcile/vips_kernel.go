@@ -87,7 +87,7 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		v.log.Info("added VIP", "interface", a.Interface, "address", a.Prefix.Addr().String())
 	}
 	for _, a := range added {
-		v.announce.start(a, pol.Announce) // failures are logged there
+		v.announce.start(a, pol.announceFor(a)) // failures are logged there
 	}
 	var out []Address
 	for _, t := range target {

@@ -121,6 +121,12 @@ func TestHandoffAdvertOnlyAfterRelease(t *testing.T) {
 		waitFor(t, func() bool { return n.State() == Backup })
 		time.Sleep(30 * time.Millisecond) // a handoff advert would be out by now
 		got := log.since(from)
+		// Alone on the segment once the better router is silent, the node
+		// becomes Master again after Master_Down_Interval (36 ms here):
+		// what follows is not the handoff.
+		if i := slices.IndexFunc(got, func(e string) bool { return e != "release in backup" && e != "advert 0" }); i >= 0 {
+			got = got[:i]
+		}
 		cancel()
 		<-errc
 		want := []string{"release in backup", "advert 0"}

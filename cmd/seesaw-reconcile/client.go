@@ -45,15 +45,20 @@ func runStatusCmd(args []string, stdout, stderr io.Writer) int {
 func runFailoverCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("failover", flag.ContinueOnError)
 	socket := clientFlags(fs)
+	instance := fs.String("instance", "", "the VRRP `name` of the instance to step down from (default: every instance this node is master of)")
 	if code, done := parseFlags(fs, args, stdout, stderr, "failover [flags]",
-		"Ask the running VRRP master to step down so the best backup takes over."); done {
+		"Ask the running VRRP master to step down so the best backup takes over: from one instance with\n--instance, else from every instance this node is master of."); done {
 		return code
 	}
-	if err := daemon.NewClient(*socket).Failover(); err != nil {
+	if err := daemon.NewClient(*socket).FailoverInstance(*instance); err != nil {
 		fmt.Fprintf(stderr, "failover: %v\n", err)
 		return exitFailure
 	}
-	fmt.Fprintln(stdout, "stepped down: the best backup takes over")
+	if *instance != "" {
+		fmt.Fprintf(stdout, "stepped down from instance %s: the best backup takes over\n", *instance)
+		return exitOK
+	}
+	fmt.Fprintln(stdout, "stepped down from every instance this node was master of: the best backups take over")
 	return exitOK
 }
 

@@ -46,6 +46,9 @@ func fakeControl(t *testing.T, refuse map[string]string) (string, *requests) {
 		if b := r.URL.Query().Get("backend"); b != "" {
 			req += " " + b
 		}
+		if in := r.URL.Query().Get("instance"); in != "" {
+			req += " instance=" + in
+		}
 		seen.add(req)
 		rw.Header().Set("Content-Type", "application/json")
 		if msg, ok := refuse[req]; ok {
@@ -99,6 +102,7 @@ func TestClientCommands(t *testing.T) {
 		{[]string{"status", "--socket", socket}, 0, "\ndrained by hand: 198.51.100.1\n\nSERVICE", "", "GET /status"},
 		{[]string{"status", "--output", "json", "--socket", socket}, 0, "\"drained_by_hand\": [\n    \"198.51.100.1\"\n  ]", "", "GET /status"},
 		{[]string{"failover", "--socket", socket}, 1, "", "failover: failover: no vrrp section: this node is standalone\n", "POST /failover"},
+		{[]string{"failover", "--instance", "web", "--socket", socket}, 0, "stepped down from instance web: the best backup takes over\n", "", "POST /failover instance=web"},
 		{[]string{"drain", "198.51.100.1:80", "--socket", socket}, 0, "drain 198.51.100.1:80: done\n", "", "POST /drain 198.51.100.1:80"},
 		{[]string{"enable", "--socket", socket, "198.51.100.1"}, 0, "enable 198.51.100.1: done\n", "", "POST /enable 198.51.100.1"},
 		{[]string{"drain-node", "--socket", socket}, 0, "drained: every BGP route is withdrawn; established flows keep being served\n", "", "POST /drain-node"},

@@ -76,5 +76,5 @@ func planInputs(d deps, pf planFlags, cfg desired.Config, stderr io.Writer) (rec
 	}
 	in := pi.Inputs(cfg)
 	in.AllowMassDelete = in.AllowMassDelete || pf.allowDelete
-	return in, inputSource{daemon: &pi, master: pi.Master}
+	return in, inputSource{daemon: &pi, master: in.HoldsAny()}
 }

@@ -23,7 +23,7 @@ func livePreview(d deps, c kernel.IPVS, in reconcile.Inputs, out reconcile.Outco
 		liveAddrs = nil
 	}
 	daemons, daemonErr := syncDaemonsOf(ctx, c)
-	p := reconcile.PreviewOf(in.Config, out, in.Master, liveAddrs, held, daemons, daemonErr == nil)
+	p := reconcile.PreviewOf(in.Config, out, in.HoldsAny(), liveAddrs, held, daemons, daemonErr == nil)
 	if p.SyncDaemonManaged && daemonErr != nil {
 		notes = append(notes, fmt.Sprintf("sync daemon not previewed: %v", daemonErr))
 	}

@@ -21,7 +21,11 @@ func renderStatus(w io.Writer, r daemon.StatusReport) {
 	if r.VRRP.Master != "" {
 		fmt.Fprintf(w, " master %s", r.VRRP.Master)
 	}
-	fmt.Fprintf(w, "\nconfig generation %d from %s\n", r.Generation, strings.Join(printableAll(r.Files), " "))
+	fmt.Fprintln(w)
+	if len(r.VRRP.Instances) > 1 || (len(r.VRRP.Instances) == 1 && r.VRRP.Instances[0].Name != "default") {
+		renderInstances(w, r.VRRP.Instances)
+	}
+	fmt.Fprintf(w, "config generation %d from %s\n", r.Generation, strings.Join(printableAll(r.Files), " "))
 	if r.ConfigError != "" {
 		fmt.Fprintf(w, "config error held back: %s\n", printableLines(r.ConfigError, "\n  "))
 	}
@@ -107,4 +111,26 @@ func counts(m map[string]int) string {
 		parts[i] = fmt.Sprintf("%s=%d", k, m[k])
 	}
 	return strings.Join(parts, " ")
+}
+
+// renderInstances prints one line per VRRP instance.
+func renderInstances(w io.Writer, is []daemon.InstanceReport) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "INSTANCE\tVRID\tINTERFACE\tSTATE\tPRIORITY\tHOLDS\tMASTER\tSYNC GROUP")
+	for _, in := range is {
+		holds := "no"
+		if in.Active {
+			holds = fmt.Sprintf("yes (%d)", in.Addresses)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%d\t%s\t%s\t%s\n", printable(in.Name), in.VRID, printable(in.Interface), in.State,
+			in.Priority, holds, or(in.Master, "-"), or(printable(in.SyncGroup), "-"))
+	}
+	tw.Flush()
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

@@ -98,3 +98,27 @@ func TestStatusTableMarksFallbacks(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusListsVRRPInstances: a node with several VRRP instances gets one
+// line per instance; the one instance of node.vrrp keeps the short header.
+func TestStatusListsVRRPInstances(t *testing.T) {
+	var b strings.Builder
+	renderStatus(&b, daemon.StatusReport{Node: "lb1", VRRP: daemon.VRRPReport{State: "master", Priority: 150, Instances: []daemon.InstanceReport{
+		{Name: "web", VRID: 61, Interface: "eth0", State: "master", Priority: 150, Active: true, Addresses: 2, SyncGroup: "lvs"},
+		{Name: "db", VRID: 62, Interface: "eth0", State: "backup", Priority: 100, Master: "203.0.113.2"},
+	}}})
+	for _, want := range []string{
+		"INSTANCE  VRID  INTERFACE  STATE   PRIORITY  HOLDS    MASTER       SYNC GROUP\n",
+		"web       61    eth0       master  150       yes (2)  -            lvs\n",
+		"db        62    eth0       backup  100       no       203.0.113.2  -\n",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("status lacks %q:\n%s", want, b.String())
+		}
+	}
+	b.Reset()
+	renderStatus(&b, daemon.StatusReport{Node: "lb1", VRRP: daemon.VRRPReport{State: "master", Instances: []daemon.InstanceReport{{Name: "default"}}}})
+	if strings.Contains(b.String(), "INSTANCE") {
+		t.Errorf("the one default instance got an instance table:\n%s", b.String())
+	}
+}

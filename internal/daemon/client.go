@@ -46,9 +46,18 @@ func (c *Client) Status() (StatusReport, error) {
 	return *r.Status, nil
 }
 
-// Failover asks the daemon's VRRP master to step down.
-func (c *Client) Failover() error {
-	_, err := c.call(http.MethodPost, "/failover", nil)
+// Failover asks the daemon to step down from every VRRP instance it is
+// master of.
+func (c *Client) Failover() error { return c.FailoverInstance("") }
+
+// FailoverInstance asks the daemon's master of the VRRP instance named to
+// step down ("": every instance it is master of).
+func (c *Client) FailoverInstance(instance string) error {
+	var q url.Values
+	if instance != "" {
+		q = url.Values{"instance": {instance}}
+	}
+	_, err := c.call(http.MethodPost, "/failover", q)
 	return err
 }
 

@@ -106,8 +106,8 @@ func (w *wiring) controlHandlerFor(access controlAccess) http.Handler {
 		reply(rw, controlReply{OK: true, PlanInputs: &p})
 	})
 	mux.HandleFunc("POST /apply", w.applyHandler(access))
-	mux.HandleFunc("POST /failover", w.changing(access, "failover", func(*http.Request) error {
-		return w.failover()
+	mux.HandleFunc("POST /failover", w.changing(access, "failover", func(r *http.Request) error {
+		return w.failover(r.URL.Query().Get("instance"))
 	}))
 	mux.HandleFunc("POST /drain", w.changing(access, "drain", func(r *http.Request) error {
 		return w.override(r.URL.Query().Get("backend"), true)
@@ -132,15 +132,4 @@ func reply(rw http.ResponseWriter, r controlReply) {
 		rw.WriteHeader(http.StatusConflict)
 	}
 	_ = json.NewEncoder(rw).Encode(r)
-}
-
-// failover asks the VRRP master to step down.
-func (w *wiring) failover() error {
-	w.mu.Lock()
-	node := w.node
-	w.mu.Unlock()
-	if node == nil {
-		return errors.New("failover: no vrrp section: this node is standalone")
-	}
-	return node.StepDown()
 }

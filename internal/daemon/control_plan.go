@@ -25,6 +25,9 @@ type PlanInputs struct {
 	// unless run with --backup).
 	VRRP   bool `json:"vrrp"`
 	Master bool `json:"master"`
+	// Instances is the mastership of single VRRP instances by name
+	// (reconcile.Inputs.Instances); an instance not listed follows Master.
+	Instances map[string]bool `json:"instances,omitempty"`
 	// Health are the check verdicts per backend; a backend not listed is
 	// unknown (reconcile.Health).
 	Health []BackendHealth `json:"health"`
@@ -64,7 +67,7 @@ type HeldAddress = reconcile.Address
 // it as the daemon applies them.
 func (p PlanInputs) Inputs(cfg desired.Config) reconcile.Inputs {
 	in := reconcile.Inputs{Config: applyOverrides(cfg, overrides{Drained: p.Drained}), Master: p.Master,
-		Health: reconcile.Health{}, States: reconcile.ServiceStates{}, Draining: reconcile.Draining{},
+		Instances: p.Instances, Health: reconcile.Health{}, States: reconcile.ServiceStates{}, Draining: reconcile.Draining{},
 		Now: p.Now, AllowMassDelete: p.AllowMassDelete}
 	for _, h := range p.Health {
 		in.Health[h.Key] = h.Healthy
@@ -95,6 +98,11 @@ func (p PlanInputs) Describe() string {
 	role := "backup"
 	if p.Master {
 		role = "master"
+	}
+	if m, ok := p.Instances[desired.DefaultInstance]; ok && len(p.Instances) == 1 {
+		role = map[bool]string{true: "master", false: "backup"}[m]
+	} else if len(p.Instances) > 0 {
+		role = instanceRoles(p.Master, p.Instances)
 	}
 	if !p.VRRP {
 		role = "standalone " + role
@@ -127,7 +135,7 @@ func (w *wiring) planInputs(ctx context.Context) (PlanInputs, error) {
 	hasVRRP := w.haveRaw && w.raw.Node.VRRP != nil
 	w.mu.Unlock()
 	in := next.Inputs
-	p := PlanInputs{Generation: next.Generation, HaveConfig: next.HaveConfig, VRRP: hasVRRP, Master: in.Master,
+	p := PlanInputs{Generation: next.Generation, HaveConfig: next.HaveConfig, VRRP: hasVRRP, Master: in.Master, Instances: in.Instances,
 		Health: make([]BackendHealth, 0, len(in.Health)), Drained: drained, States: in.States,
 		Draining: make([]DrainDeadline, 0, len(in.Draining)), Held: next.Addresses,
 		AllowMassDelete: in.AllowMassDelete, Now: in.Now}
@@ -145,4 +153,30 @@ func (w *wiring) planInputs(ctx context.Context) (PlanInputs, error) {
 	}
 	slices.SortFunc(p.Draining, func(a, b DrainDeadline) int { return a.Deadline.Compare(b.Deadline) })
 	return p, nil
+}
+
+// instanceRoles says which VRRP instances a node is master of, e.g.
+// "master of web, backup of db".
+func instanceRoles(def bool, instances map[string]bool) string {
+	var master, backup []string
+	for name, m := range instances {
+		if m {
+			master = append(master, name)
+		} else {
+			backup = append(backup, name)
+		}
+	}
+	slices.Sort(master)
+	slices.Sort(backup)
+	var parts []string
+	if len(master) > 0 {
+		parts = append(parts, "master of "+strings.Join(master, ", "))
+	}
+	if len(backup) > 0 {
+		parts = append(parts, "backup of "+strings.Join(backup, ", "))
+	}
+	if def {
+		parts = append(parts, "master of the rest")
+	}
+	return strings.Join(parts, "; ")
 }

@@ -134,9 +134,9 @@ func newWiring(ctx context.Context, d deps, f Options, log *slog.Logger) (*wirin
 	}
 	w := &wiring{log: log, listen: d.listenVRRP, sourceFor: d.sourceFor,
 		ready: make(chan struct{}), states: map[checks.Key]checks.State{},
-		roundDone: make(chan struct{}), marksFeed: newRoundFeed(), trackFeed: newRoundFeed(),
+		roundDone: make(chan struct{}), marksFeed: newRoundFeed(), trackFeed: newRoundFanout(),
 		roundsSeen: newRoundLog(), reloads: make(chan reloadRequest),
-		masterTurn: newMastership(), peerLeft: newPeerLeft(), vrrpChanged: newKick(),
+		masterTurn: newMastership(), vrrpChanged: newKick(), routerExit: newKick(),
 		overFile: &overridesStore{path: filepath.Join(cmp.Or(f.StateDir, DefaultStateDir), overridesFile)}}
 	w.traffic = &traffic{k: k}
 	w.bgp = newBGPRunner(cmp.Or(f.StateDir, DefaultStateDir), log)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/seesaw-lb/seesaw/checks"
 	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/vrrp"
 )
 
 // metrics are the daemon's Prometheus metrics. Counters that must see every
@@ -119,14 +120,14 @@ type collector struct {
 var (
 	descRounds      = prometheus.NewDesc("seesaw_reconcile_runs_total", "Reconcile rounds run.", nil, nil)
 	descGeneration  = prometheus.NewDesc("seesaw_config_generation", "Valid configurations taken into force since start.", nil, nil)
-	descVRRPState   = prometheus.NewDesc("seesaw_vrrp_state", "1 for the virtual router's current state (standalone: no vrrp section).", []string{"state"}, nil)
-	descVRRPTrans   = prometheus.NewDesc("seesaw_vrrp_transitions_total", "VRRP state changes, by from and to.", []string{"from", "to"}, nil)
-	descVRRPDrops   = prometheus.NewDesc("seesaw_vrrp_dropped_packets_total", "VRRP packets dropped, by reason.", []string{"reason"}, nil)
-	descVRRPRecv    = prometheus.NewDesc("seesaw_vrrp_received_adverts_total", "Valid VRRP adverts received.", nil, nil)
-	descVRRPSent    = prometheus.NewDesc("seesaw_vrrp_sent_adverts_total", "VRRP adverts sent.", nil, nil)
-	descVRRPTiming  = prometheus.NewDesc("seesaw_vrrp_advert_timing", "1 for the path a master's adverts are timed on (runtime, kernel, thread).", []string{"path"}, nil)
-	descVRRPLate    = prometheus.NewDesc("seesaw_vrrp_late_adverts_total", "Adverts the timing thread sent more than 1 ms after their due time.", nil, nil)
-	descVRRPMaxLate = prometheus.NewDesc("seesaw_vrrp_max_advert_lateness_seconds", "The latest any advert of the timing thread left after its due time.", nil, nil)
+	descVRRPState   = prometheus.NewDesc("seesaw_vrrp_state", "1 for each VRRP instance's current state (standalone: no vrrp section, instance \"\").", []string{"instance", "state"}, nil)
+	descVRRPTrans   = prometheus.NewDesc("seesaw_vrrp_transitions_total", "VRRP state changes, by instance, from and to.", []string{"instance", "from", "to"}, nil)
+	descVRRPDrops   = prometheus.NewDesc("seesaw_vrrp_dropped_packets_total", "VRRP packets dropped, by instance and reason.", []string{"instance", "reason"}, nil)
+	descVRRPRecv    = prometheus.NewDesc("seesaw_vrrp_received_adverts_total", "Valid VRRP adverts received, by instance.", []string{"instance"}, nil)
+	descVRRPSent    = prometheus.NewDesc("seesaw_vrrp_sent_adverts_total", "VRRP adverts sent, by instance.", []string{"instance"}, nil)
+	descVRRPTiming  = prometheus.NewDesc("seesaw_vrrp_advert_timing", "1 for the path each instance's adverts are timed on as master (runtime, kernel, thread).", []string{"instance", "path"}, nil)
+	descVRRPLate    = prometheus.NewDesc("seesaw_vrrp_late_adverts_total", "Adverts the timing thread sent more than 1 ms after their due time, by instance.", []string{"instance"}, nil)
+	descVRRPMaxLate = prometheus.NewDesc("seesaw_vrrp_max_advert_lateness_seconds", "The latest any advert of the timing thread left after its due time, by instance.", []string{"instance"}, nil)
 	descChecksRun   = prometheus.NewDesc("seesaw_checks_total", "Health checks completed, by result (success or failure).", []string{"result"}, nil)
 	descChecksState = prometheus.NewDesc("seesaw_checks", "Distinct health checks, by type and state.", []string{"type", "state"}, nil)
 	descResults     = prometheus.NewDesc("seesaw_check_results_total", "Health check results, by type and result (success or failure).", []string{"type", "result"}, nil)
@@ -202,33 +203,38 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-// collectVRRP reports the virtual router, or state "standalone".
+// collectVRRP reports each VRRP instance's virtual router, or state
+// "standalone" (instance "").
 func (c *collector) collectVRRP(ch chan<- prometheus.Metric) {
-	c.w.mu.Lock()
-	node := c.w.node
-	c.w.mu.Unlock()
-	if node == nil {
-		ch <- prometheus.MustNewConstMetric(descVRRPState, prometheus.GaugeValue, 1, "standalone")
+	views := c.w.instanceViews()
+	if len(views) == 0 {
+		ch <- prometheus.MustNewConstMetric(descVRRPState, prometheus.GaugeValue, 1, "", "standalone")
 		return
 	}
-	s := node.Stats()
+	for _, v := range views {
+		collectInstance(ch, v.name, v.node.Stats())
+	}
+}
+
+// collectInstance reports one instance's virtual router.
+func collectInstance(ch chan<- prometheus.Metric, in string, s vrrp.Stats) {
 	for _, name := range []string{"initialize", "backup", "master"} {
-		ch <- prometheus.MustNewConstMetric(descVRRPState, prometheus.GaugeValue, b2f(strings.EqualFold(s.State.String(), name)), name)
+		ch <- prometheus.MustNewConstMetric(descVRRPState, prometheus.GaugeValue, b2f(strings.EqualFold(s.State.String(), name)), in, name)
 	}
 	for k, n := range s.Transitions {
 		from, to, _ := strings.Cut(k, "->")
-		ch <- prometheus.MustNewConstMetric(descVRRPTrans, prometheus.CounterValue, float64(n), from, to)
+		ch <- prometheus.MustNewConstMetric(descVRRPTrans, prometheus.CounterValue, float64(n), in, from, to)
 	}
 	for r, n := range s.Drops {
-		ch <- prometheus.MustNewConstMetric(descVRRPDrops, prometheus.CounterValue, float64(n), r)
+		ch <- prometheus.MustNewConstMetric(descVRRPDrops, prometheus.CounterValue, float64(n), in, r)
 	}
-	ch <- prometheus.MustNewConstMetric(descVRRPRecv, prometheus.CounterValue, float64(s.Received))
-	ch <- prometheus.MustNewConstMetric(descVRRPSent, prometheus.CounterValue, float64(s.Sent))
+	ch <- prometheus.MustNewConstMetric(descVRRPRecv, prometheus.CounterValue, float64(s.Received), in)
+	ch <- prometheus.MustNewConstMetric(descVRRPSent, prometheus.CounterValue, float64(s.Sent), in)
 	if s.AdvertTiming != "" {
-		ch <- prometheus.MustNewConstMetric(descVRRPTiming, prometheus.GaugeValue, 1, s.AdvertTiming)
+		ch <- prometheus.MustNewConstMetric(descVRRPTiming, prometheus.GaugeValue, 1, in, s.AdvertTiming)
 	}
-	ch <- prometheus.MustNewConstMetric(descVRRPLate, prometheus.CounterValue, float64(s.LateAdverts))
-	ch <- prometheus.MustNewConstMetric(descVRRPMaxLate, prometheus.GaugeValue, s.MaxAdvertLateness.Seconds())
+	ch <- prometheus.MustNewConstMetric(descVRRPLate, prometheus.CounterValue, float64(s.LateAdverts), in)
+	ch <- prometheus.MustNewConstMetric(descVRRPMaxLate, prometheus.GaugeValue, s.MaxAdvertLateness.Seconds(), in)
 }
 
 func b2f(b bool) float64 {

@@ -28,7 +28,7 @@ func TestVRRPTimingMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(vrrpOnlyCollector{&collector{w: &wiring{node: node}}})
+	reg.MustRegister(vrrpOnlyCollector{&collector{w: &wiring{instances: map[string]*instanceView{"default": {name: "default", node: node}}}}})
 	mfs, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)
@@ -49,10 +49,10 @@ func TestVRRPTimingMetrics(t *testing.T) {
 		t.Fatal("the node names no advert timing path")
 	}
 	for k, v := range map[string]string{
-		"seesaw_vrrp_advert_timing{path=" + path + "}": "1",
-		"seesaw_vrrp_late_adverts_total{}":             "0",
-		"seesaw_vrrp_max_advert_lateness_seconds{}":    "0",
-		"seesaw_vrrp_state{state=initialize}":          "1",
+		"seesaw_vrrp_advert_timing{instance=default,path=" + path + "}": "1",
+		"seesaw_vrrp_late_adverts_total{instance=default}":              "0",
+		"seesaw_vrrp_max_advert_lateness_seconds{instance=default}":     "0",
+		"seesaw_vrrp_state{instance=default,state=initialize}":          "1",
 	} {
 		if got[k] != v {
 			t.Errorf("%s = %q, want %q (all: %v)", k, got[k], v, got)

@@ -52,11 +52,11 @@ func (p peerLeft) hook(netip.Addr) {
 // state.
 func (w *wiring) followAfter(ctx context.Context, r *router, d time.Duration, since time.Time) {
 	go func() {
-		how, ok := w.peerLeft.wait(ctx, d, since, since.Add(releaseBound(r.cfg)+d/2), r.node.LastRivalAdvert)
+		how, ok := r.peerLeft.wait(ctx, d, since, since.Add(releaseBound(r.cfg)+d/2), r.node.LastRivalAdvert)
 		if !ok {
 			return
 		}
-		w.log.Info("taking the VIPs from the preempted master", "on", how, "waited", time.Since(since))
+		w.log.Info("taking the VIPs from the preempted master", "instance", r.name, "on", how, "waited", time.Since(since))
 		w.follow(r)
 	}()
 }

@@ -28,32 +28,34 @@ type mastership chan struct{}
 
 func newMastership() mastership { return make(mastership, 1) }
 
-// follow sets the loop's mastership from r's node's current state (not the
-// event's, which may be older), unless the daemon has left VRRP.
+// follow sets the loop's mastership of r's instance from r's node's
+// current state (not the event's, which may be older), unless the daemon
+// has left VRRP.
 func (w *wiring) follow(r *router) {
 	w.masterTurn <- struct{}{}
 	defer func() { <-w.masterTurn }()
 	if !r.detached.Load() {
-		w.loop.SetMaster(masterOf(r.node.State()))
+		w.loop.SetInstanceMaster(r.name, masterOf(r.node.State()))
 	}
 }
 
-// setMaster sets the loop's mastership to m, unless the daemon has left
-// VRRP.
+// setMaster sets the loop's mastership of r's instance to m, unless the
+// daemon has left VRRP.
 func (w *wiring) setMaster(r *router, m bool) {
 	w.masterTurn <- struct{}{}
 	defer func() { <-w.masterTurn }()
 	if !r.detached.Load() {
-		w.loop.SetMaster(m)
+		w.loop.SetInstanceMaster(r.name, m)
 	}
 }
 
-// release is the VRRP node's release hook: the node is no longer Master and
-// has not yet sent its last advert. It removes the VIPs, waiting at most
-// releaseBound of c, and reports whether they are gone; the sync daemons
-// keep both roles.
-func (w *wiring) release(c vrrp.Config) bool {
-	bound := releaseBound(c)
+// release is the VRRP node's release hook: r's node is no longer Master
+// and has not yet sent its last advert. It removes the addresses of r's
+// instance (those of the instances still master stay), waiting at most
+// releaseBound of its config, and reports whether they are gone; the sync
+// daemons keep both roles.
+func (w *wiring) release(r *router) bool {
+	bound := releaseBound(r.cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), bound)
 	defer cancel()
 	start := time.Now()
@@ -61,13 +63,13 @@ func (w *wiring) release(c vrrp.Config) bool {
 	case w.masterTurn <- struct{}{}:
 		defer func() { <-w.masterTurn }()
 	case <-ctx.Done():
-		w.log.Error("leaving mastership: VIPs may still be held", "error", "the loop's mastership is busy", "waited", bound)
+		w.log.Error("leaving mastership: VIPs may still be held", "instance", r.name, "error", "the loop's mastership is busy", "waited", bound)
 		return false
 	}
-	if err := w.loop.Release(ctx); err != nil {
-		w.log.Error("leaving mastership: VIPs may still be held", "error", err.Error(), "waited", time.Since(start))
+	if err := w.loop.ReleaseInstance(ctx, r.name); err != nil {
+		w.log.Error("leaving mastership: VIPs may still be held", "instance", r.name, "error", err.Error(), "waited", time.Since(start))
 		return false
 	}
-	w.log.Info("left mastership: VIPs removed", "took", time.Since(start))
+	w.log.Info("left mastership: VIPs removed", "instance", r.name, "took", time.Since(start))
 	return true
 }

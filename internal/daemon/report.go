@@ -44,14 +44,35 @@ type StatusReport struct {
 	BGP *BGPReport `json:"bgp,omitempty"`
 }
 
-// VRRPReport is the virtual router's state ("standalone" without one).
+// VRRPReport is the virtual router's state ("standalone" without one): of
+// the first VRRP instance, and of each in Instances.
 type VRRPReport struct {
 	State string `json:"state"`
 	// Active is the mastership the last reconcile round used: true while
-	// this node holds the VIPs.
+	// this node holds the VIPs (of some instance).
 	Active   bool   `json:"active"`
 	Priority uint8  `json:"priority,omitempty"`
 	Master   string `json:"master,omitempty"`
+	// Instances are the VRRP instances, in config order; absent on a
+	// standalone node.
+	Instances []InstanceReport `json:"instances,omitempty"`
+}
+
+// InstanceReport is one VRRP instance's virtual router.
+type InstanceReport struct {
+	Name      string `json:"name"`
+	VRID      uint8  `json:"vrid"`
+	Interface string `json:"interface"`
+	State     string `json:"state"`
+	// Active is true while this node holds the instance's addresses.
+	Active   bool   `json:"active"`
+	Priority uint8  `json:"priority"`
+	Master   string `json:"master,omitempty"`
+	// SyncGroup is the sync group the instance is in, if any.
+	SyncGroup string `json:"sync_group,omitempty"`
+	// Addresses counts the addresses the instance advertises: its services'
+	// VIPs and its floating addresses of its address family.
+	Addresses int `json:"addresses"`
 }
 
 // RoundReport is the last reconcile round.
@@ -121,18 +142,12 @@ type BackendReport struct {
 // status gathers the report from the parts of the daemon.
 func (w *wiring) status() StatusReport {
 	ls := w.loop.Status()
+	views := w.instanceViews()
 	w.mu.Lock()
 	cfg, plan, over, metricsAt := w.cfg, w.plan, w.over, w.metricsAt
 	health := w.healthLocked(plan)
-	vr := VRRPReport{State: "standalone"}
-	if w.node != nil {
-		st := w.node.Stats()
-		vr = VRRPReport{State: st.State.String(), Priority: st.Priority}
-		if w.vrrpEvent.Master.IsValid() {
-			vr.Master = w.vrrpEvent.Master.String()
-		}
-	}
 	w.mu.Unlock()
+	vr := vrrpReport(cfg, views, ls)
 	checkStatus := map[checks.Key]checks.Status{}
 	for _, s := range w.engine.Statuses() {
 		checkStatus[s.Key] = s
@@ -150,6 +165,39 @@ func (w *wiring) status() StatusReport {
 	r.CheckServices = checkServiceReports(ls.CheckMarks)
 	r.BGP = w.bgpReport(context.Background())
 	return r
+}
+
+// vrrpReport reports the virtual routers: the first in the top-level
+// fields (the whole report of a node with one instance), each in Instances.
+func vrrpReport(cfg desired.Config, views []instanceView, ls reconcile.Status) VRRPReport {
+	if len(views) == 0 {
+		return VRRPReport{State: "standalone"}
+	}
+	var vr VRRPReport
+	for i, v := range views {
+		st := v.node.Stats()
+		ir := InstanceReport{Name: v.name, VRID: v.cfg.VRID, Interface: v.cfg.Interface, State: st.State.String(),
+			Priority: st.Priority, Active: instanceActive(ls, v.name), Addresses: len(v.cfg.VIPs)}
+		if v.event.Master.IsValid() {
+			ir.Master = v.event.Master.String()
+		}
+		if g, ok := cfg.Node.SyncGroupOf(v.name); ok {
+			ir.SyncGroup = g.Name
+		}
+		if i == 0 {
+			vr = VRRPReport{State: ir.State, Priority: ir.Priority, Master: ir.Master}
+		}
+		vr.Instances = append(vr.Instances, ir)
+	}
+	return vr
+}
+
+// instanceActive reports whether the last round held instance's addresses.
+func instanceActive(ls reconcile.Status, instance string) bool {
+	if m, ok := ls.Instances[instance]; ok {
+		return m
+	}
+	return ls.Master
 }
 
 // serviceReports joins config, the last round's target, health and check

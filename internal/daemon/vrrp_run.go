@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync/atomic"
 
 	"github.com/seesaw-lb/seesaw/vrrp"
@@ -21,10 +22,12 @@ func (k kick) poke() {
 	}
 }
 
-// router is one run of a VRRP node: from its start until the daemon stops,
-// replaces it (a new VRID, interface, address family, source address or
-// advert timing) or leaves VRRP (the vrrp section was removed).
+// router is one run of a VRRP node, the virtual router of one instance:
+// from its start until the daemon stops, replaces it (a new VRID,
+// interface, address family, source address or advert timing), or the
+// instance leaves the config.
 type router struct {
+	name   string // the instance's name
 	node   *vrrp.Node
 	cfg    vrrp.Config // in force: the last one Reconfigure took
 	cancel context.CancelFunc
@@ -33,66 +36,118 @@ type router struct {
 	// events no longer touch the loop's mastership.
 	detached atomic.Bool
 	followed chan struct{} // closed when the node's events are all taken
+	// peerLeft ends a preempting node's wait for the old master (preempt.go).
+	peerLeft peerLeft
 }
 
-// runVRRP runs the virtual router of the config in force and follows the
-// changes of the vrrp section at each config load: settings that keep the
-// router are applied to the running node (vrrp.Node.Reconfigure: no change
-// of mastership); a new identity replaces the node; adding the section
-// makes a standalone node join (as Master, since it holds the VIPs);
-// removing it makes the node standalone. Without a vrrp section it waits.
+// runVRRP runs one virtual router per VRRP instance of the config in force
+// and follows the changes of the instances at each config load: settings
+// that keep a router are applied to the running node (vrrp.Node.Reconfigure:
+// no change of mastership); a new identity replaces the node; an instance
+// added to a standalone node joins as Master (it holds the VIPs), one added
+// to a VRRP node joins as Backup; an instance removed leaves (priority 0 if
+// master, its addresses released), and removing every instance makes the
+// node standalone. Without instances it waits.
 func (w *wiring) runVRRP(ctx context.Context) error {
 	select {
 	case <-ctx.Done():
 		return nil
 	case <-w.ready:
 	}
-	var r *router
+	routers := map[string]*router{}
 	first := true
 	defer func() {
-		if r != nil {
+		for _, r := range routers {
 			r.cancel()
+		}
+		for _, r := range routers {
 			<-r.followed
 		}
 	}()
 	for {
 		w.mu.Lock()
-		vc, ok := vrrpConfig(w.raw)
+		vcs := vrrpConfigs(w.raw)
 		w.mu.Unlock()
+		if err := w.applyInstances(ctx, routers, vcs, first); err != nil {
+			return err
+		}
+		first = false
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-w.vrrpChanged:
+		case <-w.routerExit:
+			if err := w.exited(ctx, routers); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// applyInstances makes routers run the instances vcs: it leaves VRRP when
+// vcs is empty, stops the routers of removed instances, and starts or
+// reconfigures the others in name order.
+func (w *wiring) applyInstances(ctx context.Context, routers map[string]*router, vcs map[string]vrrp.Config, first bool) error {
+	if len(vcs) == 0 {
+		if len(routers) > 0 {
+			w.leaveVRRP(routers)
+			clear(routers)
+			w.publishRouters(routers)
+		}
+		return nil
+	}
+	standalone := !first && len(routers) == 0
+	for name, r := range routers {
+		if _, ok := vcs[name]; !ok {
+			w.log.Warn("vrrp instance removed: leaving its virtual router (priority 0 if master)", "instance", name, "vrid", r.cfg.VRID)
+			r.cancel()
+			<-r.done
+			<-r.followed
+			delete(routers, name)
+		}
+	}
+	names := make([]string, 0, len(vcs))
+	for name := range vcs {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	defer w.publishRouters(routers)
+	for _, name := range names {
+		vc, r := vcs[name], routers[name]
 		var err error
 		switch {
-		case r == nil && ok:
-			r, err = w.startRouter(ctx, vc, !first)
-		case r != nil && !ok:
-			w.leaveVRRP(r)
-			r = nil
-		case r != nil && !vc.Equal(r.cfg):
+		case r == nil:
+			r, err = w.startRouter(ctx, name, vc, standalone)
+		case !vc.Equal(r.cfg):
 			r, err = w.reconfigure(ctx, r, vc)
 		}
 		if err != nil {
 			return err
 		}
-		first = false
-		var done chan error
-		if r != nil {
-			done = r.done
-		}
+		routers[name] = r
+	}
+	return nil
+}
+
+// exited returns the error of a router whose node stopped by itself: the
+// daemon stops then (systemd restarts it, and the restart adopts).
+func (w *wiring) exited(ctx context.Context, routers map[string]*router) error {
+	for name, r := range routers {
 		select {
-		case <-ctx.Done():
-			return nil
-		case <-w.vrrpChanged:
-		case err := <-done:
+		case err := <-r.done:
 			<-r.followed
-			r = nil
+			delete(routers, name)
 			if ctx.Err() != nil {
 				return nil
 			}
 			if err == nil {
 				err = errors.New("the node stopped")
 			}
-			return fmt.Errorf("vrrp VRID %d on %s: %w", vc.VRID, vc.Interface, err)
+			return fmt.Errorf("vrrp instance %s (VRID %d on %s): %w", name, r.cfg.VRID, r.cfg.Interface, err)
+		default:
 		}
 	}
+	return nil
 }
 
 // reconfigure applies vc to r's node, or replaces the node when vc is
@@ -103,73 +158,73 @@ func (w *wiring) reconfigure(ctx context.Context, r *router, vc vrrp.Config) (*r
 	switch {
 	case err == nil:
 		r.cfg = vc
-		w.mu.Lock()
-		w.vrrpCfg = vc
-		w.mu.Unlock()
-		w.log.Info("vrrp settings applied to the running virtual router", "vrid", vc.VRID, "priority", vc.Priority,
+		w.log.Info("vrrp settings applied to the running virtual router", "instance", r.name, "vrid", vc.VRID, "priority", vc.Priority,
 			"advert_interval", vc.AdvertInterval, "preempt", vc.Preempt, "vips", len(vc.VIPs))
 		return r, nil
 	case errors.Is(err, vrrp.ErrNewRouter):
 		w.log.Warn("vrrp section names another virtual router: leaving the old one (priority 0 if master) and joining the new one as at start",
-			"reason", err.Error())
+			"instance", r.name, "reason", err.Error())
 		r.cancel()
 		<-r.done
 		<-r.followed
-		return w.startRouter(ctx, vc, false)
+		return w.startRouter(ctx, r.name, vc, false)
 	}
-	w.log.Error("vrrp settings not applied; kept the running ones", "error", err.Error())
+	w.log.Error("vrrp settings not applied; kept the running ones", "instance", r.name, "error", err.Error())
 	return r, nil
 }
 
-// startRouter opens the socket of vc and runs a node on it. held starts it
-// as Master (the node holds the VIPs as a standalone node); otherwise it
-// starts as Backup and the VIPs stay away until it is Master.
-func (w *wiring) startRouter(ctx context.Context, vc vrrp.Config, held bool) (*router, error) {
+// startRouter opens the socket of vc and runs a node on it for instance
+// name. held starts it as Master (the node holds the VIPs as a standalone
+// node); otherwise it starts as Backup and the instance's addresses stay
+// away until it is Master.
+func (w *wiring) startRouter(ctx context.Context, name string, vc vrrp.Config, held bool) (*router, error) {
 	if w.listen == nil {
-		return nil, fmt.Errorf("vrrp VRID %d on %s: no VRRP socket in this build", vc.VRID, vc.Interface)
+		return nil, fmt.Errorf("vrrp instance %s (VRID %d on %s): no VRRP socket in this build", name, vc.VRID, vc.Interface)
 	}
 	conn, err := w.listen(vc)
 	if err != nil {
-		return nil, fmt.Errorf("vrrp VRID %d on %s: %w", vc.VRID, vc.Interface, err)
+		return nil, fmt.Errorf("vrrp instance %s (VRID %d on %s): %w", name, vc.VRID, vc.Interface, err)
 	}
-	node, err := vrrp.NewNode(vc, conn, vrrp.SystemClock{}, w.log)
+	node, err := vrrp.NewNode(vc, conn, vrrp.SystemClock{}, w.log.With("instance", name))
 	if err != nil {
 		conn.Close()
-		return nil, err
+		return nil, fmt.Errorf("vrrp instance %s: %w", name, err)
 	}
 	rctx, cancel := context.WithCancel(ctx)
-	r := &router{node: node, cfg: vc, cancel: cancel, done: make(chan error, 1), followed: make(chan struct{})}
+	r := &router{name: name, node: node, cfg: vc, cancel: cancel, done: make(chan error, 1), followed: make(chan struct{}),
+		peerLeft: newPeerLeft()}
 	node.SetRelease(func() bool {
-		return r.detached.Load() || w.release(r.cfg)
+		return r.detached.Load() || w.release(r)
 	})
-	node.SetHandoff(w.peerLeft.hook)
+	node.SetHandoff(r.peerLeft.hook)
 	w.mu.Lock()
 	cfg := w.cfg
 	w.mu.Unlock()
-	node.SetPriorityPenalty(servicePenalty(cfg, w.loop.Status().Services))
+	node.SetPriorityPenalty(servicePenaltyOf(cfg, name, w.loop.Status().Services))
 	if held {
 		node.StartHeld()
 	} else {
 		w.setMaster(r, false) // until the node says otherwise
 	}
-	w.mu.Lock()
-	w.node, w.vrrpCfg, w.vrrpEvent = node, vc, vrrp.Event{}
-	w.mu.Unlock()
-	go func() { r.done <- node.Run(rctx) }()
-	go w.track(rctx, node)
+	go func() {
+		r.done <- node.Run(rctx)
+		w.routerExit.poke()
+	}()
+	go w.track(rctx, r)
 	go w.followEvents(rctx, r)
 	return r, nil
 }
 
-// followEvents makes the loop's mastership follow r's node.
+// followEvents makes the loop's mastership of r's instance follow r's node.
 func (w *wiring) followEvents(ctx context.Context, r *router) {
 	defer close(r.followed)
 	for ev := range r.node.Events() { // the node logs each change itself
 		w.mu.Lock()
-		if w.node == r.node {
-			w.vrrpEvent = ev
+		if in, ok := w.instances[r.name]; ok && in.node == r.node {
+			in.event = ev
 		}
 		w.mu.Unlock()
+		w.syncGroupFollow(r, ev)
 		if ev.State == vrrp.Master && ev.Reason == vrrp.ReasonPreempt {
 			// The master this node preempts holds the VIPs until it has
 			// read this node's first advert and released them: take them
@@ -182,19 +237,20 @@ func (w *wiring) followEvents(ctx context.Context, r *router) {
 	}
 }
 
-// leaveVRRP makes the node standalone: it holds the VIPs from now on, and
-// the node leaves the virtual router (priority 0 if it was master) without
-// releasing them.
-func (w *wiring) leaveVRRP(r *router) {
-	r.detached.Store(true)
+// leaveVRRP makes the node standalone: it holds every address from now on,
+// and each router leaves its virtual router (priority 0 if it was master)
+// without releasing them.
+func (w *wiring) leaveVRRP(routers map[string]*router) {
+	for _, r := range routers {
+		r.detached.Store(true)
+	}
 	w.masterTurn <- struct{}{}
 	w.loop.SetMaster(true)
 	<-w.masterTurn
-	r.cancel()
-	<-r.done
-	<-r.followed
-	w.mu.Lock()
-	w.node, w.vrrpCfg, w.vrrpEvent = nil, vrrp.Config{}, vrrp.Event{}
-	w.mu.Unlock()
+	for _, r := range routers {
+		r.cancel()
+		<-r.done
+		<-r.followed
+	}
 	w.log.Warn("vrrp section removed: this node is standalone and holds every VIP; a peer still in the virtual router takes them too")
 }

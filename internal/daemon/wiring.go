@@ -37,30 +37,29 @@ type wiring struct {
 	// The loop's rounds (onRound): roundDone is closed after the first.
 	roundDone  chan struct{}
 	firstRound sync.Once
-	marksFeed  *roundFeed // followed by followMarks
-	trackFeed  *roundFeed // followed by track
-	roundsSeen *roundLog  // waited on by apply requests (control_apply.go)
+	marksFeed  *roundFeed   // followed by followMarks
+	trackFeed  *roundFanout // followed by track, once per router
+	roundsSeen *roundLog    // waited on by apply requests (control_apply.go)
 	// reloads are the apply requests' full reloads, served by the reloader.
 	reloads chan reloadRequest
 
-	mu        sync.Mutex
-	raw       desired.Config // the last valid config as loaded
-	haveRaw   bool
-	cfg       desired.Config // raw with the overrides applied
-	plan      checkPlan
-	states    map[checks.Key]checks.State
-	marks     reconcile.CheckMarks // the check-service marks the plan was built with
-	over      overrides
-	node      *vrrp.Node
-	vrrpCfg   vrrp.Config
-	vrrpEvent vrrp.Event
+	mu      sync.Mutex
+	raw     desired.Config // the last valid config as loaded
+	haveRaw bool
+	cfg     desired.Config // raw with the overrides applied
+	plan    checkPlan
+	states  map[checks.Key]checks.State
+	marks   reconcile.CheckMarks // the check-service marks the plan was built with
+	over    overrides
+	// instances are the running virtual routers by instance name
+	// (vrrp_instances.go).
+	instances map[string]*instanceView
 	// masterTurn serialises the loop's mastership (release.go).
 	masterTurn mastership
-	// peerLeft ends a preempting node's wait for the old master (preempt.go).
-	peerLeft peerLeft
-	// vrrpChanged wakes runVRRP after each config load (vrrp_run.go).
-	vrrpChanged kick
-	metricsAt   string // the metrics listener's address, once listening
+	// vrrpChanged wakes runVRRP after each config load, routerExit when a
+	// router's node stops (vrrp_run.go).
+	vrrpChanged, routerExit kick
+	metricsAt               string // the metrics listener's address, once listening
 
 	overFile *overridesStore // the overrides file; its lock is taken before mu
 	degraded degradedParts
@@ -136,23 +135,26 @@ func (w *wiring) runChecks(ctx context.Context) error {
 	return nil
 }
 
-// track lowers the VRRP priority while tracked services are down in the
-// latest round; tracked interfaces are followed by the node itself.
-func (w *wiring) track(ctx context.Context, node *vrrp.Node) {
+// track lowers the VRRP priority of r's instance while its tracked
+// services are down in the latest round; tracked interfaces are followed by
+// the node itself. Each router follows its own feed of the rounds.
+func (w *wiring) track(ctx context.Context, r *router) {
+	feed := w.trackFeed.subscribe()
+	defer w.trackFeed.unsubscribe(feed)
 	last := 0
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-w.trackFeed.ready():
+		case <-feed.ready():
 		}
-		st := w.trackFeed.take()
+		st := feed.take()
 		w.mu.Lock()
 		cfg := w.cfg
 		w.mu.Unlock()
-		if p := servicePenalty(cfg, st.Services); p != last {
-			w.log.Info("vrrp priority penalty from tracked services", "penalty", p)
-			node.SetPriorityPenalty(p)
+		if p := servicePenaltyOf(cfg, r.name, st.Services); p != last {
+			w.log.Info("vrrp priority penalty from tracked services", "instance", r.name, "penalty", p)
+			r.node.SetPriorityPenalty(p)
 			last = p
 		}
 	}

@@ -245,7 +245,7 @@ func assertMetrics(t *testing.T, addr string) {
 		`seesaw_ipvs_operations_total{op="add_destination",result="applied"} 2`,
 		`seesaw_config_reloads_total{result="failure"} 0`,
 		`seesaw_config_error_held 0`,
-		`seesaw_vrrp_state{state="standalone"} 1`,
+		`seesaw_vrrp_state{instance="",state="standalone"} 1`,
 		`seesaw_checks{state="up",type="tcp"} 1`,
 		`seesaw_checks{state="down",type="tcp"} 1`,
 		`seesaw_check_probe_replies_unmatched_total 0`,

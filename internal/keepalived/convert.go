@@ -10,8 +10,9 @@ import (
 // Result is a converted configuration: the two files of a seesaw
 // configuration directory and the list of what did not convert.
 type Result struct {
-	// NodeYAML is node.yaml; ServicesYAML is services.yaml (nil when the
-	// keepalived file has no virtual_server that converts).
+	// NodeYAML is node.yaml (the node, and the VIPs no virtual_server
+	// uses as floating `addresses:`); ServicesYAML is services.yaml (nil
+	// when the keepalived file has no virtual_server that converts).
 	NodeYAML     []byte
 	ServicesYAML []byte
 	// Services is how many services ServicesYAML holds.
@@ -55,7 +56,7 @@ func Convert(cfg *Config, opts ConvertOptions) (*Result, error) {
 	for _, s := range cfg.Stmts {
 		c.topLevel(s)
 	}
-	node, vipIf := c.node(opts.NodeName)
+	node, places := c.node(opts.NodeName)
 	names := map[string]Pos{}
 	for _, vs := range c.vservers {
 		svc := c.virtualServer(vs)
@@ -69,8 +70,8 @@ func Convert(cfg *Config, opts ConvertOptions) (*Result, error) {
 		names[svc.out.Name] = vs.Pos
 		c.services = append(c.services, svc)
 	}
-	c.placeServices(node, vipIf)
-	nodeYAML, err := renderNode(node, opts.Header)
+	addrs := c.placeServices(node, places)
+	nodeYAML, err := renderNode(node, addrs, opts.Header)
 	if err != nil {
 		return nil, err
 	}
@@ -121,20 +122,6 @@ func (c *converter) topLevel(s *Stmt) {
 	}
 }
 
-// instanceVIPs returns the addresses of the VRRP instances, each with the
-// interface it goes on, to place services.
-func (c *converter) instanceVIPs() map[netip.Addr]string {
-	m := map[netip.Addr]string{}
-	for _, in := range c.instances {
-		for _, v := range in.vips {
-			if _, ok := m[v.addr]; !ok {
-				m[v.addr] = v.dev
-			}
-		}
-	}
-	return m
-}
-
 // nodeName picks node.name.
 func (c *converter) nodeName(flag string) string {
 	switch {
@@ -147,34 +134,47 @@ func (c *converter) nodeName(flag string) string {
 }
 
 // placeServices sets each service's interface (the dev of its VIP when that
-// is not the node's first interface), adds those interfaces to the node,
-// lists the VIPs no service carries, and scopes the node to exactly the
-// services' VIPs and marks.
-func (c *converter) placeServices(node *outNode, vipIf map[netip.Addr]string) {
+// is not the node's first interface) and, with several instances, the
+// instance whose virtual_ipaddress holds its VIP; adds those interfaces to
+// the node; returns the VIPs no service carries as floating addresses; and
+// scopes the node to exactly the services' VIPs and marks.
+func (c *converter) placeServices(node *outNode, places map[netip.Addr]vipPlace) []outAddress {
 	ifaces := node.Interface.([]string)
+	useIf := func(dev string) string {
+		if dev == "" || dev == ifaces[0] {
+			return ""
+		}
+		if !slices.Contains(ifaces, dev) {
+			ifaces = append(ifaces, dev)
+		}
+		return dev
+	}
 	used := map[netip.Addr]bool{}
 	for _, s := range c.services {
 		if !s.vip.IsValid() {
 			continue
 		}
 		used[s.vip] = true
-		dev, held := vipIf[s.vip]
+		p, held := places[s.vip]
 		if !held && len(c.instances) > 0 {
 			c.note(s.pos, "virtual_server %s: the VIP is in no virtual_ipaddress (keepalived did not add it); seesaw adds it on the master", s.out.Name)
 		}
-		if dev != "" && dev != ifaces[0] {
-			s.out.Interface = dev
-			if !slices.Contains(ifaces, dev) {
-				ifaces = append(ifaces, dev)
-			}
+		s.out.Interface = useIf(p.dev)
+		s.out.VRRPInstance = p.instance
+		if !held && len(node.VRRPInstances) > 0 {
+			s.out.VRRPInstance = node.VRRPInstances[0].Name
+			c.note(s.pos, "virtual_server %s: carried by vrrp_instance %s, the first: name another in vrrp_instance if it should follow one", s.out.Name, s.out.VRRPInstance)
 		}
 	}
+	var addrs []outAddress
 	for _, in := range c.instances {
 		for _, v := range in.vips {
-			if !used[v.addr] {
-				c.note(v.pos, "%s: a VIP without a virtual_server: not converted: seesaw holds only the VIPs of its services yet (issue #16); keep this address elsewhere until then", v.addr)
-				used[v.addr] = true
+			p, ok := places[v.addr]
+			if used[v.addr] || !ok || p.vip.pos != v.pos {
+				continue
 			}
+			used[v.addr] = true
+			addrs = append(addrs, outAddress{Address: floatingText(c, v), Interface: useIf(p.dev), VRRPInstance: p.instance})
 		}
 	}
 	if len(ifaces) == 1 {
@@ -186,6 +186,21 @@ func (c *converter) placeServices(node *outNode, vipIf map[netip.Addr]string) {
 	if len(c.services) == 0 {
 		c.note(Pos{File: c.top}, "no virtual_server converted: node.scope is empty, so seesaw would own (and empty) the whole IPVS table; set node.scope before running it")
 	}
+	return addrs
+}
+
+// floatingText writes a VIP without a virtual_server as a floating
+// address: with its prefix length when one was written and it names a host.
+func floatingText(c *converter, v vip) string {
+	if v.bits < 0 || v.bits == v.addr.BitLen() {
+		return v.addr.String()
+	}
+	p := netip.PrefixFrom(v.addr, v.bits)
+	if v.addr.Is4() && p.Masked().Addr() == v.addr {
+		c.note(v.pos, "%s: the network address of its prefix: converted as the host address %s", p, v.addr)
+		return v.addr.String()
+	}
+	return p.String()
 }
 
 // scopeOf is the node scope that owns exactly the services' VIPs and marks,

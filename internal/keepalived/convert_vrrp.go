@@ -30,6 +30,7 @@ type instance struct {
 // vip is one address of a virtual_ipaddress block.
 type vip struct {
 	addr netip.Addr
+	bits int // the prefix length written, -1 when none
 	dev  string
 	pos  Pos
 }
@@ -193,13 +194,16 @@ func (c *converter) trackInterfaces(in *instance, k *Stmt) {
 func (c *converter) vipBlock(in *instance, k *Stmt) {
 	for _, v := range k.Block {
 		w := v.Words
-		addrText, _, _ := strings.Cut(w[0], "/")
+		addrText, bitsText, hasBits := strings.Cut(w[0], "/")
 		a, ok := parseAddr(addrText)
 		if !ok {
 			c.note(v.Pos, "virtual_ipaddress %q: not an IP address: not converted", w[0])
 			continue
 		}
-		x := vip{addr: a, dev: in.iface, pos: v.Pos}
+		x := vip{addr: a, bits: -1, dev: in.iface, pos: v.Pos}
+		if n, err := strconv.Atoi(bitsText); hasBits && err == nil && n >= 0 && n <= a.BitLen() {
+			x.bits = n
+		}
 		for i := 1; i+1 < len(w); i += 2 {
 			switch w[i] {
 			case "dev":

@@ -5,10 +5,23 @@ package keepalived
 // seesaw's defaults apply.
 
 type outNode struct {
+	Name          string         `yaml:"name"`
+	Interface     any            `yaml:"interface"`
+	Scope         outScope       `yaml:"scope,omitempty"`
+	VRRP          *outVRRP       `yaml:"vrrp,omitempty"`
+	VRRPInstances []*outVRRP     `yaml:"vrrp_instances,omitempty"`
+	SyncGroups    []outSyncGroup `yaml:"vrrp_sync_groups,omitempty"`
+}
+
+type outSyncGroup struct {
 	Name      string   `yaml:"name"`
-	Interface any      `yaml:"interface"`
-	Scope     outScope `yaml:"scope,omitempty"`
-	VRRP      *outVRRP `yaml:"vrrp,omitempty"`
+	Instances []string `yaml:"instances,flow"`
+}
+
+type outAddress struct {
+	Address      string `yaml:"address"`
+	Interface    string `yaml:"interface,omitempty"`
+	VRRPInstance string `yaml:"vrrp_instance,omitempty"`
 }
 
 type outScope struct {
@@ -17,6 +30,7 @@ type outScope struct {
 }
 
 type outVRRP struct {
+	Name              string         `yaml:"name,omitempty"`
 	VRID              int            `yaml:"vrid"`
 	Priority          int            `yaml:"priority"`
 	AdvertInterval    string         `yaml:"advert_interval"`
@@ -59,6 +73,7 @@ type outService struct {
 	Family         string          `yaml:"family,omitempty"`
 	Ports          []outPort       `yaml:"ports,omitempty"`
 	Interface      string          `yaml:"interface,omitempty"`
+	VRRPInstance   string          `yaml:"vrrp_instance,omitempty"`
 	Scheduler      string          `yaml:"scheduler,omitempty"`
 	SchedulerFlags []string        `yaml:"scheduler_flags,omitempty,flow"`
 	Forward        string          `yaml:"forward"`

@@ -8,11 +8,34 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// renderNode writes node.yaml.
-func renderNode(n *outNode, header string) ([]byte, error) {
-	doc, err := encodeNode(map[string]any{"node": n})
+// renderNode writes node.yaml: the node and the floating addresses (the
+// VIPs without a virtual_server), one per line.
+func renderNode(n *outNode, addrs []outAddress, header string) ([]byte, error) {
+	top := struct {
+		Node      *outNode     `yaml:"node"`
+		Addresses []outAddress `yaml:"addresses,omitempty"`
+	}{n, addrs}
+	doc, err := encodeNode(top)
 	if err != nil {
 		return nil, err
+	}
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		key, val := doc.Content[i].Value, doc.Content[i+1]
+		if key == "addresses" {
+			for _, e := range val.Content {
+				e.Style = yaml.FlowStyle
+			}
+		}
+		if key != "node" {
+			continue
+		}
+		for j := 0; j+1 < len(val.Content); j += 2 {
+			if val.Content[j].Value == "vrrp_sync_groups" {
+				for _, e := range val.Content[j+1].Content {
+					e.Style = yaml.FlowStyle
+				}
+			}
+		}
 	}
 	return render(doc, header)
 }

@@ -78,6 +78,16 @@
       ["Applied", counts(lr.applied)],
       ["Failed", counts(lr.failed)],
     ];
+    const instances = s.vrrp.instances || [];
+    if (instances.length > 1 || (instances.length === 1 && instances[0].name !== "default")) {
+      for (const i of instances) {
+        let v = i.state + " (priority " + i.priority + ", VRID " + i.vrid + " on " + i.interface + ")";
+        v += i.active ? ", holds its addresses" : ", holds none";
+        if (i.master) v += ", master " + i.master;
+        if (i.sync_group) v += ", sync group " + i.sync_group;
+        rows.push(["VRRP instance " + i.name, v]);
+      }
+    }
     if (lr.error) rows.push(["Reconcile error", lr.error]);
     if (lr.held) rows.push(["Plan held back", lr.held]);
     if ((s.drained_by_hand || []).length) rows.push(["Drained by hand", s.drained_by_hand.join(" ")]);

@@ -27,6 +27,7 @@ var keyPrefixes = map[string][]string{
 	"decodeTracked":     {"node.vrrp.track.interfaces[]", "node.vrrp.track.services[]"},
 	"decodeSyncDaemon":  {"node.vrrp.sync_daemon"},
 	"decodeBGP":         {"node.bgp"},
+	"decodeHook":        {"node.notify[]"},
 	"decodeBGPPeer":     {"node.bgp.peers[]"},
 	"decodeBFD":         {"node.bgp.peers[].bfd"},
 	"serviceField":      {"services[]"},

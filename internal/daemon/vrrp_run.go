@@ -170,6 +170,7 @@ func (w *wiring) followEvents(ctx context.Context, r *router) {
 			w.vrrpEvent = ev
 		}
 		w.mu.Unlock()
+		w.hookVRRP(r, ev)
 		if ev.State == vrrp.Master && ev.Reason == vrrp.ReasonPreempt {
 			// The master this node preempts holds the VIPs until it has
 			// read this node's first advert and released them: take them

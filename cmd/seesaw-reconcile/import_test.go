@@ -31,7 +31,7 @@ func TestImportKeepalived(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
 		}
 	}
-	if !strings.Contains(stdout.String(), "3 services, 11 constructs not converted") {
+	if !strings.Contains(stdout.String(), "3 services, 9 constructs not converted") {
 		t.Errorf("stdout: %s", stdout.String())
 	}
 	stdout.Reset()

@@ -41,6 +41,7 @@ type converter struct {
 	groups    []*Stmt
 	vservers  []*Stmt
 	services  []*service
+	hooks     []*outHook // node.notify, from the notify statements
 }
 
 // Convert turns a parsed keepalived configuration into a seesaw
@@ -70,6 +71,7 @@ func Convert(cfg *Config, opts ConvertOptions) (*Result, error) {
 		c.services = append(c.services, svc)
 	}
 	c.placeServices(node, vipIf)
+	node.Notify = c.hooks
 	nodeYAML, err := renderNode(node, opts.Header)
 	if err != nil {
 		return nil, err

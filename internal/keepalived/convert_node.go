@@ -107,7 +107,7 @@ func (c *converter) syncGroups(best *instance) {
 					members = append(members, m.Words...)
 				}
 			case "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop":
-				c.note(k.Pos, "vrrp_sync_group %s: %s: not converted: seesaw runs no notify scripts yet (issue #16)", strings.Join(g.Args(), " "), k.Keyword())
+				c.notifyHook(k, "vrrp_sync_group "+strings.Join(g.Args(), " "))
 			case "smtp_alert", "global_tracking", "track_interface", "track_script":
 				c.note(k.Pos, "vrrp_sync_group %s: %s: not converted", strings.Join(g.Args(), " "), k.Keyword())
 			default:

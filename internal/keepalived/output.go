@@ -5,10 +5,11 @@ package keepalived
 // seesaw's defaults apply.
 
 type outNode struct {
-	Name      string   `yaml:"name"`
-	Interface any      `yaml:"interface"`
-	Scope     outScope `yaml:"scope,omitempty"`
-	VRRP      *outVRRP `yaml:"vrrp,omitempty"`
+	Name      string     `yaml:"name"`
+	Interface any        `yaml:"interface"`
+	Scope     outScope   `yaml:"scope,omitempty"`
+	VRRP      *outVRRP   `yaml:"vrrp,omitempty"`
+	Notify    []*outHook `yaml:"notify,omitempty"`
 }
 
 type outScope struct {

@@ -14,6 +14,7 @@ func renderNode(n *outNode, header string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	plainOnKeys(doc)
 	return render(doc, header)
 }
 

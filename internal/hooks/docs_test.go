@@ -77,8 +77,8 @@ func TestDocumentedWebhookExample(t *testing.T) {
 }
 
 // TestDocumentedSyslogExample runs the worked example's syslog script with
-// a logger stand-in on PATH's first directory replaced: the script must
-// pass the event in its message.
+// its logger replaced by a script that records its arguments: the message
+// carries the event.
 func TestDocumentedSyslogExample(t *testing.T) {
 	body := docScript(t, "/usr/local/lib/seesaw/to-syslog")
 	dir := t.TempDir()

@@ -17,8 +17,8 @@ const defaultInstance = "default"
 
 // hookFeed turns the daemon's VRRP events and the loop's watermark
 // positions into hook events (node.notify). It has a lock of its own,
-// taken only briefly and never while calling out but to the runner's
-// Notify, which never blocks: the loop's round callback uses it.
+// taken only briefly and held only around calls to the runner's Notify,
+// which never blocks: the loop's round callback uses it.
 type hookFeed struct {
 	runner *hooks.Runner
 
@@ -28,6 +28,9 @@ type hookFeed struct {
 	vrrpPrev string                // the last VRRP state reported ("initialize" at start)
 	services map[string]bool       // each service's up state in the last round that reported it
 	vips     map[string]netip.Addr // each service's VIP (invalid: an fwmark service without one)
+	// master is a "master" event held until the loop holds the VIPs
+	// (hooks_master.go); nil when none is held.
+	master *heldMaster
 }
 
 func newHookFeed(r *hooks.Runner) *hookFeed {
@@ -71,14 +74,20 @@ func (f *hookFeed) vrrpEvent(ev vrrp.Event, vips []netip.Addr) {
 	}
 	state := vrrpHookState(ev)
 	f.mu.Lock()
-	prev, node := f.vrrpPrev, f.node
+	defer f.mu.Unlock()
+	prev := f.vrrpPrev
 	f.vrrpPrev = state
-	f.mu.Unlock()
 	if state == prev {
 		return
 	}
-	f.runner.Notify(hooks.Event{Kind: state, Node: node, Instance: defaultInstance, State: state, PreviousState: prev,
-		Reason: string(ev.Reason), VIPs: vips, Time: ev.At})
+	f.flushMasterLocked() // a held master event goes first
+	hev := hooks.Event{Kind: state, Node: f.node, Instance: defaultInstance, State: state, PreviousState: prev,
+		Reason: string(ev.Reason), VIPs: vips, Time: ev.At}
+	if state == string(desired.HookMaster) && ev.Reason != vrrp.ReasonHeld {
+		f.holdMasterLocked(hev)
+		return
+	}
+	f.runner.Notify(hev)
 }
 
 // vrrpHookState names the state a VRRP event enters as hooks see it:
@@ -103,11 +112,22 @@ func vrrpHookState(ev vrrp.Event) string {
 // down, not every service. A round that failed before planning reports no
 // services and changes nothing.
 func (f *hookFeed) round(st reconcile.Status) {
-	if f == nil || len(st.Services) == 0 {
+	if f == nil {
+		return
+	}
+	if len(st.Services) == 0 {
+		if st.Master {
+			f.mu.Lock()
+			f.flushMasterLocked()
+			f.mu.Unlock()
+		}
 		return
 	}
 	var evs []hooks.Event
 	f.mu.Lock()
+	if st.Master {
+		f.flushMasterLocked() // this round held the VIPs
+	}
 	for _, s := range st.Services {
 		was, known := f.services[s.Name]
 		if !known {
@@ -158,6 +178,9 @@ func (w *wiring) hookVRRP(r *router, ev vrrp.Event) {
 // runs, each bounded by its hook's timeout.
 func (w *wiring) closeHooks() {
 	if w.hooks != nil {
+		w.hooks.mu.Lock()
+		w.hooks.flushMasterLocked()
+		w.hooks.mu.Unlock()
 		w.hooks.runner.Close(context.Background())
 	}
 }

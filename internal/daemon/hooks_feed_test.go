@@ -110,3 +110,22 @@ func TestHookFeedVRRPEvents(t *testing.T) {
 		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestHookFeedMasterWaitsForTheVIPs: a "master" event runs its hooks only
+// once a round as master has added the VIPs, as keepalived's notify_master
+// runs after it has added them.
+func TestHookFeedMasterWaitsForTheVIPs(t *testing.T) {
+	vips := []netip.Addr{netip.MustParseAddr("192.0.2.10")}
+	got := feedEvents(t, desired.Config{Node: desired.Node{Name: "lb1", VRRP: &desired.VRRP{}}}, 1, func(f *hookFeed, _ desired.Config) {
+		f.vrrpEvent(vrrp.Event{State: vrrp.Master, Reason: vrrp.ReasonMasterDown}, vips)
+		f.round(reconcile.Status{Master: false}) // a round from before the takeover
+		time.Sleep(100 * time.Millisecond)
+		if n := f.runner.Stats()["rec"].OK; n != 0 {
+			t.Errorf("the master hook ran %d times before a round as master", n)
+		}
+		f.round(reconcile.Status{Master: true})
+	})
+	if want := []string{"master  master<-initialize 192.0.2.10"}; !slices.Equal(got, want) {
+		t.Errorf("events %q, want %q", got, want)
+	}
+}

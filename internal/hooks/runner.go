@@ -113,9 +113,13 @@ func (r *Runner) Update(hooks []Hook) {
 			h.Timeout = DefaultTimeout
 		}
 		if w, ok := r.workers[h.Name]; ok {
+			if !w.hook.equal(h) {
+				r.log.Info("hook changed", "hook", h.Name, "on", h.On, "run", h.Run, "timeout", h.Timeout)
+			}
 			w.hook = h
 			continue
 		}
+		r.log.Info("hook added", "hook", h.Name, "on", h.On, "run", h.Run, "timeout", h.Timeout)
 		w := &worker{hook: h, q: queue{limit: r.opts.QueueLen}, wake: make(chan struct{}, 1), done: make(chan struct{})}
 		w.prev = r.leaving[h.Name]
 		r.workers[h.Name] = w
@@ -133,6 +137,7 @@ func (r *Runner) Update(hooks []Hook) {
 			r.stats[name].Dropped += uint64(n)
 			r.log.Warn("hook removed: its queued events are dropped", "hook", name, "dropped", n)
 		}
+		r.log.Info("hook removed", "hook", name)
 		w.quit = true
 		r.leaving[name] = w
 		delete(r.workers, name)
@@ -201,6 +206,12 @@ func (r *Runner) Stats() map[string]Stats {
 		out[name] = *s
 	}
 	return out
+}
+
+// equal reports whether two hooks have the same settings.
+func (h Hook) equal(o Hook) bool {
+	return h.Name == o.Name && slices.Equal(h.On, o.On) && slices.Equal(h.Run, o.Run) &&
+		slices.Equal(h.Services, o.Services) && h.Timeout == o.Timeout
 }
 
 // wants reports whether the hook runs on ev.

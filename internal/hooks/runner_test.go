@@ -287,7 +287,7 @@ func TestCloseRunsStopOnly(t *testing.T) {
 // without a restart, and a re-added hook never overlaps its old run.
 func TestUpdateLive(t *testing.T) {
 	prog, dir := gate(t)
-	r, _ := newRunner(t, Options{})
+	r, logs := newRunner(t, Options{})
 	r.Notify(Event{Kind: "master"}) // no hooks yet: nothing runs
 	h := Hook{Name: "h", On: []string{"master"}, Run: []string{prog}, Timeout: time.Minute}
 	r.Update([]Hook{h})
@@ -311,6 +311,16 @@ func TestUpdateLive(t *testing.T) {
 	}
 	if d := r.Stats()["h"].Dropped; d != 1 {
 		t.Errorf("dropped %d, want 1 (queued at removal)", d)
+	}
+	r.Update([]Hook{h})
+	h.Timeout = time.Second
+	r.Update([]Hook{h})
+	records := map[string]int{ // added twice: at first and after the removal
+		`"msg":"hook added","hook":"h"`: 2, `"msg":"hook removed","hook":"h"`: 1, `"msg":"hook changed","hook":"h"`: 1}
+	for rec, want := range records {
+		if n := strings.Count(logs.String(), rec); n != want {
+			t.Errorf("%d log records %s, want %d", n, rec, want)
+		}
 	}
 }
 

@@ -25,16 +25,17 @@ type hookFeed struct {
 	mu       sync.Mutex
 	node     string
 	vrrp     bool                  // the node has a vrrp section
-	vrrpPrev string                // the last VRRP state reported ("initialize" at start)
+	vrrpPrev map[string]string     // the last state reported per VRRP instance (none: "initialize")
 	services map[string]bool       // each service's up state in the last round that reported it
 	vips     map[string]netip.Addr // each service's VIP (invalid: an fwmark service without one)
-	// master is a "master" event held until the loop holds the VIPs
-	// (hooks_master.go); nil when none is held.
-	master *heldMaster
+	// masters are the "master" events held until the loop holds the VIPs,
+	// by instance (hooks_master.go).
+	masters map[string]*heldMaster
 }
 
 func newHookFeed(r *hooks.Runner) *hookFeed {
-	return &hookFeed{runner: r, vrrpPrev: vrrp.Initialize.String(), services: map[string]bool{}, vips: map[string]netip.Addr{}}
+	return &hookFeed{runner: r, vrrpPrev: map[string]string{}, masters: map[string]*heldMaster{},
+		services: map[string]bool{}, vips: map[string]netip.Addr{}}
 }
 
 // configure puts cfg's hooks in force (live, at every valid load) and
@@ -67,24 +68,27 @@ func (f *hookFeed) configure(cfg desired.Config) {
 	}
 }
 
-// vrrpEvent reports a state change of the virtual router whose VIPs are vips.
-func (f *hookFeed) vrrpEvent(ev vrrp.Event, vips []netip.Addr) {
+// vrrpEvent reports a state change of VRRP instance whose VIPs are vips.
+func (f *hookFeed) vrrpEvent(instance string, ev vrrp.Event, vips []netip.Addr) {
 	if f == nil {
 		return
 	}
 	state := vrrpHookState(ev)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	prev := f.vrrpPrev
-	f.vrrpPrev = state
+	prev, ok := f.vrrpPrev[instance]
+	if !ok {
+		prev = vrrp.Initialize.String()
+	}
+	f.vrrpPrev[instance] = state
 	if state == prev {
 		return
 	}
-	f.flushMasterLocked() // a held master event goes first
-	hev := hooks.Event{Kind: state, Node: f.node, Instance: defaultInstance, State: state, PreviousState: prev,
+	f.flushMasterLocked(instance) // a held master event goes first
+	hev := hooks.Event{Kind: state, Node: f.node, Instance: instance, State: state, PreviousState: prev,
 		Reason: string(ev.Reason), VIPs: vips, Time: ev.At}
 	if state == string(desired.HookMaster) && ev.Reason != vrrp.ReasonHeld {
-		f.holdMasterLocked(hev)
+		f.holdMasterLocked(instance, hev)
 		return
 	}
 	f.runner.Notify(hev)
@@ -118,7 +122,7 @@ func (f *hookFeed) round(st reconcile.Status) {
 	if len(st.Services) == 0 {
 		if st.Master {
 			f.mu.Lock()
-			f.flushMasterLocked()
+			f.flushMastersLocked()
 			f.mu.Unlock()
 		}
 		return
@@ -126,7 +130,7 @@ func (f *hookFeed) round(st reconcile.Status) {
 	var evs []hooks.Event
 	f.mu.Lock()
 	if st.Master {
-		f.flushMasterLocked() // this round held the VIPs
+		f.flushMastersLocked() // this round held the VIPs
 	}
 	for _, s := range st.Services {
 		was, known := f.services[s.Name]
@@ -169,7 +173,7 @@ func (w *wiring) hookVRRP(r *router, ev vrrp.Event) {
 	if !current {
 		vips = r.cfg.VIPs // a replaced router: its settings no longer change
 	}
-	w.hooks.vrrpEvent(ev, vips)
+	w.hooks.vrrpEvent(defaultInstance, ev, vips)
 }
 
 // closeHooks ends the hooks at shutdown, after the VRRP node has stopped
@@ -179,7 +183,7 @@ func (w *wiring) hookVRRP(r *router, ev vrrp.Event) {
 func (w *wiring) closeHooks() {
 	if w.hooks != nil {
 		w.hooks.mu.Lock()
-		w.hooks.flushMasterLocked()
+		w.hooks.flushMastersLocked()
 		w.hooks.mu.Unlock()
 		w.hooks.runner.Close(context.Background())
 	}

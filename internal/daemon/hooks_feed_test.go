@@ -96,7 +96,7 @@ func TestHookFeedVRRPEvents(t *testing.T) {
 			{State: vrrp.Backup, Reason: vrrp.ReasonStartup},
 			{State: vrrp.Initialize, Reason: vrrp.ReasonShutdown},
 		} {
-			f.vrrpEvent(ev, vips)
+			f.vrrpEvent(defaultInstance, ev, vips)
 		}
 	})
 	want := []string{
@@ -117,7 +117,7 @@ func TestHookFeedVRRPEvents(t *testing.T) {
 func TestHookFeedMasterWaitsForTheVIPs(t *testing.T) {
 	vips := []netip.Addr{netip.MustParseAddr("192.0.2.10")}
 	got := feedEvents(t, desired.Config{Node: desired.Node{Name: "lb1", VRRP: &desired.VRRP{}}}, 1, func(f *hookFeed, _ desired.Config) {
-		f.vrrpEvent(vrrp.Event{State: vrrp.Master, Reason: vrrp.ReasonMasterDown}, vips)
+		f.vrrpEvent(defaultInstance, vrrp.Event{State: vrrp.Master, Reason: vrrp.ReasonMasterDown}, vips)
 		f.round(reconcile.Status{Master: false}) // a round from before the takeover
 		time.Sleep(100 * time.Millisecond)
 		if n := f.runner.Stats()["rec"].OK; n != 0 {

@@ -18,26 +18,36 @@ type heldMaster struct {
 	timer *time.Timer
 }
 
-// holdMasterLocked holds ev until a round as master, the next VRRP event,
-// shutdown or maxMasterHold, whichever comes first; f.mu is held.
-func (f *hookFeed) holdMasterLocked(ev hooks.Event) {
+// holdMasterLocked holds instance's ev until a round as master, the
+// instance's next VRRP event, shutdown or maxMasterHold, whichever comes
+// first; f.mu is held.
+func (f *hookFeed) holdMasterLocked(instance string, ev hooks.Event) {
 	h := &heldMaster{ev: ev}
 	h.timer = time.AfterFunc(maxMasterHold, func() {
 		f.mu.Lock()
 		defer f.mu.Unlock()
-		if f.master == h {
-			f.flushMasterLocked()
+		if f.masters[instance] == h {
+			f.flushMasterLocked(instance)
 		}
 	})
-	f.master = h
+	f.masters[instance] = h
 }
 
-// flushMasterLocked runs the held master event's hooks now; f.mu is held.
-func (f *hookFeed) flushMasterLocked() {
-	if f.master == nil {
+// flushMasterLocked runs instance's held master event's hooks now; f.mu
+// is held.
+func (f *hookFeed) flushMasterLocked(instance string) {
+	h := f.masters[instance]
+	if h == nil {
 		return
 	}
-	f.master.timer.Stop()
-	f.runner.Notify(f.master.ev)
-	f.master = nil
+	h.timer.Stop()
+	delete(f.masters, instance)
+	f.runner.Notify(h.ev)
+}
+
+// flushMastersLocked runs every held master event's hooks now; f.mu is held.
+func (f *hookFeed) flushMastersLocked() {
+	for instance := range f.masters {
+		f.flushMasterLocked(instance)
+	}
 }

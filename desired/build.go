@@ -75,6 +75,7 @@ func (bl *cachedBuilder) build(files []*parsedFile) (Config, error) {
 		cfg.Node = *node
 		b.checkCheckMarks(&cfg)
 		b.checkTracking(&cfg)
+		b.checkNotify(&cfg)
 	}
 	b.checkUnique(cfg.Services)
 	cfg.Addresses = b.addFloating(files, node, cfg.Services)

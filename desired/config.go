@@ -68,6 +68,8 @@ type Node struct {
 	MetricsAddress netip.AddrPort
 	// ControlSocket is the path of the local unix control socket.
 	ControlSocket string
+	// Notify are the hooks run on VRRP and service events (`notify:`).
+	Notify []Hook
 	// Limits are the read limits `limits:` sets, each at least its
 	// DefaultLimits field (zero fields: not set, the loader's own apply).
 	Limits Limits

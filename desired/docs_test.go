@@ -29,6 +29,7 @@ var keyPrefixes = map[string][]string{
 	"decodeSyncGroups":  {"node.vrrp_sync_groups[]"},
 	"decodeFloating":    {"addresses[]"},
 	"decodeBGP":         {"node.bgp"},
+	"decodeHook":        {"node.notify[]"},
 	"decodeBGPPeer":     {"node.bgp.peers[]"},
 	"decodeBFD":         {"node.bgp.peers[].bfd"},
 	"serviceField":      {"services[]"},

@@ -43,6 +43,8 @@ func (d *decoder) decodeNode(n *yaml.Node, path string) Node {
 			node.ControlSocket = d.str(v, p)
 		case "limits":
 			node.Limits = d.decodeLimits(v, p)
+		case "notify":
+			node.Notify = d.decodeNotify(v, p)
 		default:
 			return false
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/seesaw-lb/seesaw/checks"
 	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/internal/hooks"
 	"github.com/seesaw-lb/seesaw/reconcile"
 )
 
@@ -105,6 +106,7 @@ func serve(ctx context.Context, d deps, f Options, log *slog.Logger, hup <-chan 
 	g.Go(func() error {
 		<-gctx.Done()
 		<-vrrpDone
+		w.closeHooks() // the VRRP node's "stop" runs before the exit
 		stopLoop()
 		return nil
 	})
@@ -140,6 +142,7 @@ func newWiring(ctx context.Context, d deps, f Options, log *slog.Logger) (*wirin
 		overFile: &overridesStore{path: filepath.Join(cmp.Or(f.StateDir, DefaultStateDir), overridesFile)}}
 	w.traffic = &traffic{k: k}
 	w.bgp = newBGPRunner(cmp.Or(f.StateDir, DefaultStateDir), log)
+	w.hooks = newHookFeed(hooks.New(hooks.Options{Log: log}))
 	closeAll := func() { k.Close() }
 	if tk, err := d.openKernel(); err == nil {
 		// A socket of its own: a scrape's dump never delays the loop's writes.

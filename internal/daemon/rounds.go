@@ -48,6 +48,7 @@ func (w *wiring) onRound(st reconcile.Status) {
 	w.marksFeed.put(st)
 	w.trackFeed.put(st)
 	w.roundsSeen.observe(st)
+	w.hooks.round(st)
 	if w.bgp != nil {
 		w.bgp.feed.put(st)
 	}

@@ -225,6 +225,7 @@ func (w *wiring) followEvents(ctx context.Context, r *router) {
 		}
 		w.mu.Unlock()
 		w.syncGroupFollow(r, ev)
+		w.hookVRRP(r, ev)
 		if ev.State == vrrp.Master && ev.Reason == vrrp.ReasonPreempt {
 			// The master this node preempts holds the VIPs until it has
 			// read this node's first advert and released them: take them

@@ -69,6 +69,7 @@ type wiring struct {
 	adoptedLive *kernel.Snapshot
 	adopted     reconcile.Health
 	bgp         *bgpRunner // node.bgp's speaker (bgp_wiring.go)
+	hooks       *hookFeed  // node.notify's hooks (hooks.go)
 }
 
 // configLoaded puts a valid config into force: the checks first (an engine
@@ -89,6 +90,7 @@ func (w *wiring) configLoadedLocked(cfg desired.Config) error {
 		return err
 	}
 	w.raw, w.haveRaw, w.cfg = cfg, true, eff
+	w.hooks.configure(cfg)
 	w.firstOne.Do(func() {
 		if cfg.Node.VRRP != nil {
 			w.loop.SetMaster(false) // until the VRRP node says otherwise

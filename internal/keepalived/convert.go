@@ -42,6 +42,7 @@ type converter struct {
 	groups    []*Stmt
 	vservers  []*Stmt
 	services  []*service
+	hooks     []*outHook // node.notify, from the notify statements
 }
 
 // Convert turns a parsed keepalived configuration into a seesaw
@@ -71,6 +72,7 @@ func Convert(cfg *Config, opts ConvertOptions) (*Result, error) {
 		c.services = append(c.services, svc)
 	}
 	addrs := c.placeServices(node, places)
+	node.Notify = c.hooks
 	nodeYAML, err := renderNode(node, addrs, opts.Header)
 	if err != nil {
 		return nil, err

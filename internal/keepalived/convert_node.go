@@ -158,7 +158,7 @@ func (c *converter) syncGroups(n *outNode, names []string) {
 					members = append(members, m.Words...)
 				}
 			case "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop":
-				c.note(k.Pos, "vrrp_sync_group %s: %s: not converted: seesaw runs no notify scripts yet (issue #16)", name, k.Keyword())
+				c.notifyHook(k, "vrrp_sync_group "+name)
 			case "smtp_alert", "global_tracking", "track_interface", "track_script":
 				c.note(k.Pos, "vrrp_sync_group %s: %s: not converted", name, k.Keyword())
 			default:

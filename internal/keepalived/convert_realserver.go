@@ -173,7 +173,7 @@ func (c *converter) rsKey(st *vsState, rs *realServer, ctx *checkCtx, k *Stmt) {
 			rs.backend.Forward = c.forward(k, v)
 		}
 	case "notify_up", "notify_down":
-		c.note(k.Pos, "%s: not converted: seesaw runs no notify scripts yet (issue #16); backend health is in status and metrics", kw)
+		c.note(k.Pos, "%s: not converted: seesaw's hooks run on VRRP and service events, not per backend; backend health is in status and metrics (seesaw_backend_healthy)", kw)
 	case "MISC_CHECK", "SMTP_CHECK", "FILE_CHECK", "BFD_CHECK":
 		rs.checked = true
 		c.unconvertedCheck(k)

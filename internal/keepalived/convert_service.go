@@ -32,6 +32,7 @@ type vsState struct {
 	persistEngine   string
 	persistenceSeen bool
 	sorry           sorryServer
+	quorumHooks     []*Stmt // quorum_up, quorum_down: hooks once the name is known
 }
 
 var schedulers = []string{"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"}
@@ -70,6 +71,9 @@ func (c *converter) virtualServer(s *Stmt) *service {
 	c.realServers(st)
 	c.sorryServer(st)
 	c.watermarks(st, s.Pos)
+	for _, k := range st.quorumHooks {
+		c.notifyHook(k, "virtual_server "+svc.out.Name, svc.out.Name)
+	}
 	return svc
 }
 
@@ -160,7 +164,7 @@ func (c *converter) vsKey(st *vsState, k *Stmt) {
 	case "sorry_server", "sorry_server_inhibit", "sorry_server_lvs_method":
 		c.sorryKey(st, k)
 	case "quorum_up", "quorum_down":
-		c.note(k.Pos, "%s: not converted: seesaw runs no scripts; a service that falls below its watermarks is shown in status and metrics, and lowers the VRRP priority if tracked", kw)
+		st.quorumHooks = append(st.quorumHooks, k)
 	default:
 		if !c.ctxKey(&st.ctx, k) {
 			c.note(k.Pos, "virtual_server %s: not converted: seesaw has no equivalent", kw)

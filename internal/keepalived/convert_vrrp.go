@@ -56,8 +56,13 @@ func (c *converter) globalDefs(s *Stmt) {
 			c.syncStmt = k
 		case "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "vrrp_garp_master_refresh", "vrrp_garp_interval":
 			c.garpKey(&c.garp, k, strings.TrimPrefix(k.Keyword(), "vrrp_"))
-		case "script_user", "enable_script_security":
-			// Only matter to scripts, which are listed where they are used.
+		case "script_user":
+			if firstArg(k) == "root" {
+				break // hooks run as root under the shipped unit
+			}
+			c.note(k.Pos, "global_defs script_user: the converted notify hooks run as seesaw's own user, not as %s; to keep that, write each hook's run as [/usr/bin/setpriv, --reuid=%s, --init-groups, PROGRAM, ...]", strings.Join(k.Args(), " "), firstArg(k))
+		case "enable_script_security":
+			// seesaw runs only absolute programs; nothing to carry over.
 		case "notification_email", "notification_email_from", "smtp_server", "smtp_connect_timeout", "smtp_helo_name":
 			c.note(k.Pos, "global_defs %s: not converted: seesaw sends no e-mail; alert on its Prometheus metrics (seesaw_vrrp_state, service and backend health)", k.Keyword())
 		default:
@@ -135,8 +140,10 @@ func (c *converter) instanceKey(in *instance, k *Stmt) {
 		// The family follows the VIPs.
 	case "authentication":
 		c.note(k.Pos, "authentication: not converted: VRRPv3 has no authentication; keep the VRRP segment private (a dedicated VLAN or unicast peers)")
-	case "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify_master_rx_lower_pri":
-		c.note(k.Pos, "%s: not converted: seesaw runs no notify scripts yet (issue #16); watch seesaw_vrrp_state in Prometheus or the journal", k.Keyword())
+	case "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop":
+		c.notifyHook(k, "vrrp_instance "+in.name)
+	case "notify_master_rx_lower_pri":
+		c.note(k.Pos, "notify_master_rx_lower_pri: not converted: seesaw has no such event; watch seesaw_vrrp_dropped_packets_total and seesaw_vrrp_transitions_total")
 	case "track_script":
 		c.note(k.Pos, "track_script: not converted: seesaw runs no scripts; make the condition a service check and track the service (node.vrrp.track.services)")
 	case "smtp_alert":

@@ -11,6 +11,7 @@ type outNode struct {
 	VRRP          *outVRRP       `yaml:"vrrp,omitempty"`
 	VRRPInstances []*outVRRP     `yaml:"vrrp_instances,omitempty"`
 	SyncGroups    []outSyncGroup `yaml:"vrrp_sync_groups,omitempty"`
+	Notify        []*outHook     `yaml:"notify,omitempty"`
 }
 
 type outSyncGroup struct {

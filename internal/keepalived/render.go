@@ -37,6 +37,7 @@ func renderNode(n *outNode, addrs []outAddress, header string) ([]byte, error) {
 			}
 		}
 	}
+	plainOnKeys(doc)
 	return render(doc, header)
 }
 

@@ -38,6 +38,8 @@ func (d *decoder) decodeNode(n *yaml.Node, path string) Node {
 			node.ControlSocket = d.str(v, p)
 		case "limits":
 			node.Limits = d.decodeLimits(v, p)
+		case "ipvs":
+			node.IPVS = d.decodeIPVS(v, p)
 		default:
 			return false
 		}

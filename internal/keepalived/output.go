@@ -9,6 +9,17 @@ type outNode struct {
 	Interface any      `yaml:"interface"`
 	Scope     outScope `yaml:"scope,omitempty"`
 	VRRP      *outVRRP `yaml:"vrrp,omitempty"`
+	IPVS      *outIPVS `yaml:"ipvs,omitempty"`
+}
+
+type outIPVS struct {
+	Timeouts *outTimeouts `yaml:"timeouts,omitempty"`
+}
+
+type outTimeouts struct {
+	TCP    string `yaml:"tcp,omitempty"`
+	TCPFin string `yaml:"tcp_fin,omitempty"`
+	UDP    string `yaml:"udp,omitempty"`
 }
 
 type outScope struct {

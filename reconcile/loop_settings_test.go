@@ -90,4 +90,7 @@ func TestLoopResyncRepairsNodeSettings(t *testing.T) {
 	}
 	sys.Set("net/ipv4/vs/expire_nodest_conn", "0")
 	waitFor(t, "the resync to repair the hand changes", inStep)
+	waitFor(t, "the repair counted", func() bool {
+		return e.l.Status().SettingsAppliedTotal == (SettingCounts{Timeouts: 2, Sysctls: 4})
+	})
 }

@@ -18,6 +18,10 @@
 //     interval and at drain deadlines, and Status reports the last round.
 //     Release gives mastership up at once (VIPs removed, sync daemon
 //     backup, IPVS untouched) and returns when that is done.
+//   - PlanSettings is the pure planning of the node settings (node.ipvs:
+//     IPVS timeouts, net.ipv4.vs sysctls) against their read values;
+//     NodeSettings keeps them for the Loop (LoopOptions.Settings), read
+//     again at each resync.
 //   - Watcher reports bursts of changes in the configuration directory;
 //     desired.Loader reloads it, re-parsing only changed files.
 //

@@ -64,6 +64,9 @@ type Node struct {
 	SyncGroups []SyncGroup
 	// BGP is the BGP speaker that announces anycast VIPs; nil means none.
 	BGP *BGP
+	// IPVS are the IPVS timeouts and net.ipv4.vs sysctls the daemon keeps
+	// (`ipvs:`; without it, DefaultIPVSSysctls).
+	IPVS IPVSSettings
 	// MetricsAddress is where Prometheus metrics and the status page listen.
 	MetricsAddress netip.AddrPort
 	// ControlSocket is the path of the local unix control socket.

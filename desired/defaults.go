@@ -44,6 +44,7 @@ func defaultNode() Node {
 		MassDelete:     MassDeleteGuard{MaxShare: DefaultMassDeleteShare, MinCount: DefaultMassDeleteMin},
 		MetricsAddress: DefaultMetricsAddress,
 		ControlSocket:  DefaultControlSocket,
+		IPVS:           defaultIPVS(),
 	}
 }
 

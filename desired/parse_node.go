@@ -45,6 +45,8 @@ func (d *decoder) decodeNode(n *yaml.Node, path string) Node {
 			node.Limits = d.decodeLimits(v, p)
 		case "notify":
 			node.Notify = d.decodeNotify(v, p)
+		case "ipvs":
+			node.IPVS = d.decodeIPVS(v, p)
 		default:
 			return false
 		}

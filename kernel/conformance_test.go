@@ -96,6 +96,7 @@ func runConformance(t *testing.T, dial dialFunc, e suiteEnv) {
 		"SyncDaemons":                  testDaemons,
 		"SyncDaemonsRefuseMixedFamily": testDaemonsMixedFamily,
 		"ReadInPartsMatchesSnapshot":   testReadInParts,
+		"TimeoutsRoundTrip":            testTimeouts,
 	}
 	names := make([]string, 0, len(tests))
 	for n := range tests {

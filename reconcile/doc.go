@@ -20,6 +20,10 @@
 //     backup, IPVS untouched) and returns when that is done. With several
 //     VRRP instances, SetInstanceMaster and ReleaseInstance do the same for
 //     one instance's VIPs and floating addresses.
+//   - PlanSettings is the pure planning of the node settings (node.ipvs:
+//     IPVS timeouts, net.ipv4.vs sysctls) against their read values;
+//     NodeSettings keeps them for the Loop (LoopOptions.Settings), read
+//     again at each resync.
 //   - Watcher reports bursts of changes in the configuration directory;
 //     desired.Loader reloads it, re-parsing only changed files.
 //

@@ -29,7 +29,10 @@ type LoopOptions struct {
 	// CheckSysctls sets accept_local while dsr/tunnel checks exist; nil
 	// leaves sysctls alone.
 	CheckSysctls *CheckSysctls
-	Log          *slog.Logger
+	// Settings keeps the IPVS timeouts and net.ipv4.vs sysctls of
+	// node.ipvs; nil leaves them alone.
+	Settings *NodeSettings
+	Log      *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Backoff is the retry delay after a failed or uncertain apply.
@@ -246,6 +249,7 @@ func (l *Loop) Round(ctx context.Context) time.Duration {
 		if st.LastPlan != nil {
 			s.LastPlan = st.LastPlan
 		}
+		s.addSettings(&st)
 		s.OpsApplied += sumCounts(st.Applied)
 		if !st.LastFullRead.IsZero() {
 			s.LastFullRead = st.LastFullRead
@@ -352,7 +356,8 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 			routeErr = errors.Join(routeErr, fmt.Errorf("check sysctls: %w", err))
 		}
 	}
-	return errors.Join(takeoverErr, ipvsErr, vipErr, syncErr, routeErr)
+	settingsErr := l.syncSettings(ctx, st)
+	return errors.Join(takeoverErr, ipvsErr, vipErr, syncErr, routeErr, settingsErr)
 }
 
 // readLive reads the whole table into the cache.

@@ -19,11 +19,14 @@ type Preview struct {
 	SyncDaemonManaged bool
 	StopSyncDaemons   []kernel.DaemonState
 	StartSyncDaemons  []kernel.Daemon
+	// Settings are the node-setting ops (node.ipvs) of the round.
+	Settings []SettingOp
 }
 
 // Empty reports whether the preview changes nothing.
 func (p Preview) Empty() bool {
-	return len(p.AddAddresses) == 0 && len(p.DeleteAddresses) == 0 && len(p.StopSyncDaemons) == 0 && len(p.StartSyncDaemons) == 0
+	return len(p.AddAddresses) == 0 && len(p.DeleteAddresses) == 0 && len(p.StopSyncDaemons) == 0 && len(p.StartSyncDaemons) == 0 &&
+		len(p.Settings) == 0
 }
 
 // AddressInterfaces returns the interfaces whose addresses a round of cfg

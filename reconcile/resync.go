@@ -83,6 +83,7 @@ func (l *Loop) resyncStep(ctx context.Context, now time.Time) bool {
 	}
 	if resyncSlices(sp.interval, 0) <= 1 {
 		l.liveOK = false
+		l.rereadSettings()
 		return true
 	}
 	drift := false
@@ -124,6 +125,7 @@ func (l *Loop) resyncStep(ctx context.Context, now time.Time) bool {
 	}
 	if sp.next == 0 {
 		l.setStatus(func(s *Status) { s.LastFullRead = sp.start })
+		l.rereadSettings()
 		if _, draining := l.draining.Next(); draining {
 			// Whether a drained destination has no connections left is
 			// judged on a full read, as before the resync was spread.

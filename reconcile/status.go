@@ -50,6 +50,11 @@ type Status struct {
 	Addresses []Address
 	// CheckMarks are the check-service marks of the last round (CheckDialOf).
 	CheckMarks CheckMarks
+	// SettingsApplied and SettingsFailed count the node-setting ops
+	// (node.ipvs) of the last round; the Total ones since start. LastPlan
+	// lists them as "~ set ..." lines after the IPVS steps.
+	SettingsApplied, SettingsFailed           SettingCounts
+	SettingsAppliedTotal, SettingsFailedTotal SettingCounts
 	// Rounds and OpsApplied count since start.
 	Rounds     int
 	OpsApplied int

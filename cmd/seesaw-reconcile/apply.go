@@ -58,10 +58,18 @@ func runApply(d deps, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "apply: %v: %s\n", errHeld, v.Plan.HeldReason)
 		return exitError
 	}
-	if v.Plan.Empty() {
+	if v.Plan.Empty() && len(v.Preview.Settings) == 0 {
 		return exitNoChanges
 	}
-	return applyOps(c, v.Plan.Ops(), stderr)
+	code = exitChanges
+	if !v.Plan.Empty() {
+		code = applyOps(c, v.Plan.Ops(), stderr)
+	}
+	if n := applySettings(d, c, v.Preview.Settings, stderr); n > 0 {
+		fmt.Fprintf(stderr, "apply: %d of %d node settings failed\n", n, len(v.Preview.Settings))
+		code = exitError
+	}
+	return code
 }
 
 // daemonRunning reports whether a daemon answers on pf.socket (or is

@@ -78,8 +78,17 @@ func diffView(oldCfg, newCfg desired.Config, master, allowDelete bool, d deps) p
 	return planView{
 		Source:  "planned as " + role + ", every backend healthy and carrying connections, nothing drained by hand",
 		Plan:    out.Plan,
-		Preview: reconcile.PreviewOf(newCfg, out, master, reconcile.AddressesByInterface(held), held, daemons, true),
+		Preview: diffPreview(oldCfg, newCfg, out, master, held, daemons),
 	}
+}
+
+// diffPreview is the address, sync-daemon and node-setting changes of a
+// node running oldCfg when newCfg lands; a setting oldCfg left as found
+// shows as "?".
+func diffPreview(oldCfg, newCfg desired.Config, out reconcile.Outcome, master bool, held []reconcile.Address, daemons []kernel.Daemon) reconcile.Preview {
+	p := reconcile.PreviewOf(newCfg, out, master, reconcile.AddressesByInterface(held), held, daemons, true)
+	p.Settings = reconcile.PlanSettings(newCfg.Node.IPVS, reconcile.SettingsAfter(oldCfg.Node.IPVS))
+	return p
 }
 
 // withConnections gives every destination of live an active connection: a

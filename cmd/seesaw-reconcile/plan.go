@@ -13,6 +13,7 @@ import (
 	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/internal/daemon"
 	"github.com/seesaw-lb/seesaw/kernel"
+	"github.com/seesaw-lb/seesaw/kernel/checkpath"
 	"github.com/seesaw-lb/seesaw/reconcile"
 )
 
@@ -36,6 +37,9 @@ type deps struct {
 	// listAddresses returns the addresses of each of ifnames (the VIP
 	// preview of plan).
 	listAddresses func(ctx context.Context, ifnames []string) (map[string][]netip.Prefix, error)
+	// sysctls are read (plan) and written (apply --once) for node.ipvs's
+	// sysctls; nil: not previewed.
+	sysctls checkpath.Sysctls
 }
 
 // realDeps opens the kernel of the current network namespace.
@@ -46,6 +50,7 @@ func realDeps() deps {
 		isTerminal:    isTerminal,
 		socket:        daemon.DefaultControlSocket,
 		listAddresses: listAddresses,
+		sysctls:       checkpath.ProcSysctls{},
 	}
 }
 
@@ -70,7 +75,7 @@ type planFlags struct {
 	socketSet     bool // --socket was given (noteSet)
 	withoutDaemon bool
 	// ipvsOnly leaves the VIP and sync-daemon preview out (apply --once
-	// changes IPVS only).
+	// changes IPVS and the node settings only).
 	ipvsOnly bool
 }
 
@@ -178,10 +183,13 @@ func preparePlan(d deps, pf planFlags, stderr io.Writer) (planView, kernel.IPVS,
 	out := reconcile.Compute(live, in)
 	v := planView{Source: src.describe(), Plan: out.Plan}
 	if pf.ipvsOnly {
-		v.Notes = []string{"apply --once changes IPVS only: VIP addresses and the sync daemon follow mastership in the daemon"}
+		v.Notes = []string{"apply --once changes IPVS and the node settings only: VIP addresses and the sync daemon follow mastership in the daemon"}
 	} else {
 		v.Preview, v.Notes = livePreview(d, c, in, out, src.held())
 	}
+	var notes []string
+	v.Preview.Settings, notes = settingsPreview(d, c, cfg.Node.IPVS)
+	v.Notes = append(v.Notes, notes...)
 	return v, c, -1
 }
 

@@ -41,6 +41,7 @@ type jsonView struct {
 	PlannedWith string         `json:"planned_with"`
 	Addresses   jsonAddresses  `json:"addresses"`
 	SyncDaemon  jsonSyncDaemon `json:"sync_daemon"`
+	Settings    []string       `json:"settings"`
 	Notes       []string       `json:"notes,omitempty"`
 }
 
@@ -61,7 +62,8 @@ func renderView(w io.Writer, v planView, output string, color bool) error {
 	if output == "json" {
 		jv := jsonView{JSONPlan: reconcile.NewJSONPlan(v.Plan), PlannedWith: v.Source, Notes: v.Notes,
 			Addresses:  jsonAddresses{Add: []string{}, Delete: []string{}},
-			SyncDaemon: jsonSyncDaemon{Managed: v.Preview.SyncDaemonManaged, Stop: []string{}}}
+			SyncDaemon: jsonSyncDaemon{Managed: v.Preview.SyncDaemonManaged, Stop: []string{}},
+			Settings:   settingTexts(v.Preview.Settings)}
 		for _, a := range v.Preview.AddAddresses {
 			jv.Addresses.Add = append(jv.Addresses.Add, addressText(a))
 		}
@@ -93,7 +95,7 @@ func renderView(w io.Writer, v planView, output string, color bool) error {
 	}
 	var b strings.Builder
 	b.WriteString(steps)
-	for _, line := range previewLines(v.Preview) {
+	for _, line := range append(previewLines(v.Preview), settingsLines(v.Preview.Settings)...) {
 		b.WriteString(line + "\n")
 	}
 	for _, n := range v.Notes {

@@ -91,6 +91,8 @@ func applyResultOf(st reconcile.Status) ApplyResult {
 	for _, n := range st.Failed {
 		r.Failed += n
 	}
+	r.Applied += st.SettingsApplied.Total()
+	r.Failed += st.SettingsFailed.Total()
 	if r.Applied+r.Failed > 0 || st.Held != "" {
 		r.Ops = st.LastPlan // the round's own: LastPlan changes only with a non-empty plan
 	}

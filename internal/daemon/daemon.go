@@ -163,6 +163,7 @@ func newWiring(ctx context.Context, d deps, f Options, log *slog.Logger) (*wirin
 	if d.checkSysctls != nil {
 		opts.CheckSysctls = d.checkSysctls()
 	}
+	opts.Settings = nodeSettings(k, d.sysctls)
 	if d.checkRoutes != nil {
 		routes, err := d.checkRoutes()
 		if err != nil {

@@ -26,6 +26,9 @@ type deps struct {
 	checkRoutes func() (checkpath.Routes, error)
 	// checkSysctls sets accept_local for dsr/tunnel checks (nil: left alone).
 	checkSysctls func() *reconcile.CheckSysctls
+	// sysctls are where node.ipvs's net.ipv4.vs sysctls are kept (nil:
+	// left alone; the IPVS timeouts are kept through the kernel client).
+	sysctls checkpath.Sysctls
 	// sourceFor is the source address towards a backend, bound by dsr/tunnel
 	// checks (nil: none bound).
 	sourceFor func(netip.Addr) (netip.Addr, error)
@@ -41,6 +44,7 @@ func systemDeps() deps {
 		checkRoutes:  func() (checkpath.Routes, error) { return checkpath.NewRoutes(0) },
 		checkSysctls: func() *reconcile.CheckSysctls { return reconcile.NewCheckSysctls(checkpath.ProcSysctls{}) },
 		sourceFor:    checkpath.SourceFor,
+		sysctls:      checkpath.ProcSysctls{},
 	}
 }
 

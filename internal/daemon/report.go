@@ -156,6 +156,8 @@ func (w *wiring) status() StatusReport {
 	r := StatusReport{Node: cfg.Node.Name, VRRP: vr, Generation: ls.Generation, Files: ls.Files,
 		ConfigError: ls.ConfigError, Drained: slices.Clone(over.Drained), Metrics: metricsAt, Degraded: w.degradedNow(),
 		LastRound: RoundReport{At: ls.LastRound, Applied: kinds(ls.Applied), Failed: kinds(ls.Failed), Error: ls.Error, Held: ls.Held}}
+	addSettingCounts(r.LastRound.Applied, ls.SettingsApplied)
+	addSettingCounts(r.LastRound.Failed, ls.SettingsFailed)
 	r.Services = serviceReports(cfg, over, health, ls, plan, checkStatus)
 	if snap, err := w.traffic.read(context.Background()); err != nil {
 		r.TrafficError = err.Error()

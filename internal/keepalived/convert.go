@@ -37,7 +37,8 @@ type converter struct {
 	routerID  string
 	version   int
 	garp      garpDefaults
-	syncStmt  *Stmt // global_defs lvs_sync_daemon
+	syncStmt  *Stmt        // global_defs lvs_sync_daemon
+	timeouts  *outTimeouts // global_defs lvs_timeouts
 	instances []*instance
 	groups    []*Stmt
 	vservers  []*Stmt
@@ -58,6 +59,9 @@ func Convert(cfg *Config, opts ConvertOptions) (*Result, error) {
 		c.topLevel(s)
 	}
 	node, places := c.node(opts.NodeName)
+	if c.timeouts != nil {
+		node.IPVS = &outIPVS{Timeouts: c.timeouts}
+	}
 	names := map[string]Pos{}
 	for _, vs := range c.vservers {
 		svc := c.virtualServer(vs)

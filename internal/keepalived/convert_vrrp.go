@@ -54,6 +54,8 @@ func (c *converter) globalDefs(s *Stmt) {
 			c.version = c.intArg(k, 2, 3)
 		case "lvs_sync_daemon":
 			c.syncStmt = k
+		case "lvs_timeouts":
+			c.lvsTimeouts(k)
 		case "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "vrrp_garp_master_refresh", "vrrp_garp_interval":
 			c.garpKey(&c.garp, k, strings.TrimPrefix(k.Keyword(), "vrrp_"))
 		case "script_user":

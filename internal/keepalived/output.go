@@ -12,6 +12,7 @@ type outNode struct {
 	VRRPInstances []*outVRRP     `yaml:"vrrp_instances,omitempty"`
 	SyncGroups    []outSyncGroup `yaml:"vrrp_sync_groups,omitempty"`
 	Notify        []*outHook     `yaml:"notify,omitempty"`
+	IPVS          *outIPVS       `yaml:"ipvs,omitempty"`
 }
 
 type outSyncGroup struct {
@@ -23,6 +24,16 @@ type outAddress struct {
 	Address      string `yaml:"address"`
 	Interface    string `yaml:"interface,omitempty"`
 	VRRPInstance string `yaml:"vrrp_instance,omitempty"`
+}
+
+type outIPVS struct {
+	Timeouts *outTimeouts `yaml:"timeouts,omitempty"`
+}
+
+type outTimeouts struct {
+	TCP    string `yaml:"tcp,omitempty"`
+	TCPFin string `yaml:"tcp_fin,omitempty"`
+	UDP    string `yaml:"udp,omitempty"`
 }
 
 type outScope struct {

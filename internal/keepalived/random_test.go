@@ -22,7 +22,7 @@ var values = []string{"0", "1", "2", "80", "255", "256", "65535", "65536", "-1",
 // keys per block kind, as the generator nests them.
 var keys = map[string][]string{
 	"top":       {"global_defs", "vrrp_instance", "vrrp_sync_group", "virtual_server", "virtual_server", "virtual_server"},
-	"global":    {"router_id", "vrrp_version", "lvs_sync_daemon", "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "vrrp_garp_interval", "vrrp_garp_master_refresh"},
+	"global":    {"router_id", "vrrp_version", "lvs_sync_daemon", "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "vrrp_garp_interval", "vrrp_garp_master_refresh", "lvs_timeouts"},
 	"instance":  {"interface", "virtual_router_id", "priority", "advert_int", "unicast_src_ip", "unicast_peer", "nopreempt", "preempt_delay", "track_interface", "virtual_ipaddress", "virtual_ipaddress_excluded", "garp_master_repeat", "garp_interval", "lvs_sync_daemon_interface", "version"},
 	"vs":        {"delay_loop", "lb_algo", "lb_kind", "persistence_timeout", "persistence_granularity", "persistence_engine", "protocol", "ops", "sh-port", "mh-port", "mh-fallback", "quorum", "hysteresis", "ip_family", "alpha", "inhibit_on_failure", "virtualhost", "connect_timeout", "retry", "real_server", "real_server", "real_server", "sorry_server", "sorry_server_inhibit", "sorry_server_lvs_method"},
 	"rs":        {"weight", "inhibit_on_failure", "uthreshold", "lthreshold", "lb_kind", "delay_loop", "TCP_CHECK", "HTTP_GET", "SSL_GET", "DNS_CHECK", "PING_CHECK", "UDP_CHECK", "MISC_CHECK"},

@@ -23,6 +23,10 @@
 // NewAddresses returns an in-memory addrs.Addresses that records its
 // announcements.
 //
+// NewSysctls and NewIPVSSysctls return an in-memory checkpath.Sysctls that
+// fails as /proc/sys does (a missing name, a value that is not an integer)
+// and can be made to refuse writes (FailSet).
+//
 // The fake decodes requests and encodes replies with its own code, sharing
 // only the netlink framing and attribute numbers of kernel/internal/wire
 // with the client, so the two check each other.

@@ -39,9 +39,7 @@ func effective(cfg desired.Config, health Health, master bool, prev ServiceState
 		}
 	}
 	slices.SortFunc(t.Services, func(a, b TargetService) int { return kernel.CompareServiceKeys(a.Key, b.Key) })
-	if master {
-		t.Addresses = addresses(cfg)
-	}
+	t.Addresses = addresses(cfg, master)
 	return t
 }
 
@@ -106,12 +104,13 @@ func destinationPort(b *desired.Backend, key kernel.ServiceKey) uint16 {
 	return key.Port
 }
 
-// addresses lists the VIPs to hold, one per (interface, VIP), sorted.
-func addresses(cfg desired.Config) []Address {
+// addresses lists the VIPs to hold, one per (interface, VIP), sorted: all
+// of them while master, else only the anycast VIPs (anycast.go).
+func addresses(cfg desired.Config, master bool) []Address {
 	var out []Address
 	for i := range cfg.Services {
 		s := &cfg.Services[i]
-		if !s.VIP.IsValid() {
+		if !s.VIP.IsValid() || !master && !cfg.Node.AnycastVIP(s.VIP) {
 			continue
 		}
 		ifname := s.Interface

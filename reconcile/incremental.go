@@ -47,9 +47,7 @@ func ComputeIncremental(live kernel.Snapshot, in Inputs, prev Round) (Outcome, b
 	p.Owned = owned(live, scope)
 	p = guard(p, in.Config.Node.MassDelete, in.AllowMassDelete)
 	t = mergeTarget(prev.Outcome.Target, t, dirty)
-	if in.Master {
-		t.Addresses = addresses(in.Config)
-	}
+	t.Addresses = addresses(in.Config, in.Master)
 	return Outcome{Target: t, Plan: p, States: t.States(), Draining: draining}, true
 }
 

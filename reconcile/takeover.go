@@ -20,7 +20,7 @@ func (l *Loop) takeoverVIPs(ctx context.Context, st *Status) error {
 	if l.o.VIPs == nil || !l.master || !l.vipsSynced || l.vipsMaster {
 		return nil
 	}
-	held, err := l.o.VIPs.Sync(ctx, addresses(l.cfg), addressPolicyOf(l.cfg))
+	held, err := l.o.VIPs.Sync(ctx, addresses(l.cfg, true), addressPolicyOf(l.cfg))
 	st.Addresses = held
 	if err != nil {
 		return fmt.Errorf("VIP addresses on takeover: %w", err)

@@ -29,6 +29,10 @@ type AddressPolicy struct {
 	// Keep are addresses never removed, though not targeted: the VIPs of
 	// services whose deletion the mass-delete guard held back (heldPolicy).
 	Keep []netip.Addr
+	// Anycast is node.bgp.interface ("": none): it is created as a dummy
+	// interface when missing, and addresses added to it are never
+	// announced: the BGP route brings their traffic (anycast.go).
+	Anycast string
 }
 
 // addressPolicyOf derives the policy from a config: its interfaces, its
@@ -44,11 +48,15 @@ func addressPolicyOf(cfg desired.Config) AddressPolicy {
 			p.Known = append(p.Known, s.VIP.Unmap())
 		}
 	}
-	slices.Sort(p.Interfaces)
-	p.Interfaces = slices.Compact(p.Interfaces)
 	if v := cfg.Node.VRRP; v != nil {
 		p.Announce = Announce(v.GARP)
 	}
+	if b := cfg.Node.BGP; b != nil && b.Interface != "" {
+		p.Anycast = b.Interface
+		p.Interfaces = append(p.Interfaces, b.Interface)
+	}
+	slices.Sort(p.Interfaces)
+	p.Interfaces = slices.Compact(p.Interfaces)
 	return p
 }
 

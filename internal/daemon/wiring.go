@@ -70,6 +70,7 @@ type wiring struct {
 	adoptedLive *kernel.Snapshot
 	adopted     reconcile.Health
 	bgp         *bgpRunner // node.bgp's speaker (bgp_wiring.go)
+	host        *hostChecks
 }
 
 // configLoaded puts a valid config into force: the checks first (an engine
@@ -90,6 +91,7 @@ func (w *wiring) configLoadedLocked(cfg desired.Config) error {
 		return err
 	}
 	w.raw, w.haveRaw, w.cfg = cfg, true, eff
+	w.host.update(eff, w.log)
 	w.firstOne.Do(func() {
 		if cfg.Node.VRRP != nil {
 			w.loop.SetMaster(false) // until the VRRP node says otherwise

@@ -35,6 +35,9 @@ func (a *linuxAddresses) EnsureDummy(_ context.Context, ifname string) (bool, er
 	if errors.Is(err, unix.EEXIST) { // created meanwhile by someone else
 		return false, nil
 	}
+	if errors.Is(err, unix.EOPNOTSUPP) {
+		return false, &kernel.OpError{Op: "create dummy interface " + ifname + " (the kernel has no dummy driver: modprobe dummy, or create the interface yourself)", Err: err}
+	}
 	if err != nil {
 		return false, &kernel.OpError{Op: "create dummy interface " + ifname, Err: err}
 	}

@@ -106,8 +106,9 @@ func logOutcome(t *testing.T, s scenario, o outcome) {
 	if c, after, ok := o.change(); ok {
 		change = fmt.Sprintf("%v after the event, to [%s]", after.Round(time.Millisecond), c.Hops)
 	}
-	t.Logf("%s: %d/%d failed, route change %s, conns %v, backends used %d, split %v",
-		s.name, o.load.Failed, o.load.Requests, change, o.conns, o.backendsUsed(), o.split())
+	t.Logf("%s: %d/%d failed, %d served after %v (slowest %v), route change %s, conns %v, backends used %d, split %v",
+		s.name, o.load.Failed, o.load.Requests, o.load.Slow, slowAfter, o.load.Slowest.Round(time.Millisecond), change, o.conns,
+		o.backendsUsed(), o.split())
 	for _, f := range o.load.Failures[:min(len(o.load.Failures), 8)] {
 		t.Logf("failure at %s: %s", f.At.Format("15:04:05.000"), f.Err)
 	}

@@ -37,12 +37,17 @@ type loadResult struct {
 	// Backends counts the successful requests by source address and the
 	// backend that answered.
 	Backends map[string]map[string]int
+	// Slowest is the longest successful request; Slow counts those over
+	// slowAfter (a lost SYN retransmitted after 1 s, say).
+	Slowest time.Duration
+	Slow    int
 }
 
 const (
 	readyLine    = "ready"   // printed when the load starts
 	resultPrefix = "RESULT " // starts the line with the JSON loadResult
 	maxFailures  = 200
+	slowAfter    = time.Second
 )
 
 func (s loadSpec) String() string {
@@ -86,6 +91,11 @@ func runClient(spec string) int {
 					res.Failures = append(res.Failures, failure{At: at, Err: err.Error()})
 				}
 				return
+			}
+			took := time.Since(at)
+			res.Slowest = max(res.Slowest, took)
+			if took > slowAfter {
+				res.Slow++
 			}
 			if res.Backends[src] == nil {
 				res.Backends[src] = map[string]int{}

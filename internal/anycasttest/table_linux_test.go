@@ -14,7 +14,7 @@ import (
 func printTable(w io.Writer, results map[string]*outcome) {
 	fmt.Fprintf(w, "\nAnycast suite: %s, event on lb1 at %v, hold time %v, shutdown_grace 2s\n", load, eventAfter, holdTime)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "scenario\tfailed/requests\tfailed after the route change\troute change after the event\troute set after\tconns lb1/lb2/lb3\tsources split over backends")
+	fmt.Fprintln(tw, "scenario\tfailed/requests\tfailed after the route change\tserved after 1 s\tslowest\troute change after the event\troute set after\tconns lb1/lb2/lb3\tsources split over backends")
 	for _, s := range scenarios {
 		o := results[s.name]
 		if o == nil {
@@ -29,8 +29,8 @@ func printTable(w io.Writer, results map[string]*outcome) {
 				after = "none"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%d/%d\t%s\t%s\t%s\t%d/%d/%d\t%d\n", s.name, o.load.Failed, o.load.Requests, failedAfter, after, hops,
-			o.conns[0], o.conns[1], o.conns[2], len(o.split()))
+		fmt.Fprintf(tw, "%s\t%d/%d\t%s\t%d\t%v\t%s\t%s\t%d/%d/%d\t%d\n", s.name, o.load.Failed, o.load.Requests, failedAfter,
+			o.load.Slow, ms(o.load.Slowest), after, hops, o.conns[0], o.conns[1], o.conns[2], len(o.split()))
 	}
 	tw.Flush()
 	for _, s := range scenarios {
@@ -39,6 +39,7 @@ func printTable(w io.Writer, results map[string]*outcome) {
 			continue
 		}
 		benchrow.Write(w, "anycast", s.name+": failed requests", fmt.Sprintf("%d/%d", o.load.Failed, o.load.Requests), "-", 0)
+		benchrow.Write(w, "anycast", s.name+": requests served after 1 s", fmt.Sprint(o.load.Slow), "-", 0)
 		if s.event == nil {
 			continue
 		}

@@ -3,7 +3,7 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-.PHONY: all help build check crossbuild test deps vet unit install installtest deb debtest bench-traffic vmtest vmbench demo bench-reconcile bench-edit kernelbench vrrpbench failbench vrrpvmtest vrrpvmbench checksbench hatest bench soak clean
+.PHONY: all help build check crossbuild test deps vet unit install installtest deb debtest bench-traffic vmtest vmbench demo bench-reconcile bench-edit kernelbench vrrpbench failbench vrrpvmtest vrrpvmbench checksbench hatest anycasttest bench soak clean
 
 ## all: the default: build.
 all: build
@@ -78,7 +78,7 @@ vmbench: deps
 	@bash internal/vm/run.sh $(addprefix --pkg ,$(VM_PKGS)) --bench '$(VMBENCH)' $(VMBENCH_FLAGS) $(VM_FLAGS)
 
 ## test: everything, installing what it needs; fails if any suite cannot run.
-test: deps vet crossbuild unit installtest debtest vmtest vrrpvmtest hatest
+test: deps vet crossbuild unit installtest debtest vmtest vrrpvmtest hatest anycasttest
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -170,6 +170,16 @@ HATEST_RUN ?= .
 hatest: deps
 	@bash internal/vm/run.sh --pkg ./internal/hatest --run '$(HATEST_RUN)' --bin ./cmd/seesaw-reconcile \
 		--host-bin keepalived --mem 2048 --timeout 900
+
+## anycasttest: the anycast suite (docs/anycast.md): BIRD with ECMP in a router
+## namespace, three seesaw-reconcile nodes with node.bgp, real IPVS (mh, DR)
+## and three backends in the test VM; a bounded load through each withdrawal
+## scenario; prints the table and BENCHROW lines; about 4 minutes.
+## ANYCASTTEST_RUN selects scenarios (a -test.run regexp without $).
+ANYCASTTEST_RUN ?= .
+anycasttest: deps
+	@bash internal/vm/run.sh --pkg ./internal/anycasttest --run '$(ANYCASTTEST_RUN)' --bin ./cmd/seesaw-reconcile \
+		--host-bin bird --host-bin birdc --mem 2048 --timeout 900
 
 ## clean: remove the built binary and the caches (.cache: VM images, logs).
 clean:

@@ -18,6 +18,13 @@ type BGP struct {
 	// Announce holds the prefixes whose VIPs are announced; VIPs outside
 	// them (a VRRP pair's, say) are never announced.
 	Announce []netip.Prefix
+	// Interface, when set, makes the VIPs inside Announce anycast VIPs:
+	// they are held on this interface (a dummy the daemon creates if it is
+	// missing, without ARP) whether or not the node is VRRP master, and
+	// never announced by gratuitous ARP; the BGP route alone brings their
+	// traffic. Empty: they stay on their service's interface and follow
+	// VRRP like every other VIP.
+	Interface string
 	// NextHopIPv4 and NextHopIPv6 are the next hops announced for each
 	// family; a zero address means the session's local address.
 	NextHopIPv4, NextHopIPv6 netip.Addr
@@ -83,6 +90,13 @@ type BFD struct {
 
 // IBGP reports whether the peer is in the local AS.
 func (p BGPPeer) IBGP(local uint32) bool { return p.ASN == local }
+
+// AnycastVIP reports whether vip is an anycast VIP of the node: node.bgp
+// has an interface and vip lies in node.bgp.announce. Anycast VIPs are
+// held on that interface independent of VRRP mastership.
+func (n Node) AnycastVIP(vip netip.Addr) bool {
+	return n.BGP != nil && n.BGP.Interface != "" && n.BGP.Announces(vip)
+}
 
 // Announces reports whether vip lies in one of the announced prefixes.
 func (b *BGP) Announces(vip netip.Addr) bool {

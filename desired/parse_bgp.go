@@ -42,6 +42,8 @@ func (d *decoder) decodeBGP(n *yaml.Node, path string) BGP {
 					b.Announce = append(b.Announce, pf)
 				}
 			})
+		case "interface":
+			b.Interface = d.interfaceName(v, p)
 		case "next_hop_ipv4":
 			b.NextHopIPv4 = d.addrFamily(v, p, false)
 		case "next_hop_ipv6":

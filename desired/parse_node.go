@@ -3,6 +3,7 @@ package desired
 import (
 	"math"
 	"net/netip"
+	"slices"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -11,7 +12,7 @@ import (
 func (d *decoder) decodeNode(n *yaml.Node, path string) Node {
 	node := defaultNode()
 	node.Source = d.src(n)
-	var vrrpN, instancesN, groupsN *yaml.Node
+	var vrrpN, instancesN, groupsN, bgpN *yaml.Node
 	ok := d.mapping(n, path, func(k string, v *yaml.Node) bool {
 		p := key(path, k)
 		switch k {
@@ -36,7 +37,7 @@ func (d *decoder) decodeNode(n *yaml.Node, path string) Node {
 			node.SyncGroups, groupsN = d.decodeSyncGroups(v, p), v
 		case "bgp":
 			b := d.decodeBGP(v, p)
-			node.BGP = &b
+			node.BGP, bgpN = &b, v
 		case "metrics_address":
 			node.MetricsAddress = d.addrPort(v, p)
 		case "control_socket":
@@ -61,10 +62,25 @@ func (d *decoder) decodeNode(n *yaml.Node, path string) Node {
 	if len(node.Interfaces) == 0 {
 		d.errorf(n, key(path, "interface"), "missing: the interface(s) VIPs are added to")
 	}
-
 	d.checkInstances(&node, path, vrrpN, instancesN, groupsN)
 	nodeDerivedDefaults(&node)
+	d.checkAnycastInterface(&node, bgpN, key(key(path, "bgp"), "interface"))
 	return node
+}
+
+// checkAnycastInterface refuses a node.bgp.interface that also carries
+// VIPs that follow VRRP or the VRRP adverts: the anycast interface must
+// not answer ARP, and those interfaces must.
+func (d *decoder) checkAnycastInterface(node *Node, n *yaml.Node, path string) {
+	if node.BGP == nil || node.BGP.Interface == "" {
+		return
+	}
+	ifname := node.BGP.Interface
+	if slices.Contains(node.Interfaces, ifname) {
+		d.errorf(n, path, "%q is also in node.interface: anycast VIPs need an interface of their own without ARP (like a dummy anycast0)", ifname)
+	} else if i := slices.IndexFunc(node.VRRPInstances, func(v VRRP) bool { return v.Interface == ifname }); i >= 0 {
+		d.errorf(n, path, "%q also carries the VRRP adverts of instance %s: anycast VIPs need an interface of their own without ARP", ifname, node.Instances()[i].Name)
+	}
 }
 
 // interfaces decodes one interface name or a list of them.

@@ -56,7 +56,9 @@ func (b *builder) checkServicesAgainstNode(services []Service, n Node) {
 	for i := range services {
 		s := &services[i]
 		p := b.paths[i]
-		if s.Interface == "" {
+		if n.AnycastVIP(s.VIP) {
+			b.anycastInterface(s, n, p)
+		} else if s.Interface == "" {
 			serviceNodeDefaults(s, n)
 		} else if !slices.Contains(n.Interfaces, s.Interface) {
 			b.errorAt(s.Source, p+".interface", fmt.Sprintf("%q is not one of the node's interfaces %v", s.Interface, n.Interfaces))
@@ -68,6 +70,18 @@ func (b *builder) checkServicesAgainstNode(services []Service, n Node) {
 				s.Fwmark, n.CheckFwmarks.First, n.CheckFwmarks.Last))
 		}
 	}
+}
+
+// anycastInterface puts an anycast VIP (inside node.bgp.announce, with
+// node.bgp.interface set) on node.bgp.interface, refusing another
+// interface named by the service.
+func (b *builder) anycastInterface(s *Service, n Node, p string) {
+	if s.Interface != "" && s.Interface != n.BGP.Interface {
+		b.errorAt(s.Source, p+".interface", fmt.Sprintf("%s is an anycast VIP (inside node.bgp.announce), held on node.bgp.interface %q; leave interface out",
+			s.VIP, n.BGP.Interface))
+		return
+	}
+	s.Interface = n.BGP.Interface
 }
 
 // checkScope reports a service outside a non-empty scope. An fwmark

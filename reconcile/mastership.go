@@ -82,13 +82,13 @@ func (in Inputs) HoldsAny() bool { return in.mastership().holdsAny(in.Config) }
 
 // heldAddresses lists the addresses to hold under m, one per (interface,
 // address), sorted: the VIPs of the services and the floating addresses
-// whose instance m holds.
+// whose instance m holds, and the anycast VIPs whatever m (anycast.go).
 func heldAddresses(cfg desired.Config, m mastership) []Address {
 	var out []Address
 	holds := func(named string) bool { return m.holds(cfg.Node.InstanceFor(named)) }
 	for i := range cfg.Services {
 		s := &cfg.Services[i]
-		if !s.VIP.IsValid() || !holds(s.VRRPInstance) {
+		if !s.VIP.IsValid() || !holds(s.VRRPInstance) && !cfg.Node.AnycastVIP(s.VIP) {
 			continue
 		}
 		ifname := s.Interface

@@ -40,14 +40,15 @@ func (l *Loop) Release(ctx context.Context) error {
 	}
 }
 
-// releaseNow removes the VIPs. The sync daemons are left running: both
+// releaseNow removes the VIPs that follow mastership; the anycast VIPs
+// stay (anycast.go). The sync daemons are left running: both
 // roles run on every VRRP node (syncd.go), so the connections this node
 // forwarded until now still reach the new master.
 func (l *Loop) releaseNow(ctx context.Context) error {
 	if l.o.VIPs == nil {
 		return nil
 	}
-	held, err := l.o.VIPs.Sync(ctx, nil, addressPolicyOf(l.cfg))
+	held, err := l.o.VIPs.Sync(ctx, heldAddresses(l.cfg, mastership{}), addressPolicyOf(l.cfg))
 	l.vipsFor, l.vipsSynced = mastership{}, true
 	l.setStatus(func(s *Status) { s.Master, s.Addresses, s.Instances = false, held, l.instanceStatus() })
 	if err != nil {

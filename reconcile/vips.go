@@ -35,6 +35,10 @@ type AddressPolicy struct {
 	// AnnounceOf is how the addresses of a VRRP instance other than the
 	// first are announced, where its garp_* settings differ.
 	AnnounceOf map[netip.Addr]Announce
+	// Anycast is node.bgp.interface ("": none): it is created as a dummy
+	// interface when missing, and addresses added to it are never
+	// announced: the BGP route brings their traffic (anycast.go).
+	Anycast string
 }
 
 // announceFor is how address a is announced when it is added.
@@ -70,6 +74,12 @@ func addressPolicyOf(cfg desired.Config) AddressPolicy {
 		p.Announce = Announce(v.GARP)
 	}
 	p.AnnounceOf = instanceAnnounce(cfg)
+	if b := cfg.Node.BGP; b != nil && b.Interface != "" {
+		p.Anycast = b.Interface
+		p.Interfaces = append(p.Interfaces, b.Interface)
+		slices.Sort(p.Interfaces)
+		p.Interfaces = slices.Compact(p.Interfaces)
+	}
 	return p
 }
 

@@ -20,6 +20,8 @@ type VIPs struct {
 	log      *slog.Logger
 	added    map[Address]bool
 	announce *announcer
+	// dummies are the anycast interfaces known to exist (anycast.go).
+	dummies map[string]bool
 }
 
 // NewVIPs returns a VIPManager over addrs.
@@ -27,12 +29,16 @@ func NewVIPs(addrs addrs.Addresses, log *slog.Logger) *VIPs {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &VIPs{addrs: addrs, log: log, added: map[Address]bool{}, announce: newAnnouncer(addrs.Announce, log)}
+	return &VIPs{addrs: addrs, log: log, added: map[Address]bool{}, announce: newAnnouncer(addrs.Announce, log),
+		dummies: map[string]bool{}}
 }
 
 // Sync implements VIPManager.
 func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([]Address, error) {
 	var errs []error
+	if err := v.ensureAnycast(ctx, pol.Anycast); err != nil {
+		errs = append(errs, err)
+	}
 	live := map[string][]netip.Prefix{}
 	ifnames := slices.Clone(pol.Interfaces)
 	for _, t := range target {
@@ -42,6 +48,9 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 	for _, ifname := range slices.Compact(ifnames) {
 		ps, err := v.addrs.List(ctx, ifname)
 		if err != nil {
+			if ifname == pol.Anycast {
+				delete(v.dummies, ifname) // gone? create it again next time
+			}
 			errs = append(errs, err)
 			continue
 		}
@@ -87,7 +96,9 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		v.log.Info("added VIP", "interface", a.Interface, "address", a.Prefix.Addr().String())
 	}
 	for _, a := range added {
-		v.announce.start(a, pol.announceFor(a)) // failures are logged there
+		if a.Interface != pol.Anycast { // anycast VIPs are never announced
+			v.announce.start(a, pol.announceFor(a)) // failures are logged there
+		}
 	}
 	var out []Address
 	for _, t := range target {

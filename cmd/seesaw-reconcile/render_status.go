@@ -94,6 +94,7 @@ func renderStatus(w io.Writer, r daemon.StatusReport) {
 	}
 	tw.Flush()
 	renderBGP(w, r.BGP, time.Now())
+	renderHostChecks(w, r.HostChecks)
 }
 
 // counts renders op counts as "add-service=1 ..." sorted, or 0.

@@ -32,6 +32,9 @@ type deps struct {
 	// sourceFor is the source address towards a backend, bound by dsr/tunnel
 	// checks (nil: none bound).
 	sourceFor func(netip.Addr) (netip.Addr, error)
+	// sysctl reads a kernel setting by its /proc/sys relative name, for
+	// the host checks of anycast VIPs (nil: not checked).
+	sysctl func(name string) (string, error)
 }
 
 // systemDeps opens the kernel of the current network namespace.
@@ -45,6 +48,7 @@ func systemDeps() deps {
 		checkSysctls: func() *reconcile.CheckSysctls { return reconcile.NewCheckSysctls(checkpath.ProcSysctls{}) },
 		sourceFor:    checkpath.SourceFor,
 		sysctls:      checkpath.ProcSysctls{},
+		sysctl:       checkpath.ProcSysctls{}.Get,
 	}
 }
 

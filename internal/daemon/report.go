@@ -42,6 +42,9 @@ type StatusReport struct {
 	TrafficError string `json:"traffic_error,omitempty"`
 	// BGP is the BGP speaker's state; absent without node.bgp.
 	BGP *BGPReport `json:"bgp,omitempty"`
+	// HostChecks are the host settings anycast VIPs need (node.bgp.interface),
+	// as checked when the config in force was loaded; absent without.
+	HostChecks []HostCheck `json:"host_checks,omitempty"`
 }
 
 // VRRPReport is the virtual router's state ("standalone" without one): of
@@ -166,6 +169,7 @@ func (w *wiring) status() StatusReport {
 	}
 	r.CheckServices = checkServiceReports(ls.CheckMarks)
 	r.BGP = w.bgpReport(context.Background())
+	r.HostChecks = w.host.snapshot()
 	return r
 }
 

@@ -70,6 +70,7 @@ type wiring struct {
 	adopted     reconcile.Health
 	bgp         *bgpRunner // node.bgp's speaker (bgp_wiring.go)
 	hooks       *hookFeed  // node.notify's hooks (hooks.go)
+	host        *hostChecks
 }
 
 // configLoaded puts a valid config into force: the checks first (an engine
@@ -91,6 +92,7 @@ func (w *wiring) configLoadedLocked(cfg desired.Config) error {
 	}
 	w.raw, w.haveRaw, w.cfg = cfg, true, eff
 	w.hooks.configure(cfg)
+	w.host.update(eff, w.log)
 	w.firstOne.Do(func() {
 		if cfg.Node.VRRP != nil {
 			w.loop.SetMaster(false) // until the VRRP node says otherwise

@@ -44,3 +44,13 @@ type BatchDeleter interface {
 type BatchAdder interface {
 	AddAll(ctx context.Context, ifname string, ps []netip.Prefix) (errs []error)
 }
+
+// DummyMaker is an Addresses that can create the interface anycast VIPs
+// live on (node.bgp.interface).
+type DummyMaker interface {
+	// EnsureDummy creates ifname as a dummy interface, up and without ARP,
+	// when no interface of that name exists, and reports whether it did.
+	// An existing interface is left as it is, whatever its kind, except
+	// that it is set up.
+	EnsureDummy(ctx context.Context, ifname string) (created bool, err error)
+}

@@ -18,6 +18,7 @@ type Addresses struct {
 	mu        sync.Mutex
 	ifaces    map[string][]netip.Prefix
 	announced []netip.Addr
+	dummies   []string // created by EnsureDummy (addrs_dummy.go)
 }
 
 // NewAddresses returns a fake with the named interfaces and no addresses.

@@ -44,6 +44,18 @@ func TestNodeSettingsRepairedInVM(t *testing.T) {
 		}
 	})
 	t.Logf("before: timeouts %+v, sysctls %v", orig, saved)
+	// Start from values all different from the config's, whatever earlier
+	// tests in this VM left (a loop with node.ipvs defaults sets two of them).
+	start := map[string]string{"expire_nodest_conn": "0", "expire_quiescent_template": "0", "conntrack": "0",
+		"sloppy_tcp": "0", "conn_reuse_mode": "1"}
+	for n, v := range start {
+		if err := sys.Set("net/ipv4/vs/"+n, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.SetTimeouts(ctx, kernel.Timeouts{TCP: 900, TCPFin: 120, UDP: 300}); err != nil {
+		t.Fatal(err)
+	}
 
 	cfg := config(t, "node.yaml", `node:
   name: lb1

@@ -186,3 +186,72 @@ func TestDaemonHooksAgainstKeepalived(t *testing.T) {
 		}
 	}
 }
+
+// syncKeepalivedConf is keepalived's side of a sync group of web and db,
+// at priority 100 against seesaw's 150.
+const syncKeepalivedConf = `global_defs {
+	router_id ka2
+	vrrp_version 3
+}
+vrrp_sync_group LVS {
+	group {
+		VI_web
+		VI_db
+	}
+}
+vrrp_instance VI_web {
+	state BACKUP
+	interface eth0
+	virtual_router_id 61
+	priority 100
+	advert_int 0.1
+	virtual_ipaddress {
+		192.0.2.10/32
+	}
+}
+vrrp_instance VI_db {
+	state BACKUP
+	interface eth0
+	virtual_router_id 62
+	priority 100
+	advert_int 0.1
+	virtual_ipaddress {
+		192.0.2.20/32
+		192.0.2.50/24
+	}
+}
+`
+
+// TestDaemonSyncGroupAgainstKeepalived: web and db in a sync group on
+// both sides, seesaw's vrrp_sync_groups and keepalived's vrrp_sync_group.
+// Seesaw is master of both; a failover of web alone moves both instances
+// and every address to keepalived, and seesaw follows as backup of both;
+// when keepalived stops, seesaw takes the whole group back.
+func TestDaemonSyncGroupAgainstKeepalived(t *testing.T) {
+	testenv.RequireNetNS(t, "keepalived")
+	ns := netnsPair(t)
+	ka := startKeepalived(t, ns[1], syncKeepalivedConf)
+	ka.waitLog(t, "(VI_db) Entering MASTER STATE", 20*time.Second)
+
+	group := "  vrrp_sync_groups: [{name: lvs, instances: [web, db]}]\n"
+	dir := writeConfig(t, map[string]string{"node.yaml": instancesNode("lb1", 150, 150, group), "svc.yaml": instancesServices})
+	s1, _, _ := netnsDaemonIn(t, ns[0], "lb1", dir, childRealAddrsEnv+"=1")
+	eventually(t, "seesaw master of the group, keepalived backup of it", func() bool {
+		return instanceStates(t, s1) == "web=master db=master" &&
+			heldAddrs(t, ns[0]) == "192.0.2.10/32 192.0.2.20/32 192.0.2.50/24" && heldAddrs(t, ns[1]) == ""
+	})
+
+	if err := NewClient(s1).FailoverInstance("web"); err != nil {
+		t.Fatalf("failover --instance web: %v", err)
+	}
+	eventually(t, "keepalived master of the group, seesaw backup of it", func() bool {
+		return instanceStates(t, s1) == "web=backup db=backup" && heldAddrs(t, ns[0]) == "" &&
+			heldAddrs(t, ns[1]) == "192.0.2.10/32 192.0.2.20/32 192.0.2.50/24"
+	})
+
+	stopKeepalived(t, ka)
+	eventually(t, "seesaw master of the group once keepalived stopped", func() bool {
+		return instanceStates(t, s1) == "web=master db=master" &&
+			heldAddrs(t, ns[0]) == "192.0.2.10/32 192.0.2.20/32 192.0.2.50/24"
+	})
+}

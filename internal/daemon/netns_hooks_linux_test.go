@@ -255,3 +255,82 @@ func TestDaemonSyncGroupAgainstKeepalived(t *testing.T) {
 			heldAddrs(t, ns[0]) == "192.0.2.10/32 192.0.2.20/32 192.0.2.50/24"
 	})
 }
+
+// joinKeepalivedConf is a keepalived master of web and db (priority 150)
+// whose instances advertise every 1.2 s and 2 s.
+const joinKeepalivedConf = `global_defs {
+	router_id ka2
+	vrrp_version 3
+}
+vrrp_instance VI_web {
+	state BACKUP
+	interface eth0
+	virtual_router_id 61
+	priority 150
+	advert_int 1.2
+	virtual_ipaddress {
+		192.0.2.10/32
+	}
+}
+vrrp_instance VI_db {
+	state BACKUP
+	interface eth0
+	virtual_router_id 62
+	priority 150
+	advert_int 2
+	virtual_ipaddress {
+		192.0.2.20/32
+		192.0.2.50/24
+	}
+}
+`
+
+// TestDaemonSyncGroupJoinsAgainstKeepalived: seesaw backup of a sync group
+// of web and db, its peer a keepalived that dies without a word (SIGKILL,
+// no priority-0 advert). Web's master-down timer (about 4.3 s at 1.2 s
+// adverts) fires before db's (about 7.2 s at 2 s adverts), and db, whose
+// master has been quiet for over one and a half intervals by then, takes
+// over with web: its master hook carries SEESAW_REASON=sync-group, not
+// master-down.
+func TestDaemonSyncGroupJoinsAgainstKeepalived(t *testing.T) {
+	testenv.RequireNetNS(t, "keepalived")
+	ns := netnsPair(t)
+	ka := startKeepalived(t, ns[1], joinKeepalivedConf)
+	ka.waitLog(t, "(VI_web) Entering MASTER STATE", 30*time.Second)
+	ka.waitLog(t, "(VI_db) Entering MASTER STATE", 30*time.Second)
+
+	out := t.TempDir()
+	prog := filepath.Join(t.TempDir(), "hook.sh")
+	body := "#!/bin/sh\necho \"$SEESAW_EVENT $SEESAW_INSTANCE $SEESAW_REASON\" >> '" + out + "'/\"$SEESAW_INSTANCE\"\n"
+	if err := os.WriteFile(prog, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	node := fmt.Sprintf("node:\n  name: lb1\n  interface: eth0\n  scope: {prefixes: [192.0.2.0/24]}\n"+
+		"  vrrp_instances:\n"+
+		"    - {name: web, vrid: 61, priority: 100, advert_interval: 1200ms}\n"+
+		"    - {name: db, vrid: 62, priority: 100, advert_interval: 2s}\n"+
+		"  vrrp_sync_groups: [{name: lvs, instances: [web, db]}]\n"+
+		"  notify:\n    - {name: record, on: [master], run: [%q], timeout: 10s}\n", prog)
+	dir := writeConfig(t, map[string]string{"node.yaml": node, "svc.yaml": instancesServices})
+	s1, _, _ := netnsDaemonIn(t, ns[0], "lb1", dir, childRealAddrsEnv+"=1")
+	eventually(t, "seesaw backup of both", func() bool { return instanceStates(t, s1) == "web=backup db=backup" })
+	time.Sleep(2500 * time.Millisecond) // a full advert of each instance reaches seesaw
+
+	pid := ka.keepalivedVRRPPID()
+	if pid <= 0 {
+		t.Fatal("keepalived wrote no VRRP pid")
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, 30*time.Second, func() bool {
+		return instanceStates(t, s1) == "web=master db=master" &&
+			len(hookLines(t, out, "web")) >= 1 && len(hookLines(t, out, "db")) >= 1
+	}, "seesaw master of both, its hook run for each")
+	if got, want := hookLines(t, out, "web"), []string{"master web master-down"}; !slices.Equal(got, want) {
+		t.Errorf("web's master hook runs %q, want %q", got, want)
+	}
+	if got, want := hookLines(t, out, "db"), []string{"master db sync-group"}; !slices.Equal(got, want) {
+		t.Errorf("db's master hook runs %q, want %q (db waited out its own timer)", got, want)
+	}
+}

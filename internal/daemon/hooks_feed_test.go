@@ -23,12 +23,19 @@ import (
 // returns the lines.
 func feedEvents(t *testing.T, cfg desired.Config, n uint64, steps func(f *hookFeed, cfg desired.Config)) []string {
 	t.Helper()
+	return feedEventsAs(t, `$SEESAW_EVENT $SEESAW_SERVICE $SEESAW_STATE<-$SEESAW_PREVIOUS_STATE $SEESAW_VIPS`, cfg, n, steps)
+}
+
+// feedEventsAs is feedEvents with the recorded line line, a shell word
+// list in double quotes (SEESAW_* variables expanded).
+func feedEventsAs(t *testing.T, line string, cfg desired.Config, n uint64, steps func(f *hookFeed, cfg desired.Config)) []string {
+	t.Helper()
 	if runtime.GOOS == "windows" {
 		t.Skip("hooks run on Unix only")
 	}
 	out := filepath.Join(t.TempDir(), "events")
 	prog := filepath.Join(t.TempDir(), "hook.sh")
-	body := "#!/bin/sh\necho \"$SEESAW_EVENT $SEESAW_SERVICE $SEESAW_STATE<-$SEESAW_PREVIOUS_STATE $SEESAW_VIPS\" >> " + out + "\n"
+	body := "#!/bin/sh\necho \"" + line + "\" >> " + out + "\n"
 	if err := os.WriteFile(prog, []byte(body), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -127,5 +134,48 @@ func TestHookFeedMasterWaitsForTheVIPs(t *testing.T) {
 	})
 	if want := []string{"master  master<-initialize 192.0.2.10"}; !slices.Equal(got, want) {
 		t.Errorf("events %q, want %q", got, want)
+	}
+}
+
+// TestHookFeedTwoInstances: with two VRRP instances, a state change
+// carries the instance that changed in SEESAW_INSTANCE and its own VIPs,
+// each instance keeps its own previous state, and a service event carries
+// the instance that holds the service's VIP (the node's first instance
+// for a service that names none).
+func TestHookFeedTwoInstances(t *testing.T) {
+	cfg := desired.Config{
+		Node: desired.Node{Name: "lb1", VRRPInstances: []desired.VRRP{{Name: "web", VRID: 61}, {Name: "db", VRID: 62}}},
+		Services: []desired.Service{
+			{Name: "api", VIP: netip.MustParseAddr("192.0.2.20"), VRRPInstance: "db"},
+			{Name: "web", VIP: netip.MustParseAddr("192.0.2.10")},
+		},
+	}
+	cfg.Node.VRRP = &cfg.Node.VRRPInstances[0]
+	webVIPs := []netip.Addr{netip.MustParseAddr("192.0.2.10")}
+	dbVIPs := []netip.Addr{netip.MustParseAddr("192.0.2.20"), netip.MustParseAddr("192.0.2.50")}
+	got := feedEventsAs(t, `$SEESAW_EVENT $SEESAW_INSTANCE $SEESAW_SERVICE $SEESAW_STATE<-$SEESAW_PREVIOUS_STATE $SEESAW_VIPS`, cfg, 6,
+		func(f *hookFeed, _ desired.Config) {
+			f.vrrpEvent("web", vrrp.Event{State: vrrp.Backup, Reason: vrrp.ReasonStartup}, webVIPs)
+			f.vrrpEvent("db", vrrp.Event{State: vrrp.Backup, Reason: vrrp.ReasonStartup}, dbVIPs)
+			f.vrrpEvent("db", vrrp.Event{State: vrrp.Master, Reason: vrrp.ReasonMasterDown}, dbVIPs)
+			f.round(reconcile.Status{Master: true}) // db's VIPs added: its master hook runs
+			eventually(t, "db's master run", func() bool { return f.runner.Stats()["rec"].OK >= 3 })
+			f.vrrpEvent("web", vrrp.Event{State: vrrp.Backup, Reason: vrrp.ReasonStartup}, webVIPs) // no change of web
+			f.round(svcStatus(false, true))
+			eventually(t, "api's run", func() bool { return f.runner.Stats()["rec"].OK >= 4 })
+			f.round(svcStatus(false, false))
+			eventually(t, "web's run", func() bool { return f.runner.Stats()["rec"].OK >= 5 })
+			f.vrrpEvent("web", vrrp.Event{State: vrrp.Initialize, Reason: vrrp.ReasonShutdown}, webVIPs)
+		})
+	want := []string{
+		"backup web  backup<-initialize 192.0.2.10",
+		"backup db  backup<-initialize 192.0.2.20 192.0.2.50",
+		"master db  master<-backup 192.0.2.20 192.0.2.50",
+		"service_down db api down<-up 192.0.2.20",
+		"service_down web web down<-up 192.0.2.10",
+		"stop web  stop<-backup 192.0.2.10",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

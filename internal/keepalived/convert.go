@@ -44,6 +44,9 @@ type converter struct {
 	vservers  []*Stmt
 	services  []*service
 	hooks     []*outHook // node.notify, from the notify statements
+	// vrrpHooks are the converted notify statements of vrrp_instance and
+	// vrrp_sync_group blocks, for the note on their scope (hookScopeNotes).
+	vrrpHooks []vrrpHook
 }
 
 // Convert turns a parsed keepalived configuration into a seesaw
@@ -77,6 +80,7 @@ func Convert(cfg *Config, opts ConvertOptions) (*Result, error) {
 	}
 	addrs := c.placeServices(node, places)
 	node.Notify = c.hooks
+	c.hookScopeNotes(len(node.VRRPInstances))
 	nodeYAML, err := renderNode(node, addrs, opts.Header)
 	if err != nil {
 		return nil, err

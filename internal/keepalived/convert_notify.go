@@ -66,6 +66,9 @@ func (c *converter) notifyHook(k *Stmt, owner string, services ...string) {
 	if kw == "notify" {
 		c.note(k.Pos, "%s notify: converted to a hook on master, backup, fault and stop; keepalived passed TYPE NAME STATE PRIORITY as arguments, seesaw sets SEESAW_INSTANCE and SEESAW_STATE (lower case) in the environment instead: adapt the script", owner)
 	}
+	if len(services) == 0 {
+		c.vrrpHooks = append(c.vrrpHooks, vrrpHook{pos: k.Pos, owner: owner, kw: kw})
+	}
 	for _, h := range c.hooks {
 		if slices.Equal(h.Run, argv) && slices.Equal(h.Services, services) {
 			for _, e := range events {
@@ -162,5 +165,32 @@ func plainOnKeys(n *yaml.Node) {
 	}
 	for _, c := range n.Content {
 		plainOnKeys(c)
+	}
+}
+
+// vrrpHook is a converted notify statement of a vrrp_instance or a
+// vrrp_sync_group: owner is "vrrp_instance NAME" or "vrrp_sync_group NAME".
+type vrrpHook struct {
+	pos   Pos
+	owner string
+	kw    string
+}
+
+// hookScopeNotes lists, on a node with several VRRP instances, each
+// converted notify statement of an instance or a sync group: keepalived ran
+// it for that instance (or group) only, a seesaw hook runs on the state
+// changes of every instance of the node (a sync group's: once per
+// instance, not once per group), with the instance in SEESAW_INSTANCE.
+func (c *converter) hookScopeNotes(instances int) {
+	if instances < 2 {
+		return
+	}
+	for _, h := range c.vrrpHooks {
+		if strings.HasPrefix(h.owner, "vrrp_sync_group ") {
+			c.note(h.pos, "%s %s: converted to a hook that runs once per state change of each VRRP instance of the node, where keepalived ran it once for the group: have the script act only on the SEESAW_INSTANCE values it handles", h.owner, h.kw)
+			continue
+		}
+		c.note(h.pos, "%s %s: converted to a hook that runs on the state changes of every VRRP instance of the node, not of this instance alone: have the script act only when SEESAW_INSTANCE is %s",
+			h.owner, h.kw, strings.TrimPrefix(h.owner, "vrrp_instance "))
 	}
 }

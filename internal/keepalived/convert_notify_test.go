@@ -43,3 +43,42 @@ func TestSplitCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestNotifyScopeNoted: with several VRRP instances, an instance's notify
+// script converted to a hook is listed, because the hook runs for every
+// instance; with one instance it is not.
+func TestNotifyScopeNoted(t *testing.T) {
+	instance := func(name string, vrid int, notify string) string {
+		return "vrrp_instance " + name + " {\n  interface eth0\n  virtual_router_id " + strings.Repeat("1", vrid) +
+			"\n  priority 100\n  virtual_ipaddress { 192.0.2." + strings.Repeat("1", vrid) + " }\n" + notify + "}\n"
+	}
+	web := instance("VI_WEB", 1, "  notify_master /etc/keepalived/web-master.sh\n")
+	api := instance("VI_API", 2, "")
+	for _, tt := range []struct {
+		conf string
+		want bool
+	}{
+		{"global_defs {\n  vrrp_version 3\n}\n" + web, false},
+		{"global_defs {\n  vrrp_version 3\n}\n" + web + api, true},
+	} {
+		cfg, err := Parse("/k/keepalived.conf", Options{Source: MapSource{"/k/keepalived.conf": tt.conf}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Convert(cfg, ConvertOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, n := range res.Notes {
+			got = append(got, n.String())
+		}
+		noted := slices.ContainsFunc(got, func(s string) bool {
+			return strings.Contains(s, "vrrp_instance VI_WEB notify_master: converted to a hook that runs on the state changes of every VRRP instance") &&
+				strings.Contains(s, "SEESAW_INSTANCE is VI_WEB")
+		})
+		if noted != tt.want || !strings.Contains(string(res.NodeYAML), "/etc/keepalived/web-master.sh") {
+			t.Errorf("notes %q (scope noted %v, want %v), node.yaml:\n%s", got, noted, tt.want, res.NodeYAML)
+		}
+	}
+}

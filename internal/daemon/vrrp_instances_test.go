@@ -62,8 +62,8 @@ func instancesDaemonDir(t *testing.T, seg *memSegment, name, addr string, webPri
 	d, _ := fakeDeps(t)
 	d.listenVRRP = func(vrrp.Config) (vrrp.Conn, error) { return seg.attach(addr), nil }
 	node := fmt.Sprintf("node:\n  name: %s\n  interface: eth1\n  scope: {prefixes: [192.0.2.0/24]}\n  vrrp_instances:\n"+
-		"    - {name: web, vrid: 61, priority: %d, advert_interval: 50ms}\n"+
-		"    - {name: db, vrid: 62, priority: %d, advert_interval: 50ms}\n%s", name, webPrio, dbPrio, extra)
+		"    - {name: web, vrid: 61, priority: %d, advert_interval: 200ms}\n"+
+		"    - {name: db, vrid: 62, priority: %d, advert_interval: 200ms}\n%s", name, webPrio, dbPrio, extra)
 	dir := writeConfig(t, map[string]string{"node.yaml": node, "svc.yaml": instancesServices})
 	socket := filepath.Join(t.TempDir(), "ctl.sock")
 	ctx, cancel := context.WithCancel(context.Background())

@@ -85,7 +85,7 @@ func vrrpDaemon(t *testing.T, seg *memSegment, name, addr string, priority int, 
 		vrrpKeys, web = extra[0], extra[1]
 	}
 	node := fmt.Sprintf("node: {name: %s, interface: eth1, scope: {prefixes: [192.0.2.0/24]},"+
-		" vrrp: {vrid: 51, priority: %d, advert_interval: 50ms, %s}}\n", name, priority, vrrpKeys)
+		" vrrp: {vrid: 51, priority: %d, advert_interval: 200ms, %s}}\n", name, priority, vrrpKeys)
 	dir := writeConfig(t, map[string]string{"node.yaml": node, "web.yaml": web})
 	socket := filepath.Join(t.TempDir(), "ctl.sock")
 	ctx, cancel := context.WithCancel(context.Background())

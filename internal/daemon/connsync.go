@@ -53,9 +53,10 @@ var tcpStates = map[string]uint16{
 
 // parseConns reads /proc/net/ip_vs_conn and returns the connections of
 // services: TCP ones in a state a client still sends data in, and UDP
-// ones, at most limit of them. skipped counts the lines left out
-// (templates, closing or closed TCP states, other protocols and services,
-// lines it cannot read, those over limit).
+// ones. skipped counts the lines left out (templates, closing or closed TCP
+// states, other protocols and services, lines it cannot read). It stops
+// reading at limit connections or 4*limit lines left out, so that a huge
+// table cannot hold a release.
 func parseConns(r io.Reader, services map[serviceKey]bool, limit int) (conns []syncConn, skipped int, err error) {
 	sc := bufio.NewScanner(r)
 	first := true
@@ -67,8 +68,11 @@ func parseConns(r io.Reader, services map[serviceKey]bool, limit int) (conns []s
 				continue
 			}
 		}
+		if len(conns) >= limit || skipped >= 4*limit {
+			break // the rest of a huge table is left to the kernel's daemon
+		}
 		c, ok := parseConn(line)
-		if !ok || !c.belongs(services) || len(conns) >= limit {
+		if !ok || !c.belongs(services) {
 			skipped++
 			continue
 		}

@@ -17,8 +17,9 @@ import (
 const connTable = "/proc/net/ip_vs_conn"
 
 // handoffLimit bounds the connections one handoff sends (about 1,000
-// messages): a table larger than that is mostly synced already, and a
-// burst beyond it would overflow the peer's receive buffer.
+// messages) and, four times over, the lines it reads past: a table larger
+// than that is mostly synced already, reading all of it would delay the
+// release, and a burst beyond it would overflow the peer's receive buffer.
 const handoffLimit = 40000
 
 // Default group and port of the kernel's sync daemons.

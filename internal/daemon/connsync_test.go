@@ -55,8 +55,13 @@ func TestParseConnsKeepsLiveConnectionsOfAddressServices(t *testing.T) {
 	if skipped != 5 {
 		t.Errorf("skipped %d lines, want 5", skipped)
 	}
-	if conns, skipped, _ := parseConns(strings.NewReader(connTableSample), sampleServices(), 1); len(conns) != 1 || skipped != 7 {
-		t.Errorf("limit 1: got %d connections, %d skipped; want 1 and 7", len(conns), skipped)
+	if conns, skipped, _ := parseConns(strings.NewReader(connTableSample), sampleServices(), 1); len(conns) != 1 || skipped != 0 {
+		t.Errorf("limit 1: got %d connections, %d skipped; want 1 and 0 (reading stops at the limit)", len(conns), skipped)
+	}
+	// A line left out before the limit is reached is counted.
+	skipFirst := strings.Replace(connTableSample, "ESTABLISHED    899\nTCP CB007102 B0E2", "TIME_WAIT      899\nTCP CB007102 B0E2", 1)
+	if conns, skipped, _ := parseConns(strings.NewReader(skipFirst), sampleServices(), 1); len(conns) != 1 || skipped != 1 {
+		t.Errorf("limit 1 after a skipped line: got %d connections, %d skipped; want 1 and 1", len(conns), skipped)
 	}
 }
 

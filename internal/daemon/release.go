@@ -71,5 +71,30 @@ func (w *wiring) release(r *router) bool {
 		return false
 	}
 	w.log.Info("left mastership: VIPs removed", "instance", r.name, "took", time.Since(start))
+	w.handoff(r)
 	return true
+}
+
+// handoff sends the peer's backup sync daemon the live connections of the
+// config's services (connsync.go), after the VIPs are gone (no connection
+// starts here any more) and before the priority-0 advert (the peer has them
+// when it takes over). A config without sync_daemon hands nothing over; a
+// failure is logged and does not hold the release.
+func (w *wiring) handoff(r *router) {
+	w.mu.Lock()
+	cfg := w.cfg
+	w.mu.Unlock()
+	v, ok := cfg.Node.SyncDaemonInstance()
+	if !ok || v.SyncDaemon == nil {
+		return
+	}
+	start := time.Now()
+	sent, skipped, err := handoffConns(cfg, *v.SyncDaemon)
+	if err != nil {
+		w.log.Warn("leaving mastership: connections not handed to the peer; the kernel's sync daemon sends them within 2 s",
+			"instance", r.name, "sent", sent, "error", err.Error())
+		return
+	}
+	w.log.Info("left mastership: connections handed to the peer", "instance", r.name,
+		"sent", sent, "skipped", skipped, "took", time.Since(start))
 }

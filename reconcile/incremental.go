@@ -3,6 +3,7 @@ package reconcile
 import (
 	"maps"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/seesaw-lb/seesaw/desired"
@@ -127,6 +128,8 @@ func hasPathChecks(cfg desired.Config) bool {
 
 // liveOfServices returns the live services (sorted) of the dirty services:
 // the keys they had in the previous target and the keys they have now.
+// On a sorted table each key is a binary search, so the cost is the
+// dirty services' rather than the table's.
 func liveOfServices(live kernel.Snapshot, prev, now Target, dirty map[string]bool) kernel.Snapshot {
 	keys := map[kernel.ServiceKey]bool{}
 	for i := range prev.Services {
@@ -137,10 +140,14 @@ func liveOfServices(live kernel.Snapshot, prev, now Target, dirty map[string]boo
 	for i := range now.Services {
 		keys[now.Services[i].Key] = true
 	}
+	all := sortedLive(live, false)
 	var out kernel.Snapshot
-	for _, s := range sortedLive(live, false) {
-		if keys[s.Key] {
-			out.Services = append(out.Services, s)
+	for k := range keys {
+		i, ok := slices.BinarySearchFunc(all, k, func(s kernel.Service, k kernel.ServiceKey) int {
+			return kernel.CompareServiceKeys(s.Key, k)
+		})
+		if ok {
+			out.Services = append(out.Services, all[i])
 		}
 	}
 	return kernel.Snapshot{Services: sortedLive(out, true)}

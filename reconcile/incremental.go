@@ -48,7 +48,11 @@ func ComputeIncremental(live kernel.Snapshot, in Inputs, prev Round) (Outcome, b
 	p.Owned = owned(live, scope)
 	p = guard(p, in.Config.Node.MassDelete, in.AllowMassDelete)
 	t = mergeTarget(prev.Outcome.Target, t, dirty)
-	t.Addresses = heldAddresses(in.Config, in.mastership())
+	if addressesKept(prev.Inputs.Config, in.Config, dirty) {
+		t.Addresses = prev.Outcome.Target.Addresses
+	} else {
+		t.Addresses = heldAddresses(in.Config, in.mastership())
+	}
 	return Outcome{Target: t, Plan: p, States: t.States(), Draining: draining}, true
 }
 

@@ -89,7 +89,10 @@ func (bl *cachedBuilder) build(files []*parsedFile) (Config, error) {
 		cfg.Checks = append(cfg.Checks, c)
 	}
 	slices.SortFunc(cfg.Checks, func(a, b Check) int { return strings.Compare(a.Name, b.Name) })
-	slices.SortStableFunc(cfg.Services, func(a, b Service) int { return strings.Compare(a.Name, b.Name) })
+	byName := func(a, b Service) int { return strings.Compare(a.Name, b.Name) }
+	if !slices.IsSortedFunc(cfg.Services, byName) { // files holding names in order need no sort
+		slices.SortStableFunc(cfg.Services, byName)
+	}
 	if len(b.errs) > 0 {
 		return Config{}, b.errs.sort()
 	}

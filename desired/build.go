@@ -12,7 +12,7 @@ import (
 // problem of every file and every cross-file problem at once, as Errors
 // sorted by file and position. The result does not depend on the order of files.
 func build(files []*parsedFile) (Config, error) {
-	var bl cachedBuilder
+	bl := cachedBuilder{fullUnique: true}
 	return bl.build(files)
 }
 
@@ -29,6 +29,9 @@ type cachedBuilder struct {
 	cache  map[*parsedFile]*builtFile
 	uniq   uniqueIndex
 	counts uniqueCount
+	// fullUnique checks every service for duplicates on every build, as
+	// the one-shot build does (the reference the cached one is tested against).
+	fullUnique bool
 }
 
 // builtFile is the per-file part of a build and what it depended on.
@@ -81,7 +84,7 @@ func (bl *cachedBuilder) build(files []*parsedFile) (Config, error) {
 		b.checkTracking(&cfg)
 		b.checkNotify(&cfg)
 	}
-	if bl.counts.update(built) {
+	if bl.fullUnique || bl.counts.update(built) {
 		b.checkUnique(cfg.Services)
 	}
 	cfg.Addresses = b.addFloating(files, node, cfg.Services)

@@ -12,7 +12,7 @@ import (
 // problem of every file and every cross-file problem at once, as Errors
 // sorted by file and position. The result does not depend on the order of files.
 func build(files []*parsedFile) (Config, error) {
-	var bl cachedBuilder
+	bl := cachedBuilder{fullUnique: true}
 	return bl.build(files)
 }
 
@@ -20,13 +20,18 @@ func build(files []*parsedFile) (Config, error) {
 // resolved and checked against the node and shared checks, and reuses them
 // while the same *parsedFile comes back with the same node, shared checks and
 // set of unparsed files, so a reload that re-parsed one file re-checks one
-// file. The cross-file checks (one node, unique check names, unique
-// service names, VIP/port pairs and fwmarks, check marks, tracking) always
-// run over every service. The zero cachedBuilder is ready; not safe for
+// file. The cross-file checks (one node, unique check names, check marks,
+// tracking) run over every service; unique service names, VIP/port pairs
+// and fwmarks are counted per file as files come and go (uniqueCount), and
+// checked over every service only when a key is used twice. The zero cachedBuilder is ready; not safe for
 // concurrent use.
 type cachedBuilder struct {
-	cache map[*parsedFile]*builtFile
-	uniq  uniqueIndex
+	cache  map[*parsedFile]*builtFile
+	uniq   uniqueIndex
+	counts uniqueCount
+	// fullUnique checks every service for duplicates on every build, as
+	// the one-shot build does (the reference the cached one is tested against).
+	fullUnique bool
 }
 
 // builtFile is the per-file part of a build and what it depended on.
@@ -37,6 +42,8 @@ type builtFile struct {
 	services []Service
 	paths    []string
 	errs     Errors
+	// keys are the unique keys the services claim.
+	keys *serviceKeys
 }
 
 // build is the package's build, reusing the per-file results of earlier calls.
@@ -77,13 +84,18 @@ func (bl *cachedBuilder) build(files []*parsedFile) (Config, error) {
 		b.checkTracking(&cfg)
 		b.checkNotify(&cfg)
 	}
-	b.checkUnique(cfg.Services)
+	if bl.fullUnique || bl.counts.update(built) {
+		b.checkUnique(cfg.Services)
+	}
 	cfg.Addresses = b.addFloating(files, node, cfg.Services)
 	for _, c := range shared {
 		cfg.Checks = append(cfg.Checks, c)
 	}
 	slices.SortFunc(cfg.Checks, func(a, b Check) int { return strings.Compare(a.Name, b.Name) })
-	slices.SortStableFunc(cfg.Services, func(a, b Service) int { return strings.Compare(a.Name, b.Name) })
+	byName := func(a, b Service) int { return strings.Compare(a.Name, b.Name) }
+	if !slices.IsSortedFunc(cfg.Services, byName) { // files holding names in order need no sort
+		slices.SortStableFunc(cfg.Services, byName)
+	}
 	if len(b.errs) > 0 {
 		return Config{}, b.errs.sort()
 	}
@@ -102,7 +114,7 @@ func buildFile(f *parsedFile, shared map[string]Check, node *Node, unparsed bool
 		b.checkServicesAgainstNode(cfg.Services, *node)
 	}
 	return &builtFile{node: node, shared: shared, unparsed: unparsed,
-		services: cfg.Services, paths: b.paths, errs: b.errs}
+		services: cfg.Services, paths: b.paths, errs: b.errs, keys: keysOf(cfg.Services)}
 }
 
 // builder collects the cross-file errors of build.

@@ -52,34 +52,41 @@ var ErrTooLarge = errors.New("file too large")
 // pipe swapped in after a check cannot hang the open, and anything but a
 // regular file is refused before a byte is read.
 func readBounded(path string, limit int64) ([]byte, error) {
+	data, _, err := readBoundedStat(path, limit)
+	return data, err
+}
+
+// readBoundedStat is readBounded that also returns the opened file's stat
+// (nil when the read failed).
+func readBoundedStat(path string, limit int64) ([]byte, os.FileInfo, error) {
 	f, err := openNonblocking(path)
 	if err != nil {
 		// A socket cannot be opened at all (ENXIO): say what it is instead.
 		if fi, serr := os.Stat(path); serr == nil && !fi.Mode().IsRegular() {
-			return nil, fmt.Errorf("%w (%s)", ErrNotRegular, typeName(fi.Mode()))
+			return nil, nil, fmt.Errorf("%w (%s)", ErrNotRegular, typeName(fi.Mode()))
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w (%s)", ErrNotRegular, typeName(fi.Mode()))
+		return nil, nil, fmt.Errorf("%w (%s)", ErrNotRegular, typeName(fi.Mode()))
 	}
 	if fi.Size() > limit {
-		return nil, fmt.Errorf("%w: %s bytes, over the limit of %s", ErrTooLarge, strconv.FormatInt(fi.Size(), 10), sizeName(limit))
+		return nil, nil, fmt.Errorf("%w: %s bytes, over the limit of %s", ErrTooLarge, strconv.FormatInt(fi.Size(), 10), sizeName(limit))
 	}
 	data := make([]byte, 0, fi.Size()+1)
 	data, err = readAllInto(data, io.LimitReader(f, limit+1))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%w: over the limit of %s", ErrTooLarge, sizeName(limit))
+		return nil, nil, fmt.Errorf("%w: over the limit of %s", ErrTooLarge, sizeName(limit))
 	}
-	return data, nil
+	return data, fi, nil
 }
 
 // readAllInto appends everything r yields to buf.

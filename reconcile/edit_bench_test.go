@@ -12,8 +12,9 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
-// editEnv is the daemon's edit path in process: a directory of 1,000
-// services x 10 destinations, a Loader, and a Loop on the fake kernel.
+// editEnv is the daemon's edit path in process: a directory of services x
+// 10 destinations (1,000 unless newEditEnvN says), a Loader, and a Loop on
+// the fake kernel.
 type editEnv struct {
 	dir, editFile string
 	first, per    int
@@ -22,9 +23,12 @@ type editEnv struct {
 	ipvs          kernel.IPVS
 }
 
-func newEditEnv(t testing.TB, files int) *editEnv {
+func newEditEnv(t testing.TB, files int) *editEnv { return newEditEnvN(t, 1000, files) }
+
+// newEditEnvN spreads services over files; the edited service is s0550.
+func newEditEnvN(t testing.TB, services, files int) *editEnv {
 	dir := t.TempDir()
-	per := 1000 / files
+	per := services / files
 	e := &editEnv{dir: dir, per: per, first: 550 / per * per, editFile: fmt.Sprintf("s%03d.yaml", 550/per)}
 	e.write(t, "node.yaml", "node: {name: vm, interface: dummy0, scope: {prefixes: [192.0.2.0/24]}, resync_interval: 1h}\n")
 	for f := range files {

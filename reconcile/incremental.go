@@ -3,6 +3,7 @@ package reconcile
 import (
 	"maps"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/seesaw-lb/seesaw/desired"
@@ -47,7 +48,11 @@ func ComputeIncremental(live kernel.Snapshot, in Inputs, prev Round) (Outcome, b
 	p.Owned = owned(live, scope)
 	p = guard(p, in.Config.Node.MassDelete, in.AllowMassDelete)
 	t = mergeTarget(prev.Outcome.Target, t, dirty)
-	t.Addresses = heldAddresses(in.Config, in.mastership())
+	if addressesKept(prev.Inputs.Config, in.Config, dirty) {
+		t.Addresses = prev.Outcome.Target.Addresses
+	} else {
+		t.Addresses = heldAddresses(in.Config, in.mastership())
+	}
 	return Outcome{Target: t, Plan: p, States: t.States(), Draining: draining}, true
 }
 
@@ -127,6 +132,8 @@ func hasPathChecks(cfg desired.Config) bool {
 
 // liveOfServices returns the live services (sorted) of the dirty services:
 // the keys they had in the previous target and the keys they have now.
+// On a sorted table each key is a binary search, so the cost is the
+// dirty services' rather than the table's.
 func liveOfServices(live kernel.Snapshot, prev, now Target, dirty map[string]bool) kernel.Snapshot {
 	keys := map[kernel.ServiceKey]bool{}
 	for i := range prev.Services {
@@ -137,10 +144,14 @@ func liveOfServices(live kernel.Snapshot, prev, now Target, dirty map[string]boo
 	for i := range now.Services {
 		keys[now.Services[i].Key] = true
 	}
+	all := sortedLive(live, false)
 	var out kernel.Snapshot
-	for _, s := range sortedLive(live, false) {
-		if keys[s.Key] {
-			out.Services = append(out.Services, s)
+	for k := range keys {
+		i, ok := slices.BinarySearchFunc(all, k, func(s kernel.Service, k kernel.ServiceKey) int {
+			return kernel.CompareServiceKeys(s.Key, k)
+		})
+		if ok {
+			out.Services = append(out.Services, all[i])
 		}
 	}
 	return kernel.Snapshot{Services: sortedLive(out, true)}

@@ -45,7 +45,16 @@ func mutate(r *rand.Rand, cfg desired.Config, h Health) (desired.Config, Health)
 	for range 1 + r.IntN(3) {
 		i := r.IntN(len(cfg.Services))
 		s := &cfg.Services[i]
-		switch r.IntN(7) {
+		switch r.IntN(8) {
+		case 7: // the address moves: another interface, or the service's
+			// spare VIP (150+i for s000-s019, 170+i-100 for s100-s149)
+			if r.IntN(2) == 0 {
+				s.Interface = []string{"", "eth2"}[r.IntN(2)]
+			} else if n := i2(s.Name); n < 100 {
+				s.VIP = netip.AddrFrom4([4]byte{192, 0, 2, byte(150 + n)})
+			} else {
+				s.VIP = netip.AddrFrom4([4]byte{192, 0, 2, byte(70 + n)})
+			}
 		case 0: // weight edit
 			if len(s.Backends) > 0 {
 				s.Backends = slices.Clone(s.Backends)

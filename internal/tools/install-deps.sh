@@ -19,6 +19,7 @@ need=(
   dpkg-deb:dpkg
   lintian:lintian
   birdc:bird2
+  vtysh:frr
 )
 
 missing=()

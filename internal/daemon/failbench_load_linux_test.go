@@ -95,7 +95,15 @@ func checkTargets(t *testing.T, ns string) {
 // checked and healthy, and a generation for every rewrite it was given.
 func loadRan(t *testing.T, name, socket string, reloads int) {
 	t.Helper()
-	r, err := NewClient(socket).Status()
+	var r StatusReport
+	var err error
+	// The last rewrite may be in its debounce or load when the window ends.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		r, err = NewClient(socket).Status()
+		if err != nil || r.Generation >= reloads+1 || time.Now().After(deadline) {
+			break
+		}
+	}
 	if err != nil {
 		t.Errorf("%s status: %v", name, err)
 		return

@@ -143,7 +143,7 @@ func newWiring(ctx context.Context, d deps, f Options, log *slog.Logger) (*wirin
 	w.traffic = &traffic{k: k}
 	w.bgp = newBGPRunner(cmp.Or(f.StateDir, DefaultStateDir), log)
 	w.hooks = newHookFeed(hooks.New(hooks.Options{Log: log}))
-	w.host = &hostChecks{get: d.sysctl}
+	w.host = &hostChecks{sys: d.sysctls}
 	closeAll := func() { k.Close() }
 	if tk, err := d.openKernel(); err == nil {
 		// A socket of its own: a scrape's dump never delays the loop's writes.

@@ -26,15 +26,14 @@ type deps struct {
 	checkRoutes func() (checkpath.Routes, error)
 	// checkSysctls sets accept_local for dsr/tunnel checks (nil: left alone).
 	checkSysctls func() *reconcile.CheckSysctls
-	// sysctls are where node.ipvs's net.ipv4.vs sysctls are kept (nil:
-	// left alone; the IPVS timeouts are kept through the kernel client).
+	// sysctls are the kernel settings under /proc/sys (nil: none read or
+	// written): node.ipvs's net.ipv4.vs sysctls are kept through them (the
+	// IPVS timeouts through the kernel client), and the host checks of
+	// anycast VIPs read them.
 	sysctls checkpath.Sysctls
 	// sourceFor is the source address towards a backend, bound by dsr/tunnel
 	// checks (nil: none bound).
 	sourceFor func(netip.Addr) (netip.Addr, error)
-	// sysctl reads a kernel setting by its /proc/sys relative name, for
-	// the host checks of anycast VIPs (nil: not checked).
-	sysctl func(name string) (string, error)
 }
 
 // systemDeps opens the kernel of the current network namespace.
@@ -48,7 +47,6 @@ func systemDeps() deps {
 		checkSysctls: func() *reconcile.CheckSysctls { return reconcile.NewCheckSysctls(checkpath.ProcSysctls{}) },
 		sourceFor:    checkpath.SourceFor,
 		sysctls:      checkpath.ProcSysctls{},
-		sysctl:       checkpath.ProcSysctls{}.Get,
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/kernel/checkpath"
 )
 
 // HostCheck is one kernel setting an anycast node depends on, as read on
@@ -49,18 +50,18 @@ var anycastRules = []hostRule{
 }
 
 // anycastHostChecks checks the host settings anycast VIPs need on each of
-// node.interface, reading sysctls (as /proc/sys relative names, e.g.
-// net/ipv4/conf/all/arp_ignore) with get. It returns nil for a node
-// without node.bgp.interface. It is a pure function of cfg and get.
-func anycastHostChecks(cfg desired.Config, get func(name string) (string, error)) []HostCheck {
-	if cfg.Node.BGP == nil || cfg.Node.BGP.Interface == "" || get == nil {
+// node.interface, reading the sysctls (e.g. net/ipv4/conf/all/arp_ignore)
+// from sys. It returns nil for a node without node.bgp.interface. It reads
+// sys and writes nothing.
+func anycastHostChecks(cfg desired.Config, sys checkpath.Sysctls) []HostCheck {
+	if cfg.Node.BGP == nil || cfg.Node.BGP.Interface == "" || sys == nil {
 		return nil
 	}
 	var out []HostCheck
 	for _, ifname := range cfg.Node.Interfaces {
 		for _, r := range anycastRules {
 			c := HostCheck{Setting: "net.ipv4.conf." + ifname + "." + r.name, Want: r.want, Why: r.why}
-			v, err := effectiveSysctl(get, ifname, r.name)
+			v, err := effectiveSysctl(sys, ifname, r.name)
 			if err != nil {
 				c.Value = "unreadable: " + err.Error()
 			} else {
@@ -75,11 +76,11 @@ func anycastHostChecks(cfg desired.Config, get func(name string) (string, error)
 // effectiveSysctl is the value the kernel uses for an IPv4 conf setting
 // of ifname: the larger of "all"'s and the interface's (true of
 // arp_ignore, arp_announce and rp_filter).
-func effectiveSysctl(get func(string) (string, error), ifname, name string) (int, error) {
+func effectiveSysctl(sys checkpath.Sysctls, ifname, name string) (int, error) {
 	v := -1
 	for _, scope := range []string{"all", ifname} {
 		path := "net/ipv4/conf/" + scope + "/" + name
-		s, err := get(path)
+		s, err := sys.Get(path)
 		if err != nil {
 			return 0, err
 		}

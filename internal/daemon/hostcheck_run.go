@@ -9,12 +9,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/kernel/checkpath"
 )
 
 // hostChecks runs anycastHostChecks on every config taken into force (the
 // first at start) and keeps the result for status and metrics.
 type hostChecks struct {
-	get func(name string) (string, error) // nil: never checked
+	sys checkpath.Sysctls // nil: never checked
 
 	mu   sync.Mutex
 	last []HostCheck
@@ -23,10 +24,10 @@ type hostChecks struct {
 // update checks the host for cfg and logs a change: each failed check as
 // a warning, or once that every check passes.
 func (h *hostChecks) update(cfg desired.Config, log *slog.Logger) {
-	if h == nil || h.get == nil {
+	if h == nil || h.sys == nil {
 		return
 	}
-	cs := anycastHostChecks(cfg, h.get)
+	cs := anycastHostChecks(cfg, h.sys)
 	h.mu.Lock()
 	prev := h.last
 	h.last = cs

@@ -1,23 +1,15 @@
 package daemon
 
 import (
-	"errors"
-	"fmt"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/kernel/kerneltest"
 )
-
-// sysctlMap is a sysctl reader over a map; a missing name is an error.
-func sysctlMap(m map[string]string) func(string) (string, error) {
-	return func(name string) (string, error) {
-		v, ok := m[name]
-		if !ok {
-			return "", fmt.Errorf("read sysctl %s: %w", name, errors.New("no such file or directory"))
-		}
-		return v, nil
-	}
-}
 
 // anycastConfig is a node with anycast VIPs on anycast0, facing the routers on eth0.
 func anycastConfig() desired.Config {
@@ -36,10 +28,7 @@ func TestAnycastHostChecks(t *testing.T) {
 		"net/ipv4/conf/all/rp_filter": "0", "net/ipv4/conf/eth0/rp_filter": "2\n",
 	}
 	with := func(k, v string) map[string]string {
-		m := map[string]string{}
-		for a, b := range base {
-			m[a] = b
-		}
+		m := maps.Clone(base)
 		if v == "" {
 			delete(m, k)
 		} else {
@@ -58,14 +47,14 @@ func TestAnycastHostChecks(t *testing.T) {
 		{"arp_announce 1", with("net/ipv4/conf/all/arp_announce", "1"), []string{"1", "1", "2"}, []bool{true, false, true}},
 		{"strict rp_filter", with("net/ipv4/conf/eth0/rp_filter", "1"), []string{"1", "2", "1"}, []bool{true, true, false}},
 		{"loose on the interface beats strict in all", with("net/ipv4/conf/all/rp_filter", "1"), []string{"1", "2", "2"}, []bool{true, true, true}},
-		{"unreadable", with("net/ipv4/conf/eth0/arp_ignore", ""), []string{"unreadable: read sysctl net/ipv4/conf/eth0/arp_ignore: no such file or directory", "2", "2"},
+		{"unreadable", with("net/ipv4/conf/eth0/arp_ignore", ""), []string{"unreadable: read sysctl net/ipv4/conf/eth0/arp_ignore: open /proc/sys/net/ipv4/conf/eth0/arp_ignore: no such file or directory", "2", "2"},
 			[]bool{false, true, true}},
 		{"garbled", with("net/ipv4/conf/all/rp_filter", "x"), []string{"1", "2", `unreadable: sysctl net/ipv4/conf/all/rp_filter is "x", not a number`},
 			[]bool{true, true, false}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := anycastHostChecks(anycastConfig(), sysctlMap(tt.sys))
+			got := anycastHostChecks(anycastConfig(), kerneltest.NewSysctls(tt.sys))
 			if len(got) != 3 {
 				t.Fatalf("checks = %+v, want 3", got)
 			}
@@ -79,12 +68,12 @@ func TestAnycastHostChecks(t *testing.T) {
 			}
 		})
 	}
-	if got := anycastHostChecks(desired.Config{Node: desired.Node{Interfaces: []string{"eth0"}, BGP: &desired.BGP{}}}, sysctlMap(base)); got != nil {
+	if got := anycastHostChecks(desired.Config{Node: desired.Node{Interfaces: []string{"eth0"}, BGP: &desired.BGP{}}}, kerneltest.NewSysctls(base)); got != nil {
 		t.Errorf("without node.bgp.interface: %+v", got)
 	}
 	two := anycastConfig()
 	two.Node.Interfaces = []string{"eth0", "eth1"}
-	if got := anycastHostChecks(two, sysctlMap(base)); len(got) != 6 || got[3].Setting != "net.ipv4.conf.eth1.arp_ignore" || got[3].OK {
+	if got := anycastHostChecks(two, kerneltest.NewSysctls(base)); len(got) != 6 || got[3].Setting != "net.ipv4.conf.eth1.arp_ignore" || got[3].OK {
 		t.Errorf("two interfaces, eth1 unreadable: %+v", got)
 	}
 }
@@ -97,4 +86,41 @@ func countFalse(bs []bool) int {
 		}
 	}
 	return n
+}
+
+// TestDaemonHostChecksReadItsSysctls: the daemon's one sysctls dependency
+// serves both its users: the host checks of an anycast node read it (the
+// unfit arp_ignore of eth1 shows in status) and node settings write the
+// net.ipv4.vs defaults to it.
+func TestDaemonHostChecksReadItsSysctls(t *testing.T) {
+	d, _ := fakeDeps(t)
+	vals := maps.Clone(kerneltest.IPVSSysctlDefaults)
+	maps.Copy(vals, map[string]string{
+		"net/ipv4/conf/all/arp_ignore": "0", "net/ipv4/conf/eth1/arp_ignore": "0",
+		"net/ipv4/conf/all/arp_announce": "2", "net/ipv4/conf/eth1/arp_announce": "0",
+		"net/ipv4/conf/all/rp_filter": "0", "net/ipv4/conf/eth1/rp_filter": "2",
+	})
+	sys := kerneltest.NewSysctls(vals)
+	d.sysctls = sys
+	node := "node:\n  name: lb1\n  interface: eth1\n  scope: {prefixes: [192.0.2.0/24]}\n" +
+		"  bgp: {asn: 65001, router_id: 127.0.0.1, interface: anycast0, announce: [192.0.2.0/24], shutdown_grace: 0s,\n" +
+		"        peers: [{address: 127.0.0.1, port: 9, asn: 65000}]}\n"
+	socket := filepath.Join(t.TempDir(), "ctl.sock")
+	runTestDaemon(t, d, "--config-dir", writeConfig(t, map[string]string{"node.yaml": node, "web.yaml": webFile(1)}),
+		"--control-socket", socket, "--metrics-address", "off")
+	eventually(t, "the host checks in status", func() bool {
+		return ctl(socket, "status") == nil && len(statusOf(t, socket).HostChecks) == 3
+	})
+	var unfit []string
+	for _, c := range statusOf(t, socket).HostChecks {
+		if !c.OK {
+			unfit = append(unfit, c.Setting+"="+c.Value)
+		}
+	}
+	if got, want := strings.Join(unfit, " "), "net.ipv4.conf.eth1.arp_ignore=0"; got != want {
+		t.Errorf("unfit host settings %q, want %q", got, want)
+	}
+	eventually(t, "the net.ipv4.vs defaults written", func() bool {
+		return slices.Contains(sys.Writes(), "net/ipv4/vs/expire_nodest_conn=1")
+	})
 }

@@ -7,14 +7,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
-	"text/template"
 	"time"
 
+	"github.com/seesaw-lb/seesaw/internal/kapeer"
 	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
 
@@ -30,28 +29,6 @@ type keepalived struct {
 	exited chan struct{}
 }
 
-var kaConf = template.Must(template.New("ka").Parse(`global_defs {
-	router_id {{.ID}}
-	vrrp_version 3
-}
-vrrp_instance VI_60 {
-	state BACKUP
-	interface eth0
-	virtual_router_id {{.Cfg.VRID}}
-	priority {{.Cfg.Priority}}
-	advert_int {{.Interval}}
-	{{if not .Cfg.Preempt}}nopreempt{{end}}
-	virtual_ipaddress {
-{{range .Cfg.VIPs}}		{{.}}
-{{end}}	}
-{{if .Cfg.Peers}}	unicast_src_ip {{.Src}}
-{{if .UnicastTTL}}	unicast_ttl {{.UnicastTTL}}
-{{end}}	unicast_peer {
-{{range .Cfg.Peers}}		{{.}}
-{{end}}	}
-{{end}}}
-`))
-
 // startKeepalived runs keepalived in ns with the equivalent of cfg, whose
 // node would send from src. Unicast adverts get hop limit 255.
 func startKeepalived(t testing.TB, ns string, cfg Config, src netip.Addr) *keepalived {
@@ -62,23 +39,17 @@ func startKeepalived(t testing.TB, ns string, cfg Config, src netip.Addr) *keepa
 func startKeepalivedTTL(t testing.TB, ns string, cfg Config, src netip.Addr, ttl int) *keepalived {
 	t.Helper()
 	dir := t.TempDir()
-	conf := filepath.Join(dir, "keepalived.conf")
-	f, err := os.Create(conf)
-	if err != nil {
-		t.Fatal(err)
+	in := kapeer.Instance{Name: "60", VRID: int(cfg.VRID), Priority: int(cfg.Priority), Advert: cfg.AdvertInterval,
+		NoPreempt: !cfg.Preempt, VIPs: strs(cfg.VIPs)}
+	if len(cfg.Peers) > 0 {
+		in.UnicastPeers, in.UnicastSrc, in.UnicastTTL = strs(cfg.Peers), src.String(), ttl
 	}
-	err = kaConf.Execute(f, map[string]any{
-		"ID": ns, "Cfg": cfg, "Src": src, "UnicastTTL": ttl,
-		"Interval": strconv.FormatFloat(cfg.AdvertInterval.Seconds(), 'f', -1, 64),
-	})
-	f.Close()
-	if err != nil {
+	conf := kapeer.Peer{RouterID: ns, Instances: []kapeer.Instance{in}}.Conf()
+	if err := os.WriteFile(filepath.Join(dir, kapeer.ConfFile), []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	k := &keepalived{t: t, dir: dir, lines: make(chan string, 4096), exited: make(chan struct{})}
-	k.cmd = exec.Command("ip", "netns", "exec", ns, "keepalived", "--dont-fork", "--log-console", "--log-detail",
-		"--no-syslog", "--dont-respawn", "--vrrp", "--use-file", conf,
-		"--pid", filepath.Join(dir, "keepalived.pid"), "--vrrp_pid", filepath.Join(dir, "vrrp.pid"))
+	k.cmd = kapeer.Command(ns, dir)
 	k.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the test
 	out, err := k.cmd.StdoutPipe()
 	if err != nil {
@@ -155,12 +126,7 @@ func (k *keepalived) quiet(d time.Duration) {
 // vrrpPID is the pid of keepalived's VRRP child process.
 func (k *keepalived) vrrpPID() int {
 	var pid int
-	testenv.Eventually(k.t, time.Second, func() bool {
-		b, err := os.ReadFile(filepath.Join(k.dir, "vrrp.pid"))
-		p, perr := strconv.Atoi(strings.TrimSpace(string(b)))
-		pid = p
-		return err == nil && perr == nil
-	}, "keepalived's vrrp pid file")
+	testenv.Eventually(k.t, time.Second, func() bool { pid = kapeer.VRRPPID(k.dir); return pid > 0 }, "keepalived's vrrp pid file")
 	return pid
 }
 
@@ -173,10 +139,15 @@ func (k *keepalived) crash() {
 	<-k.exited
 }
 
-func (k *keepalived) vrrpPIDIfAny() int {
-	b, _ := os.ReadFile(filepath.Join(k.dir, "vrrp.pid"))
-	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
-	return pid
+func (k *keepalived) vrrpPIDIfAny() int { return kapeer.VRRPPID(k.dir) }
+
+// strs is each address as text.
+func strs(as []netip.Addr) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = a.String()
+	}
+	return out
 }
 
 // stop shuts keepalived down gracefully (it sends priority 0 as master).

@@ -2,10 +2,10 @@ package desired
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/seesaw-lb/seesaw/internal/testconfig"
 )
 
 // nodeYAML is a minimal valid node file.
@@ -17,13 +17,7 @@ const nodeYAML = `node:
 // writeDir writes files (name -> content) into a new temporary directory.
 func writeDir(t *testing.T, files map[string]string) string {
 	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return testconfig.Dir(t, files)
 }
 
 // loadErrors loads dir and returns the error lines; it fails the test when

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/seesaw-lb/seesaw/internal/testconfig"
 )
 
 const twoInstancesNode = `node:
@@ -23,18 +25,7 @@ const twoInstancesNode = `node:
     - {name: lvs, instances: [web, db]}
 `
 
-const twoInstancesServices = `services:
-  - name: web
-    vip: 192.0.2.10
-    vrrp_instance: web
-    ports: [{proto: tcp, port: 80}]
-    backends: [{address: 198.51.100.1}]
-  - name: db
-    vip: 192.0.2.20
-    vrrp_instance: db
-    ports: [{proto: tcp, port: 5432}]
-    backends: [{address: 198.51.100.2}]
-addresses:
+const twoInstancesServices = testconfig.InstancesServiceList + `addresses:
   - {address: 192.0.2.50/24, vrrp_instance: db, interface: eth2}
   - {address: "2001:db8::50", vrrp_instance: web}
 `

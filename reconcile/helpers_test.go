@@ -2,13 +2,12 @@ package reconcile
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/internal/testconfig"
 	"github.com/seesaw-lb/seesaw/kernel"
 	"github.com/seesaw-lb/seesaw/kernel/kerneltest"
 )
@@ -22,13 +21,11 @@ const nodeYAML = "node: {name: lb1, interface: eth1, scope: {prefixes: [192.0.2.
 // written to a fresh directory and loaded with desired.Load.
 func config(t testing.TB, files ...string) desired.Config {
 	t.Helper()
-	dir := t.TempDir()
+	m := map[string]string{}
 	for i := 0; i+1 < len(files); i += 2 {
-		if err := os.WriteFile(filepath.Join(dir, files[i]), []byte(files[i+1]), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		m[files[i]] = files[i+1]
 	}
-	cfg, err := desired.Load(dir)
+	cfg, err := desired.Load(testconfig.Dir(t, m))
 	if err != nil {
 		t.Fatalf("build config: %v", err)
 	}

@@ -9,33 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seesaw-lb/seesaw/internal/testconfig"
 	"github.com/seesaw-lb/seesaw/kernel"
 	"github.com/seesaw-lb/seesaw/kernel/kerneltest"
 )
 
-const instancesNodeYAML = `node:
-  name: lb1
-  interface: eth1
-  scope: {prefixes: [192.0.2.0/24]}
-  vrrp_instances:
-    - {name: web, vrid: 61}
-    - {name: db, vrid: 62, garp_master_repeat: 3}
-`
-
-const instancesSvcYAML = `services:
-  - name: web
-    vip: 192.0.2.10
-    vrrp_instance: web
-    ports: [{proto: tcp, port: 80}]
-    backends: [{address: 198.51.100.1}]
-  - name: db
-    vip: 192.0.2.20
-    vrrp_instance: db
-    ports: [{proto: tcp, port: 5432}]
-    backends: [{address: 198.51.100.2}]
-addresses:
-  - {address: 192.0.2.50/24, vrrp_instance: db}
-`
+// instancesNodeYAML is the two-instance node; db announces its addresses
+// three times.
+var instancesNodeYAML = testconfig.InstancesNode{DB: "garp_master_repeat: 3"}.String()
 
 // addrList renders addresses as "IF:PREFIX ...".
 func addrList(as []Address) string {
@@ -50,7 +31,7 @@ func addrList(as []Address) string {
 // floating addresses of the instances it is master of, and only those;
 // IPVS is the same whatever the mastership (hot standby).
 func TestAddressesFollowInstanceMastership(t *testing.T) {
-	cfg := config(t, "node.yaml", instancesNodeYAML, "svc.yaml", instancesSvcYAML)
+	cfg := config(t, "node.yaml", instancesNodeYAML, "svc.yaml", testconfig.InstancesServices)
 	for _, tc := range []struct {
 		master    bool
 		instances map[string]bool
@@ -76,7 +57,7 @@ func TestAddressesFollowInstanceMastership(t *testing.T) {
 // instance is not master) and announced with its instance's garp settings;
 // the node's other /24 addresses stay untouched.
 func TestFloatingAddressPolicy(t *testing.T) {
-	cfg := config(t, "node.yaml", instancesNodeYAML, "svc.yaml", instancesSvcYAML)
+	cfg := config(t, "node.yaml", instancesNodeYAML, "svc.yaml", testconfig.InstancesServices)
 	pol := addressPolicyOf(cfg)
 	floating := Address{Interface: "eth1", Prefix: netip.MustParsePrefix("192.0.2.50/24")}
 	own := Address{Interface: "eth1", Prefix: netip.MustParsePrefix("192.0.2.1/24")}
@@ -104,7 +85,7 @@ func TestReleaseInstanceKeepsTheOthers(t *testing.T) {
 	defer c.Close()
 	fa := kerneltest.NewAddresses("eth1")
 	l := NewLoop(LoopOptions{Kernel: c, VIPs: NewVIPs(fa, nil), Now: func() time.Time { return t0 }})
-	l.SetConfig(config(t, "node.yaml", instancesNodeYAML, "svc.yaml", instancesSvcYAML))
+	l.SetConfig(config(t, "node.yaml", instancesNodeYAML, "svc.yaml", testconfig.InstancesServices))
 	l.SetMaster(false)
 	l.SetInstanceMaster("web", true)
 	l.SetInstanceMaster("db", true)

@@ -2,22 +2,17 @@ package main
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/seesaw-lb/seesaw/internal/testconfig"
 )
 
 // writeConfig writes files into a new directory.
 func writeConfig(t *testing.T, files map[string]string) string {
 	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return testconfig.Dir(t, files)
 }
 
 // TestCLI runs the command in-process and checks exit codes and output.

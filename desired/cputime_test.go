@@ -1,0 +1,6 @@
+package desired
+
+import "github.com/seesaw-lb/seesaw/internal/testenv"
+
+// processCPU is the CPU time this process has used (testenv.ProcessCPU).
+var processCPU = testenv.ProcessCPU

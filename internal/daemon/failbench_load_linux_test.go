@@ -3,8 +3,6 @@ package daemon
 import (
 	"fmt"
 	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -48,13 +46,7 @@ func failLoadFile(reload int) string {
 // rename, so the daemon never reads a half-written file.
 func writeLoadFile(t *testing.T, dir string, reload int) {
 	t.Helper()
-	tmp := filepath.Join(dir, ".services.yaml.tmp")
-	if err := os.WriteFile(tmp, []byte(failLoadFile(reload)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, "services.yaml")); err != nil {
-		t.Fatal(err)
-	}
+	replaceFile(t, dir, "services.yaml", failLoadFile(reload))
 }
 
 // reloadUntil rewrites the services file every failReloadEvery until end

@@ -117,7 +117,7 @@ func seesawFailPair(t *testing.T, window time.Duration) failResult {
 	end := time.Now()
 	r := failResult{masterCPU: procCPU(master.cmd.Process.Pid) - cpu0, reloads: reloads}
 	r.gaps, r.adverts = adverts.gaps("203.0.113.1", start, end)
-	for i, p := range []*benchProc{master, backup} {
+	for i, p := range []*nsProc{master, backup} {
 		r.failovers += len(seesawToMaster.FindAllString(p.logs.Since(offs[i]), -1))
 		r.events = append(r.events, prefixed(p.name, seesawChange.FindAllString(p.logs.Since(offs[i]), -1))...)
 		if !p.alive() {
@@ -155,7 +155,7 @@ func keepalivedFailPair(t *testing.T, window time.Duration) failResult {
 	end := time.Now()
 	r := failResult{masterCPU: procCPU(pid) - cpu0, loadCPU: procCPU(load.cmd.Process.Pid) - load0, reloads: reloads}
 	r.gaps, r.adverts = adverts.gaps("203.0.113.1", start, end)
-	for i, p := range []*benchProc{master, backup} {
+	for i, p := range []*nsProc{master, backup} {
 		r.failovers += len(kaToMaster.FindAllString(p.logs.Since(offs[i]), -1))
 		r.events = append(r.events, prefixed(p.name, kaChange.FindAllString(p.logs.Since(offs[i]), -1))...)
 		if !p.alive() {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seesaw-lb/seesaw/internal/testconfig"
 	"github.com/seesaw-lb/seesaw/kernel"
 	"github.com/seesaw-lb/seesaw/kernel/kerneltest"
 	"github.com/seesaw-lb/seesaw/reconcile"
@@ -59,13 +60,26 @@ func testOptions(args []string, w io.Writer) (Options, error) {
 // writeConfig writes files into a new directory.
 func writeConfig(t *testing.T, files map[string]string) string {
 	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
+	return testconfig.Dir(t, files)
+}
+
+// replaceFile replaces dir/name with content the way editors do (write,
+// then rename), so the daemon never reads a half-written file.
+func replaceFile(t testing.TB, dir, name, content string) {
+	t.Helper()
+	if err := renameInto(dir, name, content); err != nil {
+		t.Fatal(err)
 	}
-	return dir
+}
+
+// renameInto is replaceFile returning its error, for goroutines other
+// than the test's.
+func renameInto(dir, name, content string) error {
+	tmp := filepath.Join(dir, "."+name+".tmp")
+	if err := os.WriteFile(tmp, []byte(content), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dir, name))
 }
 
 const planNode = "node: {name: lb1, interface: eth1, scope: {prefixes: [192.0.2.0/24]}}\n"

@@ -16,69 +16,9 @@ import (
 	"github.com/mdlayher/arp"
 	"golang.org/x/sys/unix"
 
+	"github.com/seesaw-lb/seesaw/internal/testconfig"
 	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
-
-// hooksKeepalivedConf is a keepalived peer master of both instances of
-// instancesNode (priority 150 against seesaw's 100), with every address
-// seesaw's services and floating address put on them.
-const hooksKeepalivedConf = `global_defs {
-	router_id ka2
-	vrrp_version 3
-}
-vrrp_instance VI_web {
-	state BACKUP
-	interface eth0
-	virtual_router_id 61
-	priority 150
-	advert_int 0.1
-	virtual_ipaddress {
-		192.0.2.10/32
-	}
-}
-vrrp_instance VI_db {
-	state BACKUP
-	interface eth0
-	virtual_router_id 62
-	priority 150
-	advert_int 0.1
-	virtual_ipaddress {
-		192.0.2.20/32
-		192.0.2.50/24
-	}
-}
-`
-
-// startKeepalived runs keepalived's VRRP subsystem in namespace ns with
-// the configuration conf, in a directory of its own.
-func startKeepalived(t *testing.T, ns, conf string) *benchProc {
-	t.Helper()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "keepalived.conf")
-	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ka := &benchProc{name: "keepalived", dir: dir}
-	ka.cmd = exec.Command("ip", "netns", "exec", ns, "keepalived", "--dont-fork", "--log-console", "--log-detail",
-		"--no-syslog", "--dont-respawn", "--vrrp", "--use-file", path,
-		"--pid", filepath.Join(dir, "keepalived.pid"), "--vrrp_pid", filepath.Join(dir, "vrrp.pid"))
-	ka.start(t)
-	return ka
-}
-
-// stopKeepalived sends keepalived SIGTERM (it sends priority 0 for every
-// instance) and waits for it to exit.
-func stopKeepalived(t *testing.T, ka *benchProc) {
-	t.Helper()
-	if err := ka.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-ka.exited:
-	case <-time.After(30 * time.Second): // a hang guard, not a timing assertion
-		t.Fatal("keepalived still running 30 s after SIGTERM")
-	}
-}
 
 // linkAddr is the hardware address of eth0 in namespace ns.
 func linkAddr(t *testing.T, ns string) net.HardwareAddr {
@@ -95,6 +35,19 @@ func linkAddr(t *testing.T, ns string) net.HardwareAddr {
 		t.Fatalf("ip link in %s: %v", ns, err)
 	}
 	return mac
+}
+
+// recordHook writes a hook program that appends line (a shell word list
+// in double quotes, SEESAW_* variables expanded) to a file named after
+// $SEESAW_INSTANCE in the directory out; hookLines reads them.
+func recordHook(t *testing.T, line string) (prog, out string) {
+	t.Helper()
+	out, prog = t.TempDir(), filepath.Join(t.TempDir(), "hook.sh")
+	body := "#!/bin/sh\necho \"" + line + "\" >> '" + out + "'/\"$SEESAW_INSTANCE\"\n"
+	if err := os.WriteFile(prog, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return prog, out
 }
 
 // hookLines reads the lines the test hook wrote for instance.
@@ -121,7 +74,8 @@ func hookLines(t *testing.T, dir, instance string) []string {
 func TestDaemonHooksAgainstKeepalived(t *testing.T) {
 	testenv.RequireNetNS(t, "keepalived")
 	ns := netnsPair(t)
-	ka := startKeepalived(t, ns[1], hooksKeepalivedConf)
+	peer := webDBPeer(150, 150) // master of both, with every address
+	ka := startKeepalived(t, ns[1], "keepalived", peer)
 	ka.waitLog(t, "(VI_web) Entering MASTER STATE", 20*time.Second)
 	ka.waitLog(t, "(VI_db) Entering MASTER STATE", 20*time.Second)
 
@@ -137,16 +91,9 @@ func TestDaemonHooksAgainstKeepalived(t *testing.T) {
 		},
 	})
 
-	out := t.TempDir()
-	prog := filepath.Join(t.TempDir(), "hook.sh")
-	body := "#!/bin/sh\necho \"$SEESAW_EVENT $SEESAW_INSTANCE $SEESAW_STATE<-$SEESAW_PREVIOUS_STATE $SEESAW_VIPS\" >> '" +
-		out + "'/\"$SEESAW_INSTANCE\"\n"
-	if err := os.WriteFile(prog, []byte(body), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	prog, out := recordHook(t, "$SEESAW_EVENT $SEESAW_INSTANCE $SEESAW_STATE<-$SEESAW_PREVIOUS_STATE $SEESAW_VIPS")
 	notify := fmt.Sprintf("  notify:\n    - {name: record, on: [master, backup], run: [%q], timeout: 10s}\n", prog)
-	dir := writeConfig(t, map[string]string{"node.yaml": instancesNode("lb1", 100, 100, notify), "svc.yaml": instancesServices})
-	s1, _, _ := netnsDaemonIn(t, ns[0], "lb1", dir, childRealAddrsEnv+"=1")
+	s1 := netnsInstancesDaemon(t, ns[0], "lb1", 100, 100, notify)
 	runs := func(n int) func() bool {
 		return func() bool { return len(hookLines(t, out, "web")) >= n && len(hookLines(t, out, "db")) >= n }
 	}
@@ -161,7 +108,7 @@ func TestDaemonHooksAgainstKeepalived(t *testing.T) {
 	})
 	eventually(t, "seesaw's announcement of the floating address", func() bool { return len(garps.times()) > 0 })
 
-	ka = startKeepalived(t, ns[1], hooksKeepalivedConf)
+	ka = startKeepalived(t, ns[1], "keepalived", peer)
 	eventually(t, "keepalived master of both again, seesaw backup with no address", func() bool {
 		return instanceStates(t, s1) == "web=backup db=backup" && heldAddrs(t, ns[0]) == "" &&
 			heldAddrs(t, ns[1]) == "192.0.2.10/32 192.0.2.20/32 192.0.2.50/24" && runs(3)()
@@ -187,41 +134,6 @@ func TestDaemonHooksAgainstKeepalived(t *testing.T) {
 	}
 }
 
-// syncKeepalivedConf is keepalived's side of a sync group of web and db,
-// at priority 100 against seesaw's 150.
-const syncKeepalivedConf = `global_defs {
-	router_id ka2
-	vrrp_version 3
-}
-vrrp_sync_group LVS {
-	group {
-		VI_web
-		VI_db
-	}
-}
-vrrp_instance VI_web {
-	state BACKUP
-	interface eth0
-	virtual_router_id 61
-	priority 100
-	advert_int 0.1
-	virtual_ipaddress {
-		192.0.2.10/32
-	}
-}
-vrrp_instance VI_db {
-	state BACKUP
-	interface eth0
-	virtual_router_id 62
-	priority 100
-	advert_int 0.1
-	virtual_ipaddress {
-		192.0.2.20/32
-		192.0.2.50/24
-	}
-}
-`
-
 // TestDaemonSyncGroupAgainstKeepalived: web and db in a sync group on
 // both sides, seesaw's vrrp_sync_groups and keepalived's vrrp_sync_group.
 // Seesaw is master of both; a failover of web alone moves both instances
@@ -230,12 +142,13 @@ vrrp_instance VI_db {
 func TestDaemonSyncGroupAgainstKeepalived(t *testing.T) {
 	testenv.RequireNetNS(t, "keepalived")
 	ns := netnsPair(t)
-	ka := startKeepalived(t, ns[1], syncKeepalivedConf)
+	peer := webDBPeer(100, 100)
+	peer.SyncGroup = []string{"web", "db"}
+	ka := startKeepalived(t, ns[1], "keepalived", peer)
 	ka.waitLog(t, "(VI_db) Entering MASTER STATE", 20*time.Second)
 
 	group := "  vrrp_sync_groups: [{name: lvs, instances: [web, db]}]\n"
-	dir := writeConfig(t, map[string]string{"node.yaml": instancesNode("lb1", 150, 150, group), "svc.yaml": instancesServices})
-	s1, _, _ := netnsDaemonIn(t, ns[0], "lb1", dir, childRealAddrsEnv+"=1")
+	s1 := netnsInstancesDaemon(t, ns[0], "lb1", 150, 150, group)
 	eventually(t, "seesaw master of the group, keepalived backup of it", func() bool {
 		return instanceStates(t, s1) == "web=master db=master" &&
 			heldAddrs(t, ns[0]) == "192.0.2.10/32 192.0.2.20/32 192.0.2.50/24" && heldAddrs(t, ns[1]) == ""
@@ -256,35 +169,6 @@ func TestDaemonSyncGroupAgainstKeepalived(t *testing.T) {
 	})
 }
 
-// joinKeepalivedConf is a keepalived master of web and db (priority 150)
-// whose instances advertise every 1.2 s and 2 s.
-const joinKeepalivedConf = `global_defs {
-	router_id ka2
-	vrrp_version 3
-}
-vrrp_instance VI_web {
-	state BACKUP
-	interface eth0
-	virtual_router_id 61
-	priority 150
-	advert_int 1.2
-	virtual_ipaddress {
-		192.0.2.10/32
-	}
-}
-vrrp_instance VI_db {
-	state BACKUP
-	interface eth0
-	virtual_router_id 62
-	priority 150
-	advert_int 2
-	virtual_ipaddress {
-		192.0.2.20/32
-		192.0.2.50/24
-	}
-}
-`
-
 // TestDaemonSyncGroupJoinsAgainstKeepalived: seesaw backup of a sync group
 // of web and db, its peer a keepalived that dies without a word (SIGKILL,
 // no priority-0 advert). Web's master-down timer (about 4.3 s at 1.2 s
@@ -295,22 +179,16 @@ vrrp_instance VI_db {
 func TestDaemonSyncGroupJoinsAgainstKeepalived(t *testing.T) {
 	testenv.RequireNetNS(t, "keepalived")
 	ns := netnsPair(t)
-	ka := startKeepalived(t, ns[1], joinKeepalivedConf)
+	peer := webDBPeer(150, 150)
+	peer.Instances[0].Advert, peer.Instances[1].Advert = 1200*time.Millisecond, 2*time.Second
+	ka := startKeepalived(t, ns[1], "keepalived", peer)
 	ka.waitLog(t, "(VI_web) Entering MASTER STATE", 30*time.Second)
 	ka.waitLog(t, "(VI_db) Entering MASTER STATE", 30*time.Second)
 
-	out := t.TempDir()
-	prog := filepath.Join(t.TempDir(), "hook.sh")
-	body := "#!/bin/sh\necho \"$SEESAW_EVENT $SEESAW_INSTANCE $SEESAW_REASON\" >> '" + out + "'/\"$SEESAW_INSTANCE\"\n"
-	if err := os.WriteFile(prog, []byte(body), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	node := fmt.Sprintf("node:\n  name: lb1\n  interface: eth0\n  scope: {prefixes: [192.0.2.0/24]}\n"+
-		"  vrrp_instances:\n"+
-		"    - {name: web, vrid: 61, priority: 100, advert_interval: 1200ms}\n"+
-		"    - {name: db, vrid: 62, priority: 100, advert_interval: 2s}\n"+
-		"  vrrp_sync_groups: [{name: lvs, instances: [web, db]}]\n"+
-		"  notify:\n    - {name: record, on: [master], run: [%q], timeout: 10s}\n", prog)
+	prog, out := recordHook(t, "$SEESAW_EVENT $SEESAW_INSTANCE $SEESAW_REASON")
+	node := testconfig.InstancesNode{Interface: "eth0", Web: "priority: 100, advert_interval: 1200ms", DB: "priority: 100, advert_interval: 2s",
+		Extra: "  vrrp_sync_groups: [{name: lvs, instances: [web, db]}]\n" +
+			fmt.Sprintf("  notify:\n    - {name: record, on: [master], run: [%q], timeout: 10s}\n", prog)}.String()
 	dir := writeConfig(t, map[string]string{"node.yaml": node, "svc.yaml": instancesServices})
 	s1, _, _ := netnsDaemonIn(t, ns[0], "lb1", dir, childRealAddrsEnv+"=1")
 	eventually(t, "seesaw backup of both", func() bool { return instanceStates(t, s1) == "web=backup db=backup" })

@@ -2,25 +2,30 @@ package daemon
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/seesaw-lb/seesaw/internal/testconfig"
 	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
 
-// instancesNode is a node file with two VRRP instances, web (VRID 61) and
-// db (VRID 62), at the given priorities, and extra node keys.
+// instancesNode is the two-instance node (testconfig.InstancesNode) on
+// eth0 with 100 ms adverts, at the given priorities, and extra node keys.
 func instancesNode(name string, webPrio, dbPrio int, extra string) string {
-	return fmt.Sprintf("node:\n  name: %s\n  interface: eth0\n  scope: {prefixes: [192.0.2.0/24]}\n"+
-		"  vrrp_instances:\n"+
-		"    - {name: web, vrid: 61, priority: %d, advert_interval: 100ms}\n"+
-		"    - {name: db, vrid: 62, priority: %d, advert_interval: 100ms}\n%s", name, webPrio, dbPrio, extra)
+	return testconfig.InstancesNode{Name: name, Interface: "eth0", Web: fmt.Sprintf("priority: %d, advert_interval: 100ms", webPrio),
+		DB: fmt.Sprintf("priority: %d, advert_interval: 100ms", dbPrio), Extra: extra}.String()
+}
+
+// netnsInstancesDaemon runs a daemon with instancesNode and
+// instancesServices in namespace ns, managing real addresses; it returns
+// the daemon's control socket.
+func netnsInstancesDaemon(t *testing.T, ns, name string, webPrio, dbPrio int, extra string) string {
+	dir := writeConfig(t, map[string]string{"node.yaml": instancesNode(name, webPrio, dbPrio, extra), "svc.yaml": instancesServices})
+	socket, _, _ := netnsDaemonIn(t, ns, name, dir, childRealAddrsEnv+"=1")
+	return socket
 }
 
 // heldAddrs lists the 192.0.2.x addresses on eth0 of namespace ns, sorted.
@@ -47,10 +52,8 @@ func heldAddrs(t *testing.T, ns string) string {
 func TestDaemonsInNamespacesActiveActive(t *testing.T) {
 	testenv.RequireNetNS(t)
 	ns := netnsPair(t)
-	dir1 := writeConfig(t, map[string]string{"node.yaml": instancesNode("lb1", 150, 100, ""), "svc.yaml": instancesServices})
-	dir2 := writeConfig(t, map[string]string{"node.yaml": instancesNode("lb2", 100, 150, ""), "svc.yaml": instancesServices})
-	s1, _, _ := netnsDaemonIn(t, ns[0], "lb1", dir1, childRealAddrsEnv+"=1")
-	s2, _, _ := netnsDaemonIn(t, ns[1], "lb2", dir2, childRealAddrsEnv+"=1")
+	s1 := netnsInstancesDaemon(t, ns[0], "lb1", 150, 100, "")
+	s2 := netnsInstancesDaemon(t, ns[1], "lb2", 100, 150, "")
 	eventually(t, "lb1 master of web, lb2 master of db, each with its addresses", func() bool {
 		return instanceStates(t, s1) == "web=master db=backup" && instanceStates(t, s2) == "web=backup db=master" &&
 			heldAddrs(t, ns[0]) == "192.0.2.10/32" && heldAddrs(t, ns[1]) == "192.0.2.20/32 192.0.2.50/24"
@@ -88,10 +91,8 @@ func TestDaemonsInNamespacesSyncGroupMovesTogether(t *testing.T) {
 	testenv.RequireNetNS(t)
 	ns := netnsPair(t)
 	group := "  vrrp_sync_groups: [{name: lvs, instances: [web, db]}]\n"
-	dir1 := writeConfig(t, map[string]string{"node.yaml": instancesNode("lb1", 150, 150, group), "svc.yaml": instancesServices})
-	dir2 := writeConfig(t, map[string]string{"node.yaml": instancesNode("lb2", 100, 100, group), "svc.yaml": instancesServices})
-	s1, _, _ := netnsDaemonIn(t, ns[0], "lb1", dir1, childRealAddrsEnv+"=1")
-	s2, _, _ := netnsDaemonIn(t, ns[1], "lb2", dir2, childRealAddrsEnv+"=1")
+	s1 := netnsInstancesDaemon(t, ns[0], "lb1", 150, 150, group)
+	s2 := netnsInstancesDaemon(t, ns[1], "lb2", 100, 100, group)
 	eventually(t, "lb1 master of both instances", func() bool {
 		return instanceStates(t, s1) == "web=master db=master" && instanceStates(t, s2) == "web=backup db=backup" &&
 			heldAddrs(t, ns[0]) == "192.0.2.10/32 192.0.2.20/32 192.0.2.50/24"
@@ -108,36 +109,6 @@ func TestDaemonsInNamespacesSyncGroupMovesTogether(t *testing.T) {
 	})
 }
 
-// instancesKeepalivedConf is keepalived's side of the two instances: web
-// at priority 100 and db at 150, both with the VIPs seesaw's services and
-// floating address put on them.
-const instancesKeepalivedConf = `global_defs {
-	router_id ka2
-	vrrp_version 3
-}
-vrrp_instance VI_web {
-	state BACKUP
-	interface eth0
-	virtual_router_id 61
-	priority 100
-	advert_int 0.1
-	virtual_ipaddress {
-		192.0.2.10/32
-	}
-}
-vrrp_instance VI_db {
-	state BACKUP
-	interface eth0
-	virtual_router_id 62
-	priority 150
-	advert_int 0.1
-	virtual_ipaddress {
-		192.0.2.20/32
-		192.0.2.50/24
-	}
-}
-`
-
 // TestDaemonInstancesAgainstKeepalived: each of a seesaw node's two
 // instances has a keepalived vrrp_instance as its peer: seesaw is master
 // of web, keepalived of db, each holding its instance's addresses; a
@@ -146,20 +117,10 @@ vrrp_instance VI_db {
 func TestDaemonInstancesAgainstKeepalived(t *testing.T) {
 	testenv.RequireNetNS(t, "keepalived")
 	ns := netnsPair(t)
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "keepalived.conf")
-	if err := os.WriteFile(conf, []byte(instancesKeepalivedConf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ka := &benchProc{name: "keepalived", dir: dir}
-	ka.cmd = exec.Command("ip", "netns", "exec", ns[1], "keepalived", "--dont-fork", "--log-console", "--log-detail",
-		"--no-syslog", "--dont-respawn", "--vrrp", "--use-file", conf,
-		"--pid", filepath.Join(dir, "keepalived.pid"), "--vrrp_pid", filepath.Join(dir, "vrrp.pid"))
-	ka.start(t)
+	ka := startKeepalived(t, ns[1], "keepalived", webDBPeer(100, 150))
 	ka.waitLog(t, "(VI_db) Entering MASTER STATE", 10*time.Second)
 
-	d1 := writeConfig(t, map[string]string{"node.yaml": instancesNode("lb1", 150, 100, ""), "svc.yaml": instancesServices})
-	s1, _, _ := netnsDaemonIn(t, ns[0], "lb1", d1, childRealAddrsEnv+"=1")
+	s1 := netnsInstancesDaemon(t, ns[0], "lb1", 150, 100, "")
 	eventually(t, "seesaw master of web, keepalived of db", func() bool {
 		return instanceStates(t, s1) == "web=master db=backup" && heldAddrs(t, ns[0]) == "192.0.2.10/32" &&
 			heldAddrs(t, ns[1]) == "192.0.2.20/32 192.0.2.50/24"
@@ -174,9 +135,7 @@ func TestDaemonInstancesAgainstKeepalived(t *testing.T) {
 			heldAddrs(t, ns[1]) == "192.0.2.10/32 192.0.2.20/32 192.0.2.50/24"
 	})
 
-	if err := ka.cmd.Process.Signal(syscall.SIGTERM); err != nil { // it sends priority 0 for both
-		t.Fatal(err)
-	}
+	stopKeepalived(t, ka)
 	eventually(t, "seesaw master of both once keepalived stopped", func() bool {
 		return instanceStates(t, s1) == "web=master db=master" && heldAddrs(t, ns[0]) == "192.0.2.10/32 192.0.2.20/32 192.0.2.50/24"
 	})

@@ -42,13 +42,31 @@ func netnsPair(t *testing.T) [2]string {
 	return ns
 }
 
+// netnsPairDual is netnsPair with 2001:db8:ffff::1/64 and ::2/64 on the
+// two ends as well.
+func netnsPairDual(t *testing.T) [2]string {
+	ns := netnsPair(t)
+	for i, n := range ns {
+		sh(t, "ip", "-n", n, "addr", "add", fmt.Sprintf("2001:db8:ffff::%d/64", i+1), "dev", "eth0", "nodad")
+	}
+	return ns
+}
+
+// netnsNode is a node.yaml for the namespace tests: eth0, one virtual
+// router vrid with 100 ms adverts unless vrrpKeys say otherwise.
+func netnsNode(name string, vrid int, vrrpKeys string) string {
+	if !strings.Contains(vrrpKeys, "advert_interval") {
+		vrrpKeys += ", advert_interval: 100ms"
+	}
+	return fmt.Sprintf("node: {name: %s, interface: eth0, scope: {prefixes: [192.0.2.0/24]},"+
+		" vrrp: {vrid: %d, %s}}\n", name, vrid, vrrpKeys)
+}
+
 // netnsDaemon starts the test binary as a daemon process (fake kernel, real
 // VRRP socket) in namespace ns; it returns its control socket, the process
 // and a channel that gets its exit code.
 func netnsDaemon(t *testing.T, ns, name string, priority int) (string, *exec.Cmd, <-chan int) {
-	node := fmt.Sprintf("node: {name: %s, interface: eth0, scope: {prefixes: [192.0.2.0/24]},"+
-		" vrrp: {vrid: 52, priority: %d, advert_interval: 100ms, preempt: false}}\n", name, priority)
-	return netnsDaemonWith(t, ns, name, node)
+	return netnsDaemonWith(t, ns, name, netnsNode(name, 52, fmt.Sprintf("priority: %d, preempt: false", priority)))
 }
 
 // netnsDaemonWith is netnsDaemon with the node file node and more
@@ -86,6 +104,31 @@ func netnsDaemonIn(t *testing.T, ns, name, dir string, env ...string) (string, *
 	return socket, cmd, code
 }
 
+// waitExitOK waits for the exit code of the daemon name after SIGTERM
+// and fails unless it is exitOK.
+func waitExitOK(t *testing.T, name string, code <-chan int) {
+	t.Helper()
+	select {
+	case c := <-code:
+		if c != exitOK {
+			t.Fatalf("%s: exit code %d after SIGTERM", name, c)
+		}
+	case <-time.After(20 * time.Second): // a hang guard, not a timing assertion
+		t.Fatalf("%s still running 20 s after SIGTERM", name)
+	}
+}
+
+// stillRunning fails if the daemon name has exited: a daemon in its
+// shutdown grace is expected to still be running after what happened.
+func stillRunning(t *testing.T, name, what string, code <-chan int) {
+	t.Helper()
+	select {
+	case c := <-code:
+		t.Fatalf("%s exited (code %d) before %s, or within its grace", name, c, what)
+	default:
+	}
+}
+
 func TestDaemonsInNamespacesElectMaster(t *testing.T) {
 	testenv.RequireNetNS(t)
 	ns := netnsPair(t)
@@ -108,14 +151,7 @@ func TestDaemonsInNamespacesElectMaster(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "the other daemon to take over after SIGTERM", func() bool { return vrrpState(t, backup) == "master" })
-	select {
-	case code := <-codes[master]:
-		if code != exitOK {
-			t.Fatalf("exit code %d after SIGTERM", code)
-		}
-	case <-time.After(20 * time.Second): // a hang guard, not a timing assertion
-		t.Fatal("daemon still running 20 s after SIGTERM")
-	}
+	waitExitOK(t, "the old master", codes[master])
 	if _, err := os.Stat(master); err == nil {
 		t.Fatal("the stopped daemon left its control socket")
 	}

@@ -1,25 +1,11 @@
 package daemon
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
-
-// netnsNode is a node.yaml for the namespace tests: VRID 53, 100 ms
-// adverts unless vrrpKeys say otherwise.
-func netnsNode(name, vrrpKeys string) string {
-	if !strings.Contains(vrrpKeys, "advert_interval") {
-		vrrpKeys += ", advert_interval: 100ms"
-	}
-	return fmt.Sprintf("node: {name: %s, interface: eth0, scope: {prefixes: [192.0.2.0/24]},"+
-		" vrrp: {vrid: 53, %s}}\n", name, vrrpKeys)
-}
 
 // TestDaemonsInNamespacesReloadVRRP: two daemons with real VRRP sockets
 // in namespaces; their vrrp sections change live (priorities, preempt,
@@ -30,8 +16,8 @@ func TestDaemonsInNamespacesReloadVRRP(t *testing.T) {
 	testenv.RequireNetNS(t)
 	ns := netnsPair(t)
 	dirs := [2]string{
-		writeConfig(t, map[string]string{"node.yaml": netnsNode("lb1", "priority: 150, preempt: false"), "web.yaml": webFile(1)}),
-		writeConfig(t, map[string]string{"node.yaml": netnsNode("lb2", "priority: 100, preempt: false"), "web.yaml": webFile(1)}),
+		writeConfig(t, map[string]string{"node.yaml": netnsNode("lb1", 53, "priority: 150, preempt: false"), "web.yaml": webFile(1)}),
+		writeConfig(t, map[string]string{"node.yaml": netnsNode("lb2", 53, "priority: 100, preempt: false"), "web.yaml": webFile(1)}),
 	}
 	s1, _, _ := netnsDaemonIn(t, ns[0], "lb1", dirs[0])
 	eventually(t, "lb1 master", func() bool { return vrrpState(t, s1) == "master" })
@@ -41,13 +27,7 @@ func TestDaemonsInNamespacesReloadVRRP(t *testing.T) {
 	}
 	write := func(i int, file, content string) {
 		t.Helper()
-		tmp := filepath.Join(dirs[i], "."+file+".tmp")
-		if err := os.WriteFile(tmp, []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Rename(tmp, filepath.Join(dirs[i], file)); err != nil {
-			t.Fatal(err)
-		}
+		replaceFile(t, dirs[i], file, content)
 	}
 	steady := func(what string) {
 		t.Helper()
@@ -57,19 +37,19 @@ func TestDaemonsInNamespacesReloadVRRP(t *testing.T) {
 			}
 		}
 	}
-	write(0, "node.yaml", netnsNode("lb1", "priority: 160, preempt: true"))
+	write(0, "node.yaml", netnsNode("lb1", 53, "priority: 160, preempt: true"))
 	eventually(t, "lb1 at 160", func() bool { return statusOf(t, s1).VRRP.Priority == 160 })
 	steady("lb1's priority and preempt")
-	write(1, "node.yaml", netnsNode("lb2", "priority: 120, preempt: true"))
+	write(1, "node.yaml", netnsNode("lb2", 53, "priority: 120, preempt: true"))
 	eventually(t, "lb2 at 120", func() bool { return statusOf(t, s2).VRRP.Priority == 120 })
 	steady("lb2's priority and preempt")
 	write(0, "web.yaml", twoServices)
 	write(1, "web.yaml", twoServices)
 	steady("a VIP service added")
-	write(0, "node.yaml", netnsNode("lb1", "priority: 160, preempt: true, advert_interval: 200ms"))
-	write(1, "node.yaml", netnsNode("lb2", "priority: 120, preempt: true, advert_interval: 200ms"))
+	write(0, "node.yaml", netnsNode("lb1", 53, "priority: 160, preempt: true, advert_interval: 200ms"))
+	write(1, "node.yaml", netnsNode("lb2", 53, "priority: 120, preempt: true, advert_interval: 200ms"))
 	steady("the advert interval")
 
-	write(0, "node.yaml", netnsNode("lb1", "priority: 110, preempt: true, advert_interval: 200ms"))
+	write(0, "node.yaml", netnsNode("lb1", 53, "priority: 110, preempt: true, advert_interval: 200ms"))
 	eventually(t, "lb2 to preempt", func() bool { return vrrpState(t, s2) == "master" && vrrpState(t, s1) == "backup" })
 }

@@ -117,8 +117,8 @@ func TestDaemonsInNamespacesAnnounceAndHandOverVIP(t *testing.T) {
 		},
 	})
 	node := func(name string, prio int) string {
-		return fmt.Sprintf("node: {name: %s, interface: eth0, scope: {prefixes: [192.0.2.0/24]}, vrrp: {vrid: 53, priority: %d,"+
-			" advert_interval: 100ms, preempt: false, garp_master_repeat: 3, garp_interval: 50ms, garp_master_delay: 500ms}}\n", name, prio)
+		return netnsNode(name, 53, fmt.Sprintf("priority: %d, advert_interval: 100ms, preempt: false,"+
+			" garp_master_repeat: 3, garp_interval: 50ms, garp_master_delay: 500ms", prio))
 	}
 	s1, p1, c1 := netnsDaemonWith(t, ns[0], "lb1", node("lb1", 150), childRealAddrsEnv+"=1")
 	eventually(t, "lb1 master with the VIP", func() bool { return vrrpState(t, s1) == "master" && holdsVIP(t, ns[0], "192.0.2.10") })
@@ -137,14 +137,7 @@ func TestDaemonsInNamespacesAnnounceAndHandOverVIP(t *testing.T) {
 	if err := p1.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case code := <-c1:
-		if code != exitOK {
-			t.Fatalf("exit code %d after SIGTERM", code)
-		}
-	case <-time.After(20 * time.Second): // a hang guard, not a timing assertion
-		t.Fatal("lb1 still running 20 s after SIGTERM")
-	}
+	waitExitOK(t, "lb1", c1)
 	if holdsVIP(t, ns[0], "192.0.2.10") || len(zero.times()) == 0 {
 		t.Fatalf("after SIGTERM: lb1 holds the VIP %v, priority-0 adverts seen %d", holdsVIP(t, ns[0], "192.0.2.10"), len(zero.times()))
 	}

@@ -47,10 +47,7 @@ func TestConcurrentDrainsAndEnablesAllTakeEffect(t *testing.T) {
 	if got := statusOf(t, socket).Drained; !slices.Equal(got, want) {
 		t.Fatalf("drained by hand after concurrent enables and drains:\n%q\nwant %q", got, want)
 	}
-	saved, err := readOverrides(filepath.Join(dir+".state", overridesFile))
-	if err != nil || !slices.Equal(saved.Drained, want) {
-		t.Fatalf("overrides file: %q, %v\nwant %q", saved.Drained, err, want)
-	}
+	wantSavedDrains(t, dir+".state", want)
 }
 
 func TestDrainWritesStateDirAndDoesNotReload(t *testing.T) {
@@ -79,10 +76,7 @@ func TestDrainWritesStateDirAndDoesNotReload(t *testing.T) {
 	if err != nil || len(entries) != 2 {
 		t.Fatalf("config directory after drains: %v, %v; want node.yaml and web.yaml only", entries, err)
 	}
-	saved, err := readOverrides(filepath.Join(state, overridesFile))
-	if err != nil || !slices.Equal(saved.Drained, []string{"198.51.100.1"}) {
-		t.Fatalf("state file: %q, %v", saved.Drained, err)
-	}
+	wantSavedDrains(t, state, []string{"198.51.100.1"})
 }
 
 func TestLegacyOverridesFileIsMigratedOnce(t *testing.T) {

@@ -60,12 +60,7 @@ func (s *soakRun) daemon() (*soakDaemon, int) {
 // write replaces a config file the way editors do (write, then rename).
 // It runs on the writer goroutine too, so a failure is an Error, not Fatal.
 func (s *soakRun) write(name, content string) {
-	tmp := filepath.Join(s.dir, "."+name+".tmp")
-	if err := os.WriteFile(tmp, []byte(content), 0o600); err != nil {
-		s.t.Error(err)
-		return
-	}
-	if err := os.Rename(tmp, filepath.Join(s.dir, name)); err != nil {
+	if err := renameInto(s.dir, name, content); err != nil {
 		s.t.Error(err)
 	}
 }

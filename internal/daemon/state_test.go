@@ -32,6 +32,16 @@ func runTestDaemon(t *testing.T, d deps, args ...string) *syncBuffer {
 	return logs
 }
 
+// wantSavedDrains fails unless the overrides file in the state directory
+// state lists exactly the drained backends want (sorted).
+func wantSavedDrains(t *testing.T, state string, want []string) {
+	t.Helper()
+	path := filepath.Join(state, overridesFile)
+	if saved, err := readOverrides(path); err != nil || !slices.Equal(saved.Drained, want) {
+		t.Fatalf("overrides file %s: %q, %v\nwant %q", path, saved.Drained, err, want)
+	}
+}
+
 func TestConcurrentDrainsAreAllKept(t *testing.T) {
 	d, _ := fakeDeps(t)
 	dir := writeConfig(t, map[string]string{"node.yaml": planNode, "web.yaml": webFile(1)})
@@ -57,10 +67,7 @@ func TestConcurrentDrainsAreAllKept(t *testing.T) {
 	if got := statusOf(t, socket).Drained; !slices.Equal(got, want) {
 		t.Fatalf("drained by hand after 20 concurrent drains: %q\nwant %q", got, want)
 	}
-	saved, err := readOverrides(filepath.Join(dir+".state", overridesFile))
-	if err != nil || !slices.Equal(saved.Drained, want) {
-		t.Fatalf("overrides file after 20 concurrent drains: %q, %v\nwant %q", saved.Drained, err, want)
-	}
+	wantSavedDrains(t, dir+".state", want)
 }
 
 func TestBadOverridesFileIsReportedNotFatal(t *testing.T) {

@@ -13,26 +13,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/internal/testconfig"
 	"github.com/seesaw-lb/seesaw/reconcile"
 	"github.com/seesaw-lb/seesaw/vrrp"
 )
 
 // instancesServices are a service on each instance and a floating /24
 // address on db.
-const instancesServices = `services:
-  - name: web
-    vip: 192.0.2.10
-    vrrp_instance: web
-    ports: [{proto: tcp, port: 80}]
-    backends: [{address: 198.51.100.1}]
-  - name: db
-    vip: 192.0.2.20
-    vrrp_instance: db
-    ports: [{proto: tcp, port: 5432}]
-    backends: [{address: 198.51.100.2}]
-addresses:
-  - {address: 192.0.2.50/24, vrrp_instance: db}
-`
+const instancesServices = testconfig.InstancesServices
 
 // instanceStates is "web=STATE db=STATE" from the daemon's status, or
 // "unreachable".
@@ -61,9 +49,8 @@ func instancesDaemon(t *testing.T, seg *memSegment, name, addr string, webPrio, 
 func instancesDaemonDir(t *testing.T, seg *memSegment, name, addr string, webPrio, dbPrio int, extra string) (string, string) {
 	d, _ := fakeDeps(t)
 	d.listenVRRP = func(vrrp.Config) (vrrp.Conn, error) { return seg.attach(addr), nil }
-	node := fmt.Sprintf("node:\n  name: %s\n  interface: eth1\n  scope: {prefixes: [192.0.2.0/24]}\n  vrrp_instances:\n"+
-		"    - {name: web, vrid: 61, priority: %d, advert_interval: 200ms}\n"+
-		"    - {name: db, vrid: 62, priority: %d, advert_interval: 200ms}\n%s", name, webPrio, dbPrio, extra)
+	node := testconfig.InstancesNode{Name: name, Web: fmt.Sprintf("priority: %d, advert_interval: 200ms", webPrio),
+		DB: fmt.Sprintf("priority: %d, advert_interval: 200ms", dbPrio), Extra: extra}.String()
 	dir := writeConfig(t, map[string]string{"node.yaml": node, "svc.yaml": instancesServices})
 	socket := filepath.Join(t.TempDir(), "ctl.sock")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -149,9 +136,7 @@ func TestDaemonInstancesSyncGroup(t *testing.T) {
 // services' VIPs and floating addresses of its family, and its tracked
 // services lower its priority alone.
 func TestInstanceConfigs(t *testing.T) {
-	node := "node:\n  name: lb1\n  interface: eth1\n  vrrp_instances:\n" +
-		"    - {name: web, vrid: 61, track: {services: [{name: web, decrement: 30}]}}\n" +
-		"    - {name: db, vrid: 62, interface: eth2}\n"
+	node := testconfig.InstancesNode{Web: "track: {services: [{name: web, decrement: 30}]}", DB: "interface: eth2"}.String()
 	cfg, err := desired.Load(writeConfig(t, map[string]string{"node.yaml": node, "svc.yaml": instancesServices}))
 	if err != nil {
 		t.Fatal(err)
@@ -213,15 +198,7 @@ func TestInstancesReloadLive(t *testing.T) {
 	eventually(t, "master of both", func() bool {
 		return instanceStates(t, socket) == "web=master db=master" && activeInstances(t, socket) == "web=true db=true"
 	})
-	write := func(file, content string) {
-		tmp := filepath.Join(dir, "."+file+".tmp")
-		if err := os.WriteFile(tmp, []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Rename(tmp, filepath.Join(dir, file)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(file, content string) { replaceFile(t, dir, file, content) }
 	node := func(instances string) string {
 		return "node:\n  name: lb1\n  interface: eth1\n  scope: {prefixes: [192.0.2.0/24]}\n" + instances
 	}

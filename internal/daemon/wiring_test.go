@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -227,16 +225,7 @@ func TestDaemonExitsOnSIGTERM(t *testing.T) {
 // healthy and one failed backend, and checks names and values.
 func assertMetrics(t *testing.T, addr string) {
 	t.Helper()
-	resp, err := http.Get("http://" + addr + "/metrics")
-	if err != nil {
-		t.Fatalf("scrape metrics: %v", err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body := string(b)
+	body := scrape(t, addr)
 	for _, line := range []string{
 		`seesaw_service_healthy_backends{service="web"} 1`,
 		`seesaw_service_enabled_backends{service="web"} 2`,

@@ -191,7 +191,15 @@ type VRRP struct {
 	// RealtimePriority, 1..99, runs the advert timing thread at that
 	// SCHED_FIFO priority (keepalived's vrrp_rt_priority); 0: normal.
 	RealtimePriority int
+	// AdvertSender is what sends the master's adverts when they are not
+	// kernel-timed: "process", "thread" or "runtime" (AdvertSenders);
+	// empty: the vrrp package's default.
+	AdvertSender string
 }
+
+// AdvertSenders are the values of VRRP.AdvertSender: a process of its
+// own, the in-process timing thread, the node's goroutine.
+var AdvertSenders = []string{"process", "thread", "runtime"}
 
 // GARP is how a VRRP master announces the VIPs it adds (keepalived's
 // garp_* settings): Repeat announcements Interval apart at once, the same

@@ -66,7 +66,7 @@ type Config struct {
 }
 
 // DefaultAdvertSender is the sender of a Config without AdvertSender.
-const DefaultAdvertSender = TimingThread
+const DefaultAdvertSender = TimingProcess
 
 // MaxRealtimePriority is the highest SCHED_FIFO priority Linux allows.
 const MaxRealtimePriority = 99

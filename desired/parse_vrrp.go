@@ -81,7 +81,7 @@ func (d *decoder) decodeVRRP(n *yaml.Node, path string, named bool) VRRP {
 			n, _ := d.integer(e, p, 0, maxRealtimePriority)
 			v.RealtimePriority = int(n)
 		case "advert_sender":
-			v.AdvertSender = d.oneOf(e, p, AdvertSenders...)
+			v.AdvertSender = d.oneOf(e, p, AdvertSenders()...)
 		case "sync_daemon":
 			s := d.decodeSyncDaemon(e, p)
 			v.SyncDaemon = &s

@@ -45,8 +45,9 @@ type Config struct {
 	// qdisc on Interface; without it the node logs why once and times
 	// adverts itself.
 	KernelTimedAdverts bool
-	// RealtimePriority, 1..99, runs the advert timing thread with the
-	// SCHED_FIFO real-time policy at that priority (keepalived's
+	// RealtimePriority, 1..99, runs the thread that sends a Master's
+	// adverts (the advert sender process's, or the timing thread) with
+	// the SCHED_FIFO real-time policy at that priority (keepalived's
 	// vrrp_rt_priority); 0 leaves it at normal priority. It needs
 	// CAP_SYS_NICE or an RLIMIT_RTPRIO at least as high; without them the
 	// node logs why once and the thread runs at normal priority.

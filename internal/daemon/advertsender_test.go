@@ -12,7 +12,7 @@ import (
 // accepts reaches the virtual router and is one it accepts; none leaves
 // the vrrp package's default.
 func TestVRRPConfigPassesAdvertSender(t *testing.T) {
-	for _, s := range append([]string{""}, desired.AdvertSenders...) {
+	for _, s := range append([]string{""}, desired.AdvertSenders()...) {
 		cfg := desired.Config{
 			Node: desired.Node{Interfaces: []string{"eth1"}, VRRP: &desired.VRRP{
 				VRID: 60, Priority: 200, AdvertInterval: 100 * time.Millisecond, AdvertSender: s,

@@ -136,10 +136,12 @@ demo:
 
 ## vrrpbench: VRRP advert jitter (100 ms) in four load scenarios (idle; 10,000
 ## checks at 1 s; 100,000 at 10 s; a 10,000-service reload every 5 s) with each
-## send path (runtime timer, timing thread, thread at SCHED_FIFO 50, SO_TXTIME
-## where fq exists) and the process's GC pauses, then failover detection over 20
-## kills; each next to keepalived measured in the same run, in network namespaces
-## (root). About 25 minutes; SEESAW_BENCH_ROUNDS=regexp picks rounds.
+## send path (runtime timer, timing thread, thread at SCHED_FIFO 50, the advert
+## sender process, the process at SCHED_FIFO 50, SO_TXTIME where fq exists) and
+## the node process's GC pauses, then failover detection over 20 kills; each
+## next to keepalived measured in the same run, in network namespaces (root).
+## About 30 minutes; SEESAW_BENCH_ROUNDS=regexp picks rounds ("scenario/path",
+## e.g. '10k-svc-reload.*process').
 vrrpbench:
 	SEESAW_NETNS=1 $(GO) test -count=1 -run '^$$' -bench 'Netns' -benchtime 1x -timeout 60m ./vrrp/
 

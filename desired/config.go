@@ -188,10 +188,19 @@ type VRRP struct {
 	// KernelTimedAdverts queues the master's adverts in the kernel with
 	// their departure time (SO_TXTIME; needs the fq qdisc on Interface).
 	KernelTimedAdverts bool
-	// RealtimePriority, 1..99, runs the advert timing thread at that
-	// SCHED_FIFO priority (keepalived's vrrp_rt_priority); 0: normal.
+	// RealtimePriority, 1..99, runs the thread that sends the adverts
+	// (in the sender process, or the timing thread) at that SCHED_FIFO
+	// priority (keepalived's vrrp_rt_priority); 0: normal.
 	RealtimePriority int
+	// AdvertSender is what sends the master's adverts when they are not
+	// kernel-timed: "process", "thread" or "runtime" (AdvertSenders);
+	// empty: the vrrp package's default.
+	AdvertSender string
 }
+
+// AdvertSenders returns the values of VRRP.AdvertSender: a process of
+// its own, the in-process timing thread, the node's goroutine.
+func AdvertSenders() []string { return []string{"process", "thread", "runtime"} }
 
 // GARP is how a VRRP master announces the VIPs it adds (keepalived's
 // garp_* settings): Repeat announcements Interval apart at once, the same

@@ -80,6 +80,8 @@ func (d *decoder) decodeVRRP(n *yaml.Node, path string, named bool) VRRP {
 		case "realtime_priority":
 			n, _ := d.integer(e, p, 0, maxRealtimePriority)
 			v.RealtimePriority = int(n)
+		case "advert_sender":
+			v.AdvertSender = d.oneOf(e, p, AdvertSenders()...)
 		case "sync_daemon":
 			s := d.decodeSyncDaemon(e, p)
 			v.SyncDaemon = &s

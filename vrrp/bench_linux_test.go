@@ -103,6 +103,9 @@ type jitterRow struct {
 	gc      gcFigures
 	late    uint64        // thread-sent adverts more than 1 ms late
 	maxLate time.Duration // the latest thread-sent advert
+	// lease: the sender process's repeats, lease expiries and dropped
+	// adverts ("-" for other paths)
+	lease string
 }
 
 // BenchmarkNetnsAdvertJitter measures the spacing of 100 ms adverts from
@@ -203,6 +206,9 @@ func measureJitter(tb testing.TB, round jitterRound, n int) jitterRow {
 				tb.Errorf("%s: adverts timed on %q, want %q", round.name, st.AdvertTiming, round.path.timing)
 			}
 			row.late, row.maxLate = st.LateAdverts, st.MaxAdvertLateness
+			if st.AdvertTiming == TimingProcess {
+				row.lease = fmt.Sprintf("%d/%d/%d", st.AdvertsRepeated, st.LeaseExpiries, st.AdvertsDropped)
+			}
 			if gc := p.wait("gc", "", 10*time.Second).GC; gc != nil {
 				row.gc = *gc
 			}
@@ -219,9 +225,10 @@ func measureJitter(tb testing.TB, round jitterRound, n int) jitterRow {
 func printJitter(suite string, rows []jitterRow, n int) {
 	fmt.Printf("\nadvert jitter, 100 ms interval, %d intervals, |interval-100ms| in ms, kernel rx timestamps;\n"+
 		"late: thread-sent adverts >1 ms after due, and the latest; golate: the same for the lateness not spent on\n"+
-		"the host's run queue (the Go runtime's share); gc: cycles, STW pause p99 and max (runtime/metrics)\n", n)
-	fmt.Printf("%-32s %7s %7s %7s %7s %8s %5s %7s %6s %7s %6s %7s %7s %8s %9s\n", "sender", "p50", "p99", "p99.9", "max",
-		"p99.9/ka", "late", "maxlate", "golate", "gomax", "gc", "gc p99", "gc max", "cpu", "rss KiB")
+		"the host's run queue (the Go runtime's share); gc: cycles, STW pause p99 and max (runtime/metrics);\n"+
+		"lease: the sender process's adverts repeated/lease expiries/adverts dropped\n", n)
+	fmt.Printf("%-32s %7s %7s %7s %7s %8s %5s %7s %6s %7s %6s %7s %7s %8s %9s %11s\n", "sender", "p50", "p99", "p99.9", "max",
+		"p99.9/ka", "late", "maxlate", "golate", "gomax", "gc", "gc p99", "gc max", "cpu", "rss KiB", "lease")
 	for i, r := range rows {
 		if len(r.js) == 0 {
 			fmt.Printf("%-32s (failed)\n", r.name)
@@ -235,9 +242,13 @@ func printJitter(suite string, rows []jitterRow, n int) {
 			goLate, goMax = strconv.FormatUint(r.gc.GoLate, 10), ms(r.gc.MaxGoLate)
 			gc, gcp99, gcmax = strconv.FormatUint(r.gc.Cycles, 10), ms(r.gc.PauseP99), ms(r.gc.PauseMax)
 		}
-		fmt.Printf("%-32s %7s %7s %7s %7s %8.2f %5s %7s %6s %7s %6s %7s %7s %8s %9d\n", r.name, ms(quantile(r.js, 0.5)),
+		lease := r.lease
+		if lease == "" {
+			lease = "-"
+		}
+		fmt.Printf("%-32s %7s %7s %7s %7s %8.2f %5s %7s %6s %7s %6s %7s %7s %8s %9d %11s\n", r.name, ms(quantile(r.js, 0.5)),
 			ms(quantile(r.js, 0.99)), ms(quantile(r.js, 0.999)), ms(r.js[len(r.js)-1]), ratio, late, maxLate,
-			goLate, goMax, gc, gcp99, gcmax, r.cpu.Round(time.Millisecond), r.rssKiB)
+			goLate, goMax, gc, gcp99, gcmax, r.cpu.Round(time.Millisecond), r.rssKiB, lease)
 		if r.seesaw && len(ka.js) > 0 {
 			benchrow.Write(os.Stdout, suite+" (peer: keepalived)", "advert jitter p99.9, "+r.name, ms(quantile(r.js, 0.999))+" ms",
 				ms(quantile(ka.js, 0.999))+" ms", ratio)

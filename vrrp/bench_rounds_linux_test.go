@@ -43,8 +43,14 @@ const rtBenchPriority = 50
 
 var sendPaths = []sendPath{
 	{"runtime", TimingRuntime, func(c *Config) { c.RuntimeTimedAdverts = true }, false},
-	{"thread", TimingThread, func(*Config) {}, false},
-	{"thread-rt" + strconv.Itoa(rtBenchPriority), TimingThread, func(c *Config) { c.RealtimePriority = rtBenchPriority }, false},
+	{"thread", TimingThread, func(c *Config) { c.AdvertSender = TimingThread }, false},
+	{"thread-rt" + strconv.Itoa(rtBenchPriority), TimingThread, func(c *Config) {
+		c.AdvertSender, c.RealtimePriority = TimingThread, rtBenchPriority
+	}, false},
+	{"process", TimingProcess, func(c *Config) { c.AdvertSender = TimingProcess }, false},
+	{"process-rt" + strconv.Itoa(rtBenchPriority), TimingProcess, func(c *Config) {
+		c.AdvertSender, c.RealtimePriority = TimingProcess, rtBenchPriority
+	}, false},
 	{"txtime", TimingKernel, func(c *Config) { c.KernelTimedAdverts = true }, true},
 }
 

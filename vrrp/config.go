@@ -45,8 +45,9 @@ type Config struct {
 	// qdisc on Interface; without it the node logs why once and times
 	// adverts itself.
 	KernelTimedAdverts bool
-	// RealtimePriority, 1..99, runs the advert timing thread with the
-	// SCHED_FIFO real-time policy at that priority (keepalived's
+	// RealtimePriority, 1..99, runs the thread that sends a Master's
+	// adverts (the advert sender process's, or the timing thread) with
+	// the SCHED_FIFO real-time policy at that priority (keepalived's
 	// vrrp_rt_priority); 0 leaves it at normal priority. It needs
 	// CAP_SYS_NICE or an RLIMIT_RTPRIO at least as high; without them the
 	// node logs why once and the thread runs at normal priority.
@@ -56,7 +57,17 @@ type Config struct {
 	// thread: the send path before the thread existed, kept for
 	// comparison (make vrrpbench) and as a fallback.
 	RuntimeTimedAdverts bool
+	// AdvertSender chooses what sends a Master's adverts when they are
+	// not kernel-timed: TimingProcess (a process of their own, on a
+	// lease), TimingThread (the timing thread) or TimingRuntime (the
+	// node's goroutine, as RuntimeTimedAdverts); empty means
+	// DefaultAdvertSender. A process or thread that cannot be started is
+	// logged and the next path down is used.
+	AdvertSender string
 }
+
+// DefaultAdvertSender is the sender of a Config without AdvertSender.
+const DefaultAdvertSender = TimingProcess
 
 // MaxRealtimePriority is the highest SCHED_FIFO priority Linux allows.
 const MaxRealtimePriority = 99
@@ -89,6 +100,8 @@ func (c Config) Validate() error {
 		return bad("advert_interval %v is not a multiple of 10ms", c.AdvertInterval)
 	case c.RealtimePriority < 0 || c.RealtimePriority > MaxRealtimePriority:
 		return bad("realtime_priority %d outside 0..%d", c.RealtimePriority, MaxRealtimePriority)
+	case c.AdvertSender != "" && c.AdvertSender != TimingProcess && c.AdvertSender != TimingThread && c.AdvertSender != TimingRuntime:
+		return bad("advert_sender %q is not %s, %s or %s", c.AdvertSender, TimingProcess, TimingThread, TimingRuntime)
 	case c.PreemptDelay < 0:
 		return bad("preempt_delay %v is negative", c.PreemptDelay)
 	case len(c.VIPs) == 0:

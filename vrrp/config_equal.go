@@ -10,5 +10,5 @@ func (c Config) Equal(o Config) bool {
 		c.AcceptMode == o.AcceptMode && slices.Equal(c.Peers, o.Peers) && slices.Equal(c.VIPs, o.VIPs) &&
 		slices.Equal(c.TrackInterfaces, o.TrackInterfaces) && c.Source == o.Source &&
 		c.KernelTimedAdverts == o.KernelTimedAdverts && c.RealtimePriority == o.RealtimePriority &&
-		c.RuntimeTimedAdverts == o.RuntimeTimedAdverts
+		c.RuntimeTimedAdverts == o.RuntimeTimedAdverts && c.AdvertSender == o.AdvertSender
 }

@@ -39,11 +39,17 @@
 //     allocates, takes a lock or waits for the netpoller or the timer
 //     heap (thread_linux.go); a Backup handles every advert already
 //     received before its Master_Down_Timer may make it Master (settle.go).
+//   - The advert sender process (sender_child_linux.go) allocates nothing
+//     after its setup (its garbage collector is off), repeats an advert
+//     for at most leaseIntervals intervals past the last one the node
+//     handed it, never advertises after the node left mastership (Cancel,
+//     or a priority-0 advert, which is the last it sends), and exits with
+//     the node (stop, or its death signal).
 //   - Events never loses the latest state: a consumer 64 events behind
 //     has the newest replace the last pending one (Stats.EventsCoalesced),
 //     so the last event it takes is Node.State.
 //
 // docs/vrrp.md describes the protocol choices, keepalived interop and the
-// three advert timing paths (kernel-timed, the timing thread, the runtime's
-// timer).
+// four advert timing paths (kernel-timed, the advert sender process, the
+// timing thread, the runtime's timer).
 package vrrp

@@ -136,10 +136,17 @@ func (n *Node) Stats() Stats {
 	s.State, s.Priority = n.State(), uint8(n.priority.Load())
 	s.AdvertTiming = timingNames[n.timing.Load()]
 	if n.thread != nil {
-		// A failed thread send was counted as sent when it was queued.
+		// A failed thread send was counted as sent when it was queued; so
+		// was an advert the sender process dropped, and its repeats were
+		// not.
 		ts := n.thread.threadStats()
-		s.Sent, s.SendErrors = s.Sent-min(ts.errors, s.Sent), s.SendErrors+ts.errors
+		s.Sent = s.Sent - min(ts.errors+ts.dropped, s.Sent) + ts.repeated
+		s.SendErrors += ts.errors
 		s.LateAdverts, s.MaxAdvertLateness = ts.late, ts.maxLate
+		s.AdvertsRepeated, s.AdvertsDropped, s.LeaseExpiries, s.SenderLost = ts.repeated, ts.dropped, ts.expired, ts.exits
+		if ts.exits > 0 && s.AdvertTiming == TimingProcess {
+			s.AdvertTiming = TimingThread
+		}
 	}
 	return s
 }
@@ -306,6 +313,12 @@ func (n *Node) fire(m *Machine) {
 	d := m.Deadline()
 	if n.queueAhead(m) && d.After(n.clock.Now()) {
 		n.applyAt(m, m.Tick(d), d)
+		return
+	}
+	if n.queueAhead(m) && n.leased() != nil {
+		// Late: the sender process decides whether its lease already
+		// covered d (the advert is dropped) or it goes now.
+		n.applyAt(m, m.Tick(n.clock.Now()), d)
 		return
 	}
 	n.spinUntil(d)

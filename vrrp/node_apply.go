@@ -18,6 +18,9 @@ func (n *Node) applyAt(m *Machine, a Actions, at time.Time) {
 	released := true
 	if a.Changed {
 		n.state.Store(uint32(a.State))
+		if ls := n.leased(); ls != nil && prev == Master && a.State != Master {
+			ls.Cancel() // the sender process must not advertise past mastership
+		}
 		if prev == Master && a.State != Master && n.release != nil {
 			released = n.release()
 		}
@@ -43,10 +46,18 @@ func (n *Node) applyAt(m *Machine, a Actions, at time.Time) {
 
 // send sends a at at (zero: now). With kernel-timed adverts, an advert
 // due later, or one that must follow an advert still queued, is queued
-// with its departure time; the rest go at once.
+// with its departure time; the rest go at once. The advert sender
+// process takes every advert, and orders them itself.
 func (n *Node) send(a Advert, at time.Time) {
 	var err error
-	if dep, later := n.txq.departure(at, n.clock.Now()); n.timed != nil && later {
+	if ls := n.leased(); ls != nil {
+		if err = sendLeased(ls, a, at); err == nil {
+			n.c.timedSent.Add(1)
+		} else {
+			n.stopTimed(err, at)
+			err = n.conn.Send(a)
+		}
+	} else if dep, later := n.txq.departure(at, n.clock.Now()); n.timed != nil && later {
 		if err = n.timed.SendAt(a, dep); err == nil {
 			n.txq.queued(dep)
 			n.c.timedSent.Add(1)
@@ -71,6 +82,9 @@ func (n *Node) send(a Advert, at time.Time) {
 func (n *Node) stopTimed(err error, at time.Time) {
 	n.log.Warn("vrrp timed advert failed; timing adverts with the Go runtime's timer from now on",
 		"path", timingNames[n.timing.Load()], "err", err)
+	if ls := n.leased(); ls != nil {
+		ls.Cancel()
+	}
 	n.timed = nil
 	n.timing.Store(timingIndex(TimingRuntime))
 	time.Sleep(min(at.Sub(n.clock.Now()), txtimeLead))

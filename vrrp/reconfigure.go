@@ -28,7 +28,7 @@ type PeerSetter interface {
 // priority, interval or VIP list at once. A change of what identifies the
 // router returns an error wrapping ErrNewRouter and changes nothing. The
 // advert timing thread keeps the priority and path it started with
-// (RealtimePriority, RuntimeTimedAdverts): a change of those is logged and
+// (RealtimePriority, RuntimeTimedAdverts, AdvertSender): a change of those is logged and
 // takes effect when the router is next created. It waits for Run to apply
 // the change.
 func (n *Node) Reconfigure(cfg Config) error {
@@ -50,9 +50,11 @@ func (n *Node) Reconfigure(cfg Config) error {
 		n.cfg.Priority, n.cfg.AdvertInterval = cfg.Priority, cfg.AdvertInterval
 		n.cfg.Preempt, n.cfg.PreemptDelay, n.cfg.AcceptMode = cfg.Preempt, cfg.PreemptDelay, cfg.AcceptMode
 		n.cfg.Peers, n.cfg.VIPs, n.cfg.TrackInterfaces = cfg.Peers, cfg.VIPs, cfg.TrackInterfaces
-		if cfg.RealtimePriority != n.cfg.RealtimePriority || cfg.RuntimeTimedAdverts != n.cfg.RuntimeTimedAdverts {
+		if cfg.RealtimePriority != n.cfg.RealtimePriority || cfg.RuntimeTimedAdverts != n.cfg.RuntimeTimedAdverts ||
+			cfg.AdvertSender != n.cfg.AdvertSender {
 			n.log.Warn("vrrp advert timing settings take effect at the next start of the router",
-				"realtime_priority", n.cfg.RealtimePriority, "wanted", cfg.RealtimePriority)
+				"realtime_priority", n.cfg.RealtimePriority, "wanted", cfg.RealtimePriority,
+				"advert_sender", n.cfg.AdvertSender, "wanted_sender", cfg.AdvertSender)
 		}
 		n.log.Info("vrrp reconfigured", "priority", cfg.Priority, "advert_interval", cfg.AdvertInterval,
 			"preempt", cfg.Preempt, "vips", len(cfg.VIPs), "peers", len(cfg.Peers))

@@ -164,8 +164,10 @@ type rawConn struct {
 	rr      *rawReader
 	// txtimeErr is why SendAt cannot be used; nil when it can.
 	txtimeErr error
-	// thread is the timing thread, once started.
+	// thread is the timing thread, once started; proc the advert sender
+	// process.
 	thread *sendThread
+	proc   *procSender
 }
 
 func newRawConn(c net.PacketConn, ifi *net.Interface, primary netip.Addr, peers []netip.Addr, group netip.Addr, mtu int) (rawConn, error) {

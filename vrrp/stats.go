@@ -19,12 +19,22 @@ type Stats struct {
 	// timing thread; they are also in Sent.
 	TimedSent uint64
 	// AdvertTiming is the path a Master's adverts are timed on now:
-	// TimingKernel, TimingThread or TimingRuntime.
+	// TimingKernel, TimingProcess, TimingThread or TimingRuntime.
 	AdvertTiming string
-	// LateAdverts counts timing-thread adverts that left more than 1 ms
-	// after their due time; MaxAdvertLateness is the latest any left.
+	// LateAdverts counts adverts the timing thread or the sender process
+	// sent more than 1 ms after their due time; MaxAdvertLateness is the
+	// latest any left.
 	LateAdverts       uint64
 	MaxAdvertLateness time.Duration
+	// The advert sender process (TimingProcess): AdvertsRepeated counts
+	// adverts it repeated on its lease because the node's next one had
+	// not come (also in Sent); AdvertsDropped those the node handed that
+	// it did not send (their time already covered by a repeat, no free
+	// slot, a bad message); LeaseExpiries how often it stopped because
+	// the node handed nothing for leaseIntervals intervals; SenderLost
+	// how often the process died or hung and the timing thread took over.
+	AdvertsRepeated, AdvertsDropped uint64
+	LeaseExpiries, SenderLost       uint64
 	// Transitions counts state changes by "from->to".
 	Transitions map[string]uint64
 	// EventsCoalesced counts events replaced by a newer one because the

@@ -52,8 +52,13 @@ type timingThread interface {
 // threadStats are the timing thread's own counters: adverts sent, failed,
 // sent more than 1 ms late and the latest; and the same for the part of
 // the lateness not spent waiting on the host's run queue (the Go
-// runtime's share, estimated from /proc/thread-self/schedstat).
+// runtime's share, estimated from /proc/thread-self/schedstat). The
+// advert sender process adds its own (see senderCounters): adverts it
+// repeated on its lease, dropped, leases that ran out, and how often the
+// process was lost.
 type threadStats struct {
 	sent, errors, late, goLate uint64
 	maxLate, maxGoLate         time.Duration
+
+	repeated, dropped, expired, exits uint64
 }

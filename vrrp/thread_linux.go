@@ -18,8 +18,7 @@ import (
 type sendThread struct {
 	fd      int // a duplicate of the socket's descriptor; run closes it
 	primary netip.Addr
-	dsts    []threadDest // never resized: the msghdrs point into it
-	oob     []byte
+	msgs    *destMsgs
 	slots   [threadSlots]threadSlot
 	free    chan int // slots SendAt may fill
 	queue   chan int // filled slots, in departure order
@@ -32,15 +31,6 @@ type sendThread struct {
 	tid                      atomic.Int32
 	sent, errs, late, goLate atomic.Uint64
 	maxLate, maxGoLate       atomic.Int64
-}
-
-// threadDest is one destination with its prepared sendmsg arguments.
-type threadDest struct {
-	addr netip.Addr
-	sa4  unix.RawSockaddrInet4
-	sa6  unix.RawSockaddrInet6
-	iov  unix.Iovec
-	msg  unix.Msghdr
 }
 
 // threadSlot is one encoded advert waiting for its departure.
@@ -56,28 +46,8 @@ type threadSlot struct {
 // it has it, or prio is 0).
 func newSendThread(fd int, primary netip.Addr, dsts []netip.Addr, zone uint32, oob []byte, prio int, log *slog.Logger) (t *sendThread, prioErr error) {
 	t = &sendThread{
-		fd: fd, primary: primary, dsts: make([]threadDest, len(dsts)), oob: oob, log: log,
+		fd: fd, primary: primary, msgs: newDestMsgs(dsts, zone, oob), log: log,
 		free: make(chan int, threadSlots), queue: make(chan int, threadSlots), done: make(chan struct{}),
-	}
-	for i, a := range dsts {
-		d := &t.dsts[i]
-		d.addr = a
-		if a.Is4() {
-			d.sa4 = unix.RawSockaddrInet4{Family: unix.AF_INET, Addr: a.As4()}
-			d.msg.Name, d.msg.Namelen = (*byte)(unsafe.Pointer(&d.sa4)), unix.SizeofSockaddrInet4
-		} else {
-			d.sa6 = unix.RawSockaddrInet6{Family: unix.AF_INET6, Addr: a.As16()}
-			if a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() {
-				d.sa6.Scope_id = zone
-			}
-			d.msg.Name, d.msg.Namelen = (*byte)(unsafe.Pointer(&d.sa6)), unix.SizeofSockaddrInet6
-		}
-		d.msg.Iov = &d.iov
-		d.msg.SetIovlen(1)
-		if len(oob) > 0 {
-			d.msg.Control = &t.oob[0]
-			d.msg.SetControllen(len(oob))
-		}
 	}
 	for i := range t.slots {
 		t.slots[i].pkts = make([][]byte, len(dsts))
@@ -106,8 +76,8 @@ func (t *sendThread) SendAt(a Advert, at time.Time) error {
 		return ErrThreadBusy
 	}
 	s := &t.slots[i]
-	for j := range t.dsts {
-		b, err := a.AppendMarshal(s.pkts[j][:0], t.primary, t.dsts[j].addr)
+	for j := range t.msgs.dsts {
+		b, err := a.AppendMarshal(s.pkts[j][:0], t.primary, t.msgs.dsts[j].addr)
 		if err != nil {
 			t.free <- i
 			return err
@@ -163,14 +133,8 @@ func (t *sendThread) run(prio int, started chan<- error) {
 
 // sendSlot sends s to every destination with raw sendmsg calls.
 func (t *sendThread) sendSlot(s *threadSlot) error {
-	for j := range t.dsts {
-		d, b := &t.dsts[j], s.pkts[j]
-		d.iov.Base = &b[0]
-		d.iov.SetLen(len(b))
-		_, _, errno := unix.RawSyscall(unix.SYS_SENDMSG, uintptr(t.fd), uintptr(unsafe.Pointer(&d.msg)), unix.MSG_DONTWAIT)
-		if errno != 0 {
-			return fmt.Errorf("send advert to %s from the vrrp timing thread: %w", d.addr, errno)
-		}
+	if j, errno := t.msgs.send(t.fd, s.pkts); errno != 0 {
+		return fmt.Errorf("send advert to %s from the vrrp timing thread: %w", t.msgs.dsts[j].addr, errno)
 	}
 	return nil
 }

@@ -24,7 +24,7 @@ func TestNetnsTimingThread(t *testing.T) {
 			l := newLAN(t, 3)
 			obs := startHelper(t, l.nss[2], "observe", nodeCfg(l, 2, 1, variants[0]))
 			mcfg := nodeCfg(l, 0, 200, v)
-			mcfg.RealtimePriority = 10
+			mcfg.RealtimePriority, mcfg.AdvertSender = 10, TimingThread
 			master := startHelper(t, l.nss[0], "node", mcfg)
 			master.wait("event", "master", 5*time.Second)
 			if fifo := fifoThreads(t, master.cmd.Process.Pid); fifo != 1 {
@@ -57,7 +57,7 @@ func TestNetnsTimingThreadWithoutPriority(t *testing.T) {
 	requireNetns(t, "setpriv")
 	l := newLAN(t, 2)
 	mcfg := nodeCfg(l, 0, 200, variants[0])
-	mcfg.RealtimePriority = 10
+	mcfg.RealtimePriority, mcfg.AdvertSender = 10, TimingThread
 	master := startHelper(t, l.nss[0], "node", mcfg, "SEESAW_VRRP_DROP_NICE=1")
 	master.wait("event", "master", 5*time.Second)
 	if fifo := fifoThreads(t, master.cmd.Process.Pid); fifo != 0 {

@@ -52,8 +52,12 @@ func (c *rawConn) startThread(oob []byte, prio int, log *slog.Logger) (timingThr
 	return t, nil
 }
 
-// stopThread stops the timing thread, if any.
+// stopThread stops the advert sender process and the timing thread, if
+// any.
 func (c *rawConn) stopThread() {
+	if c.proc != nil {
+		c.proc.close()
+	}
 	if c.thread != nil {
 		c.thread.close()
 	}

@@ -77,8 +77,8 @@ func lastIsPriorityZero(t *testing.T, obs *proc, src string) {
 
 // TestNetnsKernelTimedQdisc checks the qdisc detection on the real kernel:
 // with fq on the interface the master queues its adverts in the kernel;
-// on a kernel without fq (tc refuses it) it falls back to the timing
-// thread and still advertises.
+// on a kernel without fq (tc refuses it) it falls back to the default
+// sender (DefaultAdvertSender) and still advertises.
 func TestNetnsKernelTimedQdisc(t *testing.T) {
 	requireNetns(t, "tc")
 	l := newLAN(t, 2)
@@ -87,8 +87,8 @@ func TestNetnsKernelTimedQdisc(t *testing.T) {
 	switch {
 	case tcErr == nil && (st.AdvertTiming != TimingKernel || st.TimedSent == 0):
 		t.Fatalf("fq on eth0, but adverts were timed on %q, %d of %d ahead", st.AdvertTiming, st.TimedSent, st.Sent)
-	case tcErr != nil && st.AdvertTiming != TimingThread:
-		t.Fatalf("no fq on eth0 (tc: %v: %s), but adverts were timed on %q, want the timing thread", tcErr, out, st.AdvertTiming)
+	case tcErr != nil && st.AdvertTiming != DefaultAdvertSender:
+		t.Fatalf("no fq on eth0 (tc: %v: %s), but adverts were timed on %q, want the default sender %q", tcErr, out, st.AdvertTiming, DefaultAdvertSender)
 	case tcErr != nil:
 		t.Logf("this kernel has no fq qdisc (tc: %s); checked the fallback to the timing thread: %d adverts", out, st.Sent)
 	}

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/seesaw-lb/seesaw/vrrp"
 )
 
 // asCommandEnv makes the test binary act as seesaw-reconcile, so scripts
@@ -20,6 +22,7 @@ import (
 const asCommandEnv = "SEESAW_RECONCILE_TEST_AS_COMMAND"
 
 func TestMain(m *testing.M) {
+	vrrp.RunSenderIfChild()
 	if os.Getenv(asCommandEnv) == "1" {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}

@@ -43,6 +43,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/seesaw-lb/seesaw/vrrp"
 )
 
 // Exit codes shared by every subcommand.
@@ -56,6 +58,7 @@ const (
 const defaultConfigDir = "/etc/seesaw"
 
 func main() {
+	vrrp.RunSenderIfChild() // the VRRP advert sender process is this binary re-executed
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

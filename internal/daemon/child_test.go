@@ -33,6 +33,7 @@ const childRealAddrsEnv = "SEESAW_TEST_CHILD_REAL_ADDRS"
 const childGCPolicyEnv = "SEESAW_TEST_CHILD_GC_POLICY"
 
 func TestMain(m *testing.M) {
+	vrrp.RunSenderIfChild()
 	if args, ok := os.LookupEnv(childArgsEnv); ok {
 		d := systemDeps()
 		if os.Getenv(childFakeEnv) != "1" {

@@ -125,9 +125,10 @@ var (
 	descVRRPDrops   = prometheus.NewDesc("seesaw_vrrp_dropped_packets_total", "VRRP packets dropped, by instance and reason.", []string{"instance", "reason"}, nil)
 	descVRRPRecv    = prometheus.NewDesc("seesaw_vrrp_received_adverts_total", "Valid VRRP adverts received, by instance.", []string{"instance"}, nil)
 	descVRRPSent    = prometheus.NewDesc("seesaw_vrrp_sent_adverts_total", "VRRP adverts sent, by instance.", []string{"instance"}, nil)
-	descVRRPTiming  = prometheus.NewDesc("seesaw_vrrp_advert_timing", "1 for the path each instance's adverts are timed on as master (runtime, kernel, thread).", []string{"instance", "path"}, nil)
+	descVRRPTiming  = prometheus.NewDesc("seesaw_vrrp_advert_timing", "1 for the path each instance's adverts are timed on as master (runtime, kernel, thread, process).", []string{"instance", "path"}, nil)
 	descVRRPLate    = prometheus.NewDesc("seesaw_vrrp_late_adverts_total", "Adverts the timing thread sent more than 1 ms after their due time, by instance.", []string{"instance"}, nil)
 	descVRRPMaxLate = prometheus.NewDesc("seesaw_vrrp_max_advert_lateness_seconds", "The latest any advert of the timing thread left after its due time, by instance.", []string{"instance"}, nil)
+	descVRRPSender  = prometheus.NewDesc("seesaw_vrrp_advert_sender_total", "Advert sender process events, by instance: adverts it repeated on its lease, adverts handed it did not send (dropped), leases that ran out (lease_expired), and processes lost to the timing thread (lost).", []string{"instance", "event"}, nil)
 	descChecksRun   = prometheus.NewDesc("seesaw_checks_total", "Health checks completed, by result (success or failure).", []string{"result"}, nil)
 	descChecksState = prometheus.NewDesc("seesaw_checks", "Distinct health checks, by type and state.", []string{"type", "state"}, nil)
 	descResults     = prometheus.NewDesc("seesaw_check_results_total", "Health check results, by type and result (success or failure).", []string{"type", "result"}, nil)
@@ -143,7 +144,7 @@ var (
 // Describe sends every descriptor.
 func (*collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descRounds, descGeneration, descVRRPState, descVRRPTrans, descVRRPDrops,
-		descVRRPRecv, descVRRPSent, descVRRPTiming, descVRRPLate, descVRRPMaxLate, descChecksRun, descChecksState, descResults, descCheckLat, descHealthy, descEnabled, descServiceUp, descFallback, descUnmatched, descDegraded} {
+		descVRRPRecv, descVRRPSent, descVRRPTiming, descVRRPLate, descVRRPMaxLate, descVRRPSender, descChecksRun, descChecksState, descResults, descCheckLat, descHealthy, descEnabled, descServiceUp, descFallback, descUnmatched, descDegraded} {
 		ch <- d
 	}
 }
@@ -235,6 +236,12 @@ func collectInstance(ch chan<- prometheus.Metric, in string, s vrrp.Stats) {
 	}
 	ch <- prometheus.MustNewConstMetric(descVRRPLate, prometheus.CounterValue, float64(s.LateAdverts), in)
 	ch <- prometheus.MustNewConstMetric(descVRRPMaxLate, prometheus.GaugeValue, s.MaxAdvertLateness.Seconds(), in)
+	if s.AdvertTiming == vrrp.TimingProcess || s.SenderLost > 0 {
+		for ev, n := range map[string]uint64{"repeated": s.AdvertsRepeated, "dropped": s.AdvertsDropped,
+			"lease_expired": s.LeaseExpiries, "lost": s.SenderLost} {
+			ch <- prometheus.MustNewConstMetric(descVRRPSender, prometheus.CounterValue, float64(n), in, ev)
+		}
+	}
 }
 
 func b2f(b bool) float64 {

@@ -41,7 +41,7 @@ func instanceConfig(cfg desired.Config, v desired.VRRP) vrrp.Config {
 		Interface: v.Interface, VRID: v.VRID, Priority: v.Priority, AdvertInterval: v.AdvertInterval,
 		Preempt: v.Preempt, PreemptDelay: v.PreemptDelay, Peers: v.Peers,
 		Source: v.SourceAddress, KernelTimedAdverts: v.KernelTimedAdverts,
-		RealtimePriority: v.RealtimePriority,
+		RealtimePriority: v.RealtimePriority, AdvertSender: v.AdvertSender,
 	}
 	if c.Interface == "" && len(cfg.Node.Interfaces) > 0 {
 		c.Interface = cfg.Node.Interfaces[0]

@@ -1,0 +1,83 @@
+package vrrp
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// leaseConn is a timedConn that starts a fake advert sender process.
+type leaseConn struct {
+	*timedConn
+	fake *fakeLeaseSender
+}
+
+func (c *leaseConn) startAdvertSender(int, *slog.Logger) (timingThread, error) { return c.fake, nil }
+
+// fakeLeaseSender records what the node hands the sender process.
+type fakeLeaseSender struct {
+	mu  sync.Mutex
+	t0  time.Time
+	log []string
+}
+
+func (f *fakeLeaseSender) add(s string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.log = append(f.log, s)
+}
+
+func (f *fakeLeaseSender) KernelTimed() error { return nil }
+func (f *fakeLeaseSender) SendAt(a Advert, at time.Time) error {
+	f.add(fmt.Sprintf("at +%v prio %d", at.Sub(f.t0), a.Priority))
+	return nil
+}
+func (f *fakeLeaseSender) SendNow(a Advert) error {
+	f.add(fmt.Sprintf("now prio %d", a.Priority))
+	return nil
+}
+func (f *fakeLeaseSender) Cancel()                  { f.add("cancel") }
+func (f *fakeLeaseSender) threadStats() threadStats { return threadStats{} }
+
+// TestNodeHandsEveryAdvertToTheSenderProcess: with the sender process, a
+// Master hands it every advert: the first at once, the periodic ones
+// txtimeLead ahead, a late one with its missed deadline (the process
+// decides whether a repeat covered it), and on shutdown it cancels the
+// repetition before the priority-0 advert; nothing goes through Send.
+func TestNodeHandsEveryAdvertToTheSenderProcess(t *testing.T) {
+	fake := &fakeLeaseSender{}
+	conn := &leaseConn{timedConn: newTimedConn(), fake: fake}
+	cfg := testConfig(255)
+	cfg.AdvertSender = TimingProcess
+	clk := newFakeClock()
+	fake.t0 = clk.Now()
+	n, err := NewNode(cfg, conn, clk, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- n.Run(t.Context()) }()
+	t0, iv := clk.Now(), 100*time.Millisecond
+	if due := clk.nextArmed(t); !due.Equal(t0.Add(iv - txtimeLead)) {
+		t.Fatalf("timer armed for +%v, want +%v", due.Sub(t0), iv-txtimeLead)
+	}
+	clk.fire(t0.Add(iv - txtimeLead))
+	clk.nextArmed(t)
+	clk.fire(t0.Add(2*iv + 5*time.Millisecond)) // 5 ms late
+	clk.nextArmed(t)
+	n.Shutdown()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"now prio 255", "at +100ms prio 255", "at +200ms prio 255", "cancel", "now prio 0"}
+	if got := strings.Join(fake.log, ", "); got != strings.Join(want, ", ") {
+		t.Fatalf("handed:\n got %s\nwant %s", got, strings.Join(want, ", "))
+	}
+	wantSends(t, conn.timedConn)
+	if st := n.Stats(); st.AdvertTiming != TimingProcess || st.TimedSent != 4 {
+		t.Fatalf("stats: timing %q, timed %d; want process and 4", st.AdvertTiming, st.TimedSent)
+	}
+}

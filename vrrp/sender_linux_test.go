@@ -1,0 +1,386 @@
+package vrrp
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// senderVRID marks the adverts of these tests on the loopback interface.
+const senderVRID = 217
+
+var loopback = netip.MustParseAddr("127.0.0.1")
+
+// loopAdverts receives the protocol-112 packets of VRID senderVRID on the
+// host's loopback, with their arrival times.
+type loopAdverts struct {
+	fd   int
+	mu   sync.Mutex
+	got  []loopAdvert
+	done chan struct{}
+}
+
+type loopAdvert struct {
+	at       time.Time
+	priority uint8
+}
+
+// rawLoopSocket opens a raw IPv4 protocol-112 socket, or skips the test
+// without CAP_NET_RAW.
+func rawLoopSocket(t *testing.T) int {
+	t.Helper()
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 112)
+	if errors.Is(err, unix.EPERM) {
+		t.Skip("needs CAP_NET_RAW (a raw IP socket on the loopback)")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fd
+}
+
+func listenLoop(t *testing.T) *loopAdverts {
+	l := &loopAdverts{fd: rawLoopSocket(t), done: make(chan struct{})}
+	t.Cleanup(func() { unix.Shutdown(l.fd, unix.SHUT_RDWR); unix.Close(l.fd); <-l.done })
+	go func() {
+		defer close(l.done)
+		buf := make([]byte, 1500)
+		for {
+			n, _, err := unix.Recvfrom(l.fd, buf, 0)
+			if err == unix.EINTR {
+				continue
+			}
+			if err != nil || n == 0 {
+				return
+			}
+			ihl := int(buf[0]&0xf) * 4
+			if n < ihl+8 || buf[ihl+1] != senderVRID {
+				continue
+			}
+			l.mu.Lock()
+			l.got = append(l.got, loopAdvert{at: time.Now(), priority: buf[ihl+2]})
+			l.mu.Unlock()
+		}
+	}()
+	return l
+}
+
+func (l *loopAdverts) adverts() []loopAdvert {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]loopAdvert(nil), l.got...)
+}
+
+// logBuf is a concurrency-safe log destination.
+type logBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuf) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuf) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// loopTimingPriority is the SCHED_FIFO priority of the timing checks'
+// senders: real-time as root, so that a busy host does not move them.
+func loopTimingPriority() int {
+	if os.Geteuid() == 0 {
+		return 10
+	}
+	return 0
+}
+
+// loopSender starts an advert sender process on a raw socket that sends
+// to 127.0.0.1, with its fallback thread on the same socket.
+func loopSender(t *testing.T, prio int) (*procSender, *logBuf) {
+	t.Helper()
+	fd := rawLoopSocket(t)
+	t.Cleanup(func() { unix.Close(fd) })
+	lb := &logBuf{}
+	log := slog.New(slog.NewTextHandler(lb, nil))
+	var th *sendThread
+	t.Cleanup(func() {
+		if th != nil {
+			th.close()
+		}
+	})
+	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := startSender(senderSpec{sockFD: dup, name: "lo", ifindex: 1, primary: loopback, dsts: []netip.Addr{loopback}, prio: prio,
+		thread: func() (*sendThread, error) {
+			d, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+			if err != nil {
+				return nil, err
+			}
+			th, _ = newSendThread(d, loopback, []netip.Addr{loopback}, 1, nil, prio, log)
+			return th, nil
+		}}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.close)
+	return p, lb
+}
+
+func loopAdvert100(prio uint8) Advert {
+	return Advert{VRID: senderVRID, Priority: prio, Interval: 10, Addrs: []netip.Addr{netip.MustParseAddr("192.0.2.10")}}
+}
+
+// waitStats polls the process's counters until ok says they are there.
+func waitStats(t *testing.T, p *procSender, what string, ok func(threadStats) bool) threadStats {
+	t.Helper()
+	for end := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		st := p.threadStats()
+		if ok(st) {
+			return st
+		}
+		if time.Now().After(end) {
+			t.Fatalf("%s: counters %+v", what, st)
+		}
+	}
+}
+
+// TestSenderProcessRepeatsThenExpires: one advert handed is sent at its
+// time, repeated twice at the interval by the process alone, and then
+// the lease runs out: nothing more leaves.
+func TestSenderProcessRepeatsThenExpires(t *testing.T) {
+	rx := listenLoop(t)
+	p, _ := loopSender(t, loopTimingPriority())
+	due := time.Now().Add(30 * time.Millisecond)
+	if err := p.SendAt(loopAdvert100(100), due); err != nil {
+		t.Fatal(err)
+	}
+	st := waitStats(t, p, "lease expiry", func(s threadStats) bool { return s.expired == 1 })
+	time.Sleep(250 * time.Millisecond)
+	got := rx.adverts()
+	if len(got) != 3 || st.sent != 3 || st.repeated != 2 {
+		t.Fatalf("received %d adverts, process sent %d, repeated %d; want 3, 3, 2", len(got), st.sent, st.repeated)
+	}
+	if got[0].at.Before(due) {
+		t.Fatalf("advert left %v before its time", due.Sub(got[0].at))
+	}
+	for i := 1; i < len(got); i++ {
+		if d := got[i].at.Sub(got[i-1].at); d < 80*time.Millisecond || d > 150*time.Millisecond {
+			t.Fatalf("repeat %d came %v after the previous advert, want about 100ms", i, d)
+		}
+	}
+}
+
+// TestSenderProcessDropsLateAdvertItCovered: an advert handed after the
+// process already repeated the previous one for its time is dropped and
+// counted, not sent twice.
+func TestSenderProcessDropsLateAdvertItCovered(t *testing.T) {
+	rx := listenLoop(t)
+	p, _ := loopSender(t, loopTimingPriority())
+	due := time.Now().Add(20 * time.Millisecond)
+	if err := p.SendAt(loopAdvert100(100), due); err != nil {
+		t.Fatal(err)
+	}
+	waitStats(t, p, "the first repeat", func(s threadStats) bool { return s.repeated >= 1 })
+	if err := p.SendAt(loopAdvert100(100), due.Add(100*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	st := waitStats(t, p, "the lease run out", func(s threadStats) bool { return s.expired == 1 })
+	time.Sleep(50 * time.Millisecond)
+	if got := len(rx.adverts()); st.dropped != 1 || st.sent != 1+st.repeated || uint64(got) != st.sent {
+		t.Fatalf("process dropped %d, sent %d with %d repeats, %d received; want 1 dropped, every send a repeat but the first, all received",
+			st.dropped, st.sent, st.repeated, got)
+	}
+}
+
+// TestSenderProcessFinalIsLast: a priority-0 advert leaves at once,
+// drops the advert waiting and ends the repetition; closing right after
+// it still sends it.
+func TestSenderProcessFinalIsLast(t *testing.T) {
+	rx := listenLoop(t)
+	p, _ := loopSender(t, loopTimingPriority())
+	if err := p.SendAt(loopAdvert100(100), time.Now().Add(10*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	waitStats(t, p, "the first advert", func(s threadStats) bool { return s.sent == 1 })
+	if err := p.SendAt(loopAdvert100(100), time.Now().Add(60*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SendNow(loopAdvert100(0)); err != nil {
+		t.Fatal(err)
+	}
+	p.close()
+	time.Sleep(300 * time.Millisecond)
+	got := rx.adverts()
+	if len(got) != 2 || got[1].priority != 0 {
+		t.Fatalf("received %+v; want the first advert, then the priority-0 one only", got)
+	}
+}
+
+// TestSenderProcessKilledFallsBack: adverts handed every interval keep
+// arriving when the process is killed with SIGKILL: the node logs and
+// counts it and the timing thread sends from then on, with no gap longer
+// than two intervals (one missed advert at most).
+func TestSenderProcessKilledFallsBack(t *testing.T) {
+	rx := listenLoop(t)
+	p, lb := loopSender(t, loopTimingPriority())
+	start := time.Now().Add(20 * time.Millisecond)
+	stop := make(chan struct{})
+	handed := make(chan struct{})
+	go func() {
+		defer close(handed)
+		for i := range 12 {
+			due := start.Add(time.Duration(i) * 100 * time.Millisecond)
+			time.Sleep(time.Until(due.Add(-20 * time.Millisecond)))
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if err := p.SendAt(loopAdvert100(100), due); err != nil {
+				t.Errorf("advert %d: %v", i, err)
+			}
+		}
+	}()
+	time.Sleep(time.Until(start.Add(450 * time.Millisecond)))
+	pid := p.pid
+	if err := unix.Kill(pid, unix.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-handed
+	close(stop)
+	time.Sleep(150 * time.Millisecond)
+	st := p.threadStats()
+	if st.exits != 1 {
+		t.Fatalf("process lost %d times, want 1", st.exits)
+	}
+	if !strings.Contains(lb.String(), "vrrp advert sender process lost") {
+		t.Fatalf("no log of the loss:\n%s", lb.String())
+	}
+	got := rx.adverts()
+	if len(got) < 11 {
+		t.Fatalf("received %d of 12 adverts", len(got))
+	}
+	for i := 1; i < len(got); i++ {
+		if d := got[i].at.Sub(got[i-1].at); d > 230*time.Millisecond {
+			t.Fatalf("gap of %v between adverts %d and %d around the kill (pid %d)", d, i-1, i, pid)
+		}
+	}
+}
+
+// TestSenderProcessCloseLeavesNoOrphan: after close the process is gone
+// from the process table, and no sender process of this one is left.
+func TestSenderProcessCloseLeavesNoOrphan(t *testing.T) {
+	p, _ := loopSender(t, loopTimingPriority())
+	pid := p.pid
+	if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err != nil {
+		t.Fatalf("sender process %d not in the process table while running: %v", pid, err)
+	}
+	p.close()
+	if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("sender process %d still in the process table after close: %v", pid, err)
+	}
+	if kids := senderChildren(t, os.Getpid()); len(kids) > 0 {
+		t.Fatalf("sender processes left: %v", kids)
+	}
+}
+
+// senderChildren lists the children of process parent that are advert
+// senders.
+func senderChildren(t *testing.T, parent int) []int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kids []int
+	me := strconv.Itoa(parent)
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+		cmdline, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if len(f) > 1 && f[1] == me && bytes.Contains(cmdline, []byte(senderArg)) {
+			kids = append(kids, pid)
+		}
+	}
+	return kids
+}
+
+// TestSenderProcessRealtime: with a priority the process's sending
+// thread runs SCHED_FIFO (the test runs as root; skipped otherwise).
+func TestSenderProcessRealtime(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (CAP_SYS_NICE)")
+	}
+	p, lb := loopSender(t, 10)
+	pol, err := threadPolicy(p.tid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pol != unix.SCHED_FIFO {
+		t.Fatalf("sender thread %d has policy %d, want SCHED_FIFO; log:\n%s", p.tid, pol, lb.String())
+	}
+	if !strings.Contains(lb.String(), "policy=SCHED_FIFO") {
+		t.Fatalf("start not logged with the policy:\n%s", lb.String())
+	}
+}
+
+// TestSenderProcessStoppedFallsBack: a process that stops (SIGSTOP: it
+// neither sends nor reports) while the node hands it adverts is taken
+// for hung after senderHangIntervals intervals, killed, and the thread
+// takes over.
+func TestSenderProcessStoppedFallsBack(t *testing.T) {
+	rx := listenLoop(t)
+	p, lb := loopSender(t, loopTimingPriority())
+	start := time.Now().Add(20 * time.Millisecond)
+	for i := range 12 {
+		due := start.Add(time.Duration(i) * 100 * time.Millisecond)
+		time.Sleep(time.Until(due.Add(-20 * time.Millisecond)))
+		if i == 3 {
+			if err := unix.Kill(p.pid, unix.SIGSTOP); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := p.SendAt(loopAdvert100(100), due); err != nil {
+			t.Fatalf("advert %d: %v", i, err)
+		}
+	}
+	time.Sleep(150 * time.Millisecond)
+	if st := p.threadStats(); st.exits != 1 {
+		t.Fatalf("process lost %d times, want 1; log:\n%s", st.exits, lb.String())
+	}
+	if !strings.Contains(lb.String(), "reported nothing") {
+		t.Fatalf("the loss does not say the process went silent:\n%s", lb.String())
+	}
+	got := rx.adverts()
+	var worst time.Duration
+	for i := 1; i < len(got); i++ {
+		worst = max(worst, got[i].at.Sub(got[i-1].at))
+	}
+	// Silent from the stop to the check that found it: the intervals of
+	// senderHangIntervals and the one in which it was stopped.
+	if limit := time.Duration(senderHangIntervals+2) * 100 * time.Millisecond; worst > limit || len(got) < 6 {
+		t.Fatalf("received %d adverts, the longest gap %v; want the thread to resume within %v", len(got), worst, limit)
+	}
+}

@@ -1,0 +1,101 @@
+package vrrp
+
+import (
+	"bytes"
+	"errors"
+	"net/netip"
+	"slices"
+	"testing"
+)
+
+var protoDsts = []netip.Addr{netip.MustParseAddr("192.0.2.2"), netip.MustParseAddr("fe80::2")}
+
+// TestSenderProtoRoundTrip: every message decodes to what was encoded.
+func TestSenderProtoRoundTrip(t *testing.T) {
+	var m senderMsg
+	if err := decodeSenderMsg(&m, appendSetup(nil, 50, protoDsts, 7, []byte{1, 2, 3})); err != nil {
+		t.Fatal(err)
+	}
+	if m.typ != msgSetup || m.prio != 50 || m.zone != 7 || !slices.Equal(m.dsts, protoDsts) || !bytes.Equal(m.oob, []byte{1, 2, 3}) {
+		t.Fatalf("setup decoded as %+v", m)
+	}
+	pkts := [][]byte{bytes.Repeat([]byte{0xaa}, 12), bytes.Repeat([]byte{0xbb}, 24)}
+	if err := decodeSenderMsg(&m, appendAdvert(nil, 0, 123456789, 100e6, pkts)); err != nil {
+		t.Fatal(err)
+	}
+	if m.typ != msgAdvert || m.flags != 0 || m.due != 123456789 || m.interval != 100e6 || len(m.pkts) != 2 ||
+		!bytes.Equal(m.pkts[0], pkts[0]) || !bytes.Equal(m.pkts[1], pkts[1]) {
+		t.Fatalf("advert decoded as %+v", m)
+	}
+	c := senderCounters{sent: 1, late: 2, maxLate: 3, repeated: 4, dropped: 5, expired: 6, sendErrors: 7, covered: 8}
+	if err := decodeSenderMsg(&m, appendStats(nil, &c)); err != nil || m.counters != c {
+		t.Fatalf("stats decoded as %+v, %v", m.counters, err)
+	}
+	if err := decodeSenderMsg(&m, appendReady(nil, 10, 11, "no rt", "")); err != nil || m.pid != 10 || m.tid != 11 || m.rtErr != "no rt" || m.mlockErr != "" {
+		t.Fatalf("ready decoded as %+v, %v", m, err)
+	}
+	if err := decodeSenderMsg(&m, appendErrorText(nil, []byte("boom"))); err != nil || m.text != "boom" {
+		t.Fatalf("error decoded as %q, %v", m.text, err)
+	}
+}
+
+// TestSenderProtoRejects: each malformed message gets its error.
+func TestSenderProtoRejects(t *testing.T) {
+	good := appendAdvert(nil, 0, 5, 100e6, [][]byte{make([]byte, 12)})
+	mut := func(f func(b []byte) []byte) []byte { return f(append([]byte(nil), good...)) }
+	for _, c := range []struct {
+		name string
+		b    []byte
+		want error
+	}{
+		{"empty", nil, errSenderShort},
+		{"version", mut(func(b []byte) []byte { b[0] = 2; return b }), errSenderVersion},
+		{"type", mut(func(b []byte) []byte { b[1] = 9; return b }), errSenderType},
+		{"reserved", mut(func(b []byte) []byte { b[3] = 1; return b }), errSenderReserved},
+		{"truncated", good[:len(good)-1], errSenderShort},
+		{"trailing", append(append([]byte(nil), good...), 0), errSenderTrailing},
+		{"unknown flag", mut(func(b []byte) []byte { b[4] = 0x80; return b }), errSenderBounds},
+		{"no packets", appendAdvert(nil, 0, 5, 100e6, nil), errSenderBounds},
+		{"short packet", appendAdvert(nil, 0, 5, 100e6, [][]byte{make([]byte, 7)}), errSenderBounds},
+		{"now with a due time", appendAdvert(nil, advertNow, 5, 100e6, [][]byte{make([]byte, 12)}), errSenderBounds},
+		{"due time 0 without now", appendAdvert(nil, 0, 0, 100e6, [][]byte{make([]byte, 12)}), errSenderBounds},
+		{"negative interval", appendAdvert(nil, 0, 5, -1, [][]byte{make([]byte, 12)}), errSenderBounds},
+		{"setup without destinations", appendSetup(nil, 0, nil, 0, nil), errSenderBounds},
+		{"setup priority 100", appendSetup(nil, 100, protoDsts, 0, nil), errSenderBounds},
+	} {
+		var m senderMsg
+		if err := decodeSenderMsg(&m, c.b); !errors.Is(err, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, err, c.want)
+		}
+	}
+}
+
+// TestSenderProtoAdvertDoesNotAllocate: the sender process runs without
+// the garbage collector, so decoding an advert must not allocate.
+func TestSenderProtoAdvertDoesNotAllocate(t *testing.T) {
+	b := appendAdvert(nil, 0, 5, 100e6, [][]byte{make([]byte, 12), make([]byte, 12)})
+	m := senderMsg{pkts: make([][]byte, 0, maxSenderDsts)}
+	if n := testing.AllocsPerRun(100, func() { decodeSenderMsg(&m, b) }); n != 0 {
+		t.Fatalf("decoding an advert allocates %v times", n)
+	}
+}
+
+// FuzzDecodeSenderMessage: no input panics or overruns, and a decoded
+// advert encodes back to the same bytes.
+func FuzzDecodeSenderMessage(f *testing.F) {
+	f.Add(appendSetup(nil, 50, protoDsts, 7, []byte{1, 2, 3}))
+	f.Add(appendAdvert(nil, 0, 5, 100e6, [][]byte{make([]byte, 12)}))
+	f.Add(appendAdvert(nil, advertNow|advertFinal, 0, 100e6, [][]byte{make([]byte, 12), make([]byte, 40)}))
+	f.Add(appendHeader(nil, msgCancel))
+	f.Add(appendStats(nil, &senderCounters{sent: 3}))
+	f.Add(appendReady(nil, 1, 2, "x", "y"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var m senderMsg
+		if err := decodeSenderMsg(&m, b); err != nil || m.typ != msgAdvert {
+			return
+		}
+		if got := appendAdvert(nil, m.flags, m.due, m.interval, m.pkts); !bytes.Equal(got, b) {
+			t.Fatalf("advert %x encodes back as %x", b, got)
+		}
+	})
+}

@@ -1,10 +1,12 @@
 package daemon
 
 import (
+	"context"
 	"log/slog"
 	"net/netip"
 	"time"
 
+	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/kernel"
 	"github.com/seesaw-lb/seesaw/kernel/addrs"
 	"github.com/seesaw-lb/seesaw/kernel/checkpath"
@@ -35,6 +37,14 @@ type deps struct {
 	// sysctl reads a kernel setting by its /proc/sys relative name, for
 	// the host checks of anycast VIPs (nil: not checked).
 	sysctl func(name string) (string, error)
+	// handoff sends a Master's live connections to the peer's backup sync
+	// daemon when it leaves mastership (connsync_linux.go; nil: none are
+	// sent).
+	handoff func(desired.Config, desired.SyncDaemon) (sent, skipped int, err error)
+	// listAddrs reads an interface's addresses, once at start: VRRP
+	// instances whose VIPs are all there resume mastership (resume.go;
+	// nil: every instance starts as backup).
+	listAddrs func(ctx context.Context, ifname string) ([]netip.Prefix, error)
 }
 
 // systemDeps opens the kernel of the current network namespace.
@@ -49,7 +59,19 @@ func systemDeps() deps {
 		sourceFor:    checkpath.SourceFor,
 		sysctls:      checkpath.ProcSysctls{},
 		sysctl:       checkpath.ProcSysctls{}.Get,
+		handoff:      handoffConns,
+		listAddrs:    listAddrs,
 	}
+}
+
+// listAddrs reads ifname's addresses over a netlink socket of its own.
+func listAddrs(ctx context.Context, ifname string) ([]netip.Prefix, error) {
+	a, err := addrs.New(0)
+	if err != nil {
+		return nil, err
+	}
+	defer a.Close()
+	return a.List(ctx, ifname)
 }
 
 // kernelVIPs manages VIP addresses over rtnetlink; without rtnetlink the

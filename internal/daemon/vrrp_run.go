@@ -86,7 +86,8 @@ func (w *wiring) runVRRP(ctx context.Context) error {
 
 // applyInstances makes routers run the instances vcs: it leaves VRRP when
 // vcs is empty, stops the routers of removed instances, and starts or
-// reconfigures the others in name order.
+// reconfigures the others in name order. At the daemon's start, an
+// instance whose VIPs were all held starts as Master (resume.go).
 func (w *wiring) applyInstances(ctx context.Context, routers map[string]*router, vcs map[string]vrrp.Config, first bool) error {
 	if len(vcs) == 0 {
 		if len(routers) > 0 {
@@ -117,7 +118,7 @@ func (w *wiring) applyInstances(ctx context.Context, routers map[string]*router,
 		var err error
 		switch {
 		case r == nil:
-			r, err = w.startRouter(ctx, name, vc, standalone)
+			r, err = w.startRouter(ctx, name, vc, standalone || first && w.resumes(name))
 		case !vc.Equal(r.cfg):
 			r, err = w.reconfigure(ctx, r, vc)
 		}
@@ -174,9 +175,9 @@ func (w *wiring) reconfigure(ctx context.Context, r *router, vc vrrp.Config) (*r
 }
 
 // startRouter opens the socket of vc and runs a node on it for instance
-// name. held starts it as Master (the node holds the VIPs as a standalone
-// node); otherwise it starts as Backup and the instance's addresses stay
-// away until it is Master.
+// name. held starts it as Master (the node holds the VIPs: as a
+// standalone node, or since a run killed as Master); otherwise it starts
+// as Backup and the instance's addresses stay away until it is Master.
 func (w *wiring) startRouter(ctx context.Context, name string, vc vrrp.Config, held bool) (*router, error) {
 	if w.listen == nil {
 		return nil, fmt.Errorf("vrrp instance %s (VRID %d on %s): no VRRP socket in this build", name, vc.VRID, vc.Interface)

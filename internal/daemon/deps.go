@@ -45,6 +45,9 @@ type deps struct {
 	// instances whose VIPs are all there resume mastership (resume.go;
 	// nil: every instance starts as backup).
 	listAddrs func(ctx context.Context, ifname string) ([]netip.Prefix, error)
+	// announce sends a GARP / NA for a VIP a resumed master kept (nil:
+	// none are sent).
+	announce func(ctx context.Context, ifname string, a netip.Addr) error
 }
 
 // systemDeps opens the kernel of the current network namespace.
@@ -61,7 +64,18 @@ func systemDeps() deps {
 		sysctl:       checkpath.ProcSysctls{}.Get,
 		handoff:      handoffConns,
 		listAddrs:    listAddrs,
+		announce:     announceAddr,
 	}
+}
+
+// announceAddr sends one GARP / NA for a on ifname over sockets of its own.
+func announceAddr(ctx context.Context, ifname string, a netip.Addr) error {
+	as, err := addrs.New(0)
+	if err != nil {
+		return err
+	}
+	defer as.Close()
+	return as.Announce(ctx, ifname, a)
 }
 
 // listAddrs reads ifname's addresses over a netlink socket of its own.

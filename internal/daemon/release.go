@@ -71,6 +71,9 @@ func (w *wiring) release(r *router) bool {
 		return false
 	}
 	turn := time.Since(start)
+	if r.resumeGARP != nil {
+		r.resumeGARP() // never announce an address this node gives up
+	}
 	if err := w.loop.ReleaseInstance(ctx, r.name); err != nil {
 		w.log.Error("leaving mastership: VIPs may still be held", "instance", r.name, "error", err.Error(), "waited", time.Since(start))
 		return false

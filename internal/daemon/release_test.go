@@ -96,7 +96,7 @@ func startHANodeWith(t *testing.T, seg *memSegment, log *haLog, name, addr, vrrp
 	d.vips = func(l *slog.Logger) reconcile.VIPManager {
 		return reconcile.NewVIPs(loggedAddresses{fa, name, log}, l)
 	}
-	d.listAddrs = fa.List
+	d.listAddrs, d.announce = fa.List, fa.Announce
 	if edit != nil {
 		edit(&d, fa)
 	}

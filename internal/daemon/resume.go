@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/seesaw-lb/seesaw/desired"
+	"github.com/seesaw-lb/seesaw/reconcile"
 )
 
 // A daemon that stops as Master removes its VIPs before its last advert
@@ -21,7 +22,10 @@ import (
 // backup that has not yet taken over from doing so. A peer that already
 // took over holds them too, as it did while this node was down, until one
 // of the two reads the other's advert: the better one stays Master and
-// the other releases, as any two masters resolve. An instance with some
+// the other releases, as any two masters resolve. The resumed master
+// announces the VIPs it kept (resume_announce.go): a peer that took over
+// meanwhile moved the neighbours to itself, and nothing else moves them
+// back, since no address is added. An instance with some
 // of its VIPs missing starts as Backup and its first round removes the
 // rest, as the RFC's startup does.
 
@@ -29,15 +33,16 @@ import (
 const resumeRead = 2 * time.Second
 
 // resumedInstances returns the VRRP instances of cfg whose every VIP is
-// on one of the node's interfaces now. A failed read resumes none.
-func (w *wiring) resumedInstances(cfg desired.Config) map[string]bool {
+// on one of the node's interfaces now, with where each VIP is. A failed
+// read resumes none.
+func (w *wiring) resumedInstances(cfg desired.Config) map[string][]reconcile.Address {
 	vcs := vrrpConfigs(cfg)
 	if w.listAddrs == nil || len(vcs) == 0 {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), resumeRead)
 	defer cancel()
-	on := map[netip.Addr]bool{}
+	on := map[netip.Addr]reconcile.Address{}
 	for _, ifname := range vipInterfaces(cfg) {
 		ps, err := w.listAddrs(ctx, ifname)
 		if err != nil {
@@ -45,17 +50,19 @@ func (w *wiring) resumedInstances(cfg desired.Config) map[string]bool {
 			return nil
 		}
 		for _, p := range ps {
-			on[p.Addr().Unmap()] = true
+			on[p.Addr().Unmap()] = reconcile.Address{Interface: ifname, Prefix: p}
 		}
 	}
-	held := map[string]bool{}
+	held := map[string][]reconcile.Address{}
 	for name, vc := range vcs {
-		all := len(vc.VIPs) > 0
+		var found []reconcile.Address
 		for _, a := range vc.VIPs {
-			all = all && on[a.Unmap()]
+			if at, ok := on[a.Unmap()]; ok {
+				found = append(found, at)
+			}
 		}
-		if all {
-			held[name] = true
+		if len(found) > 0 && len(found) == len(vc.VIPs) {
+			held[name] = found
 			w.log.Warn("vrrp instance resumes mastership: its VIPs were still on the interface at start (the daemon stopped without releasing them)",
 				"instance", name, "vips", len(vc.VIPs))
 		}
@@ -81,9 +88,9 @@ func vipInterfaces(cfg desired.Config) []string {
 	return slices.Compact(out)
 }
 
-// resumes reports whether instance name's router starts as Master because
-// its VIPs were held at start; it says so once.
-func (w *wiring) resumes(name string) bool {
+// resumes returns the VIPs of instance name when its router starts as
+// Master because they were held at start (nil otherwise); it says so once.
+func (w *wiring) resumes(name string) []reconcile.Address {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	held := w.resumed[name]

@@ -22,7 +22,8 @@ func holdingVIP(t *testing.T) func(*deps, *kerneltest.Addresses) {
 
 // TestCrashedMasterResumesWithItsVIPs: a daemon that starts with its
 // instance's VIPs on the interface (its last run was killed as Master)
-// resumes mastership at once without removing them, and its first advert
+// resumes mastership at once without removing them and announces them
+// (a peer may have moved the neighbours meanwhile), and its first advert
 // keeps the backup, whose Master_Down_Timer has not fired, from taking
 // over.
 func TestCrashedMasterResumesWithItsVIPs(t *testing.T) {
@@ -33,6 +34,9 @@ func TestCrashedMasterResumesWithItsVIPs(t *testing.T) {
 	from := log.len()
 	lb1 := startHANodeWith(t, seg, log, "lb1", "203.0.113.1", "priority: 150, preempt: true, advert_interval: 1s", holdingVIP(t))
 	eventually(t, "lb1 master", func() bool { return vrrpState(t, lb1.socket) == "master" })
+	eventually(t, "lb1 to announce the VIP it kept", func() bool {
+		return slices.Contains(lb1.addrs.Announced(), netip.MustParseAddr("192.0.2.10"))
+	})
 	// Past lb2's Master_Down_Interval (3 s plus its Skew_Time) from its start.
 	time.Sleep(4 * time.Second)
 	lines := log.since(from)

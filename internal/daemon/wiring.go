@@ -64,7 +64,9 @@ type wiring struct {
 	// resumed are the VRRP instances whose VIPs were held at start and
 	// whose routers start as Master (resume.go), under mu.
 	listAddrs func(ctx context.Context, ifname string) ([]netip.Prefix, error)
-	resumed   map[string]bool
+	resumed   map[string][]reconcile.Address
+	// announce sends a GARP / NA for an address (nil: none sent).
+	announce func(ctx context.Context, ifname string, a netip.Addr) error
 	// vrrpChanged wakes runVRRP after each config load, routerExit when a
 	// router's node stops (vrrp_run.go).
 	vrrpChanged, routerExit kick

@@ -135,9 +135,9 @@ func newWiring(ctx context.Context, d deps, f Options, log *slog.Logger) (*wirin
 	if err != nil {
 		return nil, nil, fmt.Errorf("open IPVS: %w", err)
 	}
-	w := &wiring{log: log, listen: d.listenVRRP, sourceFor: d.sourceFor, sendConns: d.handoff, listAddrs: d.listAddrs,
-		announce: d.announce,
-		ready:    make(chan struct{}), states: map[checks.Key]checks.State{},
+	w := &wiring{log: log, listen: d.listenVRRP, sourceFor: d.sourceFor,
+		sendConns: d.handoff, listAddrs: d.listAddrs, announce: d.announce,
+		ready: make(chan struct{}), states: map[checks.Key]checks.State{},
 		roundDone: make(chan struct{}), marksFeed: newRoundFeed(), trackFeed: newRoundFanout(),
 		roundsSeen: newRoundLog(), reloads: make(chan reloadRequest),
 		masterTurn: newMastership(), vrrpChanged: newKick(), routerExit: newKick(),

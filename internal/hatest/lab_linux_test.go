@@ -210,11 +210,13 @@ func (l *lab) measure(event func()) (loadResult, vipTimes, error) {
 		}
 	}
 	s := startSampler(l.readers, coreVIPs())
+	gw := startGatewayWatch()
 	time.Sleep(eventAfter)
 	l.t.Logf("event at %s", time.Now().Format("15:04:05.000"))
 	event()
 	exited := client.wait(load.Duration + 30*time.Second)
 	vt := s.stop()
+	l.t.Logf("be1's neighbour entry for the NAT gateway %s: %s", gatewayIP, strings.Join(gw.stop(), ", "))
 	if !exited {
 		return loadResult{}, vt, fmt.Errorf("client still running after its window")
 	}

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"os/exec"
 	"strings"
+	"time"
 )
 
 // gatewayNeighbours says where each backend's neighbour entry for the NAT
@@ -83,4 +84,47 @@ func parseNeigh(out string) (mac, state string) {
 		}
 	}
 	return mac, f[len(f)-1]
+}
+
+// gatewayWatch samples where be1's neighbour entry for the NAT gateway
+// points, every 250 ms, until stop; the result is its timeline of changes
+// ("22:34:45.101 lb1 REACHABLE, ...").
+type gatewayWatch struct {
+	quit chan struct{}
+	done chan []string
+}
+
+func startGatewayWatch() *gatewayWatch {
+	w := &gatewayWatch{quit: make(chan struct{}), done: make(chan []string, 1)}
+	macs := [2]string{linkMAC(lbNS[0]), linkMAC(lbNS[1])}
+	go func() {
+		var line []string
+		last := ""
+		for {
+			out, _ := exec.Command("ip", "-n", backendNS[0], "neigh", "show", gatewayIP, "dev", "eth0").CombinedOutput()
+			mac, state := parseNeigh(string(out))
+			at := -1
+			for i, m := range macs {
+				if m != "" && m == mac {
+					at = i
+				}
+			}
+			if now := lbName(at) + " " + state; now != last {
+				line = append(line, time.Now().Format("15:04:05.000")+" "+now)
+				last = now
+			}
+			select {
+			case <-w.quit:
+				w.done <- line
+				return
+			case <-time.After(250 * time.Millisecond):
+			}
+		}
+	}()
+	return w
+}
+
+func (w *gatewayWatch) stop() []string {
+	close(w.quit)
+	return <-w.done
 }

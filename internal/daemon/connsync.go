@@ -13,7 +13,8 @@ import (
 )
 
 // A Master that leaves mastership hands its live connections to the peer
-// before its priority-0 advert (release.go, connsync_linux.go). The
+// once its VIPs are gone, before the peer takes over (release.go,
+// connsync_handoff.go, connsync_linux.go). The
 // kernel's master sync daemon sends a connection once, when it reaches
 // sync_threshold packets, and batches those messages for up to 2 s
 // (IPVS_SYNC_FLUSH_TIME) before it sends a part-filled one; a connection

@@ -106,7 +106,8 @@ func serve(ctx context.Context, d deps, f Options, log *slog.Logger, hup <-chan 
 	g.Go(func() error {
 		<-gctx.Done()
 		<-vrrpDone
-		w.closeHooks() // the VRRP node's "stop" runs before the exit
+		w.handoffs.wait(handoffExitBound, log) // the peer gets the connections before the exit
+		w.closeHooks()                         // the VRRP node's "stop" runs before the exit
 		stopLoop()
 		return nil
 	})
@@ -135,6 +136,7 @@ func newWiring(ctx context.Context, d deps, f Options, log *slog.Logger) (*wirin
 		return nil, nil, fmt.Errorf("open IPVS: %w", err)
 	}
 	w := &wiring{log: log, listen: d.listenVRRP, sourceFor: d.sourceFor,
+		sendConns: d.handoff, listAddrs: d.listAddrs, announce: d.announce,
 		ready: make(chan struct{}), states: map[checks.Key]checks.State{},
 		roundDone: make(chan struct{}), marksFeed: newRoundFeed(), trackFeed: newRoundFanout(),
 		roundsSeen: newRoundLog(), reloads: make(chan reloadRequest),

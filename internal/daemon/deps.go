@@ -1,10 +1,12 @@
 package daemon
 
 import (
+	"context"
 	"log/slog"
 	"net/netip"
 	"time"
 
+	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/kernel"
 	"github.com/seesaw-lb/seesaw/kernel/addrs"
 	"github.com/seesaw-lb/seesaw/kernel/checkpath"
@@ -34,6 +36,17 @@ type deps struct {
 	// sourceFor is the source address towards a backend, bound by dsr/tunnel
 	// checks (nil: none bound).
 	sourceFor func(netip.Addr) (netip.Addr, error)
+	// handoff sends a Master's live connections to the peer's backup sync
+	// daemon when it leaves mastership (connsync_linux.go; nil: none are
+	// sent).
+	handoff func(desired.Config, desired.SyncDaemon) (sent, skipped int, err error)
+	// listAddrs reads an interface's addresses, once at start: VRRP
+	// instances whose VIPs are all there resume mastership (resume.go;
+	// nil: every instance starts as backup).
+	listAddrs func(ctx context.Context, ifname string) ([]netip.Prefix, error)
+	// announce sends a GARP / NA for a VIP a resumed master kept (nil:
+	// none are sent).
+	announce func(ctx context.Context, ifname string, a netip.Addr) error
 }
 
 // systemDeps opens the kernel of the current network namespace.
@@ -47,7 +60,30 @@ func systemDeps() deps {
 		checkSysctls: func() *reconcile.CheckSysctls { return reconcile.NewCheckSysctls(checkpath.ProcSysctls{}) },
 		sourceFor:    checkpath.SourceFor,
 		sysctls:      checkpath.ProcSysctls{},
+		handoff:      handoffConns,
+		listAddrs:    listAddrs,
+		announce:     announceAddr,
 	}
+}
+
+// announceAddr sends one GARP / NA for a on ifname over sockets of its own.
+func announceAddr(ctx context.Context, ifname string, a netip.Addr) error {
+	as, err := addrs.New(0)
+	if err != nil {
+		return err
+	}
+	defer as.Close()
+	return as.Announce(ctx, ifname, a)
+}
+
+// listAddrs reads ifname's addresses over a netlink socket of its own.
+func listAddrs(ctx context.Context, ifname string) ([]netip.Prefix, error) {
+	a, err := addrs.New(0)
+	if err != nil {
+		return nil, err
+	}
+	defer a.Close()
+	return a.List(ctx, ifname)
 }
 
 // kernelVIPs manages VIP addresses over rtnetlink; without rtnetlink the

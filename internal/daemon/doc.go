@@ -95,9 +95,11 @@
 //     stops every part and Run returns its error.
 //     When the context ends (SIGTERM), the checks and the reloader stop; a
 //     VRRP master leaves mastership (release.go: the loop removes the VIPs,
-//     at most releaseBound, then hands its live connections to the peer's
-//     backup sync daemon (connsync.go), and only then the node sends
-//     priority 0; both sync-daemon roles keep running); the loop returns after the VRRP
+//     at most releaseBound, then the node sends priority 0 while its live
+//     connections go to the peer's backup sync daemon beside it
+//     (connsync_handoff.go; the process waits for that handoff, at most
+//     handoffExitBound, before it exits); both sync-daemon roles keep
+//     running); the loop returns after the VRRP
 //     node without touching IPVS, the listeners close and the control
 //     socket file is removed, so a restart finds nothing to do in IPVS. A
 //     standalone node keeps its VIPs.

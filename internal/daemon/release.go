@@ -53,7 +53,11 @@ func (w *wiring) setMaster(r *router, m bool) {
 // and has not yet sent its last advert. It removes the addresses of r's
 // instance (those of the instances still master stay), waiting at most
 // releaseBound of its config, and reports whether they are gone; the sync
-// daemons keep both roles.
+// daemons keep both roles. The live connections then go to the peer
+// (handoff): beside the priority-0 advert when the node stops or lost its
+// link (Initialize: the backup takes over after Skew_Time, or after
+// Master_Down_Interval), before the advert when it stays as Backup (a
+// preempting master takes the VIPs as soon as it reads the advert).
 func (w *wiring) release(r *router) bool {
 	bound := releaseBound(r.cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), bound)
@@ -66,35 +70,23 @@ func (w *wiring) release(r *router) bool {
 		w.log.Error("leaving mastership: VIPs may still be held", "instance", r.name, "error", "the loop's mastership is busy", "waited", bound)
 		return false
 	}
+	turn := time.Since(start)
+	if r.resumeGARP != nil {
+		r.resumeGARP() // never announce an address this node gives up
+	}
 	if err := w.loop.ReleaseInstance(ctx, r.name); err != nil {
 		w.log.Error("leaving mastership: VIPs may still be held", "instance", r.name, "error", err.Error(), "waited", time.Since(start))
 		return false
 	}
-	w.log.Info("left mastership: VIPs removed", "instance", r.name, "took", time.Since(start))
-	w.handoff(r)
+	beside, when := r.node.State() == vrrp.Initialize, "before the advert"
+	if beside {
+		when = "beside the advert"
+	}
+	w.log.Info("left mastership: VIPs removed", "instance", r.name, "took", time.Since(start), "turn_waited", turn, "handoff", when)
+	if beside {
+		w.handoffs.run(func() { w.handoff(r) })
+	} else {
+		w.handoff(r)
+	}
 	return true
-}
-
-// handoff sends the peer's backup sync daemon the live connections of the
-// config's services (connsync.go), after the VIPs are gone (no connection
-// starts here any more) and before the priority-0 advert (the peer has them
-// when it takes over). A config without sync_daemon hands nothing over; a
-// failure is logged and does not hold the release.
-func (w *wiring) handoff(r *router) {
-	w.mu.Lock()
-	cfg := w.cfg
-	w.mu.Unlock()
-	v, ok := cfg.Node.SyncDaemonInstance()
-	if !ok || v.SyncDaemon == nil {
-		return
-	}
-	start := time.Now()
-	sent, skipped, err := handoffConns(cfg, *v.SyncDaemon)
-	if err != nil {
-		w.log.Warn("leaving mastership: connections not handed to the peer; the kernel's sync daemon sends them within 2 s",
-			"instance", r.name, "sent", sent, "error", err.Error())
-		return
-	}
-	w.log.Info("left mastership: connections handed to the peer", "instance", r.name,
-		"sent", sent, "skipped", skipped, "took", time.Since(start))
 }

@@ -85,10 +85,20 @@ func newHASegment(log *haLog) *memSegment {
 // startHANode runs a daemon named name on seg; vrrpKeys is the node's vrrp
 // section ("" for a standalone node).
 func startHANode(t *testing.T, seg *memSegment, log *haLog, name, addr, vrrpKeys string) *haNode {
+	return startHANodeWith(t, seg, log, name, addr, vrrpKeys, nil)
+}
+
+// startHANodeWith is startHANode with edit applied to the node's deps and
+// fake interface before it starts (nil: none).
+func startHANodeWith(t *testing.T, seg *memSegment, log *haLog, name, addr, vrrpKeys string, edit func(*deps, *kerneltest.Addresses)) *haNode {
 	d, f := fakeDeps(t)
 	fa := kerneltest.NewAddresses("eth1")
 	d.vips = func(l *slog.Logger) reconcile.VIPManager {
 		return reconcile.NewVIPs(loggedAddresses{fa, name, log}, l)
+	}
+	d.listAddrs, d.announce = fa.List, fa.Announce
+	if edit != nil {
+		edit(&d, fa)
 	}
 	log.mu.Lock()
 	log.names[netip.MustParseAddr(addr)] = name

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync/atomic"
 
+	"github.com/seesaw-lb/seesaw/reconcile"
 	"github.com/seesaw-lb/seesaw/vrrp"
 )
 
@@ -38,6 +39,8 @@ type router struct {
 	followed chan struct{} // closed when the node's events are all taken
 	// peerLeft ends a preempting node's wait for the old master (preempt.go).
 	peerLeft peerLeft
+	// resumeGARP ends the announcements of a resumed master (nil: none).
+	resumeGARP func()
 }
 
 // runVRRP runs one virtual router per VRRP instance of the config in force
@@ -86,7 +89,8 @@ func (w *wiring) runVRRP(ctx context.Context) error {
 
 // applyInstances makes routers run the instances vcs: it leaves VRRP when
 // vcs is empty, stops the routers of removed instances, and starts or
-// reconfigures the others in name order.
+// reconfigures the others in name order. At the daemon's start, an
+// instance whose VIPs were all held starts as Master (resume.go).
 func (w *wiring) applyInstances(ctx context.Context, routers map[string]*router, vcs map[string]vrrp.Config, first bool) error {
 	if len(vcs) == 0 {
 		if len(routers) > 0 {
@@ -117,7 +121,11 @@ func (w *wiring) applyInstances(ctx context.Context, routers map[string]*router,
 		var err error
 		switch {
 		case r == nil:
-			r, err = w.startRouter(ctx, name, vc, standalone)
+			var resumed []reconcile.Address
+			if first {
+				resumed = w.resumes(name)
+			}
+			r, err = w.startRouter(ctx, name, vc, standalone || resumed != nil, resumed)
 		case !vc.Equal(r.cfg):
 			r, err = w.reconfigure(ctx, r, vc)
 		}
@@ -167,17 +175,18 @@ func (w *wiring) reconfigure(ctx context.Context, r *router, vc vrrp.Config) (*r
 		r.cancel()
 		<-r.done
 		<-r.followed
-		return w.startRouter(ctx, r.name, vc, false)
+		return w.startRouter(ctx, r.name, vc, false, nil)
 	}
 	w.log.Error("vrrp settings not applied; kept the running ones", "instance", r.name, "error", err.Error())
 	return r, nil
 }
 
 // startRouter opens the socket of vc and runs a node on it for instance
-// name. held starts it as Master (the node holds the VIPs as a standalone
-// node); otherwise it starts as Backup and the instance's addresses stay
-// away until it is Master.
-func (w *wiring) startRouter(ctx context.Context, name string, vc vrrp.Config, held bool) (*router, error) {
+// name. held starts it as Master (the node holds the VIPs: as a
+// standalone node, or since a run killed as Master); otherwise it starts
+// as Backup and the instance's addresses stay away until it is Master.
+// resumed are the VIPs a resumed master kept, which it announces.
+func (w *wiring) startRouter(ctx context.Context, name string, vc vrrp.Config, held bool, resumed []reconcile.Address) (*router, error) {
 	if w.listen == nil {
 		return nil, fmt.Errorf("vrrp instance %s (VRID %d on %s): no VRRP socket in this build", name, vc.VRID, vc.Interface)
 	}
@@ -193,6 +202,9 @@ func (w *wiring) startRouter(ctx context.Context, name string, vc vrrp.Config, h
 	rctx, cancel := context.WithCancel(ctx)
 	r := &router{name: name, node: node, cfg: vc, cancel: cancel, done: make(chan error, 1), followed: make(chan struct{}),
 		peerLeft: newPeerLeft()}
+	if resumed != nil {
+		r.resumeGARP = w.announceResumed(rctx, name, resumed)
+	}
 	node.SetRelease(func() bool {
 		return r.detached.Load() || w.release(r)
 	})

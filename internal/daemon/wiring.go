@@ -56,6 +56,17 @@ type wiring struct {
 	instances map[string]*instanceView
 	// masterTurn serialises the loop's mastership (release.go).
 	masterTurn mastership
+	// sendConns hands a leaving Master's connections to the peer
+	// (connsync_linux.go; nil: none); handoffs are those still running.
+	sendConns func(desired.Config, desired.SyncDaemon) (sent, skipped int, err error)
+	handoffs  handoffs
+	// listAddrs reads an interface's addresses (nil: none read);
+	// resumed are the VRRP instances whose VIPs were held at start and
+	// whose routers start as Master (resume.go), under mu.
+	listAddrs func(ctx context.Context, ifname string) ([]netip.Prefix, error)
+	resumed   map[string][]reconcile.Address
+	// announce sends a GARP / NA for an address (nil: none sent).
+	announce func(ctx context.Context, ifname string, a netip.Addr) error
 	// vrrpChanged wakes runVRRP after each config load, routerExit when a
 	// router's node stops (vrrp_run.go).
 	vrrpChanged, routerExit kick
@@ -96,6 +107,10 @@ func (w *wiring) configLoadedLocked(cfg desired.Config) error {
 	w.firstOne.Do(func() {
 		if cfg.Node.VRRP != nil {
 			w.loop.SetMaster(false) // until the VRRP node says otherwise
+			w.resumed = w.resumedInstances(eff)
+			for name := range w.resumed {
+				w.loop.SetInstanceMaster(name, true) // held since the last run (resume.go)
+			}
 		}
 		close(w.ready)
 	})

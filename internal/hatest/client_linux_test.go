@@ -33,7 +33,7 @@ type loadResult struct {
 	MaxGap   time.Duration  // longest time without a successful request completing
 	Streams  int
 	Survived int
-	Errors   []string // the first few errors, for the log
+	Errors   []string // the first few errors with the start of their request, for the log
 }
 
 // readyLine is printed once every stream is established, before the load
@@ -62,9 +62,9 @@ func runClient(spec string) int {
 	}
 	res := loadResult{FailedBy: map[string]int{}, Streams: s.Streams}
 	var mu sync.Mutex
-	note := func(err error) {
+	note := func(err error, at time.Time) {
 		if len(res.Errors) < 8 {
-			res.Errors = append(res.Errors, err.Error())
+			res.Errors = append(res.Errors, at.Format("15:04:05.000")+" "+err.Error())
 		}
 	}
 	streams := make([]*stream, 0, s.Streams)
@@ -93,6 +93,7 @@ func runClient(spec string) int {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			at := time.Now()
 			err := request(target)
 			mu.Lock()
 			defer mu.Unlock()
@@ -100,7 +101,7 @@ func runClient(spec string) int {
 			if err != nil {
 				res.Failed++
 				res.FailedBy[target]++
-				note(err)
+				note(err, at)
 				return
 			}
 			oks = append(oks, time.Now())
@@ -124,7 +125,7 @@ func runClient(spec string) int {
 		if st.err == nil {
 			res.Survived++
 		} else {
-			note(st.err)
+			note(st.err, stop)
 		}
 		st.c.Close()
 	}

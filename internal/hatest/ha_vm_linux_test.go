@@ -20,7 +20,10 @@ type outcome struct {
 	vip     vipTimes
 	kernel  string // "" when the kernel ended equal to the config
 	revived bool   // the scenario's kept-down backend was given weight
-	err     error  // the measurement itself failed
+	// staleGateway counts the backends whose neighbour entry for the NAT
+	// gateway names the load balancer without it, after the window.
+	staleGateway int
+	err          error // the measurement itself failed
 }
 
 // TestHATraffic runs every scenario under load with seesaw-reconcile, then
@@ -76,6 +79,11 @@ func runScenarios(t *testing.T, l *lab, results map[string]map[string]*outcome) 
 				t.Logf("client errors: %q", o.load.Errors)
 			}
 			t.Logf("DR VIP holders: %s", strings.Join(o.vip.Timeline, ", "))
+			if s.failover {
+				report, stale := l.gatewayNeighbours()
+				o.staleGateway = len(stale)
+				t.Logf("NAT gateway neighbours after the window: %s; pointing at the load balancer without it: %q", report, stale)
+			}
 			if *showLogs {
 				l.dumpLogs()
 			}

@@ -27,6 +27,7 @@ type lab struct {
 	t        *testing.T
 	pair     lbPair
 	readers  [2]*addrReader
+	adverts  *advertWatch
 	backends [3]*proc
 	stuck    []string // processes that did not stop when told to
 }
@@ -43,7 +44,22 @@ func newLab(t *testing.T, pair lbPair) *lab {
 	for i := range backendNS {
 		l.startBackend(i)
 	}
+	w, err := newAdvertWatch(clientNS)
+	must(t, err)
+	t.Cleanup(w.Close)
+	l.adverts = w
 	return l
+}
+
+// onAdvertPhase waits until advertPhase after lb i's next advert, so that
+// a crash or a pulled cable happens at the same point of the advert
+// interval in every run and with both implementations.
+func (l *lab) onAdvertPhase(i int) {
+	if !l.adverts.afterNext(lbIP[i], advertPhase) {
+		l.t.Logf("no advert from lb%d within 3 s: the event is not phase-pinned", i+1)
+		return
+	}
+	l.t.Logf("event pinned at %v after lb%d's advert", advertPhase, i+1)
 }
 
 func (l *lab) startBackend(i int) {
@@ -194,11 +210,13 @@ func (l *lab) measure(event func()) (loadResult, vipTimes, error) {
 		}
 	}
 	s := startSampler(l.readers, coreVIPs())
+	gw := startGatewayWatch()
 	time.Sleep(eventAfter)
 	l.t.Logf("event at %s", time.Now().Format("15:04:05.000"))
 	event()
 	exited := client.wait(load.Duration + 30*time.Second)
 	vt := s.stop()
+	l.t.Logf("be1's neighbour entry for the NAT gateway %s: %s", gatewayIP, strings.Join(gw.stop(), ", "))
 	if !exited {
 		return loadResult{}, vt, fmt.Errorf("client still running after its window")
 	}

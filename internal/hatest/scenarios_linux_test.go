@@ -37,11 +37,13 @@ var scenarios = []scenario{
 		l.stopLB(0, syscall.SIGTERM)
 	}},
 	{name: "master-kill9", failover: true, crash: true, event: func(l *lab) {
+		l.onAdvertPhase(0)
 		l.stopLB(0, syscall.SIGKILL)
 		time.Sleep(restartDelay)
 		l.pair.Start(0)
 	}},
 	{name: "master-link-down", failover: true, event: func(l *lab) {
+		l.onAdvertPhase(0)
 		setLink(l.t, lbNS[0], false)
 		time.Sleep(linkDownFor)
 		setLink(l.t, lbNS[0], true)

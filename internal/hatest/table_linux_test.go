@@ -15,12 +15,12 @@ var impls = []string{"seesaw", "keepalived"}
 func printTable(w io.Writer, results map[string]map[string]*outcome) {
 	fmt.Fprintf(w, "\nHA traffic suite: %s, event at %v\n", load, eventAfter)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "scenario\timpl\tfailed/requests\tlongest gap\tboth held VIP\tneither held\tstreams survived\tkernel = config\tdown backend kept at 0")
+	fmt.Fprintln(tw, "scenario\timpl\tfailed/requests\tlongest gap\tboth held VIP\tneither held\tstreams survived\tkernel = config\tdown backend kept at 0\tNAT failed, stale gw")
 	for _, s := range scenarios {
 		for _, impl := range impls {
 			o := results[s.name][impl]
 			if o == nil {
-				fmt.Fprintf(tw, "%s\t%s\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\n", s.name, impl)
+				fmt.Fprintf(tw, "%s\t%s\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\n", s.name, impl)
 				continue
 			}
 			if o.err != nil {
@@ -34,8 +34,12 @@ func printTable(w io.Writer, results map[string]map[string]*outcome) {
 			if s.keptDown != "" {
 				kept = map[bool]string{false: "yes", true: "no"}[o.revived]
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%v\t%v\t%v\t%d/%d\t%s\t%s\n", s.name, impl, o.load.Failed, o.load.Requests,
-				ms(o.load.MaxGap), ms(o.vip.Both), ms(o.vip.Neither), o.load.Survived, o.load.Streams, kernel, kept)
+			nat := fmt.Sprint(o.load.FailedBy[natVIP+":80"])
+			if s.failover {
+				nat += fmt.Sprintf(", %d", o.staleGateway)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%v\t%v\t%v\t%d/%d\t%s\t%s\t%s\n", s.name, impl, o.load.Failed, o.load.Requests,
+				ms(o.load.MaxGap), ms(o.vip.Both), ms(o.vip.Neither), o.load.Survived, o.load.Streams, kernel, kept, nat)
 		}
 	}
 	tw.Flush()

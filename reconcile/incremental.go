@@ -31,29 +31,29 @@ func ComputeIncremental(live kernel.Snapshot, in Inputs, prev Round) (Outcome, b
 		return Outcome{}, false
 	}
 	sub := in.Config
-	sub.Services = make([]desired.Service, 0, len(dirty))
-	for i := range in.Config.Services {
-		if dirty[in.Config.Services[i].Name] {
-			sub.Services = append(sub.Services, in.Config.Services[i])
-		}
-	}
+	sub.Services = servicesNamed(in.Config.Services, dirty)
 	if hasPathChecks(sub) {
 		return Outcome{}, false
 	}
 	t := effectiveOf(sub, in.Health, in.mastership(), in.States)
-	liveSub := liveOfServices(live, prev.Outcome.Target, t, dirty)
+	liveSub := liveOfServices(live, prev.Inputs.Config, t, dirty)
 	t, draining := drain(liveSub, t, in.Draining, configDrainTimeouts(in.Config), in.Now)
 	scope := scopeOf(in.Config)
 	p := diff(liveSub, t, scope)
-	p.Owned = owned(live, scope)
+	p.Owned = ownedAfter(prev.Outcome.Plan, scope)
 	p = guard(p, in.Config.Node.MassDelete, in.AllowMassDelete)
-	t = mergeTarget(prev.Outcome.Target, t, dirty)
+	dirtyTarget := t
+	if merged, ok := mergeTargetInPlace(prev.Inputs.Config, prev.Outcome.Target, t, dirty); ok {
+		t = merged
+	} else {
+		t = mergeTarget(prev.Outcome.Target, t, dirty)
+	}
 	if addressesKept(prev.Inputs.Config, in.Config, dirty) {
 		t.Addresses = prev.Outcome.Target.Addresses
 	} else {
 		t.Addresses = heldAddresses(in.Config, in.mastership())
 	}
-	return Outcome{Target: t, Plan: p, States: t.States(), Draining: draining}, true
+	return Outcome{Target: t, Plan: p, States: statesOf(t, dirtyTarget, prev.Outcome.States), Draining: draining}, true
 }
 
 // incrementalOK reports whether everything but the services' own config and
@@ -61,7 +61,8 @@ func ComputeIncremental(live kernel.Snapshot, in Inputs, prev Round) (Outcome, b
 func incrementalOK(prev Round, in Inputs) bool {
 	return in.mastership().equal(prev.Inputs.mastership()) && in.AllowMassDelete == prev.Inputs.AllowMassDelete &&
 		len(in.Draining) == 0 && len(prev.Outcome.Draining) == 0 && len(prev.Outcome.Target.CheckMarks) == 0 &&
-		maps.Equal(in.States, prev.Outcome.States) && reflect.DeepEqual(in.Config.Node, prev.Inputs.Config.Node)
+		(sameMap(in.States, prev.Outcome.States) || maps.Equal(in.States, prev.Outcome.States)) &&
+		reflect.DeepEqual(in.Config.Node, prev.Inputs.Config.Node)
 }
 
 // changedServices names the services whose config or health differ between
@@ -131,14 +132,19 @@ func hasPathChecks(cfg desired.Config) bool {
 }
 
 // liveOfServices returns the live services (sorted) of the dirty services:
-// the keys they had in the previous target and the keys they have now.
-// On a sorted table each key is a binary search, so the cost is the
-// dirty services' rather than the table's.
-func liveOfServices(live kernel.Snapshot, prev, now Target, dirty map[string]bool) kernel.Snapshot {
+// the keys they had in the previous round (those of their services in
+// prevCfg, the previous round's config) and the keys they have now. On a
+// sorted table each key is a binary search, so the cost is the dirty
+// services' rather than the table's.
+func liveOfServices(live kernel.Snapshot, prevCfg desired.Config, now Target, dirty map[string]bool) kernel.Snapshot {
 	keys := map[kernel.ServiceKey]bool{}
-	for i := range prev.Services {
-		if dirty[prev.Services[i].Name] {
-			keys[prev.Services[i].Key] = true
+	var ks []kernel.ServiceKey
+	for name := range dirty {
+		if s := serviceNamed(prevCfg.Services, name); s != nil {
+			ks = serviceKeys(s, ks[:0])
+			for _, k := range ks {
+				keys[k] = true
+			}
 		}
 	}
 	for i := range now.Services {
@@ -157,12 +163,17 @@ func liveOfServices(live kernel.Snapshot, prev, now Target, dirty map[string]boo
 	return kernel.Snapshot{Services: sortedLive(out, true)}
 }
 
-// owned counts the live services inside the scope, as diff does.
-func owned(live kernel.Snapshot, scope tableScope) int {
-	n := 0
-	for i := range live.Services {
-		if scope.Owns(live.Services[i].Key) {
+// ownedAfter is the number of live services inside the scope once the
+// previous round's plan p was applied in full: the count diff took before
+// it, with the plan's owned service additions and deletions.
+func ownedAfter(p Plan, scope tableScope) int {
+	n := p.Owned
+	for _, s := range p.Steps {
+		switch {
+		case s.Op.Kind == kernel.AddService && scope.Owns(s.Op.Service):
 			n++
+		case s.Op.Kind == kernel.DeleteService && scope.Owns(s.Op.Service):
+			n--
 		}
 	}
 	return n

@@ -79,6 +79,7 @@ type Loop struct {
 	vipsFor    mastership
 	vipsSynced bool
 	keep       []netip.Addr
+	policy     policyMemo // the address policy of the last config (vips_policy.go)
 
 	// owned by the Run goroutine
 	cfg     desired.Config
@@ -330,7 +331,7 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 	// or the plan is held: a takeover must never wait for an unrelated op.
 	var vipErr error
 	if l.o.VIPs != nil {
-		pol := heldPolicy(l.cfg, out.Plan, l.mastership().holdsAny(l.cfg))
+		pol := l.policy.held(l.cfg, out.Plan, l.mastership().holdsAny(l.cfg))
 		l.keep = pol.Keep
 		st.Addresses, vipErr = l.o.VIPs.Sync(ctx, out.Target.Addresses, pol)
 		if vipErr != nil {

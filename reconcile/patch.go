@@ -34,6 +34,7 @@ func patch(live kernel.Snapshot, results []kernel.Result) kernel.Snapshot {
 	}
 	deleted := map[int]bool{}
 	touched := map[int]bool{}
+	added := false
 	for _, r := range results {
 		if r.Err != nil {
 			continue
@@ -45,6 +46,7 @@ func patch(live kernel.Snapshot, results []kernel.Result) kernel.Snapshot {
 			at[op.Service] = len(svcs)
 			svcs = append(svcs, kernel.Service{Key: op.Service, Config: op.ServiceConfig})
 			touched[len(svcs)-1] = true
+			added = true
 			continue
 		case kernel.DeleteService:
 			if i >= 0 {
@@ -62,13 +64,13 @@ func patch(live kernel.Snapshot, results []kernel.Result) kernel.Snapshot {
 		}
 		patchService(&svcs[i], op)
 	}
-	return patchedSnapshot(svcs, sorted, deleted, touched)
+	return patchedSnapshot(svcs, sorted, added, deleted, touched)
 }
 
 // patchedSnapshot drops the deleted services and sorts what the ops may
-// have put out of order: added services and the destinations of touched
-// ones. Deletions and unsorted input (rare) take a full sort.
-func patchedSnapshot(svcs []kernel.Service, sorted bool, deleted, touched map[int]bool) kernel.Snapshot {
+// have put out of order: added services (appended) and the destinations
+// of touched ones. Deletions and unsorted input (rare) take a full sort.
+func patchedSnapshot(svcs []kernel.Service, sorted, added bool, deleted, touched map[int]bool) kernel.Snapshot {
 	if len(deleted) > 0 || !sorted {
 		out := svcs[:0:0]
 		for i, s := range svcs {
@@ -83,7 +85,7 @@ func patchedSnapshot(svcs []kernel.Service, sorted bool, deleted, touched map[in
 	for i := range touched {
 		slices.SortFunc(svcs[i].Destinations, compareDest)
 	}
-	if !slices.IsSortedFunc(svcs, compareService) {
+	if added && !slices.IsSortedFunc(svcs, compareService) {
 		slices.SortFunc(svcs, compareService)
 	}
 	return kernel.Snapshot{Services: svcs}

@@ -26,7 +26,13 @@ type Round struct {
 // mass-delete override, drains in progress, or dsr/tunnel check services.
 // The caller then runs Compute, as it must after any re-read of the kernel.
 func ComputeIncremental(live kernel.Snapshot, in Inputs, prev Round) (Outcome, bool) {
-	dirty, ok := changedServices(prev.Inputs, in)
+	return computeIncremental(live, false, in, prev)
+}
+
+// computeIncremental is ComputeIncremental; liveSorted says the caller
+// knows live's services are sorted by key (the loop's patched table).
+func computeIncremental(live kernel.Snapshot, liveSorted bool, in Inputs, prev Round) (Outcome, bool) {
+	dirty, ok := changedServices(prev.Inputs, in, prev.Outcome.namesSorted)
 	if !ok || !incrementalOK(prev, in) {
 		return Outcome{}, false
 	}
@@ -36,7 +42,7 @@ func ComputeIncremental(live kernel.Snapshot, in Inputs, prev Round) (Outcome, b
 		return Outcome{}, false
 	}
 	t := effectiveOf(sub, in.Health, in.mastership(), in.States)
-	liveSub := liveOfServices(live, prev.Inputs.Config, t, dirty)
+	liveSub := liveOfServices(live, liveSorted, prev.Inputs.Config, t, dirty)
 	t, draining := drain(liveSub, t, in.Draining, configDrainTimeouts(in.Config), in.Now)
 	scope := scopeOf(in.Config)
 	p := diff(liveSub, t, scope)
@@ -53,7 +59,7 @@ func ComputeIncremental(live kernel.Snapshot, in Inputs, prev Round) (Outcome, b
 	} else {
 		t.Addresses = heldAddresses(in.Config, in.mastership())
 	}
-	return Outcome{Target: t, Plan: p, States: statesOf(t, dirtyTarget, prev.Outcome.States), Draining: draining}, true
+	return Outcome{Target: t, Plan: p, States: statesOf(t, dirtyTarget, prev.Outcome.States), Draining: draining, namesSorted: true}, true
 }
 
 // incrementalOK reports whether everything but the services' own config and
@@ -67,10 +73,16 @@ func incrementalOK(prev Round, in Inputs) bool {
 
 // changedServices names the services whose config or health differ between
 // two rounds (added and removed ones included). It reports false when the
-// services are not sorted by unique name, as desired.Build returns them.
-func changedServices(a, b Inputs) (map[string]bool, bool) {
+// services are not sorted by unique name, as desired.Build returns them;
+// aSorted says a's are known to be, and then b's are when they have the
+// same names in the same order (compared without looking at their bytes
+// where the two configs share them).
+func changedServices(a, b Inputs, aSorted bool) (map[string]bool, bool) {
 	x, y := a.Config.Services, b.Config.Services
-	if !sortedByName(x) || !sortedByName(y) {
+	if !aSorted && !sortedByName(x) {
+		return nil, false
+	}
+	if !sameNames(x, y) && !sortedByName(y) {
 		return nil, false
 	}
 	dirty := map[string]bool{}
@@ -109,6 +121,19 @@ func healthChanges(a, b Health, dirty map[string]bool) {
 	}
 }
 
+// sameNames reports whether x and y name the same services in the same order.
+func sameNames(x, y []desired.Service) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	for i := range x {
+		if x[i].Name != y[i].Name {
+			return false
+		}
+	}
+	return true
+}
+
 func sortedByName(s []desired.Service) bool {
 	for i := 1; i < len(s); i++ {
 		if s[i-1].Name >= s[i].Name {
@@ -136,7 +161,7 @@ func hasPathChecks(cfg desired.Config) bool {
 // prevCfg, the previous round's config) and the keys they have now. On a
 // sorted table each key is a binary search, so the cost is the dirty
 // services' rather than the table's.
-func liveOfServices(live kernel.Snapshot, prevCfg desired.Config, now Target, dirty map[string]bool) kernel.Snapshot {
+func liveOfServices(live kernel.Snapshot, liveSorted bool, prevCfg desired.Config, now Target, dirty map[string]bool) kernel.Snapshot {
 	keys := map[kernel.ServiceKey]bool{}
 	var ks []kernel.ServiceKey
 	for name := range dirty {
@@ -150,7 +175,10 @@ func liveOfServices(live kernel.Snapshot, prevCfg desired.Config, now Target, di
 	for i := range now.Services {
 		keys[now.Services[i].Key] = true
 	}
-	all := sortedLive(live, false)
+	all := live.Services
+	if !liveSorted {
+		all = sortedLive(live, false)
+	}
 	var out kernel.Snapshot
 	for k := range keys {
 		i, ok := slices.BinarySearchFunc(all, k, func(s kernel.Service, k kernel.ServiceKey) int {

@@ -29,9 +29,13 @@ func TestMergeInPlaceEqualsMerge(t *testing.T) {
 		prevStates, prevCfg, prevHealth := prev.States(), cfg, h
 		for step := range 40 {
 			cfg, h = mutate(r, cfg, h)
-			dirty, ok := changedServices(Inputs{Config: prevCfg, Health: prevHealth}, Inputs{Config: cfg, Health: h})
+			dirty, ok := changedServices(Inputs{Config: prevCfg, Health: prevHealth}, Inputs{Config: cfg, Health: h}, false)
 			if !ok {
 				t.Fatalf("seed %d step %d: services not sorted", seed, step)
+			}
+			// Knowing the previous services sorted changes nothing.
+			if known, ok := changedServices(Inputs{Config: prevCfg, Health: prevHealth}, Inputs{Config: cfg, Health: h}, true); !ok || !reflect.DeepEqual(known, dirty) {
+				t.Fatalf("seed %d step %d: with the previous services known sorted: %v, %v; want %v", seed, step, known, ok, dirty)
 			}
 			sub := cfg
 			sub.Services = nil
@@ -92,5 +96,23 @@ func TestPolicyMemoEqualsPolicy(t *testing.T) {
 	}
 	if reused < 100 || reused > 350 {
 		t.Fatalf("the policy was reused %d times of 400: the generator no longer covers both paths", reused)
+	}
+}
+
+// TestChangedServicesRefusesUnsorted: services out of name order, or named
+// twice, are refused, whether or not the previous ones are known sorted.
+func TestChangedServicesRefusesUnsorted(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	sorted := desired.Config{Services: []desired.Service{randService(r, 1), randService(r, 2), randService(r, 3)}}
+	for _, bad := range [][]int{{1, 3, 2}, {1, 2, 2}, {2, 1}} {
+		cfg := desired.Config{}
+		for _, i := range bad {
+			cfg.Services = append(cfg.Services, randService(r, i))
+		}
+		for _, known := range []bool{false, true} {
+			if _, ok := changedServices(Inputs{Config: sorted}, Inputs{Config: cfg}, known); ok {
+				t.Errorf("services %v (previous known sorted: %v) accepted", bad, known)
+			}
+		}
 	}
 }

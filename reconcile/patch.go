@@ -13,8 +13,15 @@ import (
 // touches are copied, and the cost is the ops' (a binary search each) plus
 // one copy of the service list: live is not modified.
 func patch(live kernel.Snapshot, results []kernel.Result) kernel.Snapshot {
+	return patchSorted(live, false, results)
+}
+
+// patchSorted is patch; sorted says live's services are known to be
+// sorted by key (the loop's liveOrder), which spares a pass over them.
+// The result's services are always sorted.
+func patchSorted(live kernel.Snapshot, sorted bool, results []kernel.Result) kernel.Snapshot {
 	svcs := slices.Clone(live.Services)
-	sorted := slices.IsSortedFunc(svcs, compareService)
+	sorted = sorted || slices.IsSortedFunc(svcs, compareService)
 	n0 := len(svcs)
 	// at overrides the position of keys added (or deleted) by the ops.
 	at := map[kernel.ServiceKey]int{}

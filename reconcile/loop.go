@@ -90,7 +90,7 @@ type Loop struct {
 	instances map[string]bool
 	live      kernel.Snapshot
 	liveOK    bool
-	order     liveOrder // whether live is known sorted (loop_order.go)
+	order     liveOrder // whether live is known sorted (loop_order.go); its array is the loop's alone, patched in place
 	spread    spread    // the periodic resync's progress
 	states    ServiceStates
 	draining  Draining
@@ -420,7 +420,7 @@ func (l *Loop) applyPlan(ctx context.Context, p Plan, st *Status) error {
 		}
 		st.Applied[r.Op.Kind]++
 	}
-	l.live = patchSorted(l.live, l.order.sorted(l.live), res)
+	l.live = patchOwned(l.live, l.order.sorted(l.live), res)
 	l.order.mark(l.live)
 	l.o.Log.Info("applied plan", "ops", len(res), "failed", sumCounts(st.Failed),
 		"plan_ms", ms(st.PlanTime), "apply_ms", ms(time.Since(applyStart)), "incremental", l.incremental)

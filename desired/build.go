@@ -44,6 +44,9 @@ type builtFile struct {
 	errs     Errors
 	// keys are the unique keys the services claim.
 	keys *serviceKeys
+	// sorted: the services come in name order; pathChecks: one has a
+	// dsr or tunnel check (checkCheckMarks has work).
+	sorted, pathChecks bool
 }
 
 // build is the package's build, reusing the per-file results of earlier calls.
@@ -71,20 +74,23 @@ func (bl *cachedBuilder) build(files []*parsedFile) (Config, error) {
 	bl.cache = next
 	var cfg Config
 	cfg.Services = make([]Service, 0, total)
-	b.paths = make([]string, 0, total)
 	for i, bf := range built {
 		cfg.Files = append(cfg.Files, files[i].Name)
 		cfg.Services = append(cfg.Services, bf.services...)
-		b.paths = append(b.paths, bf.paths...)
 		b.errs = append(b.errs, bf.errs...)
 	}
 	if node != nil {
 		cfg.Node = *node
-		b.checkCheckMarks(&cfg)
-		b.checkTracking(&cfg)
-		b.checkNotify(&cfg)
+		if slices.ContainsFunc(built, func(bf *builtFile) bool { return bf.pathChecks }) {
+			b.checkCheckMarks(&cfg)
+		}
 	}
 	if bl.fullUnique || bl.counts.update(built) {
+		// The paths of the services, in the same order, name each duplicate.
+		b.paths = make([]string, 0, total)
+		for _, bf := range built {
+			b.paths = append(b.paths, bf.paths...)
+		}
 		b.checkUnique(cfg.Services)
 	}
 	cfg.Addresses = b.addFloating(files, node, cfg.Services)
@@ -92,9 +98,12 @@ func (bl *cachedBuilder) build(files []*parsedFile) (Config, error) {
 		cfg.Checks = append(cfg.Checks, c)
 	}
 	slices.SortFunc(cfg.Checks, func(a, b Check) int { return strings.Compare(a.Name, b.Name) })
-	byName := func(a, b Service) int { return strings.Compare(a.Name, b.Name) }
-	if !slices.IsSortedFunc(cfg.Services, byName) { // files holding names in order need no sort
+	if !inNameOrder(built) { // files holding names in order need no sort
 		slices.SortStableFunc(cfg.Services, byName)
+	}
+	if node != nil { // the names the node refers to are looked up in the sorted services
+		b.checkTracking(&cfg)
+		b.checkNotify(&cfg)
 	}
 	if len(b.errs) > 0 {
 		return Config{}, b.errs.sort()
@@ -103,6 +112,33 @@ func (bl *cachedBuilder) build(files []*parsedFile) (Config, error) {
 }
 
 func checkEqual(a, b Check) bool { return reflect.DeepEqual(a, b) }
+
+func byName(a, b Service) int { return strings.Compare(a.Name, b.Name) }
+
+// inNameOrder reports whether the files' services, one file after the
+// other, come in name order: each file's do, and each file's first name
+// is not before the last name of the files before it.
+func inNameOrder(built []*builtFile) bool {
+	var last *Service
+	for _, bf := range built {
+		if !bf.sorted {
+			return false
+		}
+		if len(bf.services) == 0 {
+			continue
+		}
+		if last != nil && last.Name > bf.services[0].Name {
+			return false
+		}
+		last = &bf.services[len(bf.services)-1]
+	}
+	return true
+}
+
+// hasPathCheck reports whether s has a dsr or tunnel check.
+func hasPathCheck(s Service) bool {
+	return slices.ContainsFunc(s.Checks, func(c Check) bool { return c.Mode == ModeDSR || c.Mode == ModeTunnel })
+}
 
 // buildFile resolves a file's check references and checks its services on
 // their own and against the node.
@@ -114,7 +150,8 @@ func buildFile(f *parsedFile, shared map[string]Check, node *Node, unparsed bool
 		b.checkServicesAgainstNode(cfg.Services, *node)
 	}
 	return &builtFile{node: node, shared: shared, unparsed: unparsed,
-		services: cfg.Services, paths: b.paths, errs: b.errs, keys: keysOf(cfg.Services)}
+		services: cfg.Services, paths: b.paths, errs: b.errs, keys: keysOf(cfg.Services),
+		sorted: slices.IsSortedFunc(cfg.Services, byName), pathChecks: slices.ContainsFunc(cfg.Services, hasPathCheck)}
 }
 
 // builder collects the cross-file errors of build.

@@ -24,6 +24,9 @@ func randFile(r *rand.Rand) string {
 		b.WriteString("services: [\n")
 		return b.String()
 	}
+	if r.IntN(15) == 0 { // a floating address, sometimes another file's or a service's VIP
+		fmt.Fprintf(&b, "addresses: [192.0.2.%d]\n", []int{1, 2, 3, 151, 152}[r.IntN(5)])
+	}
 	n := r.IntN(4)
 	if n == 0 {
 		b.WriteString("services: []\n")
@@ -71,7 +74,7 @@ func TestBuilderEqualsBuild(t *testing.T) {
 			case ok && r.IntN(4) == 0:
 				delete(files, name)
 			case step%10 == 9:
-				node := fmt.Sprintf("node: {name: lb1, interface: eth%d, scope: {prefixes: [192.0.2.0/%d]}}\n", 1+r.IntN(2), []int{24, 25}[r.IntN(2)])
+				node := fmt.Sprintf("node: {name: lb1, interface: eth%d, scope: {prefixes: [192.0.2.0/%d]}%s}\n", 1+r.IntN(2), []int{24, 25}[r.IntN(2)], randNodeRefs(r))
 				if r.IntN(3) == 0 {
 					node = randFile(r)
 				}
@@ -101,4 +104,18 @@ func TestBuilderEqualsBuild(t *testing.T) {
 	if valid < 100 || invalid < 100 {
 		t.Fatalf("%d valid and %d invalid steps: the generator no longer covers both", valid, invalid)
 	}
+}
+
+// randNodeRefs renders, at random, node keys that name services (VRRP
+// tracking, hooks limited to services), which the build looks up among
+// every file's services.
+func randNodeRefs(r *rand.Rand) string {
+	var b strings.Builder
+	if r.IntN(2) == 0 {
+		fmt.Fprintf(&b, ", vrrp: {vrid: 7, track: {services: [{name: s%d, decrement: 10}]}}", r.IntN(200))
+	}
+	if r.IntN(2) == 0 {
+		fmt.Fprintf(&b, ", notify: [{name: h, on: [service_down], run: [/bin/true], services: [s%d, s%d]}]", r.IntN(200), r.IntN(200))
+	}
+	return b.String()
 }

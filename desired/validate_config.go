@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 )
 
 // checkServiceChecks checks a service's (resolved) checks against the service.
@@ -131,14 +132,10 @@ func (b *builder) checkCheckMarks(cfg *Config) {
 	}
 }
 
-// checkTracking checks that tracked services exist.
+// checkTracking checks that tracked services exist (cfg.Services sorted by name).
 func (b *builder) checkTracking(cfg *Config) {
 	if cfg.Node.VRRP == nil || b.unparsed {
 		return
-	}
-	names := make(map[string]bool, len(cfg.Services))
-	for _, s := range cfg.Services {
-		names[s.Name] = true
 	}
 	is := cfg.Node.Instances()
 	for k, v := range is {
@@ -147,7 +144,7 @@ func (b *builder) checkTracking(cfg *Config) {
 			path = index("node.vrrp_instances", k) + ".track.services"
 		}
 		for i, t := range v.Track.Services {
-			if !names[t.Name] {
+			if !hasService(cfg.Services, t.Name) {
 				b.errorAt(cfg.Node.Source, index(path, i)+".name", fmt.Sprintf("no service named %q", t.Name))
 			}
 		}
@@ -217,4 +214,10 @@ func (u *uniqueIndex) reset(n int) {
 	clear(u.names)
 	clear(u.vips)
 	clear(u.marks)
+}
+
+// hasService reports whether services, sorted by name, hold one named name.
+func hasService(services []Service, name string) bool {
+	_, ok := slices.BinarySearchFunc(services, name, func(s Service, n string) int { return strings.Compare(s.Name, n) })
+	return ok
 }

@@ -36,12 +36,7 @@ func (b *builder) resolveInstance(named *string, n Node, src Source, path string
 func (b *builder) addFloating(files []*parsedFile, n *Node, services []Service) []FloatingAddress {
 	var out []FloatingAddress
 	seen := map[netip.Addr]Source{}
-	vips := map[netip.Addr]string{}
-	for _, s := range services {
-		if s.VIP.IsValid() {
-			vips[s.VIP.Unmap()] = s.Name
-		}
-	}
+	var vips map[netip.Addr]string // made at the first floating address
 	for _, f := range files {
 		for i, a := range f.addresses {
 			p := f.addressPaths[i]
@@ -51,6 +46,9 @@ func (b *builder) addFloating(files []*parsedFile, n *Node, services []Service) 
 				continue
 			}
 			seen[addr] = a.Source
+			if vips == nil {
+				vips = vipNames(services)
+			}
 			if svc, ok := vips[addr]; ok {
 				b.errorAt(a.Source, p+".address", fmt.Sprintf("%s is the VIP of service %q, which already holds it; remove it from addresses", addr, svc))
 				continue
@@ -79,4 +77,15 @@ func (b *builder) floatingAgainstNode(a *FloatingAddress, n Node, p string) {
 		b.errorAt(a.Source, p+".interface", fmt.Sprintf("%q is not one of the node's interfaces %v", a.Interface, n.Interfaces))
 	}
 	b.resolveInstance(&a.VRRPInstance, n, a.Source, p+".vrrp_instance", true)
+}
+
+// vipNames maps the VIP of each service that has one to its name.
+func vipNames(services []Service) map[netip.Addr]string {
+	vips := make(map[netip.Addr]string, len(services))
+	for _, s := range services {
+		if s.VIP.IsValid() {
+			vips[s.VIP.Unmap()] = s.Name
+		}
+	}
+	return vips
 }

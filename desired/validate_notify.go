@@ -7,13 +7,9 @@ func (b *builder) checkNotify(cfg *Config) {
 	if len(cfg.Node.Notify) == 0 || b.unparsed {
 		return
 	}
-	names := make(map[string]bool, len(cfg.Services))
-	for _, s := range cfg.Services {
-		names[s.Name] = true
-	}
 	for i, h := range cfg.Node.Notify {
 		for j, name := range h.Services {
-			if !names[name] {
+			if !hasService(cfg.Services, name) {
 				b.errorAt(h.Source, index(index("node.notify", i)+".services", j), fmt.Sprintf("no service named %q", name))
 			}
 		}

@@ -9,6 +9,8 @@ type Outcome struct {
 	Plan     Plan
 	States   ServiceStates
 	Draining Draining
+	// namesSorted: the config's services were found sorted by unique name.
+	namesSorted bool
 }
 
 // Compute runs one pure planning round: the target of the config, health

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/seesaw-lb/seesaw/desired"
 	"github.com/seesaw-lb/seesaw/internal/editbench"
@@ -34,11 +35,22 @@ func newEditEnvN(t testing.TB, services, files int) *editEnv {
 	for f := range files {
 		e.write(t, fmt.Sprintf("s%03d.yaml", f), editbench.File(per*f, per, -1, 0))
 	}
+	written := time.Now()
 	_, e.ipvs = fakeWith(t)
 	e.loader = &desired.Loader{Dir: dir}
 	e.loop = NewLoop(LoopOptions{Kernel: e.ipvs})
 	e.reload(t)
+	settle(t, e, written)
 	return e
+}
+
+// settle waits until the files are older than the Loader's 2 s racy
+// window and loads them once more, so their stamps vouch for them: the
+// daemon's state when an edit comes minutes after the files were
+// written. Before that, every Load reads every file again.
+func settle(t testing.TB, e *editEnv, written time.Time) {
+	time.Sleep(time.Until(written.Add(2*time.Second + 100*time.Millisecond)))
+	e.reload(t)
 }
 
 func (e *editEnv) write(t testing.TB, name, content string) {

@@ -26,34 +26,40 @@ type Round struct {
 // mass-delete override, drains in progress, or dsr/tunnel check services.
 // The caller then runs Compute, as it must after any re-read of the kernel.
 func ComputeIncremental(live kernel.Snapshot, in Inputs, prev Round) (Outcome, bool) {
-	dirty, ok := changedServices(prev.Inputs, in)
+	return computeIncremental(live, false, in, prev)
+}
+
+// computeIncremental is ComputeIncremental; liveSorted says the caller
+// knows live's services are sorted by key (the loop's patched table).
+func computeIncremental(live kernel.Snapshot, liveSorted bool, in Inputs, prev Round) (Outcome, bool) {
+	dirty, ok := changedServices(prev.Inputs, in, prev.Outcome.namesSorted)
 	if !ok || !incrementalOK(prev, in) {
 		return Outcome{}, false
 	}
 	sub := in.Config
-	sub.Services = make([]desired.Service, 0, len(dirty))
-	for i := range in.Config.Services {
-		if dirty[in.Config.Services[i].Name] {
-			sub.Services = append(sub.Services, in.Config.Services[i])
-		}
-	}
+	sub.Services = servicesNamed(in.Config.Services, dirty)
 	if hasPathChecks(sub) {
 		return Outcome{}, false
 	}
 	t := effectiveOf(sub, in.Health, in.mastership(), in.States)
-	liveSub := liveOfServices(live, prev.Outcome.Target, t, dirty)
+	liveSub := liveOfServices(live, liveSorted, prev.Inputs.Config, t, dirty)
 	t, draining := drain(liveSub, t, in.Draining, configDrainTimeouts(in.Config), in.Now)
 	scope := scopeOf(in.Config)
 	p := diff(liveSub, t, scope)
-	p.Owned = owned(live, scope)
+	p.Owned = ownedAfter(prev.Outcome.Plan, scope)
 	p = guard(p, in.Config.Node.MassDelete, in.AllowMassDelete)
-	t = mergeTarget(prev.Outcome.Target, t, dirty)
+	dirtyTarget := t
+	if merged, ok := mergeTargetInPlace(prev.Inputs.Config, prev.Outcome.Target, t, dirty); ok {
+		t = merged
+	} else {
+		t = mergeTarget(prev.Outcome.Target, t, dirty)
+	}
 	if addressesKept(prev.Inputs.Config, in.Config, dirty) {
 		t.Addresses = prev.Outcome.Target.Addresses
 	} else {
 		t.Addresses = heldAddresses(in.Config, in.mastership())
 	}
-	return Outcome{Target: t, Plan: p, States: t.States(), Draining: draining}, true
+	return Outcome{Target: t, Plan: p, States: statesOf(t, dirtyTarget, prev.Outcome.States), Draining: draining, namesSorted: true}, true
 }
 
 // incrementalOK reports whether everything but the services' own config and
@@ -61,15 +67,22 @@ func ComputeIncremental(live kernel.Snapshot, in Inputs, prev Round) (Outcome, b
 func incrementalOK(prev Round, in Inputs) bool {
 	return in.mastership().equal(prev.Inputs.mastership()) && in.AllowMassDelete == prev.Inputs.AllowMassDelete &&
 		len(in.Draining) == 0 && len(prev.Outcome.Draining) == 0 && len(prev.Outcome.Target.CheckMarks) == 0 &&
-		maps.Equal(in.States, prev.Outcome.States) && reflect.DeepEqual(in.Config.Node, prev.Inputs.Config.Node)
+		(sameMap(in.States, prev.Outcome.States) || maps.Equal(in.States, prev.Outcome.States)) &&
+		reflect.DeepEqual(in.Config.Node, prev.Inputs.Config.Node)
 }
 
 // changedServices names the services whose config or health differ between
 // two rounds (added and removed ones included). It reports false when the
-// services are not sorted by unique name, as desired.Build returns them.
-func changedServices(a, b Inputs) (map[string]bool, bool) {
+// services are not sorted by unique name, as desired.Build returns them;
+// aSorted says a's are known to be, and then b's are when they have the
+// same names in the same order (compared without looking at their bytes
+// where the two configs share them).
+func changedServices(a, b Inputs, aSorted bool) (map[string]bool, bool) {
 	x, y := a.Config.Services, b.Config.Services
-	if !sortedByName(x) || !sortedByName(y) {
+	if !aSorted && !sortedByName(x) {
+		return nil, false
+	}
+	if !sameNames(x, y) && !sortedByName(y) {
 		return nil, false
 	}
 	dirty := map[string]bool{}
@@ -108,6 +121,19 @@ func healthChanges(a, b Health, dirty map[string]bool) {
 	}
 }
 
+// sameNames reports whether x and y name the same services in the same order.
+func sameNames(x, y []desired.Service) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	for i := range x {
+		if x[i].Name != y[i].Name {
+			return false
+		}
+	}
+	return true
+}
+
 func sortedByName(s []desired.Service) bool {
 	for i := 1; i < len(s); i++ {
 		if s[i-1].Name >= s[i].Name {
@@ -131,20 +157,28 @@ func hasPathChecks(cfg desired.Config) bool {
 }
 
 // liveOfServices returns the live services (sorted) of the dirty services:
-// the keys they had in the previous target and the keys they have now.
-// On a sorted table each key is a binary search, so the cost is the
-// dirty services' rather than the table's.
-func liveOfServices(live kernel.Snapshot, prev, now Target, dirty map[string]bool) kernel.Snapshot {
+// the keys they had in the previous round (those of their services in
+// prevCfg, the previous round's config) and the keys they have now. On a
+// sorted table each key is a binary search, so the cost is the dirty
+// services' rather than the table's.
+func liveOfServices(live kernel.Snapshot, liveSorted bool, prevCfg desired.Config, now Target, dirty map[string]bool) kernel.Snapshot {
 	keys := map[kernel.ServiceKey]bool{}
-	for i := range prev.Services {
-		if dirty[prev.Services[i].Name] {
-			keys[prev.Services[i].Key] = true
+	var ks []kernel.ServiceKey
+	for name := range dirty {
+		if s := serviceNamed(prevCfg.Services, name); s != nil {
+			ks = serviceKeys(s, ks[:0])
+			for _, k := range ks {
+				keys[k] = true
+			}
 		}
 	}
 	for i := range now.Services {
 		keys[now.Services[i].Key] = true
 	}
-	all := sortedLive(live, false)
+	all := live.Services
+	if !liveSorted {
+		all = sortedLive(live, false)
+	}
 	var out kernel.Snapshot
 	for k := range keys {
 		i, ok := slices.BinarySearchFunc(all, k, func(s kernel.Service, k kernel.ServiceKey) int {
@@ -157,12 +191,17 @@ func liveOfServices(live kernel.Snapshot, prev, now Target, dirty map[string]boo
 	return kernel.Snapshot{Services: sortedLive(out, true)}
 }
 
-// owned counts the live services inside the scope, as diff does.
-func owned(live kernel.Snapshot, scope tableScope) int {
-	n := 0
-	for i := range live.Services {
-		if scope.Owns(live.Services[i].Key) {
+// ownedAfter is the number of live services inside the scope once the
+// previous round's plan p was applied in full: the count diff took before
+// it, with the plan's owned service additions and deletions.
+func ownedAfter(p Plan, scope tableScope) int {
+	n := p.Owned
+	for _, s := range p.Steps {
+		switch {
+		case s.Op.Kind == kernel.AddService && scope.Owns(s.Op.Service):
 			n++
+		case s.Op.Kind == kernel.DeleteService && scope.Owns(s.Op.Service):
+			n--
 		}
 	}
 	return n

@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -33,4 +34,17 @@ func serviceNamed(services []desired.Service, name string) *desired.Service {
 		return nil
 	}
 	return &services[i]
+}
+
+// servicesNamed returns the services of names that services (sorted by
+// name) hold, in name order: a binary search per name.
+func servicesNamed(services []desired.Service, names map[string]bool) []desired.Service {
+	sorted := slices.Sorted(maps.Keys(names))
+	out := make([]desired.Service, 0, len(sorted))
+	for _, name := range sorted {
+		if s := serviceNamed(services, name); s != nil {
+			out = append(out, *s)
+		}
+	}
+	return out
 }

@@ -79,6 +79,7 @@ type Loop struct {
 	vipsFor    mastership
 	vipsSynced bool
 	keep       []netip.Addr
+	policy     policyMemo // the address policy of the last config (vips_policy.go)
 
 	// owned by the Run goroutine
 	cfg     desired.Config
@@ -89,7 +90,8 @@ type Loop struct {
 	instances map[string]bool
 	live      kernel.Snapshot
 	liveOK    bool
-	spread    spread // the periodic resync's progress
+	order     liveOrder // whether live is known sorted (loop_order.go); its array is the loop's alone, patched in place
+	spread    spread    // the periodic resync's progress
 	states    ServiceStates
 	draining  Draining
 	failures  int
@@ -330,7 +332,7 @@ func (l *Loop) round(ctx context.Context, now time.Time, st *Status) error {
 	// or the plan is held: a takeover must never wait for an unrelated op.
 	var vipErr error
 	if l.o.VIPs != nil {
-		pol := heldPolicy(l.cfg, out.Plan, l.mastership().holdsAny(l.cfg))
+		pol := l.policy.held(l.cfg, out.Plan, l.mastership().holdsAny(l.cfg))
 		l.keep = pol.Keep
 		st.Addresses, vipErr = l.o.VIPs.Sync(ctx, out.Target.Addresses, pol)
 		if vipErr != nil {
@@ -377,7 +379,7 @@ func (l *Loop) compute(now time.Time) (Outcome, Inputs) {
 	in := Inputs{Config: l.cfg, Health: l.health, Master: l.master, Instances: l.instances, States: l.states,
 		Draining: l.draining, Now: now, AllowMassDelete: l.o.AllowMassDelete}
 	if l.prev != nil {
-		if out, ok := ComputeIncremental(l.live, in, *l.prev); ok {
+		if out, ok := computeIncremental(l.live, l.order.sorted(l.live), in, *l.prev); ok {
 			l.incremental = true
 			return out, in
 		}
@@ -418,7 +420,8 @@ func (l *Loop) applyPlan(ctx context.Context, p Plan, st *Status) error {
 		}
 		st.Applied[r.Op.Kind]++
 	}
-	l.live = patch(l.live, res)
+	l.live = patchOwned(l.live, l.order.sorted(l.live), res)
+	l.order.mark(l.live)
 	l.o.Log.Info("applied plan", "ops", len(res), "failed", sumCounts(st.Failed),
 		"plan_ms", ms(st.PlanTime), "apply_ms", ms(time.Since(applyStart)), "incremental", l.incremental)
 	if first != nil {

@@ -13,8 +13,15 @@ import (
 // touches are copied, and the cost is the ops' (a binary search each) plus
 // one copy of the service list: live is not modified.
 func patch(live kernel.Snapshot, results []kernel.Result) kernel.Snapshot {
+	return patchSorted(live, false, results)
+}
+
+// patchSorted is patch; sorted says live's services are known to be
+// sorted by key (the loop's liveOrder), which spares a pass over them.
+// The result's services are always sorted.
+func patchSorted(live kernel.Snapshot, sorted bool, results []kernel.Result) kernel.Snapshot {
 	svcs := slices.Clone(live.Services)
-	sorted := slices.IsSortedFunc(svcs, compareService)
+	sorted = sorted || slices.IsSortedFunc(svcs, compareService)
 	n0 := len(svcs)
 	// at overrides the position of keys added (or deleted) by the ops.
 	at := map[kernel.ServiceKey]int{}
@@ -34,6 +41,7 @@ func patch(live kernel.Snapshot, results []kernel.Result) kernel.Snapshot {
 	}
 	deleted := map[int]bool{}
 	touched := map[int]bool{}
+	added := false
 	for _, r := range results {
 		if r.Err != nil {
 			continue
@@ -45,6 +53,7 @@ func patch(live kernel.Snapshot, results []kernel.Result) kernel.Snapshot {
 			at[op.Service] = len(svcs)
 			svcs = append(svcs, kernel.Service{Key: op.Service, Config: op.ServiceConfig})
 			touched[len(svcs)-1] = true
+			added = true
 			continue
 		case kernel.DeleteService:
 			if i >= 0 {
@@ -62,13 +71,13 @@ func patch(live kernel.Snapshot, results []kernel.Result) kernel.Snapshot {
 		}
 		patchService(&svcs[i], op)
 	}
-	return patchedSnapshot(svcs, sorted, deleted, touched)
+	return patchedSnapshot(svcs, sorted, added, deleted, touched)
 }
 
 // patchedSnapshot drops the deleted services and sorts what the ops may
-// have put out of order: added services and the destinations of touched
-// ones. Deletions and unsorted input (rare) take a full sort.
-func patchedSnapshot(svcs []kernel.Service, sorted bool, deleted, touched map[int]bool) kernel.Snapshot {
+// have put out of order: added services (appended) and the destinations
+// of touched ones. Deletions and unsorted input (rare) take a full sort.
+func patchedSnapshot(svcs []kernel.Service, sorted, added bool, deleted, touched map[int]bool) kernel.Snapshot {
 	if len(deleted) > 0 || !sorted {
 		out := svcs[:0:0]
 		for i, s := range svcs {
@@ -83,7 +92,7 @@ func patchedSnapshot(svcs []kernel.Service, sorted bool, deleted, touched map[in
 	for i := range touched {
 		slices.SortFunc(svcs[i].Destinations, compareDest)
 	}
-	if !slices.IsSortedFunc(svcs, compareService) {
+	if added && !slices.IsSortedFunc(svcs, compareService) {
 		slices.SortFunc(svcs, compareService)
 	}
 	return kernel.Snapshot{Services: svcs}

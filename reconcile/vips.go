@@ -70,6 +70,10 @@ func addressPolicyOf(cfg desired.Config) AddressPolicy {
 	}
 	slices.Sort(p.Interfaces)
 	p.Interfaces = slices.Compact(p.Interfaces)
+	// One entry per address: services share VIPs (one per port or more),
+	// and Owns looks each live address up in Known.
+	slices.SortFunc(p.Known, netip.Addr.Compare)
+	p.Known = slices.Compact(p.Known)
 	if v := cfg.Node.VRRP; v != nil {
 		p.Announce = Announce(v.GARP)
 	}

@@ -8,7 +8,12 @@ import "github.com/seesaw-lb/seesaw/desired"
 // A backup keeps only the anycast ones: mastership decides the other VIPs,
 // not the guard.
 func heldPolicy(cfg desired.Config, p Plan, master bool) AddressPolicy {
-	pol := addressPolicyOf(cfg)
+	return withHeld(addressPolicyOf(cfg), cfg, p, master)
+}
+
+// withHeld adds to pol.Keep the VIPs heldPolicy keeps for plan p; pol.Keep
+// must be the caller's own.
+func withHeld(pol AddressPolicy, cfg desired.Config, p Plan, master bool) AddressPolicy {
 	if !p.Held {
 		return pol
 	}

@@ -25,11 +25,17 @@ type hookFeed struct {
 
 	mu       sync.Mutex
 	node     string
-	vrrp     bool                  // the node has a vrrp section
-	vrrpPrev map[string]string     // the last state reported per VRRP instance (none: "initialize")
-	services map[string]bool       // each service's up state in the last round that reported it
-	vips     map[string]netip.Addr // each service's VIP (invalid: an fwmark service without one)
-	inst     map[string]string     // each service's VRRP instance ("" on a standalone node)
+	vrrp     bool              // the node has a vrrp section
+	vrrpPrev map[string]string // the last state reported per VRRP instance (none: "initialize")
+	services map[string]bool   // each service's up state in the last round that reported it
+	// cfg is the config in force: its services (sorted by name) give an
+	// event its VIP and VRRP instance.
+	cfg desired.Config
+	// last is the last round's status list: a round with the same names
+	// in the same order looks only at the states that changed (hooks_rounds.go).
+	last []reconcile.ServiceStatus
+	// strays is set when a round recorded names the config in force lacks.
+	strays bool
 	// masters are the "master" events held until the loop holds the VIPs,
 	// by instance (hooks_master.go).
 	masters map[string]*heldMaster
@@ -37,7 +43,7 @@ type hookFeed struct {
 
 func newHookFeed(r *hooks.Runner) *hookFeed {
 	return &hookFeed{runner: r, vrrpPrev: map[string]string{}, masters: map[string]*heldMaster{},
-		services: map[string]bool{}, vips: map[string]netip.Addr{}}
+		services: map[string]bool{}}
 }
 
 // configure puts cfg's hooks in force (live, at every valid load) and
@@ -56,20 +62,9 @@ func (f *hookFeed) configure(cfg desired.Config) {
 		hs[i] = hooks.Hook{Name: h.Name, On: on, Run: h.Run, Services: h.Services, Timeout: h.Timeout}
 	}
 	f.runner.Update(hs)
-	vips := make(map[string]netip.Addr, len(cfg.Services))
-	inst := make(map[string]string, len(cfg.Services))
-	for _, s := range cfg.Services {
-		vips[s.Name] = s.VIP
-		inst[s.Name] = cfg.Node.InstanceFor(s.VRRPInstance)
-	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.node, f.vrrp, f.vips, f.inst = cfg.Node.Name, cfg.Node.VRRP != nil, vips, inst
-	for name := range f.services {
-		if _, ok := vips[name]; !ok {
-			delete(f.services, name)
-		}
-	}
+	f.setConfigLocked(cfg)
 }
 
 // vrrpEvent reports a state change of VRRP instance whose VIPs are vips.
@@ -136,25 +131,22 @@ func (f *hookFeed) round(st reconcile.Status) {
 	if st.Master {
 		f.flushMastersLocked() // this round held the VIPs
 	}
-	for _, s := range st.Services {
-		was, known := f.services[s.Name]
-		if !known {
-			was = true
-		}
-		f.services[s.Name] = s.Up
-		if was == s.Up {
-			continue
-		}
+	for _, s := range f.changedLocked(st.Services) {
 		ev := hooks.Event{Kind: string(desired.HookServiceDown), Node: f.node, Service: s.Name, State: "down", PreviousState: "up",
 			Time: st.LastRound}
 		if s.Up {
 			ev.Kind, ev.State, ev.PreviousState = string(desired.HookServiceUp), "up", "down"
 		}
+		svc := f.serviceLocked(s.Name)
 		if f.vrrp {
-			ev.Instance = cmp.Or(f.inst[s.Name], defaultInstance)
+			inst := ""
+			if svc != nil {
+				inst = f.cfg.Node.InstanceFor(svc.VRRPInstance)
+			}
+			ev.Instance = cmp.Or(inst, defaultInstance)
 		}
-		if a := f.vips[s.Name]; a.IsValid() {
-			ev.VIPs = []netip.Addr{a}
+		if svc != nil && svc.VIP.IsValid() {
+			ev.VIPs = []netip.Addr{svc.VIP}
 		}
 		evs = append(evs, ev)
 	}

@@ -58,6 +58,7 @@ func (w *wiring) runVRRP(ctx context.Context) error {
 	case <-w.ready:
 	}
 	routers := map[string]*router{}
+	var memo vrrpMemo
 	first := true
 	defer func() {
 		for _, r := range routers {
@@ -69,7 +70,7 @@ func (w *wiring) runVRRP(ctx context.Context) error {
 	}()
 	for {
 		w.mu.Lock()
-		vcs := vrrpConfigs(w.raw)
+		vcs := memo.configs(w.raw)
 		w.mu.Unlock()
 		if err := w.applyInstances(ctx, routers, vcs, first); err != nil {
 			return err

@@ -50,7 +50,7 @@ func instanceConfig(cfg desired.Config, v desired.VRRP) vrrp.Config {
 		c.TrackInterfaces = append(c.TrackInterfaces, vrrp.TrackInterface{Name: t.Name, Penalty: int(t.Decrement)})
 	}
 	add := func(a netip.Addr) {
-		if a.Is6() == v.IPv6 && !slices.Contains(c.VIPs, a) {
+		if a.Is6() == v.IPv6 {
 			c.VIPs = append(c.VIPs, a)
 		}
 	}
@@ -64,7 +64,10 @@ func instanceConfig(cfg desired.Config, v desired.VRRP) vrrp.Config {
 			add(a.Prefix.Addr())
 		}
 	}
+	// Sorted, then each once: services share VIPs, and a search per
+	// service would cost services x VIPs.
 	slices.SortFunc(c.VIPs, netip.Addr.Compare)
+	c.VIPs = slices.Compact(c.VIPs)
 	return c
 }
 

@@ -4,10 +4,12 @@ package reconcile
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
-// processCPU is not measured on this system.
+// processCPU is not measured on this system; the resync then paces its
+// steps by their wall time alone.
 func processCPU() (time.Duration, error) {
-	return 0, errors.New("process CPU time: not measured on this system")
+	return 0, fmt.Errorf("process CPU time: %w", errors.ErrUnsupported)
 }

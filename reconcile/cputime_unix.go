@@ -7,7 +7,9 @@ import (
 	"time"
 )
 
-// processCPU returns the user and system CPU time this process has used.
+// processCPU returns the user and system CPU time this process has used,
+// all threads together; system time includes the kernel's work answering
+// the process's netlink dumps, which runs in the reading thread.
 func processCPU() (time.Duration, error) {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {

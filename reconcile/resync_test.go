@@ -2,6 +2,8 @@ package reconcile
 
 import (
 	"context"
+	"net/netip"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -202,5 +204,26 @@ func TestResyncSlicesBoundTheStep(t *testing.T) {
 		if got := resyncSlices(tc.interval, tc.n); got != tc.want {
 			t.Errorf("resyncSlices(%v, %d) = %d, want %d", tc.interval, tc.n, got, tc.want)
 		}
+	}
+}
+
+func TestFindServiceSortedOrNot(t *testing.T) {
+	_, _, raw := convergedSpreadLoop(t, 50, 5)
+	s := snapshot(t, raw)
+	for i, svc := range s.Services {
+		if j := findService(s.Services, svc.Key); j != i {
+			t.Fatalf("sorted cache: %s found at %d, want %d", svc.Key, j, i)
+		}
+	}
+	shuffled := slices.Clone(s.Services)
+	slices.Reverse(shuffled)
+	shuffled[3], shuffled[40] = shuffled[40], shuffled[3]
+	for i, svc := range shuffled {
+		if j := findService(shuffled, svc.Key); j != i {
+			t.Fatalf("unsorted cache: %s found at %d, want %d", svc.Key, j, i)
+		}
+	}
+	if j := findService(shuffled, kernel.NewServiceKey(kernel.TCP, netip.MustParseAddr("203.0.113.9"), 1)); j != -1 {
+		t.Fatalf("an absent key found at %d", j)
 	}
 }

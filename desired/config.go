@@ -50,6 +50,11 @@ type Node struct {
 	CheckFwmarks FwmarkRange
 	// ResyncInterval is how often the live kernel state is re-read in full.
 	ResyncInterval time.Duration
+	// ResyncCPU is the share of one core the periodic re-read may use on
+	// average (`resync_cpu`, 0 < share <= 1); a table that cannot be read
+	// within ResyncInterval at that share is read in a longer cycle. Zero
+	// (a Node built by hand) means DefaultResyncCPU.
+	ResyncCPU float64
 	// MassDelete is the guard against plans deleting most owned services.
 	MassDelete MassDeleteGuard
 	// VRRP is the first VRRP instance (the only one in the `node.vrrp`

@@ -8,6 +8,7 @@ import (
 // Defaults: every default of the schema is here and in docs/configuration.md.
 const (
 	DefaultResyncInterval    = 30 * time.Second
+	DefaultResyncCPU         = 0.04
 	DefaultMassDeleteShare   = 0.5
 	DefaultMassDeleteMin     = 5
 	DefaultControlSocket     = "/run/seesaw/control.sock"
@@ -41,6 +42,7 @@ var DefaultMetricsAddress = netip.MustParseAddrPort(defaultMetricsAddressStr)
 func defaultNode() Node {
 	return Node{
 		ResyncInterval: DefaultResyncInterval,
+		ResyncCPU:      DefaultResyncCPU,
 		MassDelete:     MassDeleteGuard{MaxShare: DefaultMassDeleteShare, MinCount: DefaultMassDeleteMin},
 		MetricsAddress: DefaultMetricsAddress,
 		ControlSocket:  DefaultControlSocket,

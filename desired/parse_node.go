@@ -26,6 +26,8 @@ func (d *decoder) decodeNode(n *yaml.Node, path string) Node {
 			node.CheckFwmarks = d.fwmarkRange(v, p)
 		case "resync_interval":
 			node.ResyncInterval = d.durationMin(v, p, MinResyncInterval)
+		case "resync_cpu":
+			node.ResyncCPU = d.resyncCPU(v, p)
 		case "mass_delete":
 			node.MassDelete = d.decodeMassDelete(v, p, node.MassDelete)
 		case "vrrp":

@@ -113,6 +113,9 @@ type sock struct {
 	deadline time.Time
 	known    bool
 	armed    time.Time
+	// scratch holds the destinations of VisitDestinations' current dump,
+	// reused from one dump to the next.
+	scratch []Destination
 }
 
 func newSock(t Socket, bufBytes int) *sock {

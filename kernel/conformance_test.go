@@ -543,6 +543,18 @@ func testReadInParts(t *testing.T, c *kernel.Client, _ suiteEnv) {
 	if err != nil || len(ds) != len(keys) || len(ds[0]) != 0 {
 		t.Fatalf("DestinationsOf: %d lists (first %v), %v; want %d, the first empty", len(ds), ds[:min(1, len(ds))], err, len(keys))
 	}
+	visited := make([][]kernel.Destination, len(keys))
+	err = c.VisitDestinations(ctx, keys, func(i int, ds []kernel.Destination) {
+		visited[i] = slices.Clone(ds) // the list's memory is reused by the next dump
+	})
+	if err != nil {
+		t.Fatalf("VisitDestinations: %v", err)
+	}
+	for i := range keys {
+		if !slices.EqualFunc(visited[i], ds[i], func(a, b kernel.Destination) bool { return a == b }) {
+			t.Fatalf("VisitDestinations of %s: %+v; DestinationsOf: %+v", keys[i], visited[i], ds[i])
+		}
+	}
 	for i := range svcs {
 		svcs[i].Destinations = ds[i+1]
 	}

@@ -14,6 +14,13 @@ type IPVS interface {
 	// DestinationsOf dumps the destinations of each of keys, one list per
 	// key in order, sorted by key; a missing service has none.
 	DestinationsOf(ctx context.Context, keys []ServiceKey) ([][]Destination, error)
+	// VisitDestinations dumps the destinations of each of keys like
+	// DestinationsOf, but hands each list to visit with its key's index
+	// instead of keeping it: the list's memory is reused by the next dump,
+	// so a reader that keeps few lists (a resync comparing with its cache)
+	// allocates nothing per dump. visit must copy what it keeps; calls for
+	// different keys may run at the same time.
+	VisitDestinations(ctx context.Context, keys []ServiceKey, visit func(i int, ds []Destination)) error
 	// Apply runs ops in order and returns one Result per op. A failed op does
 	// not stop the others. The error is non-nil only when nothing could be
 	// sent at all (closed client, cancelled context before the first write).

@@ -60,18 +60,62 @@ func (c *Client) DestinationsOf(ctx context.Context, keys []ServiceKey) ([][]Des
 	return out, nil
 }
 
+// VisitDestinations dumps the destinations of each service in keys, on the
+// sockets Snapshot uses, and calls visit with the key's index and its list,
+// sorted by key (empty for a service that does not exist). The list lives
+// in memory of its socket that the next dump reuses: visit must copy what
+// it keeps. visit runs on the sockets' goroutines, one call at a time per
+// socket, so calls for different keys may run at the same time; the
+// client's lock is held throughout.
+func (c *Client) VisitDestinations(ctx context.Context, keys []ServiceKey, visit func(i int, ds []Destination)) error {
+	end, err := c.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer end()
+	return c.lockedEach(ctx, len(keys), func(_ int, s *sock, i int) error {
+		ds, arena, err := c.dumpDestinations(ctx, s, keys[i], s.scratch[:0])
+		s.scratch = arena
+		if err != nil {
+			return err
+		}
+		sortDestinations(ds)
+		visit(i, ds)
+		return nil
+	})
+}
+
+// maxScratch bounds the destinations a socket keeps for the next dump
+// (about 700 KB): a service larger than that is dumped into new memory.
+const maxScratch = 4096
+
 // lockedFill dumps the destinations of every service in svcs into it, on
 // up to Options.ReadSockets sockets in parallel.
 func (c *Client) lockedFill(ctx context.Context, svcs []Service) error {
-	socks, release := c.lockedReaders(ctx, min(c.opts.ReadSockets, len(svcs)))
+	arenas := make([][]Destination, max(c.opts.ReadSockets, 1))
+	return c.lockedEach(ctx, len(svcs), func(w int, s *sock, i int) error {
+		var err error
+		svcs[i].Destinations, arenas[w], err = c.dumpDestinations(ctx, s, svcs[i].Key, arenas[w])
+		return err
+	})
+}
+
+// lockedEach runs dump(w, s, i) for i in [0, n) on up to
+// Options.ReadSockets sockets in parallel, socket s (the w-th) taking
+// i = w, w+len(sockets), ...; a socket stops at its first error, and the
+// errors are joined.
+func (c *Client) lockedEach(ctx context.Context, n int, dump func(w int, s *sock, i int) error) error {
+	socks, release := c.lockedReaders(ctx, min(c.opts.ReadSockets, n))
 	defer release()
 	errs := make([]error, len(socks))
 	var wg sync.WaitGroup
 	for w, s := range socks {
 		wg.Go(func() {
-			var arena []Destination
-			for i := w; i < len(svcs) && errs[w] == nil; i += len(socks) {
-				svcs[i].Destinations, arena, errs[w] = c.dumpDestinations(ctx, s, svcs[i].Key, arena)
+			for i := w; i < n && errs[w] == nil; i += len(socks) {
+				errs[w] = dump(w, s, i)
+			}
+			if cap(s.scratch) > maxScratch {
+				s.scratch = nil
 			}
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"net/netip"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -135,4 +136,53 @@ func TestSnapshotAllocatesPerServiceNotPerAttribute(t *testing.T) {
 	if allocs > 3*n {
 		t.Fatalf("%.0f allocations for %d services x %d destinations, want at most %d", allocs, n, d, 3*n)
 	}
+}
+
+// TestVisitDestinationsReusesItsMemory: once warm, reading destinations by
+// VisitDestinations allocates a small part of what DestinationsOf does for
+// the same services (which keeps every list), since each dump reuses the
+// memory of the one before.
+func TestVisitDestinationsReusesItsMemory(t *testing.T) {
+	const n, d = 300, 10
+	c := replayClient(t, n, d)
+	ctx := context.Background()
+	svcs, err := c.Services(ctx)
+	if err != nil || len(svcs) != n {
+		t.Fatalf("%d services, %v", len(svcs), err)
+	}
+	keys := make([]kernel.ServiceKey, len(svcs))
+	for i, s := range svcs {
+		keys[i] = s.Key
+	}
+	seen := make([]int, n)
+	visit := func() {
+		if err := c.VisitDestinations(ctx, keys, func(i int, ds []kernel.Destination) { seen[i] = len(ds) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keep := func() {
+		if ds, err := c.DestinationsOf(ctx, keys); err != nil || len(ds) != n {
+			t.Fatalf("%d lists, %v", len(ds), err)
+		}
+	}
+	visit() // warm: the socket's scratch grows to one service's list
+	visited, kept := allocatedBytes(visit), allocatedBytes(keep)
+	for i, m := range seen {
+		if m != d {
+			t.Fatalf("service %d: %d destinations visited, want %d", i, m, d)
+		}
+	}
+	if visited*10 > kept {
+		t.Fatalf("VisitDestinations of %d x %d allocated %d bytes, DestinationsOf %d; want under a tenth", n, d, visited, kept)
+	}
+	t.Logf("%d services x %d destinations: VisitDestinations %d bytes, DestinationsOf %d bytes", n, d, visited, kept)
+}
+
+// allocatedBytes is what fn allocates on the heap.
+func allocatedBytes(fn func()) uint64 {
+	var a, b runtime.MemStats
+	runtime.ReadMemStats(&a)
+	fn()
+	runtime.ReadMemStats(&b)
+	return b.TotalAlloc - a.TotalAlloc
 }

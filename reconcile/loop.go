@@ -178,15 +178,16 @@ func (l *Loop) setStatus(f func(*Status)) {
 // next drain deadline, after a failed round with backoff, and once every
 // resync interval (node.resync_interval, else resync). The resync re-reads
 // the kernel spread over the interval, a slice of the services a second
-// (see spread), and repairs drift with a full re-read and round as soon as
-// a slice shows it; an interval under two seconds re-reads in full once
-// per interval. It leaves the kernel as it is when it returns.
+// (see spread), under a CPU budget (node.resync_cpu) that may stretch the
+// cycle, and repairs drift with a round as soon as a slice shows it; an
+// interval under two seconds re-reads in full once per interval. It leaves
+// the kernel as it is when it returns.
 func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	defer l.stopOnce.Do(func() { close(l.stopped) })
 	l.spread = newSpread(resync)
-	nextStep := time.Now().Add(l.spread.pause(0))
+	nextStep := time.Now().Add(l.spread.cadence())
 	var roundAt time.Time // when a round is due without input (zero: none)
 	for {
 		input := true
@@ -204,20 +205,29 @@ func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 		now := time.Now() // the timers are real: schedule them on the real clock
 		if l.haveCfg && l.cfg.Node.ResyncInterval > 0 && l.cfg.Node.ResyncInterval != resync {
 			resync, l.spread = l.cfg.Node.ResyncInterval, newSpread(l.cfg.Node.ResyncInterval)
-			nextStep = now.Add(l.spread.pause(0))
+			nextStep = now.Add(l.spread.cadence())
 		}
 		run := input || (!roundAt.IsZero() && !now.Before(roundAt))
+		// A resync step is paced by its CPU and wall time, the round it
+		// asks for included (resync_pace.go).
+		stepRound := false
+		var step stepMark
 		if resync > 0 && !now.Before(nextStep) {
-			if l.haveCfg && l.resyncStep(ctx, now) {
+			step = l.spread.mark(now)
+			if stepRound = l.haveCfg && l.resyncStep(ctx, now); stepRound {
 				run = true
+			} else {
+				nextStep = l.spread.stepDone(step, time.Now(), l.resyncBudget())
 			}
-			nextStep = time.Now().Add(l.spread.pause(time.Since(now)))
 		}
 		if run {
 			roundAt = time.Time{}
 			if wait := l.interruptibleRound(ctx); wait > 0 {
 				roundAt = now.Add(wait)
 			}
+		}
+		if stepRound {
+			nextStep = l.spread.stepDone(step, time.Now(), l.resyncBudget())
 		}
 		wait := time.Hour
 		if !roundAt.IsZero() {

@@ -17,11 +17,11 @@ const resyncStepEvery = time.Second
 const maxStepServices = 100
 
 // maxResyncShare bounds the share of wall time the resync takes (1/5): a
-// step is followed by at least (maxResyncShare-1) times its own duration of
-// rest.
-// When the kernel cannot be re-read within the interval at that share, the
-// cycle stretches past the interval (and the log says so) rather than
-// taking more.
+// step's period is at least maxResyncShare times its own duration. The CPU
+// budget (node.resync_cpu) bounds its share of the CPU the same way
+// (spread.period). When the kernel cannot be re-read within the interval
+// at those shares, the cycle stretches past the interval (and the log and
+// Status.Resync say so) rather than taking more.
 const maxResyncShare = 5
 
 // maxResyncSlices bounds the slices of one interval.
@@ -36,13 +36,29 @@ const maxResyncSlices = 100000
 // re-read once in the interval. Drift is written into the cache from the
 // dumps themselves (no full re-read) and the round that follows plans the
 // whole table against it, so a hand-made change is undone within one
-// interval plus one round.
+// interval plus one round. Steps are paced (resync_pace.go) so that the
+// resync stays under its CPU budget and 1/maxResyncShare of the wall time.
 type spread struct {
 	interval time.Duration
 	slices   int                 // of the current cycle
 	next     int                 // the next step's slice; 0 starts a cycle
 	keys     []kernel.ServiceKey // the services of the cycle's dump
 	start    time.Time           // when the cycle's dump ran
+
+	// compare is the memory of a step's comparison with the cache,
+	// reused by every step (resync_compare.go).
+	compare destCompare
+
+	// meter reads the process's CPU time (nil: processCPU).
+	meter func() (time.Duration, error)
+	// cycleCPU is the CPU of the current cycle's steps so far; held
+	// reports that one of them waited longer than the cadence.
+	cycleCPU time.Duration
+	held     bool
+	// stretched is whether the last complete cycle took longer than the
+	// interval; warned is when the log last said so.
+	stretched bool
+	warned    time.Time
 }
 
 // newSpread returns the spread resync of an interval; an interval under
@@ -61,13 +77,6 @@ func resyncSlices(interval time.Duration, n int) int {
 	return min(max(s, (n+maxStepServices-1)/maxStepServices), maxResyncSlices)
 }
 
-// pause is how long to wait after a step that took took: the interval's
-// share of one slice, and at least enough rest to keep the resync under
-// 1/maxResyncShare of the time.
-func (sp *spread) pause(took time.Duration) time.Duration {
-	return max(sp.interval/time.Duration(sp.slices), took*(maxResyncShare-1))
-}
-
 // resyncStep runs one step of the spread resync and reports whether a
 // round must run now: after drift (the cache then holds what the kernel
 // has, and the round plans everything), after a failed read (the cache is
@@ -78,16 +87,26 @@ func (l *Loop) resyncStep(ctx context.Context, now time.Time) bool {
 	if !l.liveOK {
 		// A failed round left the cache invalid: its retry, due after the
 		// backoff, re-reads in full.
-		sp.next = 0
+		sp.abandonCycle()
 		return false
 	}
 	if resyncSlices(sp.interval, 0) <= 1 {
+		// Each step is a cycle: the round re-reads the table in full.
+		if c, ok := sp.closeCycle(now); ok {
+			c.services = len(l.live.Services)
+			l.cycleDone(c, now)
+		}
+		sp.start = now
 		l.liveOK = false
 		l.rereadSettings()
 		return true
 	}
 	drift := false
 	if sp.next == 0 {
+		if c, ok := sp.closeCycle(now); ok {
+			l.cycleDone(c, now)
+		}
+		sp.start = now
 		svcs, err := l.o.Kernel.Services(ctx)
 		if err != nil {
 			return l.resyncFailed("read IPVS services", err)
@@ -99,11 +118,7 @@ func (l *Loop) resyncStep(ctx context.Context, now time.Time) bool {
 			}
 			drift = true
 		}
-		if !sp.start.IsZero() && now.Sub(sp.start) > sp.interval*3/2 {
-			l.o.Log.Warn("resync: a cycle took longer than the resync interval (the re-read is held under 1/5 of the time)",
-				"took", now.Sub(sp.start).Round(time.Second), "interval", sp.interval, "services", len(sp.keys))
-		}
-		sp.keys, sp.start = sp.keys[:0], now
+		sp.keys = sp.keys[:0]
 		for _, s := range svcs {
 			sp.keys = append(sp.keys, s.Key)
 		}
@@ -112,13 +127,11 @@ func (l *Loop) resyncStep(ctx context.Context, now time.Time) bool {
 	part := sp.keys[sp.next*len(sp.keys)/sp.slices : (sp.next+1)*len(sp.keys)/sp.slices]
 	sp.next = (sp.next + 1) % sp.slices
 	if len(part) > 0 {
-		ds, err := l.o.Kernel.DestinationsOf(ctx, part)
+		changed, err := l.compareDestinations(ctx, part)
 		if err != nil {
 			return l.resyncFailed("read IPVS destinations", err)
 		}
-		if l.adoptDestinations(part, ds) {
-			drift = true
-		}
+		drift = drift || changed
 	}
 	if drift {
 		l.prev = nil // the table changed under the cache: plan everything
@@ -140,7 +153,8 @@ func (l *Loop) resyncStep(ctx context.Context, now time.Time) bool {
 // cycle; the round that follows re-reads the table in full.
 func (l *Loop) resyncFailed(what string, err error) bool {
 	l.o.Log.Warn("resync: "+what+" failed; re-reading the whole table", "error", err.Error())
-	l.spread.next, l.liveOK = 0, false
+	l.spread.abandonCycle()
+	l.liveOK = false
 	return true
 }
 
@@ -173,40 +187,6 @@ func (l *Loop) adoptServices(ctx context.Context, fresh []kernel.Service) error 
 	live.Sort()
 	l.live = live
 	return nil
-}
-
-// adoptDestinations compares the destinations read for keys with the
-// cache; on a difference it copies the cache with the slice's dumped
-// destinations and reports drift. A key the cache lacks (a service deleted
-// since the cycle's dump) counts as having none.
-func (l *Loop) adoptDestinations(keys []kernel.ServiceKey, ds [][]kernel.Destination) bool {
-	find := serviceFinder(l.live.Services)
-	at := make([]int, len(keys))
-	drift := false
-	for i, k := range keys {
-		at[i] = find(k)
-		var cached []kernel.Destination
-		if at[i] >= 0 {
-			cached = l.live.Services[at[i]].Destinations
-		}
-		if !destinationsMatch(ds[i], cached) {
-			if !drift {
-				l.o.Log.Info("resync: drift", "what", "destinations differ from the cache", "service", k.String())
-			}
-			drift = true
-		}
-	}
-	if !drift {
-		return false
-	}
-	svcs := slices.Clone(l.live.Services)
-	for i, j := range at {
-		if j >= 0 {
-			svcs[j].Destinations = ds[i]
-		}
-	}
-	l.live = kernel.Snapshot{Services: svcs}
-	return true
 }
 
 // servicesDrift compares a dump of every service with the cached ones (set

@@ -2,6 +2,8 @@ package reconcile
 
 import (
 	"context"
+	"net/netip"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -47,6 +49,18 @@ func (p *partsIPVS) DestinationsOf(ctx context.Context, keys []kernel.ServiceKey
 	p.readTime += time.Since(start)
 	p.mu.Unlock()
 	return ds, err
+}
+
+func (p *partsIPVS) VisitDestinations(ctx context.Context, keys []kernel.ServiceKey, visit func(int, []kernel.Destination)) error {
+	start := time.Now()
+	err := p.IPVS.VisitDestinations(ctx, keys, visit)
+	p.mu.Lock()
+	for _, k := range keys {
+		p.destReads[k]++
+	}
+	p.readTime += time.Since(start)
+	p.mu.Unlock()
+	return err
 }
 
 // convergedSpreadLoop returns a loop that converged a fake kernel to n
@@ -176,7 +190,7 @@ func TestRunRepairsDriftWithinTheResyncInterval(t *testing.T) {
 	}
 }
 
-func TestResyncSlicesBoundTheStepAndTheShare(t *testing.T) {
+func TestResyncSlicesBoundTheStep(t *testing.T) {
 	for _, tc := range []struct {
 		interval time.Duration
 		n, want  int
@@ -191,11 +205,25 @@ func TestResyncSlicesBoundTheStepAndTheShare(t *testing.T) {
 			t.Errorf("resyncSlices(%v, %d) = %d, want %d", tc.interval, tc.n, got, tc.want)
 		}
 	}
-	sp := spread{interval: 30 * time.Second, slices: 100}
-	if p := sp.pause(10 * time.Millisecond); p != 300*time.Millisecond {
-		t.Errorf("pause after a quick step: %v, want the slice's share of the interval, 300ms", p)
+}
+
+func TestFindServiceSortedOrNot(t *testing.T) {
+	_, _, raw := convergedSpreadLoop(t, 50, 5)
+	s := snapshot(t, raw)
+	for i, svc := range s.Services {
+		if j := findService(s.Services, svc.Key); j != i {
+			t.Fatalf("sorted cache: %s found at %d, want %d", svc.Key, j, i)
+		}
 	}
-	if p := sp.pause(2 * time.Second); p != 8*time.Second {
-		t.Errorf("pause after a 2 s step: %v, want 8s (the resync held under 1/5 of the time)", p)
+	shuffled := slices.Clone(s.Services)
+	slices.Reverse(shuffled)
+	shuffled[3], shuffled[40] = shuffled[40], shuffled[3]
+	for i, svc := range shuffled {
+		if j := findService(shuffled, svc.Key); j != i {
+			t.Fatalf("unsorted cache: %s found at %d, want %d", svc.Key, j, i)
+		}
+	}
+	if j := findService(shuffled, kernel.NewServiceKey(kernel.TCP, netip.MustParseAddr("203.0.113.9"), 1)); j != -1 {
+		t.Fatalf("an absent key found at %d", j)
 	}
 }

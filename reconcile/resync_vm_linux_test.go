@@ -9,8 +9,12 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
-var resyncServices = flag.Int("reconcile.resync-services", 1000,
-	"TestSpreadResyncRepairsDriftInVM: services (x 10 destinations); make resynctest uses 10,000")
+var (
+	resyncServices = flag.Int("reconcile.resync-services", 1000,
+		"TestSpreadResyncRepairsDriftInVM: services (x 10 destinations); make resynctest uses 10,000")
+	resyncCPU = flag.Float64("reconcile.resync-cpu", 0.25,
+		"TestSpreadResyncRepairsDriftInVM: node.resync_cpu (a share of one core; the daemon's default is 0.05)")
+)
 
 // TestSpreadResyncRepairsDriftInVM runs the loop on the real kernel with
 // -reconcile.resync-services services x 10 destinations and a 10 s resync
@@ -18,7 +22,9 @@ var resyncServices = flag.Int("reconcile.resync-services", 1000,
 // exactly once without a full read; then drift made by hand (a weight
 // changed, a destination deleted, a foreign destination added, a service
 // deleted) must be repaired before the end of the next complete cycle. It
-// logs the cycle's length and CPU against one full Snapshot.
+// logs the cycle's length and CPU against one full Snapshot, and checks
+// that the CPU the loop counted for the cycle is within its budget
+// (-reconcile.resync-cpu) of the cycle's length.
 func TestSpreadResyncRepairsDriftInVM(t *testing.T) {
 	requireVMIPVS(t)
 	n, d, interval := *resyncServices, 10, 10*time.Second
@@ -33,7 +39,7 @@ func TestSpreadResyncRepairsDriftInVM(t *testing.T) {
 	}
 	defer c.Flush(ctx)
 	cfg := bigConfig(n, d)
-	cfg.Node.ResyncInterval = interval
+	cfg.Node.ResyncInterval, cfg.Node.ResyncCPU = interval, *resyncCPU
 	k := &partsIPVS{IPVS: c, destReads: map[kernel.ServiceKey]int{}}
 	l := NewLoop(LoopOptions{Kernel: k})
 	runCtx, cancel := context.WithCancel(ctx)
@@ -92,6 +98,13 @@ func TestSpreadResyncRepairsDriftInVM(t *testing.T) {
 	}
 	t.Logf("peer: one full Snapshot (the unspread resync): %v wall, %v CPU",
 		time.Since(fullStart).Round(time.Millisecond), (cpuTime() - fullCPU0).Round(time.Millisecond))
+	r := l.Status().Resync
+	share := r.LastCycleCPU.Seconds() / r.LastCycle.Seconds()
+	t.Logf("the loop's count of the last cycle: %v long, %v CPU (%.1f%% of a core; budget %.1f%%), %d services, stretched %v",
+		r.LastCycle.Round(time.Millisecond), r.LastCycleCPU.Round(time.Millisecond), 100*share, 100*r.CPUBudget, r.LastCycleServices, r.LastCycleStretched)
+	if r.Cycles == 0 || r.LastCycleCPU <= 0 || share > r.CPUBudget*1.02 || r.LastCycleServices != n || r.CPUBudget != *resyncCPU {
+		t.Errorf("the cycle's CPU as counted: %+v (%.1f%% of a core); want some CPU, at most the budget %v, %d services", r, 100*share, *resyncCPU, n)
+	}
 	if len(reread) != n || snaps != 1 {
 		t.Fatalf("one clean cycle re-read %d of %d services' destinations, with %d full reads; want all, and only the first round's full read", len(reread), n, snaps)
 	}

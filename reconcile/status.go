@@ -27,6 +27,8 @@ type Status struct {
 	LastRound time.Time
 	// LastFullRead is when the kernel table was last read in full.
 	LastFullRead time.Time
+	// Resync is the periodic resync's pacing and last complete cycle.
+	Resync ResyncStatus
 	// Applied and Failed count the ops of the last round by kind.
 	Applied map[kernel.OpKind]int
 	Failed  map[kernel.OpKind]int

@@ -116,6 +116,7 @@ func (w *wiring) controlHandlerFor(access controlAccess) http.Handler {
 		return w.override(r.URL.Query().Get("backend"), false)
 	}))
 	w.handleNodeDrain(mux, access)
+	w.handleProfiles(mux, access)
 	return mux
 }
 

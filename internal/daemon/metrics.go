@@ -56,7 +56,7 @@ func newMetrics(w *wiring) *metrics {
 	m.reloads.WithLabelValues("success")
 	m.reloads.WithLabelValues("failure")
 	m.reg.MustRegister(m.ops, m.planSize, m.applyTime, m.reloads, m.configError, m.checkTime, m.stateFileErrors,
-		m.trafficErrors, &collector{w: w, results: newResultCounter()}, bgpCollector{w: w}, hookCollector{w: w}, settingsCollector{w: w}, hostCollector{h: w.host}, collectors.NewGoCollector())
+		m.trafficErrors, &collector{w: w, results: newResultCounter()}, bgpCollector{w: w}, hookCollector{w: w}, settingsCollector{w: w}, newResyncCollector(w), hostCollector{h: w.host}, collectors.NewGoCollector())
 	return m
 }
 

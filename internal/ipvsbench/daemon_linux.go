@@ -37,11 +37,15 @@ func (d *daemon) logText() string {
 }
 
 // startDaemon runs bin on the configuration in dir inside ns (the child
-// inherits the namespace of the thread that forks it).
-func startDaemon(ns *os.File, bin, dir string) (*daemon, error) {
+// inherits the namespace of the thread that forks it), with env added to
+// the environment.
+func startDaemon(ns *os.File, bin, dir string, env ...string) (*daemon, error) {
 	d := &daemon{exited: make(chan struct{})}
 	d.cmd = exec.Command(bin, "run", "--config-dir", dir, "--metrics-address", "off",
 		"--control-socket", filepath.Join(dir, "control.sock"))
+	if len(env) > 0 {
+		d.cmd.Env = append(os.Environ(), env...)
+	}
 	d.cmd.Stdout, d.cmd.Stderr = d, d
 	d.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := inNS(ns, d.cmd.Start); err != nil {

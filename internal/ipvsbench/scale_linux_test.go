@@ -25,8 +25,9 @@ import (
 var (
 	scaleLayouts = flag.String("ipvsbench.scale", "1000x10:1m,10000x10:5m,1000x100:2m",
 		"BenchmarkScale: SERVICESxDESTINATIONS:STEADY layouts, STEADY being how long the idle daemon's CPU is sampled")
-	scaleDaemon = flag.String("ipvsbench.daemon", "/usr/local/bin/seesaw-reconcile", "BenchmarkScale: the daemon binary")
-	scaleEdits  = flag.Int("ipvsbench.edits", 20, "BenchmarkScale: edits timed per layout")
+	scaleDaemon = flag.String("ipvsbench.daemon", "/usr/local/bin/seesaw-reconcile",
+		"BenchmarkScale: the daemon binary, or several separated by commas, each measured at every layout in turn (before and after a change, under the same load)")
+	scaleEdits = flag.Int("ipvsbench.edits", 20, "BenchmarkScale: edits timed per layout")
 )
 
 // scaleFiles is how many files hold a layout's services.
@@ -53,6 +54,7 @@ func scaleFile(first, n, d, edited, w int) string {
 
 // scaleResult holds one layout's figures.
 type scaleResult struct {
+	daemon                      string // the binary, when several are compared
 	n, d                        int
 	cold, coldCPU, restart      time.Duration
 	coldOps, restartOps         string
@@ -73,7 +75,11 @@ type scaleResult struct {
 // moby/ipvs, the idle daemon's CPU second by second (average, busiest
 // second) and RSS, and the edit-to-kernel median under that table; peers
 // in the same run: ipvsadm -R and kernel.Apply for the cold load, one
-// ipvsadm -e for the edit. Run it in the VM: make scalebench.
+// ipvsadm -e for the edit. Run it in the VM: make scalebench. Several
+// daemons (-ipvsbench.daemon A,B: say the tree before a change, copied in
+// with run.sh --extra, and after it) are measured one after the other at
+// each layout, the peers with the last; -ipvsbench.scaleprofile adds the
+// idle daemon's CPU and heap profiles and its garbage collections.
 func BenchmarkScale(b *testing.B) {
 	if os.Getenv("SEESAW_VM") != "1" {
 		b.Skip("set SEESAW_VM=1 (inside the test VM: make scalebench) to benchmark the real kernel")
@@ -90,13 +96,22 @@ func BenchmarkScale(b *testing.B) {
 		if err1 != nil || err2 != nil || err3 != nil || n%scaleFiles != 0 || d > 250 {
 			b.Fatalf("layout %q: want SERVICESxDESTINATIONS:STEADY, services a multiple of %d, at most 250 destinations", spec, scaleFiles)
 		}
-		results = append(results, scaleLayout(b, n, d, steady))
-		printScale(results[len(results)-1])
+		bins := strings.Split(*scaleDaemon, ",")
+		for i, bin := range bins {
+			// The full reads and cold loads do not depend on the daemon:
+			// with several daemons, they are measured with the last.
+			r := scaleLayout(b, n, d, steady, bin, i == len(bins)-1)
+			if len(bins) > 1 {
+				r.daemon = bin
+			}
+			results = append(results, r)
+			printScale(r)
+		}
 	}
 	printEditRatio(results)
 }
 
-func scaleLayout(b *testing.B, n, d int, steady time.Duration) scaleResult {
+func scaleLayout(b *testing.B, n, d int, steady time.Duration, bin string, peers bool) scaleResult {
 	h := &harness{b: b, samples: map[string][]sample{}, order: map[string][]string{}}
 	Services, Dests = n, d
 	r := scaleResult{n: n, d: d, steady: steady, edits: *scaleEdits}
@@ -114,7 +129,7 @@ func scaleLayout(b *testing.B, n, d int, steady time.Duration) scaleResult {
 
 	// Cold start, then restart adopting the table.
 	start := time.Now()
-	dm, err := startDaemon(ns, *scaleDaemon, dir)
+	dm, err := startDaemon(ns, bin, dir)
 	h.fatal(err)
 	line, err := dm.waitLog(30*time.Minute, "first round done")
 	h.fatal(err)
@@ -122,7 +137,11 @@ func scaleLayout(b *testing.B, n, d int, steady time.Duration) scaleResult {
 	r.coldCPU, _ = procCPU(dm.cmd.Process.Pid)
 	h.fatal(dm.stop())
 	start = time.Now()
-	dm, err = startDaemon(ns, *scaleDaemon, dir)
+	var env []string
+	if *scaleProfile {
+		env = append(env, "GODEBUG=gctrace=1")
+	}
+	dm, err = startDaemon(ns, bin, dir, env...)
 	h.fatal(err)
 	defer dm.stop()
 	line, err = dm.waitLog(30*time.Minute, "first round done")
@@ -130,7 +149,11 @@ func scaleLayout(b *testing.B, n, d int, steady time.Duration) scaleResult {
 	r.restart, r.restartOps = time.Since(start), logValue(line, "ops")
 
 	// One full read, interleaved with the peers, the daemon running.
-	for range 3 {
+	reads := 0
+	if peers {
+		reads = 3
+	}
+	for range reads {
 		for _, c := range []contender{
 			{"read", "seesaw kernel.Snapshot", false, snapshotWith(0, 0)},
 			{"read", "ipvsadm -Sn", false, func() error { return ipvsadm("", io.Discard, "-Sn") }},
@@ -139,10 +162,24 @@ func scaleLayout(b *testing.B, n, d int, steady time.Duration) scaleResult {
 			h.measureOnce(ns, c)
 		}
 	}
-	r.read, r.ipvsadmS, r.moby = median(h.samples["read/seesaw kernel.Snapshot"]), median(h.samples["read/ipvsadm -Sn"]), median(h.samples["read/moby/ipvs"])
+	if peers {
+		r.read, r.ipvsadmS, r.moby = median(h.samples["read/seesaw kernel.Snapshot"]), median(h.samples["read/ipvsadm -Sn"]), median(h.samples["read/moby/ipvs"])
+	}
 
 	// The idle daemon, second by second.
 	pid := dm.cmd.Process.Pid
+	fig := fmt.Sprintf("%dx%d", n, d)
+	var profiled <-chan [2][]byte
+	logAt := len(dm.logText())
+	if *scaleProfile {
+		// A daemon without the profile endpoint is still measured.
+		if heap0, ch, err := steadyProfile(filepath.Join(dir, "control.sock"), steady); err != nil {
+			fmt.Printf("daemon %s: no profile: %v\n", bin, err)
+		} else {
+			printProfile("daemon-heap-start-"+fig+"-"+filepath.Base(bin), heap0)
+			profiled = ch
+		}
+	}
 	var shares []float64
 	prev, _ := procCPU(pid)
 	prevAt := time.Now()
@@ -162,6 +199,20 @@ func scaleLayout(b *testing.B, n, d int, steady time.Duration) scaleResult {
 	r.steadyMax = shares[len(shares)-1]
 	r.steadyTop = shares[max(0, len(shares)-5):]
 	r.rss, r.peak, _ = procMem(pid)
+	for _, l := range strings.Split(dm.logText()[logAt:], "\n") {
+		if strings.Contains(l, "resync:") {
+			fmt.Printf("daemon log, steady phase: %s\n", l)
+		}
+	}
+	if profiled != nil {
+		p := <-profiled
+		printProfile("daemon-cpu-"+fig+"-"+filepath.Base(bin), p[0])
+		printProfile("daemon-heap-end-"+fig+"-"+filepath.Base(bin), p[1])
+	}
+	if *scaleProfile {
+		gcs := gcLines(dm.logText()[logAt:])
+		fmt.Printf("daemon garbage collections in the steady phase (%v): %d\n%s\n", steady, len(gcs), strings.Join(gcs, "\n"))
+	}
 
 	// Edits under the table: the file of service e, its first backend.
 	e := n/2 + 5
@@ -208,6 +259,9 @@ func scaleLayout(b *testing.B, n, d int, steady time.Duration) scaleResult {
 		return nil
 	}))
 	h.fatal(dm.stop())
+	if !peers {
+		return r
+	}
 
 	// Cold-load peers, each in a fresh namespace.
 	for _, c := range []contender{
@@ -238,6 +292,10 @@ func printScale(r scaleResult) {
 	pct := func(f float64) string { return fmt.Sprintf("%.1f %%", 100*f) }
 	fig := fmt.Sprintf("%d x %d", r.n, r.d)
 	fmt.Printf("\nscale: %d services x %d destinations, the daemon with the default resync (30 s), VM (TCG)\n", r.n, r.d)
+	if r.daemon != "" {
+		fmt.Printf("daemon: %s\n", r.daemon)
+		fig += " (" + filepath.Base(r.daemon) + ")"
+	}
 	fmt.Printf("%-44s %14s   %-34s %14s %8s\n", "figure", "seesaw", "peer (same run)", "peer", "ratio")
 	row := func(what, ours, peerName, peer string, ratio float64) {
 		rs := ""
@@ -248,13 +306,22 @@ func printScale(r scaleResult) {
 	}
 	suite := "scale in the VM (peer: same run)"
 	ratio := func(a, b time.Duration) float64 { return float64(a) / float64(max(b, 1)) }
-	row("cold start to converged (ops "+r.coldOps+")", sec(r.cold), "ipvsadm -R of the same table", sec(r.ipvsadmR), ratio(r.cold, r.ipvsadmR))
-	row("cold start to converged", sec(r.cold), "kernel.Apply alone (batch 128)", sec(r.apply), ratio(r.cold, r.apply))
+	peers := r.read.wall > 0 // with several daemons, only the last measured the peers
+	if peers {
+		row("cold start to converged (ops "+r.coldOps+")", sec(r.cold), "ipvsadm -R of the same table", sec(r.ipvsadmR), ratio(r.cold, r.ipvsadmR))
+		row("cold start to converged", sec(r.cold), "kernel.Apply alone (batch 128)", sec(r.apply), ratio(r.cold, r.apply))
+	} else {
+		row("cold start to converged (ops "+r.coldOps+")", sec(r.cold), "", "", 0)
+	}
 	row("  the daemon's CPU in it", sec(r.coldCPU), "", "", 0)
-	row("restart adopting the table (ops "+r.restartOps+")", sec(r.restart), "ipvsadm -Sn (one full read)", sec(r.ipvsadmS.wall), ratio(r.restart, r.ipvsadmS.wall))
-	row("one full read, wall (kernel.Snapshot)", sec(r.read.wall), "moby/ipvs", sec(r.moby.wall), ratio(r.read.wall, r.moby.wall))
-	row("one full read, CPU", sec(r.read.cpu), "moby/ipvs", sec(r.moby.cpu), ratio(r.read.cpu, r.moby.cpu))
-	row("one full read, wall", sec(r.read.wall), "ipvsadm -Sn", sec(r.ipvsadmS.wall), ratio(r.read.wall, r.ipvsadmS.wall))
+	if peers {
+		row("restart adopting the table (ops "+r.restartOps+")", sec(r.restart), "ipvsadm -Sn (one full read)", sec(r.ipvsadmS.wall), ratio(r.restart, r.ipvsadmS.wall))
+		row("one full read, wall (kernel.Snapshot)", sec(r.read.wall), "moby/ipvs", sec(r.moby.wall), ratio(r.read.wall, r.moby.wall))
+		row("one full read, CPU", sec(r.read.cpu), "moby/ipvs", sec(r.moby.cpu), ratio(r.read.cpu, r.moby.cpu))
+		row("one full read, wall", sec(r.read.wall), "ipvsadm -Sn", sec(r.ipvsadmS.wall), ratio(r.read.wall, r.ipvsadmS.wall))
+	} else {
+		row("restart adopting the table (ops "+r.restartOps+")", sec(r.restart), "", "", 0)
+	}
 	row(fmt.Sprintf("idle daemon CPU, mean over %v", r.steady), pct(r.steadyAvg), "", "", 0)
 	row("idle daemon CPU, busiest second", pct(r.steadyMax), "", "", 0)
 	row("daemon RSS (now / peak)", fmt.Sprintf("%d / %d MB", r.rss>>20, r.peak>>20), "", "", 0)
@@ -265,10 +332,12 @@ func printScale(r scaleResult) {
 		tops[i] = pct(s)
 	}
 	fmt.Printf("busiest seconds: %s\n", strings.Join(tops, ", "))
-	benchrow.Write(os.Stdout, suite, "cold start to converged, "+fig+" (peer: ipvsadm -R)", sec(r.cold), sec(r.ipvsadmR), ratio(r.cold, r.ipvsadmR))
-	benchrow.Write(os.Stdout, suite, "restart adoption, "+fig+", ops "+r.restartOps+" (peer: ipvsadm -Sn)", sec(r.restart), sec(r.ipvsadmS.wall), ratio(r.restart, r.ipvsadmS.wall))
-	benchrow.Write(os.Stdout, suite, "full read wall, "+fig+" (peer: moby/ipvs)", sec(r.read.wall), sec(r.moby.wall), ratio(r.read.wall, r.moby.wall))
-	benchrow.Write(os.Stdout, suite, "full read CPU, "+fig+" (peer: moby/ipvs)", sec(r.read.cpu), sec(r.moby.cpu), ratio(r.read.cpu, r.moby.cpu))
+	if peers {
+		benchrow.Write(os.Stdout, suite, "cold start to converged, "+fig+" (peer: ipvsadm -R)", sec(r.cold), sec(r.ipvsadmR), ratio(r.cold, r.ipvsadmR))
+		benchrow.Write(os.Stdout, suite, "restart adoption, "+fig+", ops "+r.restartOps+" (peer: ipvsadm -Sn)", sec(r.restart), sec(r.ipvsadmS.wall), ratio(r.restart, r.ipvsadmS.wall))
+		benchrow.Write(os.Stdout, suite, "full read wall, "+fig+" (peer: moby/ipvs)", sec(r.read.wall), sec(r.moby.wall), ratio(r.read.wall, r.moby.wall))
+		benchrow.Write(os.Stdout, suite, "full read CPU, "+fig+" (peer: moby/ipvs)", sec(r.read.cpu), sec(r.moby.cpu), ratio(r.read.cpu, r.moby.cpu))
+	}
 	benchrow.Write(os.Stdout, suite, "idle daemon CPU mean, "+fig, pct(r.steadyAvg), "-", 0)
 	benchrow.Write(os.Stdout, suite, "idle daemon CPU busiest second, "+fig, pct(r.steadyMax), "-", 0)
 	benchrow.Write(os.Stdout, suite, "daemon peak RSS, "+fig, fmt.Sprintf("%d MB", r.peak>>20), "-", 0)

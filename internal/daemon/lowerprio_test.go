@@ -71,3 +71,32 @@ func TestReannounceIsRateLimited(t *testing.T) {
 		t.Fatalf("lb2 is %s, holds %v", vrrpState(t, lb2.socket), lb2.holds(t))
 	}
 }
+
+// TestReannounceEndsOnRelease: a master that leaves mastership ends the
+// announcements a lower-priority advert started before its VIPs go, and
+// announces nothing after.
+func TestReannounceEndsOnRelease(t *testing.T) {
+	log := &haLog{}
+	seg := newHASegment(log)
+	keys := "preempt: true, garp_master_repeat: 50, garp_interval: 100ms, garp_master_delay: 0s"
+	lb2 := startHANode(t, seg, log, "lb2", "203.0.113.2", "priority: 200, "+keys)
+	eventually(t, "lb2 master with the VIP", func() bool { return vrrpState(t, lb2.socket) == "master" && lb2.holds(t) })
+	lb1 := startHANode(t, seg, log, "lb1", "203.0.113.1", "priority: 100, "+keys)
+	eventually(t, "lb1 backup", func() bool { return vrrpState(t, lb1.socket) == "backup" })
+	time.Sleep(5500 * time.Millisecond) // past lb2's takeover burst (50 x 100 ms)
+	base := lb2.announcedVIP()
+	adv := vrrp.Advert{VRID: 51, Priority: 50, Interval: 5, Addrs: []netip.Addr{netip.MustParseAddr("192.0.2.10")}}
+	if err := seg.attach("203.0.113.9").Send(adv); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "lb2 to announce the VIP again", func() bool { return lb2.announcedVIP() > base })
+	if err := ctl(lb2.socket, "failover"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "lb1 to take over", func() bool { return vrrpState(t, lb1.socket) == "master" && lb1.holds(t) && !lb2.holds(t) })
+	after := lb2.announcedVIP()
+	time.Sleep(time.Second)
+	if n := lb2.announcedVIP(); n != after || n-base >= 50 {
+		t.Fatalf("lb2 announced the VIP %d times after it let it go (%d of the burst of 50 in all)", n-after, n-base)
+	}
+}

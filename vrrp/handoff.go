@@ -26,7 +26,8 @@ func (n *Node) LastRivalAdvert() time.Time {
 }
 
 // receiveAdvert feeds an advert to the machine, carries out its actions,
-// then runs the handoff hook or notes a rival. A priority-0 advert is
+// then runs the handoff hook or notes a rival (LastRivalAdvert,
+// LowerPriorityAdverts). A priority-0 advert is
 // logged: it starts a takeover (a Backup takes over after Skew_Time), and
 // the log's times then show where a handover spends its time.
 func (n *Node) receiveAdvert(m *Machine, r received) {
@@ -42,5 +43,6 @@ func (n *Node) receiveAdvert(m *Machine, r received) {
 		n.handoff(r.src)
 	case r.adv.Priority != 0:
 		n.rivalAt.Store(r.at.UnixNano())
+		n.noteLowerPriority(r.src)
 	}
 }

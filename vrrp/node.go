@@ -60,6 +60,8 @@ type Node struct {
 	// rivalAt is when a Master last read an outranked router's advert
 	// (LastRivalAdvert), in Unix nanoseconds.
 	rivalAt atomic.Int64
+	// lower reports outranked routers' adverts (LowerPriorityAdverts).
+	lower chan netip.Addr
 	// linkUp reports whether the router's own link is up (nil: linkUp).
 	linkUp func(string) bool
 	// trk follows the tracked interfaces; Run's (reconfigure.go).
@@ -92,12 +94,13 @@ func NewNode(cfg Config, conn Conn, clock Clock, log *slog.Logger) (*Node, error
 	}
 	n := &Node{
 		cfg: cfg, conn: conn, clock: clock,
-		log:  log.With("vrid", cfg.VRID, "interface", cfg.Interface),
-		rx:   make(chan received, 64),
-		ctl:  make(chan ctlRequest),
-		kick: make(chan struct{}, 1),
-		stop: make(chan struct{}),
-		done: make(chan struct{}),
+		log:   log.With("vrid", cfg.VRID, "interface", cfg.Interface),
+		rx:    make(chan received, 64),
+		ctl:   make(chan ctlRequest),
+		kick:  make(chan struct{}, 1),
+		stop:  make(chan struct{}),
+		done:  make(chan struct{}),
+		lower: make(chan netip.Addr, 1),
 	}
 	n.events = newEventQueue(&n.c.eventsCoalesced)
 	group := GroupIPv4

@@ -40,24 +40,29 @@ type Stats struct {
 	// EventsCoalesced counts events replaced by a newer one because the
 	// consumer was 64 events behind (Node.Events).
 	EventsCoalesced uint64
+	// LowerPriorityAdverts counts valid adverts read as Master from a
+	// router this node outranks (Node.LowerPriorityAdverts); they are
+	// discarded (RFC 9568 6.4.3) and are also in Received.
+	LowerPriorityAdverts uint64
 }
 
 type counters struct {
 	received, sent, sendErrors, eventsCoalesced atomic.Uint64
-	timedSent                                   atomic.Uint64
+	timedSent, lowerPriority                    atomic.Uint64
 	drops                                       [numDropReasons]atomic.Uint64
 	transitions                                 [3][3]atomic.Uint64
 }
 
 func (c *counters) snapshot() Stats {
 	s := Stats{
-		Received:        c.received.Load(),
-		Sent:            c.sent.Load(),
-		SendErrors:      c.sendErrors.Load(),
-		TimedSent:       c.timedSent.Load(),
-		EventsCoalesced: c.eventsCoalesced.Load(),
-		Drops:           make(map[string]uint64, numDropReasons),
-		Transitions:     map[string]uint64{},
+		Received:             c.received.Load(),
+		Sent:                 c.sent.Load(),
+		SendErrors:           c.sendErrors.Load(),
+		TimedSent:            c.timedSent.Load(),
+		EventsCoalesced:      c.eventsCoalesced.Load(),
+		LowerPriorityAdverts: c.lowerPriority.Load(),
+		Drops:                make(map[string]uint64, numDropReasons),
+		Transitions:          map[string]uint64{},
 	}
 	for _, r := range DropReasons() {
 		s.Drops[r.String()] = c.drops[r].Load()

@@ -127,6 +127,7 @@ var (
 	descVRRPSent    = prometheus.NewDesc("seesaw_vrrp_sent_adverts_total", "VRRP adverts sent, by instance.", []string{"instance"}, nil)
 	descVRRPTiming  = prometheus.NewDesc("seesaw_vrrp_advert_timing", "1 for the path each instance's adverts are timed on as master (runtime, kernel, thread, process).", []string{"instance", "path"}, nil)
 	descVRRPLate    = prometheus.NewDesc("seesaw_vrrp_late_adverts_total", "Adverts the timing thread sent more than 1 ms after their due time, by instance.", []string{"instance"}, nil)
+	descVRRPLower   = prometheus.NewDesc("seesaw_vrrp_lower_priority_adverts_total", "Adverts a master read from a router it outranks (a master that had not yet yielded; the VIPs are announced again), by instance.", []string{"instance"}, nil)
 	descVRRPMaxLate = prometheus.NewDesc("seesaw_vrrp_max_advert_lateness_seconds", "The latest any advert of the timing thread left after its due time, by instance.", []string{"instance"}, nil)
 	descVRRPSender  = prometheus.NewDesc("seesaw_vrrp_advert_sender_total", "Advert sender process events, by instance: adverts it repeated on its lease, adverts handed it did not send (dropped), leases that ran out (lease_expired), and processes lost to the timing thread (lost).", []string{"instance", "event"}, nil)
 	descChecksRun   = prometheus.NewDesc("seesaw_checks_total", "Health checks completed, by result (success or failure).", []string{"result"}, nil)
@@ -144,7 +145,7 @@ var (
 // Describe sends every descriptor.
 func (*collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descRounds, descGeneration, descVRRPState, descVRRPTrans, descVRRPDrops,
-		descVRRPRecv, descVRRPSent, descVRRPTiming, descVRRPLate, descVRRPMaxLate, descVRRPSender, descChecksRun, descChecksState, descResults, descCheckLat, descHealthy, descEnabled, descServiceUp, descFallback, descUnmatched, descDegraded} {
+		descVRRPRecv, descVRRPSent, descVRRPTiming, descVRRPLate, descVRRPMaxLate, descVRRPSender, descVRRPLower, descChecksRun, descChecksState, descResults, descCheckLat, descHealthy, descEnabled, descServiceUp, descFallback, descUnmatched, descDegraded} {
 		ch <- d
 	}
 }
@@ -242,6 +243,7 @@ func collectInstance(ch chan<- prometheus.Metric, in string, s vrrp.Stats) {
 			ch <- prometheus.MustNewConstMetric(descVRRPSender, prometheus.CounterValue, float64(n), in, ev)
 		}
 	}
+	ch <- prometheus.MustNewConstMetric(descVRRPLower, prometheus.CounterValue, float64(s.LowerPriorityAdverts), in)
 }
 
 func b2f(b bool) float64 {

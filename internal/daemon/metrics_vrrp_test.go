@@ -52,6 +52,7 @@ func TestVRRPTimingMetrics(t *testing.T) {
 		"seesaw_vrrp_advert_timing{instance=default,path=" + path + "}": "1",
 		"seesaw_vrrp_late_adverts_total{instance=default}":              "0",
 		"seesaw_vrrp_max_advert_lateness_seconds{instance=default}":     "0",
+		"seesaw_vrrp_lower_priority_adverts_total{instance=default}":    "0",
 		"seesaw_vrrp_state{instance=default,state=initialize}":          "1",
 	} {
 		if got[k] != v {

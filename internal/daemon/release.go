@@ -74,6 +74,7 @@ func (w *wiring) release(r *router) bool {
 	if r.resumeGARP != nil {
 		r.resumeGARP() // never announce an address this node gives up
 	}
+	r.lowerGARP.stop()
 	if err := w.loop.ReleaseInstance(ctx, r.name); err != nil {
 		w.log.Error("leaving mastership: VIPs may still be held", "instance", r.name, "error", err.Error(), "waited", time.Since(start))
 		return false

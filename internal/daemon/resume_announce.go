@@ -58,7 +58,7 @@ func (w *wiring) announceBurst(ctx context.Context, vips []reconcile.Address, p 
 			err := w.announce(actx, a.Interface, a.Prefix.Addr())
 			cancel()
 			if err != nil && ctx.Err() == nil {
-				w.log.Warn("announce a resumed VIP", "interface", a.Interface, "address", a.Prefix.Addr().String(), "error", err.Error())
+				w.log.Warn("announce a VIP", "interface", a.Interface, "address", a.Prefix.Addr().String(), "error", err.Error())
 			}
 		}
 	}

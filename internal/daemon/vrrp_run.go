@@ -41,6 +41,9 @@ type router struct {
 	peerLeft peerLeft
 	// resumeGARP ends the announcements of a resumed master (nil: none).
 	resumeGARP func()
+	// lowerGARP runs the announcements after a lower-priority master's
+	// advert (lowerprio.go).
+	lowerGARP reannouncer
 }
 
 // runVRRP runs one virtual router per VRRP instance of the config in force
@@ -225,6 +228,7 @@ func (w *wiring) startRouter(ctx context.Context, name string, vc vrrp.Config, h
 	}()
 	go w.track(rctx, r)
 	go w.followEvents(rctx, r)
+	go w.reannounce(rctx, r)
 	return r, nil
 }
 

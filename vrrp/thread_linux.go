@@ -26,10 +26,10 @@ type sendThread struct {
 	// last is the last advert SendAt queued, to leave at lastAt; mu's.
 	last   Advert
 	lastAt time.Time
-	slots   [threadSlots]threadSlot
-	free    chan int // slots SendAt may fill
-	queue   chan int // filled slots, in departure order
-	log     *slog.Logger
+	slots  [threadSlots]threadSlot
+	free   chan int // slots SendAt may fill
+	queue  chan int // filled slots, in departure order
+	log    *slog.Logger
 
 	mu     sync.Mutex // orders SendAt against close
 	closed bool

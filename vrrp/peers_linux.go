@@ -1,7 +1,6 @@
 package vrrp
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 )
@@ -66,15 +65,13 @@ func (c *rawConn) setDsts(peers []netip.Addr, group netip.Addr) error {
 	} else {
 		c.dsts = append([]netip.Addr(nil), peers...)
 	}
-	var err error
 	if c.proc != nil {
-		err = c.proc.setPeers(c.dsts)
+		if err := c.proc.setPeers(c.dsts); err != nil {
+			return fmt.Errorf("set vrrp peers on %s: %w", c.ifi.Name, err)
+		}
 	}
 	if c.thread != nil {
-		err = errors.Join(err, c.thread.setPeers(c.dsts))
-	}
-	if err != nil {
-		return fmt.Errorf("set vrrp peers on %s: %w", c.ifi.Name, err)
+		c.thread.setPeers(c.dsts)
 	}
 	return nil
 }

@@ -95,19 +95,13 @@ func TestTimingThreadPeersChange(t *testing.T) {
 			t.Fatal("first advert not sent")
 		}
 	}
-	if err := th.setPeers([]netip.Addr{loopback2}); err != nil {
-		t.Fatal(err)
-	}
+	th.setPeers([]netip.Addr{loopback2})
 	due1 := due0.Add(100 * time.Millisecond)
 	if err := th.SendAt(a, due1); err != nil {
 		t.Fatal(err)
 	}
-	if err := th.setPeers([]netip.Addr{loopback2, loopback3}); err != nil {
-		t.Fatal(err)
-	}
-	if err := th.setPeers([]netip.Addr{loopback3}); err != nil {
-		t.Fatal(err)
-	}
+	th.setPeers([]netip.Addr{loopback2, loopback3})
+	th.setPeers([]netip.Addr{loopback3})
 	th.close()
 	time.Sleep(50 * time.Millisecond)
 	got := rx.adverts()
@@ -129,9 +123,7 @@ func TestTimingThreadPeersBeforeAnyAdvert(t *testing.T) {
 	rx := listenLoop(t)
 	fd := rawLoopSocket(t)
 	th, _ := newSendThread(fd, loopback, []netip.Addr{loopback}, 1, nil, 0, slog.New(slog.DiscardHandler))
-	if err := th.setPeers([]netip.Addr{loopback2}); err != nil {
-		t.Fatal(err)
-	}
+	th.setPeers([]netip.Addr{loopback2})
 	if err := th.SendAt(loopAdvert100(100), time.Now().Add(10*time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}

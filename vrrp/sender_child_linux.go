@@ -96,7 +96,7 @@ func (p *senderProc) setup() error {
 	p.zone = p.m.zone
 	p.msgs = newDestMsgs(p.m.dsts, p.m.zone, append([]byte(nil), p.m.oob...))
 	for s := range p.slots {
-		p.slots[s] = make([][]byte, maxSenderDsts) // room for a peers message's
+		p.slots[s] = make([][]byte, maxSenderDsts) // room for any peers message's destinations
 		for d := range p.slots[s] {
 			p.slots[s][d] = make([]byte, 0, maxAdvertLen)
 		}

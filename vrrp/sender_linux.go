@@ -249,8 +249,10 @@ func (p *procSender) fallBack(why error) {
 // setPeers sends every advert from now on to dsts: the process gets the
 // new destinations in a peers message, which drops what waits in it,
 // and the last advert handed, if it is still to come, is handed again
-// for dsts at its time. Once the process was lost, the timing thread's
-// own setPeers does this.
+// for dsts at its time (a failure to is logged: the next advert goes to
+// dsts). Once the process was lost, the timing thread's own setPeers
+// does this. More than maxSenderDsts destinations are refused, and
+// nothing changes.
 func (p *procSender) setPeers(dsts []netip.Addr) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -267,7 +269,8 @@ func (p *procSender) setPeers(dsts []netip.Addr) error {
 	}
 	if p.lastAt.After(time.Now()) {
 		if err := p.hand(p.last, 0, monotonicAt(p.lastAt)); err != nil && p.fallback == nil {
-			return fmt.Errorf("hand the waiting advert again for the new vrrp destinations: %w", err)
+			// The destinations changed all the same; the next advert goes there.
+			p.log.Warn("vrrp advert sender: hand the waiting advert again for the new destinations", "pid", p.pid, "err", err)
 		}
 	}
 	return nil

@@ -31,7 +31,7 @@ type sendThread struct {
 	queue  chan int // filled slots, in departure order
 	log    *slog.Logger
 
-	mu     sync.Mutex // orders SendAt against close
+	mu     sync.Mutex // orders SendAt and setPeers against close
 	closed bool
 	done   chan struct{}
 
@@ -111,23 +111,24 @@ func (t *sendThread) queueAdvert(a Advert, at time.Time) error {
 
 // setPeers sends every advert from now on to dsts: the adverts waiting,
 // encoded for the old destinations, are not sent, and the last one
-// queued, if it is still to come, is queued again for dsts at its time.
+// queued, if it is still to come, is queued again for dsts at its time
+// (a failure to is logged: the next advert goes to dsts).
 // The thread's slots change hands through its queue, so a slot being
 // sent keeps the destinations it was encoded for.
-func (t *sendThread) setPeers(dsts []netip.Addr) error {
+func (t *sendThread) setPeers(dsts []netip.Addr) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.closed {
-		return nil
+		return
 	}
 	t.msgs = newDestMsgs(dsts, t.zone, t.msgs.oob)
 	t.gen.Add(1)
 	if t.lastAt.After(time.Now()) {
 		if err := t.queueAdvert(t.last, t.lastAt); err != nil {
-			return fmt.Errorf("queue the waiting advert again for the new vrrp destinations: %w", err)
+			// The destinations changed all the same; the next advert goes there.
+			t.log.Warn("vrrp timing thread: queue the waiting advert again for the new destinations", "err", err)
 		}
 	}
-	return nil
 }
 
 // close sends the adverts still waiting, then stops the thread and closes
@@ -163,10 +164,14 @@ func (t *sendThread) run(prio int, started chan<- error) {
 	defer rd.close()
 	for i := range t.queue {
 		s := &t.slots[i]
+		if s.gen != t.gen.Load() {
+			t.free <- i // encoded for destinations no longer wanted
+			continue
+		}
 		waited := rd.read()
 		sleepUntil(s.due)
 		if s.gen != t.gen.Load() {
-			t.free <- i // encoded for destinations no longer wanted
+			t.free <- i // the destinations changed while it waited
 			continue
 		}
 		err := t.sendSlot(s)

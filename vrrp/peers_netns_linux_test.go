@@ -120,3 +120,47 @@ func timingFor(sender string, kernel bool) string {
 	}
 	return sender
 }
+
+// TestNetnsPeersReconfigureIPv6: the same over IPv6 link-local unicast
+// (the checksum covers the destination, so each advert is encoded per
+// peer), with seesaw backups as the peers, on the sender process and the
+// timing thread. Backup A, the Master's peer, takes over once the Master
+// is reconfigured to peer B, as it hears nothing more; B, started after
+// the reload, stays Backup and drops nothing.
+func TestNetnsPeersReconfigureIPv6(t *testing.T) {
+	requireNetns(t)
+	v := variants[3]
+	for _, sender := range []string{TimingProcess, TimingThread} {
+		t.Run(sender, func(t *testing.T) {
+			l := newLAN(t, 3)
+			cfg := nodeCfg(l, 0, 200, v)
+			cfg.AdvertSender = sender
+			cfg.Peers = []netip.Addr{l.linkLocal(1)}
+			file := filepath.Join(t.TempDir(), "reconf.json")
+			m := startHelper(t, l.nss[0], "node", cfg, "SEESAW_VRRP_RECONF="+file)
+			m.wait("event", "master", 5*time.Second)
+			a := startHelper(t, l.nss[1], "node", nodeCfg(l, 1, 50, v))
+			a.wait("event", "backup", 5*time.Second)
+			a.quiet(5 * netnsInterval)
+
+			nc := cfg
+			nc.Peers = []netip.Addr{l.linkLocal(2)}
+			js, _ := json.Marshal(nc)
+			if err := os.WriteFile(file, js, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			m.signal(sigReconfigure)
+			m.wait("reconfigured", "", 5*time.Second)
+			b := startHelper(t, l.nss[2], "node", nodeCfg(l, 2, 100, v))
+			b.wait("event", "backup", 5*time.Second)
+			if e := a.wait("event", "master", 10*netnsInterval); e.Reason != string(ReasonMasterDown) {
+				t.Errorf("A took over with reason %q, want %q", e.Reason, ReasonMasterDown)
+			}
+			b.quiet(6 * netnsInterval)
+			if st := m.stats(); st.State != Master || st.SendErrors != 0 || st.AdvertTiming != sender {
+				t.Errorf("master: state %v, %d send errors, timing %q; want Master, 0, %q", st.State, st.SendErrors, st.AdvertTiming, sender)
+			}
+			noDrops(t, "B", b.stop())
+		})
+	}
+}

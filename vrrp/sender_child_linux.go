@@ -1,6 +1,7 @@
 package vrrp
 
 import (
+	"net/netip"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -41,6 +42,7 @@ func RunSenderIfChild() {
 // senderProc is the sender process's state, all allocated at start.
 type senderProc struct {
 	sock, ctl, tfd int
+	zone           uint32
 	msgs           *destMsgs
 	slots          [leaseSlots][][]byte // per slot, per destination
 	l              *lease
@@ -69,6 +71,7 @@ func runSender(ppid int) int {
 	p := &senderProc{sock: senderSockFD, ctl: senderCtlFD, l: newLease(),
 		in: make([]byte, maxSenderMsg), out: make([]byte, 0, 2048), txt: make([]byte, 0, 256)}
 	p.m.pkts = make([][]byte, 0, maxSenderDsts)
+	p.m.dsts = make([]netip.Addr, 0, maxSenderDsts)
 	if err := p.setup(); err != nil {
 		p.reply(appendError(p.out[:0], "set up the vrrp advert sender: "+err.Error()))
 		return 2
@@ -90,9 +93,10 @@ func (p *senderProc) setup() error {
 	if p.m.typ != msgSetup {
 		return errSenderType
 	}
+	p.zone = p.m.zone
 	p.msgs = newDestMsgs(p.m.dsts, p.m.zone, append([]byte(nil), p.m.oob...))
 	for s := range p.slots {
-		p.slots[s] = make([][]byte, len(p.m.dsts))
+		p.slots[s] = make([][]byte, maxSenderDsts) // room for any peers message's destinations
 		for d := range p.slots[s] {
 			p.slots[s][d] = make([]byte, 0, maxAdvertLen)
 		}
@@ -188,8 +192,16 @@ func (p *senderProc) handle(b []byte) bool {
 	if err == nil && p.m.typ == msgAdvert && len(p.m.pkts) != len(p.msgs.dsts) {
 		err = errSenderBounds
 	}
-	if err == nil && p.m.typ != msgAdvert && p.m.typ != msgCancel && p.m.typ != msgStop {
+	if err == nil && p.m.typ != msgAdvert && p.m.typ != msgCancel && p.m.typ != msgStop && p.m.typ != msgPeers {
 		err = errSenderType
+	}
+	if err == nil && p.m.typ == msgPeers {
+		// What waits was encoded for the old destinations; the node hands
+		// the advert still to come again, for the new ones.
+		p.l.cancel()
+		if !p.msgs.set(p.m.dsts, p.zone) {
+			err = errSenderBounds
+		}
 	}
 	if err != nil {
 		p.c.dropped++
@@ -202,7 +214,7 @@ func (p *senderProc) handle(b []byte) bool {
 		p.flush()
 		p.report()
 		return false
-	case msgCancel:
+	case msgCancel, msgPeers:
 		p.l.cancel()
 		return true
 	}

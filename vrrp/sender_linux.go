@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -243,6 +244,36 @@ func (p *procSender) fallBack(why error) {
 			p.log.Warn("vrrp resend advert after the sender process was lost", "err", err)
 		}
 	}
+}
+
+// setPeers sends every advert from now on to dsts: the process gets the
+// new destinations in a peers message, which drops what waits in it,
+// and the last advert handed, if it is still to come, is handed again
+// for dsts at its time (a failure to is logged: the next advert goes to
+// dsts). Once the process was lost, the timing thread's own setPeers
+// does this. More than maxSenderDsts destinations are refused, and
+// nothing changes.
+func (p *procSender) setPeers(dsts []netip.Addr) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(dsts) > maxSenderDsts {
+		return fmt.Errorf("set the vrrp advert sender's destinations: %d, at most %d", len(dsts), maxSenderDsts)
+	}
+	p.spec.dsts = slices.Clone(dsts)
+	p.pkts = make([][]byte, len(dsts))
+	if p.closed || p.fallback != nil {
+		return nil
+	}
+	if err := p.write(appendPeers(p.buf[:0], dsts)); err != nil {
+		return nil // lost: the timing thread took over, with dsts and the last advert
+	}
+	if p.lastAt.After(time.Now()) {
+		if err := p.hand(p.last, 0, monotonicAt(p.lastAt)); err != nil && p.fallback == nil {
+			// The destinations changed all the same; the next advert goes there.
+			p.log.Warn("vrrp advert sender: hand the waiting advert again for the new destinations", "pid", p.pid, "err", err)
+		}
+	}
+	return nil
 }
 
 // KernelTimed reports nil: SendAt releases adverts on time.

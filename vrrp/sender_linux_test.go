@@ -32,6 +32,7 @@ type loopAdverts struct {
 type loopAdvert struct {
 	at       time.Time
 	priority uint8
+	dst      netip.Addr
 }
 
 // rawLoopSocket opens a raw IPv4 protocol-112 socket, or skips the test
@@ -67,7 +68,7 @@ func listenLoop(t *testing.T) *loopAdverts {
 				continue
 			}
 			l.mu.Lock()
-			l.got = append(l.got, loopAdvert{at: time.Now(), priority: buf[ihl+2]})
+			l.got = append(l.got, loopAdvert{at: time.Now(), priority: buf[ihl+2], dst: netip.AddrFrom4([4]byte(buf[16:20]))})
 			l.mu.Unlock()
 		}
 	}()

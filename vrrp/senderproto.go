@@ -20,6 +20,10 @@ import (
 //	   advert: flags u8 (advertNow, advertFinal), packets u8, reserved u16,
 //	           due i64 (CLOCK_MONOTONIC ns; 0 with advertNow), interval
 //	           i64 (ns), then per destination a length u16 and the packet
+//	   peers:  destinations u8, reserved u8 (3 bytes), then per
+//	           destination its address length u8 (4 or 16) and address:
+//	           every advert from now on goes to these; what waits is
+//	           dropped and the repetition ends, as with cancel
 //	   cancel, stop: no body
 //	   ready:  pid u32, tid u32, then two texts (length u16 + bytes): why
 //	           SCHED_FIFO and mlockall were refused (empty: granted)
@@ -38,6 +42,7 @@ const (
 	msgAdvert = 2
 	msgCancel = 3
 	msgStop   = 4
+	msgPeers  = 5
 	msgReady  = 0x81
 	msgStats  = 0x82
 	msgError  = 0x83
@@ -168,6 +173,8 @@ func decodeSenderMsg(m *senderMsg, b []byte) error {
 		err = m.decodeSetup(r)
 	case msgAdvert:
 		err = m.decodeAdvert(r)
+	case msgPeers:
+		err = m.decodePeers(r)
 	case msgCancel, msgStop:
 	case msgReady:
 		m.pid, m.tid = r.u32(), r.u32()
@@ -202,7 +209,28 @@ func (m *senderMsg) decodeSetup(r *reader) error {
 	if res1 != 0 || res2 != 0 {
 		return errSenderReserved
 	}
-	if m.prio > MaxRealtimePriority || n == 0 || n > maxSenderDsts {
+	if m.prio > MaxRealtimePriority {
+		return errSenderBounds
+	}
+	if err := m.decodeDsts(r, n); err != nil {
+		return err
+	}
+	m.oob = r.take(oobLen)
+	return nil
+}
+
+func (m *senderMsg) decodePeers(r *reader) error {
+	n := int(r.u8())
+	if r.u8() != 0 || r.u16() != 0 {
+		return errSenderReserved
+	}
+	return m.decodeDsts(r, n)
+}
+
+// decodeDsts reads n destinations into m.dsts, which allocates only when
+// it has less room than maxSenderDsts.
+func (m *senderMsg) decodeDsts(r *reader, n int) error {
+	if n == 0 || n > maxSenderDsts {
 		return errSenderBounds
 	}
 	m.dsts = m.dsts[:0]
@@ -214,7 +242,6 @@ func (m *senderMsg) decodeSetup(r *reader) error {
 		a, _ := netip.AddrFromSlice(r.take(l))
 		m.dsts = append(m.dsts, a)
 	}
-	m.oob = r.take(oobLen)
 	return nil
 }
 
@@ -252,11 +279,22 @@ func appendSetup(b []byte, prio int, dsts []netip.Addr, zone uint32, oob []byte)
 	b = append(b, byte(prio), 0, byte(len(dsts)), 0)
 	b = binary.LittleEndian.AppendUint32(b, zone)
 	b = binary.LittleEndian.AppendUint16(b, uint16(len(oob)))
+	return append(appendDsts(b, dsts), oob...)
+}
+
+// appendPeers encodes a peers message.
+func appendPeers(b []byte, dsts []netip.Addr) []byte {
+	b = appendHeader(b, msgPeers)
+	return appendDsts(append(b, byte(len(dsts)), 0, 0, 0), dsts)
+}
+
+// appendDsts appends each destination's length and address.
+func appendDsts(b []byte, dsts []netip.Addr) []byte {
 	for _, a := range dsts {
-		s := a.AsSlice()
-		b = append(append(b, byte(len(s))), s...)
+		b = append(b, byte(a.BitLen()/8))
+		b = append(b, a.AsSlice()...)
 	}
-	return append(b, oob...)
+	return b
 }
 
 // appendAdvert encodes an advert message carrying pkts.

@@ -37,6 +37,9 @@ func TestSenderProtoRoundTrip(t *testing.T) {
 	if err := decodeSenderMsg(&m, appendErrorText(nil, []byte("boom"))); err != nil || m.text != "boom" {
 		t.Fatalf("error decoded as %q, %v", m.text, err)
 	}
+	if err := decodeSenderMsg(&m, appendPeers(nil, protoDsts)); err != nil || m.typ != msgPeers || !slices.Equal(m.dsts, protoDsts) {
+		t.Fatalf("peers decoded as %+v, %v", m, err)
+	}
 }
 
 // TestSenderProtoRejects: each malformed message gets its error.
@@ -62,6 +65,11 @@ func TestSenderProtoRejects(t *testing.T) {
 		{"negative interval", appendAdvert(nil, 0, 5, -1, [][]byte{make([]byte, 12)}), errSenderBounds},
 		{"setup without destinations", appendSetup(nil, 0, nil, 0, nil), errSenderBounds},
 		{"setup priority 100", appendSetup(nil, 100, protoDsts, 0, nil), errSenderBounds},
+		{"peers without destinations", appendPeers(nil, nil), errSenderBounds},
+		{"peers over the bound", appendPeers(nil, make([]netip.Addr, maxSenderDsts+1)), errSenderBounds},
+		{"peers reserved", func() []byte { b := appendPeers(nil, protoDsts); b[6] = 1; return b }(), errSenderReserved},
+		{"peers address length 5", func() []byte { b := appendPeers(nil, protoDsts[:1]); b[8] = 5; return b }(), errSenderBounds},
+		{"peers truncated", func() []byte { b := appendPeers(nil, protoDsts); return b[:len(b)-1] }(), errSenderShort},
 	} {
 		var m senderMsg
 		if err := decodeSenderMsg(&m, c.b); !errors.Is(err, c.want) {
@@ -80,18 +88,39 @@ func TestSenderProtoAdvertDoesNotAllocate(t *testing.T) {
 	}
 }
 
+// TestSenderProtoPeersDoesNotAllocate: a peers message, which the
+// process takes while it runs, decodes into the destinations' room
+// without allocating.
+func TestSenderProtoPeersDoesNotAllocate(t *testing.T) {
+	b := appendPeers(nil, protoDsts)
+	m := senderMsg{dsts: make([]netip.Addr, 0, maxSenderDsts)}
+	if n := testing.AllocsPerRun(100, func() { decodeSenderMsg(&m, b) }); n != 0 {
+		t.Fatalf("decoding a peers message allocates %v times", n)
+	}
+}
+
 // FuzzDecodeSenderMessage: no input panics or overruns, and a decoded
-// advert encodes back to the same bytes.
+// advert or peers message encodes back to the same bytes.
 func FuzzDecodeSenderMessage(f *testing.F) {
 	f.Add(appendSetup(nil, 50, protoDsts, 7, []byte{1, 2, 3}))
 	f.Add(appendAdvert(nil, 0, 5, 100e6, [][]byte{make([]byte, 12)}))
 	f.Add(appendAdvert(nil, advertNow|advertFinal, 0, 100e6, [][]byte{make([]byte, 12), make([]byte, 40)}))
 	f.Add(appendHeader(nil, msgCancel))
+	f.Add(appendPeers(nil, protoDsts))
 	f.Add(appendStats(nil, &senderCounters{sent: 3}))
 	f.Add(appendReady(nil, 1, 2, "x", "y"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var m senderMsg
-		if err := decodeSenderMsg(&m, b); err != nil || m.typ != msgAdvert {
+		if err := decodeSenderMsg(&m, b); err != nil {
+			return
+		}
+		if m.typ == msgPeers {
+			if got := appendPeers(nil, m.dsts); !bytes.Equal(got, b) {
+				t.Fatalf("peers %x encodes back as %x", b, got)
+			}
+			return
+		}
+		if m.typ != msgAdvert {
 			return
 		}
 		if got := appendAdvert(nil, m.flags, m.due, m.interval, m.pkts); !bytes.Equal(got, b) {

@@ -11,7 +11,8 @@ import (
 // shared by the timing thread and the advert sender process: sending
 // fills in each iovec and makes one raw sendmsg, with no allocation.
 type destMsgs struct {
-	dsts []threadDest // never resized: the msghdrs point into it
+	dsts []threadDest // a prefix of all
+	all  []threadDest // never reallocated: the msghdrs point into it
 	oob  []byte
 }
 
@@ -25,12 +26,24 @@ type threadDest struct {
 }
 
 // newDestMsgs prepares the msghdrs for dsts with the control message oob
-// (zone: the scope of IPv6 link-local destinations).
+// (zone: the scope of IPv6 link-local destinations), with room for
+// maxSenderDsts destinations at least.
 func newDestMsgs(dsts []netip.Addr, zone uint32, oob []byte) *destMsgs {
-	m := &destMsgs{dsts: make([]threadDest, len(dsts)), oob: oob}
+	m := &destMsgs{all: make([]threadDest, max(len(dsts), maxSenderDsts)), oob: oob}
+	m.set(dsts, zone)
+	return m
+}
+
+// set prepares the msghdrs for dsts in place, without allocating; false
+// when there are more than the room newDestMsgs made.
+func (m *destMsgs) set(dsts []netip.Addr, zone uint32) bool {
+	if len(dsts) > len(m.all) {
+		return false
+	}
+	m.dsts = m.all[:len(dsts)]
 	for i, a := range dsts {
 		d := &m.dsts[i]
-		d.addr = a
+		*d = threadDest{addr: a}
 		if a.Is4() {
 			d.sa4 = unix.RawSockaddrInet4{Family: unix.AF_INET, Addr: a.As4()}
 			d.msg.Name, d.msg.Namelen = (*byte)(unsafe.Pointer(&d.sa4)), unix.SizeofSockaddrInet4
@@ -43,12 +56,12 @@ func newDestMsgs(dsts []netip.Addr, zone uint32, oob []byte) *destMsgs {
 		}
 		d.msg.Iov = &d.iov
 		d.msg.SetIovlen(1)
-		if len(oob) > 0 {
+		if len(m.oob) > 0 {
 			d.msg.Control = &m.oob[0]
-			d.msg.SetControllen(len(oob))
+			d.msg.SetControllen(len(m.oob))
 		}
 	}
-	return m
+	return true
 }
 
 // send sends pkts[j] to destination j on fd with raw sendmsg calls

@@ -18,13 +18,20 @@ import (
 type sendThread struct {
 	fd      int // a duplicate of the socket's descriptor; run closes it
 	primary netip.Addr
-	msgs    *destMsgs
-	slots   [threadSlots]threadSlot
-	free    chan int // slots SendAt may fill
-	queue   chan int // filled slots, in departure order
-	log     *slog.Logger
+	zone    uint32
+	msgs    *destMsgs // the destinations SendAt encodes for; mu's
+	// gen counts the destination sets: a slot of an older one is not
+	// sent (setPeers).
+	gen atomic.Uint64
+	// last is the last advert SendAt queued, to leave at lastAt; mu's.
+	last   Advert
+	lastAt time.Time
+	slots  [threadSlots]threadSlot
+	free   chan int // slots SendAt may fill
+	queue  chan int // filled slots, in departure order
+	log    *slog.Logger
 
-	mu     sync.Mutex // orders SendAt against close
+	mu     sync.Mutex // orders SendAt and setPeers against close
 	closed bool
 	done   chan struct{}
 
@@ -35,8 +42,10 @@ type sendThread struct {
 
 // threadSlot is one encoded advert waiting for its departure.
 type threadSlot struct {
-	due  int64    // CLOCK_MONOTONIC nanoseconds
-	pkts [][]byte // the advert encoded for each destination
+	due  int64     // CLOCK_MONOTONIC nanoseconds
+	msgs *destMsgs // the destinations pkts are for
+	gen  uint64    // msgs's generation
+	pkts [][]byte  // the advert encoded for each destination
 }
 
 // newSendThread starts the timing thread sending on fd, which it then
@@ -46,11 +55,10 @@ type threadSlot struct {
 // it has it, or prio is 0).
 func newSendThread(fd int, primary netip.Addr, dsts []netip.Addr, zone uint32, oob []byte, prio int, log *slog.Logger) (t *sendThread, prioErr error) {
 	t = &sendThread{
-		fd: fd, primary: primary, msgs: newDestMsgs(dsts, zone, oob), log: log,
+		fd: fd, primary: primary, zone: zone, msgs: newDestMsgs(dsts, zone, oob), log: log,
 		free: make(chan int, threadSlots), queue: make(chan int, threadSlots), done: make(chan struct{}),
 	}
 	for i := range t.slots {
-		t.slots[i].pkts = make([][]byte, len(dsts))
 		t.free <- i
 	}
 	started := make(chan error, 1)
@@ -66,6 +74,11 @@ func (t *sendThread) KernelTimed() error { return nil }
 func (t *sendThread) SendAt(a Advert, at time.Time) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	return t.queueAdvert(a, at)
+}
+
+// queueAdvert is SendAt with mu held.
+func (t *sendThread) queueAdvert(a Advert, at time.Time) error {
 	if t.closed {
 		return fmt.Errorf("queue advert on the vrrp timing thread: %w", net.ErrClosed)
 	}
@@ -76,6 +89,12 @@ func (t *sendThread) SendAt(a Advert, at time.Time) error {
 		return ErrThreadBusy
 	}
 	s := &t.slots[i]
+	if n := len(t.msgs.dsts); cap(s.pkts) < n {
+		s.pkts = make([][]byte, n)
+	} else {
+		s.pkts = s.pkts[:n]
+	}
+	s.msgs, s.gen = t.msgs, t.gen.Load()
 	for j := range t.msgs.dsts {
 		b, err := a.AppendMarshal(s.pkts[j][:0], t.primary, t.msgs.dsts[j].addr)
 		if err != nil {
@@ -85,8 +104,31 @@ func (t *sendThread) SendAt(a Advert, at time.Time) error {
 		s.pkts[j] = b
 	}
 	s.due = monotonicAt(at)
+	t.last, t.lastAt = a, at
 	t.queue <- i // never blocks: the queue holds every slot
 	return nil
+}
+
+// setPeers sends every advert from now on to dsts: the adverts waiting,
+// encoded for the old destinations, are not sent, and the last one
+// queued, if it is still to come, is queued again for dsts at its time
+// (a failure to is logged: the next advert goes to dsts).
+// The thread's slots change hands through its queue, so a slot being
+// sent keeps the destinations it was encoded for.
+func (t *sendThread) setPeers(dsts []netip.Addr) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return
+	}
+	t.msgs = newDestMsgs(dsts, t.zone, t.msgs.oob)
+	t.gen.Add(1)
+	if t.lastAt.After(time.Now()) {
+		if err := t.queueAdvert(t.last, t.lastAt); err != nil {
+			// The destinations changed all the same; the next advert goes there.
+			t.log.Warn("vrrp timing thread: queue the waiting advert again for the new destinations", "err", err)
+		}
+	}
 }
 
 // close sends the adverts still waiting, then stops the thread and closes
@@ -122,8 +164,16 @@ func (t *sendThread) run(prio int, started chan<- error) {
 	defer rd.close()
 	for i := range t.queue {
 		s := &t.slots[i]
+		if s.gen != t.gen.Load() {
+			t.free <- i // encoded for destinations no longer wanted
+			continue
+		}
 		waited := rd.read()
 		sleepUntil(s.due)
+		if s.gen != t.gen.Load() {
+			t.free <- i // the destinations changed while it waited
+			continue
+		}
 		err := t.sendSlot(s)
 		late := time.Duration(monoNanos() - s.due)
 		t.count(late, late-time.Duration(rd.read()-waited), err)
@@ -133,8 +183,8 @@ func (t *sendThread) run(prio int, started chan<- error) {
 
 // sendSlot sends s to every destination with raw sendmsg calls.
 func (t *sendThread) sendSlot(s *threadSlot) error {
-	if j, errno := t.msgs.send(t.fd, s.pkts); errno != 0 {
-		return fmt.Errorf("send advert to %s from the vrrp timing thread: %w", t.msgs.dsts[j].addr, errno)
+	if j, errno := s.msgs.send(t.fd, s.pkts); errno != 0 {
+		return fmt.Errorf("send advert to %s from the vrrp timing thread: %w", s.msgs.dsts[j].addr, errno)
 	}
 	return nil
 }

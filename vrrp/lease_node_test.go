@@ -81,3 +81,55 @@ func TestNodeHandsEveryAdvertToTheSenderProcess(t *testing.T) {
 		t.Fatalf("stats: timing %q, timed %d; want process and 4", st.AdvertTiming, st.TimedSent)
 	}
 }
+
+// TestNodeLateByIntervalsKeepsTheLeaseGrid: a Master whose timer fires
+// more than an interval late hands the sender process the grid's last
+// advert due and keeps the grid, so the sender process's lease repeats
+// and the Master's next advert stay an interval apart.
+func TestNodeLateByIntervalsKeepsTheLeaseGrid(t *testing.T) {
+	fake := &fakeLeaseSender{}
+	conn := &leaseConn{timedConn: newTimedConn(), fake: fake}
+	cfg := testConfig(255)
+	cfg.AdvertSender = TimingProcess
+	clk := newFakeClock()
+	fake.t0 = clk.Now()
+	n, err := NewNode(cfg, conn, clk, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- n.Run(t.Context()) }()
+	t0, iv := clk.Now(), 100*time.Millisecond
+	clk.nextArmed(t)
+	clk.fire(t0.Add(iv - txtimeLead))
+	clk.nextArmed(t)
+	clk.fire(t0.Add(2*iv + 250*time.Millisecond)) // due +200ms, 250 ms late
+	if due := clk.nextArmed(t); !due.Equal(t0.Add(5*iv - txtimeLead)) {
+		t.Fatalf("after a stall the timer is armed for +%v, want +%v (the grid)", due.Sub(t0), 5*iv-txtimeLead)
+	}
+	clk.fire(t0.Add(5*iv - txtimeLead))
+	clk.nextArmed(t)
+	n.Shutdown()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"now prio 255", "at +100ms prio 255", "at +400ms prio 255", "at +500ms prio 255", "cancel", "now prio 0"}
+	if got := strings.Join(fake.log, ", "); got != strings.Join(want, ", ") {
+		t.Fatalf("handed:\n got %s\nwant %s", got, strings.Join(want, ", "))
+	}
+}
+
+func TestLastOnGrid(t *testing.T) {
+	t0, iv := time.Unix(1000, 0), 100*time.Millisecond
+	for _, c := range []struct{ now, want time.Duration }{
+		{-5 * time.Millisecond, 0}, {0, 0}, {5 * time.Millisecond, 0}, {99 * time.Millisecond, 0},
+		{100 * time.Millisecond, 100 * time.Millisecond}, {450 * time.Millisecond, 400 * time.Millisecond},
+	} {
+		if got := lastOnGrid(t0, t0.Add(c.now), iv); !got.Equal(t0.Add(c.want)) {
+			t.Errorf("lastOnGrid(+0, +%v, %v) = +%v, want +%v", c.now, iv, got.Sub(t0), c.want)
+		}
+	}
+	if got := lastOnGrid(t0, t0.Add(time.Second), 0); !got.Equal(t0) {
+		t.Errorf("a zero interval moved the due time to +%v", got.Sub(t0))
+	}
+}

@@ -320,8 +320,13 @@ func (n *Node) fire(m *Machine) {
 	}
 	if n.queueAhead(m) && n.leased() != nil {
 		// Late: the sender process decides whether its lease already
-		// covered d (the advert is dropped) or it goes now.
-		n.applyAt(m, m.Tick(n.clock.Now()), d)
+		// covered the advert (it is dropped) or it goes now. Later than
+		// an interval, the advert is the grid's last one due, so that the
+		// grid the sender process repeats on stays the Master's: a grid
+		// restarted at now would put the next advert less than an
+		// interval after the sender process's last repeat.
+		at := lastOnGrid(d, n.clock.Now(), m.advertInterval())
+		n.applyAt(m, m.Tick(at), at)
 		return
 	}
 	n.spinUntil(d)
@@ -329,6 +334,15 @@ func (n *Node) fire(m *Machine) {
 		n.settleReceive(m)
 	}
 	n.apply(m, m.Tick(n.clock.Now()))
+}
+
+// lastOnGrid returns the last time of the grid due, due+every,
+// due+2*every, ... that is not after now; due when now is before it.
+func lastOnGrid(due, now time.Time, every time.Duration) time.Time {
+	if every <= 0 || !now.After(due) {
+		return due
+	}
+	return due.Add(now.Sub(due) / every * every)
 }
 
 // spinUntil busy-waits for deadline, at most 2*spinMargin (a fake clock

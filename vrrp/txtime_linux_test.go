@@ -2,6 +2,7 @@ package vrrp
 
 import (
 	"encoding/binary"
+	"runtime"
 	"testing"
 	"time"
 
@@ -54,5 +55,22 @@ func TestEnableTxtime(t *testing.T) {
 	}
 	if err := enableTxtime(-1); err == nil {
 		t.Fatal("SO_TXTIME on fd -1 succeeded")
+	}
+}
+
+// TestMonotonicAtNeverEarly: the converted time is never before the
+// monotonic time at was taken plus its distance, over many reads with the
+// goroutine yielding between them (a preemption between monotonicAt's
+// clock reads must make it late, not early).
+func TestMonotonicAtNeverEarly(t *testing.T) {
+	for i := range 20000 {
+		mono0 := monoRead()
+		at := time.Now().Add(time.Millisecond)
+		if i%16 == 0 {
+			runtime.Gosched()
+		}
+		if got := monotonicAt(at); got < mono0+int64(time.Millisecond) {
+			t.Fatalf("read %d: monotonicAt is %d ns early", i, mono0+int64(time.Millisecond)-got)
+		}
 	}
 }

@@ -42,12 +42,10 @@ func (f *fakeLeaseSender) SendNow(a Advert) error {
 func (f *fakeLeaseSender) Cancel()                  { f.add("cancel") }
 func (f *fakeLeaseSender) threadStats() threadStats { return threadStats{} }
 
-// TestNodeHandsEveryAdvertToTheSenderProcess: with the sender process, a
-// Master hands it every advert: the first at once, the periodic ones
-// txtimeLead ahead, a late one with its missed deadline (the process
-// decides whether a repeat covered it), and on shutdown it cancels the
-// repetition before the priority-0 advert; nothing goes through Send.
-func TestNodeHandsEveryAdvertToTheSenderProcess(t *testing.T) {
+// runLeaseNode runs an owner (priority 255) node whose adverts go to a
+// fake sender process on a fake clock.
+func runLeaseNode(t *testing.T) (*fakeLeaseSender, *leaseConn, *fakeClock, *Node, chan error) {
+	t.Helper()
 	fake := &fakeLeaseSender{}
 	conn := &leaseConn{timedConn: newTimedConn(), fake: fake}
 	cfg := testConfig(255)
@@ -60,6 +58,16 @@ func TestNodeHandsEveryAdvertToTheSenderProcess(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- n.Run(t.Context()) }()
+	return fake, conn, clk, n, done
+}
+
+// TestNodeHandsEveryAdvertToTheSenderProcess: with the sender process, a
+// Master hands it every advert: the first at once, the periodic ones
+// txtimeLead ahead, a late one with its missed deadline (the process
+// decides whether a repeat covered it), and on shutdown it cancels the
+// repetition before the priority-0 advert; nothing goes through Send.
+func TestNodeHandsEveryAdvertToTheSenderProcess(t *testing.T) {
+	fake, conn, clk, n, done := runLeaseNode(t)
 	t0, iv := clk.Now(), 100*time.Millisecond
 	if due := clk.nextArmed(t); !due.Equal(t0.Add(iv - txtimeLead)) {
 		t.Fatalf("timer armed for +%v, want +%v", due.Sub(t0), iv-txtimeLead)
@@ -87,18 +95,7 @@ func TestNodeHandsEveryAdvertToTheSenderProcess(t *testing.T) {
 // advert due and keeps the grid, so the sender process's lease repeats
 // and the Master's next advert stay an interval apart.
 func TestNodeLateByIntervalsKeepsTheLeaseGrid(t *testing.T) {
-	fake := &fakeLeaseSender{}
-	conn := &leaseConn{timedConn: newTimedConn(), fake: fake}
-	cfg := testConfig(255)
-	cfg.AdvertSender = TimingProcess
-	clk := newFakeClock()
-	fake.t0 = clk.Now()
-	n, err := NewNode(cfg, conn, clk, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- n.Run(t.Context()) }()
+	fake, conn, clk, n, done := runLeaseNode(t)
 	t0, iv := clk.Now(), 100*time.Millisecond
 	clk.nextArmed(t)
 	clk.fire(t0.Add(iv - txtimeLead))
@@ -117,6 +114,7 @@ func TestNodeLateByIntervalsKeepsTheLeaseGrid(t *testing.T) {
 	if got := strings.Join(fake.log, ", "); got != strings.Join(want, ", ") {
 		t.Fatalf("handed:\n got %s\nwant %s", got, strings.Join(want, ", "))
 	}
+	wantSends(t, conn.timedConn)
 }
 
 func TestLastOnGrid(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/netnsexec"
 )
 
 // proc is a process started in a namespace (`ip netns exec` execs it, so
@@ -15,7 +17,7 @@ import (
 type proc struct {
 	cmd    *exec.Cmd
 	out    *lockedBuffer
-	exited chan struct{}
+	exited <-chan struct{}
 }
 
 type lockedBuffer struct {
@@ -44,12 +46,13 @@ func startProc(t testing.TB, ns string, env []string, args ...string) *proc {
 	// never outlive the test; stop waiting for output a child keeps open.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.WaitDelay = 2 * time.Second
-	p := &proc{cmd: cmd, out: &lockedBuffer{}, exited: make(chan struct{})}
+	p := &proc{cmd: cmd, out: &lockedBuffer{}}
 	cmd.Stdout, cmd.Stderr = p.out, p.out
-	if err := cmd.Start(); err != nil {
+	done, err := netnsexec.StartHeld(cmd) // Pdeathsig follows the forking thread
+	if err != nil {
 		t.Fatalf("start %v in %s: %v", args, ns, err)
 	}
-	go func() { cmd.Wait(); close(p.exited) }()
+	p.exited = done
 	t.Cleanup(func() { p.kill() })
 	return p
 }

@@ -85,7 +85,7 @@ func TestPolicyMemoEqualsPolicy(t *testing.T) {
 		h := Health{}
 		for step := range 40 {
 			cfg, h = mutate(r, cfg, h)
-			if m.ok && addressFieldsEqual(m.cfg, cfg) {
+			if m.ok && desired.SameAddressing(m.cfg, cfg) {
 				reused++
 			}
 			got := m.of(cfg)

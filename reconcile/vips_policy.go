@@ -1,7 +1,6 @@
 package reconcile
 
 import (
-	"reflect"
 	"slices"
 
 	"github.com/seesaw-lb/seesaw/desired"
@@ -22,28 +21,12 @@ type policyMemo struct {
 // interface and VRRP instance as the config it was made from (one pass
 // of comparisons, nothing hashed or allocated); else a new one.
 func (m *policyMemo) of(cfg desired.Config) AddressPolicy {
-	if m.ok && addressFieldsEqual(m.cfg, cfg) {
+	if m.ok && desired.SameAddressing(m.cfg, cfg) {
 		m.cfg = cfg
 		return m.pol
 	}
 	m.cfg, m.pol, m.ok = cfg, addressPolicyOf(cfg), true
 	return m.pol
-}
-
-// addressFieldsEqual reports whether a and b give the same address
-// policy and held addresses for the same mastership: everything those
-// read of a config is equal.
-func addressFieldsEqual(a, b desired.Config) bool {
-	if len(a.Services) != len(b.Services) || !slices.Equal(a.Addresses, b.Addresses) || !reflect.DeepEqual(a.Node, b.Node) {
-		return false
-	}
-	for i := range a.Services {
-		x, y := &a.Services[i], &b.Services[i]
-		if x.VIP != y.VIP || x.Interface != y.Interface || x.VRRPInstance != y.VRRPInstance {
-			return false
-		}
-	}
-	return true
 }
 
 // held is heldPolicy with the base policy from m (whose Keep is copied

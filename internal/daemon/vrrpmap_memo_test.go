@@ -44,7 +44,7 @@ func TestVRRPMemoEqualsConfigs(t *testing.T) {
 			default: // a weight: no address moves
 				cfg.Services[i].Backends = []desired.Backend{{Weight: int32(r.IntN(9))}}
 			}
-			if m.ok && vrrpFieldsEqual(m.cfg, cfg) {
+			if m.ok && desired.SameAddressing(m.cfg, cfg) {
 				reused++
 			}
 			if got, want := m.configs(cfg), vrrpConfigs(cfg); !reflect.DeepEqual(got, want) {

@@ -1,7 +1,6 @@
 package vrrp
 
 import (
-	"bufio"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/seesaw-lb/seesaw/internal/kapeer"
+	"github.com/seesaw-lb/seesaw/internal/netnsexec"
 	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
 
@@ -26,7 +26,7 @@ type keepalived struct {
 	mu     sync.Mutex
 	log    []string
 	lines  chan string
-	exited chan struct{}
+	exited <-chan struct{}
 }
 
 // startKeepalived runs keepalived in ns with the equivalent of cfg, whose
@@ -48,31 +48,26 @@ func startKeepalivedTTL(t testing.TB, ns string, cfg Config, src netip.Addr, ttl
 	if err := os.WriteFile(filepath.Join(dir, kapeer.ConfFile), []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	k := &keepalived{t: t, dir: dir, lines: make(chan string, 4096), exited: make(chan struct{})}
+	k := &keepalived{t: t, dir: dir, lines: make(chan string, 4096)}
 	k.cmd = kapeer.Command(ns, dir)
 	k.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the test
-	out, err := k.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	k.cmd.Stdout = netnsexec.Lines(func(line []byte) {
+		l := string(line)
+		k.mu.Lock()
+		k.log = append(k.log, l)
+		k.mu.Unlock()
+		select {
+		case k.lines <- l:
+		default:
+		}
+	})
 	k.cmd.Stderr = k.cmd.Stdout
-	if err := k.cmd.Start(); err != nil {
+	k.cmd.WaitDelay = 5 * time.Second         // keepalived's children may outlive it a moment
+	exited, err := netnsexec.StartHeld(k.cmd) // Pdeathsig follows the forking thread
+	if err != nil {
 		t.Fatalf("start keepalived in %s: %v", ns, err)
 	}
-	go func() {
-		defer close(k.exited)
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			k.mu.Lock()
-			k.log = append(k.log, sc.Text())
-			k.mu.Unlock()
-			select {
-			case k.lines <- sc.Text():
-			default:
-			}
-		}
-		k.cmd.Wait()
-	}()
+	k.exited = exited
 	t.Cleanup(func() {
 		k.crash()
 		if t.Failed() || os.Getenv("KA_LOG") != "" {

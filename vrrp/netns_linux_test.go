@@ -1,7 +1,6 @@
 package vrrp
 
 import (
-	"bufio"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seesaw-lb/seesaw/internal/netnsexec"
 	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
 
@@ -115,7 +115,7 @@ type proc struct {
 	name   string
 	cmd    *exec.Cmd
 	msgs   chan helperMsg
-	exited chan struct{}
+	exited <-chan struct{}
 }
 
 // startHelper runs TestHelperProcess in namespace ns in the given mode,
@@ -132,32 +132,24 @@ func startHelper(t testing.TB, ns, mode string, arg any, env ...string) *proc {
 	cmd.Env = append(cmd.Env, env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the test
 	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
+	p := &proc{t: t, name: mode + "@" + ns, cmd: cmd, msgs: make(chan helperMsg, 4096)}
+	cmd.Stdout = netnsexec.Lines(func(line []byte) {
+		var m helperMsg
+		if err := json.Unmarshal(line, &m); err != nil || m.Kind == "" {
+			fmt.Fprintf(os.Stderr, "%s: %s\n", p.name, line)
+			return
+		}
+		select {
+		case p.msgs <- m:
+		default:
+		}
+	})
+	cmd.WaitDelay = 5 * time.Second         // a helper's own children may hold its output
+	exited, err := netnsexec.StartHeld(cmd) // Pdeathsig follows the forking thread
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s helper in %s: %v", mode, ns, err)
 	}
-	p := &proc{t: t, name: mode + "@" + ns, cmd: cmd, msgs: make(chan helperMsg, 4096), exited: make(chan struct{})}
-	go func() {
-		defer close(p.exited)
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			var m helperMsg
-			if err := json.Unmarshal(sc.Bytes(), &m); err != nil || m.Kind == "" {
-				fmt.Fprintf(os.Stderr, "%s: %s\n", p.name, sc.Bytes())
-				continue
-			}
-			{
-				select {
-				case p.msgs <- m:
-				default:
-				}
-			}
-		}
-		cmd.Wait()
-	}()
+	p.exited = exited
 	t.Cleanup(p.kill)
 	p.wait("ready", "", 10*time.Second)
 	return p

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seesaw-lb/seesaw/internal/kapeer"
+	"github.com/seesaw-lb/seesaw/internal/netnsexec"
 )
 
 // nsProc is a process a namespace test runs beside the daemons under
@@ -19,7 +20,7 @@ type nsProc struct {
 	dir    string // config directory (daemons) or keepalived's files
 	socket string // control socket (daemons)
 	logs   *syncBuffer
-	exited chan struct{}
+	exited <-chan struct{}
 }
 
 // alive says whether the process is still running.
@@ -38,11 +39,12 @@ func (p *nsProc) start(t *testing.T) {
 	p.logs = &syncBuffer{}
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the test
-	if err := p.cmd.Start(); err != nil {
+	p.cmd.WaitDelay = 5 * time.Second                                    // keepalived's children may outlive it a moment
+	exited, err := netnsexec.StartHeld(p.cmd)                            // Pdeathsig follows the forking thread
+	if err != nil {
 		t.Fatalf("start %s: %v", p.name, err)
 	}
-	p.exited = make(chan struct{})
-	go func() { p.cmd.Wait(); close(p.exited) }()
+	p.exited = exited
 	t.Cleanup(func() {
 		if pid := p.keepalivedVRRPPID(); pid > 0 && p.alive() {
 			syscall.Kill(pid, syscall.SIGKILL)

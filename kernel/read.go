@@ -60,29 +60,37 @@ func (c *Client) DestinationsOf(ctx context.Context, keys []ServiceKey) ([][]Des
 	return out, nil
 }
 
-// VisitDestinations dumps the destinations of each service in keys, on the
-// sockets Snapshot uses, and calls visit with the key's index and its list,
-// sorted by key (empty for a service that does not exist). The list lives
-// in memory of its socket that the next dump reuses: visit must copy what
-// it keeps. visit runs on the sockets' goroutines, one call at a time per
-// socket, so calls for different keys may run at the same time; the
-// client's lock is held throughout.
+// VisitDestinations dumps the destinations of each service in keys, one
+// after the other on the client's main socket and in the calling
+// goroutine, and calls visit with the key's index and its list, sorted by
+// key (empty for a service that does not exist). The list lives in memory
+// of the socket that the next dump reuses: visit must copy what it keeps.
+// The client's lock is held throughout. Unlike Snapshot it does not spread
+// the dumps over several sockets: it serves a background re-read (the
+// spread resync), whose cost is CPU, not wall time, and a dump on the
+// caller's goroutine wakes no other goroutine or thread.
 func (c *Client) VisitDestinations(ctx context.Context, keys []ServiceKey, visit func(i int, ds []Destination)) error {
 	end, err := c.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer end()
-	return c.lockedEach(ctx, len(keys), func(_ int, s *sock, i int) error {
-		ds, arena, err := c.dumpDestinations(ctx, s, keys[i], s.scratch[:0])
+	s := c.main
+	defer func() {
+		if cap(s.scratch) > maxScratch {
+			s.scratch = nil
+		}
+	}()
+	for i, k := range keys {
+		ds, arena, err := c.dumpDestinations(ctx, s, k, s.scratch[:0])
 		s.scratch = arena
 		if err != nil {
 			return err
 		}
 		sortDestinations(ds)
 		visit(i, ds)
-		return nil
-	})
+	}
+	return nil
 }
 
 // maxScratch bounds the destinations a socket keeps for the next dump
@@ -113,9 +121,6 @@ func (c *Client) lockedEach(ctx context.Context, n int, dump func(w int, s *sock
 		wg.Go(func() {
 			for i := w; i < n && errs[w] == nil; i += len(socks) {
 				errs[w] = dump(w, s, i)
-			}
-			if cap(s.scratch) > maxScratch {
-				s.scratch = nil
 			}
 		})
 	}

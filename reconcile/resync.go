@@ -55,6 +55,11 @@ type spread struct {
 	// reports that one of them waited longer than the cadence.
 	cycleCPU time.Duration
 	held     bool
+	// endCPU is the process's CPU time when the last step ended and
+	// ownCPU that step's own CPU (valid when endOK): the next step is
+	// charged for the CPU between them.
+	endCPU, ownCPU time.Duration
+	endOK          bool
 	// stretched is whether the last complete cycle took longer than the
 	// interval; warned is when the log last said so.
 	stretched bool

@@ -10,12 +10,23 @@ import (
 // past the interval says so again in the log.
 const resyncWarnEvery = time.Hour
 
+// maxAfterShare bounds the CPU charged to a step for what the process
+// spent after it, until the next step started: at most twice the step's
+// own CPU. The work a step causes after its window (the collector, the
+// runtime's threads going idle, timers) counts against the budget, while
+// work that has nothing to do with the resync (health checks, edits) can
+// slow the resync to a third of the pace its own steps allow, never stop
+// it.
+const maxAfterShare = 2
+
 // stepMark is the wall clock and the process's CPU time at the start of a
-// resync step.
+// resync step, and the CPU charged to it for the time since the previous
+// step ended.
 type stepMark struct {
 	at    time.Time
 	cpu   time.Duration
 	cpuOK bool
+	after time.Duration
 }
 
 // resyncCycle is one complete cycle of the spread resync: every service
@@ -25,7 +36,8 @@ type resyncCycle struct {
 	// step: how long a change made by hand may wait to be read.
 	length time.Duration
 	// cpu is the process's CPU time across the cycle's steps and the
-	// rounds they ran (the dumps' kernel time included).
+	// rounds they ran (the dumps' kernel time included), and between the
+	// steps up to maxAfterShare times each step's own.
 	cpu time.Duration
 	// services are the services the cycle re-read.
 	services int
@@ -43,24 +55,34 @@ func (sp *spread) meterCPU() (time.Duration, error) {
 	return processCPU()
 }
 
-// mark starts the accounting of a step at now.
+// mark starts the accounting of a step at now. The CPU the process spent
+// since the previous step ended is charged to this step, up to
+// maxAfterShare times the previous step's own.
 func (sp *spread) mark(now time.Time) stepMark {
 	c, err := sp.meterCPU()
-	return stepMark{at: now, cpu: c, cpuOK: err == nil}
+	m := stepMark{at: now, cpu: c, cpuOK: err == nil}
+	if m.cpuOK && sp.endOK {
+		m.after = min(max(c-sp.endCPU, 0), maxAfterShare*sp.ownCPU)
+	}
+	sp.endOK = false
+	return m
 }
 
 // stepDone ends the accounting of the step started at m, which ended at
 // now with the round it ran, if any, and returns when the next step may
-// start. The step's CPU is the process's CPU across it; where that cannot
-// be measured, the step is taken to have kept one core busy throughout.
+// start. The step's CPU is the process's CPU across it, plus what mark
+// charged it for the time before it; where that cannot be measured, the
+// step is taken to have kept one core busy throughout.
 func (sp *spread) stepDone(m stepMark, now time.Time, budget float64) time.Time {
 	took := now.Sub(m.at)
 	cpu := took
 	if m.cpuOK {
 		if c, err := sp.meterCPU(); err == nil {
 			cpu = c - m.cpu
+			sp.endCPU, sp.endOK, sp.ownCPU = c, true, cpu
 		}
 	}
+	cpu += m.after
 	sp.cycleCPU += cpu
 	period, held := sp.period(took, cpu, budget)
 	sp.held = sp.held || held
@@ -100,6 +122,7 @@ func (sp *spread) closeCycle(now time.Time) (c resyncCycle, ok bool) {
 // counted.
 func (sp *spread) abandonCycle() {
 	sp.next, sp.start, sp.cycleCPU, sp.held = 0, time.Time{}, 0, false
+	sp.endOK = false
 }
 
 // resyncBudget is the share of one core the resync may use: the config's

@@ -38,8 +38,17 @@ func TestResyncPeriodBoundsCPUAndWallShare(t *testing.T) {
 // took of wall time and cpu of CPU. It returns the clock after them. A
 // cycle is counted by the first step of the next one.
 func pacedSteps(l *Loop, now time.Time, steps int, took, cpu time.Duration) time.Time {
+	return pacedStepsBetween(l, now, steps, took, cpu, 0)
+}
+
+// pacedStepsBetween is pacedSteps with the process spending between of CPU
+// after each step, before the next.
+func pacedStepsBetween(l *Loop, now time.Time, steps int, took, cpu, between time.Duration) time.Time {
 	ctx := context.Background()
 	var used time.Duration
+	if l.spread.meter != nil {
+		used, _ = l.spread.meter() // the clock of an earlier run
+	}
 	l.spread.meter = func() (time.Duration, error) { return used, nil }
 	for range steps {
 		m := l.spread.mark(now)
@@ -48,6 +57,7 @@ func pacedSteps(l *Loop, now time.Time, steps int, took, cpu time.Duration) time
 		}
 		used += cpu
 		now = l.spread.stepDone(m, now.Add(took), l.resyncBudget())
+		used += between
 	}
 	return now
 }
@@ -99,6 +109,31 @@ func TestResyncCPUBudgetStretchesTheCycle(t *testing.T) {
 	pacedSteps(l, now, 2*slices, 20*time.Millisecond, server) // a mixed cycle, then one at 0.99 s
 	if r := l.Status().Resync; r.LastCycleStretched || r.LastCycle != interval || !strings.Contains(log.String(), "resync: the cycle fits in the resync interval again") {
 		t.Fatalf("back to 0.99 s of CPU a read: %+v; want a cycle not stretched, logged:\n%s", r, log.String())
+	}
+}
+
+// TestResyncChargesTheCPUBetweenSteps: what the process spends between two
+// steps counts against the budget, up to twice the step's own CPU. Steps
+// that cause as much work again after them (the collector, the runtime's
+// threads) keep the whole process at the budget; unrelated work ten times
+// the steps' own slows the resync to a third of its own pace, and no
+// further.
+func TestResyncChargesTheCPUBetweenSteps(t *testing.T) {
+	const slices = 30
+	l, _, _ := convergedSpreadLoop(t, 300, slices)
+	step := 630 * time.Millisecond
+
+	now := pacedStepsBetween(l, t0, 2*slices+1, 350*time.Millisecond, step, step)
+	r := l.Status().Resync
+	share := r.LastCycleCPU.Seconds() / r.LastCycle.Seconds()
+	if r.Cycles != 2 || !near(r.LastCycle, 945*time.Second) || !near(r.LastCycleCPU, 37800*time.Millisecond) || share > 0.04+1e-6 {
+		t.Fatalf("steps of 0.63 s of CPU and 0.63 s after each: %+v (%.2f%% of a core); want a cycle of 945s and 37.8s of CPU, 4%%", r, 100*share)
+	}
+
+	pacedStepsBetween(l, now, 2*slices, 350*time.Millisecond, step, 10*step)
+	r = l.Status().Resync
+	if r.Cycles != 4 || !near(r.LastCycle, 1417500*time.Millisecond) || !near(r.LastCycleCPU, 56700*time.Millisecond) {
+		t.Fatalf("steps of 0.63 s of CPU and 6.3 s of other work after each: %+v; want a cycle of 30 x 47.25s, 30 x 1.89s of CPU charged", r)
 	}
 }
 

@@ -1,9 +1,12 @@
 package hatest
 
 import (
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // The LAN: one bridge in the VM's root namespace; every namespace has eth0
@@ -109,8 +112,39 @@ func forgetNeighbours(t testing.TB) {
 }
 
 // setLink sets the LAN port of ns up or down (a cable pulled or put back).
+// It sets the flag itself (SIOCSIFFLAGS in the root namespace, where the
+// port is) rather than running ip: starting a process takes a varying
+// part of a second under TCG, which would move the cable's pull off the
+// advert phase the scenario pinned it to.
 func setLink(t testing.TB, ns string, up bool) {
 	t.Helper()
-	state := map[bool]string{true: "up", false: "down"}[up]
-	run(t, "ip", "link", "set", rootLink(ns), state)
+	if err := setLinkFlag(rootLink(ns), up); err != nil {
+		t.Fatalf("set %s of %s %v: %v", rootLink(ns), ns, map[bool]string{true: "up", false: "down"}[up], err)
+	}
+}
+
+func setLinkFlag(name string, up bool) error {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	ifr, err := unix.NewIfreq(name)
+	if err != nil {
+		return err
+	}
+	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
+		return fmt.Errorf("SIOCGIFFLAGS: %w", err)
+	}
+	flags := ifr.Uint16()
+	if up {
+		flags |= unix.IFF_UP
+	} else {
+		flags &^= unix.IFF_UP
+	}
+	ifr.SetUint16(flags)
+	if err := unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr); err != nil {
+		return fmt.Errorf("SIOCSIFFLAGS: %w", err)
+	}
+	return nil
 }

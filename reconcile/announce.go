@@ -59,14 +59,27 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 // start schedules the announcements of a, the first one at once, on a
 // goroutine of its own, replacing any schedule a had: the round that adds
 // many VIPs does not wait for their announcements.
-func (n *announcer) start(a Address, p Announce) {
+func (n *announcer) start(a Address, p Announce) { n.begin(a, p, false) }
+
+// startSent is start for an address whose first announcement has already
+// been sent (a takeover's batch): its schedule goes on from the second,
+// and an address announced once only gets none.
+func (n *announcer) startSent(a Address, p Announce) {
+	if max(p.Repeat, 1) == 1 && p.Delay <= 0 && p.Refresh <= 0 {
+		n.forget(a)
+		return
+	}
+	n.begin(a, p, true)
+}
+
+func (n *announcer) begin(a Address, p Announce, sent bool) {
 	n.forget(a)
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &schedule{cancel: cancel}
 	n.mu.Lock()
 	n.sched[a] = s
 	n.mu.Unlock()
-	go n.run(ctx, a, s, p)
+	go n.run(ctx, a, s, p, sent)
 }
 
 // forget ends a's schedule; nothing is sent for a after it returns.
@@ -94,20 +107,25 @@ func (s *schedule) wait() {
 	}
 }
 
-// run is a's schedule: the first burst, the second burst, the refreshes.
-func (n *announcer) run(ctx context.Context, a Address, s *schedule, p Announce) {
-	burst := func() bool {
-		for i := range max(p.Repeat, 1) {
+// run is a's schedule: the first burst, the second burst, the refreshes;
+// sent says the first burst's first announcement has been sent already.
+func (n *announcer) run(ctx context.Context, a Address, s *schedule, p Announce, sent bool) {
+	burst := func(from int) bool {
+		for i := from; i < max(p.Repeat, 1); i++ {
 			if i > 0 && !n.wait(ctx, p.Interval) || !n.announce(ctx, a, s) {
 				return false
 			}
 		}
 		return true
 	}
-	if !burst() {
+	first := 0
+	if sent {
+		first = 1
+	}
+	if !burst(first) {
 		return
 	}
-	if p.Delay > 0 && (!n.wait(ctx, p.Delay) || !burst()) {
+	if p.Delay > 0 && (!n.wait(ctx, p.Delay) || !burst(0)) {
 		return
 	}
 	for p.Refresh > 0 && n.wait(ctx, p.Refresh) && n.announce(ctx, a, s) {

@@ -2,11 +2,14 @@ package reconcile
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/seesaw-lb/seesaw/kernel/addrs"
 	"github.com/seesaw-lb/seesaw/kernel/kerneltest"
 )
 
@@ -103,5 +106,66 @@ func TestAnnounceOnceWhenStandalone(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 	if got := len(fa.Announced()); got != 1 {
 		t.Fatalf("announced %d times, want 1", got)
+	}
+}
+
+// batchCounting counts the batches of first announcements.
+type batchCounting struct {
+	*kerneltest.Addresses
+	mu      sync.Mutex
+	batches []int // addresses per batch
+}
+
+func (b *batchCounting) AnnounceAll(ctx context.Context, ifname string, as []netip.Addr) []error {
+	b.mu.Lock()
+	b.batches = append(b.batches, len(as))
+	b.mu.Unlock()
+	return b.Addresses.AnnounceAll(ctx, ifname, as)
+}
+
+// noBatch hides every optional method of the fake: one address at a time.
+type noBatch struct{ addrs.Addresses }
+
+// TestTakeoverAnnouncesEveryVIPAtOnce: the first announcement of every
+// VIP a takeover adds has left when Sync returns, one batch per
+// interface, and each schedule goes on from its second (garp_master_repeat
+// 2: two in all per VIP). Without a batch announcer each schedule sends
+// its own first, and the totals are the same.
+func TestTakeoverAnnouncesEveryVIPAtOnce(t *testing.T) {
+	svcs := "services:\n"
+	for i, vip := range []string{"192.0.2.11", "192.0.2.12", "192.0.2.13", "192.0.2.53"} {
+		ifname := "eth1"
+		if i == 3 {
+			ifname = "eth2"
+		}
+		svcs += fmt.Sprintf("  - name: s%d\n    vip: %s\n    interface: %s\n    ports: [{proto: tcp, port: 80}]\n    backends: [{address: 198.51.100.%d}]\n",
+			i, vip, ifname, 10+i)
+	}
+	cfg := config(t, "node.yaml", "node: {name: lb1, interface: [eth1, eth2], scope: {prefixes: [192.0.2.0/24]},"+
+		" vrrp: {vrid: 1, garp_master_repeat: 2, garp_interval: 10ms, garp_master_delay: 0s}}\n", "svc.yaml", svcs)
+	for _, batched := range []bool{true, false} {
+		fa := kerneltest.NewAddresses("eth1", "eth2")
+		bc := &batchCounting{Addresses: fa}
+		var a addrs.Addresses = bc
+		if !batched {
+			a = noBatch{fa}
+		}
+		v := NewVIPs(a, nil)
+		if _, err := v.Sync(context.Background(), effective(cfg, nil, true, nil).Addresses, addressPolicyOf(cfg)); err != nil {
+			t.Fatal(err)
+		}
+		if batched {
+			bc.mu.Lock()
+			batches := slices.Clone(bc.batches)
+			bc.mu.Unlock()
+			if got := len(fa.Announced()); got < 4 || !slices.Equal(batches, []int{3, 1}) {
+				t.Fatalf("when Sync returned: %d announcements in batches %v; want the 4 VIPs' first, in batches [3 1]", got, batches)
+			}
+		}
+		waitUntil(t, func() bool { return len(fa.Announced()) >= 8 })
+		time.Sleep(50 * time.Millisecond)
+		if got := fa.Announced(); len(got) != 8 {
+			t.Fatalf("batched %v: %d announcements %v, want 2 per VIP", batched, len(got), got)
+		}
 	}
 }

@@ -13,7 +13,7 @@ var (
 	resyncServices = flag.Int("reconcile.resync-services", 1000,
 		"TestSpreadResyncRepairsDriftInVM: services (x 10 destinations); make resynctest uses 10,000")
 	resyncCPU = flag.Float64("reconcile.resync-cpu", 0.25,
-		"TestSpreadResyncRepairsDriftInVM: node.resync_cpu (a share of one core; the daemon's default is 0.05)")
+		"TestSpreadResyncRepairsDriftInVM: node.resync_cpu (a share of one core; the daemon's default is 0.04)")
 )
 
 // TestSpreadResyncRepairsDriftInVM runs the loop on the real kernel with

@@ -95,11 +95,7 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		added = append(added, a)
 		v.log.Info("added VIP", "interface", a.Interface, "address", a.Prefix.Addr().String())
 	}
-	for _, a := range added {
-		if a.Interface != pol.Anycast { // anycast VIPs are never announced
-			v.announce.start(a, pol.announceFor(a)) // failures are logged there
-		}
-	}
+	v.announceAdded(ctx, added, pol)
 	var out []Address
 	for _, t := range target {
 		if held[t] {
@@ -107,6 +103,41 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		}
 	}
 	return out, errors.Join(errs...)
+}
+
+// announceAdded starts the announcements of the addresses just added
+// (anycast VIPs are never announced). Where the addresses can
+// (addrs.BatchAnnouncer), the first announcement of every address leaves
+// here, one batch per interface, before Sync returns; each schedule then
+// goes on from its second. Otherwise, and for an address whose batched
+// send failed, the schedule sends its first itself (and logs a failure).
+func (v *VIPs) announceAdded(ctx context.Context, added []Address, pol AddressPolicy) {
+	var as []Address
+	for _, a := range added {
+		if a.Interface != pol.Anycast {
+			as = append(as, a)
+		}
+	}
+	sent := make([]bool, len(as))
+	if ba, ok := v.addrs.(addrs.BatchAnnouncer); ok {
+		errs := perInterface(as, func(ifname string, ps []netip.Prefix) []error {
+			ips := make([]netip.Addr, len(ps))
+			for i, p := range ps {
+				ips[i] = p.Addr()
+			}
+			return ba.AnnounceAll(ctx, ifname, ips)
+		})
+		for i, err := range errs {
+			sent[i] = err == nil
+		}
+	}
+	for i, a := range as {
+		if sent[i] {
+			v.announce.startSent(a, pol.announceFor(a))
+		} else {
+			v.announce.start(a, pol.announceFor(a))
+		}
+	}
 }
 
 // addAll adds add, one batch per interface when the addresses can

@@ -45,6 +45,14 @@ type BatchAdder interface {
 	AddAll(ctx context.Context, ifname string, ps []netip.Prefix) (errs []error)
 }
 
+// BatchAnnouncer is an Addresses that announces many addresses of one
+// interface with one interface lookup and one kept socket: a takeover's
+// first announcements of all its VIPs leave together, at once. errs has
+// one entry per address.
+type BatchAnnouncer interface {
+	AnnounceAll(ctx context.Context, ifname string, as []netip.Addr) (errs []error)
+}
+
 // DummyMaker is an Addresses that can create the interface anycast VIPs
 // live on (node.bgp.interface).
 type DummyMaker interface {

@@ -20,6 +20,7 @@ import (
 type linuxAddresses struct {
 	mu   sync.Mutex
 	conn *rtnetlink.Conn
+	garp garpSockets
 }
 
 // New opens an rtnetlink socket in the network namespace netns (a
@@ -33,7 +34,10 @@ func New(netns int) (Addresses, error) {
 }
 
 // Close implements Addresses.
-func (a *linuxAddresses) Close() error { return a.conn.Close() }
+func (a *linuxAddresses) Close() error {
+	a.garp.close()
+	return a.conn.Close()
+}
 
 // List implements Addresses.
 func (a *linuxAddresses) List(_ context.Context, ifname string) ([]netip.Prefix, error) {

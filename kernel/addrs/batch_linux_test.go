@@ -7,6 +7,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/mdlayher/arp"
+	"golang.org/x/sys/unix"
+
 	"github.com/seesaw-lb/seesaw/internal/netnsexec"
 )
 
@@ -64,5 +67,56 @@ func TestDeleteAllInNetns(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAnnounceAllInNetns: AnnounceAll sends a gratuitous ARP for each
+// IPv4 address of the batch from va's kept socket, and the peer sees
+// each, twice when announced twice; a missing interface is an error for
+// each address.
+func TestAnnounceAllInNetns(t *testing.T) {
+	requireNetns(t)
+	nsA, nsB := vethPair(t)
+	vips := []netip.Addr{netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("192.0.2.11")}
+	var done [2]<-chan error
+	for i, vip := range vips {
+		n := 0
+		var ready <-chan struct{}
+		done[i], ready = capture(nsB, "vb", func(et uint16, p []byte) bool {
+			var a arp.Packet
+			if et != unix.ETH_P_ARP || a.UnmarshalBinary(p) != nil || a.SenderIP != vip || a.TargetIP != vip {
+				return false
+			}
+			n++
+			return n == 2
+		})
+		<-ready
+	}
+	err := netnsexec.Do(nsA, func() error {
+		ctx := context.Background()
+		a, err := New(0)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		for range 2 {
+			for i, err := range a.(BatchAnnouncer).AnnounceAll(ctx, "va", vips) {
+				if err != nil {
+					return fmt.Errorf("announce %v: %w", vips[i], err)
+				}
+			}
+		}
+		if errs := a.(BatchAnnouncer).AnnounceAll(ctx, "nosuch0", vips); len(errs) != 2 || errs[0] == nil || errs[1] == nil {
+			return fmt.Errorf("AnnounceAll on a missing interface: %v", errs)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range vips {
+		if err := <-done[i]; err != nil {
+			t.Fatalf("gratuitous ARP for %v, twice: %v", vips[i], err)
+		}
 	}
 }

@@ -78,6 +78,15 @@ func (f *Addresses) Announce(_ context.Context, ifname string, a netip.Addr) err
 	return nil
 }
 
+// AnnounceAll implements addrs.BatchAnnouncer.
+func (f *Addresses) AnnounceAll(ctx context.Context, ifname string, as []netip.Addr) []error {
+	errs := make([]error, len(as))
+	for i, a := range as {
+		errs[i] = f.Announce(ctx, ifname, a)
+	}
+	return errs
+}
+
 // Announced returns the addresses announced so far, in order.
 func (f *Addresses) Announced() []netip.Addr {
 	f.mu.Lock()

@@ -33,7 +33,7 @@ got=$(sort "$work/control/conffiles")
 unit=$root/usr/lib/systemd/system/seesaw-reconcile.service
 for line in "ExecStart=/usr/sbin/seesaw-reconcile run --config-dir /etc/seesaw --state-dir /var/lib/seesaw " \
   "ExecStartPre=/usr/sbin/seesaw-reconcile validate " "StateDirectory=seesaw" \
-  "CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW" "AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW" \
+  "CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW CAP_IPC_LOCK" "AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW CAP_IPC_LOCK" \
   "ProtectSystem=strict" "Documentation=file:///usr/share/doc/seesaw/operations.md"; do
   grep -qF -- "$line" "$unit" || fail "unit lacks '$line'"
 done

@@ -207,6 +207,11 @@ type VRRP struct {
 // its own, the in-process timing thread, the node's goroutine.
 func AdvertSenders() []string { return []string{"process", "thread", "runtime"} }
 
+// MaxSenderProcessPeers is how many unicast peers the advert sender
+// process sends to (its buffers are allocated once, at start); more need
+// advert_sender: thread or runtime.
+const MaxSenderProcessPeers = 16
+
 // GARP is how a VRRP master announces the VIPs it adds (keepalived's
 // garp_* settings): Repeat announcements Interval apart at once, the same
 // again after Delay (0: no second burst), and one every Refresh while it

@@ -97,6 +97,10 @@ func (d *decoder) decodeVRRP(n *yaml.Node, path string, named bool) VRRP {
 		d.errorf(n, key(path, "vrid"), "missing: the virtual router id (1..255) shared by both nodes")
 	}
 	d.checkVRRPFamily(&v, path, peersN, sourceN)
+	if len(v.Peers) > MaxSenderProcessPeers && (v.AdvertSender == "" || v.AdvertSender == "process") {
+		d.errorf(peersN, key(path, "peers"), "%d peers: the advert sender process sends to at most %d; set advert_sender: thread for more",
+			len(v.Peers), MaxSenderProcessPeers)
+	}
 	return v
 }
 

@@ -60,6 +60,8 @@ func TestSemanticErrors(t *testing.T) {
 			[]string{"node.yaml:4:27: node.vrrp.peers[0]: peer 2001:db8::2 is not of the VRRP family (ipv4; set ipv6: true)"}},
 		{"tracked service missing", map[string]string{"node.yaml": nodeYAML + "  vrrp: {vrid: 1, track: {services: [{name: web, decrement: 50}]}}\n"},
 			[]string{`node.yaml:2:3: node.vrrp.track.services[0].name: no service named "web"`}},
+		{"17 peers for the sender process", map[string]string{"node.yaml": nodeYAML + "  vrrp: {vrid: 1, peers: [192.0.2.101, 192.0.2.102, 192.0.2.103, 192.0.2.104, 192.0.2.105, 192.0.2.106, 192.0.2.107, 192.0.2.108, 192.0.2.109, 192.0.2.110, 192.0.2.111, 192.0.2.112, 192.0.2.113, 192.0.2.114, 192.0.2.115, 192.0.2.116, 192.0.2.117]}\n"},
+			[]string{"node.yaml:4:26: node.vrrp.peers: 17 peers: the advert sender process sends to at most 16; set advert_sender: thread for more"}},
 		{"kernel_timed_adverts not a bool", map[string]string{"node.yaml": nodeYAML + "  vrrp: {vrid: 1, kernel_timed_adverts: soon}\n"},
 			[]string{`node.yaml:4:41: node.vrrp.kernel_timed_adverts: want true or false, got "soon"`}},
 		{"accept_mode removed", map[string]string{"node.yaml": nodeYAML + "  vrrp: {vrid: 1, accept_mode: true}\n"},
@@ -233,5 +235,19 @@ func TestGARPDecoded(t *testing.T) {
 		if got := cfg.Node.VRRP.GARP; got != c.want {
 			t.Errorf("%q: garp decoded as %+v, want %+v", c.yaml, got, c.want)
 		}
+	}
+}
+
+// TestManyPeersWithTheThread: more unicast peers than the advert sender
+// process takes are valid with advert_sender: thread.
+func TestManyPeersWithTheThread(t *testing.T) {
+	var peers []string
+	for i := range MaxSenderProcessPeers + 1 {
+		peers = append(peers, fmt.Sprintf("192.0.2.%d", 101+i))
+	}
+	cfg := mustLoad(t, writeDir(t, map[string]string{"node.yaml": nodeYAML +
+		"  vrrp: {vrid: 1, advert_sender: thread, peers: [" + strings.Join(peers, ", ") + "]}\n"}))
+	if got := len(cfg.Node.VRRP.Peers); got != MaxSenderProcessPeers+1 {
+		t.Fatalf("%d peers, want %d", got, MaxSenderProcessPeers+1)
 	}
 }

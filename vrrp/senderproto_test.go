@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"slices"
 	"testing"
+
+	"github.com/seesaw-lb/seesaw/desired"
 )
 
 var protoDsts = []netip.Addr{netip.MustParseAddr("192.0.2.2"), netip.MustParseAddr("fe80::2")}
@@ -127,4 +129,13 @@ func FuzzDecodeSenderMessage(f *testing.F) {
 			t.Fatalf("advert %x encodes back as %x", b, got)
 		}
 	})
+}
+
+// TestSenderPeersLimitIsTheConfigs: the config refuses more unicast peers
+// than the advert sender process takes (desired.MaxSenderProcessPeers), so
+// a reload never meets the process's limit.
+func TestSenderPeersLimitIsTheConfigs(t *testing.T) {
+	if maxSenderDsts != desired.MaxSenderProcessPeers {
+		t.Fatalf("the sender process takes %d destinations, the config allows %d peers", maxSenderDsts, desired.MaxSenderProcessPeers)
+	}
 }

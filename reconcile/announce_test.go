@@ -109,18 +109,39 @@ func TestAnnounceOnceWhenStandalone(t *testing.T) {
 	}
 }
 
-// batchCounting counts the batches of first announcements.
+// batchCounting counts the batches that send first announcements: adds
+// announced as they go (AddAllAnnounce) and announcements alone
+// (AnnounceAll).
 type batchCounting struct {
 	*kerneltest.Addresses
 	mu      sync.Mutex
 	batches []int // addresses per batch
 }
 
-func (b *batchCounting) AnnounceAll(ctx context.Context, ifname string, as []netip.Addr) []error {
+func (b *batchCounting) count(n int) {
 	b.mu.Lock()
-	b.batches = append(b.batches, len(as))
+	b.batches = append(b.batches, n)
 	b.mu.Unlock()
+}
+
+func (b *batchCounting) AnnounceAll(ctx context.Context, ifname string, as []netip.Addr) []error {
+	b.count(len(as))
 	return b.Addresses.AnnounceAll(ctx, ifname, as)
+}
+
+func (b *batchCounting) AddAllAnnounce(ctx context.Context, ifname string, ps []netip.Prefix, announce []bool) ([]error, []bool) {
+	b.count(len(ps))
+	return b.Addresses.AddAllAnnounce(ctx, ifname, ps, announce)
+}
+
+// announceOnly has the batch announcer but adds one address at a time.
+type announceOnly struct {
+	addrs.Addresses
+	b *batchCounting
+}
+
+func (a announceOnly) AnnounceAll(ctx context.Context, ifname string, as []netip.Addr) []error {
+	return a.b.AnnounceAll(ctx, ifname, as)
 }
 
 // noBatch hides every optional method of the fake: one address at a time.
@@ -128,9 +149,10 @@ type noBatch struct{ addrs.Addresses }
 
 // TestTakeoverAnnouncesEveryVIPAtOnce: the first announcement of every
 // VIP a takeover adds has left when Sync returns, one batch per
-// interface, and each schedule goes on from its second (garp_master_repeat
-// 2: two in all per VIP). Without a batch announcer each schedule sends
-// its own first, and the totals are the same.
+// interface: each VIP announced as it is added (AddAllAnnounce), or all
+// after the adds (AnnounceAll); each schedule goes on from its second
+// (garp_master_repeat 2: two in all per VIP). Without either, each
+// schedule sends its own first, and the totals are the same.
 func TestTakeoverAnnouncesEveryVIPAtOnce(t *testing.T) {
 	svcs := "services:\n"
 	for i, vip := range []string{"192.0.2.11", "192.0.2.12", "192.0.2.13", "192.0.2.53"} {
@@ -143,13 +165,17 @@ func TestTakeoverAnnouncesEveryVIPAtOnce(t *testing.T) {
 	}
 	cfg := config(t, "node.yaml", "node: {name: lb1, interface: [eth1, eth2], scope: {prefixes: [192.0.2.0/24]},"+
 		" vrrp: {vrid: 1, garp_master_repeat: 2, garp_interval: 10ms, garp_master_delay: 0s}}\n", "svc.yaml", svcs)
-	for _, batched := range []bool{true, false} {
+	for _, mode := range []string{"add and announce", "announce after", "one at a time"} {
 		fa := kerneltest.NewAddresses("eth1", "eth2")
 		bc := &batchCounting{Addresses: fa}
 		var a addrs.Addresses = bc
-		if !batched {
+		switch mode {
+		case "announce after":
+			a = announceOnly{Addresses: fa, b: bc}
+		case "one at a time":
 			a = noBatch{fa}
 		}
+		batched := mode != "one at a time"
 		v := NewVIPs(a, nil)
 		if _, err := v.Sync(context.Background(), effective(cfg, nil, true, nil).Addresses, addressPolicyOf(cfg)); err != nil {
 			t.Fatal(err)
@@ -159,13 +185,13 @@ func TestTakeoverAnnouncesEveryVIPAtOnce(t *testing.T) {
 			batches := slices.Clone(bc.batches)
 			bc.mu.Unlock()
 			if got := len(fa.Announced()); got < 4 || !slices.Equal(batches, []int{3, 1}) {
-				t.Fatalf("when Sync returned: %d announcements in batches %v; want the 4 VIPs' first, in batches [3 1]", got, batches)
+				t.Fatalf("%s: when Sync returned, %d announcements in batches %v; want the 4 VIPs' first, in batches [3 1]", mode, got, batches)
 			}
 		}
 		waitUntil(t, func() bool { return len(fa.Announced()) >= 8 })
 		time.Sleep(50 * time.Millisecond)
 		if got := fa.Announced(); len(got) != 8 {
-			t.Fatalf("batched %v: %d announcements %v, want 2 per VIP", batched, len(got), got)
+			t.Fatalf("%s: %d announcements %v, want 2 per VIP", mode, len(got), got)
 		}
 	}
 }

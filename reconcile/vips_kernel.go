@@ -82,20 +82,24 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		delete(v.added, a)
 		v.log.Info("removed VIP", "interface", a.Interface, "address", a.Prefix.Addr().String())
 	}
-	// Every address is added before any is announced: a takeover of many
-	// VIPs serves them all as soon as it can, and the announcements follow.
+	// Each address is announced as soon as it is added where the addresses
+	// can (addAll), else every address is added before any is announced:
+	// either way a takeover serves its first VIP without waiting for the
+	// announcements of the others.
 	var added []Address
-	for i, err := range v.addAll(ctx, add) {
+	var sent []bool
+	addErrs, addSent := v.addAll(ctx, add, pol)
+	for i, err := range addErrs {
 		a := add[i]
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		v.added[a], held[a] = true, true
-		added = append(added, a)
+		added, sent = append(added, a), append(sent, addSent[i])
 		v.log.Info("added VIP", "interface", a.Interface, "address", a.Prefix.Addr().String())
 	}
-	v.announceAdded(ctx, added, pol)
+	v.announceAdded(ctx, added, sent, pol)
 	var out []Address
 	for _, t := range target {
 		if held[t] {
@@ -106,33 +110,44 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 }
 
 // announceAdded starts the announcements of the addresses just added
-// (anycast VIPs are never announced). Where the addresses can
-// (addrs.BatchAnnouncer), the first announcement of every address leaves
-// here, one batch per interface, before Sync returns; each schedule then
-// goes on from its second. Otherwise, and for an address whose batched
-// send failed, the schedule sends its first itself (and logs a failure).
-func (v *VIPs) announceAdded(ctx context.Context, added []Address, pol AddressPolicy) {
+// (anycast VIPs are never announced); sent[i] says added[i]'s first has
+// left already (addAll). Where the addresses can (addrs.BatchAnnouncer),
+// the first announcement of every other address leaves here, one batch
+// per interface, before Sync returns. Each schedule then goes on from its
+// second; an address whose first could not be sent this way gets a
+// schedule that sends it (and logs a failure).
+func (v *VIPs) announceAdded(ctx context.Context, added []Address, sent []bool, pol AddressPolicy) {
 	var as []Address
-	for _, a := range added {
+	var first []bool
+	for i, a := range added {
 		if a.Interface != pol.Anycast {
-			as = append(as, a)
+			as, first = append(as, a), append(first, sent[i])
 		}
 	}
-	sent := make([]bool, len(as))
-	if ba, ok := v.addrs.(addrs.BatchAnnouncer); ok {
-		errs := perInterface(as, func(ifname string, ps []netip.Prefix) []error {
+	var todo []int // indexes in as whose first announcement is still to send
+	for i := range as {
+		if !first[i] {
+			todo = append(todo, i)
+		}
+	}
+	if ba, ok := v.addrs.(addrs.BatchAnnouncer); ok && len(todo) > 0 {
+		batch := make([]Address, len(todo))
+		for j, i := range todo {
+			batch[j] = as[i]
+		}
+		errs := perInterface(batch, func(ifname string, _ []int, ps []netip.Prefix) []error {
 			ips := make([]netip.Addr, len(ps))
 			for i, p := range ps {
 				ips[i] = p.Addr()
 			}
 			return ba.AnnounceAll(ctx, ifname, ips)
 		})
-		for i, err := range errs {
-			sent[i] = err == nil
+		for j, err := range errs {
+			first[todo[j]] = err == nil
 		}
 	}
 	for i, a := range as {
-		if sent[i] {
+		if first[i] {
 			v.announce.startSent(a, pol.announceFor(a))
 		} else {
 			v.announce.start(a, pol.announceFor(a))
@@ -141,22 +156,42 @@ func (v *VIPs) announceAdded(ctx context.Context, added []Address, pol AddressPo
 }
 
 // addAll adds add, one batch per interface when the addresses can
-// (addrs.BatchAdder), and returns one error per address.
-func (v *VIPs) addAll(ctx context.Context, add []Address) []error {
+// (addrs.BatchAdder), and returns one error per address. Where the
+// addresses can (addrs.AddAnnouncer), each address but an anycast VIP is
+// announced the moment it is added, so that the neighbours learn the
+// first VIP of a takeover while the others are still being added; sent
+// says whose first announcement has left.
+func (v *VIPs) addAll(ctx context.Context, add []Address, pol AddressPolicy) (errs []error, sent []bool) {
+	sent = make([]bool, len(add))
+	if aa, ok := v.addrs.(addrs.AddAnnouncer); ok {
+		errs = perInterface(add, func(ifname string, idx []int, ps []netip.Prefix) []error {
+			announce := make([]bool, len(idx))
+			for j, i := range idx {
+				announce[j] = add[i].Interface != pol.Anycast
+			}
+			errs, ok := aa.AddAllAnnounce(ctx, ifname, ps, announce)
+			for j, i := range idx {
+				sent[i] = ok[j]
+			}
+			return errs
+		})
+		return errs, sent
+	}
 	ba, ok := v.addrs.(addrs.BatchAdder)
 	if !ok {
-		errs := make([]error, len(add))
+		errs = make([]error, len(add))
 		for i, a := range add {
 			errs[i] = v.addrs.Add(ctx, a.Interface, a.Prefix)
 		}
-		return errs
+		return errs, sent
 	}
-	return perInterface(add, func(ifname string, ps []netip.Prefix) []error { return ba.AddAll(ctx, ifname, ps) })
+	return perInterface(add, func(ifname string, _ []int, ps []netip.Prefix) []error { return ba.AddAll(ctx, ifname, ps) }), sent
 }
 
 // perInterface runs batch once per interface of as, in the order the
-// interfaces first appear, and returns one error per address.
-func perInterface(as []Address, batch func(ifname string, ps []netip.Prefix) []error) []error {
+// interfaces first appear, with the indexes in as of that interface's
+// addresses and their prefixes, and returns one error per address.
+func perInterface(as []Address, batch func(ifname string, idx []int, ps []netip.Prefix) []error) []error {
 	errs := make([]error, len(as))
 	var order []string
 	byIf := map[string][]int{}
@@ -172,7 +207,7 @@ func perInterface(as []Address, batch func(ifname string, ps []netip.Prefix) []e
 		for j, i := range idx {
 			ps[j] = as[i].Prefix
 		}
-		for j, err := range batch(ifname, ps) {
+		for j, err := range batch(ifname, idx, ps) {
 			errs[idx[j]] = err
 		}
 	}
@@ -190,5 +225,5 @@ func (v *VIPs) deleteAll(ctx context.Context, del []Address) []error {
 		}
 		return errs
 	}
-	return perInterface(del, func(ifname string, ps []netip.Prefix) []error { return bd.DeleteAll(ctx, ifname, ps) })
+	return perInterface(del, func(ifname string, _ []int, ps []netip.Prefix) []error { return bd.DeleteAll(ctx, ifname, ps) })
 }

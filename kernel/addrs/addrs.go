@@ -53,6 +53,17 @@ type BatchAnnouncer interface {
 	AnnounceAll(ctx context.Context, ifname string, as []netip.Addr) (errs []error)
 }
 
+// AddAnnouncer is an Addresses that adds many addresses to one interface
+// and announces each IPv4 one the moment it is there, from the kept
+// announcement socket: a takeover's neighbours learn its first VIP while
+// the others are still being added. errs has one entry per prefix, as
+// BatchAdder's; sent[i] reports that announce[i] asked for it and the
+// address's first announcement left (IPv6 addresses are left to the
+// caller: their socket takes a grace period to open).
+type AddAnnouncer interface {
+	AddAllAnnounce(ctx context.Context, ifname string, ps []netip.Prefix, announce []bool) (errs []error, sent []bool)
+}
+
 // DummyMaker is an Addresses that can create the interface anycast VIPs
 // live on (node.bgp.interface).
 type DummyMaker interface {

@@ -26,6 +26,32 @@ func (a *linuxAddresses) AddAll(_ context.Context, ifname string, ps []netip.Pre
 	return a.batch("add address %s to "+ifname, ifname, ps, a.conn.Address.New, unix.EEXIST)
 }
 
+// AddAllAnnounce implements AddAnnouncer: AddAll, with the gratuitous ARP
+// of each IPv4 address asked for sent right after its own request.
+func (a *linuxAddresses) AddAllAnnounce(_ context.Context, ifname string, ps []netip.Prefix, announce []bool) ([]error, []bool) {
+	sent := make([]bool, len(ps))
+	ifi, err := rtnl.Interface(ifname)
+	errs := make([]error, len(ps))
+	if err != nil {
+		for i, p := range ps {
+			errs[i] = &kernel.OpError{Op: "add address " + p.String() + " to " + ifname, Err: err}
+		}
+		return errs, sent
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for i, p := range ps {
+		if err := a.conn.Address.New(addressMessage(ifi, p)); err != nil && !errors.Is(err, unix.EEXIST) {
+			errs[i] = &kernel.OpError{Op: "add address " + p.String() + " to " + ifname, Err: err}
+			continue
+		}
+		if i < len(announce) && announce[i] && p.Addr().Unmap().Is4() {
+			sent[i] = a.garp.send(ifi, []netip.Addr{p.Addr().Unmap()})[0] == nil
+		}
+	}
+	return errs, sent
+}
+
 // batch sends one address request per prefix for ifname, looked up once;
 // the errnos in done mean "already so". op names the operation, with %s
 // for the prefix.

@@ -120,3 +120,51 @@ func TestAnnounceAllInNetns(t *testing.T) {
 		}
 	}
 }
+
+// TestAddAllAnnounceInNetns: AddAllAnnounce adds every address, sends the
+// gratuitous ARP of each IPv4 one asked for as it goes (the peer sees
+// it), and leaves the IPv6 one and the one not asked for unannounced.
+func TestAddAllAnnounceInNetns(t *testing.T) {
+	requireNetns(t)
+	nsA, nsB := vethPair(t)
+	ps := []netip.Prefix{netip.MustParsePrefix("192.0.2.20/32"), netip.MustParsePrefix("192.0.2.21/32"),
+		netip.MustParsePrefix("192.0.2.22/32"), netip.MustParsePrefix("2001:db8:10::20/128")}
+	seen, ready := capture(nsB, "vb", func(et uint16, p []byte) bool {
+		var a arp.Packet
+		return et == unix.ETH_P_ARP && a.UnmarshalBinary(p) == nil && a.SenderIP == ps[1].Addr() && a.TargetIP == ps[1].Addr()
+	})
+	<-ready
+	err := netnsexec.Do(nsA, func() error {
+		ctx := context.Background()
+		a, err := New(0)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		errs, sent := a.(AddAnnouncer).AddAllAnnounce(ctx, "va", ps, []bool{true, true, false, true})
+		for i, err := range errs {
+			if err != nil {
+				return fmt.Errorf("add %v: %w", ps[i], err)
+			}
+		}
+		if want := []bool{true, true, false, false}; !slices.Equal(sent, want) {
+			return fmt.Errorf("sent %v, want %v (IPv4 asked for only)", sent, want)
+		}
+		got, err := a.List(ctx, "va")
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			if !slices.Contains(got, p) {
+				return fmt.Errorf("va has %v, want %v among them", got, p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-seen; err != nil {
+		t.Fatalf("gratuitous ARP for %v: %v", ps[1].Addr(), err)
+	}
+}

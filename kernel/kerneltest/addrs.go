@@ -78,6 +78,18 @@ func (f *Addresses) Announce(_ context.Context, ifname string, a netip.Addr) err
 	return nil
 }
 
+// AddAllAnnounce implements addrs.AddAnnouncer: Add, then Announce for
+// each IPv4 address asked for.
+func (f *Addresses) AddAllAnnounce(ctx context.Context, ifname string, ps []netip.Prefix, announce []bool) ([]error, []bool) {
+	errs, sent := make([]error, len(ps)), make([]bool, len(ps))
+	for i, p := range ps {
+		if errs[i] = f.Add(ctx, ifname, p); errs[i] == nil && i < len(announce) && announce[i] && p.Addr().Unmap().Is4() {
+			sent[i] = f.Announce(ctx, ifname, p.Addr()) == nil
+		}
+	}
+	return errs, sent
+}
+
 // AnnounceAll implements addrs.BatchAnnouncer.
 func (f *Addresses) AnnounceAll(ctx context.Context, ifname string, as []netip.Addr) []error {
 	errs := make([]error, len(as))

@@ -195,3 +195,49 @@ func TestTakeoverAnnouncesEveryVIPAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// listCounting counts the listings of the interfaces.
+type listCounting struct {
+	*kerneltest.Addresses
+	lists int
+}
+
+func (l *listCounting) List(ctx context.Context, ifname string) ([]netip.Prefix, error) {
+	l.lists++
+	return l.Addresses.List(ctx, ifname)
+}
+
+// TestTakeoverAddsWithoutListing: the takeover fast path adds and
+// announces every VIP without listing an interface, counts a VIP already
+// there as held, and the Sync after it finds nothing left to add.
+func TestTakeoverAddsWithoutListing(t *testing.T) {
+	ctx := context.Background()
+	fa := kerneltest.NewAddresses("eth1")
+	if err := fa.Add(ctx, "eth1", netip.MustParsePrefix("192.0.2.12/32")); err != nil { // left by a crash
+		t.Fatal(err)
+	}
+	lc := &listCounting{Addresses: fa}
+	v := NewVIPs(lc, nil)
+	svcs := "services:\n"
+	for i, vip := range []string{"192.0.2.11", "192.0.2.12"} {
+		svcs += fmt.Sprintf("  - name: s%d\n    vip: %s\n    ports: [{proto: tcp, port: 80}]\n    backends: [{address: 198.51.100.%d}]\n", i, vip, 10+i)
+	}
+	cfg := config(t, "node.yaml", "node: {name: lb1, interface: eth1, scope: {prefixes: [192.0.2.0/24]}, vrrp: {vrid: 1, garp_master_repeat: 1, garp_master_delay: 0s}}\n",
+		"svc.yaml", svcs)
+	target, pol := effective(cfg, nil, true, nil).Addresses, addressPolicyOf(cfg)
+	held, err := v.Takeover(ctx, target, pol)
+	if err != nil || len(held) != 2 || lc.lists != 0 {
+		t.Fatalf("takeover: held %v, %v, %d listings; want both VIPs, no listing", held, err, lc.lists)
+	}
+	if got := fa.Announced(); len(got) != 2 {
+		t.Fatalf("announced %v at the takeover, want both VIPs", got)
+	}
+	held, err = v.Sync(ctx, target, pol)
+	if err != nil || len(held) != 2 || lc.lists == 0 {
+		t.Fatalf("sync after the takeover: held %v, %v, %d listings", held, err, lc.lists)
+	}
+	time.Sleep(20 * time.Millisecond)
+	if got := fa.Announced(); len(got) != 2 {
+		t.Fatalf("announced %v after the sync, want nothing more", got)
+	}
+}

@@ -12,6 +12,13 @@ import (
 // large config (seconds on a slow host) must not hold them back. SetMaster
 // also interrupts the round in flight, for the same reason.
 
+// takeoverVIPManager is a VIPManager with a fast path for a takeover
+// (VIPs.Takeover): the addresses are added without the listing Sync does
+// first, and the round's Sync that follows does the rest.
+type takeoverVIPManager interface {
+	Takeover(ctx context.Context, target []Address, policy AddressPolicy) ([]Address, error)
+}
+
 // takeoverVIPs adds the configured VIPs when the loop has become master
 // of an instance since the addresses were last synced; the round then syncs
 // them in full. A first round (IPVS not yet programmed) adds them after
@@ -21,7 +28,14 @@ func (l *Loop) takeoverVIPs(ctx context.Context, st *Status) error {
 	if l.o.VIPs == nil || !l.vipsSynced || l.vipsFor.covers(now, l.cfg) {
 		return nil
 	}
-	held, err := l.o.VIPs.Sync(ctx, heldAddresses(l.cfg, now), addressPolicyOf(l.cfg))
+	target, pol := heldAddresses(l.cfg, now), l.policy.of(l.cfg)
+	var held []Address
+	var err error
+	if tk, ok := l.o.VIPs.(takeoverVIPManager); ok {
+		held, err = tk.Takeover(ctx, target, pol)
+	} else {
+		held, err = l.o.VIPs.Sync(ctx, target, pol)
+	}
 	st.Addresses = held
 	if err != nil {
 		return fmt.Errorf("VIP addresses on takeover: %w", err)

@@ -82,10 +82,24 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		delete(v.added, a)
 		v.log.Info("removed VIP", "interface", a.Interface, "address", a.Prefix.Addr().String())
 	}
-	// Each address is announced as soon as it is added where the addresses
-	// can (addAll), else every address is added before any is announced:
-	// either way a takeover serves its first VIP without waiting for the
-	// announcements of the others.
+	errs = append(errs, v.addAnnounced(ctx, add, pol, held)...)
+	var out []Address
+	for _, t := range target {
+		if held[t] {
+			out = append(out, t)
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// addAnnounced adds add and starts their announcements, marks each
+// address added in held, and returns the errors. Each address is
+// announced as soon as it is added where the addresses can (addAll), else
+// every address is added before any is announced: either way a takeover
+// serves its first VIP without waiting for the announcements of the
+// others.
+func (v *VIPs) addAnnounced(ctx context.Context, add []Address, pol AddressPolicy, held map[Address]bool) []error {
+	var errs []error
 	var added []Address
 	var sent []bool
 	addErrs, addSent := v.addAll(ctx, add, pol)
@@ -100,6 +114,30 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		v.log.Info("added VIP", "interface", a.Interface, "address", a.Prefix.Addr().String())
 	}
 	v.announceAdded(ctx, added, sent, pol)
+	return errs
+}
+
+// Takeover implements the loop's takeover fast path: it adds every
+// address of target this node has not added, at once and without first
+// listing the interfaces (an address already there counts as added, and
+// is announced too), and returns those it holds. A new master's VIPs are
+// on the failover's critical path; the round that follows runs Sync, which
+// lists the interfaces and removes what must go. With an anycast
+// interface it is Sync.
+func (v *VIPs) Takeover(ctx context.Context, target []Address, pol AddressPolicy) ([]Address, error) {
+	if pol.Anycast != "" {
+		return v.Sync(ctx, target, pol)
+	}
+	held := map[Address]bool{}
+	var add []Address
+	for _, t := range target {
+		if v.added[t] {
+			held[t] = true
+		} else {
+			add = append(add, t)
+		}
+	}
+	errs := v.addAnnounced(ctx, add, pol, held)
 	var out []Address
 	for _, t := range target {
 		if held[t] {

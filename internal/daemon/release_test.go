@@ -56,6 +56,15 @@ func (a loggedAddresses) Add(ctx context.Context, ifname string, p netip.Prefix)
 	return a.Addresses.Add(ctx, ifname, p)
 }
 
+// AddAllAnnounce logs each add as Add does: the fake's own batch would
+// bypass the log.
+func (a loggedAddresses) AddAllAnnounce(ctx context.Context, ifname string, ps []netip.Prefix, announce []bool) ([]error, []bool) {
+	for _, p := range ps {
+		a.log.add("%s add %s", a.name, p)
+	}
+	return a.Addresses.AddAllAnnounce(ctx, ifname, ps, announce)
+}
+
 func (a loggedAddresses) Delete(ctx context.Context, ifname string, p netip.Prefix) error {
 	err := a.Addresses.Delete(ctx, ifname, p)
 	a.log.add("%s delete %s", a.name, p)

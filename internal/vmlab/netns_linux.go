@@ -12,6 +12,9 @@ import (
 // combined output; if it fails, t fails with the command and its output.
 func Run(t testing.TB, args ...string) string {
 	t.Helper()
+	if len(args) == 0 {
+		t.Fatal("run a command: no command given")
+	}
 	out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)

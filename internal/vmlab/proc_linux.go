@@ -29,12 +29,15 @@ type Proc struct {
 // Start runs args in network namespace ns with env added to this
 // process's environment, and fails t if it cannot start. With ns "" the
 // program runs in the current namespace. The program gets its own process
-// group (Kill reaches its children), is sent SIGKILL if the thread that
-// forked it ends (netnsexec.StartHeld keeps that thread until the program
-// has been reaped, so that is when the test binary dies), and is killed
-// when t ends.
+// group (Kill reaches its children), is sent SIGKILL if the test binary
+// dies (Pdeathsig, which follows the thread that forked it:
+// netnsexec.StartHeld keeps that thread until the program is reaped), and
+// is killed when t ends.
 func Start(t testing.TB, ns string, env []string, args ...string) *Proc {
 	t.Helper()
+	if len(args) == 0 {
+		t.Fatalf("start a program in namespace %q: no program given", ns)
+	}
 	if ns != "" {
 		// `ip netns exec` execs the program: the pid is the program's own.
 		args = append([]string{"ip", "netns", "exec", ns}, args...)

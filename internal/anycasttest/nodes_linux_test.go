@@ -16,12 +16,7 @@ import (
 // anycast0, one eBGP session to the router with a 3 s hold time, and a
 // 2 s grace between withdrawing and exiting on SIGTERM.
 func nodeYAML(i int) string {
-	return fmt.Sprintf(`node:
-  name: lb%d
-  interface: eth0
-  scope: {prefixes: [192.0.2.0/24]}
-  resync_interval: 5s
-  bgp:
+	return vmlab.NodeYAML(fmt.Sprintf("lb%d", i+1), "192.0.2.0/24", fmt.Sprintf(`  bgp:
     asn: 4200000001
     router_id: %s
     interface: anycast0
@@ -29,7 +24,7 @@ func nodeYAML(i int) string {
     shutdown_grace: 2s
     peers:
       - {address: %s, asn: 65000, hold_time: 3s}
-`, i+1, lbIP[i], routerIP)
+`, lbIP[i], routerIP))
 }
 
 // servicesYAML is the same on every node: the anycast VIP, mh, DR to the

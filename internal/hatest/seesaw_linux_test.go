@@ -16,19 +16,14 @@ import (
 // stalls for up to a second), the sync daemon on, lb1 preferred and
 // preempting.
 func seesawNode(i int) string {
-	return fmt.Sprintf(`node:
-  name: lb%d
-  interface: eth0
-  scope: {prefixes: [192.0.2.0/24]}
-  resync_interval: 5s
-  mass_delete: {max_share: 0.5}
+	return vmlab.NodeYAML(fmt.Sprintf("lb%d", i+1), "192.0.2.0/24", fmt.Sprintf(`  mass_delete: {max_share: 0.5}
   vrrp:
     vrid: 60
     priority: %d
     advert_interval: 1s
     preempt: true
     sync_daemon: {interface: eth0, sync_id: 60}
-`, i+1, 200-100*i)
+`, 200-100*i))
 }
 
 // seesawServices renders the model's services.yaml.

@@ -3,6 +3,7 @@
 package vmlab
 
 import (
+	"fmt"
 	"syscall"
 	"testing"
 	"time"
@@ -59,4 +60,12 @@ func (d *Daemon) Log() string {
 		return d.logs
 	}
 	return d.logs + d.proc.Output()
+}
+
+// NodeYAML renders the node.yaml of a lab load balancer named name: eth0
+// as its interface, its VIPs within the prefix scope, a resync every 5 s,
+// and then extra, the suite's own node keys (each line indented by two
+// spaces, ending with a newline).
+func NodeYAML(name, scope, extra string) string {
+	return fmt.Sprintf("node:\n  name: %s\n  interface: eth0\n  scope: {prefixes: [%s]}\n  resync_interval: 5s\n%s", name, scope, extra)
 }

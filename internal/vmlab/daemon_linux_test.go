@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/desired"
 )
 
 // fakeDaemon is a seesaw-reconcile on PATH that prints its arguments and
@@ -53,5 +55,22 @@ func TestDaemonRestartKeepsLogs(t *testing.T) {
 	want := "args: run --config-dir /c --control-socket /s --metrics-address off\nstopping\n--- restarted ---\nargs: run"
 	if !strings.HasPrefix(d.Log(), want) {
 		t.Errorf("log after a restart:\n%s\nwant it to start with:\n%s", d.Log(), want)
+	}
+}
+
+// TestNodeYAMLLoads: NodeYAML with a suite's extra keys is a node.yaml
+// the daemon's loader accepts, with the name, interface and resync given.
+func TestNodeYAMLLoads(t *testing.T) {
+	dir := t.TempDir()
+	y := NodeYAML("lb2", "192.0.2.0/24", "  mass_delete: {max_share: 0.5}\n")
+	if err := os.WriteFile(filepath.Join(dir, "node.yaml"), []byte(y), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := desired.Load(dir)
+	if err != nil {
+		t.Fatalf("load %q: %v", y, err)
+	}
+	if n := cfg.Node; n.Name != "lb2" || len(n.Interfaces) != 1 || n.Interfaces[0] != "eth0" || n.ResyncInterval != 5*time.Second {
+		t.Errorf("node %+v from %q", n, y)
 	}
 }

@@ -56,7 +56,7 @@ func TestAnycast(t *testing.T) {
 			check(t, s, o, l)
 			if t.Failed() || *showLogs {
 				l.dumpLogs()
-				t.Logf("BIRD:\n%s\nBIRD log:\n%s", birdProtocols(l.birdSock), tail(l.bird.out.String(), 4000))
+				t.Logf("BIRD:\n%s\nBIRD log:\n%s", birdProtocols(l.birdSock), tail(l.bird.Output(), 4000))
 			}
 		})
 		if !ok && results[s.name] == nil {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/vmlab"
 )
 
 // loadSpec is the client's bounded load: Rate new connections per second
@@ -44,19 +46,18 @@ type loadResult struct {
 }
 
 const (
-	readyLine    = "ready"   // printed when the load starts
-	resultPrefix = "RESULT " // starts the line with the JSON loadResult
-	maxFailures  = 200
-	slowAfter    = time.Second
+	maxFailures = 200
+	slowAfter   = time.Second
 )
 
 func (s loadSpec) String() string {
 	return fmt.Sprintf("%d req/s for %v to %s from %d source addresses", s.Rate, s.Duration, s.Target, len(s.Sources))
 }
 
-func (s loadSpec) env() string {
+// encode is s as runClient reads it from clientEnv.
+func (s loadSpec) encode() string {
 	b, _ := json.Marshal(s)
-	return clientEnv + "=" + string(b)
+	return string(b)
 }
 
 // runClient is the client process: it runs the load of spec and prints
@@ -68,7 +69,7 @@ func runClient(spec string) int {
 		return 2
 	}
 	res := loadResult{Start: time.Now(), Backends: map[string]map[string]int{}}
-	fmt.Println(readyLine)
+	fmt.Println(vmlab.ReadyLine) // the load starts
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	end := res.Start.Add(s.Duration)
@@ -105,8 +106,10 @@ func runClient(spec string) int {
 	}
 	tick.Stop()
 	wg.Wait()
-	b, _ := json.Marshal(res)
-	fmt.Println(resultPrefix + string(b))
+	if err := vmlab.PrintResult(res); err != nil {
+		fmt.Fprintln(os.Stderr, "client:", err)
+		return 1
+	}
 	return 0
 }
 

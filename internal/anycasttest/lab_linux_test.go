@@ -1,22 +1,23 @@
 package anycasttest
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/vmlab"
 )
 
 // lab is the network with BIRD, the backends and the three nodes running.
 type lab struct {
 	t        *testing.T
 	nodes    [3]*node
-	backends [3]*proc
+	backends [3]*vmlab.Proc
 	routes   *routeReader
 	birdSock string
-	bird     *proc
+	bird     *vmlab.Proc
 	stuck    []string // nodes that did not stop when told to
 }
 
@@ -24,12 +25,12 @@ func newLab(t *testing.T) *lab {
 	buildNetwork(t)
 	// lb3 filters strictly by reverse path: harmless with one router, and
 	// its host check must say so.
-	sysctls(t, lbNS[2], "net.ipv4.conf.eth0.rp_filter=1")
+	vmlab.Sysctls(t, lbNS[2], "net.ipv4.conf.eth0.rp_filter=1")
 	l := &lab{t: t}
 	l.birdSock, l.bird = startBird(t)
 	l.routes = newRouteReader(t)
 	for i, ns := range backendNS {
-		l.backends[i] = startProc(t, ns, []string{fmt.Sprintf("%s=be%d", backendEnv, i+1)}, selfArgs(t)...)
+		l.backends[i] = vmlab.StartRole(t, ns, backendEnv, fmt.Sprintf("be%d", i+1))
 	}
 	for i := range l.nodes {
 		l.nodes[i] = newNode(t, i)
@@ -97,7 +98,7 @@ func (l *lab) restore() error {
 	if why := l.settle(40 * time.Second); why != "" {
 		l.dumpLogs()
 		return fmt.Errorf("the lab does not reach the baseline: %s\nBIRD:\n%s%s\nBIRD log:\n%s", why, birdRoutes(l.birdSock),
-			birdProtocols(l.birdSock), tail(l.bird.out.String(), 4000))
+			birdProtocols(l.birdSock), tail(l.bird.Output(), 4000))
 	}
 	return nil
 }
@@ -151,18 +152,18 @@ func (l *lab) measure(event func()) (outcome, error) {
 		before[i], _ = ipvsConns(ns)
 	}
 	watch := watchRoutes(l.routes)
-	client := startProc(l.t, clientNS, []string{load.env()}, selfArgs(l.t)...)
-	defer client.kill()
-	if !client.waitOutput(readyLine+"\n", 20*time.Second) {
+	client := vmlab.StartRole(l.t, clientNS, clientEnv, load.encode())
+	defer client.Kill()
+	if !client.WaitOutput(vmlab.ReadyLine+"\n", 20*time.Second) {
 		watch.end()
-		return o, fmt.Errorf("client not ready: %s", client.out.String())
+		return o, fmt.Errorf("client not ready: %s", client.Output())
 	}
 	time.Sleep(eventAfter)
 	o.eventAt = time.Now()
 	if event != nil {
 		event()
 	}
-	exited := client.wait(load.Duration + 30*time.Second)
+	exited := client.Wait(load.Duration + 30*time.Second)
 	changes, err := watch.end()
 	o.changes = changes
 	if err != nil {
@@ -177,14 +178,8 @@ func (l *lab) measure(event func()) (outcome, error) {
 	if !exited {
 		return o, fmt.Errorf("client still running after its window")
 	}
-	out := client.out.String()
-	i := strings.Index(out, resultPrefix)
-	if i < 0 {
-		return o, fmt.Errorf("client gave no result: %s", out)
-	}
-	line, _, _ := strings.Cut(out[i+len(resultPrefix):], "\n")
-	if err := json.Unmarshal([]byte(line), &o.load); err != nil {
-		return o, fmt.Errorf("client result %q: %v", line, err)
+	if err := client.Result(&o.load); err != nil {
+		return o, fmt.Errorf("client: %w", err)
 	}
 	return o, nil
 }

@@ -1,8 +1,10 @@
 package anycasttest
 
 import (
-	"os"
 	"testing"
+	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/vmlab"
 )
 
 // The test binary is also the suite's backend server and load client: run
@@ -10,16 +12,9 @@ import (
 // instead of running tests.
 const (
 	backendEnv = "ANYCASTTEST_BACKEND" // the backend's name; serves HTTP on :80
-	clientEnv  = "ANYCASTTEST_CLIENT"  // the load, as encoded by loadSpec.env
+	clientEnv  = "ANYCASTTEST_CLIENT"  // the load, as encoded by loadSpec.encode
 )
 
 func TestMain(m *testing.M) {
-	if name, ok := os.LookupEnv(backendEnv); ok {
-		serveBackend(name)
-		os.Exit(1)
-	}
-	if spec, ok := os.LookupEnv(clientEnv); ok {
-		os.Exit(runClient(spec))
-	}
-	os.Exit(m.Run())
+	vmlab.Main(m, vmlab.BackendRole(backendEnv, 5*time.Second), vmlab.Role{Env: clientEnv, Run: runClient})
 }

@@ -9,18 +9,14 @@ import (
 	"time"
 
 	"github.com/seesaw-lb/seesaw/internal/daemon"
+	"github.com/seesaw-lb/seesaw/internal/vmlab"
 )
 
 // nodeYAML renders lb i's node.yaml: its anycast VIPs on the dummy
 // anycast0, one eBGP session to the router with a 3 s hold time, and a
 // 2 s grace between withdrawing and exiting on SIGTERM.
 func nodeYAML(i int) string {
-	return fmt.Sprintf(`node:
-  name: lb%d
-  interface: eth0
-  scope: {prefixes: [192.0.2.0/24]}
-  resync_interval: 5s
-  bgp:
+	return vmlab.NodeYAML(fmt.Sprintf("lb%d", i+1), "192.0.2.0/24", fmt.Sprintf(`  bgp:
     asn: 4200000001
     router_id: %s
     interface: anycast0
@@ -28,7 +24,7 @@ func nodeYAML(i int) string {
     shutdown_grace: 2s
     peers:
       - {address: %s, asn: 65000, hold_time: 3s}
-`, i+1, lbIP[i], routerIP)
+`, lbIP[i], routerIP))
 }
 
 // servicesYAML is the same on every node: the anycast VIP, mh, DR to the
@@ -48,11 +44,10 @@ const servicesYAML = `services:
 
 // node is seesaw-reconcile on one load balancer.
 type node struct {
-	t    *testing.T
-	i    int
-	dir  string
-	proc *proc
-	logs string // the logs of the processes proc replaced
+	t      *testing.T
+	i      int
+	dir    string
+	daemon *vmlab.Daemon
 }
 
 func newNode(t *testing.T, i int) *node {
@@ -60,32 +55,18 @@ func newNode(t *testing.T, i int) *node {
 	must(t, os.MkdirAll(filepath.Join(n.dir, "conf"), 0o755))
 	must(t, os.WriteFile(filepath.Join(n.dir, "conf", "node.yaml"), []byte(nodeYAML(i)), 0o644))
 	must(t, os.WriteFile(filepath.Join(n.dir, "conf", "services.yaml"), []byte(servicesYAML), 0o644))
+	n.daemon = &vmlab.Daemon{NS: lbNS[i], ConfigDir: filepath.Join(n.dir, "conf"), Socket: n.socket(), StateDir: filepath.Join(n.dir, "state")}
 	return n
 }
 
 func (n *node) socket() string { return filepath.Join(n.dir, "ctl.sock") }
 
-func (n *node) start() {
-	if n.proc != nil {
-		n.logs += n.proc.out.String() + "--- restarted ---\n"
-	}
-	n.proc = startProc(n.t, lbNS[n.i], nil, "seesaw-reconcile", "run",
-		"--config-dir", filepath.Join(n.dir, "conf"),
-		"--control-socket", n.socket(),
-		"--state-dir", filepath.Join(n.dir, "state"),
-		"--metrics-address", "off")
-}
-
-func (n *node) running() bool { return n.proc != nil && n.proc.running() }
+func (n *node) start()        { n.daemon.Start(n.t) }
+func (n *node) running() bool { return n.daemon.Running() }
+func (n *node) log() string   { return n.daemon.Log() }
 
 // stop sends sig and waits up to 15 s for the exit; false: still running.
-func (n *node) stop(sig syscall.Signal) bool {
-	if !n.running() {
-		return true
-	}
-	n.proc.signal(sig)
-	return n.proc.wait(15 * time.Second)
-}
+func (n *node) stop(sig syscall.Signal) bool { return n.daemon.Stop(sig) }
 
 // client is the node's control socket client.
 func (n *node) client() *daemon.Client { return daemon.NewClient(n.socket()) }
@@ -105,11 +86,4 @@ func (n *node) undrain(d time.Duration) error {
 			return fmt.Errorf("lb%d status: %w", n.i+1, err)
 		}
 	}
-}
-
-func (n *node) log() string {
-	if n.proc == nil {
-		return n.logs
-	}
-	return n.logs + n.proc.out.String()
 }

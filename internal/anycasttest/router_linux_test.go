@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/seesaw-lb/seesaw/internal/netnsexec"
+	"github.com/seesaw-lb/seesaw/internal/vmlab"
 )
 
 // birdConf is the router: BIRD 2 in AS 65000 accepting any node of
@@ -41,17 +42,17 @@ protocol bgp lbs {
 
 // startBird runs BIRD in the router namespace; it returns the path of its
 // control socket (for birdc) and its process.
-func startBird(t *testing.T) (string, *proc) {
+func startBird(t *testing.T) (string, *vmlab.Proc) {
 	dir := t.TempDir()
 	conf, sock := filepath.Join(dir, "bird.conf"), filepath.Join(dir, "bird.ctl")
 	must(t, os.WriteFile(conf, []byte(birdConf), 0o644))
-	p := startProc(t, routerNS, nil, "bird", "-f", "-c", conf, "-s", sock, "-P", filepath.Join(dir, "bird.pid"))
+	p := vmlab.Start(t, routerNS, nil, "bird", "-f", "-c", conf, "-s", sock, "-P", filepath.Join(dir, "bird.pid"))
 	for end := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		if exec.Command("birdc", "-s", sock, "show", "status").Run() == nil {
 			return sock, p
 		}
-		if !p.running() || time.Now().After(end) {
-			t.Fatalf("bird did not start: %s", p.out.String())
+		if !p.Running() || time.Now().After(end) {
+			t.Fatalf("bird did not start: %s", p.Output())
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/seesaw-lb/seesaw/internal/vmlab"
 )
 
 // The network: a bridge in the VM's root namespace joins the router, the
@@ -37,79 +39,46 @@ var (
 		"net.ipv4.conf.eth0.arp_ignore=1", "net.ipv4.conf.eth0.arp_announce=2"}
 )
 
-// run runs a command and fails t with its output if it fails.
-func run(t testing.TB, args ...string) string {
-	t.Helper()
-	out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-// inNS runs a command in namespace ns.
-func inNS(t testing.TB, ns string, args ...string) string {
-	t.Helper()
-	return run(t, append([]string{"ip", "netns", "exec", ns}, args...)...)
-}
-
-func sysctls(t testing.TB, ns string, kv ...string) {
-	t.Helper()
-	for _, s := range kv {
-		inNS(t, ns, "sysctl", "-q", "-w", s)
-	}
-}
-
 // rootLink is the name of the root end of ns's veth pair (the LAN port).
 func rootLink(ns string) string { return "v" + strings.TrimPrefix(ns, "ac-") }
 
 // buildNetwork creates the bridge and the namespaces; all are removed when t ends.
 func buildNetwork(t *testing.T) {
-	run(t, "ip", "link", "add", bridge, "type", "bridge")
-	t.Cleanup(func() { exec.Command("ip", "link", "del", bridge).Run() })
-	run(t, "ip", "link", "set", bridge, "up")
+	vmlab.Bridge(t, bridge)
 	for _, ns := range append([]string{clientNS}, allOnLAN...) {
-		run(t, "ip", "netns", "add", ns)
-		t.Cleanup(func() { exec.Command("ip", "netns", "del", ns).Run() })
-		run(t, "ip", "-n", ns, "link", "set", "lo", "up")
+		vmlab.Namespace(t, ns)
 	}
 	for _, ns := range allOnLAN {
-		run(t, "ip", "link", "add", rootLink(ns), "type", "veth", "peer", "name", "eth0", "netns", ns)
-		t.Cleanup(func() { exec.Command("ip", "link", "del", rootLink(ns)).Run() })
-		run(t, "ip", "link", "set", rootLink(ns), "master", bridge, "up")
-		run(t, "ip", "-n", ns, "link", "set", "eth0", "up")
+		vmlab.Attach(t, bridge, ns, rootLink(ns))
 	}
-	run(t, "ip", "-n", routerNS, "link", "add", "eth1", "type", "veth", "peer", "name", "eth0", "netns", clientNS)
-	run(t, "ip", "-n", routerNS, "link", "set", "eth1", "up")
-	run(t, "ip", "-n", clientNS, "link", "set", "eth0", "up")
-	run(t, "ip", "-n", routerNS, "addr", "add", routerIP+"/24", "dev", "eth0")
-	run(t, "ip", "-n", routerNS, "addr", "add", "198.51.100.1/24", "dev", "eth1")
-	sysctls(t, routerNS, "net.ipv4.ip_forward=1", "net.ipv4.fib_multipath_hash_policy=1")
+	vmlab.Run(t, "ip", "-n", routerNS, "link", "add", "eth1", "type", "veth", "peer", "name", "eth0", "netns", clientNS)
+	vmlab.Run(t, "ip", "-n", routerNS, "link", "set", "eth1", "up")
+	vmlab.Run(t, "ip", "-n", clientNS, "link", "set", "eth0", "up")
+	vmlab.Run(t, "ip", "-n", routerNS, "addr", "add", routerIP+"/24", "dev", "eth0")
+	vmlab.Run(t, "ip", "-n", routerNS, "addr", "add", "198.51.100.1/24", "dev", "eth1")
+	vmlab.Sysctls(t, routerNS, "net.ipv4.ip_forward=1", "net.ipv4.fib_multipath_hash_policy=1")
 	for _, a := range clientIPs {
-		run(t, "ip", "-n", clientNS, "addr", "add", a+"/24", "dev", "eth0")
+		vmlab.Run(t, "ip", "-n", clientNS, "addr", "add", a+"/24", "dev", "eth0")
 	}
-	run(t, "ip", "-n", clientNS, "route", "add", "default", "via", "198.51.100.1")
+	vmlab.Run(t, "ip", "-n", clientNS, "route", "add", "default", "via", "198.51.100.1")
 	for i, ns := range lbNS {
-		run(t, "ip", "-n", ns, "addr", "add", lbIP[i]+"/24", "dev", "eth0")
-		run(t, "ip", "-n", ns, "route", "add", "default", "via", routerIP)
-		sysctls(t, ns, arpSysctls...)
+		vmlab.Run(t, "ip", "-n", ns, "addr", "add", lbIP[i]+"/24", "dev", "eth0")
+		vmlab.Run(t, "ip", "-n", ns, "route", "add", "default", "via", routerIP)
+		vmlab.Sysctls(t, ns, arpSysctls...)
 		// A flow that ECMP moves to this node mid-way creates its IPVS
 		// state from a non-SYN packet; mh sends it to the same backend.
-		sysctls(t, ns, "net.ipv4.vs.sloppy_tcp=1")
+		vmlab.Sysctls(t, ns, "net.ipv4.vs.sloppy_tcp=1")
 	}
 	for i, ns := range backendNS {
-		run(t, "ip", "-n", ns, "addr", "add", backendIP[i]+"/24", "dev", "eth0")
-		run(t, "ip", "-n", ns, "addr", "add", vip+"/32", "dev", "lo")
-		sysctls(t, ns, arpSysctls...)
-		run(t, "ip", "-n", ns, "route", "add", "default", "via", routerIP)
+		vmlab.Run(t, "ip", "-n", ns, "addr", "add", backendIP[i]+"/24", "dev", "eth0")
+		vmlab.Run(t, "ip", "-n", ns, "addr", "add", vip+"/32", "dev", "lo")
+		vmlab.Sysctls(t, ns, arpSysctls...)
+		vmlab.Run(t, "ip", "-n", ns, "route", "add", "default", "via", routerIP)
 	}
 }
 
 // setLink sets the LAN port of ns up or down (a cable pulled or put back).
-func setLink(t testing.TB, ns string, up bool) {
-	t.Helper()
-	run(t, "ip", "link", "set", rootLink(ns), map[bool]string{true: "up", false: "down"}[up])
-}
+func setLink(t testing.TB, ns string, up bool) { vmlab.SetLinkUp(t, rootLink(ns), up) }
 
 // checksFail makes lb i's health checks fail at every backend (their
 // answers to lb i are dropped) or pass again; client traffic is unchanged.

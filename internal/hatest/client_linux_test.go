@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/vmlab"
 )
 
 // loadSpec is the client's bounded load: Rate new connections per second
@@ -36,20 +38,14 @@ type loadResult struct {
 	Errors   []string // the first few errors with the start of their request, for the log
 }
 
-// readyLine is printed once every stream is established, before the load
-// window in which the scenario's event happens.
-const readyLine = "ready"
-
-// resultPrefix starts the line that carries the JSON loadResult.
-const resultPrefix = "RESULT "
-
 func (s loadSpec) String() string {
 	return fmt.Sprintf("%d req/s and %d streams for %v over %v", s.Rate, s.Streams, s.Duration, s.Targets)
 }
 
-func (s loadSpec) env() string {
+// encode is s as runClient reads it from clientEnv.
+func (s loadSpec) encode() string {
 	b, _ := json.Marshal(s)
-	return clientEnv + "=" + string(b)
+	return string(b)
 }
 
 // runClient is the client process: it runs the load of spec and prints
@@ -76,7 +72,7 @@ func runClient(spec string) int {
 		}
 		streams = append(streams, st)
 	}
-	fmt.Println(readyLine)
+	fmt.Println(vmlab.ReadyLine) // every stream is established; the window starts
 	start := time.Now()
 	end := start.Add(s.Duration)
 	var wg sync.WaitGroup
@@ -129,8 +125,10 @@ func runClient(spec string) int {
 		}
 		st.c.Close()
 	}
-	b, _ := json.Marshal(res)
-	fmt.Println(resultPrefix + string(b))
+	if err := vmlab.PrintResult(res); err != nil {
+		fmt.Fprintln(os.Stderr, "client:", err)
+		return 1
+	}
 	return 0
 }
 
@@ -169,11 +167,11 @@ func openStream(target string) (*stream, error) {
 	}
 	s := &stream{c: c, r: bufio.NewReader(c)}
 	c.SetDeadline(time.Now().Add(5 * time.Second))
-	if _, err := io.WriteString(c, streamHello+"\n"); err != nil {
+	if _, err := io.WriteString(c, vmlab.StreamHello+"\n"); err != nil {
 		c.Close()
 		return nil, err
 	}
-	if line, err := s.r.ReadString('\n'); err != nil || line != "OK\n" {
+	if line, err := s.r.ReadString('\n'); err != nil || line != vmlab.StreamReady {
 		c.Close()
 		return nil, fmt.Errorf("stream hello to %s: %q %v", target, line, err)
 	}

@@ -7,7 +7,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/vmlab"
 )
 
 // keepalivedConf renders lb i's keepalived.conf: the same VRRP instance
@@ -49,7 +50,7 @@ func keepalivedConf(i int, m model) string {
 type keepalivedPair struct {
 	t    *testing.T
 	dir  [2]string
-	proc [2]*proc
+	proc [2]*vmlab.Proc
 }
 
 func newKeepalivedPair(t *testing.T) *keepalivedPair {
@@ -69,13 +70,13 @@ func (p *keepalivedPair) pidFile(i int, name string) string {
 }
 
 func (p *keepalivedPair) Start(i int) {
-	p.proc[i] = startProc(p.t, lbNS[i], nil, "keepalived", "--dont-fork", "--log-console", "--log-detail",
+	p.proc[i] = vmlab.Start(p.t, lbNS[i], nil, "keepalived", "--dont-fork", "--log-console", "--log-detail",
 		"--no-syslog", "--dont-respawn", "--use-file", filepath.Join(p.dir[i], "keepalived.conf"),
 		"--pid", p.pidFile(i, "keepalived"), "--vrrp_pid", p.pidFile(i, "vrrp"),
 		"--checkers_pid", p.pidFile(i, "checkers"))
 }
 
-func (p *keepalivedPair) Running(i int) bool { return p.proc[i] != nil && p.proc[i].running() }
+func (p *keepalivedPair) Running(i int) bool { return p.proc[i] != nil && p.proc[i].Running() }
 
 // Stop sends sig to keepalived; SIGKILL goes to its VRRP and checker
 // children too (a crash of the whole service, as systemd's kill of a unit
@@ -85,11 +86,11 @@ func (p *keepalivedPair) Stop(i int, sig syscall.Signal) bool {
 		return true
 	}
 	if sig == syscall.SIGKILL {
-		syscall.Kill(-p.proc[i].cmd.Process.Pid, syscall.SIGKILL)
+		p.proc[i].SignalGroup(syscall.SIGKILL)
 	} else {
-		p.proc[i].signal(sig)
+		p.proc[i].Signal(sig)
 	}
-	return p.proc[i].wait(15 * time.Second)
+	return p.proc[i].Wait(vmlab.StopWait)
 }
 
 // Push writes keepalived.conf and, if keepalived runs, reloads it (SIGHUP).
@@ -98,7 +99,7 @@ func (p *keepalivedPair) Push(i int, m model) {
 	must(p.t, os.WriteFile(conf+".tmp", []byte(keepalivedConf(i, m)), 0o644))
 	must(p.t, os.Rename(conf+".tmp", conf))
 	if p.Running(i) {
-		p.proc[i].signal(syscall.SIGHUP)
+		p.proc[i].Signal(syscall.SIGHUP)
 	}
 }
 
@@ -109,5 +110,5 @@ func (p *keepalivedPair) Log(i int) string {
 	if p.proc[i] == nil {
 		return ""
 	}
-	return p.proc[i].out.String()
+	return p.proc[i].Output()
 }

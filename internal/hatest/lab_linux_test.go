@@ -1,7 +1,6 @@
 package hatest
 
 import (
-	"encoding/json"
 	"fmt"
 	"os/exec"
 	"slices"
@@ -9,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/vmlab"
 )
 
 // lbPair is one implementation running on both load balancers.
@@ -28,7 +29,7 @@ type lab struct {
 	pair     lbPair
 	readers  [2]*addrReader
 	adverts  *advertWatch
-	backends [3]*proc
+	backends [3]*vmlab.Proc
 	stuck    []string // processes that did not stop when told to
 }
 
@@ -63,7 +64,7 @@ func (l *lab) onAdvertPhase(i int) {
 }
 
 func (l *lab) startBackend(i int) {
-	l.backends[i] = startProc(l.t, backendNS[i], []string{backendEnv + "=" + strings.TrimPrefix(backendNS[i], "ha-")}, selfArgs(l.t)...)
+	l.backends[i] = vmlab.StartRole(l.t, backendNS[i], backendEnv, strings.TrimPrefix(backendNS[i], "ha-"))
 }
 
 // pushAll gives both load balancers m.
@@ -144,7 +145,7 @@ func (l *lab) settle(m model, down [2]map[string]bool, lb1Master bool, d time.Du
 // load balancers are restarted once.
 func (l *lab) restore() error {
 	for i, b := range l.backends {
-		if !b.running() {
+		if !b.Running() {
 			l.startBackend(i)
 		}
 	}
@@ -202,33 +203,25 @@ const eventAfter = 2 * time.Second
 // measure runs the client's load with the sampler and does event in the
 // window. It returns what the client and the sampler saw.
 func (l *lab) measure(event func()) (loadResult, vipTimes, error) {
-	client := startProc(l.t, clientNS, []string{load.env()}, selfArgs(l.t)...)
-	defer client.kill()
-	for end := time.Now().Add(20 * time.Second); !strings.Contains(client.out.String(), readyLine+"\n"); time.Sleep(20 * time.Millisecond) {
-		if !client.running() || time.Now().After(end) {
-			return loadResult{}, vipTimes{}, fmt.Errorf("client not ready: %s", client.out.String())
-		}
+	client := vmlab.StartRole(l.t, clientNS, clientEnv, load.encode())
+	defer client.Kill()
+	if !client.WaitOutput(vmlab.ReadyLine+"\n", 20*time.Second) {
+		return loadResult{}, vipTimes{}, fmt.Errorf("client not ready: %s", client.Output())
 	}
 	s := startSampler(l.readers, coreVIPs())
 	gw := startGatewayWatch()
 	time.Sleep(eventAfter)
 	l.t.Logf("event at %s", time.Now().Format("15:04:05.000"))
 	event()
-	exited := client.wait(load.Duration + 30*time.Second)
+	exited := client.Wait(load.Duration + 30*time.Second)
 	vt := s.stop()
 	l.t.Logf("be1's neighbour entry for the NAT gateway %s: %s", gatewayIP, strings.Join(gw.stop(), ", "))
 	if !exited {
 		return loadResult{}, vt, fmt.Errorf("client still running after its window")
 	}
-	out := client.out.String()
-	i := strings.Index(out, resultPrefix)
-	if i < 0 {
-		return loadResult{}, vt, fmt.Errorf("client gave no result: %s", out)
-	}
 	var res loadResult
-	line, _, _ := strings.Cut(out[i+len(resultPrefix):], "\n")
-	if err := json.Unmarshal([]byte(line), &res); err != nil {
-		return res, vt, fmt.Errorf("client result %q: %v", line, err)
+	if err := client.Result(&res); err != nil {
+		return res, vt, fmt.Errorf("client: %w", err)
 	}
 	return res, vt, vt.Err
 }

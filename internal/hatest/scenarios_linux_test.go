@@ -54,7 +54,7 @@ var scenarios = []scenario{
 	}},
 	{name: "restart-backend-down", failover: true, keptDown: backendIP[2], down: [2]map[string]bool{be3, be3},
 		setup: func(l *lab) {
-			l.backends[2].kill()
+			l.backends[2].Kill()
 			l.settle(model{}, [2]map[string]bool{be3, be3}, true, 15*time.Second)
 		},
 		event: func(l *lab) {
@@ -62,7 +62,7 @@ var scenarios = []scenario{
 			l.pair.Start(0)
 		}},
 	{name: "backend-killed", down: [2]map[string]bool{be3, be3}, event: func(l *lab) {
-		l.backends[2].kill()
+		l.backends[2].Kill()
 	}},
 	{name: "backend-removed", want: model{RemoveBE3: true}, event: func(l *lab) {
 		l.pushAll(model{RemoveBE3: true}, false)

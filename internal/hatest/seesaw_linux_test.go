@@ -7,7 +7,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/vmlab"
 )
 
 // seesawNode renders lb i's node.yaml: VRRP over multicast on eth0 with
@@ -15,19 +16,14 @@ import (
 // stalls for up to a second), the sync daemon on, lb1 preferred and
 // preempting.
 func seesawNode(i int) string {
-	return fmt.Sprintf(`node:
-  name: lb%d
-  interface: eth0
-  scope: {prefixes: [192.0.2.0/24]}
-  resync_interval: 5s
-  mass_delete: {max_share: 0.5}
+	return vmlab.NodeYAML(fmt.Sprintf("lb%d", i+1), "192.0.2.0/24", fmt.Sprintf(`  mass_delete: {max_share: 0.5}
   vrrp:
     vrid: 60
     priority: %d
     advert_interval: 1s
     preempt: true
     sync_daemon: {interface: eth0, sync_id: 60}
-`, i+1, 200-100*i)
+`, 200-100*i))
 }
 
 // seesawServices renders the model's services.yaml.
@@ -58,11 +54,10 @@ func seesawServices(m model) string {
 // seesawPair runs seesaw-reconcile in both LB namespaces. Each node's
 // config directory is a symlink (conf -> gen-N) so that a push can swap it.
 type seesawPair struct {
-	t    *testing.T
-	dir  [2]string
-	gen  [2]int
-	proc [2]*proc
-	prev [2]string // the log of the process proc replaced
+	t      *testing.T
+	dir    [2]string
+	gen    [2]int
+	daemon [2]*vmlab.Daemon
 }
 
 func newSeesawPair(t *testing.T) *seesawPair {
@@ -71,6 +66,7 @@ func newSeesawPair(t *testing.T) *seesawPair {
 		p.dir[i] = filepath.Join(t.TempDir(), fmt.Sprintf("lb%d", i+1))
 		must(t, os.MkdirAll(p.dir[i], 0o755))
 		p.writeGen(i, model{})
+		p.daemon[i] = &vmlab.Daemon{NS: lbNS[i], ConfigDir: filepath.Join(p.dir[i], "conf"), Socket: filepath.Join(p.dir[i], "ctl.sock")}
 	}
 	return p
 }
@@ -90,25 +86,10 @@ func (p *seesawPair) writeGen(i int, m model) {
 	must(p.t, os.Rename(tmp, filepath.Join(p.dir[i], "conf")))
 }
 
-func (p *seesawPair) Start(i int) {
-	if p.proc[i] != nil {
-		p.prev[i] = p.proc[i].out.String()
-	}
-	p.proc[i] = startProc(p.t, lbNS[i], nil, "seesaw-reconcile", "run",
-		"--config-dir", filepath.Join(p.dir[i], "conf"),
-		"--control-socket", filepath.Join(p.dir[i], "ctl.sock"),
-		"--metrics-address", "off")
-}
-
-func (p *seesawPair) Running(i int) bool { return p.proc[i] != nil && p.proc[i].running() }
-
-func (p *seesawPair) Stop(i int, sig syscall.Signal) bool {
-	if !p.Running(i) {
-		return true
-	}
-	p.proc[i].signal(sig)
-	return p.proc[i].wait(15 * time.Second)
-}
+func (p *seesawPair) Start(i int)                         { p.daemon[i].Start(p.t) }
+func (p *seesawPair) Running(i int) bool                  { return p.daemon[i].Running() }
+func (p *seesawPair) Stop(i int, sig syscall.Signal) bool { return p.daemon[i].Stop(sig) }
+func (p *seesawPair) Log(i int) string                    { return p.daemon[i].Log() }
 
 // Push writes services.yaml in place (temp file and rename) in the
 // current generation, as an editor or a config-management tool would.
@@ -121,16 +102,6 @@ func (p *seesawPair) Push(i int, m model) {
 
 // PushSymlink writes a new generation and swaps the conf symlink to it.
 func (p *seesawPair) PushSymlink(i int, m model) { p.writeGen(i, m) }
-
-func (p *seesawPair) Log(i int) string {
-	if p.proc[i] == nil {
-		return ""
-	}
-	if p.prev[i] != "" {
-		return p.prev[i] + "--- restarted ---\n" + p.proc[i].out.String()
-	}
-	return p.proc[i].out.String()
-}
 
 func must(t testing.TB, err error) {
 	t.Helper()

@@ -48,6 +48,26 @@ func (s loadSpec) encode() string {
 	return string(b)
 }
 
+// streamOpenTries bounds the attempts to open one long-lived stream
+// before the window: a backend the scenario's setup just killed can still
+// be weighted by a load balancer whose checks have not yet seen it (a
+// connection refused), as a real client would retry.
+const streamOpenTries = 20
+
+// openStreamRetry is openStream, tried up to streamOpenTries times 200 ms
+// apart.
+func openStreamRetry(target string) (*stream, error) {
+	var err error
+	for range streamOpenTries {
+		var st *stream
+		if st, err = openStream(target); err == nil {
+			return st, nil
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return nil, fmt.Errorf("%d attempts: %w", streamOpenTries, err)
+}
+
 // runClient is the client process: it runs the load of spec and prints
 // the result on stdout. It returns the process exit code.
 func runClient(spec string) int {
@@ -65,7 +85,7 @@ func runClient(spec string) int {
 	}
 	streams := make([]*stream, 0, s.Streams)
 	for i := range s.Streams {
-		st, err := openStream(s.Targets[i%len(s.Targets)])
+		st, err := openStreamRetry(s.Targets[i%len(s.Targets)])
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "client: open stream:", err)
 			return 1

@@ -83,13 +83,18 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		v.log.Info("removed VIP", "interface", a.Interface, "address", a.Prefix.Addr().String())
 	}
 	errs = append(errs, v.addAnnounced(ctx, add, pol, held)...)
+	return heldOf(target, held), errors.Join(errs...)
+}
+
+// heldOf is the addresses of target that held marks, in target's order.
+func heldOf(target []Address, held map[Address]bool) []Address {
 	var out []Address
 	for _, t := range target {
 		if held[t] {
 			out = append(out, t)
 		}
 	}
-	return out, errors.Join(errs...)
+	return out
 }
 
 // addAnnounced adds add and starts their announcements, marks each
@@ -138,13 +143,7 @@ func (v *VIPs) Takeover(ctx context.Context, target []Address, pol AddressPolicy
 		}
 	}
 	errs := v.addAnnounced(ctx, add, pol, held)
-	var out []Address
-	for _, t := range target {
-		if held[t] {
-			out = append(out, t)
-		}
-	}
-	return out, errors.Join(errs...)
+	return heldOf(target, held), errors.Join(errs...)
 }
 
 // announceAdded starts the announcements of the addresses just added

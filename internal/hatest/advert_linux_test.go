@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"sync"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -21,7 +22,9 @@ const advertPhase = 100 * time.Millisecond
 
 // advertWatch reads the VRRP adverts on the LAN from the client's
 // namespace (a member of 224.0.0.18 on its eth0) and keeps when each
-// sender's last advert with a priority above 0 arrived.
+// sender's last advert with a priority above 0 arrived: the kernel's
+// receive time, so that a watch that reads late (the test process shares
+// the VM's CPUs with the load balancers) does not move the event.
 type advertWatch struct {
 	fd   int
 	mu   sync.Mutex
@@ -46,6 +49,10 @@ func newAdvertWatch(ns string) (*advertWatch, error) {
 			unix.Close(fd)
 			return err
 		}
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+			unix.Close(fd)
+			return err
+		}
 		tv := unix.Timeval{Usec: 200000} // the reader checks done this often
 		return unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
 	})
@@ -58,6 +65,7 @@ func newAdvertWatch(ns string) (*advertWatch, error) {
 
 func (w *advertWatch) read() {
 	buf := make([]byte, 1500)
+	oob := make([]byte, 128)
 	for {
 		select {
 		case <-w.done:
@@ -65,7 +73,7 @@ func (w *advertWatch) read() {
 			return
 		default:
 		}
-		n, from, err := unix.Recvfrom(w.fd, buf, 0)
+		n, oobn, _, from, err := unix.Recvmsg(w.fd, buf, oob, 0)
 		if err != nil {
 			continue // the receive timeout: look at done again
 		}
@@ -74,30 +82,66 @@ func (w *advertWatch) read() {
 		if !ok || n < ihl+3 || buf[ihl+2] == 0 {
 			continue // not IPv4, short, or priority 0
 		}
+		at := receivedAt(oob[:oobn])
 		w.mu.Lock()
-		w.last[netip.AddrFrom4(sa.Addr)] = time.Now()
+		w.last[netip.AddrFrom4(sa.Addr)] = at
 		w.mu.Unlock()
 	}
 }
 
+// receivedAt returns the kernel's receive time from a datagram's control
+// messages (SO_TIMESTAMPNS), or now when it has none.
+func receivedAt(oob []byte) time.Time {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil {
+		return time.Now()
+	}
+	for _, m := range msgs {
+		if m.Header.Level == unix.SOL_SOCKET && m.Header.Type == unix.SO_TIMESTAMPNS && len(m.Data) >= int(unsafe.Sizeof(unix.Timespec{})) {
+			ts := (*unix.Timespec)(unsafe.Pointer(&m.Data[0]))
+			return time.Unix(ts.Unix())
+		}
+	}
+	return time.Now()
+}
+
 func (w *advertWatch) Close() { close(w.done) }
 
-// afterNext waits for the next advert from src and then for phase; it
-// reports false when none came within 3 s (the event then happens at
-// once).
-func (w *advertWatch) afterNext(src string, phase time.Duration) bool {
+// phaseSlack is how late after its phase an event may still happen: an
+// advert read later than that is passed over for the next one.
+const phaseSlack = 5 * time.Millisecond
+
+// afterNext waits for the next advert from src that it reads in time to
+// act phase after the advert arrived, then until that moment, and returns
+// when the advert arrived. It returns the zero time when no such advert
+// came within 4 s (the event then happens at once).
+func (w *advertWatch) afterNext(src string, phase time.Duration) time.Time {
 	a := netip.MustParseAddr(src)
 	w.mu.Lock()
 	seen := w.last[a]
 	w.mu.Unlock()
-	for end := time.Now().Add(3 * time.Second); time.Now().Before(end); time.Sleep(2 * time.Millisecond) {
+	for end := time.Now().Add(4 * time.Second); time.Now().Before(end); time.Sleep(2 * time.Millisecond) {
 		w.mu.Lock()
 		at := w.last[a]
 		w.mu.Unlock()
-		if at.After(seen) {
-			time.Sleep(time.Until(at.Add(phase)))
-			return true
+		if !at.After(seen) {
+			continue
 		}
+		seen = at
+		due := at.Add(phase)
+		if time.Since(due) > phaseSlack {
+			continue // read too late: the next advert
+		}
+		sleepUntil(due)
+		return at
 	}
-	return false
+	return time.Time{}
+}
+
+// sleepUntil sleeps until t: the runtime's timer to 2 ms before it, then
+// a spin (the timer alone can be milliseconds late in the VM).
+func sleepUntil(t time.Time) {
+	time.Sleep(time.Until(t) - 2*time.Millisecond)
+	for time.Now().Before(t) {
+	}
 }

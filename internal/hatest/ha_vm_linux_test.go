@@ -23,7 +23,10 @@ type outcome struct {
 	// staleGateway counts the backends whose neighbour entry for the NAT
 	// gateway names the load balancer without it, after the window.
 	staleGateway int
-	err          error // the measurement itself failed
+	// announced is how long after the arrival of the advert the event was
+	// pinned to a load balancer first spoke for the DR VIP (0: not pinned).
+	announced time.Duration
+	err       error // the measurement itself failed
 }
 
 // TestHATraffic runs every scenario under load with seesaw-reconcile, then
@@ -59,7 +62,7 @@ func runScenarios(t *testing.T, l *lab, results map[string]map[string]*outcome) 
 			start := time.Now()
 			o := &outcome{}
 			results[s.name][l.pair.Name()] = o
-			l.stuck = nil
+			l.stuck, l.pinned, l.event = nil, time.Time{}, time.Time{}
 			var watch *weightWatch
 			if s.setup != nil {
 				s.setup(l)
@@ -75,6 +78,10 @@ func runScenarios(t *testing.T, l *lab, results map[string]map[string]*outcome) 
 			t.Logf("%s %s: %d/%d failed %v, gap %v, both %v, neither %v, streams %d/%d, kernel %q, revived %v, samples %d (max step %v), %v",
 				l.pair.Name(), s.name, o.load.Failed, o.load.Requests, o.load.FailedBy, o.load.MaxGap, o.vip.Both, o.vip.Neither,
 				o.load.Survived, o.load.Streams, o.kernel, o.revived, o.vip.Samples, o.vip.MaxStep, time.Since(start).Round(time.Second))
+			if d, who := l.announced(); d > 0 {
+				o.announced = d
+				t.Logf("%s first spoke for the DR VIP %v after the arrival of lb1's last advert before the event", who, d.Round(time.Microsecond))
+			}
 			if len(o.load.Errors) > 0 {
 				t.Logf("client errors: %q", o.load.Errors)
 			}

@@ -2,6 +2,7 @@ package hatest
 
 import (
 	"fmt"
+	"net/netip"
 	"os/exec"
 	"slices"
 	"strings"
@@ -29,8 +30,13 @@ type lab struct {
 	pair     lbPair
 	readers  [2]*addrReader
 	adverts  *advertWatch
-	backends [3]*vmlab.Proc
-	stuck    []string // processes that did not stop when told to
+	announce *announceWatch
+	lbMAC    [2]string
+	// pinned is the arrival of the advert a scenario's event was pinned
+	// to, and event when the event was done; zero when not pinned.
+	pinned, event time.Time
+	backends      [3]*vmlab.Proc
+	stuck         []string // processes that did not stop when told to
 }
 
 func newLab(t *testing.T, pair lbPair) *lab {
@@ -49,18 +55,52 @@ func newLab(t *testing.T, pair lbPair) *lab {
 	must(t, err)
 	t.Cleanup(w.Close)
 	l.adverts = w
+	aw, err := newAnnounceWatch(clientNS, "eth0", netip.MustParseAddr(drVIP))
+	must(t, err)
+	t.Cleanup(aw.Close)
+	l.announce = aw
+	for i, ns := range lbNS {
+		l.lbMAC[i], err = macOf(ns, "eth0")
+		must(t, err)
+	}
 	return l
 }
 
 // onAdvertPhase waits until advertPhase after lb i's next advert, so that
 // a crash or a pulled cable happens at the same point of the advert
-// interval in every run and with both implementations.
-func (l *lab) onAdvertPhase(i int) {
-	if !l.adverts.afterNext(lbIP[i], advertPhase) {
-		l.t.Logf("no advert from lb%d within 3 s: the event is not phase-pinned", i+1)
-		return
+// interval in every run and with both implementations. The returned
+// function, called right after the event, logs when it happened after
+// the advert's arrival.
+func (l *lab) onAdvertPhase(i int) (happened func()) {
+	at := l.adverts.afterNext(lbIP[i], advertPhase)
+	if at.IsZero() {
+		l.t.Logf("no advert from lb%d read in time within 4 s: the event is not phase-pinned", i+1)
+		return func() {}
 	}
-	l.t.Logf("event pinned at %v after lb%d's advert", advertPhase, i+1)
+	return func() {
+		l.pinned, l.event = at, time.Now()
+		l.t.Logf("event done %v after the arrival of lb%d's advert (pinned at %v)", l.event.Sub(at).Round(time.Microsecond), i+1, advertPhase)
+	}
+}
+
+// announced returns how long after the pinned advert's arrival a load
+// balancer first spoke for the DR VIP after the event, and which one;
+// zero when the event was not pinned or none did.
+func (l *lab) announced() (time.Duration, string) {
+	if l.pinned.IsZero() {
+		return 0, ""
+	}
+	f := l.announce.firstAfter(l.event)
+	if f.at.IsZero() {
+		return 0, ""
+	}
+	who := f.mac
+	for i, mac := range l.lbMAC {
+		if mac == f.mac {
+			who = fmt.Sprintf("lb%d", i+1)
+		}
+	}
+	return f.at.Sub(l.pinned), who
 }
 
 func (l *lab) startBackend(i int) {

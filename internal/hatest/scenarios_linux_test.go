@@ -37,14 +37,16 @@ var scenarios = []scenario{
 		l.stopLB(0, syscall.SIGTERM)
 	}},
 	{name: "master-kill9", failover: true, crash: true, event: func(l *lab) {
-		l.onAdvertPhase(0)
+		happened := l.onAdvertPhase(0)
 		l.stopLB(0, syscall.SIGKILL)
+		happened()
 		time.Sleep(restartDelay)
 		l.pair.Start(0)
 	}},
 	{name: "master-link-down", failover: true, event: func(l *lab) {
-		l.onAdvertPhase(0)
+		happened := l.onAdvertPhase(0)
 		setLink(l.t, lbNS[0], false)
+		happened()
 		time.Sleep(linkDownFor)
 		setLink(l.t, lbNS[0], true)
 	}},

@@ -56,6 +56,10 @@ func printTable(w io.Writer, results map[string]map[string]*outcome) {
 		benchrow.Write(w, "ha", s.name+": longest gap", ms(ours.load.MaxGap).String(), peerGap, ratio)
 		benchrow.Write(w, "ha", s.name+": failed requests", fmt.Sprint(ours.load.Failed), peerFailed, 0)
 		benchrow.Write(w, "ha", s.name+": both held VIP", ms(ours.vip.Both).String(), peerBoth, 0)
+		if ours.announced > 0 && peer != nil && peer.err == nil && peer.announced > 0 {
+			benchrow.Write(w, "ha", s.name+": VIP announced after the last advert", ours.announced.Round(time.Microsecond).String(),
+				peer.announced.Round(time.Microsecond).String(), float64(ours.announced)/float64(peer.announced))
+		}
 	}
 }
 

@@ -1,0 +1,136 @@
+package hatest
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net"
+	"net/netip"
+	"slices"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/seesaw-lb/seesaw/internal/netnsexec"
+)
+
+// maxARPSeen bounds the frames an announceWatch keeps (the oldest go).
+const maxARPSeen = 4096
+
+// announceWatch reads the ARP frames on the LAN from the client's
+// namespace and keeps, with the kernel's receive time, each one whose
+// sender protocol address is vip: a gratuitous ARP, or an answer for it.
+// It tells when a new master first spoke for the VIP, to the microsecond
+// and whatever the client's request spacing: the part of a failover an
+// implementation's takeover path decides.
+type announceWatch struct {
+	fd   int
+	vip  netip.Addr
+	mu   sync.Mutex
+	seen []arpSeen
+	done chan struct{}
+}
+
+type arpSeen struct {
+	at  time.Time
+	mac string
+}
+
+func newAnnounceWatch(ns, ifname string, vip netip.Addr) (*announceWatch, error) {
+	w := &announceWatch{vip: vip, done: make(chan struct{})}
+	err := netnsexec.Do(ns, func() error {
+		ifi, err := net.InterfaceByName(ifname)
+		if err != nil {
+			return err
+		}
+		proto := int(htons(unix.ETH_P_ARP))
+		fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, proto)
+		if err != nil {
+			return err
+		}
+		w.fd = fd
+		if err := unix.Bind(fd, &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ARP), Ifindex: ifi.Index}); err != nil {
+			unix.Close(fd)
+			return err
+		}
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+			unix.Close(fd)
+			return err
+		}
+		tv := unix.Timeval{Usec: 200000} // the reader checks done this often
+		return unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ARP watch in %s: %w", ns, err)
+	}
+	go w.read()
+	return w, nil
+}
+
+func htons(v uint16) uint16 { return v<<8 | v>>8 }
+
+func (w *announceWatch) read() {
+	buf := make([]byte, 1500)
+	oob := make([]byte, 128)
+	for {
+		select {
+		case <-w.done:
+			unix.Close(w.fd)
+			return
+		default:
+		}
+		n, oobn, _, _, err := unix.Recvmsg(w.fd, buf, oob, 0)
+		if err != nil {
+			continue // the receive timeout: look at done again
+		}
+		mac, ip, ok := arpSender(buf[:n])
+		if !ok || ip != w.vip {
+			continue
+		}
+		at := receivedAt(oob[:oobn])
+		w.mu.Lock()
+		if len(w.seen) == maxARPSeen {
+			w.seen = slices.Delete(w.seen, 0, 1)
+		}
+		w.seen = append(w.seen, arpSeen{at: at, mac: mac})
+		w.mu.Unlock()
+	}
+}
+
+// arpSender returns the sender hardware and protocol addresses of an
+// Ethernet/IPv4 ARP packet.
+func arpSender(p []byte) (mac string, ip netip.Addr, ok bool) {
+	if len(p) < 28 || binary.BigEndian.Uint16(p[0:2]) != 1 || binary.BigEndian.Uint16(p[2:4]) != unix.ETH_P_IP || p[4] != 6 || p[5] != 4 {
+		return "", netip.Addr{}, false
+	}
+	return net.HardwareAddr(p[8:14]).String(), netip.AddrFrom4([4]byte(p[14:18])), true
+}
+
+func (w *announceWatch) Close() { close(w.done) }
+
+// firstAfter returns the first frame for the VIP received after t: its
+// kernel receive time and sender; zero when there was none.
+func (w *announceWatch) firstAfter(t time.Time) arpSeen {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, s := range w.seen {
+		if s.at.After(t) {
+			return s
+		}
+	}
+	return arpSeen{}
+}
+
+// macOf returns the hardware address of ifname in namespace ns.
+func macOf(ns, ifname string) (string, error) {
+	var mac string
+	err := netnsexec.Do(ns, func() error {
+		ifi, err := net.InterfaceByName(ifname)
+		if err != nil {
+			return err
+		}
+		mac = ifi.HardwareAddr.String()
+		return nil
+	})
+	return mac, err
+}

@@ -41,11 +41,12 @@ func (a *linuxAddresses) Close() error {
 
 // List implements Addresses.
 func (a *linuxAddresses) List(_ context.Context, ifname string) ([]netip.Prefix, error) {
-	ifi, err := rtnl.Interface(ifname)
+	a.mu.Lock()
+	ifi, err := a.linkLocked(ifname)
 	if err != nil {
+		a.mu.Unlock()
 		return nil, &kernel.OpError{Op: "list addresses of " + ifname, Err: err}
 	}
-	a.mu.Lock()
 	msgs, err := a.conn.Address.List()
 	a.mu.Unlock()
 	if err != nil {
@@ -97,13 +98,13 @@ func (a *linuxAddresses) Delete(_ context.Context, ifname string, p netip.Prefix
 
 // change sends one address request; the errnos in done mean "already so".
 func (a *linuxAddresses) change(op, ifname string, p netip.Prefix, send func(*rtnetlink.AddressMessage) error, done ...unix.Errno) error {
-	ifi, err := rtnl.Interface(ifname)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	ifi, err := a.linkLocked(ifname)
 	if err != nil {
 		return &kernel.OpError{Op: op, Err: err}
 	}
-	a.mu.Lock()
 	err = send(addressMessage(ifi, p))
-	a.mu.Unlock()
 	for _, e := range done {
 		if errors.Is(err, e) {
 			return nil

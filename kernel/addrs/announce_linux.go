@@ -10,7 +10,6 @@ import (
 	"github.com/mdlayher/ndp"
 
 	"github.com/seesaw-lb/seesaw/kernel"
-	"github.com/seesaw-lb/seesaw/kernel/internal/rtnl"
 )
 
 // announceTimeout bounds one IPv6 announcement's socket write. It starts
@@ -36,7 +35,7 @@ func (a *linuxAddresses) AnnounceAll(ctx context.Context, ifname string, as []ne
 	opErr := func(addr netip.Addr, err error) error {
 		return &kernel.OpError{Op: "announce " + addr.String() + " on " + ifname, Err: err}
 	}
-	ifi, err := rtnl.Interface(ifname)
+	ifi, err := a.link(ifname)
 	if err != nil {
 		for i, addr := range as {
 			errs[i] = opErr(addr, err)

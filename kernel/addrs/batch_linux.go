@@ -12,7 +12,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/seesaw-lb/seesaw/kernel"
-	"github.com/seesaw-lb/seesaw/kernel/internal/rtnl"
 )
 
 // DeleteAll implements BatchDeleter: one interface lookup, then one
@@ -46,15 +45,15 @@ func (a *linuxAddresses) AddAllAnnounce(_ context.Context, ifname string, ps []n
 func (a *linuxAddresses) batch(op, ifname string, ps []netip.Prefix, send func(*rtnetlink.AddressMessage) error,
 	after func(i int, ifi *net.Interface), done ...unix.Errno) []error {
 	errs := make([]error, len(ps))
-	ifi, err := rtnl.Interface(ifname)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	ifi, err := a.linkLocked(ifname)
 	if err != nil {
 		for i, p := range ps {
 			errs[i] = &kernel.OpError{Op: fmt.Sprintf(op, p), Err: err}
 		}
 		return errs
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	for i, p := range ps {
 		err := send(addressMessage(ifi, p))
 		if err != nil && !slices.ContainsFunc(done, func(e unix.Errno) bool { return errors.Is(err, e) }) {

@@ -3,19 +3,19 @@ package addrs
 import (
 	"context"
 	"errors"
+	"net"
 
 	"github.com/jsimonetti/rtnetlink/v2"
 	"golang.org/x/sys/unix"
 
 	"github.com/seesaw-lb/seesaw/kernel"
-	"github.com/seesaw-lb/seesaw/kernel/internal/rtnl"
 )
 
 // EnsureDummy implements DummyMaker.
 func (a *linuxAddresses) EnsureDummy(_ context.Context, ifname string) (bool, error) {
-	ifi, err := rtnl.Interface(ifname)
+	ifi, err := a.link(ifname)
 	if err == nil {
-		if ifi.Flags&unix.IFF_UP != 0 {
+		if ifi.Flags&net.FlagUp != 0 {
 			return false, nil
 		}
 		a.mu.Lock()

@@ -1,0 +1,88 @@
+package addrs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/seesaw-lb/seesaw/internal/netnsexec"
+)
+
+// TestLinkMatchesTheNetPackageInNetns: the interface lookup on the open
+// socket gives what net.InterfaceByName gives (index, name, MTU, hardware
+// address, flags), sees the socket's namespace, and names a missing
+// interface with ErrNoInterface, as every operation then does.
+func TestLinkMatchesTheNetPackageInNetns(t *testing.T) {
+	requireNetns(t)
+	nsA, _ := vethPair(t)
+	err := netnsexec.Do(nsA, func() error {
+		a, err := New(0)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		la := a.(*linuxAddresses)
+		for _, name := range []string{"lo", "va"} {
+			want, err := net.InterfaceByName(name)
+			if err != nil {
+				return err
+			}
+			got, err := la.link(name)
+			if err != nil {
+				return fmt.Errorf("link %s: %w", name, err)
+			}
+			if got.Index != want.Index || got.Name != want.Name || got.MTU != want.MTU ||
+				got.HardwareAddr.String() != want.HardwareAddr.String() || got.Flags != want.Flags {
+				return fmt.Errorf("link %s = %+v, net.InterfaceByName %+v", name, got, want)
+			}
+		}
+		for _, name := range []string{"nosuch0", "", strings.Repeat("x", 16)} {
+			if _, err := la.link(name); !errors.Is(err, ErrNoInterface) {
+				return fmt.Errorf("link %q: %v, want ErrNoInterface", name, err)
+			}
+		}
+		if err := a.Add(context.Background(), "nosuch0", netip.MustParsePrefix("192.0.2.10/32")); !errors.Is(err, ErrNoInterface) ||
+			!strings.Contains(err.Error(), "add address 192.0.2.10/32 to nosuch0") {
+			return fmt.Errorf("add on a missing interface: %v", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLinkSeesTheSocketsNamespaceInNetns: an Addresses opened on another
+// namespace looks its interfaces up there, not in the caller's.
+func TestLinkSeesTheSocketsNamespaceInNetns(t *testing.T) {
+	requireNetns(t)
+	nsA, nsB := vethPair(t)
+	fd, err := unix.Open("/run/netns/"+nsB, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	err = netnsexec.Do(nsA, func() error {
+		a, err := New(fd)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		if _, err := a.(*linuxAddresses).link("vb"); err != nil {
+			return fmt.Errorf("vb of the socket's namespace: %w", err)
+		}
+		if _, err := a.(*linuxAddresses).link("va"); !errors.Is(err, ErrNoInterface) {
+			return fmt.Errorf("va of the caller's namespace: %v, want ErrNoInterface", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

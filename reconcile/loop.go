@@ -209,10 +209,11 @@ func (l *Loop) Run(ctx context.Context, resync time.Duration) error {
 		}
 		run := input || (!roundAt.IsZero() && !now.Before(roundAt))
 		// A resync step is paced by its CPU and wall time, the round it
-		// asks for included (resync_pace.go).
+		// asks for included (resync_pace.go). A takeover's round goes
+		// first; the step follows it.
 		stepRound := false
 		var step stepMark
-		if resync > 0 && !now.Before(nextStep) {
+		if resync > 0 && !now.Before(nextStep) && !(l.haveCfg && l.takeoverDue()) {
 			step = l.spread.mark(now)
 			if stepRound = l.haveCfg && l.resyncStep(ctx, now); stepRound {
 				run = true

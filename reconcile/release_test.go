@@ -193,3 +193,40 @@ func TestTakeoverAddsVIPsFirst(t *testing.T) {
 	l.SetMaster(true)
 	waitUntil(t, func() bool { return held() == 1 })
 }
+
+// TestTakeoverIsDueUntilTheVIPsAreAdded: once a backup loop is told it is
+// master, a takeover is due (Run then lets no resync step go before the
+// round) until the round has added the VIPs; a master or a backup that
+// stays one has none due.
+func TestTakeoverIsDueUntilTheVIPsAreAdded(t *testing.T) {
+	f := kerneltest.NewIPVS()
+	c, err := f.Dial(kernel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fa := kerneltest.NewAddresses("eth1")
+	l := NewLoop(LoopOptions{Kernel: c, VIPs: NewVIPs(fa, nil), Now: func() time.Time { return t0 }})
+	l.SetConfig(config(t, "node.yaml", `node:
+  name: lb1
+  interface: eth1
+  scope: {prefixes: [192.0.2.0/24]}
+  vrrp: {vrid: 60, priority: 200}
+`, "svc.yaml", "services:\n"+webYAML))
+	l.SetMaster(false)
+	l.drainEvents()
+	ctx := context.Background()
+	l.Round(ctx)
+	if l.takeoverDue() {
+		t.Fatal("a backup that stays one has a takeover due")
+	}
+	l.SetMaster(true)
+	l.drainEvents()
+	if !l.takeoverDue() {
+		t.Fatal("no takeover due after the backup became master")
+	}
+	l.Round(ctx)
+	if ps, _ := fa.List(ctx, "eth1"); len(ps) != 1 || l.takeoverDue() {
+		t.Fatalf("after the takeover's round: %v held, takeover still due %v", ps, l.takeoverDue())
+	}
+}

@@ -19,15 +19,22 @@ type takeoverVIPManager interface {
 	Takeover(ctx context.Context, target []Address, policy AddressPolicy) ([]Address, error)
 }
 
+// takeoverDue says whether the loop has become master of an instance
+// since the addresses were last synced: the next round starts with
+// takeoverVIPs, and nothing else (a resync step) may go first.
+func (l *Loop) takeoverDue() bool {
+	return l.o.VIPs != nil && l.vipsSynced && !l.vipsFor.covers(l.mastership(), l.cfg)
+}
+
 // takeoverVIPs adds the configured VIPs when the loop has become master
 // of an instance since the addresses were last synced; the round then syncs
 // them in full. A first round (IPVS not yet programmed) adds them after
 // IPVS, as any round does.
 func (l *Loop) takeoverVIPs(ctx context.Context, st *Status) error {
-	now := l.mastership()
-	if l.o.VIPs == nil || !l.vipsSynced || l.vipsFor.covers(now, l.cfg) {
+	if !l.takeoverDue() {
 		return nil
 	}
+	now := l.mastership()
 	target, pol := heldAddresses(l.cfg, now), l.policy.of(l.cfg)
 	var held []Address
 	var err error

@@ -26,6 +26,10 @@ type Event struct {
 	// Accept says whether, as Master, the node should accept packets
 	// addressed to the VIPs (Accept_Mode, or being the address owner).
 	Accept bool
+	// Due is the deadline whose timer made the change (a Backup's
+	// Master_Down_Timer); zero for a change made by an advert, a fault or
+	// a call. At minus Due is how late the timer was handled.
+	Due time.Time
 }
 
 // Node runs one virtual router: it owns a Machine, a Conn and a timer.
@@ -68,6 +72,10 @@ type Node struct {
 	trk tracking
 	// startHeld starts Run as Master (StartHeld).
 	startHeld bool
+
+	// due is the deadline whose timer the change being applied acts on
+	// (Event.Due); Run's.
+	due time.Time
 
 	inflight rxInflight // see settleReceive
 	closing  atomic.Bool
@@ -333,7 +341,9 @@ func (n *Node) fire(m *Machine) {
 	if m.State() == Backup {
 		n.settleReceive(m)
 	}
+	n.due = d
 	n.apply(m, m.Tick(n.clock.Now()))
+	n.due = time.Time{}
 }
 
 // lastOnGrid returns the last time of the grid due, due+every,

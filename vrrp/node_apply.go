@@ -38,10 +38,16 @@ func (n *Node) applyAt(m *Machine, a Actions, at time.Time) {
 		State: a.State, Prev: prev, Reason: a.Reason, At: n.clock.Now(),
 		Priority: m.Priority(), Master: m.MasterAddr(),
 		Accept: a.State == Master && (n.cfg.AcceptMode || m.Priority() == 255),
+		Due:    n.due,
+	}
+	n.events.push(ev)
+	if ev.Due.IsZero() {
+		n.log.Info("vrrp state change", "from", prev, "to", a.State, "reason", a.Reason,
+			"priority", ev.Priority, "master", ev.Master)
+		return
 	}
 	n.log.Info("vrrp state change", "from", prev, "to", a.State, "reason", a.Reason,
-		"priority", ev.Priority, "master", ev.Master)
-	n.events.push(ev)
+		"priority", ev.Priority, "master", ev.Master, "timer_late", ev.At.Sub(ev.Due))
 }
 
 // send sends a at at (zero: now). With kernel-timed adverts, an advert

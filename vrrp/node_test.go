@@ -202,3 +202,19 @@ func TestNodeCountsDrops(t *testing.T) {
 		t.Fatalf("bad packets changed the node: %+v", n.Stats())
 	}
 }
+
+// TestEventDueNamesTheTimer: a Backup that becomes Master because its
+// Master_Down_Timer fired says which deadline it acted on (Event.Due, at
+// or before At); a change made by an advert (the startup as Backup) has
+// none.
+func TestEventDueNamesTheTimer(t *testing.T) {
+	seg := &segment{}
+	_, evs := startNode(t, testConfig(100), seg.attach("192.0.2.12"))
+	if e := waitState(t, evs, Backup); !e.Due.IsZero() {
+		t.Fatalf("startup as Backup has Due %v", e.Due)
+	}
+	e := waitState(t, evs, Master)
+	if e.Reason != ReasonMasterDown || e.Due.IsZero() || e.Due.After(e.At) || e.At.Sub(e.Due) > time.Second {
+		t.Fatalf("master-down event: reason %q, due %v, at %v", e.Reason, e.Due, e.At)
+	}
+}

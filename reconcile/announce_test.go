@@ -241,3 +241,46 @@ func TestTakeoverAddsWithoutListing(t *testing.T) {
 		t.Fatalf("announced %v after the sync, want nothing more", got)
 	}
 }
+
+// preparing is fake Addresses that count the announcement sockets opened
+// ahead, per interface, and fail on the interfaces in failing.
+type preparing struct {
+	*kerneltest.Addresses
+	prepared map[string]int
+	failing  map[string]bool
+}
+
+func (p *preparing) PrepareAnnounce(_ context.Context, ifname string) error {
+	if p.failing[ifname] {
+		return fmt.Errorf("prepare %s: broken", ifname)
+	}
+	p.prepared[ifname]++
+	return nil
+}
+
+// TestBackupPreparesAnnouncementSockets: a Sync, as backup too, opens the
+// announcement socket of each VIP interface once, so that a takeover's
+// first announcement waits for no socket; never the anycast interface's
+// (anycast VIPs are never announced); a failure is tried again on the
+// next Sync.
+func TestBackupPreparesAnnouncementSockets(t *testing.T) {
+	ctx := context.Background()
+	p := &preparing{Addresses: kerneltest.NewAddresses("eth1", "eth2", "any0"), prepared: map[string]int{}, failing: map[string]bool{"eth2": true}}
+	v := NewVIPs(p, nil)
+	pol := AddressPolicy{Interfaces: []string{"eth1", "eth2", "any0"}, Prefixes: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}, Anycast: "any0"}
+	for range 2 {
+		if _, err := v.Sync(ctx, nil, pol); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p.prepared["eth1"] != 1 || p.prepared["any0"] != 0 || p.prepared["eth2"] != 0 {
+		t.Fatalf("prepared %v after two backup syncs, want eth1 once, any0 never", p.prepared)
+	}
+	p.failing["eth2"] = false
+	if _, err := v.Sync(ctx, nil, pol); err != nil {
+		t.Fatal(err)
+	}
+	if p.prepared["eth2"] != 1 || p.prepared["eth1"] != 1 {
+		t.Fatalf("prepared %v, want eth2 tried again and opened once", p.prepared)
+	}
+}

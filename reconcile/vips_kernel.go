@@ -22,6 +22,9 @@ type VIPs struct {
 	announce *announcer
 	// dummies are the anycast interfaces known to exist (anycast.go).
 	dummies map[string]bool
+	// prepared are the interfaces whose announcement socket is open
+	// (prepareAnnounce).
+	prepared map[string]bool
 }
 
 // NewVIPs returns a VIPManager over addrs.
@@ -30,7 +33,7 @@ func NewVIPs(addrs addrs.Addresses, log *slog.Logger) *VIPs {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &VIPs{addrs: addrs, log: log, added: map[Address]bool{}, announce: newAnnouncer(addrs.Announce, log),
-		dummies: map[string]bool{}}
+		dummies: map[string]bool{}, prepared: map[string]bool{}}
 }
 
 // Sync implements VIPManager.
@@ -83,7 +86,29 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		v.log.Info("removed VIP", "interface", a.Interface, "address", a.Prefix.Addr().String())
 	}
 	errs = append(errs, v.addAnnounced(ctx, add, pol, held)...)
+	v.prepareAnnounce(ctx, live, pol)
 	return heldOf(target, held), errors.Join(errs...)
+}
+
+// prepareAnnounce opens the announcement socket of each listed interface
+// but the anycast one, once (addrs.AnnouncePreparer): a backup's takeover
+// then announces its first VIP without setting a socket up. A failure
+// is tried again on the next Sync; the announcements themselves report it.
+func (v *VIPs) prepareAnnounce(ctx context.Context, live map[string][]netip.Prefix, pol AddressPolicy) {
+	ap, ok := v.addrs.(addrs.AnnouncePreparer)
+	if !ok {
+		return
+	}
+	for ifname := range live {
+		if ifname == pol.Anycast || v.prepared[ifname] {
+			continue
+		}
+		if err := ap.PrepareAnnounce(ctx, ifname); err != nil {
+			v.log.Debug("announcement socket not opened ahead", "interface", ifname, "error", err.Error())
+			continue
+		}
+		v.prepared[ifname] = true
+	}
 }
 
 // heldOf is the addresses of target that held marks, in target's order.

@@ -64,6 +64,15 @@ type AddAnnouncer interface {
 	AddAllAnnounce(ctx context.Context, ifname string, ps []netip.Prefix, announce []bool) (errs []error, sent []bool)
 }
 
+// AnnouncePreparer is an Addresses that opens an interface's announcement
+// socket ahead of need: a backup prepares the interfaces of its VIPs, so
+// that the first announcement of its takeover does not wait for the
+// socket's setup (an RCU grace period: milliseconds on a loaded host). A
+// prepared interface needs nothing more until Close.
+type AnnouncePreparer interface {
+	PrepareAnnounce(ctx context.Context, ifname string) error
+}
+
 // DummyMaker is an Addresses that can create the interface anycast VIPs
 // live on (node.bgp.interface).
 type DummyMaker interface {

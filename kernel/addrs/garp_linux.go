@@ -1,6 +1,7 @@
 package addrs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -11,6 +12,8 @@ import (
 	"github.com/mdlayher/ethernet"
 	"github.com/mdlayher/packet"
 	"golang.org/x/sys/unix"
+
+	"github.com/seesaw-lb/seesaw/kernel"
 )
 
 // garpSockets are the packet sockets gratuitous ARP leaves from, one per
@@ -41,6 +44,19 @@ func (g *garpSockets) conn(ifi *net.Interface) (*packet.Conn, error) {
 	}
 	g.conns[ifi.Index] = c
 	return c, nil
+}
+
+// PrepareAnnounce implements AnnouncePreparer: it opens ifname's ARP
+// socket now, when it is not open yet.
+func (a *linuxAddresses) PrepareAnnounce(_ context.Context, ifname string) error {
+	ifi, err := a.link(ifname)
+	if err == nil {
+		_, err = a.garp.conn(ifi)
+	}
+	if err != nil {
+		return &kernel.OpError{Op: "prepare announcements on " + ifname, Err: err}
+	}
+	return nil
 }
 
 // drop closes c, the socket of interface index idx, after a failed send:

@@ -86,3 +86,44 @@ func TestLinkSeesTheSocketsNamespaceInNetns(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPrepareAnnounceOpensTheKeptSocketInNetns: PrepareAnnounce opens the
+// interface's ARP socket, the announcements then go from that socket (no
+// other is opened), and a missing interface is ErrNoInterface.
+func TestPrepareAnnounceOpensTheKeptSocketInNetns(t *testing.T) {
+	requireNetns(t)
+	nsA, _ := vethPair(t)
+	err := netnsexec.Do(nsA, func() error {
+		ctx := context.Background()
+		a, err := New(0)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		la := a.(*linuxAddresses)
+		if err := la.PrepareAnnounce(ctx, "nosuch0"); !errors.Is(err, ErrNoInterface) {
+			return fmt.Errorf("prepare a missing interface: %v", err)
+		}
+		if err := la.PrepareAnnounce(ctx, "va"); err != nil {
+			return err
+		}
+		ifi, err := net.InterfaceByName("va")
+		if err != nil {
+			return err
+		}
+		opened := la.garp.conns[ifi.Index]
+		if opened == nil || len(la.garp.conns) != 1 {
+			return fmt.Errorf("sockets after PrepareAnnounce: %v", la.garp.conns)
+		}
+		if errs := la.AnnounceAll(ctx, "va", []netip.Addr{netip.MustParseAddr("192.0.2.10")}); errs[0] != nil {
+			return errs[0]
+		}
+		if la.garp.conns[ifi.Index] != opened || len(la.garp.conns) != 1 {
+			return fmt.Errorf("the announcement opened another socket: %v", la.garp.conns)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,9 +1,11 @@
 package vrrp
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -58,5 +60,35 @@ func TestLinkQueriesFollowTheLinkInNetns(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLinkChangesNotifiesInNetns: the subscription opened in a namespace
+// signals when a link of that namespace changes, and stops with its
+// context.
+func TestLinkChangesNotifiesInNetns(t *testing.T) {
+	requireNetns(t)
+	l := newLAN(t, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	var ch <-chan struct{}
+	if err := netnsexec.Do(l.nss[0], func() error { ch = linkChanges(ctx); return nil }); err != nil || ch == nil {
+		t.Fatalf("subscribe: %v, channel %v", err, ch)
+	}
+	run(t, "ip", "-n", l.nss[0], "link", "set", "eth0", "down")
+	select {
+	case <-ch:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no notification after eth0 went down")
+	}
+	cancel()
+	time.Sleep(100 * time.Millisecond)
+	for len(ch) > 0 {
+		<-ch
+	}
+	run(t, "ip", "-n", l.nss[0], "link", "set", "eth0", "up")
+	select {
+	case <-ch:
+		t.Fatal("a notification after the context ended")
+	case <-time.After(300 * time.Millisecond):
 	}
 }

@@ -85,3 +85,42 @@ func TestWatchLinkIgnoresALinkNeverUp(t *testing.T) {
 		t.Fatal("report after the link came back says down")
 	}
 }
+
+// TestLinkWatchLooksOnEachNotification: with the periodic look an hour
+// away, a link notification alone makes the own-link watch and the
+// tracking report the change.
+func TestLinkWatchLooksOnEachNotification(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var up atomic.Bool
+	up.Store(true)
+	isUp := func(string) bool { return up.Load() }
+	changes := make(chan struct{}, 1)
+	own, penalty := make(chan bool, 1), make(chan int, 1)
+	go watchLinkEvery(ctx, "eth1", isUp, changes, time.Hour, own)
+	go trackLinksEvery(ctx, []TrackInterface{{Name: "eth1", Penalty: 30}}, isUp, changes, time.Hour, penalty)
+	if p := <-penalty; p != 0 {
+		t.Fatalf("first penalty %d, want 0", p)
+	}
+	time.Sleep(50 * time.Millisecond) // both have looked once
+	up.Store(false)
+	for range 2 {
+		changes <- struct{}{}
+	}
+	select {
+	case u := <-own:
+		if u {
+			t.Fatal("own link reported up after it went down")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a notification did not make the own-link watch look")
+	}
+	select {
+	case p := <-penalty:
+		if p != 30 {
+			t.Fatalf("penalty %d, want 30", p)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a notification did not make the tracking look")
+	}
+}

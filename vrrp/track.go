@@ -5,7 +5,9 @@ import (
 	"time"
 )
 
-// trackPeriod is how often tracked links are polled.
+// trackPeriod is how often the own and the tracked links are looked at
+// besides the kernel's link notifications (linkChanges): the fallback for
+// a lost notification, or a host where none can be had.
 const trackPeriod = 200 * time.Millisecond
 
 // linkPenalty sums the penalties of the tracked links that are down.
@@ -19,11 +21,18 @@ func linkPenalty(tracks []TrackInterface, up func(string) bool) int {
 	return sum
 }
 
-// trackLinks polls the tracked links and reports each change of the total
-// penalty until ctx is done.
+// trackLinks reports each change of the total penalty of the tracked
+// links until ctx is done, looking at them on each link notification of
+// the kernel and every trackPeriod.
 func trackLinks(ctx context.Context, tracks []TrackInterface, up func(string) bool, out chan<- int) {
+	trackLinksEvery(ctx, tracks, up, linkChanges(ctx), trackPeriod, out)
+}
+
+// trackLinksEvery is trackLinks looking on each value from changes and
+// every period.
+func trackLinksEvery(ctx context.Context, tracks []TrackInterface, up func(string) bool, changes <-chan struct{}, every time.Duration, out chan<- int) {
 	last := -1
-	tick := time.NewTicker(trackPeriod)
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
 		if p := linkPenalty(tracks, up); p != last {
@@ -36,6 +45,7 @@ func trackLinks(ctx context.Context, tracks []TrackInterface, up func(string) bo
 		}
 		select {
 		case <-tick.C:
+		case <-changes:
 		case <-ctx.Done():
 			return
 		}

@@ -121,21 +121,8 @@ func (s *stalledIPVS) Snapshot(ctx context.Context) (kernel.Snapshot, error) {
 // flight (here a table read that would never end): it interrupts it and
 // removes the VIPs; the loop goes on with its next round.
 func TestReleaseInterruptsRound(t *testing.T) {
-	f := kerneltest.NewIPVS()
-	c, err := f.Dial(kernel.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	k := &stalledIPVS{IPVS: c, stalled: make(chan struct{}, 1)}
-	fa := kerneltest.NewAddresses("eth1")
-	l := NewLoop(LoopOptions{Kernel: k, VIPs: NewVIPs(fa, nil), Now: func() time.Time { return t0 }})
-	l.SetConfig(config(t, "node.yaml", `node:
-  name: lb1
-  interface: eth1
-  scope: {prefixes: [192.0.2.0/24]}
-  vrrp: {vrid: 60, priority: 200}
-`, "svc.yaml", "services:\n"+webYAML))
+	k := &stalledIPVS{IPVS: fakeIPVS(t), stalled: make(chan struct{}, 1)}
+	l, fa := vrrpLoop(t, k)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go l.Run(ctx, time.Hour)
@@ -163,21 +150,8 @@ func TestReleaseInterruptsRound(t *testing.T) {
 // table read: SetMaster interrupts the one, and the other adds the VIPs
 // before it reads.
 func TestTakeoverAddsVIPsFirst(t *testing.T) {
-	f := kerneltest.NewIPVS()
-	c, err := f.Dial(kernel.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	k := &stalledIPVS{IPVS: c, stalled: make(chan struct{}, 1)}
-	fa := kerneltest.NewAddresses("eth1")
-	l := NewLoop(LoopOptions{Kernel: k, VIPs: NewVIPs(fa, nil), Now: func() time.Time { return t0 }})
-	l.SetConfig(config(t, "node.yaml", `node:
-  name: lb1
-  interface: eth1
-  scope: {prefixes: [192.0.2.0/24]}
-  vrrp: {vrid: 60, priority: 200}
-`, "svc.yaml", "services:\n"+webYAML))
+	k := &stalledIPVS{IPVS: fakeIPVS(t), stalled: make(chan struct{}, 1)}
+	l, fa := vrrpLoop(t, k)
 	l.SetMaster(false)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -199,20 +173,7 @@ func TestTakeoverAddsVIPsFirst(t *testing.T) {
 // round) until the round has added the VIPs; a master or a backup that
 // stays one has none due.
 func TestTakeoverIsDueUntilTheVIPsAreAdded(t *testing.T) {
-	f := kerneltest.NewIPVS()
-	c, err := f.Dial(kernel.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	fa := kerneltest.NewAddresses("eth1")
-	l := NewLoop(LoopOptions{Kernel: c, VIPs: NewVIPs(fa, nil), Now: func() time.Time { return t0 }})
-	l.SetConfig(config(t, "node.yaml", `node:
-  name: lb1
-  interface: eth1
-  scope: {prefixes: [192.0.2.0/24]}
-  vrrp: {vrid: 60, priority: 200}
-`, "svc.yaml", "services:\n"+webYAML))
+	l, fa := vrrpLoop(t, fakeIPVS(t))
 	l.SetMaster(false)
 	l.drainEvents()
 	ctx := context.Background()
@@ -229,4 +190,30 @@ func TestTakeoverIsDueUntilTheVIPsAreAdded(t *testing.T) {
 	if ps, _ := fa.List(ctx, "eth1"); len(ps) != 1 || l.takeoverDue() {
 		t.Fatalf("after the takeover's round: %v held, takeover still due %v", ps, l.takeoverDue())
 	}
+}
+
+// fakeIPVS is a client of a fresh fake kernel, closed when t ends.
+func fakeIPVS(t *testing.T) kernel.IPVS {
+	t.Helper()
+	c, err := kerneltest.NewIPVS().Dial(kernel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// vrrpLoop is a loop over k and fake addresses on eth1, configured as
+// lb1, a VRRP node (VRID 60, priority 200) with the web service.
+func vrrpLoop(t *testing.T, k kernel.IPVS) (*Loop, *kerneltest.Addresses) {
+	t.Helper()
+	fa := kerneltest.NewAddresses("eth1")
+	l := NewLoop(LoopOptions{Kernel: k, VIPs: NewVIPs(fa, nil), Now: func() time.Time { return t0 }})
+	l.SetConfig(config(t, "node.yaml", `node:
+  name: lb1
+  interface: eth1
+  scope: {prefixes: [192.0.2.0/24]}
+  vrrp: {vrid: 60, priority: 200}
+`, "svc.yaml", "services:\n"+webYAML))
+	return l, fa
 }

@@ -6,11 +6,8 @@ import (
 	"net/netip"
 	"sync"
 	"time"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/seesaw-lb/seesaw/internal/netnsexec"
 )
 
 // advertPhase is how long after one of the master's adverts a crash or a
@@ -26,86 +23,53 @@ const advertPhase = 100 * time.Millisecond
 // receive time, so that a watch that reads late (the test process shares
 // the VM's CPUs with the load balancers) does not move the event.
 type advertWatch struct {
-	fd   int
+	sock *stampedSocket
 	mu   sync.Mutex
 	last map[netip.Addr]time.Time
-	done chan struct{}
 }
 
 func newAdvertWatch(ns string) (*advertWatch, error) {
-	w := &advertWatch{last: map[netip.Addr]time.Time{}, done: make(chan struct{})}
-	err := netnsexec.Do(ns, func() error {
+	w := &advertWatch{last: map[netip.Addr]time.Time{}}
+	sock, err := openStamped(ns, func() (int, error) {
 		ifi, err := net.InterfaceByName("eth0")
 		if err != nil {
-			return err
+			return -1, err
 		}
 		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 112)
 		if err != nil {
-			return err
+			return -1, err
 		}
-		w.fd = fd
 		mreq := &unix.IPMreqn{Multiaddr: [4]byte{224, 0, 0, 18}, Ifindex: int32(ifi.Index)}
 		if err := unix.SetsockoptIPMreqn(fd, unix.IPPROTO_IP, unix.IP_ADD_MEMBERSHIP, mreq); err != nil {
 			unix.Close(fd)
-			return err
+			return -1, err
 		}
-		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
-			unix.Close(fd)
-			return err
-		}
-		tv := unix.Timeval{Usec: 200000} // the reader checks done this often
-		return unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
+		return fd, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("VRRP advert watch in %s: %w", ns, err)
 	}
-	go w.read()
+	w.sock = sock
+	go sock.read(w.seen)
 	return w, nil
 }
 
-func (w *advertWatch) read() {
-	buf := make([]byte, 1500)
-	oob := make([]byte, 128)
-	for {
-		select {
-		case <-w.done:
-			unix.Close(w.fd)
-			return
-		default:
-		}
-		n, oobn, _, from, err := unix.Recvmsg(w.fd, buf, oob, 0)
-		if err != nil {
-			continue // the receive timeout: look at done again
-		}
-		sa, ok := from.(*unix.SockaddrInet4)
-		ihl := int(buf[0]&0x0f) * 4
-		if !ok || n < ihl+3 || buf[ihl+2] == 0 {
-			continue // not IPv4, short, or priority 0
-		}
-		at := receivedAt(oob[:oobn])
-		w.mu.Lock()
-		w.last[netip.AddrFrom4(sa.Addr)] = at
-		w.mu.Unlock()
+// seen keeps the arrival of an advert with a priority above 0.
+func (w *advertWatch) seen(p []byte, at time.Time, from unix.Sockaddr) {
+	sa, ok := from.(*unix.SockaddrInet4)
+	if !ok || len(p) == 0 {
+		return
 	}
+	ihl := int(p[0]&0x0f) * 4
+	if len(p) < ihl+3 || p[ihl+2] == 0 {
+		return // short, or priority 0
+	}
+	w.mu.Lock()
+	w.last[netip.AddrFrom4(sa.Addr)] = at
+	w.mu.Unlock()
 }
 
-// receivedAt returns the kernel's receive time from a datagram's control
-// messages (SO_TIMESTAMPNS), or now when it has none.
-func receivedAt(oob []byte) time.Time {
-	msgs, err := unix.ParseSocketControlMessage(oob)
-	if err != nil {
-		return time.Now()
-	}
-	for _, m := range msgs {
-		if m.Header.Level == unix.SOL_SOCKET && m.Header.Type == unix.SO_TIMESTAMPNS && len(m.Data) >= int(unsafe.Sizeof(unix.Timespec{})) {
-			ts := (*unix.Timespec)(unsafe.Pointer(&m.Data[0]))
-			return time.Unix(ts.Unix())
-		}
-	}
-	return time.Now()
-}
-
-func (w *advertWatch) Close() { close(w.done) }
+func (w *advertWatch) Close() { w.sock.Close() }
 
 // phaseSlack is how late after its phase an event may still happen: an
 // advert read later than that is passed over for the next one.

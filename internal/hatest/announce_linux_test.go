@@ -24,11 +24,10 @@ const maxARPSeen = 4096
 // and whatever the client's request spacing: the part of a failover an
 // implementation's takeover path decides.
 type announceWatch struct {
-	fd   int
+	sock *stampedSocket
 	vip  netip.Addr
 	mu   sync.Mutex
 	seen []arpSeen
-	done chan struct{}
 }
 
 type arpSeen struct {
@@ -37,64 +36,44 @@ type arpSeen struct {
 }
 
 func newAnnounceWatch(ns, ifname string, vip netip.Addr) (*announceWatch, error) {
-	w := &announceWatch{vip: vip, done: make(chan struct{})}
-	err := netnsexec.Do(ns, func() error {
+	w := &announceWatch{vip: vip}
+	sock, err := openStamped(ns, func() (int, error) {
 		ifi, err := net.InterfaceByName(ifname)
 		if err != nil {
-			return err
+			return -1, err
 		}
-		proto := int(htons(unix.ETH_P_ARP))
-		fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, proto)
+		fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, int(htons(unix.ETH_P_ARP)))
 		if err != nil {
-			return err
+			return -1, err
 		}
-		w.fd = fd
 		if err := unix.Bind(fd, &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ARP), Ifindex: ifi.Index}); err != nil {
 			unix.Close(fd)
-			return err
+			return -1, err
 		}
-		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
-			unix.Close(fd)
-			return err
-		}
-		tv := unix.Timeval{Usec: 200000} // the reader checks done this often
-		return unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
+		return fd, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ARP watch in %s: %w", ns, err)
 	}
-	go w.read()
+	w.sock = sock
+	go sock.read(w.keep)
 	return w, nil
 }
 
 func htons(v uint16) uint16 { return v<<8 | v>>8 }
 
-func (w *announceWatch) read() {
-	buf := make([]byte, 1500)
-	oob := make([]byte, 128)
-	for {
-		select {
-		case <-w.done:
-			unix.Close(w.fd)
-			return
-		default:
-		}
-		n, oobn, _, _, err := unix.Recvmsg(w.fd, buf, oob, 0)
-		if err != nil {
-			continue // the receive timeout: look at done again
-		}
-		mac, ip, ok := arpSender(buf[:n])
-		if !ok || ip != w.vip {
-			continue
-		}
-		at := receivedAt(oob[:oobn])
-		w.mu.Lock()
-		if len(w.seen) == maxARPSeen {
-			w.seen = slices.Delete(w.seen, 0, 1)
-		}
-		w.seen = append(w.seen, arpSeen{at: at, mac: mac})
-		w.mu.Unlock()
+// keep keeps an ARP frame whose sender address is the VIP.
+func (w *announceWatch) keep(p []byte, at time.Time, _ unix.Sockaddr) {
+	mac, ip, ok := arpSender(p)
+	if !ok || ip != w.vip {
+		return
 	}
+	w.mu.Lock()
+	if len(w.seen) == maxARPSeen {
+		w.seen = slices.Delete(w.seen, 0, 1)
+	}
+	w.seen = append(w.seen, arpSeen{at: at, mac: mac})
+	w.mu.Unlock()
 }
 
 // arpSender returns the sender hardware and protocol addresses of an
@@ -106,7 +85,7 @@ func arpSender(p []byte) (mac string, ip netip.Addr, ok bool) {
 	return net.HardwareAddr(p[8:14]).String(), netip.AddrFrom4([4]byte(p[14:18])), true
 }
 
-func (w *announceWatch) Close() { close(w.done) }
+func (w *announceWatch) Close() { w.sock.Close() }
 
 // firstAfter returns the first frame for the VIP received after t: its
 // kernel receive time and sender; zero when there was none.

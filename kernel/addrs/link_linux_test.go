@@ -21,13 +21,7 @@ import (
 func TestLinkMatchesTheNetPackageInNetns(t *testing.T) {
 	requireNetns(t)
 	nsA, _ := vethPair(t)
-	err := netnsexec.Do(nsA, func() error {
-		a, err := New(0)
-		if err != nil {
-			return err
-		}
-		defer a.Close()
-		la := a.(*linuxAddresses)
+	withAddresses(t, nsA, 0, func(la *linuxAddresses) error {
 		for _, name := range []string{"lo", "va"} {
 			want, err := net.InterfaceByName(name)
 			if err != nil {
@@ -47,15 +41,12 @@ func TestLinkMatchesTheNetPackageInNetns(t *testing.T) {
 				return fmt.Errorf("link %q: %v, want ErrNoInterface", name, err)
 			}
 		}
-		if err := a.Add(context.Background(), "nosuch0", netip.MustParsePrefix("192.0.2.10/32")); !errors.Is(err, ErrNoInterface) ||
+		if err := la.Add(context.Background(), "nosuch0", netip.MustParsePrefix("192.0.2.10/32")); !errors.Is(err, ErrNoInterface) ||
 			!strings.Contains(err.Error(), "add address 192.0.2.10/32 to nosuch0") {
 			return fmt.Errorf("add on a missing interface: %v", err)
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestLinkSeesTheSocketsNamespaceInNetns: an Addresses opened on another
@@ -68,23 +59,15 @@ func TestLinkSeesTheSocketsNamespaceInNetns(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer unix.Close(fd)
-	err = netnsexec.Do(nsA, func() error {
-		a, err := New(fd)
-		if err != nil {
-			return err
-		}
-		defer a.Close()
-		if _, err := a.(*linuxAddresses).link("vb"); err != nil {
+	withAddresses(t, nsA, fd, func(la *linuxAddresses) error {
+		if _, err := la.link("vb"); err != nil {
 			return fmt.Errorf("vb of the socket's namespace: %w", err)
 		}
-		if _, err := a.(*linuxAddresses).link("va"); !errors.Is(err, ErrNoInterface) {
+		if _, err := la.link("va"); !errors.Is(err, ErrNoInterface) {
 			return fmt.Errorf("va of the caller's namespace: %v, want ErrNoInterface", err)
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestPrepareAnnounceOpensTheKeptSocketInNetns: PrepareAnnounce opens the
@@ -93,14 +76,8 @@ func TestLinkSeesTheSocketsNamespaceInNetns(t *testing.T) {
 func TestPrepareAnnounceOpensTheKeptSocketInNetns(t *testing.T) {
 	requireNetns(t)
 	nsA, _ := vethPair(t)
-	err := netnsexec.Do(nsA, func() error {
+	withAddresses(t, nsA, 0, func(la *linuxAddresses) error {
 		ctx := context.Background()
-		a, err := New(0)
-		if err != nil {
-			return err
-		}
-		defer a.Close()
-		la := a.(*linuxAddresses)
 		if err := la.PrepareAnnounce(ctx, "nosuch0"); !errors.Is(err, ErrNoInterface) {
 			return fmt.Errorf("prepare a missing interface: %v", err)
 		}
@@ -122,6 +99,21 @@ func TestPrepareAnnounceOpensTheKeptSocketInNetns(t *testing.T) {
 			return fmt.Errorf("the announcement opened another socket: %v", la.garp.conns)
 		}
 		return nil
+	})
+}
+
+// withAddresses runs f in namespace ns with the kernel's Addresses on the
+// namespace file descriptor netns (0: ns itself), and fails t with its
+// error.
+func withAddresses(t *testing.T, ns string, netns int, f func(*linuxAddresses) error) {
+	t.Helper()
+	err := netnsexec.Do(ns, func() error {
+		a, err := New(netns)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		return f(a.(*linuxAddresses))
 	})
 	if err != nil {
 		t.Fatal(err)

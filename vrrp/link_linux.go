@@ -6,16 +6,17 @@ import (
 	"sync"
 
 	"github.com/jsimonetti/rtnetlink/v2"
-	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
+
+	"github.com/seesaw-lb/seesaw/internal/rtlink"
 )
 
 // linkUp reports whether the named link is administratively up and has
 // carrier. A link that does not exist is down. It asks the kernel for that
-// one link on a kept rtnetlink socket (linkQueries): the own link and
-// every tracked link are polled every trackPeriod, and net.InterfaceByName
-// would open a socket and dump every link each time, work that competes
-// with the adverts and the Master_Down_Timer on a busy host.
+// one link on a kept rtnetlink socket (linkQueries, rtlink): the own link
+// and every tracked link are looked at every trackPeriod, and a dump of
+// every link on a new socket each time competed with the adverts and the
+// Master_Down_Timer on a busy host.
 func linkUp(name string) bool {
 	flags, ok := links.flags(name)
 	if !ok {
@@ -39,9 +40,6 @@ type linkQueries struct {
 // flags returns the link's flags (IFF_*), and false when there is no such
 // link (or it cannot be asked about).
 func (q *linkQueries) flags(name string) (uint32, bool) {
-	if name == "" || len(name) >= unix.IFNAMSIZ {
-		return 0, false
-	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.conn == nil {
@@ -51,24 +49,16 @@ func (q *linkQueries) flags(name string) (uint32, bool) {
 		}
 		q.conn = c
 	}
-	msgs, err := q.conn.Execute(&rtnetlink.LinkMessage{Family: unix.AF_UNSPEC, Attributes: &rtnetlink.LinkAttributes{Name: name}},
-		unix.RTM_GETLINK, netlink.Request)
+	lm, err := rtlink.ByName(q.conn, name)
 	if err != nil {
-		if !isNoDevice(err) {
+		if !errors.Is(err, rtlink.ErrNoLink) {
 			q.conn.Close() // a broken socket: a fresh one next time
 			q.conn = nil
 		}
 		return 0, false
 	}
-	for _, m := range msgs {
-		if lm, ok := m.(*rtnetlink.LinkMessage); ok && lm.Attributes != nil && lm.Attributes.Name == name {
-			return lm.Flags, true
-		}
-	}
-	return 0, false
+	return lm.Flags, true
 }
-
-func isNoDevice(err error) bool { return errors.Is(err, unix.ENODEV) }
 
 // netFlags is flags from the net package, for when no socket can be kept.
 func netFlags(name string) (uint32, bool) {

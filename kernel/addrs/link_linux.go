@@ -7,18 +7,15 @@ import (
 	"slices"
 
 	"github.com/jsimonetti/rtnetlink/v2"
-	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
 
+	"github.com/seesaw-lb/seesaw/internal/rtlink"
 	"github.com/seesaw-lb/seesaw/kernel/internal/rtnl"
 )
 
 // link returns the interface named ifname as the socket's namespace sees
-// it, from one request on the open socket: the kernel looks the name up
-// itself. net.InterfaceByName opens a socket of its own and dumps every
-// link (tens of milliseconds on a slow host, where a takeover must not
-// wait) and sees the calling thread's namespace, not necessarily the
-// socket's. It takes a.mu.
+// it, from one request on the open socket (rtlink): a takeover's adds and
+// announcements must not wait for a dump of every link. It takes a.mu.
 func (a *linuxAddresses) link(ifname string) (*net.Interface, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -27,23 +24,14 @@ func (a *linuxAddresses) link(ifname string) (*net.Interface, error) {
 
 // linkLocked is link with a.mu held.
 func (a *linuxAddresses) linkLocked(ifname string) (*net.Interface, error) {
-	if ifname == "" || len(ifname) >= unix.IFNAMSIZ {
+	lm, err := rtlink.ByName(a.conn, ifname)
+	if errors.Is(err, rtlink.ErrNoLink) {
 		return nil, fmt.Errorf("%w: %q", rtnl.ErrNoInterface, ifname)
 	}
-	msgs, err := a.conn.Execute(&rtnetlink.LinkMessage{Family: unix.AF_UNSPEC, Attributes: &rtnetlink.LinkAttributes{Name: ifname}},
-		unix.RTM_GETLINK, netlink.Request)
-	if errors.Is(err, unix.ENODEV) {
-		return nil, fmt.Errorf("%w: %s", rtnl.ErrNoInterface, ifname)
-	}
 	if err != nil {
-		return nil, fmt.Errorf("look up interface %s: %w", ifname, err)
+		return nil, err
 	}
-	for _, m := range msgs {
-		if lm, ok := m.(*rtnetlink.LinkMessage); ok && lm.Attributes != nil && lm.Attributes.Name == ifname {
-			return interfaceOf(lm), nil
-		}
-	}
-	return nil, fmt.Errorf("%w: %s (the kernel's answer names no such link)", rtnl.ErrNoInterface, ifname)
+	return interfaceOf(lm), nil
 }
 
 // interfaceOf converts a link message as the net package would.

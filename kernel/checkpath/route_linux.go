@@ -3,6 +3,7 @@ package checkpath
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"github.com/jsimonetti/rtnetlink/v2"
 	"golang.org/x/sys/unix"
 
+	"github.com/seesaw-lb/seesaw/internal/rtlink"
 	"github.com/seesaw-lb/seesaw/kernel"
 	"github.com/seesaw-lb/seesaw/kernel/internal/rtnl"
 )
@@ -38,9 +40,19 @@ func (l *linuxRoutes) Close() error { return l.conn.Close() }
 func (l *linuxRoutes) List(_ context.Context) ([]Route, error) {
 	l.mu.Lock()
 	msgs, err := l.conn.Route.List()
+	var links []rtnetlink.LinkMessage
+	if err == nil {
+		links, err = l.conn.Link.List()
+	}
 	l.mu.Unlock()
 	if err != nil {
 		return nil, &kernel.OpError{Op: "list check routes", Err: err}
+	}
+	names := map[uint32]string{}
+	for _, lm := range links {
+		if lm.Attributes != nil {
+			names[lm.Index] = lm.Attributes.Name
+		}
 	}
 	var out []Route
 	for _, m := range msgs {
@@ -51,11 +63,7 @@ func (l *linuxRoutes) List(_ context.Context) ([]Route, error) {
 		if !ok {
 			continue
 		}
-		ifname := ""
-		if ifi, err := net.InterfaceByIndex(int(m.Attributes.OutIface)); err == nil {
-			ifname = ifi.Name
-		}
-		out = append(out, Route{Dst: netip.PrefixFrom(addr.Unmap(), int(m.DstLength)), Interface: ifname})
+		out = append(out, Route{Dst: netip.PrefixFrom(addr.Unmap(), int(m.DstLength)), Interface: names[m.Attributes.OutIface]})
 	}
 	return out, nil
 }
@@ -76,13 +84,15 @@ func routeMessage(r Route, ifindex uint32) *rtnetlink.RouteMessage {
 // Add implements Routes.
 func (l *linuxRoutes) Add(_ context.Context, r Route) error {
 	op := "add check route " + r.Dst.String() + " dev " + r.Interface
-	ifi, err := rtnl.Interface(r.Interface)
-	if err != nil {
-		return &kernel.OpError{Op: op, Err: err}
-	}
 	l.mu.Lock()
-	err = l.conn.Route.Add(routeMessage(r, uint32(ifi.Index)))
+	lm, err := rtlink.ByName(l.conn, r.Interface)
+	if err == nil {
+		err = l.conn.Route.Add(routeMessage(r, lm.Index))
+	}
 	l.mu.Unlock()
+	if errors.Is(err, rtlink.ErrNoLink) {
+		return &kernel.OpError{Op: op, Err: fmt.Errorf("%w: %s", rtnl.ErrNoInterface, r.Interface)}
+	}
 	if err != nil && !errors.Is(err, unix.EEXIST) {
 		return &kernel.OpError{Op: op, Err: err}
 	}
@@ -93,11 +103,11 @@ func (l *linuxRoutes) Add(_ context.Context, r Route) error {
 // then removed the route already).
 func (l *linuxRoutes) Delete(_ context.Context, r Route) error {
 	op := "delete check route " + r.Dst.String()
-	var index uint32
-	if ifi, err := net.InterfaceByName(r.Interface); err == nil {
-		index = uint32(ifi.Index)
-	}
 	l.mu.Lock()
+	var index uint32
+	if lm, err := rtlink.ByName(l.conn, r.Interface); err == nil {
+		index = lm.Index
+	}
 	err := l.conn.Route.Delete(routeMessage(r, index))
 	l.mu.Unlock()
 	if err != nil && !errors.Is(err, unix.ESRCH) && !errors.Is(err, unix.ENOENT) {

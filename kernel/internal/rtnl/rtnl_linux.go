@@ -2,7 +2,6 @@ package rtnl
 
 import (
 	"fmt"
-	"net"
 
 	"github.com/jsimonetti/rtnetlink/v2"
 	"github.com/mdlayher/netlink"
@@ -16,14 +15,4 @@ func Dial(netns int) (*rtnetlink.Conn, error) {
 		return nil, fmt.Errorf("open rtnetlink: %w", err)
 	}
 	return c, nil
-}
-
-// Interface returns the interface named ifname; a missing one is an error
-// matching ErrNoInterface.
-func Interface(ifname string) (*net.Interface, error) {
-	ifi, err := net.InterfaceByName(ifname)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrNoInterface, ifname)
-	}
-	return ifi, nil
 }

@@ -36,7 +36,7 @@ type lab struct {
 	// to, and event when the event was done; zero when not pinned.
 	pinned, event time.Time
 	backends      [3]*vmlab.Proc
-	stuck         []string // processes that did not stop when told to
+	stuck         []string // processes that did not stop when told to, setups that did not settle
 }
 
 func newLab(t *testing.T, pair lbPair) *lab {

@@ -57,7 +57,9 @@ var scenarios = []scenario{
 	{name: "restart-backend-down", failover: true, keptDown: backendIP[2], down: [2]map[string]bool{be3, be3},
 		setup: func(l *lab) {
 			l.backends[2].Kill()
-			l.settle(model{}, [2]map[string]bool{be3, be3}, true, 15*time.Second)
+			if why := l.settle(model{}, [2]map[string]bool{be3, be3}, true, 15*time.Second); why != "" {
+				l.stuck = append(l.stuck, "be3 down before the window: the lab did not settle in 15 s: "+why)
+			}
 		},
 		event: func(l *lab) {
 			l.stopLB(0, syscall.SIGTERM)

@@ -1,13 +1,11 @@
 package daemon
 
 import (
-	"bytes"
 	"context"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,37 +13,8 @@ import (
 	"github.com/seesaw-lb/seesaw/kernel"
 )
 
-// syncBuffer is a bytes.Buffer safe for the daemon's logger and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// Len is how many bytes have been written.
-func (s *syncBuffer) Len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Len()
-}
-
-// Since returns what was written after the first off bytes.
-func (s *syncBuffer) Since(off int) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return string(s.b.Bytes()[min(off, s.b.Len()):])
-}
+// syncBuffer is the shared test buffer (testenv.Buffer).
+type syncBuffer = testenv.Buffer
 
 // eventually polls cond for up to 10 s (a bound, not a timing assertion).
 func eventually(t *testing.T, what string, cond func() bool) {

@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/netip"
@@ -11,9 +10,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
 
 // script writes an executable /bin/sh script with body to a temp dir.
@@ -41,23 +41,8 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// syncBuffer is a log sink safe for the workers' concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is the shared test buffer (testenv.Buffer).
+type syncBuffer = testenv.Buffer
 
 func newRunner(t *testing.T, o Options) (*Runner, *syncBuffer) {
 	t.Helper()

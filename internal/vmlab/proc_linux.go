@@ -3,16 +3,15 @@
 package vmlab
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/seesaw-lb/seesaw/internal/netnsexec"
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
 
 // KillWait is how long Kill waits for a killed process to be reaped.
@@ -129,21 +128,5 @@ func (p *Proc) WaitOutput(s string, d time.Duration) bool {
 	return false
 }
 
-// lockedBuffer is the program's output, written by exec's copying
-// goroutines and read by the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+// lockedBuffer is the shared test buffer (testenv.Buffer).
+type lockedBuffer = testenv.Buffer

@@ -2,6 +2,7 @@ package vrrp
 
 import (
 	"log/slog"
+	"runtime"
 	"time"
 )
 
@@ -41,6 +42,12 @@ func (n *Node) applyAt(m *Machine, a Actions, at time.Time) {
 		Due:    n.due,
 	}
 	n.events.push(ev)
+	if a.State == Master {
+		// A new master's VIPs wait on the consumer of this event: it runs
+		// before this goroutine formats the log line (milliseconds of CPU
+		// on a slow or busy host).
+		runtime.Gosched()
+	}
 	if ev.Due.IsZero() {
 		n.log.Info("vrrp state change", "from", prev, "to", a.State, "reason", a.Reason,
 			"priority", ev.Priority, "master", ev.Master)

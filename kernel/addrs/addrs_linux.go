@@ -18,9 +18,10 @@ import (
 // the lock its requests need (rtnetlink.Conn is not safe for concurrent
 // requests).
 type linuxAddresses struct {
-	mu   sync.Mutex
-	conn *rtnetlink.Conn
-	garp garpSockets
+	mu    sync.Mutex
+	conn  *rtnetlink.Conn
+	garp  garpSockets
+	links linkCache
 }
 
 // New opens an rtnetlink socket in the network namespace netns (a
@@ -30,12 +31,15 @@ func New(netns int) (Addresses, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &linuxAddresses{conn: c}, nil
+	a := &linuxAddresses{conn: c}
+	a.links.start(netns)
+	return a, nil
 }
 
 // Close implements Addresses.
 func (a *linuxAddresses) Close() error {
 	a.garp.close()
+	a.links.close()
 	return a.conn.Close()
 }
 

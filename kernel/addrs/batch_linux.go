@@ -38,8 +38,8 @@ func (a *linuxAddresses) AddAllAnnounce(_ context.Context, ifname string, ps []n
 	return errs, sent
 }
 
-// batch sends one address request per prefix for ifname, looked up once,
-// and calls after (when not nil) with the index of each prefix whose
+// batch sends one address request per prefix for ifname, looked up once
+// or kept from the last lookup (linkCache), and calls after (when not nil) with the index of each prefix whose
 // request succeeded, before the next is sent; the errnos in done mean
 // "already so". op names the operation, with %s for the prefix.
 func (a *linuxAddresses) batch(op, ifname string, ps []netip.Prefix, send func(*rtnetlink.AddressMessage) error,
@@ -47,15 +47,21 @@ func (a *linuxAddresses) batch(op, ifname string, ps []netip.Prefix, send func(*
 	errs := make([]error, len(ps))
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	ifi, err := a.linkLocked(ifname)
-	if err != nil {
-		for i, p := range ps {
-			errs[i] = &kernel.OpError{Op: fmt.Sprintf(op, p), Err: err}
-		}
-		return errs
-	}
+	ifi, kept, lerr := a.keptLinkLocked(ifname)
 	for i, p := range ps {
-		err := send(addressMessage(ifi, p))
+		err := lerr
+		if err == nil {
+			err = send(addressMessage(ifi, p))
+		}
+		if kept && errors.Is(err, unix.ENODEV) {
+			// The kept link is gone: look the name up and try again.
+			a.links.forget(ifname)
+			if ifi, kept, lerr = a.keptLinkLocked(ifname); lerr == nil {
+				err = send(addressMessage(ifi, p))
+			} else {
+				err = lerr
+			}
+		}
 		if err != nil && !slices.ContainsFunc(done, func(e unix.Errno) bool { return errors.Is(err, e) }) {
 			errs[i] = &kernel.OpError{Op: fmt.Sprintf(op, p), Err: err}
 			continue

@@ -22,8 +22,9 @@ func (a *linuxAddresses) link(ifname string) (*net.Interface, error) {
 	return a.linkLocked(ifname)
 }
 
-// linkLocked is link with a.mu held.
+// linkLocked is link with a.mu held. It keeps what it found (linkCache).
 func (a *linuxAddresses) linkLocked(ifname string) (*net.Interface, error) {
+	gen := a.links.generation()
 	lm, err := rtlink.ByName(a.conn, ifname)
 	if errors.Is(err, rtlink.ErrNoLink) {
 		return nil, fmt.Errorf("%w: %q", rtnl.ErrNoInterface, ifname)
@@ -31,7 +32,20 @@ func (a *linuxAddresses) linkLocked(ifname string) (*net.Interface, error) {
 	if err != nil {
 		return nil, err
 	}
-	return interfaceOf(lm), nil
+	ifi := interfaceOf(lm)
+	a.links.put(gen, ifi)
+	return ifi, nil
+}
+
+// keptLinkLocked returns the link named ifname as last looked up, when no
+// link notification came since (linkCache), and says so; otherwise it
+// looks it up. a.mu is held.
+func (a *linuxAddresses) keptLinkLocked(ifname string) (ifi *net.Interface, kept bool, err error) {
+	if ifi, ok := a.links.get(ifname); ok {
+		return ifi, true, nil
+	}
+	ifi, err = a.linkLocked(ifname)
+	return ifi, false, err
 }
 
 // interfaceOf converts a link message as the net package would.

@@ -1,0 +1,120 @@
+package addrs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os/exec"
+	"slices"
+	"time"
+
+	"testing"
+)
+
+// ipIn runs ip with args in namespace ns.
+func ipIn(ns string, args ...string) error {
+	if out, err := exec.Command("ip", append([]string{"-n", ns}, args...)...).CombinedOutput(); err != nil {
+		return fmt.Errorf("ip -n %s %v: %v: %s", ns, args, err, out)
+	}
+	return nil
+}
+
+// forgotten waits (at most 2 s) until la keeps no link named name.
+func forgotten(la *linuxAddresses, name string) error {
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if _, ok := la.links.get(name); !ok {
+			return nil
+		}
+	}
+	return fmt.Errorf("link %s still kept 2 s after a link notification", name)
+}
+
+// TestKeptLinkIsClearedByALinkChangeInNetns: preparing an interface keeps
+// its link, and a link notification (a rename here) clears it, so that a
+// later add to the old name finds no interface rather than adding to the
+// renamed one; the next preparation keeps the new link of the name.
+func TestKeptLinkIsClearedByALinkChangeInNetns(t *testing.T) {
+	requireNetns(t)
+	nsA, _ := vethPair(t)
+	ipCmd(t, "-n", nsA, "link", "add", "d0", "type", "veth", "peer", "name", "d0p")
+	ipCmd(t, "-n", nsA, "link", "set", "d0", "up")
+	ctx := context.Background()
+	p := netip.MustParsePrefix("192.0.2.10/32")
+	withAddresses(t, nsA, 0, func(la *linuxAddresses) error {
+		if err := la.PrepareAnnounce(ctx, "d0"); err != nil {
+			return err
+		}
+		old, ok := la.links.get("d0")
+		if !ok {
+			return errors.New("d0 not kept after PrepareAnnounce")
+		}
+		if err := ipIn(nsA, "link", "set", "d0", "down"); err != nil {
+			return err
+		}
+		if err := ipIn(nsA, "link", "set", "d0", "name", "d1"); err != nil {
+			return err
+		}
+		if err := forgotten(la, "d0"); err != nil {
+			return err
+		}
+		errs, _ := la.AddAllAnnounce(ctx, "d0", []netip.Prefix{p}, []bool{true})
+		if !errors.Is(errs[0], ErrNoInterface) {
+			return fmt.Errorf("add to d0 after its rename: %v, want ErrNoInterface", errs[0])
+		}
+		if got, err := la.List(ctx, "d1"); err != nil || slices.Contains(got, p) {
+			return fmt.Errorf("d1 (renamed d0) holds %v (%v), want no %s", got, err, p)
+		}
+		if err := ipIn(nsA, "link", "add", "d0", "type", "veth", "peer", "name", "d0q"); err != nil {
+			return err
+		}
+		if err := forgotten(la, "d0"); err != nil {
+			return err
+		}
+		if err := la.PrepareAnnounce(ctx, "d0"); err != nil {
+			return err
+		}
+		if now, ok := la.links.get("d0"); !ok || now.Index == old.Index {
+			return fmt.Errorf("kept d0 %+v after the new one was prepared, want a new index (old %d)", now, old.Index)
+		}
+		return nil
+	})
+}
+
+// TestAddsLookAgainWhenTheKeptLinkIsGoneInNetns: an add through a kept
+// link the kernel no longer has (a notification not yet handled) looks the
+// name up and adds to the interface that now has it.
+func TestAddsLookAgainWhenTheKeptLinkIsGoneInNetns(t *testing.T) {
+	requireNetns(t)
+	nsA, _ := vethPair(t)
+	ipCmd(t, "-n", nsA, "link", "add", "d0", "type", "veth", "peer", "name", "d0p")
+	ipCmd(t, "-n", nsA, "link", "set", "d0", "up")
+	ctx := context.Background()
+	p := netip.MustParsePrefix("192.0.2.11/32")
+	withAddresses(t, nsA, 0, func(la *linuxAddresses) error {
+		if err := la.PrepareAnnounce(ctx, "d0"); err != nil {
+			return err
+		}
+		stale, _ := la.links.get("d0")
+		for _, args := range [][]string{{"link", "del", "d0"}, {"link", "add", "d0", "type", "veth", "peer", "name", "d0p"}, {"link", "set", "d0", "up"}} {
+			if err := ipIn(nsA, args...); err != nil {
+				return err
+			}
+		}
+		if err := forgotten(la, "d0"); err != nil {
+			return err
+		}
+		la.links.put(la.links.generation(), stale)
+		errs, sent := la.AddAllAnnounce(ctx, "d0", []netip.Prefix{p}, []bool{true})
+		if errs[0] != nil || !sent[0] {
+			return fmt.Errorf("add through a stale kept link: %v (announced %v), want it added and announced", errs[0], sent[0])
+		}
+		if got, err := la.List(ctx, "d0"); err != nil || !slices.Contains(got, p) {
+			return fmt.Errorf("new d0 holds %v (%v), want %s", got, err, p)
+		}
+		if now, ok := la.links.get("d0"); ok && now.Index == stale.Index {
+			return fmt.Errorf("still keeps the gone link %d", stale.Index)
+		}
+		return nil
+	})
+}

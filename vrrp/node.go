@@ -77,7 +77,8 @@ type Node struct {
 	// (Event.Due); Run's.
 	due time.Time
 
-	inflight rxInflight // see settleReceive
+	inflight rxInflight    // see settleReceive
+	rxSettle time.Duration // settleReceive's bound; zero: rxSettleMax
 	closing  atomic.Bool
 	state    atomic.Uint32
 	priority atomic.Uint32

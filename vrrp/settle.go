@@ -1,6 +1,7 @@
 package vrrp
 
 import (
+	"cmp"
 	"sync/atomic"
 	"time"
 )
@@ -33,7 +34,7 @@ type rxInflight struct{ n atomic.Int32 }
 // adverts that arrived before it (see rxSettleMax).
 func (n *Node) settleReceive(m *Machine) {
 	pc, _ := n.conn.(pendingConn)
-	bound := time.Now().Add(rxSettleMax)
+	bound := time.Now().Add(cmp.Or(n.rxSettle, rxSettleMax))
 	for {
 		select {
 		case r := <-n.rx:

@@ -71,9 +71,13 @@ func TestBackupHandlesTakenAdvertBeforeMasterDown(t *testing.T) {
 // TestBackupWaitsForPendingAdvertBeforeMasterDown: while the socket still
 // holds a datagram when the timer fires, the node waits for the receive
 // goroutine to hand it over (here 3 ms later) instead of becoming Master.
+// The wait's bound is raised here so that a test goroutine the host runs
+// late cannot outlast it (TestBackupTakesOverDespiteStuckSocket checks
+// the bound).
 func TestBackupWaitsForPendingAdvertBeforeMasterDown(t *testing.T) {
 	conn := &pendingMem{memConn: (&segment{}).attach("192.0.2.2")}
 	n, m, clk := settleBackup(t, conn)
+	n.rxSettle = 10 * time.Second
 	arrived := m.Deadline().Add(-time.Millisecond)
 	conn.waiting.Store(true)
 	go func() {

@@ -32,7 +32,7 @@ func New(netns int) (Addresses, error) {
 		return nil, err
 	}
 	a := &linuxAddresses{conn: c}
-	a.links.start(netns)
+	a.links.start(netns, a.garp.dropIndex)
 	return a, nil
 }
 

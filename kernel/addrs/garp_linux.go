@@ -17,7 +17,8 @@ import (
 )
 
 // garpSockets are the packet sockets gratuitous ARP leaves from, one per
-// interface, opened on first use and kept until Close. Opening and closing
+// interface, opened on first use and kept until Close or until the kernel
+// reports the interface deleted (linkCache). Opening and closing
 // a packet socket each wait for an RCU grace period, which on a loaded host
 // takes longer than the send itself, and a takeover announces every VIP at
 // once: with one socket per announcement the VIPs' first frames queued
@@ -68,6 +69,18 @@ func (g *garpSockets) drop(idx int, c *packet.Conn) {
 	}
 	g.mu.Unlock()
 	c.Close()
+}
+
+// dropIndex closes the socket of interface index idx, if one is open: the
+// interface was deleted, and an interface made later gets another index.
+func (g *garpSockets) dropIndex(idx int) {
+	g.mu.Lock()
+	c := g.conns[idx]
+	delete(g.conns, idx)
+	g.mu.Unlock()
+	if c != nil {
+		c.Close()
+	}
 }
 
 // close closes every socket.

@@ -1,6 +1,7 @@
 package addrs
 
 import (
+	"encoding/binary"
 	"errors"
 	"net"
 	"sync"
@@ -27,22 +28,28 @@ type linkCache struct {
 
 // start subscribes to the link notifications of the namespace netns (a
 // namespace file descriptor, 0 for the current one); without them the
-// cache keeps nothing.
-func (c *linkCache) start(netns int) {
+// cache keeps nothing. deleted (when not nil) is called with the index of
+// each link the kernel reports deleted.
+func (c *linkCache) start(netns int, deleted func(index int)) {
 	sub, err := netlink.Dial(unix.NETLINK_ROUTE, &netlink.Config{Groups: unix.RTMGRP_LINK, NetNS: netns})
 	if err != nil {
 		return
 	}
 	c.sub = sub
-	go c.follow(sub)
+	go c.follow(sub, deleted)
 }
 
 // follow clears the cache on each notification (a lost one, ENOBUFS,
 // counts as one) until the socket is closed or fails; then the cache
 // keeps nothing.
-func (c *linkCache) follow(sub *netlink.Conn) {
+func (c *linkCache) follow(sub *netlink.Conn, deleted func(index int)) {
 	for {
-		_, err := sub.Receive()
+		msgs, err := sub.Receive()
+		if deleted != nil {
+			for _, idx := range deletedLinks(msgs) {
+				deleted(idx)
+			}
+		}
 		c.mu.Lock()
 		c.gen++
 		clear(c.byName)
@@ -100,4 +107,17 @@ func (c *linkCache) close() {
 	if sub != nil {
 		sub.Close()
 	}
+}
+
+// deletedLinks returns the indexes of the links msgs report deleted
+// (RTM_DELLINK; the index is the ifinfomsg's, after its family, padding
+// and type).
+func deletedLinks(msgs []netlink.Message) []int {
+	var out []int
+	for _, m := range msgs {
+		if m.Header.Type == unix.RTM_DELLINK && len(m.Data) >= unix.SizeofIfInfomsg {
+			out = append(out, int(int32(binary.NativeEndian.Uint32(m.Data[4:8]))))
+		}
+	}
+	return out
 }

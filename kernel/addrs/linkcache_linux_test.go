@@ -2,14 +2,17 @@ package addrs
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/netip"
 	"os/exec"
 	"slices"
+	"testing"
 	"time"
 
-	"testing"
+	"github.com/mdlayher/netlink"
+	"golang.org/x/sys/unix"
 )
 
 // ipIn runs ip with args in namespace ns.
@@ -117,4 +120,69 @@ func TestAddsLookAgainWhenTheKeptLinkIsGoneInNetns(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestDeletedInterfaceClosesItsARPSocketInNetns: the announcement socket
+// kept for an interface is closed when the kernel reports the interface
+// deleted; the other interfaces' sockets stay.
+func TestDeletedInterfaceClosesItsARPSocketInNetns(t *testing.T) {
+	requireNetns(t)
+	nsA, _ := vethPair(t)
+	ipCmd(t, "-n", nsA, "link", "add", "d0", "type", "veth", "peer", "name", "d0p")
+	ipCmd(t, "-n", nsA, "link", "set", "d0", "up")
+	ctx := context.Background()
+	withAddresses(t, nsA, 0, func(la *linuxAddresses) error {
+		for _, name := range []string{"d0", "va"} {
+			if err := la.PrepareAnnounce(ctx, name); err != nil {
+				return err
+			}
+		}
+		d0, err := la.link("d0")
+		if err != nil {
+			return err
+		}
+		va, err := la.link("va")
+		if err != nil {
+			return err
+		}
+		open := func(idx int) bool {
+			la.garp.mu.Lock()
+			defer la.garp.mu.Unlock()
+			return la.garp.conns[idx] != nil
+		}
+		if !open(d0.Index) || !open(va.Index) {
+			return errors.New("no ARP socket kept after PrepareAnnounce")
+		}
+		if err := ipIn(nsA, "link", "del", "d0"); err != nil {
+			return err
+		}
+		for deadline := time.Now().Add(2 * time.Second); open(d0.Index); time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				return fmt.Errorf("ARP socket of deleted d0 (index %d) still open 2 s later", d0.Index)
+			}
+		}
+		if !open(va.Index) {
+			return errors.New("va's ARP socket closed by d0's deletion")
+		}
+		return nil
+	})
+}
+
+// TestDeletedLinks: only RTM_DELLINK messages long enough to hold an
+// ifinfomsg name a deleted index.
+func TestDeletedLinks(t *testing.T) {
+	info := func(idx int32) []byte {
+		b := make([]byte, unix.SizeofIfInfomsg)
+		binary.NativeEndian.PutUint32(b[4:8], uint32(idx))
+		return b
+	}
+	msgs := []netlink.Message{
+		{Header: netlink.Header{Type: unix.RTM_NEWLINK}, Data: info(3)},
+		{Header: netlink.Header{Type: unix.RTM_DELLINK}, Data: info(7)},
+		{Header: netlink.Header{Type: unix.RTM_DELLINK}, Data: info(7)[:8]},
+		{Header: netlink.Header{Type: unix.RTM_DELLINK}, Data: info(12)},
+	}
+	if got := deletedLinks(msgs); !slices.Equal(got, []int{7, 12}) {
+		t.Fatalf("deletedLinks = %v, want [7 12]", got)
+	}
 }

@@ -135,3 +135,46 @@ func TestAnycastHeldServiceKeptOnBackup(t *testing.T) {
 		t.Errorf("master keeps %v, want both", got)
 	}
 }
+
+// TestAnycastTakeoverAddsWithoutListing: on an anycast node a takeover
+// takes the fast path too: the anycast interface is made when missing, the
+// VRRP VIP is added and announced without listing any interface, and the
+// anycast VIP, held as backup, is neither added again nor announced.
+func TestAnycastTakeoverAddsWithoutListing(t *testing.T) {
+	ctx := context.Background()
+	fa := kerneltest.NewAddresses("eth1")
+	lc := &listCounting{Addresses: fa}
+	v := NewVIPs(lc, nil)
+	cfg := anycastPair(t)
+	pol := addressPolicyOf(cfg)
+	if held, err := v.Sync(ctx, effective(cfg, nil, false, nil).Addresses, pol); err != nil || !slices.Equal(held, []Address{anycastVIP}) {
+		t.Fatalf("backup sync: held %v, %v", held, err)
+	}
+	lists := lc.lists
+	held, err := v.Takeover(ctx, effective(cfg, nil, true, nil).Addresses, pol)
+	if err != nil || !slices.Equal(held, []Address{anycastVIP, vrrpVIP}) || lc.lists != lists {
+		t.Fatalf("takeover: held %v, %v, %d listings; want both VIPs and no listing", held, err, lc.lists-lists)
+	}
+	if got := fa.Announced(); len(got) != 1 || got[0] != vrrpVIP.Prefix.Addr() {
+		t.Fatalf("announced %v at the takeover, want only the VRRP VIP %s", got, vrrpVIP.Prefix.Addr())
+	}
+}
+
+// TestAnycastTakeoverMakesTheInterface: a takeover on an anycast node
+// whose interface is not known to exist makes it before adding.
+func TestAnycastTakeoverMakesTheInterface(t *testing.T) {
+	ctx := context.Background()
+	fa := kerneltest.NewAddresses("eth1")
+	v := NewVIPs(fa, nil)
+	cfg := anycastPair(t)
+	held, err := v.Takeover(ctx, effective(cfg, nil, true, nil).Addresses, addressPolicyOf(cfg))
+	if err != nil || !slices.Equal(held, []Address{anycastVIP, vrrpVIP}) {
+		t.Fatalf("takeover: held %v, %v; want both VIPs", held, err)
+	}
+	if got := fa.Dummies(); !slices.Equal(got, []string{"anycast0"}) {
+		t.Fatalf("dummies made %v, want [anycast0]", got)
+	}
+	if ps, err := fa.List(ctx, "anycast0"); err != nil || !slices.Contains(ps, anycastVIP.Prefix) {
+		t.Fatalf("anycast0 holds %v (%v), want %s", ps, err, anycastVIP.Prefix)
+	}
+}

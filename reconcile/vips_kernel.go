@@ -152,11 +152,13 @@ func (v *VIPs) addAnnounced(ctx context.Context, add []Address, pol AddressPolic
 // listing the interfaces (an address already there counts as added, and
 // is announced too), and returns those it holds. A new master's VIPs are
 // on the failover's critical path; the round that follows runs Sync, which
-// lists the interfaces and removes what must go. With an anycast
-// interface it is Sync.
+// lists the interfaces and removes what must go. On an anycast node the
+// anycast interface is made first when it is not known to exist (its VIPs
+// are held as backup too, so a takeover usually adds none of them).
 func (v *VIPs) Takeover(ctx context.Context, target []Address, pol AddressPolicy) ([]Address, error) {
-	if pol.Anycast != "" {
-		return v.Sync(ctx, target, pol)
+	var errs []error
+	if err := v.ensureAnycast(ctx, pol.Anycast); err != nil {
+		errs = append(errs, err)
 	}
 	held := map[Address]bool{}
 	var add []Address
@@ -167,7 +169,7 @@ func (v *VIPs) Takeover(ctx context.Context, target []Address, pol AddressPolicy
 			add = append(add, t)
 		}
 	}
-	errs := v.addAnnounced(ctx, add, pol, held)
+	errs = append(errs, v.addAnnounced(ctx, add, pol, held)...)
 	return heldOf(target, held), errors.Join(errs...)
 }
 

@@ -56,7 +56,7 @@ type procSender struct {
 	lastAt   time.Time
 
 	// handingSince is when the node started handing adverts after the
-	// last Cancel (0: it is not handing); lastReport when the process last
+	// last Cancel or final advert (0: it is not handing); lastReport when the process last
 	// sent a message (Unix ns). Together they tell a hung process.
 	handingSince int64
 	lastReport   atomic.Int64
@@ -315,6 +315,12 @@ func (p *procSender) SendNow(a Advert) error {
 			return err
 		}
 		return p.fallback.SendAt(a, time.Now())
+	}
+	if a.Priority == 0 {
+		// The last advert of a mastership (it follows Cancel): the node
+		// hands nothing more until it is Master again, so the silence that
+		// tells a hung process starts over with the next hand.
+		p.handingSince = 0
 	}
 	return nil
 }

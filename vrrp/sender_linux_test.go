@@ -385,3 +385,31 @@ func TestSenderProcessStoppedFallsBack(t *testing.T) {
 		t.Fatalf("received %d adverts, the longest gap %v; want the thread to resume within %v", len(got), worst, limit)
 	}
 }
+
+// TestSenderProcessSurvivesABackupSpell: a node that left mastership with
+// a priority-0 advert (step-down, preempted) and stays Backup for longer
+// than the process may be silent while handed adverts still has its
+// process when it is Master again: the final advert ended the hang watch.
+func TestSenderProcessSurvivesABackupSpell(t *testing.T) {
+	rx := listenLoop(t)
+	p, lb := loopSender(t, loopTimingPriority())
+	if err := p.SendAt(loopAdvert100(100), time.Now().Add(20*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	waitStats(t, p, "the first advert sent", func(st threadStats) bool { return st.sent >= 1 })
+	p.Cancel()
+	if err := p.SendNow(loopAdvert100(0)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Duration(senderHangIntervals+3) * 100 * time.Millisecond)
+	if err := p.SendNow(loopAdvert100(100)); err != nil {
+		t.Fatal(err)
+	}
+	if st := p.threadStats(); st.exits != 0 || strings.Contains(lb.String(), "lost") {
+		t.Fatalf("process lost %d times after a backup spell; log:\n%s", st.exits, lb.String())
+	}
+	waitStats(t, p, "the new mastership's advert sent by the process", func(st threadStats) bool { return st.sent >= 3 })
+	if n := len(rx.adverts()); n < 3 {
+		t.Fatalf("received %d adverts, want 3", n)
+	}
+}

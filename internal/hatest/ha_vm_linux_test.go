@@ -113,6 +113,11 @@ func check(t *testing.T, s scenario, o *outcome, l *lab) {
 	for _, msg := range l.stuck {
 		t.Error(msg)
 	}
+	for i := range lbNS {
+		if line := logLine(l.pair.Log(i), "vrrp advert sender process lost"); line != "" {
+			t.Errorf("lb%d lost its advert sender process: %s", i+1, line)
+		}
+	}
 	if o.vip.Both > 0 && !s.crash {
 		t.Errorf("both load balancers held a VIP for %v", o.vip.Both)
 	}
@@ -128,4 +133,14 @@ func check(t *testing.T, s scenario, o *outcome, l *lab) {
 	if o.kernel != "" {
 		t.Errorf("the kernel did not end equal to the config: %s", o.kernel)
 	}
+}
+
+// logLine returns the first line of log that contains msg, or "".
+func logLine(log, msg string) string {
+	for line := range strings.Lines(log) {
+		if strings.Contains(line, msg) {
+			return strings.TrimSpace(line)
+		}
+	}
+	return ""
 }

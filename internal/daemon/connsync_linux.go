@@ -4,7 +4,6 @@ package daemon
 
 import (
 	"fmt"
-	"net"
 	"net/netip"
 	"os"
 
@@ -46,10 +45,6 @@ func handoffConns(cfg desired.Config, sd desired.SyncDaemon) (sent, skipped int,
 	if len(conns) == 0 {
 		return 0, skipped, nil
 	}
-	ifi, err := net.InterfaceByName(sd.Interface)
-	if err != nil {
-		return 0, skipped, fmt.Errorf("hand connections to the peer on %s: %w", sd.Interface, err)
-	}
 	group, port, ttl := syncGroup, syncPort, sd.TTL
 	if sd.Group.IsValid() {
 		group = sd.Group.Unmap()
@@ -66,12 +61,23 @@ func handoffConns(cfg desired.Config, sd desired.SyncDaemon) (sent, skipped int,
 		return 0, skipped, fmt.Errorf("hand connections to the peer: socket: %w", err)
 	}
 	defer unix.Close(fd)
+	// The interface's index from one ioctl on the socket: net.InterfaceByName
+	// would dump every link on a netlink socket of its own, milliseconds on a
+	// slow host, while the peer waits for the handoff.
+	ifr, err := unix.NewIfreq(sd.Interface)
+	if err == nil {
+		err = unix.IoctlIfreq(fd, unix.SIOCGIFINDEX, ifr)
+	}
+	if err != nil {
+		return 0, skipped, fmt.Errorf("hand connections to the peer on %s: %w", sd.Interface, err)
+	}
+	ifindex := int32(ifr.Uint32())
 	opts := []struct {
 		name string
 		set  func() error
 	}{
 		{"IP_MULTICAST_IF", func() error {
-			return unix.SetsockoptIPMreqn(fd, unix.IPPROTO_IP, unix.IP_MULTICAST_IF, &unix.IPMreqn{Ifindex: int32(ifi.Index)})
+			return unix.SetsockoptIPMreqn(fd, unix.IPPROTO_IP, unix.IP_MULTICAST_IF, &unix.IPMreqn{Ifindex: ifindex})
 		}},
 		{"IP_MULTICAST_TTL", func() error { return unix.SetsockoptInt(fd, unix.IPPROTO_IP, unix.IP_MULTICAST_TTL, int(ttl)) }},
 		{"IP_MULTICAST_LOOP", func() error { return unix.SetsockoptInt(fd, unix.IPPROTO_IP, unix.IP_MULTICAST_LOOP, 0) }},

@@ -224,8 +224,9 @@ func measureJitter(tb testing.TB, round jitterRound, n int) jitterRow {
 
 func printJitter(suite string, rows []jitterRow, n int) {
 	fmt.Printf("\nadvert jitter, 100 ms interval, %d intervals, |interval-100ms| in ms, kernel rx timestamps;\n"+
-		"late: thread-sent adverts >1 ms after due, and the latest; golate: the same for the lateness not spent on\n"+
-		"the host's run queue (the Go runtime's share); gc: cycles, STW pause p99 and max (runtime/metrics);\n"+
+		"late: thread- or process-sent adverts >1 ms after due, and the latest; golate: the same for the lateness\n"+
+		"not spent on the host's run queue (the Go runtime's share on the thread, the process's own on the\n"+
+		"sender process); gc: cycles, STW pause p99 and max (runtime/metrics);\n"+
 		"lease: the sender process's adverts repeated/lease expiries/adverts dropped\n", n)
 	fmt.Printf("%-32s %7s %7s %7s %7s %8s %5s %7s %6s %7s %6s %7s %7s %8s %9s %11s\n", "sender", "p50", "p99", "p99.9", "max",
 		"p99.9/ka", "late", "maxlate", "golate", "gomax", "gc", "gc p99", "gc max", "cpu", "rss KiB", "lease")

@@ -54,6 +54,11 @@ type senderProc struct {
 	pfd            [2]unix.PollFd
 	its            unix.ItimerSpec
 	tick           [8]byte // a timerfd read
+	// rd is the thread's run-queue wait, read when it last went to sleep
+	// (armed) and after each send: the difference is the part of a send's
+	// lateness the host's scheduler owes.
+	rd    *runDelay
+	armed int64
 }
 
 // runSender is the process: it returns the exit status.
@@ -76,6 +81,7 @@ func runSender(ppid int) int {
 		p.reply(appendError(p.out[:0], "set up the vrrp advert sender: "+err.Error()))
 		return 2
 	}
+	p.rd = openRunDelay()
 	p.loop()
 	return 0
 }
@@ -128,6 +134,7 @@ func (p *senderProc) loop() {
 			continue
 		}
 		p.arm(next)
+		p.armed = p.rd.read()
 		if _, err := unix.Ppoll(p.pfd[:], nil, nil); err != nil && err != unix.EINTR {
 			return
 		}
@@ -163,6 +170,11 @@ func (p *senderProc) step(s leaseNext) {
 				p.c.late++
 			}
 			p.c.maxLate = max(p.c.maxLate, late)
+			own := max(min(late-(p.rd.read()-p.armed), late), 0)
+			if own > int64(lateThreshold) {
+				p.c.ownLate++
+			}
+			p.c.maxOwnLate = max(p.c.maxOwnLate, own)
 		}
 	}
 	p.l.done(s)

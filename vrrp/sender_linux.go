@@ -422,6 +422,7 @@ func (p *procSender) close() {
 func (p *procSender) threadStats() threadStats {
 	c := p.counters.Load()
 	st := threadStats{sent: c.sent, errors: c.sendErrors, late: c.late, maxLate: time.Duration(c.maxLate),
+		goLate: c.ownLate, maxGoLate: time.Duration(c.maxOwnLate),
 		repeated: c.repeated, dropped: c.dropped, expired: c.expired, exits: p.deaths.Load()}
 	p.mu.Lock()
 	fb := p.fallback
@@ -432,6 +433,8 @@ func (p *procSender) threadStats() threadStats {
 		st.errors += ft.errors
 		st.late += ft.late
 		st.maxLate = max(st.maxLate, ft.maxLate)
+		st.goLate += ft.goLate
+		st.maxGoLate = max(st.maxGoLate, ft.maxGoLate)
 	}
 	return st
 }

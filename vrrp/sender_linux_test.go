@@ -413,3 +413,39 @@ func TestSenderProcessSurvivesABackupSpell(t *testing.T) {
 		t.Fatalf("received %d adverts, want 3", n)
 	}
 }
+
+// TestSenderProcessReportsItsOwnLateness: an advert the process sends late
+// for a reason of its own (here stopped with SIGSTOP after it took the
+// advert, which is not a wait on the run queue) counts in goLate and
+// maxGoLate as well as in late, so the benchmark can tell the host
+// scheduler's share from the process's. An attempt in which the process
+// had not yet read the advert when it was stopped (a loaded host) measures
+// nothing late, and the next one tries again.
+func TestSenderProcessReportsItsOwnLateness(t *testing.T) {
+	listenLoop(t)
+	p, _ := loopSender(t, 0)
+	var st threadStats
+	for attempt := 1; attempt <= 3; attempt++ {
+		due := time.Now().Add(60 * time.Millisecond)
+		if err := p.SendAt(loopAdvert100(100), due); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(40 * time.Millisecond)
+		if err := unix.Kill(p.pid, unix.SIGSTOP); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Until(due.Add(40 * time.Millisecond)))
+		if err := unix.Kill(p.pid, unix.SIGCONT); err != nil {
+			t.Fatal(err)
+		}
+		st = waitStats(t, p, "the stopped advert sent", func(st threadStats) bool { return st.sent >= uint64(attempt) })
+		if st.goLate >= 1 {
+			break
+		}
+		time.Sleep(150 * time.Millisecond) // past the lease's repeats of this advert
+	}
+	if st.late < 1 || st.goLate < 1 || st.maxGoLate < 10*time.Millisecond || st.maxGoLate > st.maxLate {
+		t.Fatalf("late %d (max %v), own %d (max %v); want the stop counted as the process's own lateness",
+			st.late, st.maxLate, st.goLate, st.maxGoLate)
+	}
+}

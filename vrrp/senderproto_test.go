@@ -29,7 +29,7 @@ func TestSenderProtoRoundTrip(t *testing.T) {
 		!bytes.Equal(m.pkts[0], pkts[0]) || !bytes.Equal(m.pkts[1], pkts[1]) {
 		t.Fatalf("advert decoded as %+v", m)
 	}
-	c := senderCounters{sent: 1, late: 2, maxLate: 3, repeated: 4, dropped: 5, expired: 6, sendErrors: 7, covered: 8}
+	c := senderCounters{sent: 1, late: 2, maxLate: 3, repeated: 4, dropped: 5, expired: 6, sendErrors: 7, covered: 8, ownLate: 9, maxOwnLate: 10}
 	if err := decodeSenderMsg(&m, appendStats(nil, &c)); err != nil || m.counters != c {
 		t.Fatalf("stats decoded as %+v, %v", m.counters, err)
 	}

@@ -23,6 +23,17 @@ func ipIn(ns string, args ...string) error {
 	return nil
 }
 
+// withD0 makes the namespaces of vethPair and, in the first, a second
+// interface d0 (a veth whose peer is d0p), up, and returns that namespace.
+func withD0(t *testing.T) string {
+	t.Helper()
+	requireNetns(t)
+	nsA, _ := vethPair(t)
+	ipCmd(t, "-n", nsA, "link", "add", "d0", "type", "veth", "peer", "name", "d0p")
+	ipCmd(t, "-n", nsA, "link", "set", "d0", "up")
+	return nsA
+}
+
 // forgotten waits (at most 2 s) until la keeps no link named name.
 func forgotten(la *linuxAddresses, name string) error {
 	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
@@ -38,10 +49,7 @@ func forgotten(la *linuxAddresses, name string) error {
 // later add to the old name finds no interface rather than adding to the
 // renamed one; the next preparation keeps the new link of the name.
 func TestKeptLinkIsClearedByALinkChangeInNetns(t *testing.T) {
-	requireNetns(t)
-	nsA, _ := vethPair(t)
-	ipCmd(t, "-n", nsA, "link", "add", "d0", "type", "veth", "peer", "name", "d0p")
-	ipCmd(t, "-n", nsA, "link", "set", "d0", "up")
+	nsA := withD0(t)
 	ctx := context.Background()
 	p := netip.MustParsePrefix("192.0.2.10/32")
 	withAddresses(t, nsA, 0, func(la *linuxAddresses) error {
@@ -88,10 +96,7 @@ func TestKeptLinkIsClearedByALinkChangeInNetns(t *testing.T) {
 // link the kernel no longer has (a notification not yet handled) looks the
 // name up and adds to the interface that now has it.
 func TestAddsLookAgainWhenTheKeptLinkIsGoneInNetns(t *testing.T) {
-	requireNetns(t)
-	nsA, _ := vethPair(t)
-	ipCmd(t, "-n", nsA, "link", "add", "d0", "type", "veth", "peer", "name", "d0p")
-	ipCmd(t, "-n", nsA, "link", "set", "d0", "up")
+	nsA := withD0(t)
 	ctx := context.Background()
 	p := netip.MustParsePrefix("192.0.2.11/32")
 	withAddresses(t, nsA, 0, func(la *linuxAddresses) error {
@@ -126,10 +131,7 @@ func TestAddsLookAgainWhenTheKeptLinkIsGoneInNetns(t *testing.T) {
 // kept for an interface is closed when the kernel reports the interface
 // deleted; the other interfaces' sockets stay.
 func TestDeletedInterfaceClosesItsARPSocketInNetns(t *testing.T) {
-	requireNetns(t)
-	nsA, _ := vethPair(t)
-	ipCmd(t, "-n", nsA, "link", "add", "d0", "type", "veth", "peer", "name", "d0p")
-	ipCmd(t, "-n", nsA, "link", "set", "d0", "up")
+	nsA := withD0(t)
 	ctx := context.Background()
 	withAddresses(t, nsA, 0, func(la *linuxAddresses) error {
 		for _, name := range []string{"d0", "va"} {

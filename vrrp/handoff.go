@@ -27,11 +27,13 @@ func (n *Node) LastRivalAdvert() time.Time {
 
 // receiveAdvert feeds an advert to the machine, carries out its actions,
 // then runs the handoff hook or notes a rival (LastRivalAdvert,
-// LowerPriorityAdverts). A priority-0 advert is
+// LowerPriorityAdverts), and logs an interval other than this node's
+// (interval.go). A priority-0 advert is
 // logged: it starts a takeover (a Backup takes over after Skew_Time), and
 // the log's times then show where a handover spends its time.
 func (n *Node) receiveAdvert(m *Machine, r received) {
 	n.apply(m, m.Receive(r.at, r.src, r.adv))
+	n.noteInterval(r)
 	if r.adv.Priority == 0 {
 		n.log.Info("vrrp priority-0 advert received", "src", r.src, "state", m.State(), "read_after", n.clock.Now().Sub(r.at))
 	}

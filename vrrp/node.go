@@ -77,13 +77,14 @@ type Node struct {
 	// (Event.Due); Run's.
 	due time.Time
 
-	inflight rxInflight    // see settleReceive
-	rxSettle time.Duration // settleReceive's bound; zero: rxSettleMax
-	closing  atomic.Bool
-	state    atomic.Uint32
-	priority atomic.Uint32
-	extra    atomic.Int64 // SetPriorityPenalty
-	c        counters
+	intervals intervalSeen  // interval.go; Run's
+	inflight  rxInflight    // see settleReceive
+	rxSettle  time.Duration // settleReceive's bound; zero: rxSettleMax
+	closing   atomic.Bool
+	state     atomic.Uint32
+	priority  atomic.Uint32
+	extra     atomic.Int64 // SetPriorityPenalty
+	c         counters
 }
 
 type received struct {
@@ -109,7 +110,7 @@ func NewNode(cfg Config, conn Conn, clock Clock, log *slog.Logger) (*Node, error
 		kick:  make(chan struct{}, 1),
 		stop:  make(chan struct{}),
 		done:  make(chan struct{}),
-		lower: make(chan netip.Addr, 1),
+		lower: make(chan netip.Addr, 1), intervals: intervalSeen{},
 	}
 	n.events = newEventQueue(&n.c.eventsCoalesced)
 	group := GroupIPv4

@@ -13,7 +13,11 @@ import (
 // it is first seen and whenever it changes.
 
 // intervalSeen is the interval last logged for a router, in centiseconds.
+// It holds at most maxIntervalSeen routers: adverts from more sources than
+// a virtual router has (spoofed on the link) are not logged.
 type intervalSeen map[netip.Addr]uint16
+
+const maxIntervalSeen = 64
 
 // differs reports whether an advert from src with interval iv should be
 // logged as a mismatch against mine, and records it: true the first time
@@ -24,7 +28,8 @@ func (s intervalSeen) differs(src netip.Addr, iv uint16, mine time.Duration) boo
 		delete(s, src)
 		return false
 	}
-	if last, ok := s[src]; ok && last == iv {
+	last, ok := s[src]
+	if ok && last == iv || !ok && len(s) >= maxIntervalSeen {
 		return false
 	}
 	s[src] = iv

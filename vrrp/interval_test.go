@@ -35,6 +35,16 @@ func TestIntervalSeen(t *testing.T) {
 			t.Errorf("advert %d from %s with %d cs: differs %v, want %v", i, c.src, c.iv, got, c.want)
 		}
 	}
+	many := intervalSeen{}
+	logged := 0
+	for i := range 200 {
+		if many.differs(netip.AddrFrom4([4]byte{198, 51, 100, byte(i)}), 200, mine) {
+			logged++
+		}
+	}
+	if logged != maxIntervalSeen || len(many) != maxIntervalSeen {
+		t.Errorf("200 sources logged %d times, %d kept; want both %d", logged, len(many), maxIntervalSeen)
+	}
 }
 
 // TestNodeLogsAnIntervalMismatchOnce: a Backup reading a Master's adverts

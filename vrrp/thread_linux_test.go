@@ -77,3 +77,28 @@ func TestTimingThreadNeverEarly(t *testing.T) {
 		t.Fatalf("thread finished %v before the due time", due.Sub(now))
 	}
 }
+
+// TestRunDelayReadDoesNotAllocate: the advert sender process reads its
+// run-queue wait around every send with the garbage collector off, so the
+// read must not allocate; and it parses schedstat's second field.
+func TestRunDelayReadDoesNotAllocate(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int64
+	}{
+		{"123 456 7\n", 456},
+		{"1 0 0\n", 0},
+		{"", 0},
+		{"5", 0},
+		{"5  98765432101 3\n", 98765432101},
+	} {
+		if got := secondField([]byte(c.in)); got != c.want {
+			t.Errorf("secondField(%q) = %d, want %d", c.in, got, c.want)
+		}
+	}
+	rd := openRunDelay()
+	defer rd.close()
+	if allocs := testing.AllocsPerRun(100, func() { rd.read() }); allocs != 0 {
+		t.Fatalf("read allocates %v times, want 0", allocs)
+	}
+}

@@ -1,11 +1,6 @@
 package vrrp
 
-import (
-	"bytes"
-	"strconv"
-
-	"golang.org/x/sys/unix"
-)
+import "golang.org/x/sys/unix"
 
 // runDelay reads the time the calling thread has spent runnable but not
 // running (the second field of /proc/thread-self/schedstat), so that the
@@ -26,6 +21,8 @@ func openRunDelay() *runDelay {
 }
 
 // read returns the run-queue wait so far in nanoseconds (0 if unknown).
+// It allocates nothing: the advert sender process reads it around every
+// send with its garbage collector off.
 func (r *runDelay) read() int64 {
 	if r.fd < 0 {
 		return 0
@@ -34,11 +31,23 @@ func (r *runDelay) read() int64 {
 	if err != nil || n <= 0 {
 		return 0
 	}
-	f := bytes.Fields(r.buf[:n])
-	if len(f) < 2 {
-		return 0
+	return secondField(r.buf[:n])
+}
+
+// secondField parses the second space-separated field of b as a
+// non-negative decimal number (0 if there is none).
+func secondField(b []byte) int64 {
+	i := 0
+	for i < len(b) && b[i] != ' ' {
+		i++
 	}
-	v, _ := strconv.ParseInt(string(f[1]), 10, 64)
+	for i < len(b) && b[i] == ' ' {
+		i++
+	}
+	var v int64
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		v = v*10 + int64(b[i]-'0')
+	}
 	return v
 }
 

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
 
 // senderVRID marks the adverts of these tests on the loopback interface.
@@ -82,22 +84,7 @@ func (l *loopAdverts) adverts() []loopAdvert {
 }
 
 // logBuf is a concurrency-safe log destination.
-type logBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type logBuf = testenv.Buffer
 
 // loopTimingPriority is the SCHED_FIFO priority of the timing checks'
 // senders: real-time as root, so that a busy host does not move them.

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -199,11 +200,11 @@ func TestTakeoverAnnouncesEveryVIPAtOnce(t *testing.T) {
 // listCounting counts the listings of the interfaces.
 type listCounting struct {
 	*kerneltest.Addresses
-	lists int
+	lists atomic.Int64
 }
 
 func (l *listCounting) List(ctx context.Context, ifname string) ([]netip.Prefix, error) {
-	l.lists++
+	l.lists.Add(1)
 	return l.Addresses.List(ctx, ifname)
 }
 
@@ -226,15 +227,15 @@ func TestTakeoverAddsWithoutListing(t *testing.T) {
 		"svc.yaml", svcs)
 	target, pol := effective(cfg, nil, true, nil).Addresses, addressPolicyOf(cfg)
 	held, err := v.Takeover(ctx, target, pol)
-	if err != nil || len(held) != 2 || lc.lists != 0 {
-		t.Fatalf("takeover: held %v, %v, %d listings; want both VIPs, no listing", held, err, lc.lists)
+	if err != nil || len(held) != 2 || lc.lists.Load() != 0 {
+		t.Fatalf("takeover: held %v, %v, %d listings; want both VIPs, no listing", held, err, lc.lists.Load())
 	}
 	if got := fa.Announced(); len(got) != 2 {
 		t.Fatalf("announced %v at the takeover, want both VIPs", got)
 	}
 	held, err = v.Sync(ctx, target, pol)
-	if err != nil || len(held) != 2 || lc.lists == 0 {
-		t.Fatalf("sync after the takeover: held %v, %v, %d listings", held, err, lc.lists)
+	if err != nil || len(held) != 2 || lc.lists.Load() == 0 {
+		t.Fatalf("sync after the takeover: held %v, %v, %d listings", held, err, lc.lists.Load())
 	}
 	time.Sleep(20 * time.Millisecond)
 	if got := fa.Announced(); len(got) != 2 {

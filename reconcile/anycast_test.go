@@ -150,10 +150,10 @@ func TestAnycastTakeoverAddsWithoutListing(t *testing.T) {
 	if held, err := v.Sync(ctx, effective(cfg, nil, false, nil).Addresses, pol); err != nil || !slices.Equal(held, []Address{anycastVIP}) {
 		t.Fatalf("backup sync: held %v, %v", held, err)
 	}
-	lists := lc.lists
+	lists := lc.lists.Load()
 	held, err := v.Takeover(ctx, effective(cfg, nil, true, nil).Addresses, pol)
-	if err != nil || !slices.Equal(held, []Address{anycastVIP, vrrpVIP}) || lc.lists != lists {
-		t.Fatalf("takeover: held %v, %v, %d listings; want both VIPs and no listing", held, err, lc.lists-lists)
+	if err != nil || !slices.Equal(held, []Address{anycastVIP, vrrpVIP}) || lc.lists.Load() != lists {
+		t.Fatalf("takeover: held %v, %v, %d listings; want both VIPs and no listing", held, err, lc.lists.Load()-lists)
 	}
 	if got := fa.Announced(); len(got) != 1 || got[0] != vrrpVIP.Prefix.Addr() {
 		t.Fatalf("announced %v at the takeover, want only the VRRP VIP %s", got, vrrpVIP.Prefix.Addr())

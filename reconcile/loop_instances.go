@@ -73,7 +73,7 @@ func (l *Loop) releaseSome(ctx context.Context) error {
 	if m.holdsAny(l.cfg) {
 		pol.Keep = l.keep // the guard's held VIPs stay while the node is master of anything
 	}
-	held, err := l.o.VIPs.Sync(ctx, heldAddresses(l.cfg, m), pol)
+	held, err := l.releaseVIPs(ctx, heldAddresses(l.cfg, m), pol)
 	l.vipsFor, l.vipsSynced = m, true
 	l.setStatus(func(s *Status) { s.Master, s.Addresses, s.Instances = m.holdsAny(l.cfg), held, l.instanceStatus() })
 	if err != nil {

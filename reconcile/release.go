@@ -48,7 +48,7 @@ func (l *Loop) releaseNow(ctx context.Context) error {
 	if l.o.VIPs == nil {
 		return nil
 	}
-	held, err := l.o.VIPs.Sync(ctx, heldAddresses(l.cfg, mastership{}), addressPolicyOf(l.cfg))
+	held, err := l.releaseVIPs(ctx, heldAddresses(l.cfg, mastership{}), addressPolicyOf(l.cfg))
 	l.vipsFor, l.vipsSynced = mastership{}, true
 	l.setStatus(func(s *Status) { s.Master, s.Addresses, s.Instances = false, held, l.instanceStatus() })
 	if err != nil {

@@ -25,6 +25,9 @@ type VIPs struct {
 	// prepared are the interfaces whose announcement socket is open
 	// (prepareAnnounce).
 	prepared map[string]bool
+	// seen are the addresses of each interface as last listed, with the
+	// adds and deletes made since (vips_release.go).
+	seen map[string][]netip.Prefix
 }
 
 // NewVIPs returns a VIPManager over addrs.
@@ -33,7 +36,7 @@ func NewVIPs(addrs addrs.Addresses, log *slog.Logger) *VIPs {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &VIPs{addrs: addrs, log: log, added: map[Address]bool{}, announce: newAnnouncer(addrs.Announce, log),
-		dummies: map[string]bool{}, prepared: map[string]bool{}}
+		dummies: map[string]bool{}, prepared: map[string]bool{}, seen: map[string][]netip.Prefix{}}
 }
 
 // Sync implements VIPManager.
@@ -49,7 +52,7 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 	}
 	slices.Sort(ifnames)
 	for _, ifname := range slices.Compact(ifnames) {
-		ps, err := v.addrs.List(ctx, ifname)
+		ps, err := v.list(ctx, ifname)
 		if err != nil {
 			if ifname == pol.Anycast {
 				delete(v.dummies, ifname) // gone? create it again next time
@@ -64,27 +67,9 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 	for _, t := range target {
 		held[t] = slices.Contains(live[t.Interface], t.Prefix)
 	}
-	// Never announce an address this node gave up: every schedule ends
-	// now, and Sync returns only after the sends under way (each bounded)
-	// are done, while the deletions go ahead.
-	stopped := make([]*schedule, 0, len(del))
-	for _, a := range del {
-		stopped = append(stopped, v.announce.stop(a))
-	}
-	defer func() {
-		for _, s := range stopped {
-			s.wait()
-		}
-	}()
-	for i, err := range v.deleteAll(ctx, del) {
-		a := del[i]
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		delete(v.added, a)
-		v.log.Info("removed VIP", "interface", a.Interface, "address", a.Prefix.Addr().String())
-	}
+	wait, rerrs := v.remove(ctx, del)
+	defer wait()
+	errs = append(errs, rerrs...)
 	errs = append(errs, v.addAnnounced(ctx, add, pol, held)...)
 	v.prepareAnnounce(ctx, live, pol)
 	return heldOf(target, held), errors.Join(errs...)
@@ -140,6 +125,7 @@ func (v *VIPs) addAnnounced(ctx context.Context, add []Address, pol AddressPolic
 			continue
 		}
 		v.added[a], held[a] = true, true
+		v.saw(a, true)
 		added, sent = append(added, a), append(sent, addSent[i])
 		v.log.Info("added VIP", "interface", a.Interface, "address", a.Prefix.Addr().String())
 	}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -435,4 +436,23 @@ func TestSenderProcessReportsItsOwnLateness(t *testing.T) {
 		t.Fatalf("late %d (max %v), own %d (max %v); want the stop counted as the process's own lateness",
 			st.late, st.maxLate, st.goLate, st.maxGoLate)
 	}
+}
+
+// TestSenderAllocsReadDoesNotAllocate: the process reads its allocation
+// count for every report with its garbage collector off, so the read
+// must not allocate; and the count follows the heap.
+func TestSenderAllocsReadDoesNotAllocate(t *testing.T) {
+	a := newSenderAllocs()
+	if n := testing.AllocsPerRun(100, func() { a.read() }); n != 0 {
+		t.Fatalf("read allocates %v times, want 0", n)
+	}
+	before := a.read()
+	keep := make([]*[64]byte, 10000)
+	for i := range keep {
+		keep[i] = new([64]byte)
+	}
+	if after := a.read(); after < before+uint64(len(keep))/2 {
+		t.Fatalf("allocation count %d before %d objects were allocated, %d after", before, len(keep), after)
+	}
+	runtime.KeepAlive(keep)
 }

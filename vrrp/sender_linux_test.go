@@ -257,8 +257,8 @@ func TestSenderProcessKilledFallsBack(t *testing.T) {
 	if st.exits != 1 {
 		t.Fatalf("process lost %d times, want 1", st.exits)
 	}
-	if !strings.Contains(lb.String(), "vrrp advert sender process lost") {
-		t.Fatalf("no log of the loss:\n%s", lb.String())
+	if !strings.Contains(lb.String(), "vrrp advert sender process lost") || !strings.Contains(lb.String(), "heap_allocs=") {
+		t.Fatalf("no log of the loss with the process's allocation count:\n%s", lb.String())
 	}
 	got := rx.adverts()
 	if len(got) < 11 {

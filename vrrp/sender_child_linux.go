@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"unsafe"
 
@@ -59,6 +60,39 @@ type senderProc struct {
 	// lateness the host's scheduler owes.
 	rd    *runDelay
 	armed int64
+	// allocs reads the heap objects allocated so far, for every report.
+	allocs *senderAllocs
+}
+
+// senderAllocs reads how many heap objects the process has allocated
+// since it started (runtime/metrics /gc/heap/allocs:objects) into a
+// sample it holds, so that a read allocates nothing and does not stop
+// the world as runtime.ReadMemStats does. The runtime adds a thread's
+// small objects to the count when the span they come from is full (or
+// at a garbage collection, which the process never runs): the count
+// lags by at most a span's worth of objects per size class, so it shows
+// a process that keeps allocating, not a single allocation.
+type senderAllocs struct {
+	s [1]metrics.Sample
+}
+
+// newSenderAllocs reads the count once: the first read of any metric
+// sets up the runtime's table of them.
+func newSenderAllocs() *senderAllocs {
+	a := &senderAllocs{}
+	a.s[0].Name = "/gc/heap/allocs:objects"
+	a.read()
+	return a
+}
+
+// read returns the heap objects allocated so far (0 if the runtime does
+// not have the metric).
+func (a *senderAllocs) read() uint64 {
+	metrics.Read(a.s[:])
+	if a.s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return a.s[0].Value.Uint64()
 }
 
 // runSender is the process: it returns the exit status.
@@ -73,7 +107,7 @@ func runSender(ppid int) int {
 	comm := []byte("vrrp-sender\x00")
 	unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(&comm[0])), 0, 0, 0)
 	runtime.KeepAlive(comm)
-	p := &senderProc{sock: senderSockFD, ctl: senderCtlFD, l: newLease(),
+	p := &senderProc{sock: senderSockFD, ctl: senderCtlFD, l: newLease(), allocs: newSenderAllocs(),
 		in: make([]byte, maxSenderMsg), out: make([]byte, 0, 2048), txt: make([]byte, 0, 256)}
 	p.m.pkts = make([][]byte, 0, maxSenderDsts)
 	p.m.dsts = make([]netip.Addr, 0, maxSenderDsts)
@@ -270,6 +304,7 @@ func (p *senderProc) flush() {
 // the next one carries the totals.
 func (p *senderProc) report() {
 	p.c.repeated, p.c.expired = p.l.repeated, p.l.expired
+	p.c.allocs = p.allocs.read()
 	p.reply(appendStats(p.out[:0], &p.c))
 }
 

@@ -222,9 +222,10 @@ func (p *procSender) died() {
 	}
 }
 
-// fallBack, with mu held, logs and counts the loss of the process once
-// and starts the in-process timing thread, handing it the last advert if
-// that is still to come: at most one advert is missed.
+// fallBack, with mu held, logs the loss of the process once, with the
+// heap objects it last reported allocated, counts it and starts the
+// in-process timing thread, handing it the last advert if that is still
+// to come: at most one advert is missed.
 func (p *procSender) fallBack(why error) {
 	if p.fallback != nil {
 		return
@@ -232,7 +233,7 @@ func (p *procSender) fallBack(why error) {
 	p.deaths.Add(1)
 	p.kill()
 	p.log.Error("vrrp advert sender process lost; sending adverts from the in-process timing thread",
-		"pid", p.pid, "err", why)
+		"pid", p.pid, "err", why, "heap_allocs", p.counters.Load().allocs)
 	th, err := p.spec.thread()
 	if err != nil {
 		p.log.Error("vrrp advert timing thread unavailable after the sender process was lost", "err", err)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -256,8 +257,8 @@ func TestSenderProcessKilledFallsBack(t *testing.T) {
 	if st.exits != 1 {
 		t.Fatalf("process lost %d times, want 1", st.exits)
 	}
-	if !strings.Contains(lb.String(), "vrrp advert sender process lost") {
-		t.Fatalf("no log of the loss:\n%s", lb.String())
+	if !strings.Contains(lb.String(), "vrrp advert sender process lost") || !strings.Contains(lb.String(), "heap_allocs=") {
+		t.Fatalf("no log of the loss with the process's allocation count:\n%s", lb.String())
 	}
 	got := rx.adverts()
 	if len(got) < 11 {
@@ -434,5 +435,103 @@ func TestSenderProcessReportsItsOwnLateness(t *testing.T) {
 	if st.late < 1 || st.goLate < 1 || st.maxGoLate < 10*time.Millisecond || st.maxGoLate > st.maxLate {
 		t.Fatalf("late %d (max %v), own %d (max %v); want the stop counted as the process's own lateness",
 			st.late, st.maxLate, st.goLate, st.maxGoLate)
+	}
+}
+
+// TestSenderAllocsReadDoesNotAllocate: the process reads its allocation
+// count for every report with its garbage collector off, so the read
+// must not allocate; and the count follows the heap.
+func TestSenderAllocsReadDoesNotAllocate(t *testing.T) {
+	a := newSenderAllocs()
+	if n := testing.AllocsPerRun(100, func() { a.read() }); n != 0 {
+		t.Fatalf("read allocates %v times, want 0", n)
+	}
+	before := a.read()
+	keep := make([]*[64]byte, 10000)
+	for i := range keep {
+		keep[i] = new([64]byte)
+	}
+	if after := a.read(); after < before+uint64(len(keep))/2 {
+		t.Fatalf("allocation count %d before %d objects were allocated, %d after", before, len(keep), after)
+	}
+	runtime.KeepAlive(keep)
+}
+
+// waitCounters polls the process's last report until ok says it is
+// there; it polls faster than waitStats, for adverts sent at once.
+func waitCounters(t *testing.T, p *procSender, what string, ok func(senderCounters) bool) senderCounters {
+	t.Helper()
+	for end := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Microsecond) {
+		c := *p.counters.Load()
+		if ok(c) {
+			return c
+		}
+		if time.Now().After(end) {
+			t.Fatalf("%s: counters %+v", what, c)
+		}
+	}
+}
+
+// TestSenderProcessAllocatesNothingInSteadyState: the process runs with
+// its garbage collector off, so every heap object it allocates once it
+// runs is never freed. After a warm-up, rounds of the node's traffic at a
+// 10 ms interval (an advert at its time, one covered by it and dropped,
+// the lease's repeats and expiry, adverts sent at once in bursts, a
+// cancel and a priority-0 advert: each step and drop reported, each send
+// with its run-queue reads) leave the allocation count of its reports
+// where it was. The runtime counts a span's objects when the span is
+// full, so the rounds send over 2000 adverts: one object of 16 bytes or
+// more per advert fills a span (512 of them at most) even when the
+// process's thread moves between two of the runtime's Ps.
+func TestSenderProcessAllocatesNothingInSteadyState(t *testing.T) {
+	p, _ := loopSender(t, loopTimingPriority())
+	a := loopAdvert100(100)
+	a.Interval = 1 // 10 ms
+	final := a
+	final.Priority = 0
+	round := func() {
+		c := *p.counters.Load()
+		due := time.Now().Add(2 * time.Millisecond)
+		if err := p.SendAt(a, due); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.SendAt(a, due.Add(time.Millisecond)); err != nil { // covered by the one before
+			t.Fatal(err)
+		}
+		c = waitCounters(t, p, "the lease run out", func(n senderCounters) bool { return n.expired > c.expired })
+		for range 8 {
+			for range leaseSlots - 1 {
+				if err := p.SendNow(a); err != nil {
+					t.Fatal(err)
+				}
+			}
+			c = waitCounters(t, p, "a burst sent", func(n senderCounters) bool { return n.sent+n.dropped >= c.sent+c.dropped+leaseSlots-1 })
+		}
+		p.Cancel()
+		if err := p.SendNow(final); err != nil {
+			t.Fatal(err)
+		}
+		waitCounters(t, p, "the priority-0 advert sent", func(n senderCounters) bool { return n.sent+n.dropped > c.sent+c.dropped })
+	}
+	for range 3 {
+		round()
+	}
+	before := *p.counters.Load()
+	for range 36 {
+		round()
+	}
+	after := *p.counters.Load()
+	sent, repeated, dropped, expired := after.sent-before.sent, after.repeated-before.repeated,
+		after.dropped-before.dropped, after.expired-before.expired
+	reports := sent + after.sendErrors - before.sendErrors + dropped + expired // one per step and per drop
+	t.Logf("allocation count %d after warm-up, %d after %d more adverts (%d repeats), %d drops, %d expiries, %d reports",
+		before.allocs, after.allocs, sent, repeated, dropped, expired, reports)
+	if sent < 2000 || repeated == 0 || dropped == 0 || expired == 0 {
+		t.Fatalf("the rounds sent %d adverts with %d repeats, %d drops and %d expiries; want over 2000 and each path taken",
+			sent, repeated, dropped, expired)
+	}
+	if after.allocs != before.allocs {
+		t.Fatalf("the sender process allocated %d heap objects over %d adverts and %d reports after warm-up; want none (its garbage collector is off)",
+			after.allocs-before.allocs, sent, reports)
 	}
 }

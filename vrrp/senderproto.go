@@ -27,7 +27,7 @@ import (
 //	   cancel, stop: no body
 //	   ready:  pid u32, tid u32, then two texts (length u16 + bytes): why
 //	           SCHED_FIFO and mlockall were refused (empty: granted)
-//	   stats:  senderCounters as ten u64
+//	   stats:  senderCounters as eleven u64
 //	   error:  a text
 //
 // The decoder never allocates for an advert (the process runs with the
@@ -80,7 +80,9 @@ var (
 // its own, dropped (handed for a time already covered, no free slot, a
 // bad message), leases that ran out, and failed sends; and the same as
 // late and maxLate for the lateness not spent waiting on the host's run
-// queue (the process's own share, as the timing thread's goLate).
+// queue (the process's own share, as the timing thread's goLate); and the
+// heap objects the process allocated since it started, which stays put
+// while it runs (see senderAllocs).
 type senderCounters struct {
 	sent, late          uint64
 	maxLate             int64 // ns
@@ -89,6 +91,7 @@ type senderCounters struct {
 	covered             uint64 // of dropped: handed for a time already covered
 	ownLate             uint64
 	maxOwnLate          int64 // ns
+	allocs              uint64
 }
 
 // senderMsg is one decoded message; the fields of its type are set.
@@ -188,6 +191,7 @@ func decodeSenderMsg(m *senderMsg, b []byte) error {
 		c.sent, c.late, c.maxLate = r.u64(), r.u64(), int64(r.u64())
 		c.repeated, c.dropped, c.expired, c.sendErrors, c.covered = r.u64(), r.u64(), r.u64(), r.u64(), r.u64()
 		c.ownLate, c.maxOwnLate = r.u64(), int64(r.u64())
+		c.allocs = r.u64()
 	case msgError:
 		m.text = r.text()
 	default:
@@ -334,7 +338,7 @@ func appendReady(b []byte, pid, tid uint32, rtErr, mlockErr string) []byte {
 func appendStats(b []byte, c *senderCounters) []byte {
 	b = appendHeader(b, msgStats)
 	for _, v := range [...]uint64{c.sent, c.late, uint64(c.maxLate), c.repeated, c.dropped, c.expired, c.sendErrors, c.covered,
-		c.ownLate, uint64(c.maxOwnLate)} {
+		c.ownLate, uint64(c.maxOwnLate), c.allocs} {
 		b = binary.LittleEndian.AppendUint64(b, v)
 	}
 	return b

@@ -29,7 +29,7 @@ func TestSenderProtoRoundTrip(t *testing.T) {
 		!bytes.Equal(m.pkts[0], pkts[0]) || !bytes.Equal(m.pkts[1], pkts[1]) {
 		t.Fatalf("advert decoded as %+v", m)
 	}
-	c := senderCounters{sent: 1, late: 2, maxLate: 3, repeated: 4, dropped: 5, expired: 6, sendErrors: 7, covered: 8, ownLate: 9, maxOwnLate: 10}
+	c := senderCounters{sent: 1, late: 2, maxLate: 3, repeated: 4, dropped: 5, expired: 6, sendErrors: 7, covered: 8, ownLate: 9, maxOwnLate: 10, allocs: 11}
 	if err := decodeSenderMsg(&m, appendStats(nil, &c)); err != nil || m.counters != c {
 		t.Fatalf("stats decoded as %+v, %v", m.counters, err)
 	}
@@ -72,6 +72,8 @@ func TestSenderProtoRejects(t *testing.T) {
 		{"peers reserved", func() []byte { b := appendPeers(nil, protoDsts); b[6] = 1; return b }(), errSenderReserved},
 		{"peers address length 5", func() []byte { b := appendPeers(nil, protoDsts[:1]); b[8] = 5; return b }(), errSenderBounds},
 		{"peers truncated", func() []byte { b := appendPeers(nil, protoDsts); return b[:len(b)-1] }(), errSenderShort},
+		{"stats truncated", func() []byte { b := appendStats(nil, &senderCounters{}); return b[:len(b)-8] }(), errSenderShort},
+		{"stats trailing", append(appendStats(nil, &senderCounters{}), 0), errSenderTrailing},
 	} {
 		var m senderMsg
 		if err := decodeSenderMsg(&m, c.b); !errors.Is(err, c.want) {
@@ -102,14 +104,14 @@ func TestSenderProtoPeersDoesNotAllocate(t *testing.T) {
 }
 
 // FuzzDecodeSenderMessage: no input panics or overruns, and a decoded
-// advert or peers message encodes back to the same bytes.
+// advert, peers or stats message encodes back to the same bytes.
 func FuzzDecodeSenderMessage(f *testing.F) {
 	f.Add(appendSetup(nil, 50, protoDsts, 7, []byte{1, 2, 3}))
 	f.Add(appendAdvert(nil, 0, 5, 100e6, [][]byte{make([]byte, 12)}))
 	f.Add(appendAdvert(nil, advertNow|advertFinal, 0, 100e6, [][]byte{make([]byte, 12), make([]byte, 40)}))
 	f.Add(appendHeader(nil, msgCancel))
 	f.Add(appendPeers(nil, protoDsts))
-	f.Add(appendStats(nil, &senderCounters{sent: 3}))
+	f.Add(appendStats(nil, &senderCounters{sent: 3, allocs: 7}))
 	f.Add(appendReady(nil, 1, 2, "x", "y"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var m senderMsg
@@ -119,6 +121,12 @@ func FuzzDecodeSenderMessage(f *testing.F) {
 		if m.typ == msgPeers {
 			if got := appendPeers(nil, m.dsts); !bytes.Equal(got, b) {
 				t.Fatalf("peers %x encodes back as %x", b, got)
+			}
+			return
+		}
+		if m.typ == msgStats {
+			if got := appendStats(nil, &m.counters); !bytes.Equal(got, b) {
+				t.Fatalf("stats %x encodes back as %x", b, got)
 			}
 			return
 		}

@@ -61,9 +61,10 @@ func run(ctx context.Context, d deps, hup <-chan os.Signal, f Options) error {
 // serve runs every part of the daemon under one errgroup: the config
 // watcher and reloader, the reconcile loop, the checks engine, the VRRP
 // node and the control socket. The first part to fail stops them all and
-// its error is returned; ctx done (SIGTERM) stops them all cleanly: checks
-// stop, a VRRP master removes its VIPs and then sends priority 0, and the
-// loop, which outlives the VRRP node, returns leaving IPVS as it is.
+// its error is returned; ctx done (SIGTERM) stops them all cleanly: a
+// VRRP master removes its VIPs and then sends priority 0, and the checks
+// and the loop, which outlive the VRRP node, stop after it, the loop
+// leaving IPVS as it is.
 func serve(ctx context.Context, d deps, f Options, log *slog.Logger, hup <-chan os.Signal) error {
 	w, closeKernel, err := newWiring(ctx, d, f, log)
 	if err != nil {
@@ -96,10 +97,13 @@ func serve(ctx context.Context, d deps, f Options, log *slog.Logger, hup <-chan 
 		reloader(gctx, &desired.Loader{Dir: f.ConfigDir}, w, log, reload, hup, watcher.Also)
 		return nil
 	})
-	g.Go(func() error { return w.runChecks(gctx) })
 	// The loop outlives the VRRP node: a Master that stops removes its VIPs
-	// through the loop (release.go) before its priority-0 advert.
+	// through the loop (release.go) before its priority-0 advert. The
+	// checks stop after it too (stoporder.go).
 	vrrpDone := make(chan struct{})
+	checksCtx, stopChecks := afterVRRP(ctx, gctx, vrrpDone)
+	defer stopChecks()
+	g.Go(func() error { return w.runChecks(checksCtx) })
 	loopCtx, stopLoop := context.WithCancel(context.WithoutCancel(gctx))
 	defer stopLoop()
 	g.Go(func() error { defer close(vrrpDone); return w.runVRRP(gctx) })

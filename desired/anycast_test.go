@@ -98,3 +98,20 @@ func replaceOnce(s, old, new string) string {
 	}
 	return strings.Replace(s, old, new, 1)
 }
+
+// TestAnycastVIPNeedsNoInstance: on a node with several VRRP instances, a
+// service whose VIP is anycast (held whatever the VRRP state) loads
+// without vrrp_instance and follows none, while a VIP outside announce
+// still has to name the instance whose master holds it.
+func TestAnycastVIPNeedsNoInstance(t *testing.T) {
+	node := anycastNode + "  vrrp_instances:\n    - {name: a, vrid: 1}\n    - {name: b, vrid: 2}\n"
+	services := replaceOnce(anycastServices, "    vip: 198.51.100.10\n", "    vip: 198.51.100.10\n    vrrp_instance: b\n")
+	cfg := mustLoad(t, writeDir(t, map[string]string{"node.yaml": node, "services.yaml": services}))
+	if got := []string{cfg.Services[0].VRRPInstance, cfg.Services[1].VRRPInstance}; !slices.Equal(got, []string{"", "b"}) {
+		t.Fatalf("instances of the anycast and the VRRP service: %q, want none and b", got)
+	}
+	errs := loadErrors(t, writeDir(t, map[string]string{"node.yaml": node, "services.yaml": anycastServices}))
+	if len(errs) != 1 || !strings.Contains(errs[0], "services[1].vrrp_instance: missing: the node has several VRRP instances (a, b)") {
+		t.Fatalf("a VRRP VIP without vrrp_instance on a node with two instances: %q", errs)
+	}
+}

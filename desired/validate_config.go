@@ -65,7 +65,9 @@ func (b *builder) checkServicesAgainstNode(services []Service, n Node) {
 			b.errorAt(s.Source, p+".interface", fmt.Sprintf("%q is not one of the node's interfaces %v", s.Interface, n.Interfaces))
 		}
 		b.checkScope(n.Scope, s, p)
-		b.resolveInstance(&s.VRRPInstance, n, s.Source, p+".vrrp_instance", s.VIP.IsValid())
+		// An anycast VIP is held whatever the VRRP state: no instance
+		// needs naming for it.
+		b.resolveInstance(&s.VRRPInstance, n, s.Source, p+".vrrp_instance", s.VIP.IsValid() && !n.AnycastVIP(s.VIP))
 		if s.Fwmark != 0 && n.CheckFwmarks.Contains(s.Fwmark) {
 			b.errorAt(s.Source, p+".fwmark", fmt.Sprintf("fwmark %d lies in node.check_fwmarks %d-%d, reserved for check services",
 				s.Fwmark, n.CheckFwmarks.First, n.CheckFwmarks.Last))

@@ -38,7 +38,7 @@ func TestStatusPageShowsBGP(t *testing.T) {
 			"    backends: [{address: 127.0.0.2, port: " + strconv.Itoa(int(port)) + "}]\n",
 	})
 	socket, _ := startDaemon(t, d, dir)
-	page := openInChromium(t, "http://"+statusOf(t, socket).Metrics+"/")
+	page := openInChromium(t, statusPageURL(t, socket))
 	read := func(what string, cond func(bgpPage) bool) bgpPage {
 		t.Helper()
 		var p bgpPage

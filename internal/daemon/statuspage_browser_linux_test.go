@@ -124,7 +124,7 @@ func TestStatusPageInChromium(t *testing.T) {
 		return true
 	})
 
-	page := openInChromium(t, "http://"+statusOf(t, socket).Metrics+"/")
+	page := openInChromium(t, statusPageURL(t, socket))
 	want := map[string]string{
 		"web": "up", "web " + b("127.0.0.2", p1): "up green", "web " + b("127.0.0.3", p2): "up green",
 		"api": "up", "api " + b("127.0.0.4", p3): "up green", "api " + drained: "drained amber",
@@ -163,6 +163,19 @@ func TestStatusPageInChromium(t *testing.T) {
 	if health != "DOWN" || !strings.Contains(check, b("127.0.0.2", p1)) {
 		t.Fatalf("the stopped backend's row: health %q last check %q", health, check)
 	}
+}
+
+// statusPageURL waits (at most 10 s) until the daemon on socket reports
+// its metrics listener's address, which it learns after the control socket
+// answers, and returns the status page's URL.
+func statusPageURL(t *testing.T, socket string) string {
+	t.Helper()
+	var addr string
+	eventually(t, "the daemon's metrics address in its status", func() bool {
+		addr = statusOf(t, socket).Metrics
+		return addr != ""
+	})
+	return "http://" + addr + "/"
 }
 
 // waitForPage polls the page's DOM (at most 30 s) until cond holds.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,6 +28,9 @@ var chromiumFlags = []string{"--headless", "--no-sandbox", "--disable-gpu", "--d
 // checked to be gone, when the test ends.
 func openInChromium(t *testing.T, url string) *cdpConn {
 	t.Helper()
+	if u, err := neturl.Parse(url); err != nil || u.Host == "" {
+		t.Fatalf("openInChromium(%q): not a URL with a host", url)
+	}
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		t.Fatalf("SEESAW_NETNS=1 needs chromium (internal/tools/install-deps.sh): %v", err)

@@ -65,7 +65,7 @@ func openInChromium(t *testing.T, url string) *cdpConn {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := dialCDP(ws)
+	c, err := dialCDP(ws, exited)
 	if err != nil {
 		t.Fatal(err)
 	}

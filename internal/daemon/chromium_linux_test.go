@@ -3,6 +3,7 @@ package daemon
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	neturl "net/url"
@@ -49,7 +50,8 @@ func openInChromium(t *testing.T, url string) *cdpConn {
 		t.Fatalf("start %s: %v", path, err)
 	}
 	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
+	var waitErr error // set before exited is closed
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		defer runtime.UnlockOSThread()
 		killGroup(t, cmd.Process.Pid, exited)
@@ -57,17 +59,25 @@ func openInChromium(t *testing.T, url string) *cdpConn {
 			t.Logf("chromium output (last 4 KiB):\n%s", tail(out.String(), 4096))
 		}
 	})
+	fail := func(err error) {
+		t.Helper()
+		if errors.Is(err, errBrowserGone) {
+			<-exited
+			err = fmt.Errorf("%w: %v", err, waitErr)
+		}
+		t.Fatalf("chromium: %v", err)
+	}
 	port, err := devToolsPort(profile, exited)
 	if err != nil {
-		t.Fatalf("chromium: %v\n%s", err, tail(out.String(), 4096))
+		fail(err)
 	}
 	ws, err := pageDebuggerURL(port, url)
 	if err != nil {
-		t.Fatal(err)
+		fail(err)
 	}
 	c, err := dialCDP(ws, exited)
 	if err != nil {
-		t.Fatal(err)
+		fail(err)
 	}
 	t.Cleanup(func() { c.close() })
 	return c
@@ -77,23 +87,23 @@ func openInChromium(t *testing.T, url string) *cdpConn {
 // listens on into the profile's DevToolsActivePort file.
 func devToolsPort(profile string, exited <-chan struct{}) (int, error) {
 	file := filepath.Join(profile, "DevToolsActivePort")
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		select {
-		case <-exited:
-			return 0, fmt.Errorf("exited before writing %s", file)
-		default:
-		}
+	var port int
+	n, err := poll(30*time.Second, 50*time.Millisecond, exited, func() error {
 		b, err := os.ReadFile(file)
 		if err != nil {
-			continue
+			return err
 		}
-		if line, _, ok := strings.Cut(string(b), "\n"); ok {
-			if port, err := strconv.Atoi(line); err == nil {
-				return port, nil
-			}
+		line, _, ok := strings.Cut(string(b), "\n")
+		if !ok {
+			return fmt.Errorf("%s holds %q, no complete first line", file, b)
 		}
+		port, err = strconv.Atoi(line)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("no port in %s after %d reads in at most 30 s: %w", file, n, err)
 	}
-	return 0, fmt.Errorf("no port in %s after 30 s", file)
+	return port, nil
 }
 
 // pageDebuggerURL finds the DevTools websocket of the page showing url.

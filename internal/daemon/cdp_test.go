@@ -21,6 +21,9 @@ const (
 	cdpConnectTimeout = 30 * time.Second
 	// cdpCallTimeout bounds the wait for the answer to one command.
 	cdpCallTimeout = 10 * time.Second
+	// cdpLoadTimeout bounds a navigation: the answer to Page.navigate and
+	// then the wait for the page's load event.
+	cdpLoadTimeout = 30 * time.Second
 )
 
 // errBrowserGone is returned by poll when the browser exited.
@@ -177,6 +180,46 @@ func (c *cdpConn) eval(expr string, out any) error {
 		return fmt.Errorf("evaluate %s: no value (result type %q)", shortJS(expr), r.Result.Type)
 	}
 	return json.Unmarshal(r.Result.Value, out)
+}
+
+// navigate loads url in the page and waits until its load event has fired
+// (document.readyState "complete" with location.href at url), each step
+// bounded by cdpLoadTimeout.
+func (c *cdpConn) navigate(url string) error {
+	var r struct {
+		ErrorText string `json:"errorText"`
+	}
+	if err := c.callWithin(cdpLoadTimeout, "Page.navigate", map[string]any{"url": url}, &r); err != nil {
+		return err
+	}
+	if r.ErrorText != "" {
+		return fmt.Errorf("navigate to %s: %s", url, r.ErrorText)
+	}
+	n, err := poll(cdpLoadTimeout, 50*time.Millisecond, c.gone, func() error {
+		var p struct{ Href, ReadyState string }
+		if err := c.eval(`({Href: location.href, ReadyState: document.readyState})`, &p); err != nil {
+			return err
+		}
+		if !strings.HasPrefix(p.Href, url) || p.ReadyState != "complete" {
+			return fmt.Errorf("the page is at %s, readyState %q", p.Href, p.ReadyState)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("navigate to %s: not loaded after %d reads in at most %v: %w", url, n, cdpLoadTimeout, err)
+	}
+	return nil
+}
+
+// describe says where the page is and the start of its text, for failure
+// messages; it never fails.
+func (c *cdpConn) describe() string {
+	var s string
+	err := c.eval(`location.href + " (" + document.readyState + "): " + (document.body ? document.body.innerText : "").slice(0, 400)`, &s)
+	if err != nil {
+		return "unknown: " + err.Error()
+	}
+	return s
 }
 
 // shortJS is the start of a JavaScript expression on one line.

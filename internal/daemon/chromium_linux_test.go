@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	neturl "net/url"
 	"os"
@@ -24,9 +25,13 @@ var chromiumFlags = []string{"--headless", "--no-sandbox", "--disable-gpu", "--d
 	"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
 	"--remote-debugging-port=0", "--remote-allow-origins=" + cdpOrigin}
 
-// openInChromium starts headless Chromium on url in its own process group
-// and returns a DevTools connection to the page. The group is killed, and
-// checked to be gone, when the test ends.
+// openInChromium starts headless Chromium on about:blank in its own
+// process group, connects to its page over the DevTools protocol, loads
+// url there and returns the connection once the page's load event has
+// fired. Each step waits for a browser that is merely slow (see the bounds
+// of devToolsPort, pageTarget, dialCDP and navigate) and fails at once if
+// it exited. The group is killed, and checked to be gone, when the test
+// ends.
 func openInChromium(t *testing.T, url string) *cdpConn {
 	t.Helper()
 	if u, err := neturl.Parse(url); err != nil || u.Host == "" {
@@ -37,7 +42,7 @@ func openInChromium(t *testing.T, url string) *cdpConn {
 		t.Fatalf("SEESAW_NETNS=1 needs chromium (internal/tools/install-deps.sh): %v", err)
 	}
 	profile := t.TempDir()
-	cmd := exec.Command(path, append(chromiumFlags, "--user-data-dir="+profile, url)...)
+	cmd := exec.Command(path, append(chromiumFlags, "--user-data-dir="+profile, "about:blank")...)
 	var out syncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	// Pdeathsig fires when the starting thread exits: keep this goroutine on
@@ -71,7 +76,7 @@ func openInChromium(t *testing.T, url string) *cdpConn {
 	if err != nil {
 		fail(err)
 	}
-	ws, err := pageDebuggerURL(port, url)
+	ws, err := pageTarget(port, exited)
 	if err != nil {
 		fail(err)
 	}
@@ -80,6 +85,9 @@ func openInChromium(t *testing.T, url string) *cdpConn {
 		fail(err)
 	}
 	t.Cleanup(func() { c.close() })
+	if err := c.navigate(url); err != nil {
+		fail(fmt.Errorf("%w; the page shows %s", err, c.describe()))
+	}
 	return c
 }
 
@@ -106,35 +114,72 @@ func devToolsPort(profile string, exited <-chan struct{}) (int, error) {
 	return port, nil
 }
 
-// pageDebuggerURL finds the DevTools websocket of the page showing url.
-func pageDebuggerURL(port int, url string) (string, error) {
+// devToolsTarget is an entry of Chromium's DevTools target list.
+type devToolsTarget struct {
+	Type, URL            string
+	WebSocketDebuggerURL string `json:"webSocketDebuggerUrl"`
+}
+
+// pageTarget waits (at most 30 s) for a "page" target in the DevTools
+// target list of the browser on port and returns its websocket. A browser
+// still starting may list none, or only targets of other types; if none
+// is listed after 5 s it is asked to open one (/json/new).
+func pageTarget(port int, exited <-chan struct{}) (string, error) {
 	client := &http.Client{Timeout: 5 * time.Second}
-	list := fmt.Sprintf("http://127.0.0.1:%d/json/list", port)
-	var last error
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		var targets []struct {
-			Type, URL            string
-			WebSocketDebuggerURL string `json:"webSocketDebuggerUrl"`
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	start, asked := time.Now(), ""
+	var ws string
+	n, err := poll(30*time.Second, 100*time.Millisecond, exited, func() error {
+		var targets []devToolsTarget
+		if err := devToolsJSON(client, http.MethodGet, base+"/json/list", &targets); err != nil {
+			return err
 		}
-		resp, err := client.Get(list)
-		if err != nil {
-			last = err
-			continue
-		}
-		err = json.NewDecoder(resp.Body).Decode(&targets)
-		resp.Body.Close()
-		if err != nil {
-			last = err
-			continue
-		}
+		var seen []string
 		for _, tg := range targets {
-			if tg.Type == "page" && strings.HasPrefix(tg.URL, url) && tg.WebSocketDebuggerURL != "" {
-				return tg.WebSocketDebuggerURL, nil
+			if tg.Type == "page" && tg.WebSocketDebuggerURL != "" {
+				ws = tg.WebSocketDebuggerURL
+				return nil
+			}
+			seen = append(seen, tg.Type+" "+tg.URL)
+		}
+		if asked == "" && time.Since(start) > 5*time.Second {
+			var tg devToolsTarget
+			asked = "; opened a page with /json/new"
+			if err := devToolsJSON(client, http.MethodPut, base+"/json/new?about:blank", &tg); err != nil {
+				asked = fmt.Sprintf("; /json/new: %v", err)
+			} else if tg.Type == "page" && tg.WebSocketDebuggerURL != "" {
+				ws = tg.WebSocketDebuggerURL
+				return nil
 			}
 		}
-		last = fmt.Errorf("no page target for %s among %d targets", url, len(targets))
+		return fmt.Errorf("no page target among %d %q%s", len(targets), seen, asked)
+	})
+	if err != nil {
+		return "", fmt.Errorf("devtools %s/json/list: %d reads in at most 30 s: %w", base, n, err)
 	}
-	return "", fmt.Errorf("devtools %s: %v", list, last)
+	return ws, nil
+}
+
+// devToolsJSON sends a request to Chromium's DevTools HTTP endpoint and
+// decodes the JSON answer into out.
+func devToolsJSON(client *http.Client, method, url string, out any) error {
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+		return fmt.Errorf("%s %s: %s: %s", method, url, resp.Status, b)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("%s %s: %w", method, url, err)
+	}
+	return nil
 }
 
 // killGroup kills process group pgid and waits (at most 10 s) until the

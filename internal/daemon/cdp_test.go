@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
+	"testing"
 	"time"
 
 	"golang.org/x/net/websocket"
@@ -236,4 +239,42 @@ func (c *cdpConn) close() error {
 		return nil
 	}
 	return c.ws.Close()
+}
+
+// TestCDPCallReconnects: a command that gets no answer in time fails
+// naming the command, and the next command is sent on a new connection to
+// the same websocket rather than on the one the unanswered answer may
+// still arrive on.
+func TestCDPCallReconnects(t *testing.T) {
+	var conns atomic.Int32
+	srv := httptest.NewServer(websocket.Handler(func(ws *websocket.Conn) {
+		n := conns.Add(1)
+		for {
+			var m struct {
+				ID     int    `json:"id"`
+				Method string `json:"method"`
+			}
+			if err := websocket.JSON.Receive(ws, &m); err != nil {
+				return
+			}
+			if n == 1 {
+				continue // the first connection never answers
+			}
+			websocket.JSON.Send(ws, map[string]any{"id": m.ID, "result": map[string]any{"conn": n}})
+		}
+	}))
+	defer srv.Close()
+	c, err := dialCDP("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	err = c.callWithin(100*time.Millisecond, "Runtime.evaluate", nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "Runtime.evaluate: no answer within 100ms") {
+		t.Fatalf("unanswered command: %v", err)
+	}
+	var r struct{ Conn int }
+	if err := c.call("Runtime.evaluate", nil, &r); err != nil || r.Conn != 2 {
+		t.Fatalf("the next command: answered on connection %d, %v; want a new connection 2", r.Conn, err)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	neturl "net/url"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -76,7 +78,7 @@ func openInChromium(t *testing.T, url string) *cdpConn {
 	if err != nil {
 		fail(err)
 	}
-	ws, err := pageTarget(port, exited)
+	ws, err := pageTarget(fmt.Sprintf("http://127.0.0.1:%d", port), 5*time.Second, exited)
 	if err != nil {
 		fail(err)
 	}
@@ -121,12 +123,11 @@ type devToolsTarget struct {
 }
 
 // pageTarget waits (at most 30 s) for a "page" target in the DevTools
-// target list of the browser on port and returns its websocket. A browser
-// still starting may list none, or only targets of other types; if none
-// is listed after 5 s it is asked to open one (/json/new).
-func pageTarget(port int, exited <-chan struct{}) (string, error) {
+// target list at base (http://host:port) and returns its websocket. A
+// browser still starting may list none, or only targets of other types;
+// if none is listed after askAfter it is asked to open one (/json/new).
+func pageTarget(base string, askAfter time.Duration, exited <-chan struct{}) (string, error) {
 	client := &http.Client{Timeout: 5 * time.Second}
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	start, asked := time.Now(), ""
 	var ws string
 	n, err := poll(30*time.Second, 100*time.Millisecond, exited, func() error {
@@ -142,7 +143,7 @@ func pageTarget(port int, exited <-chan struct{}) (string, error) {
 			}
 			seen = append(seen, tg.Type+" "+tg.URL)
 		}
-		if asked == "" && time.Since(start) > 5*time.Second {
+		if asked == "" && time.Since(start) >= askAfter {
 			var tg devToolsTarget
 			asked = "; opened a page with /json/new"
 			if err := devToolsJSON(client, http.MethodPut, base+"/json/new?about:blank", &tg); err != nil {
@@ -224,4 +225,50 @@ func liveGroupMembers(pgid int) []int {
 		}
 	}
 	return pids
+}
+
+// TestChromiumPageTargetWaits: pageTarget polls a DevTools target list
+// that lists no page at first, skips targets of other types, and asks for
+// a page with PUT /json/new when none is listed in time.
+func TestChromiumPageTargetWaits(t *testing.T) {
+	page := `{"type": "page", "url": "about:blank", "webSocketDebuggerUrl": "ws://127.0.0.1:1/devtools/page/A"}`
+	other := `{"type": "browser_ui", "url": "chrome://omnibox-popup.top-chrome/", "webSocketDebuggerUrl": "ws://127.0.0.1:1/devtools/page/B"}`
+	var lists, pageFrom atomic.Int32 // the list holds the page from read pageFrom on
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/json/list" && r.Method == http.MethodGet:
+			switch n := lists.Add(1); {
+			case n == 1:
+				http.Error(w, "starting", http.StatusServiceUnavailable)
+			case n == 2:
+				io.WriteString(w, "[]")
+			case n < pageFrom.Load():
+				io.WriteString(w, "["+other+"]")
+			default:
+				io.WriteString(w, "["+other+", "+page+"]")
+			}
+		case r.URL.Path == "/json/new" && r.Method == http.MethodPut:
+			io.WriteString(w, strings.Replace(page, "/A", "/NEW", 1))
+		default:
+			http.Error(w, "unexpected "+r.Method+" "+r.URL.String(), http.StatusBadRequest)
+		}
+	}))
+	defer srv.Close()
+
+	pageFrom.Store(4)
+	ws, err := pageTarget(srv.URL, time.Minute, nil)
+	if err != nil || ws != "ws://127.0.0.1:1/devtools/page/A" || lists.Load() != 4 {
+		t.Fatalf("pageTarget: %q, %v after %d reads; want the page listed by the 4th", ws, err, lists.Load())
+	}
+	lists.Store(0)
+	pageFrom.Store(1000)
+	ws, err = pageTarget(srv.URL, 300*time.Millisecond, nil)
+	if err != nil || ws != "ws://127.0.0.1:1/devtools/page/NEW" {
+		t.Fatalf("pageTarget: %q, %v; want the page opened with /json/new", ws, err)
+	}
+	exited := make(chan struct{})
+	close(exited)
+	if _, err := pageTarget(srv.URL, time.Minute, exited); !errors.Is(err, errBrowserGone) || !strings.Contains(err.Error(), "browser_ui chrome://omnibox") {
+		t.Fatalf("pageTarget of an exited browser: %v, want %v naming the targets seen", err, errBrowserGone)
+	}
 }

@@ -3,14 +3,19 @@ package daemon
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -22,17 +27,24 @@ var chromiumFlags = []string{"--headless", "--no-sandbox", "--disable-gpu", "--d
 	"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
 	"--remote-debugging-port=0", "--remote-allow-origins=" + cdpOrigin}
 
-// openInChromium starts headless Chromium on url in its own process group
-// and returns a DevTools connection to the page. The group is killed, and
-// checked to be gone, when the test ends.
+// openInChromium starts headless Chromium on about:blank in its own
+// process group, connects to its page over the DevTools protocol, loads
+// url there and returns the connection once the page's load event has
+// fired. Each step waits for a browser that is merely slow (see the bounds
+// of devToolsPort, pageTarget, dialCDP and navigate) and fails at once if
+// it exited. The group is killed, and checked to be gone, when the test
+// ends.
 func openInChromium(t *testing.T, url string) *cdpConn {
 	t.Helper()
+	if u, err := neturl.Parse(url); err != nil || u.Host == "" {
+		t.Fatalf("openInChromium(%q): not a URL with a host", url)
+	}
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		t.Fatalf("SEESAW_NETNS=1 needs chromium (internal/tools/install-deps.sh): %v", err)
 	}
 	profile := t.TempDir()
-	cmd := exec.Command(path, append(chromiumFlags, "--user-data-dir="+profile, url)...)
+	cmd := exec.Command(path, append(chromiumFlags, "--user-data-dir="+profile, "about:blank")...)
 	var out syncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	// Pdeathsig fires when the starting thread exits: keep this goroutine on
@@ -45,7 +57,8 @@ func openInChromium(t *testing.T, url string) *cdpConn {
 		t.Fatalf("start %s: %v", path, err)
 	}
 	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
+	var waitErr error // set before exited is closed
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		defer runtime.UnlockOSThread()
 		killGroup(t, cmd.Process.Pid, exited)
@@ -53,19 +66,30 @@ func openInChromium(t *testing.T, url string) *cdpConn {
 			t.Logf("chromium output (last 4 KiB):\n%s", tail(out.String(), 4096))
 		}
 	})
+	fail := func(err error) {
+		t.Helper()
+		if errors.Is(err, errBrowserGone) {
+			<-exited
+			err = fmt.Errorf("%w: %v", err, waitErr)
+		}
+		t.Fatalf("chromium: %v", err)
+	}
 	port, err := devToolsPort(profile, exited)
 	if err != nil {
-		t.Fatalf("chromium: %v\n%s", err, tail(out.String(), 4096))
+		fail(err)
 	}
-	ws, err := pageDebuggerURL(port, url)
+	ws, err := pageTarget(fmt.Sprintf("http://127.0.0.1:%d", port), 5*time.Second, exited)
 	if err != nil {
-		t.Fatal(err)
+		fail(err)
 	}
-	c, err := dialCDP(ws)
+	c, err := dialCDP(ws, exited)
 	if err != nil {
-		t.Fatal(err)
+		fail(err)
 	}
 	t.Cleanup(func() { c.close() })
+	if err := c.navigate(url); err != nil {
+		fail(fmt.Errorf("%w; the page shows %s", err, c.describe()))
+	}
 	return c
 }
 
@@ -73,54 +97,90 @@ func openInChromium(t *testing.T, url string) *cdpConn {
 // listens on into the profile's DevToolsActivePort file.
 func devToolsPort(profile string, exited <-chan struct{}) (int, error) {
 	file := filepath.Join(profile, "DevToolsActivePort")
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		select {
-		case <-exited:
-			return 0, fmt.Errorf("exited before writing %s", file)
-		default:
-		}
+	var port int
+	n, err := poll(30*time.Second, 50*time.Millisecond, exited, func() error {
 		b, err := os.ReadFile(file)
 		if err != nil {
-			continue
+			return err
 		}
-		if line, _, ok := strings.Cut(string(b), "\n"); ok {
-			if port, err := strconv.Atoi(line); err == nil {
-				return port, nil
-			}
+		line, _, ok := strings.Cut(string(b), "\n")
+		if !ok {
+			return fmt.Errorf("%s holds %q, no complete first line", file, b)
 		}
+		port, err = strconv.Atoi(line)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("no port in %s after %d reads in at most 30 s: %w", file, n, err)
 	}
-	return 0, fmt.Errorf("no port in %s after 30 s", file)
+	return port, nil
 }
 
-// pageDebuggerURL finds the DevTools websocket of the page showing url.
-func pageDebuggerURL(port int, url string) (string, error) {
+// devToolsTarget is an entry of Chromium's DevTools target list.
+type devToolsTarget struct {
+	Type, URL            string
+	WebSocketDebuggerURL string `json:"webSocketDebuggerUrl"`
+}
+
+// pageTarget waits (at most 30 s) for a "page" target in the DevTools
+// target list at base (http://host:port) and returns its websocket. A
+// browser still starting may list none, or only targets of other types;
+// if none is listed after askAfter it is asked to open one (/json/new).
+func pageTarget(base string, askAfter time.Duration, exited <-chan struct{}) (string, error) {
 	client := &http.Client{Timeout: 5 * time.Second}
-	list := fmt.Sprintf("http://127.0.0.1:%d/json/list", port)
-	var last error
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		var targets []struct {
-			Type, URL            string
-			WebSocketDebuggerURL string `json:"webSocketDebuggerUrl"`
+	start, asked := time.Now(), ""
+	var ws string
+	n, err := poll(30*time.Second, 100*time.Millisecond, exited, func() error {
+		var targets []devToolsTarget
+		if err := devToolsJSON(client, http.MethodGet, base+"/json/list", &targets); err != nil {
+			return err
 		}
-		resp, err := client.Get(list)
-		if err != nil {
-			last = err
-			continue
-		}
-		err = json.NewDecoder(resp.Body).Decode(&targets)
-		resp.Body.Close()
-		if err != nil {
-			last = err
-			continue
-		}
+		var seen []string
 		for _, tg := range targets {
-			if tg.Type == "page" && strings.HasPrefix(tg.URL, url) && tg.WebSocketDebuggerURL != "" {
-				return tg.WebSocketDebuggerURL, nil
+			if tg.Type == "page" && tg.WebSocketDebuggerURL != "" {
+				ws = tg.WebSocketDebuggerURL
+				return nil
+			}
+			seen = append(seen, tg.Type+" "+tg.URL)
+		}
+		if asked == "" && time.Since(start) >= askAfter {
+			var tg devToolsTarget
+			asked = "; opened a page with /json/new"
+			if err := devToolsJSON(client, http.MethodPut, base+"/json/new?about:blank", &tg); err != nil {
+				asked = fmt.Sprintf("; /json/new: %v", err)
+			} else if tg.Type == "page" && tg.WebSocketDebuggerURL != "" {
+				ws = tg.WebSocketDebuggerURL
+				return nil
 			}
 		}
-		last = fmt.Errorf("no page target for %s among %d targets", url, len(targets))
+		return fmt.Errorf("no page target among %d %q%s", len(targets), seen, asked)
+	})
+	if err != nil {
+		return "", fmt.Errorf("devtools %s/json/list: %d reads in at most 30 s: %w", base, n, err)
 	}
-	return "", fmt.Errorf("devtools %s: %v", list, last)
+	return ws, nil
+}
+
+// devToolsJSON sends a request to Chromium's DevTools HTTP endpoint and
+// decodes the JSON answer into out.
+func devToolsJSON(client *http.Client, method, url string, out any) error {
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+		return fmt.Errorf("%s %s: %s: %s", method, url, resp.Status, b)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("%s %s: %w", method, url, err)
+	}
+	return nil
 }
 
 // killGroup kills process group pgid and waits (at most 10 s) until the
@@ -165,4 +225,50 @@ func liveGroupMembers(pgid int) []int {
 		}
 	}
 	return pids
+}
+
+// TestChromiumPageTargetWaits: pageTarget polls a DevTools target list
+// that lists no page at first, skips targets of other types, and asks for
+// a page with PUT /json/new when none is listed in time.
+func TestChromiumPageTargetWaits(t *testing.T) {
+	page := `{"type": "page", "url": "about:blank", "webSocketDebuggerUrl": "ws://127.0.0.1:1/devtools/page/A"}`
+	other := `{"type": "browser_ui", "url": "chrome://omnibox-popup.top-chrome/", "webSocketDebuggerUrl": "ws://127.0.0.1:1/devtools/page/B"}`
+	var lists, pageFrom atomic.Int32 // the list holds the page from read pageFrom on
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/json/list" && r.Method == http.MethodGet:
+			switch n := lists.Add(1); {
+			case n == 1:
+				http.Error(w, "starting", http.StatusServiceUnavailable)
+			case n == 2:
+				io.WriteString(w, "[]")
+			case n < pageFrom.Load():
+				io.WriteString(w, "["+other+"]")
+			default:
+				io.WriteString(w, "["+other+", "+page+"]")
+			}
+		case r.URL.Path == "/json/new" && r.Method == http.MethodPut:
+			io.WriteString(w, strings.Replace(page, "/A", "/NEW", 1))
+		default:
+			http.Error(w, "unexpected "+r.Method+" "+r.URL.String(), http.StatusBadRequest)
+		}
+	}))
+	defer srv.Close()
+
+	pageFrom.Store(4)
+	ws, err := pageTarget(srv.URL, time.Minute, nil)
+	if err != nil || ws != "ws://127.0.0.1:1/devtools/page/A" || lists.Load() != 4 {
+		t.Fatalf("pageTarget: %q, %v after %d reads; want the page listed by the 4th", ws, err, lists.Load())
+	}
+	lists.Store(0)
+	pageFrom.Store(1000)
+	ws, err = pageTarget(srv.URL, 300*time.Millisecond, nil)
+	if err != nil || ws != "ws://127.0.0.1:1/devtools/page/NEW" {
+		t.Fatalf("pageTarget: %q, %v; want the page opened with /json/new", ws, err)
+	}
+	exited := make(chan struct{})
+	close(exited)
+	if _, err := pageTarget(srv.URL, time.Minute, exited); !errors.Is(err, errBrowserGone) || !strings.Contains(err.Error(), "browser_ui chrome://omnibox") {
+		t.Fatalf("pageTarget of an exited browser: %v, want %v naming the targets seen", err, errBrowserGone)
+	}
 }

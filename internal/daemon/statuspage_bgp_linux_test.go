@@ -3,7 +3,6 @@ package daemon
 import (
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/seesaw-lb/seesaw/internal/testenv"
 )
@@ -38,15 +37,10 @@ func TestStatusPageShowsBGP(t *testing.T) {
 			"    backends: [{address: 127.0.0.2, port: " + strconv.Itoa(int(port)) + "}]\n",
 	})
 	socket, _ := startDaemon(t, d, dir)
-	page := openInChromium(t, "http://"+statusOf(t, socket).Metrics+"/")
+	page := openInChromium(t, statusPageURL(t, socket))
 	read := func(what string, cond func(bgpPage) bool) bgpPage {
 		t.Helper()
-		var p bgpPage
-		testenv.Eventually(t, 30*time.Second, func() bool {
-			p = bgpPage{}
-			return page.eval(bgpPageJS, &p) == nil && cond(p)
-		}, "%s (last: %+v)", what, &p)
-		return p
+		return waitForEval(t, page, what, bgpPageJS, cond)
 	}
 	read("the BGP section", func(p bgpPage) bool {
 		return p.State == "running" && len(p.Peers) == 1 && p.Peers[0] == "127.0.0.3 peer state-down" &&

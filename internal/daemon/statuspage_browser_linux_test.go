@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -124,7 +125,7 @@ func TestStatusPageInChromium(t *testing.T) {
 		return true
 	})
 
-	page := openInChromium(t, "http://"+statusOf(t, socket).Metrics+"/")
+	page := openInChromium(t, statusPageURL(t, socket))
 	want := map[string]string{
 		"web": "up", "web " + b("127.0.0.2", p1): "up green", "web " + b("127.0.0.3", p2): "up green",
 		"api": "up", "api " + b("127.0.0.4", p3): "up green", "api " + drained: "drained amber",
@@ -142,14 +143,13 @@ func TestStatusPageInChromium(t *testing.T) {
 			}
 		}
 	}
-	if err := page.eval(`window.seesawTestMarker = "set before the backend stopped"`, new(string)); err != nil {
-		t.Fatal(err)
-	}
+	const marker = "set before the backend stopped"
+	waitForEval(t, page, "the marker set", `window.seesawTestMarker = "`+marker+`"`, func(v string) bool { return v == marker })
 
 	web1.Close() // its checks fail: down after fall failures
 	want["web "+b("127.0.0.2", p1)] = "down red"
 	st = waitForPage(t, page, "the stopped backend's row red", func(p pageState) bool { return sameRows(p.rows(), want) })
-	if st.Marker != "set before the backend stopped" {
+	if st.Marker != marker {
 		t.Fatalf("the page was reloaded: window.seesawTestMarker is %q", st.Marker)
 	}
 	var health, check string
@@ -165,20 +165,54 @@ func TestStatusPageInChromium(t *testing.T) {
 	}
 }
 
+// statusPageURL waits (at most 10 s) until the daemon on socket reports
+// its metrics listener's address, which it learns after the control socket
+// answers, and returns the status page's URL.
+func statusPageURL(t *testing.T, socket string) string {
+	t.Helper()
+	var addr string
+	eventually(t, "the daemon's metrics address in its status", func() bool {
+		addr = statusOf(t, socket).Metrics
+		return addr != ""
+	})
+	return "http://" + addr + "/"
+}
+
 // waitForPage polls the page's DOM (at most 30 s) until cond holds.
 func waitForPage(t *testing.T, c *cdpConn, what string, cond func(pageState) bool) pageState {
 	t.Helper()
-	var st pageState
-	var err error
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		st = pageState{}
-		if err = c.eval(pageStateJS, &st); err == nil && cond(st) {
-			return st
-		}
-	}
-	t.Fatalf("timed out waiting for %s: last DOM read: %+v (error %v)", what, st.rows(), err)
-	return st
+	return waitForEval(t, c, what, pageStateJS, cond)
 }
+
+// waitForEval evaluates expr in the page every 100 ms (at most 30 s, an
+// evaluation that gets no answer ending after 10 s more) until cond holds
+// for its value. On timeout it fails with the last value read, the last
+// failed evaluation and what the page shows.
+func waitForEval[T any](t *testing.T, c *cdpConn, what, expr string, cond func(T) bool) T {
+	t.Helper()
+	var v T
+	var failed error
+	n, err := poll(30*time.Second, 100*time.Millisecond, nil, func() error {
+		var got T
+		if err := c.eval(expr, &got); err != nil {
+			failed = err
+			return err
+		}
+		if v = got; !cond(v) {
+			return errNotYet
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("timed out after %d reads in 30 s waiting for %s: last value %+v (last failed read: %v); the page shows %s",
+			n, what, v, failed, c.describe())
+	}
+	return v
+}
+
+// errNotYet is what waitForEval's reads return while the value does not
+// satisfy the condition.
+var errNotYet = errors.New("condition not met")
 
 func sameRows(got, want map[string]string) bool {
 	if len(got) != len(want) {

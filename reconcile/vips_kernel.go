@@ -46,12 +46,7 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		errs = append(errs, err)
 	}
 	live := map[string][]netip.Prefix{}
-	ifnames := slices.Clone(pol.Interfaces)
-	for _, t := range target {
-		ifnames = append(ifnames, t.Interface)
-	}
-	slices.Sort(ifnames)
-	for _, ifname := range slices.Compact(ifnames) {
+	for _, ifname := range interfacesOf(target, pol) {
 		ps, err := v.list(ctx, ifname)
 		if err != nil {
 			if ifname == pol.Anycast {
@@ -63,16 +58,33 @@ func (v *VIPs) Sync(ctx context.Context, target []Address, pol AddressPolicy) ([
 		live[ifname] = ps
 	}
 	add, del := planAddresses(live, target, pol, v.added)
-	held := map[Address]bool{}
-	for _, t := range target {
-		held[t] = slices.Contains(live[t.Interface], t.Prefix)
-	}
+	held := heldIn(live, target)
 	wait, rerrs := v.remove(ctx, del)
 	defer wait()
 	errs = append(errs, rerrs...)
 	errs = append(errs, v.addAnnounced(ctx, add, pol, held)...)
 	v.prepareAnnounce(ctx, live, pol)
 	return heldOf(target, held), errors.Join(errs...)
+}
+
+// interfacesOf are the interfaces a sync of target under pol looks at:
+// pol's and target's, sorted, each once.
+func interfacesOf(target []Address, pol AddressPolicy) []string {
+	ifnames := slices.Clone(pol.Interfaces)
+	for _, t := range target {
+		ifnames = append(ifnames, t.Interface)
+	}
+	slices.Sort(ifnames)
+	return slices.Compact(ifnames)
+}
+
+// heldIn marks the addresses of target that live has.
+func heldIn(live map[string][]netip.Prefix, target []Address) map[Address]bool {
+	held := map[Address]bool{}
+	for _, t := range target {
+		held[t] = slices.Contains(live[t.Interface], t.Prefix)
+	}
+	return held
 }
 
 // prepareAnnounce opens the announcement socket of each listed interface

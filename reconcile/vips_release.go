@@ -38,12 +38,7 @@ func (l *Loop) releaseVIPs(ctx context.Context, target []Address, pol AddressPol
 func (v *VIPs) Release(ctx context.Context, target []Address, pol AddressPolicy) ([]Address, error) {
 	var errs []error
 	live := map[string][]netip.Prefix{}
-	ifnames := slices.Clone(pol.Interfaces)
-	for _, t := range target {
-		ifnames = append(ifnames, t.Interface)
-	}
-	slices.Sort(ifnames)
-	for _, ifname := range slices.Compact(ifnames) {
+	for _, ifname := range interfacesOf(target, pol) {
 		ps, ok := v.seen[ifname]
 		if !ok {
 			var err error
@@ -55,10 +50,7 @@ func (v *VIPs) Release(ctx context.Context, target []Address, pol AddressPolicy)
 		live[ifname] = slices.Clone(ps)
 	}
 	_, del := planAddresses(live, target, pol, v.added)
-	held := map[Address]bool{}
-	for _, t := range target {
-		held[t] = slices.Contains(live[t.Interface], t.Prefix)
-	}
+	held := heldIn(live, target)
 	wait, rerrs := v.remove(ctx, del)
 	defer wait()
 	errs = append(errs, rerrs...)

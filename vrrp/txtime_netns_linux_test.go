@@ -1,7 +1,9 @@
 package vrrp
 
 import (
+	"fmt"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 )
@@ -53,26 +55,48 @@ func timedHandover(t *testing.T, l *lan, v variant, env ...string) (Stats, *proc
 // intervals and checks that src's last advert had priority 0.
 func lastIsPriorityZero(t *testing.T, obs *proc, src string) {
 	t.Helper()
-	last, seen := -1, 0
+	if ads := advertsOf(obs, src); len(ads) == 0 || ads[len(ads)-1].Prio != 0 {
+		t.Fatalf("the observer saw %s from %s; want the last to be priority 0", advertTail(ads, 6), src)
+	}
+}
+
+// advertsOf reads the observer until it has been quiet for 3 intervals
+// (at most 10 s) and returns src's adverts in the order they arrived.
+func advertsOf(obs *proc, src string) []helperMsg {
+	var ads []helperMsg
 	bound := time.After(10 * time.Second)
 	quiet := time.NewTimer(3 * netnsInterval)
 	defer quiet.Stop()
-	for waiting := true; waiting; {
+	for {
 		select {
 		case m := <-obs.msgs:
 			if m.Kind == "advert" && m.Src == src {
-				last, seen = m.Prio, seen+1
+				ads = append(ads, m)
 				quiet.Reset(3 * netnsInterval)
 			}
 		case <-quiet.C:
-			waiting = false
+			return ads
 		case <-bound:
-			waiting = false
+			return ads
 		}
 	}
-	if seen == 0 || last != 0 {
-		t.Fatalf("observer saw %d adverts from %s, the last with priority %d; want the last to be priority 0", seen, src, last)
+}
+
+// advertTail describes the last n of ads: each one's priority and how long
+// after the one before it arrived.
+func advertTail(ads []helperMsg, n int) string {
+	if len(ads) == 0 {
+		return "no adverts"
 	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d adverts, the last ones:", len(ads))
+	for i := max(0, len(ads)-n); i < len(ads); i++ {
+		fmt.Fprintf(&b, " priority %d", ads[i].Prio)
+		if i > 0 {
+			fmt.Fprintf(&b, " (+%v)", time.Duration(ads[i].Mono-ads[i-1].Mono).Round(time.Millisecond))
+		}
+	}
+	return b.String()
 }
 
 // TestNetnsKernelTimedQdisc checks the qdisc detection on the real kernel:

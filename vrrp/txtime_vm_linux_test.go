@@ -80,10 +80,14 @@ func TestVMKernelTimedFq(t *testing.T) {
 			t.Fatalf("master with fq: timed on %q, %d adverts, %d ahead, %d errors; want kernel-timed ones and no errors",
 				st.AdvertTiming, st.Sent, st.TimedSent, st.SendErrors)
 		}
-		if e := backup.wait("event", "master", 5*time.Second); e.Reason != string(ReasonPeerShutdown) {
-			t.Fatalf("backup took over for %q, want %q", e.Reason, ReasonPeerShutdown)
+		e := backup.wait("event", "master", 5*time.Second)
+		ads := advertsOf(obs, l.addr4(0).String())
+		if e.Reason != string(ReasonPeerShutdown) {
+			t.Fatalf("backup took over for %q, want %q; the observer saw %s", e.Reason, ReasonPeerShutdown, advertTail(ads, 6))
 		}
-		lastIsPriorityZero(t, obs, l.addr4(0).String())
+		if len(ads) == 0 || ads[len(ads)-1].Prio != 0 {
+			t.Fatalf("the observer saw %s; want the last to be priority 0", advertTail(ads, 6))
+		}
 	})
 }
 

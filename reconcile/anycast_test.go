@@ -155,7 +155,10 @@ func TestAnycastTakeoverAddsWithoutListing(t *testing.T) {
 	if err != nil || !slices.Equal(held, []Address{anycastVIP, vrrpVIP}) || lc.lists.Load() != lists {
 		t.Fatalf("takeover: held %v, %v, %d listings; want both VIPs and no listing", held, err, lc.lists.Load()-lists)
 	}
-	if got := fa.Announced(); len(got) != 1 || got[0] != vrrpVIP.Prefix.Addr() {
+	// The VRRP VIP's first announcement has left when Takeover returns;
+	// its schedule may have sent more since. The anycast VIP has none.
+	got := fa.Announced()
+	if len(got) == 0 || slices.ContainsFunc(got, func(a netip.Addr) bool { return a != vrrpVIP.Prefix.Addr() }) {
 		t.Fatalf("announced %v at the takeover, want only the VRRP VIP %s", got, vrrpVIP.Prefix.Addr())
 	}
 }

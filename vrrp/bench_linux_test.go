@@ -106,6 +106,10 @@ type jitterRow struct {
 	// lease: the sender process's repeats, lease expiries and dropped
 	// adverts ("-" for other paths)
 	lease string
+	// floor: cyclictest's wake-ups in the same window as the statistic of
+	// js (measureFloor), on seesaw rows; floorErr when it was not measured
+	floor    []time.Duration
+	floorErr error
 }
 
 // BenchmarkNetnsAdvertJitter measures the spacing of 100 ms adverts from
@@ -152,9 +156,20 @@ func advertJitter(b *testing.B, suite string, n int, rounds []jitterRound) {
 			}
 		}
 		ss, ka := make(chan jitterRow, 1), make(chan jitterRow, 1)
+		type floor struct {
+			js  []time.Duration
+			err error
+		}
+		fl := make(chan floor, 1)
 		go measureInto(ss, b, round, n)
 		go measureInto(ka, b, jitterRound{name: "keepalived"}, n)
-		rows = append(rows, <-ss, <-ka)
+		go func() {
+			js, err := measureFloor(b, n)
+			fl <- floor{js, err}
+		}()
+		s, k, f := <-ss, <-ka, <-fl
+		s.floor, s.floorErr = f.js, f.err
+		rows = append(rows, s, k)
 		if b.Failed() {
 			printJitter(suite, rows[:len(rows)-2], n)
 			b.Fatalf("round %s failed; the rows above are the rounds before it", round.name)
@@ -227,9 +242,10 @@ func printJitter(suite string, rows []jitterRow, n int) {
 		"late: thread- or process-sent adverts >1 ms after due, and the latest; golate: the same for the lateness\n"+
 		"not spent on the host's run queue (the Go runtime's share on the thread, the process's own on the\n"+
 		"sender process); gc: cycles, STW pause p99 and max (runtime/metrics);\n"+
-		"lease: the sender process's adverts repeated/lease expiries/adverts dropped\n", n)
-	fmt.Printf("%-32s %7s %7s %7s %7s %8s %5s %7s %6s %7s %6s %7s %7s %8s %9s %11s\n", "sender", "p50", "p99", "p99.9", "max",
-		"p99.9/ka", "late", "maxlate", "golate", "gomax", "gc", "gc p99", "gc max", "cpu", "rss KiB", "lease")
+		"lease: the sender process's adverts repeated/lease expiries/adverts dropped;\n"+
+		"floor: the same statistic of cyclictest's wake-ups (SCHED_FIFO %d, same window), p99.9 and max\n", n, rtBenchPriority)
+	fmt.Printf("%-32s %7s %7s %7s %7s %8s %5s %7s %6s %7s %6s %7s %7s %8s %9s %11s %7s %7s\n", "sender", "p50", "p99", "p99.9", "max",
+		"p99.9/ka", "late", "maxlate", "golate", "gomax", "gc", "gc p99", "gc max", "cpu", "rss KiB", "lease", "floor", "flmax")
 	for i, r := range rows {
 		if len(r.js) == 0 {
 			fmt.Printf("%-32s (failed)\n", r.name)
@@ -247,12 +263,24 @@ func printJitter(suite string, rows []jitterRow, n int) {
 		if lease == "" {
 			lease = "-"
 		}
-		fmt.Printf("%-32s %7s %7s %7s %7s %8.2f %5s %7s %6s %7s %6s %7s %7s %8s %9d %11s\n", r.name, ms(quantile(r.js, 0.5)),
+		floor, flmax := "-", "-"
+		if len(r.floor) > 0 {
+			floor, flmax = ms(quantile(r.floor, 0.999)), ms(r.floor[len(r.floor)-1])
+		}
+		fmt.Printf("%-32s %7s %7s %7s %7s %8.2f %5s %7s %6s %7s %6s %7s %7s %8s %9d %11s %7s %7s\n", r.name, ms(quantile(r.js, 0.5)),
 			ms(quantile(r.js, 0.99)), ms(quantile(r.js, 0.999)), ms(r.js[len(r.js)-1]), ratio, late, maxLate,
-			goLate, goMax, gc, gcp99, gcmax, r.cpu.Round(time.Millisecond), r.rssKiB, lease)
+			goLate, goMax, gc, gcp99, gcmax, r.cpu.Round(time.Millisecond), r.rssKiB, lease, floor, flmax)
 		if r.seesaw && len(ka.js) > 0 {
 			benchrow.Write(os.Stdout, suite+" (peer: keepalived)", "advert jitter p99.9, "+r.name, ms(quantile(r.js, 0.999))+" ms",
 				ms(quantile(ka.js, 0.999))+" ms", ratio)
+		}
+		if r.seesaw && len(r.floor) > 0 {
+			fl := quantile(r.floor, 0.999)
+			benchrow.Write(os.Stdout, suite+" (peer: cyclictest, the timer floor)", "advert jitter p99.9, "+r.name,
+				ms(quantile(r.js, 0.999))+" ms", ms(fl)+" ms", float64(quantile(r.js, 0.999))/float64(max(fl, 1)))
+		}
+		if r.seesaw && r.floorErr != nil {
+			fmt.Printf("%-32s floor not measured: %v\n", "", r.floorErr)
 		}
 	}
 }

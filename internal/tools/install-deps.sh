@@ -20,6 +20,7 @@ need=(
   lintian:lintian
   birdc:bird2
   vtysh:frr
+  cyclictest:rt-tests
 )
 
 missing=()

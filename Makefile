@@ -139,11 +139,13 @@ demo:
 ## send path (runtime timer, timing thread, thread at SCHED_FIFO 50, the advert
 ## sender process, the process at SCHED_FIFO 50, SO_TXTIME where fq exists) and
 ## the node process's GC pauses, then failover detection over 20 kills; each
-## next to keepalived measured in the same run, in network namespaces (root).
+## next to keepalived and to the host's timer floor (cyclictest) measured in the
+## same window, in network namespaces (root); and the timer floor alone:
+## 100,000 wake-ups of a SCHED_FIFO thread every 1 ms (BenchmarkTimerFloor).
 ## About 30 minutes; SEESAW_BENCH_ROUNDS=regexp picks rounds ("scenario/path",
 ## e.g. '10k-svc-reload.*process').
 vrrpbench:
-	SEESAW_NETNS=1 $(GO) test -count=1 -run '^$$' -bench 'Netns' -benchtime 1x -timeout 60m ./vrrp/
+	SEESAW_NETNS=1 $(GO) test -count=1 -run '^$$' -bench 'Netns|TimerFloor' -benchtime 1x -timeout 60m ./vrrp/
 
 ## failbench: spurious failovers under load: a seesaw pair and a keepalived
 ## pair in network namespaces (root), 100 ms adverts, beside each master
@@ -158,10 +160,11 @@ vrrpvmtest: deps
 	@bash internal/vm/run.sh --pkg ./vrrp --run '^TestVMKernelTimedFq$$'
 
 ## vrrpvmbench: the advert jitter rounds (idle and 1,000 checks at 1 s; every
-## send path, kernel-timed with fq) next to keepalived inside the test VM (TCG).
+## send path, kernel-timed with fq) next to keepalived and cyclictest inside the
+## test VM (TCG).
 ## About 9 minutes.
 vrrpvmbench: deps
-	@bash internal/vm/run.sh --pkg ./vrrp --bench VMAdvertJitter --host-bin keepalived --arg -test.benchtime=1x --timeout 1400
+	@bash internal/vm/run.sh --pkg ./vrrp --bench VMAdvertJitter --host-bin keepalived --host-bin cyclictest --arg -test.benchtime=1x --timeout 1400
 
 ## hatest: the HA traffic suite (docs/testing.md): client, two load balancers
 ## and three backends in namespaces on a bridge in the test VM; each lifecycle

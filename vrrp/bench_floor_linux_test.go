@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,38 +20,60 @@ import (
 // each round: Debian's cyclictest (package rt-tests).
 const floorCommand = "cyclictest"
 
-// measureFloor runs cyclictest for n+1 wake-ups of one SCHED_FIFO thread at
-// rtBenchPriority on the benchmark's interval, in the same window as the
-// round, and returns its wake-ups turned into the adverts' statistic
-// (|interval - 100 ms| between consecutive wake-ups, sorted). It is the
-// timer floor of the host in that window: a sender that sleeps until its
-// due time cannot be steadier than a C thread that does only that.
-// --laptop leaves /dev/cpu_dma_latency alone, so the senders measured
-// beside it run on the host as it is.
-func measureFloor(tb testing.TB, n int) ([]time.Duration, error) {
+// floorRun is cyclictest running beside a jitter round: one SCHED_FIFO
+// thread at rtBenchPriority that does nothing but sleep to an absolute
+// time on the benchmark's interval. --laptop leaves /dev/cpu_dma_latency
+// alone, so the senders measured beside it run on the host as it is.
+type floorRun struct {
+	cmd     *exec.Cmd
+	out     bytes.Buffer
+	stderr  bytes.Buffer
+	started int64 // wall-clock ns just before the start
+}
+
+// startFloor starts cyclictest for a round.
+func startFloor() (*floorRun, error) {
 	path, err := exec.LookPath(floorCommand)
 	if err != nil {
 		return nil, fmt.Errorf("%s not found (apt-get install rt-tests): %w", floorCommand, err)
 	}
 	us := strconv.Itoa(int(benchInterval / time.Microsecond))
-	cmd := exec.Command(path, "--laptop", "-m", "-p", strconv.Itoa(rtBenchPriority), "-i", us, "-d", "0",
-		"-l", strconv.Itoa(n+1), "-v")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	f := &floorRun{}
+	f.cmd = exec.Command(path, "--laptop", "-m", "-p", strconv.Itoa(rtBenchPriority), "-i", us, "-d", "0", "-v")
+	f.cmd.Stdout, f.cmd.Stderr = &f.out, &f.stderr
+	f.started = time.Now().UnixNano()
+	if err := f.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("%s: %w", f.cmd, err)
+	}
+	return f, nil
+}
+
+// stop ends cyclictest and returns its wake-ups due between from and to
+// (wall-clock ns: the first and last advert of the round's windows) turned
+// into the adverts' statistic (|interval - 100 ms| between consecutive
+// wake-ups, sorted). That is the timer floor of the host in the round's
+// window: a sender that sleeps until its due time cannot be steadier than
+// a C thread that does only that.
+func (f *floorRun) stop(from, to int64) ([]time.Duration, error) {
+	f.cmd.Process.Signal(syscall.SIGINT)
+	if err := f.cmd.Wait(); err != nil {
+		return nil, fmt.Errorf("%s: %w: %s", f.cmd, err, strings.TrimSpace(f.stderr.String()))
+	}
+	lats, err := parseCyclictest(f.out.Bytes())
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w: %s", cmd, err, strings.TrimSpace(stderr.String()))
+		return nil, fmt.Errorf("%s: %w", f.cmd, err)
 	}
-	lats, err := parseCyclictest(out)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", cmd, err)
+	// Wake-up k is due one interval after the thread's start, and k
+	// intervals after that.
+	var at []int64
+	for k, l := range lats {
+		due := f.started + int64(k+1)*int64(benchInterval)
+		if due >= from && due <= to {
+			at = append(at, due+int64(l))
+		}
 	}
-	if len(lats) < n+1 {
-		return nil, fmt.Errorf("%s: %d wake-ups reported, want %d", cmd, len(lats), n+1)
-	}
-	at := make([]int64, len(lats))
-	for i, l := range lats {
-		at[i] = int64(i)*int64(benchInterval) + int64(l)
+	if len(at) < 2 {
+		return nil, fmt.Errorf("%s: %d of its %d wake-ups fall in the round's window", f.cmd, len(at), len(lats))
 	}
 	return jitters(at), nil
 }

@@ -106,8 +106,11 @@ type jitterRow struct {
 	// lease: the sender process's repeats, lease expiries and dropped
 	// adverts ("-" for other paths)
 	lease string
-	// floor: cyclictest's wake-ups in the same window as the statistic of
-	// js (measureFloor), on seesaw rows; floorErr when it was not measured
+	// from, to: the first and last advert of the window (wall-clock ns)
+	from, to int64
+	// floor: cyclictest's wake-ups in the windows of the round's two rows
+	// as the statistic of js (floorRun), on seesaw rows; floorErr when it
+	// was not measured
 	floor    []time.Duration
 	floorErr error
 }
@@ -156,19 +159,15 @@ func advertJitter(b *testing.B, suite string, n int, rounds []jitterRound) {
 			}
 		}
 		ss, ka := make(chan jitterRow, 1), make(chan jitterRow, 1)
-		type floor struct {
-			js  []time.Duration
-			err error
-		}
-		fl := make(chan floor, 1)
+		fl, flErr := startFloor()
 		go measureInto(ss, b, round, n)
 		go measureInto(ka, b, jitterRound{name: "keepalived"}, n)
-		go func() {
-			js, err := measureFloor(b, n)
-			fl <- floor{js, err}
-		}()
-		s, k, f := <-ss, <-ka, <-fl
-		s.floor, s.floorErr = f.js, f.err
+		s, k := <-ss, <-ka
+		s.floorErr = flErr
+		if fl != nil {
+			from, to := window(s, k)
+			s.floor, s.floorErr = fl.stop(from, to)
+		}
 		rows = append(rows, s, k)
 		if b.Failed() {
 			printJitter(suite, rows[:len(rows)-2], n)
@@ -176,6 +175,20 @@ func advertJitter(b *testing.B, suite string, n int, rounds []jitterRound) {
 		}
 	}
 	printJitter(suite, rows, n)
+}
+
+// window returns the span of the measured rows' windows (wall-clock ns).
+func window(rows ...jitterRow) (from, to int64) {
+	for _, r := range rows {
+		if len(r.js) == 0 {
+			continue
+		}
+		if from == 0 || r.from < from {
+			from = r.from
+		}
+		to = max(to, r.to)
+	}
+	return from, to
 }
 
 // fqAvailable says whether the fq qdisc can be set up in a namespace.
@@ -233,7 +246,7 @@ func measureJitter(tb testing.TB, round jitterRound, n int) jitterRow {
 	at := collectAdverts(tb, obs, l.addr4(0).String(), n+1)
 	row.cpu, row.rssKiB = procUsage(pid)
 	stop()
-	row.js = jitters(at)
+	row.js, row.from, row.to = jitters(at), at[0], at[len(at)-1]
 	return row
 }
 
@@ -243,7 +256,7 @@ func printJitter(suite string, rows []jitterRow, n int) {
 		"not spent on the host's run queue (the Go runtime's share on the thread, the process's own on the\n"+
 		"sender process); gc: cycles, STW pause p99 and max (runtime/metrics);\n"+
 		"lease: the sender process's adverts repeated/lease expiries/adverts dropped;\n"+
-		"floor: the same statistic of cyclictest's wake-ups (SCHED_FIFO %d, same window), p99.9 and max\n", n, rtBenchPriority)
+		"floor: the same statistic of cyclictest's wake-ups (SCHED_FIFO %d) in the round's windows, p99.9 and max\n", n, rtBenchPriority)
 	fmt.Printf("%-32s %7s %7s %7s %7s %8s %5s %7s %6s %7s %6s %7s %7s %8s %9s %11s %7s %7s\n", "sender", "p50", "p99", "p99.9", "max",
 		"p99.9/ka", "late", "maxlate", "golate", "gomax", "gc", "gc p99", "gc max", "cpu", "rss KiB", "lease", "floor", "flmax")
 	for i, r := range rows {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/seesaw-lb/seesaw/internal/benchrow"
+	"github.com/seesaw-lb/seesaw/internal/netnsexec"
 )
 
 // floorCommand is the timer-latency oracle the jitter benchmark runs beside
@@ -29,20 +30,26 @@ type floorRun struct {
 	out     bytes.Buffer
 	stderr  bytes.Buffer
 	started int64 // wall-clock ns just before the start
+	exited  <-chan struct{}
 }
 
-// startFloor starts cyclictest for a round.
-func startFloor() (*floorRun, error) {
+// startFloor starts cyclictest for a round of n intervals. It ends by
+// itself after three times the round's intervals and two minutes (a round
+// that never ends), and with the test process.
+func startFloor(n int) (*floorRun, error) {
 	path, err := exec.LookPath(floorCommand)
 	if err != nil {
 		return nil, fmt.Errorf("%s not found (apt-get install rt-tests): %w", floorCommand, err)
 	}
 	us := strconv.Itoa(int(benchInterval / time.Microsecond))
+	bound := strconv.Itoa(int((3*time.Duration(n)*benchInterval + 2*time.Minute) / time.Second))
 	f := &floorRun{}
-	f.cmd = exec.Command(path, "--laptop", "-m", "-p", strconv.Itoa(rtBenchPriority), "-i", us, "-d", "0", "-v")
+	f.cmd = exec.Command(path, "--laptop", "-m", "-p", strconv.Itoa(rtBenchPriority), "-i", us, "-d", "0",
+		"-D", bound, "-v")
 	f.cmd.Stdout, f.cmd.Stderr = &f.out, &f.stderr
+	f.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	f.started = time.Now().UnixNano()
-	if err := f.cmd.Start(); err != nil {
+	if f.exited, err = netnsexec.StartHeld(f.cmd); err != nil {
 		return nil, fmt.Errorf("%s: %w", f.cmd, err)
 	}
 	return f, nil
@@ -56,8 +63,9 @@ func startFloor() (*floorRun, error) {
 // a C thread that does only that.
 func (f *floorRun) stop(from, to int64) ([]time.Duration, error) {
 	f.cmd.Process.Signal(syscall.SIGINT)
-	if err := f.cmd.Wait(); err != nil {
-		return nil, fmt.Errorf("%s: %w: %s", f.cmd, err, strings.TrimSpace(f.stderr.String()))
+	<-f.exited
+	if st := f.cmd.ProcessState; !st.Success() {
+		return nil, fmt.Errorf("%s: %v: %s", f.cmd, st, strings.TrimSpace(f.stderr.String()))
 	}
 	lats, err := parseCyclictest(f.out.Bytes())
 	if err != nil {

@@ -159,7 +159,7 @@ func advertJitter(b *testing.B, suite string, n int, rounds []jitterRound) {
 			}
 		}
 		ss, ka := make(chan jitterRow, 1), make(chan jitterRow, 1)
-		fl, flErr := startFloor()
+		fl, flErr := startFloor(n)
 		go measureInto(ss, b, round, n)
 		go measureInto(ka, b, jitterRound{name: "keepalived"}, n)
 		s, k := <-ss, <-ka

@@ -43,6 +43,10 @@ type Hook struct {
 	// Services, when set, limit the service events to these services
 	// (VRRP events are not filtered).
 	Services []string
+	// Instances, when set, limit the VRRP events to these VRRP instances
+	// (service events are not filtered), as keepalived runs a
+	// vrrp_instance's notify scripts for that instance alone.
+	Instances []string
 	// Timeout bounds one run; then the process group gets SIGTERM, and
 	// SIGKILL after a grace period.
 	Timeout time.Duration
@@ -53,8 +57,13 @@ type Hook struct {
 // Wants reports whether the hook runs on ev.
 func (h Hook) Wants(ev HookEvent) bool { return slices.Contains(h.On, ev) }
 
+// wantsVRRP reports whether the hook runs on any VRRP event.
+func (h Hook) wantsVRRP() bool {
+	return h.Wants(HookMaster) || h.Wants(HookBackup) || h.Wants(HookFault) || h.Wants(HookStop)
+}
+
 // Equal reports whether two hooks are the same in every setting but Source.
 func (h Hook) Equal(o Hook) bool {
 	return h.Name == o.Name && slices.Equal(h.On, o.On) && slices.Equal(h.Run, o.Run) && slices.Equal(h.Services, o.Services) &&
-		h.Timeout == o.Timeout
+		slices.Equal(h.Instances, o.Instances) && h.Timeout == o.Timeout
 }

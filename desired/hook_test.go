@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/seesaw-lb/seesaw/internal/testconfig"
 )
 
 // TestNotifyConfig: hooks decode into the values written, with the
@@ -84,6 +86,14 @@ func TestNotifyConfigErrors(t *testing.T) {
 			`node.yaml:5:65: node.notify[0].services: empty: leave services out to run on every service`}},
 		{"unknown service", "    - {name: a, on: [service_down], " + ok + ", services: [db]}\n", []string{
 			`node.yaml:5:7: node.notify[0].services[0]: no service named "db"`}},
+		{"instances without VRRP events", "    - {name: a, on: [service_up], " + ok + ", instances: [default]}\n", []string{
+			`node.yaml:5:64: node.notify[0].instances: instances filters VRRP events, and on lists none of master, backup, fault, stop`}},
+		{"instances twice", "    - {name: a, on: [master], " + ok + ", instances: [default, default]}\n", []string{
+			`node.yaml:5:70: node.notify[0].instances[1]: VRRP instance "default" is listed twice`}},
+		{"instances empty", "    - {name: a, on: [master], " + ok + ", instances: []}\n", []string{
+			`node.yaml:5:60: node.notify[0].instances: empty: leave instances out to run on every instance`}},
+		{"unknown instance", "    - {name: a, on: [master], " + ok + ", instances: [vi_2]}\n", []string{
+			`node.yaml:5:7: node.notify[0].instances[0]: no VRRP instance named "vi_2"; the node has no VRRP`}},
 		{"not a list", "    {name: a}\n", []string{
 			`node.yaml:5:5: node.notify: want a list, got a mapping`}},
 	}
@@ -95,5 +105,25 @@ func TestNotifyConfigErrors(t *testing.T) {
 				t.Errorf("errors:\n%s\nwant:\n%s", join(got), join(tt.want))
 			}
 		})
+	}
+}
+
+// TestNotifyInstances: a hook limited to VRRP instances names instances
+// of the node; a name the node lacks is refused with the ones it has.
+func TestNotifyInstances(t *testing.T) {
+	hook := "  notify:\n    - {name: web-master, on: [master, backup], run: [/bin/true], instances: [web]}\n"
+	dir := writeDir(t, map[string]string{"node.yaml": testconfig.InstancesNode{Extra: hook}.String()})
+	n := mustLoad(t, dir).Node.Notify
+	if len(n) != 1 || !slices.Equal(n[0].Instances, []string{"web"}) || n[0].Services != nil {
+		t.Fatalf("notify = %+v, want one hook limited to instance web", n)
+	}
+	if o := n[0]; o.Equal(Hook{Name: o.Name, On: o.On, Run: o.Run, Timeout: o.Timeout}) {
+		t.Error("Equal ignores Instances")
+	}
+	bad := "  notify:\n    - {name: a, on: [master], run: [/bin/true], instances: [web, cache]}\n"
+	got := loadErrors(t, writeDir(t, map[string]string{"node.yaml": testconfig.InstancesNode{Extra: bad}.String()}))
+	want := []string{`node.yaml:9:7: node.notify[0].instances[1]: no VRRP instance named "cache"; the node's VRRP instances are web, db`}
+	if !slices.Equal(got, want) {
+		t.Errorf("errors:\n%s\nwant:\n%s", join(got), join(want))
 	}
 }

@@ -31,7 +31,7 @@ func (d *decoder) decodeNotify(n *yaml.Node, path string) []Hook {
 // decodeHook decodes one entry of `node.notify`.
 func (d *decoder) decodeHook(n *yaml.Node, path string) (Hook, bool) {
 	h := Hook{Timeout: DefaultHookTimeout, Source: d.src(n)}
-	var servicesN *yaml.Node
+	var servicesN, instancesN *yaml.Node
 	before := len(d.errs)
 	ok := d.mapping(n, path, func(k string, v *yaml.Node) bool {
 		p := key(path, k)
@@ -43,7 +43,9 @@ func (d *decoder) decodeHook(n *yaml.Node, path string) (Hook, bool) {
 		case "run":
 			h.Run = d.hookArgv(v, p)
 		case "services":
-			h.Services, servicesN = d.hookServices(v, p), v
+			h.Services, servicesN = d.hookNames(v, p, "service", "services", "service"), v
+		case "instances":
+			h.Instances, instancesN = d.hookNames(v, p, "VRRP instance", "instances", "instance"), v
 		case "timeout":
 			h.Timeout = d.durationIn(v, p, MinHookTimeout, MaxHookTimeout)
 		default:
@@ -67,11 +69,15 @@ func (d *decoder) decodeHook(n *yaml.Node, path string) (Hook, bool) {
 	if servicesN != nil && clean && !h.Wants(HookServiceUp) && !h.Wants(HookServiceDown) {
 		d.errorf(servicesN, key(path, "services"), "services filters service events, and on lists neither service_up nor service_down")
 	}
+	if instancesN != nil && clean && !h.wantsVRRP() {
+		d.errorf(instancesN, key(path, "instances"), "instances filters VRRP events, and on lists none of master, backup, fault, stop")
+	}
 	return h, len(d.errs) == before
 }
 
-// hookServices decodes the service names a hook is limited to.
-func (d *decoder) hookServices(n *yaml.Node, path string) []string {
+// hookNames decodes the names a hook is limited to: what names a kind
+// ("service"), key its key and each the word for one ("instance").
+func (d *decoder) hookNames(n *yaml.Node, path, what, key, each string) []string {
 	var out []string
 	d.sequence(n, path, func(i int, v *yaml.Node) {
 		p := index(path, i)
@@ -79,15 +85,15 @@ func (d *decoder) hookServices(n *yaml.Node, path string) []string {
 		switch s := d.name(v, p); {
 		case len(d.errs) > before:
 		case s == "":
-			d.errorf(v, p, "empty service name")
+			d.errorf(v, p, "empty %s name", what)
 		case slices.Contains(out, s):
-			d.errorf(v, p, "service %q is listed twice", s)
+			d.errorf(v, p, "%s %q is listed twice", what, s)
 		default:
 			out = append(out, s)
 		}
 	})
 	if n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
-		d.errorf(n, path, "empty: leave services out to run on every service")
+		d.errorf(n, path, "empty: leave %s out to run on every %s", key, each)
 	}
 	return out
 }

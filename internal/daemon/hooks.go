@@ -59,7 +59,8 @@ func (f *hookFeed) configure(cfg desired.Config) {
 		for j, e := range h.On {
 			on[j] = string(e)
 		}
-		hs[i] = hooks.Hook{Name: h.Name, On: on, Run: h.Run, Services: h.Services, Timeout: h.Timeout}
+		hs[i] = hooks.Hook{Name: h.Name, On: on, Run: h.Run, Services: h.Services, Instances: h.Instances,
+			Timeout: h.Timeout}
 	}
 	f.runner.Update(hs)
 	f.mu.Lock()

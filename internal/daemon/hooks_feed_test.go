@@ -30,6 +30,14 @@ func feedEvents(t *testing.T, cfg desired.Config, n uint64, steps func(f *hookFe
 // list in double quotes (SEESAW_* variables expanded).
 func feedEventsAs(t *testing.T, line string, cfg desired.Config, n uint64, steps func(f *hookFeed, cfg desired.Config)) []string {
 	t.Helper()
+	return feedEventsLimited(t, line, cfg, nil, n, steps)
+}
+
+// feedEventsLimited is feedEventsAs with the recording hook's Services and
+// Instances (limit's), when limit is not nil.
+func feedEventsLimited(t *testing.T, line string, cfg desired.Config, limit *desired.Hook, n uint64,
+	steps func(f *hookFeed, cfg desired.Config)) []string {
+	t.Helper()
 	if runtime.GOOS == "windows" {
 		t.Skip("hooks run on Unix only")
 	}
@@ -41,7 +49,11 @@ func feedEventsAs(t *testing.T, line string, cfg desired.Config, n uint64, steps
 	}
 	var all []desired.HookEvent
 	all = append(all, desired.HookEvents...)
-	cfg.Node.Notify = []desired.Hook{{Name: "rec", On: all, Run: []string{prog}, Timeout: 10 * time.Second}}
+	rec := desired.Hook{Name: "rec", On: all, Run: []string{prog}, Timeout: 10 * time.Second}
+	if limit != nil {
+		rec.Services, rec.Instances = limit.Services, limit.Instances
+	}
+	cfg.Node.Notify = []desired.Hook{rec}
 	f := newHookFeed(hooks.New(hooks.Options{Log: slog.New(slog.DiscardHandler)}))
 	f.configure(cfg)
 	steps(f, cfg)
@@ -174,6 +186,41 @@ func TestHookFeedTwoInstances(t *testing.T) {
 		"service_down db api down<-up 192.0.2.20",
 		"service_down web web down<-up 192.0.2.10",
 		"stop web  stop<-backup 192.0.2.10",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestHookFeedInstancesFilter: a hook limited to one VRRP instance runs on
+// that instance's state changes only, and on every service event (the
+// filter is the config's node.notify[].instances).
+func TestHookFeedInstancesFilter(t *testing.T) {
+	cfg := desired.Config{
+		Node: desired.Node{Name: "lb1", VRRPInstances: []desired.VRRP{{Name: "web", VRID: 61}, {Name: "db", VRID: 62}}},
+		Services: []desired.Service{
+			{Name: "api", VIP: netip.MustParseAddr("192.0.2.20"), VRRPInstance: "db"},
+			{Name: "web", VIP: netip.MustParseAddr("192.0.2.10")},
+		},
+	}
+	cfg.Node.VRRP = &cfg.Node.VRRPInstances[0]
+	webVIPs := []netip.Addr{netip.MustParseAddr("192.0.2.10")}
+	dbVIPs := []netip.Addr{netip.MustParseAddr("192.0.2.20")}
+	got := feedEventsLimited(t, `$SEESAW_EVENT $SEESAW_INSTANCE $SEESAW_SERVICE $SEESAW_STATE<-$SEESAW_PREVIOUS_STATE`, cfg,
+		&desired.Hook{Instances: []string{"web"}}, 3,
+		func(f *hookFeed, _ desired.Config) {
+			f.vrrpEvent("db", vrrp.Event{State: vrrp.Backup, Reason: vrrp.ReasonStartup}, dbVIPs)
+			f.vrrpEvent("web", vrrp.Event{State: vrrp.Backup, Reason: vrrp.ReasonStartup}, webVIPs)
+			eventually(t, "web's backup run", func() bool { return f.runner.Stats()["rec"].OK >= 1 })
+			f.round(svcStatus(false, true))
+			eventually(t, "api's run", func() bool { return f.runner.Stats()["rec"].OK >= 2 })
+			f.vrrpEvent("db", vrrp.Event{State: vrrp.Initialize, Reason: vrrp.ReasonShutdown}, dbVIPs)
+			f.vrrpEvent("web", vrrp.Event{State: vrrp.Initialize, Reason: vrrp.ReasonShutdown}, webVIPs)
+		})
+	want := []string{
+		"backup web  backup<-initialize",
+		"service_down db api down<-up",
+		"stop web  stop<-backup",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

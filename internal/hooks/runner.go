@@ -19,6 +19,9 @@ type Hook struct {
 	// Services, when set, limit the events that name a service (Event.Service)
 	// to these services; events without a service are not filtered.
 	Services []string
+	// Instances, when set, limit the events without a service (the VRRP
+	// events) to these VRRP instances (Event.Instance).
+	Instances []string
 	// Timeout bounds one run (0: DefaultTimeout).
 	Timeout time.Duration
 }
@@ -211,7 +214,7 @@ func (r *Runner) Stats() map[string]Stats {
 // equal reports whether two hooks have the same settings.
 func (h Hook) equal(o Hook) bool {
 	return h.Name == o.Name && slices.Equal(h.On, o.On) && slices.Equal(h.Run, o.Run) &&
-		slices.Equal(h.Services, o.Services) && h.Timeout == o.Timeout
+		slices.Equal(h.Services, o.Services) && slices.Equal(h.Instances, o.Instances) && h.Timeout == o.Timeout
 }
 
 // wants reports whether the hook runs on ev.
@@ -219,7 +222,10 @@ func (h Hook) wants(ev Event) bool {
 	if !slices.Contains(h.On, ev.Kind) {
 		return false
 	}
-	return ev.Service == "" || len(h.Services) == 0 || slices.Contains(h.Services, ev.Service)
+	if ev.Service != "" {
+		return len(h.Services) == 0 || slices.Contains(h.Services, ev.Service)
+	}
+	return len(h.Instances) == 0 || slices.Contains(h.Instances, ev.Instance)
 }
 
 // poke wakes the worker; it never blocks.

@@ -325,3 +325,21 @@ func TestServicesFilter(t *testing.T) {
 		t.Errorf("stats %+v, want 2 runs (web down, master)", s)
 	}
 }
+
+// TestInstancesFilter: a hook limited to some VRRP instances runs on their
+// VRRP events only, and on the service events whatever their instance.
+func TestInstancesFilter(t *testing.T) {
+	prog := script(t, "exit 0")
+	r, _ := newRunner(t, Options{})
+	r.Update([]Hook{{Name: "vi1", On: []string{"master", "backup", "service_down"}, Run: []string{prog}, Instances: []string{"vi_1"}}})
+	r.Notify(Event{Kind: "master", Instance: "vi_2"})
+	r.Notify(Event{Kind: "master", Instance: "vi_1"})
+	r.Notify(Event{Kind: "backup", Instance: "vi_2"})
+	r.Notify(Event{Kind: "service_down", Service: "web", Instance: "vi_2"})
+	r.Notify(Event{Kind: "stop", Instance: "vi_1"})
+	waitFor(t, "two runs", func() bool { return r.Stats()["vi1"].OK == 2 })
+	time.Sleep(50 * time.Millisecond)
+	if s := r.Stats()["vi1"]; s.OK != 2 || s.Dropped != 0 {
+		t.Errorf("stats %+v, want 2 runs (vi_1 master, web down)", s)
+	}
+}

@@ -44,9 +44,11 @@ type converter struct {
 	vservers  []*Stmt
 	services  []*service
 	hooks     []*outHook // node.notify, from the notify statements
-	// vrrpHooks are the converted notify statements of vrrp_instance and
-	// vrrp_sync_group blocks, for the note on their scope (hookScopeNotes).
-	vrrpHooks []vrrpHook
+	// groupHooks are the converted notify statements of vrrp_sync_group
+	// blocks, for the note on their scope (scopeHooks).
+	groupHooks []vrrpHook
+	// converted are the names of the vrrp_instance blocks converted.
+	converted []string
 }
 
 // Convert turns a parsed keepalived configuration into a seesaw
@@ -79,8 +81,8 @@ func Convert(cfg *Config, opts ConvertOptions) (*Result, error) {
 		c.services = append(c.services, svc)
 	}
 	addrs := c.placeServices(node, places)
+	c.scopeHooks(c.converted, len(node.VRRPInstances) > 1)
 	node.Notify = c.hooks
-	c.hookScopeNotes(len(node.VRRPInstances))
 	nodeYAML, err := renderNode(node, addrs, opts.Header)
 	if err != nil {
 		return nil, err

@@ -67,6 +67,7 @@ func (c *converter) node(name string) (*outNode, map[netip.Addr]vipPlace) {
 	for _, in := range ins {
 		names = append(names, in.name)
 	}
+	c.converted = names
 	c.syncGroups(n, names)
 	return n, places
 }
@@ -151,6 +152,7 @@ func (c *converter) syncGroups(n *outNode, names []string) {
 	for _, g := range c.groups {
 		name := strings.Join(g.Args(), " ")
 		var members []string
+		var notify []*Stmt
 		for _, k := range g.Block {
 			switch k.Keyword() {
 			case "group":
@@ -158,7 +160,7 @@ func (c *converter) syncGroups(n *outNode, names []string) {
 					members = append(members, m.Words...)
 				}
 			case "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop":
-				c.notifyHook(k, "vrrp_sync_group "+name)
+				notify = append(notify, k)
 			case "smtp_alert", "global_tracking", "track_interface", "track_script":
 				c.note(k.Pos, "vrrp_sync_group %s: %s: not converted", name, k.Keyword())
 			default:
@@ -166,6 +168,9 @@ func (c *converter) syncGroups(n *outNode, names []string) {
 					members = append(members, k.Keyword()) // the old form, without `group { }`
 				}
 			}
+		}
+		for _, k := range notify {
+			c.notifyHook(k, "vrrp_sync_group "+name, append([]string{}, members...))
 		}
 		if len(names) == 1 {
 			c.note(g.Pos, "vrrp_sync_group %s: not needed: one instance converted, whose VIPs move together", name)

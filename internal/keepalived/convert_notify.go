@@ -10,10 +10,18 @@ import (
 
 // outHook is one entry of node.notify.
 type outHook struct {
-	Name     string   `yaml:"name"`
-	On       []string `yaml:"on,flow"`
-	Run      []string `yaml:"run,flow"`
-	Services []string `yaml:"services,omitempty,flow"`
+	Name      string   `yaml:"name"`
+	On        []string `yaml:"on,flow"`
+	Run       []string `yaml:"run,flow"`
+	Services  []string `yaml:"services,omitempty,flow"`
+	Instances []string `yaml:"instances,omitempty,flow"`
+	// scope are the vrrp_instance names whose state changes keepalived
+	// ran the statement on (nil: a virtual_server's); scopeHooks turns
+	// them into Instances.
+	scope []string
+	// from is the converted statement and its block, for notes.
+	from  Pos
+	owner string
 }
 
 // notifyEvents maps keepalived's notify keywords onto seesaw's hook events.
@@ -28,14 +36,15 @@ var notifyEvents = map[string][]string{
 }
 
 // notifyHook converts a notify statement of a vrrp_instance or
-// vrrp_sync_group, or a virtual_server's quorum_up or quorum_down (owner
-// names where it was; services limits a virtual_server's hook to its
-// service) into a hook: `KEYWORD COMMAND [USER [GROUP]]`, the command one
-// word (quoted when it has arguments) that keepalived splits at spaces and
-// runs without a shell. A command that needs a shell, a relative path or
+// vrrp_sync_group (scope: the instance, or the group's members), or a
+// virtual_server's quorum_up or quorum_down (scope nil; services limits
+// the hook to its service) into a hook; owner names where it was. The
+// statement is `KEYWORD COMMAND [USER [GROUP]]`, the command one word
+// (quoted when it has arguments) that keepalived splits at spaces and runs
+// without a shell. A command that needs a shell, a relative path or
 // another user is listed instead. A command already converted for the same
-// services gets the other events added.
-func (c *converter) notifyHook(k *Stmt, owner string, services ...string) {
+// services and instances gets the other events added.
+func (c *converter) notifyHook(k *Stmt, owner string, scope []string, services ...string) {
 	kw := k.Keyword()
 	events, ok := notifyEvents[kw]
 	if !ok {
@@ -66,11 +75,11 @@ func (c *converter) notifyHook(k *Stmt, owner string, services ...string) {
 	if kw == "notify" {
 		c.note(k.Pos, "%s notify: converted to a hook on master, backup, fault and stop; keepalived passed TYPE NAME STATE PRIORITY as arguments, seesaw sets SEESAW_INSTANCE and SEESAW_STATE (lower case) in the environment instead: adapt the script", owner)
 	}
-	if len(services) == 0 {
-		c.vrrpHooks = append(c.vrrpHooks, vrrpHook{pos: k.Pos, owner: owner, kw: kw})
+	if strings.HasPrefix(owner, "vrrp_sync_group ") {
+		c.groupHooks = append(c.groupHooks, vrrpHook{pos: k.Pos, owner: owner, kw: kw})
 	}
 	for _, h := range c.hooks {
-		if slices.Equal(h.Run, argv) && slices.Equal(h.Services, services) {
+		if slices.Equal(h.Run, argv) && slices.Equal(h.Services, services) && slices.Equal(h.scope, scope) {
 			for _, e := range events {
 				if !slices.Contains(h.On, e) {
 					h.On = append(h.On, e)
@@ -79,7 +88,8 @@ func (c *converter) notifyHook(k *Stmt, owner string, services ...string) {
 			return
 		}
 	}
-	c.hooks = append(c.hooks, &outHook{Name: c.hookName(owner, kw), On: slices.Clone(events), Run: argv, Services: services})
+	c.hooks = append(c.hooks, &outHook{Name: c.hookName(owner, kw), On: slices.Clone(events), Run: argv, Services: services,
+		scope: scope, from: k.Pos, owner: owner})
 }
 
 // hookName makes a unique hook name from where the statement was: the
@@ -168,29 +178,46 @@ func plainOnKeys(n *yaml.Node) {
 	}
 }
 
-// vrrpHook is a converted notify statement of a vrrp_instance or a
-// vrrp_sync_group: owner is "vrrp_instance NAME" or "vrrp_sync_group NAME".
+// vrrpHook is a converted notify statement of a vrrp_sync_group: owner is
+// "vrrp_sync_group NAME".
 type vrrpHook struct {
 	pos   Pos
 	owner string
 	kw    string
 }
 
-// hookScopeNotes lists, on a node with several VRRP instances, each
-// converted notify statement of an instance or a sync group: keepalived ran
-// it for that instance (or group) only, a seesaw hook runs on the state
-// changes of every instance of the node (a sync group's: once per
-// instance, not once per group), with the instance in SEESAW_INSTANCE.
-func (c *converter) hookScopeNotes(instances int) {
-	if instances < 2 {
+// scopeHooks limits each converted notify statement of a vrrp_instance or
+// a vrrp_sync_group to the instances keepalived ran it for, among those
+// converted (names), as the hook's instances on a node with several
+// instances (multi); a hook left with none of its instances is dropped
+// and listed. On a node with several instances, a sync group's statement
+// is listed too: keepalived ran it once for the group, a hook runs once
+// per state change of each member.
+func (c *converter) scopeHooks(names []string, multi bool) {
+	c.hooks = slices.DeleteFunc(c.hooks, func(h *outHook) bool {
+		if h.scope == nil {
+			return false
+		}
+		var kept []string
+		for _, n := range h.scope {
+			if slices.Contains(names, n) && !slices.Contains(kept, n) {
+				kept = append(kept, n)
+			}
+		}
+		if len(kept) == 0 {
+			c.note(h.from, "%s: notify hook %s not converted: none of the instances it ran for was converted", h.owner, h.Name)
+			return true
+		}
+		if multi {
+			h.Instances = kept
+		}
+		return false
+	})
+	if !multi {
 		return
 	}
-	for _, h := range c.vrrpHooks {
-		if strings.HasPrefix(h.owner, "vrrp_sync_group ") {
-			c.note(h.pos, "%s %s: converted to a hook that runs once per state change of each VRRP instance of the node, where keepalived ran it once for the group: have the script act only on the SEESAW_INSTANCE values it handles", h.owner, h.kw)
-			continue
-		}
-		c.note(h.pos, "%s %s: converted to a hook that runs on the state changes of every VRRP instance of the node, not of this instance alone: have the script act only when SEESAW_INSTANCE is %s",
-			h.owner, h.kw, strings.TrimPrefix(h.owner, "vrrp_instance "))
+	for _, h := range c.groupHooks {
+		c.note(h.pos, "%s %s: converted to a hook limited to the group's instances that runs once per state change of each of them, where keepalived ran it once for the group: have the script act on the SEESAW_INSTANCE values it handles",
+			h.owner, h.kw)
 	}
 }

@@ -72,7 +72,7 @@ func (c *converter) virtualServer(s *Stmt) *service {
 	c.sorryServer(st)
 	c.watermarks(st, s.Pos)
 	for _, k := range st.quorumHooks {
-		c.notifyHook(k, "virtual_server "+svc.out.Name, svc.out.Name)
+		c.notifyHook(k, "virtual_server "+svc.out.Name, nil, svc.out.Name)
 	}
 	return svc
 }

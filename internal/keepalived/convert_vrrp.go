@@ -143,7 +143,7 @@ func (c *converter) instanceKey(in *instance, k *Stmt) {
 	case "authentication":
 		c.note(k.Pos, "authentication: not converted: VRRPv3 has no authentication; keep the VRRP segment private (a dedicated VLAN or unicast peers)")
 	case "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop":
-		c.notifyHook(k, "vrrp_instance "+in.name)
+		c.notifyHook(k, "vrrp_instance "+in.name, []string{in.name})
 	case "notify_master_rx_lower_pri":
 		c.note(k.Pos, "notify_master_rx_lower_pri: not converted: seesaw has no such event; watch seesaw_vrrp_dropped_packets_total and seesaw_vrrp_transitions_total")
 	case "track_script":

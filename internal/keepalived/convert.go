@@ -46,7 +46,7 @@ type converter struct {
 	hooks     []*outHook // node.notify, from the notify statements
 	// groupHooks are the converted notify statements of vrrp_sync_group
 	// blocks, for the note on their scope (scopeHooks).
-	groupHooks []vrrpHook
+	groupHooks []groupHook
 	// converted are the names of the vrrp_instance blocks converted.
 	converted []string
 }

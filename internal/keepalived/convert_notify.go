@@ -19,7 +19,8 @@ type outHook struct {
 	// ran the statement on (nil: a virtual_server's); scopeHooks turns
 	// them into Instances.
 	scope []string
-	// from is the converted statement and its block, for notes.
+	// from and owner are where the first statement converted into the
+	// hook was, for notes.
 	from  Pos
 	owner string
 }
@@ -75,21 +76,24 @@ func (c *converter) notifyHook(k *Stmt, owner string, scope []string, services .
 	if kw == "notify" {
 		c.note(k.Pos, "%s notify: converted to a hook on master, backup, fault and stop; keepalived passed TYPE NAME STATE PRIORITY as arguments, seesaw sets SEESAW_INSTANCE and SEESAW_STATE (lower case) in the environment instead: adapt the script", owner)
 	}
-	if strings.HasPrefix(owner, "vrrp_sync_group ") {
-		c.groupHooks = append(c.groupHooks, vrrpHook{pos: k.Pos, owner: owner, kw: kw})
-	}
-	for _, h := range c.hooks {
-		if slices.Equal(h.Run, argv) && slices.Equal(h.Services, services) && slices.Equal(h.scope, scope) {
-			for _, e := range events {
-				if !slices.Contains(h.On, e) {
-					h.On = append(h.On, e)
-				}
+	var h *outHook
+	if i := slices.IndexFunc(c.hooks, func(h *outHook) bool {
+		return slices.Equal(h.Run, argv) && slices.Equal(h.Services, services) && slices.Equal(h.scope, scope)
+	}); i >= 0 {
+		h = c.hooks[i]
+		for _, e := range events {
+			if !slices.Contains(h.On, e) {
+				h.On = append(h.On, e)
 			}
-			return
 		}
+	} else {
+		h = &outHook{Name: c.hookName(owner, kw), On: slices.Clone(events), Run: argv, Services: services,
+			scope: scope, from: k.Pos, owner: owner}
+		c.hooks = append(c.hooks, h)
 	}
-	c.hooks = append(c.hooks, &outHook{Name: c.hookName(owner, kw), On: slices.Clone(events), Run: argv, Services: services,
-		scope: scope, from: k.Pos, owner: owner})
+	if strings.HasPrefix(owner, "vrrp_sync_group ") {
+		c.groupHooks = append(c.groupHooks, groupHook{pos: k.Pos, owner: owner, kw: kw, hook: h})
+	}
 }
 
 // hookName makes a unique hook name from where the statement was: the
@@ -178,12 +182,13 @@ func plainOnKeys(n *yaml.Node) {
 	}
 }
 
-// vrrpHook is a converted notify statement of a vrrp_sync_group: owner is
-// "vrrp_sync_group NAME".
-type vrrpHook struct {
+// groupHook is a converted notify statement of a vrrp_sync_group: owner is
+// "vrrp_sync_group NAME", hook the hook it went into.
+type groupHook struct {
 	pos   Pos
 	owner string
 	kw    string
+	hook  *outHook
 }
 
 // scopeHooks limits each converted notify statement of a vrrp_instance or
@@ -217,6 +222,9 @@ func (c *converter) scopeHooks(names []string, multi bool) {
 		return
 	}
 	for _, h := range c.groupHooks {
+		if !slices.Contains(c.hooks, h.hook) {
+			continue // dropped, and noted
+		}
 		c.note(h.pos, "%s %s: converted to a hook limited to the group's instances that runs once per state change of each of them, where keepalived ran it once for the group: have the script act on the SEESAW_INSTANCE values it handles",
 			h.owner, h.kw)
 	}

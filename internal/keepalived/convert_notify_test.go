@@ -90,6 +90,8 @@ addresses:
       run: [/etc/keepalived/group.sh]
       instances: [VI_WEB, VI_API]
 `, []string{"vrrp_sync_group G notify_fault: converted to a hook limited to the group's instances that runs once per state change of each of them"}},
+		{"group of instances not converted", head + web + api + "vrrp_sync_group H {\n  group {\n    VI_X\n    VI_Y\n  }\n  notify_stop /etc/keepalived/h.sh\n}\n", "", []string{
+			"vrrp_sync_group H: notify hook H-notify_stop not converted: none of the instances it ran for was converted"}},
 		{"instance not converted", head + web + api + noVRID, "", []string{
 			"vrrp_instance VI_OLD: notify hook VI_OLD-notify_master not converted: none of the instances it ran for was converted"}},
 	} {
@@ -113,6 +115,9 @@ addresses:
 				if !slices.ContainsFunc(notes, func(s string) bool { return strings.Contains(s, want) }) {
 					t.Errorf("no note %q among %q", want, notes)
 				}
+			}
+			if slices.ContainsFunc(notes, func(s string) bool { return strings.Contains(s, "vrrp_sync_group H notify_stop: converted") }) {
+				t.Errorf("a dropped group hook is noted as converted: %q", notes)
 			}
 			if slices.ContainsFunc(notes, func(s string) bool { return strings.Contains(s, "not of this instance alone") }) {
 				t.Errorf("an instance's hook is still noted as running for every instance: %q", notes)

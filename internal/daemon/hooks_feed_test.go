@@ -149,12 +149,9 @@ func TestHookFeedMasterWaitsForTheVIPs(t *testing.T) {
 	}
 }
 
-// TestHookFeedTwoInstances: with two VRRP instances, a state change
-// carries the instance that changed in SEESAW_INSTANCE and its own VIPs,
-// each instance keeps its own previous state, and a service event carries
-// the instance that holds the service's VIP (the node's first instance
-// for a service that names none).
-func TestHookFeedTwoInstances(t *testing.T) {
+// twoInstanceConfig is a node with VRRP instances web and db, and
+// services api (on db) and web (on the node's first instance, web).
+func twoInstanceConfig() desired.Config {
 	cfg := desired.Config{
 		Node: desired.Node{Name: "lb1", VRRPInstances: []desired.VRRP{{Name: "web", VRID: 61}, {Name: "db", VRID: 62}}},
 		Services: []desired.Service{
@@ -163,6 +160,16 @@ func TestHookFeedTwoInstances(t *testing.T) {
 		},
 	}
 	cfg.Node.VRRP = &cfg.Node.VRRPInstances[0]
+	return cfg
+}
+
+// TestHookFeedTwoInstances: with two VRRP instances, a state change
+// carries the instance that changed in SEESAW_INSTANCE and its own VIPs,
+// each instance keeps its own previous state, and a service event carries
+// the instance that holds the service's VIP (the node's first instance
+// for a service that names none).
+func TestHookFeedTwoInstances(t *testing.T) {
+	cfg := twoInstanceConfig()
 	webVIPs := []netip.Addr{netip.MustParseAddr("192.0.2.10")}
 	dbVIPs := []netip.Addr{netip.MustParseAddr("192.0.2.20"), netip.MustParseAddr("192.0.2.50")}
 	got := feedEventsAs(t, `$SEESAW_EVENT $SEESAW_INSTANCE $SEESAW_SERVICE $SEESAW_STATE<-$SEESAW_PREVIOUS_STATE $SEESAW_VIPS`, cfg, 6,
@@ -196,14 +203,7 @@ func TestHookFeedTwoInstances(t *testing.T) {
 // that instance's state changes only, and on every service event (the
 // filter is the config's node.notify[].instances).
 func TestHookFeedInstancesFilter(t *testing.T) {
-	cfg := desired.Config{
-		Node: desired.Node{Name: "lb1", VRRPInstances: []desired.VRRP{{Name: "web", VRID: 61}, {Name: "db", VRID: 62}}},
-		Services: []desired.Service{
-			{Name: "api", VIP: netip.MustParseAddr("192.0.2.20"), VRRPInstance: "db"},
-			{Name: "web", VIP: netip.MustParseAddr("192.0.2.10")},
-		},
-	}
-	cfg.Node.VRRP = &cfg.Node.VRRPInstances[0]
+	cfg := twoInstanceConfig()
 	webVIPs := []netip.Addr{netip.MustParseAddr("192.0.2.10")}
 	dbVIPs := []netip.Addr{netip.MustParseAddr("192.0.2.20")}
 	got := feedEventsLimited(t, `$SEESAW_EVENT $SEESAW_INSTANCE $SEESAW_SERVICE $SEESAW_STATE<-$SEESAW_PREVIOUS_STATE`, cfg,

@@ -33,6 +33,9 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("services:\n  - name: \"w\\e[31m\"\n    vip: 192.0.2.10\n  - name: w\xffb\n"))
 	f.Add([]byte(webWithCheck("{type: http, headers: {Authorization: {value_file: tok}, X-A: b}, proxy: 'http://192.0.2.1:3128', proxy_auth_file: auth}")))
 	f.Add([]byte(webWithCheck("{type: http, headers: {Authorization: {value_file: missing}, X-B: {}}}")))
+	f.Add([]byte("node:\n  name: lb2\n  interface: eth1\n  vrrp_instances: [{name: web, vrid: 61}, {name: db, vrid: 62}]\n" +
+		"  notify:\n    - {name: a, on: [master, service_up], run: [/bin/true], instances: [web, db], services: [x]}\n" +
+		"    - {name: b, on: [stop], run: [/bin/true], instances: [web, web, '']}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		node := parse("a-node.yaml", []byte(nodeYAML+"  check_fwmarks: 60000-60099\n"), "/cfg", fuzzRead)
 		file := parse("fuzz.yaml", data, "/cfg", fuzzRead)

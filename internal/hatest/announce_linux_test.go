@@ -19,13 +19,13 @@ const maxARPSeen = 4096
 
 // announceWatch reads the ARP frames on the LAN from the client's
 // namespace and keeps, with the kernel's receive time, each one whose
-// sender protocol address is vip: a gratuitous ARP, or an answer for it.
-// It tells when a new master first spoke for the VIP, to the microsecond
-// and whatever the client's request spacing: the part of a failover an
-// implementation's takeover path decides.
+// sender protocol address is one of vips: a gratuitous ARP, or an answer
+// for it. It tells when a new master first spoke for each address, to the
+// microsecond and whatever the client's request spacing: the part of a
+// failover an implementation's takeover path decides.
 type announceWatch struct {
 	sock *stampedSocket
-	vip  netip.Addr
+	vips []netip.Addr
 	mu   sync.Mutex
 	seen []arpSeen
 }
@@ -33,10 +33,11 @@ type announceWatch struct {
 type arpSeen struct {
 	at  time.Time
 	mac string
+	ip  netip.Addr
 }
 
-func newAnnounceWatch(ns, ifname string, vip netip.Addr) (*announceWatch, error) {
-	w := &announceWatch{vip: vip}
+func newAnnounceWatch(ns, ifname string, vips ...netip.Addr) (*announceWatch, error) {
+	w := &announceWatch{vips: vips}
 	sock, err := openStamped(ns, func() (int, error) {
 		ifi, err := net.InterfaceByName(ifname)
 		if err != nil {
@@ -62,17 +63,17 @@ func newAnnounceWatch(ns, ifname string, vip netip.Addr) (*announceWatch, error)
 
 func htons(v uint16) uint16 { return v<<8 | v>>8 }
 
-// keep keeps an ARP frame whose sender address is the VIP.
+// keep keeps an ARP frame whose sender address is one of the VIPs.
 func (w *announceWatch) keep(p []byte, at time.Time, _ unix.Sockaddr) {
 	mac, ip, ok := arpSender(p)
-	if !ok || ip != w.vip {
+	if !ok || !slices.Contains(w.vips, ip) {
 		return
 	}
 	w.mu.Lock()
 	if len(w.seen) == maxARPSeen {
 		w.seen = slices.Delete(w.seen, 0, 1)
 	}
-	w.seen = append(w.seen, arpSeen{at: at, mac: mac})
+	w.seen = append(w.seen, arpSeen{at: at, mac: mac, ip: ip})
 	w.mu.Unlock()
 }
 
@@ -87,13 +88,13 @@ func arpSender(p []byte) (mac string, ip netip.Addr, ok bool) {
 
 func (w *announceWatch) Close() { w.sock.Close() }
 
-// firstAfter returns the first frame for the VIP received after t: its
+// firstAfter returns the first frame for vip received after t: its
 // kernel receive time and sender; zero when there was none.
-func (w *announceWatch) firstAfter(t time.Time) arpSeen {
+func (w *announceWatch) firstAfter(t time.Time, vip netip.Addr) arpSeen {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, s := range w.seen {
-		if s.at.After(t) {
+		if s.ip == vip && s.at.After(t) {
 			return s
 		}
 	}

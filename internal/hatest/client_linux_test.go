@@ -33,9 +33,40 @@ type loadResult struct {
 	Failed   int
 	FailedBy map[string]int // per target
 	MaxGap   time.Duration  // longest time without a successful request completing
+	// GapFrom is when the longest gap began (the answer before it, or the
+	// window's start), and GapEnd the request whose answer ended it (zero
+	// when the window's end did).
+	GapFrom  time.Time
+	GapEnd   okRequest
 	Streams  int
 	Survived int
 	Errors   []string // the first few errors with the start of their request, for the log
+}
+
+// okRequest is one request answered: its target, when it was started
+// and when its answer was read.
+type okRequest struct {
+	Target        string
+	Started, Done time.Time
+}
+
+// longestGap returns the longest time in [start, stop] without an answer
+// in oks (sorted by Done), when it began and the request that ended it
+// (zero when stop did).
+func longestGap(oks []okRequest, start, stop time.Time) (gap time.Duration, from time.Time, end okRequest) {
+	prev := start
+	for _, ok := range append(oks, okRequest{Done: stop}) {
+		if d := ok.Done.Sub(prev); d > gap {
+			gap, from, end = d, prev, ok
+		}
+		if ok.Done.After(prev) {
+			prev = ok.Done
+		}
+	}
+	if end.Target == "" {
+		end = okRequest{}
+	}
+	return gap, from, end
 }
 
 func (s loadSpec) String() string {
@@ -100,7 +131,7 @@ func runClient(spec string) int {
 		wg.Add(1)
 		go func() { defer wg.Done(); st.run(end, s.StreamEvery) }()
 	}
-	var oks []time.Time
+	var oks []okRequest
 	total := int(s.Duration.Seconds() * float64(s.Rate))
 	tick := time.NewTicker(time.Second / time.Duration(s.Rate))
 	for i := 0; i < total && time.Now().Before(end); i++ {
@@ -120,23 +151,17 @@ func runClient(spec string) int {
 				note(err, at)
 				return
 			}
-			oks = append(oks, time.Now())
+			oks = append(oks, okRequest{Target: target, Started: at, Done: time.Now()})
 		}()
 	}
 	tick.Stop()
 	wg.Wait()
 	stop := time.Now()
-	slices.SortFunc(oks, func(a, b time.Time) int { return a.Compare(b) })
+	slices.SortFunc(oks, func(a, b okRequest) int { return a.Done.Compare(b.Done) })
 	if stop.After(end) {
 		stop = end
 	}
-	prev := start
-	for _, t := range append(oks, stop) {
-		res.MaxGap = max(res.MaxGap, t.Sub(prev))
-		if t.After(prev) {
-			prev = t
-		}
-	}
+	res.MaxGap, res.GapFrom, res.GapEnd = longestGap(oks, start, stop)
 	for _, st := range streams {
 		if st.err == nil {
 			res.Survived++

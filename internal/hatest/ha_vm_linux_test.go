@@ -82,6 +82,9 @@ func runScenarios(t *testing.T, l *lab, results map[string]map[string]*outcome) 
 				o.announced = d
 				t.Logf("%s first spoke for the DR VIP %v after the arrival of lb1's last advert before the event", who, d.Round(time.Microsecond))
 			}
+			if tl := l.takeover(o.load); tl != "" {
+				t.Logf("after the pinned advert: %s", tl)
+			}
 			if len(o.load.Errors) > 0 {
 				t.Logf("client errors: %q", o.load.Errors)
 			}

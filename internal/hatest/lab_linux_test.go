@@ -55,7 +55,7 @@ func newLab(t *testing.T, pair lbPair) *lab {
 	must(t, err)
 	t.Cleanup(w.Close)
 	l.adverts = w
-	aw, err := newAnnounceWatch(clientNS, "eth0", netip.MustParseAddr(drVIP))
+	aw, err := newAnnounceWatch(clientNS, "eth0", netip.MustParseAddr(gatewayIP), netip.MustParseAddr(drVIP), netip.MustParseAddr(natVIP))
 	must(t, err)
 	t.Cleanup(aw.Close)
 	l.announce = aw
@@ -90,17 +90,51 @@ func (l *lab) announced() (time.Duration, string) {
 	if l.pinned.IsZero() {
 		return 0, ""
 	}
-	f := l.announce.firstAfter(l.event)
+	f := l.announce.firstAfter(l.event, netip.MustParseAddr(drVIP))
 	if f.at.IsZero() {
 		return 0, ""
 	}
-	who := f.mac
-	for i, mac := range l.lbMAC {
-		if mac == f.mac {
-			who = fmt.Sprintf("lb%d", i+1)
+	return f.at.Sub(l.pinned), l.lbName(f.mac)
+}
+
+// lbName is the load balancer whose LAN port has mac, or mac itself.
+func (l *lab) lbName(mac string) string {
+	for i, m := range l.lbMAC {
+		if m == mac {
+			return fmt.Sprintf("lb%d", i+1)
 		}
 	}
-	return f.at.Sub(l.pinned), who
+	return mac
+}
+
+// takeover says, in time after the pinned advert's arrival, when the event
+// was done, when each address was first announced after it, and when the
+// client's longest gap began and ended (and by which request): where a
+// failover's time went between the takeover and the first answer.
+func (l *lab) takeover(res loadResult) string {
+	if l.pinned.IsZero() {
+		return ""
+	}
+	at := func(t time.Time) string {
+		if t.IsZero() {
+			return "-"
+		}
+		return t.Sub(l.pinned).Round(100 * time.Microsecond).String()
+	}
+	parts := []string{"event done " + at(l.event)}
+	for _, a := range []struct{ name, ip string }{{"gateway", gatewayIP}, {"DR VIP", drVIP}, {"NAT VIP", natVIP}} {
+		f := l.announce.firstAfter(l.event, netip.MustParseAddr(a.ip))
+		who := ""
+		if !f.at.IsZero() {
+			who = " (" + l.lbName(f.mac) + ")"
+		}
+		parts = append(parts, a.name+" ARP "+at(f.at)+who)
+	}
+	parts = append(parts, "gap from "+at(res.GapFrom)+" to "+at(res.GapEnd.Done))
+	if e := res.GapEnd; e.Target != "" {
+		parts = append(parts, "ended by a request to "+e.Target+" started "+at(e.Started))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (l *lab) startBackend(i int) {

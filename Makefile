@@ -3,7 +3,7 @@ GO      ?= go
 GOFLAGS ?=
 export GOFLAGS
 
-.PHONY: all help build check crossbuild test deps vet unit install installtest deb debtest bench-traffic vmtest vmbench demo bench-reconcile bench-edit kernelbench vrrpbench failbench vrrpvmtest vrrpvmbench checksbench hatest anycasttest bench soak clean
+.PHONY: all help build check crossbuild test deps vet unit install installtest deb debtest bench-traffic vmtest vmbench demo bench-reconcile bench-edit kernelbench vrrpbench failbench vrrpvmtest vrrpvmbench checksbench hatest habench anycasttest bench soak clean
 
 ## all: the default: build.
 all: build
@@ -175,6 +175,15 @@ HATEST_RUN ?= .
 hatest: deps
 	@bash internal/vm/run.sh --pkg ./internal/hatest --run '$(HATEST_RUN)' --bin ./cmd/seesaw-reconcile \
 		--host-bin keepalived --mem 2048 --timeout 900
+
+## habench: the crash and link-down failovers of the HA suite, HABENCH_REPEAT
+## times with each implementation (default 10), in one VM run; prints each
+## one's median, best and worst longest gap and takeover time side by side,
+## with BENCHROW lines (docs/benchmarks.md). About 15 minutes at 10.
+HABENCH_REPEAT ?= 10
+habench: deps
+	@bash internal/vm/run.sh --pkg ./internal/hatest --run '^TestHAFailoverRepeated$$' --bin ./cmd/seesaw-reconcile \
+		--host-bin keepalived --mem 2048 --timeout 3000 --arg -hatest.repeat=$(HABENCH_REPEAT)
 
 ## anycasttest: the anycast suite (docs/anycast.md): BIRD with ECMP in a router
 ## namespace, three seesaw-reconcile nodes with node.bgp, real IPVS (mh, DR)

@@ -1,6 +1,7 @@
 package hatest
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
@@ -28,5 +29,32 @@ func TestLongestGap(t *testing.T) {
 	gap, _, end = longestGap(nil, t0, at(50))
 	if gap != 50*time.Millisecond || end != (okRequest{}) {
 		t.Errorf("no answer: gap %v ended by %+v", gap, end)
+	}
+}
+
+// TestSpreadOf: medians, best and worst over the measured runs; a failed
+// measurement and an unpinned run's takeover time are left out.
+func TestSpreadOf(t *testing.T) {
+	run := func(gap, announced time.Duration, failed int) *outcome {
+		return &outcome{load: loadResult{Requests: 500, Failed: failed, MaxGap: gap}, announced: announced}
+	}
+	bad := run(time.Hour, time.Hour, 500)
+	bad.err = errors.New("client not ready")
+	dup := run(3600*time.Millisecond, 0, 130)
+	dup.vip.Both = 10 * time.Millisecond
+	s := spreadOf([]*outcome{
+		run(3500*time.Millisecond, 3620*time.Millisecond, 125),
+		bad,
+		run(3540*time.Millisecond, 3610*time.Millisecond, 126),
+		dup,
+		run(3520*time.Millisecond, 3630*time.Millisecond, 124),
+	})
+	want := spread{runs: 4, gap: 3530 * time.Millisecond, best: 3500 * time.Millisecond, worst: 3600 * time.Millisecond,
+		announced: 3620 * time.Millisecond, failed: 126, duplicate: 1}
+	if s != want {
+		t.Errorf("spread %+v, want %+v", s, want)
+	}
+	if s := spreadOf(nil); s != (spread{}) {
+		t.Errorf("no runs: %+v", s)
 	}
 }

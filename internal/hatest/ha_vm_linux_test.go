@@ -50,64 +50,70 @@ func TestHATraffic(t *testing.T) {
 }
 
 func runScenarios(t *testing.T, l *lab, results map[string]map[string]*outcome) {
-	keepalived := l.pair.Name() == "keepalived"
 	for _, s := range scenarios {
-		if keepalived && s.seesawOnly {
+		if l.pair.Name() == "keepalived" && s.seesawOnly {
 			continue
 		}
 		t.Run(s.name, func(t *testing.T) {
-			if err := l.restore(); err != nil {
-				t.Fatal(err)
-			}
-			start := time.Now()
 			o := &outcome{}
 			results[s.name][l.pair.Name()] = o
-			l.stuck, l.pinned, l.event = nil, time.Time{}, time.Time{}
-			var watch *weightWatch
-			if s.setup != nil {
-				s.setup(l)
-			}
-			if s.keptDown != "" {
-				watch = startWeightWatch(lbNS[0], s.keptDown)
-			}
-			o.load, o.vip, o.err = l.measure(func() { s.event(l) })
-			if watch != nil {
-				o.revived = watch.stop()
-			}
-			o.kernel = l.settle(s.want, s.down, false, 15*time.Second)
-			t.Logf("%s %s: %d/%d failed %v, gap %v, both %v, neither %v, streams %d/%d, kernel %q, revived %v, samples %d (max step %v), %v",
-				l.pair.Name(), s.name, o.load.Failed, o.load.Requests, o.load.FailedBy, o.load.MaxGap, o.vip.Both, o.vip.Neither,
-				o.load.Survived, o.load.Streams, o.kernel, o.revived, o.vip.Samples, o.vip.MaxStep, time.Since(start).Round(time.Second))
-			if d, who := l.announced(); d > 0 {
-				o.announced = d
-				t.Logf("%s first spoke for the DR VIP %v after the arrival of lb1's last advert before the event", who, d.Round(time.Microsecond))
-			}
-			if tl := l.takeover(o.load); tl != "" {
-				t.Logf("after the pinned advert: %s", tl)
-			}
-			if len(o.load.Errors) > 0 {
-				t.Logf("client errors: %q", o.load.Errors)
-			}
-			t.Logf("DR VIP holders: %s", strings.Join(o.vip.Timeline, ", "))
-			if s.failover {
-				report, stale := l.gatewayNeighbours()
-				o.staleGateway = len(stale)
-				t.Logf("NAT gateway neighbours after the window: %s; pointing at the load balancer without it: %q", report, stale)
-			}
-			if *showLogs {
-				l.dumpLogs()
-			}
-			if o.err != nil {
-				t.Fatalf("measurement failed: %v", o.err)
-			}
-			if keepalived {
-				return // the peer: measured, not judged
-			}
-			check(t, s, o, l)
-			if t.Failed() {
-				l.dumpLogs()
-			}
+			runScenario(t, l, s, o)
 		})
+	}
+}
+
+// runScenario runs s once on l under load, fills o with what was seen
+// and logs it; with seesaw it also holds the run to the suite's
+// correctness assertions.
+func runScenario(t *testing.T, l *lab, s scenario, o *outcome) {
+	if err := l.restore(); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	l.stuck, l.pinned, l.event = nil, time.Time{}, time.Time{}
+	var watch *weightWatch
+	if s.setup != nil {
+		s.setup(l)
+	}
+	if s.keptDown != "" {
+		watch = startWeightWatch(lbNS[0], s.keptDown)
+	}
+	o.load, o.vip, o.err = l.measure(func() { s.event(l) })
+	if watch != nil {
+		o.revived = watch.stop()
+	}
+	o.kernel = l.settle(s.want, s.down, false, 15*time.Second)
+	t.Logf("%s %s: %d/%d failed %v, gap %v, both %v, neither %v, streams %d/%d, kernel %q, revived %v, samples %d (max step %v), %v",
+		l.pair.Name(), s.name, o.load.Failed, o.load.Requests, o.load.FailedBy, o.load.MaxGap, o.vip.Both, o.vip.Neither,
+		o.load.Survived, o.load.Streams, o.kernel, o.revived, o.vip.Samples, o.vip.MaxStep, time.Since(start).Round(time.Second))
+	if d, who := l.announced(); d > 0 {
+		o.announced = d
+		t.Logf("%s first spoke for the DR VIP %v after the arrival of lb1's last advert before the event", who, d.Round(time.Microsecond))
+	}
+	if tl := l.takeover(o.load); tl != "" {
+		t.Logf("after the pinned advert: %s", tl)
+	}
+	if len(o.load.Errors) > 0 {
+		t.Logf("client errors: %q", o.load.Errors)
+	}
+	t.Logf("DR VIP holders: %s", strings.Join(o.vip.Timeline, ", "))
+	if s.failover {
+		report, stale := l.gatewayNeighbours()
+		o.staleGateway = len(stale)
+		t.Logf("NAT gateway neighbours after the window: %s; pointing at the load balancer without it: %q", report, stale)
+	}
+	if *showLogs {
+		l.dumpLogs()
+	}
+	if o.err != nil {
+		t.Fatalf("measurement failed: %v", o.err)
+	}
+	if l.pair.Name() == "keepalived" {
+		return // the peer: measured, not judged
+	}
+	check(t, s, o, l)
+	if t.Failed() {
+		l.dumpLogs()
 	}
 }
 

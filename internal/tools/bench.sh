@@ -28,6 +28,7 @@ suite failover "$MAKE" --no-print-directory failbench
 suite vrrp-vm "$MAKE" --no-print-directory vrrpvmbench
 suite checks "$MAKE" --no-print-directory checksbench
 suite ha "$MAKE" --no-print-directory hatest
+suite ha-repeated "$MAKE" --no-print-directory habench
 suite traffic "$MAKE" --no-print-directory bench-traffic
 suite desired "$GO" test -count=1 -run '^$' -bench BenchmarkLoadTable -benchtime 1x ./desired
 echo

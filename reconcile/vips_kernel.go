@@ -120,11 +120,11 @@ func heldOf(target []Address, held map[Address]bool) []Address {
 }
 
 // addAnnounced adds add and starts their announcements, marks each
-// address added in held, and returns the errors. Each address is
-// announced as soon as it is added where the addresses can (addAll), else
-// every address is added before any is announced: either way a takeover
-// serves its first VIP without waiting for the announcements of the
-// others.
+// address added in held, and returns the errors. Every address is added
+// before any is announced, and the first announcements leave together
+// (from addAll where the addresses can, else from announceAdded): a
+// takeover serves its VIPs without waiting for the announcements, and no
+// add competes with the first connections the announcements bring.
 func (v *VIPs) addAnnounced(ctx context.Context, add []Address, pol AddressPolicy, held map[Address]bool) []error {
 	var errs []error
 	var added []Address

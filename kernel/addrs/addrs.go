@@ -37,10 +37,10 @@ type BatchDeleter interface {
 }
 
 // BatchAdder is an Addresses that adds many addresses to one interface
-// with one interface lookup: a takeover adds all its VIPs before any
-// announcement, so their addition is on the failover's critical path.
-// errs has one entry per prefix, nil when the address is there (or
-// already was).
+// with one interface lookup and, on Linux, one system call: a takeover
+// adds all its VIPs before any announcement, so their addition is on the
+// failover's critical path. errs has one entry per prefix, nil when the
+// address is there (or already was).
 type BatchAdder interface {
 	AddAll(ctx context.Context, ifname string, ps []netip.Prefix) (errs []error)
 }
@@ -54,12 +54,14 @@ type BatchAnnouncer interface {
 }
 
 // AddAnnouncer is an Addresses that adds many addresses to one interface
-// and announces each IPv4 one the moment it is there, from the kept
-// announcement socket: a takeover's neighbours learn its first VIP while
-// the others are still being added. errs has one entry per prefix, as
-// BatchAdder's; sent[i] reports that announce[i] asked for it and the
-// address's first announcement left (IPv6 addresses are left to the
-// caller: their socket takes a grace period to open).
+// as BatchAdder does and then announces the IPv4 ones at once, from the
+// kept announcement socket: every address is there when the neighbours
+// learn the first, and no address request competes with the first
+// connections the announcements bring (when the batch cannot be sent
+// whole, each address is announced right after its own request). errs has
+// one entry per prefix, as BatchAdder's; sent[i] reports that announce[i]
+// asked for it and the address's first announcement left (IPv6 addresses
+// are left to the caller: their socket takes a grace period to open).
 type AddAnnouncer interface {
 	AddAllAnnounce(ctx context.Context, ifname string, ps []netip.Prefix, announce []bool) (errs []error, sent []bool)
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/jsimonetti/rtnetlink/v2"
+	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
 
 	"github.com/seesaw-lb/seesaw/kernel"
@@ -20,6 +21,7 @@ import (
 type linuxAddresses struct {
 	mu    sync.Mutex
 	conn  *rtnetlink.Conn
+	bulk  *netlink.Conn // batches of adds (addBatchLocked); nil: one request each
 	garp  garpSockets
 	links linkCache
 }
@@ -32,6 +34,10 @@ func New(netns int) (Addresses, error) {
 		return nil, err
 	}
 	a := &linuxAddresses{conn: c}
+	if a.bulk, err = dialBulk(netns); err != nil {
+		c.Close()
+		return nil, err
+	}
 	a.links.start(netns, a.garp.dropIndex)
 	return a, nil
 }
@@ -40,6 +46,9 @@ func New(netns int) (Addresses, error) {
 func (a *linuxAddresses) Close() error {
 	a.garp.close()
 	a.links.close()
+	a.mu.Lock()
+	a.dropBulkLocked()
+	a.mu.Unlock()
 	return a.conn.Close()
 }
 

@@ -20,19 +20,41 @@ func (a *linuxAddresses) DeleteAll(_ context.Context, ifname string, ps []netip.
 	return a.batch("delete address %s from "+ifname, ifname, ps, a.conn.Address.Delete, nil, unix.EADDRNOTAVAIL, unix.ENOENT)
 }
 
-// AddAll implements BatchAdder: one interface lookup, then one request per
+// AddAll implements BatchAdder: one interface lookup, then every address
+// in one system call (addBatchLocked); when that fails, one request per
 // address on the open socket.
 func (a *linuxAddresses) AddAll(_ context.Context, ifname string, ps []netip.Prefix) []error {
+	if a.addBatch(ifname, ps) != nil {
+		return make([]error, len(ps))
+	}
 	return a.batch("add address %s to "+ifname, ifname, ps, a.conn.Address.New, nil, unix.EEXIST)
 }
 
-// AddAllAnnounce implements AddAnnouncer: AddAll, with the gratuitous ARP
-// of each IPv4 address asked for sent right after its own request.
+// AddAllAnnounce implements AddAnnouncer: AddAll, then the gratuitous ARP
+// of each IPv4 address asked for, all at once from the kept socket. When
+// the addresses go one request at a time, each one's ARP leaves right after
+// its own request.
 func (a *linuxAddresses) AddAllAnnounce(_ context.Context, ifname string, ps []netip.Prefix, announce []bool) ([]error, []bool) {
 	sent := make([]bool, len(ps))
+	wanted := func(i int) bool { return i < len(announce) && announce[i] && ps[i].Addr().Unmap().Is4() }
+	if ifi := a.addBatch(ifname, ps); ifi != nil {
+		var idx []int
+		var as []netip.Addr
+		for i, p := range ps {
+			if wanted(i) {
+				idx, as = append(idx, i), append(as, p.Addr().Unmap())
+			}
+		}
+		if len(as) > 0 {
+			for j, err := range a.garp.send(ifi, as) {
+				sent[idx[j]] = err == nil
+			}
+		}
+		return make([]error, len(ps)), sent
+	}
 	errs := a.batch("add address %s to "+ifname, ifname, ps, a.conn.Address.New, func(i int, ifi *net.Interface) {
-		if p := ps[i]; i < len(announce) && announce[i] && p.Addr().Unmap().Is4() {
-			sent[i] = a.garp.send(ifi, []netip.Addr{p.Addr().Unmap()})[0] == nil
+		if wanted(i) {
+			sent[i] = a.garp.send(ifi, []netip.Addr{ps[i].Addr().Unmap()})[0] == nil
 		}
 	}, unix.EEXIST)
 	return errs, sent

@@ -121,9 +121,9 @@ func TestAnnounceAllInNetns(t *testing.T) {
 	}
 }
 
-// TestAddAllAnnounceInNetns: AddAllAnnounce adds every address, sends the
-// gratuitous ARP of each IPv4 one asked for as it goes (the peer sees
-// it), and leaves the IPv6 one and the one not asked for unannounced.
+// TestAddAllAnnounceInNetns: AddAllAnnounce adds every address, then sends
+// the gratuitous ARP of each IPv4 one asked for (the peer sees it), and
+// leaves the IPv6 one and the one not asked for unannounced.
 func TestAddAllAnnounceInNetns(t *testing.T) {
 	requireNetns(t)
 	nsA, nsB := vethPair(t)

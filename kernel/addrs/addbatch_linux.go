@@ -5,34 +5,55 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
 )
 
+// batchSize is the most address requests one sendmsg carries: a netlink
+// sendmsg may not exceed the socket's send buffer (EMSGSIZE), and the
+// answers to a batch, each failed request echoed back, must fit the
+// receive buffer or they are lost (ENOBUFS), the acknowledgement that
+// ends them included. 128 requests are about 8 KB each way.
+const batchSize = 128
+
 // batchReplyTimeout bounds the wait for the kernel's answer to a batch of
 // address requests: a batch that gets none is added again one request at
 // a time, each with its own answer.
 const batchReplyTimeout = 5 * time.Second
 
-// addBatchLocked adds ps to ifi with one sendmsg on the batch socket: one
-// RTM_NEWADDR per prefix that asks for no acknowledgement, then an
-// NLMSG_NOOP that asks for one. The kernel handles the messages of a
-// sendmsg in order, answers each failed one with an error and the NOOP
-// with an acknowledgement, so that acknowledgement ends the batch's
-// answers. It returns true when every address is there (an EEXIST means
-// it already was). Any other error names no address, nor does a batch
-// left unanswered or a socket that failed; it returns false and the
-// caller adds the prefixes one request at a time to learn which. A takeover
-// adds every VIP this way: one system call instead of a request and a
-// reply per VIP, done before the first announcement, so that no address
-// request competes with the first connections to the new master. a.mu
-// must be held.
+// addBatchLocked adds ps to ifi with one sendmsg on the batch socket per
+// batchSize prefixes: one RTM_NEWADDR per prefix that asks for no
+// acknowledgement, then an NLMSG_NOOP that asks for one. The kernel
+// handles the messages of a sendmsg in order, answers each failed one with
+// an error and the NOOP with an acknowledgement, so that acknowledgement
+// ends the batch's answers. It returns true when every address is there
+// (an EEXIST means it already was). Any other error names no address, nor
+// does a batch left unanswered or a socket that failed; it returns false
+// and the caller adds the prefixes one request at a time to learn which. A
+// takeover adds every VIP this way: one system call instead of a request
+// and a reply per VIP, done before the first announcement, so that no
+// address request competes with the first connections to the new master.
+// a.mu must be held.
 func (a *linuxAddresses) addBatchLocked(ifi *net.Interface, ps []netip.Prefix) bool {
 	if a.bulk == nil || len(ps) == 0 {
 		return false
 	}
+	ok := true
+	for chunk := range slices.Chunk(ps, batchSize) {
+		if a.bulk == nil {
+			return false
+		}
+		ok = a.sendBatchLocked(ifi, chunk) && ok
+	}
+	return ok
+}
+
+// sendBatchLocked is addBatchLocked for at most batchSize prefixes: one
+// sendmsg and the answers up to its acknowledgement.
+func (a *linuxAddresses) sendBatchLocked(ifi *net.Interface, ps []netip.Prefix) bool {
 	msgs := make([]netlink.Message, 0, len(ps)+1)
 	for _, p := range ps {
 		b, err := addressMessage(ifi, p).MarshalBinary()

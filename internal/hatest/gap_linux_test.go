@@ -36,7 +36,7 @@ func TestLongestGap(t *testing.T) {
 // measurement and an unpinned run's takeover time are left out.
 func TestSpreadOf(t *testing.T) {
 	run := func(gap, announced time.Duration, failed int) *outcome {
-		return &outcome{load: loadResult{Requests: 500, Failed: failed, MaxGap: gap}, announced: announced}
+		return &outcome{load: loadResult{Requests: 500, Failed: failed, MaxGap: gap}, announced: announced, answered: gap / 100}
 	}
 	bad := run(time.Hour, time.Hour, 500)
 	bad.err = errors.New("client not ready")
@@ -50,7 +50,7 @@ func TestSpreadOf(t *testing.T) {
 		run(3520*time.Millisecond, 3630*time.Millisecond, 124),
 	})
 	want := spread{runs: 4, gap: 3530 * time.Millisecond, best: 3500 * time.Millisecond, worst: 3600 * time.Millisecond,
-		announced: 3620 * time.Millisecond, failed: 126, duplicate: 1}
+		announced: 3620 * time.Millisecond, answered: 35300 * time.Microsecond, failed: 126, duplicate: 1}
 	if s != want {
 		t.Errorf("spread %+v, want %+v", s, want)
 	}

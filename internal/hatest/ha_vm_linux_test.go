@@ -26,7 +26,11 @@ type outcome struct {
 	// announced is how long after the arrival of the advert the event was
 	// pinned to a load balancer first spoke for the DR VIP (0: not pinned).
 	announced time.Duration
-	err       error // the measurement itself failed
+	// answered is how long after the client's namespace first saw the DR
+	// VIP announced after the event the answer that ended the client's
+	// longest gap was read (0: not pinned, or not known).
+	answered time.Duration
+	err      error // the measurement itself failed
 }
 
 // TestHATraffic runs every scenario under load with seesaw-reconcile, then
@@ -90,6 +94,7 @@ func runScenario(t *testing.T, l *lab, s scenario, o *outcome) {
 		o.announced = d
 		t.Logf("%s first spoke for the DR VIP %v after the arrival of lb1's last advert before the event", who, d.Round(time.Microsecond))
 	}
+	o.answered = l.answered(o.load)
 	if tl := l.takeover(o.load); tl != "" {
 		t.Logf("after the pinned advert: %s", tl)
 	}

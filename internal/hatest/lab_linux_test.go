@@ -97,6 +97,22 @@ func (l *lab) announced() (time.Duration, string) {
 	return f.at.Sub(l.pinned), l.lbName(f.mac)
 }
 
+// answered returns how long after the first announcement of the DR VIP
+// after the event the answer that ended the client's longest gap was read:
+// what the new master's takeover left for the first connections after
+// its announcements. Zero when the event was not pinned, nothing was
+// announced after it, or the gap ended with the window.
+func (l *lab) answered(res loadResult) time.Duration {
+	if l.pinned.IsZero() || res.GapEnd.Done.IsZero() {
+		return 0
+	}
+	f := l.announce.firstAfter(l.event, netip.MustParseAddr(drVIP))
+	if f.at.IsZero() || res.GapEnd.Done.Before(f.at) {
+		return 0
+	}
+	return res.GapEnd.Done.Sub(f.at)
+}
+
 // lbName is the load balancer whose LAN port has mac, or mac itself.
 func (l *lab) lbName(mac string) string {
 	for i, m := range l.lbMAC {

@@ -73,6 +73,7 @@ type spread struct {
 	runs                int // runs measured (a failed measurement is left out)
 	gap, best, worst    time.Duration
 	announced           time.Duration // median; 0 when no run was pinned
+	answered            time.Duration // median; 0 when no run was pinned
 	failed              int           // median failed requests
 	duplicate, notEqual int           // runs with both holding a VIP, runs whose kernel ended unequal to the config
 }
@@ -80,7 +81,7 @@ type spread struct {
 // spreadOf summarizes os: medians of the longest gap, of the time the new
 // master first spoke for the DR VIP and of the failed requests.
 func spreadOf(os []*outcome) spread {
-	var gaps, ann []time.Duration
+	var gaps, ann, answ []time.Duration
 	var failed []int
 	var s spread
 	for _, o := range os {
@@ -92,6 +93,9 @@ func spreadOf(os []*outcome) spread {
 		failed = append(failed, o.load.Failed)
 		if o.announced > 0 {
 			ann = append(ann, o.announced)
+		}
+		if o.answered > 0 {
+			answ = append(answ, o.answered)
 		}
 		if o.vip.Both > 0 {
 			s.duplicate++
@@ -105,10 +109,14 @@ func spreadOf(os []*outcome) spread {
 	}
 	slices.Sort(gaps)
 	slices.Sort(ann)
+	slices.Sort(answ)
 	slices.Sort(failed)
 	s.gap, s.best, s.worst = median(gaps), gaps[0], gaps[len(gaps)-1]
 	if len(ann) > 0 {
 		s.announced = median(ann)
+	}
+	if len(answ) > 0 {
+		s.answered = median(answ)
 	}
 	s.failed = failed[len(failed)/2]
 	return s
@@ -127,12 +135,12 @@ func median(xs []time.Duration) time.Duration {
 func printRepeated(w io.Writer, runs map[string]map[string][]*outcome) {
 	fmt.Fprintf(w, "\nHA failovers repeated: %s, event at %v, %d runs each\n", load, eventAfter, *repeat)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "scenario\timpl\truns\tmedian gap\tbest\tworst\tmedian VIP announced after the last advert\tmedian failed\tduplicate VIP runs\tkernel != config runs")
+	fmt.Fprintln(tw, "scenario\timpl\truns\tmedian gap\tbest\tworst\tmedian VIP announced after the last advert\tmedian first answer after it\tmedian failed\tduplicate VIP runs\tkernel != config runs")
 	for _, name := range repeatedScenarios {
 		for _, impl := range impls {
 			s := spreadOf(runs[name][impl])
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%v\t%v\t%v\t%v\t%d\t%d\t%d\n", name, impl, s.runs, ms(s.gap), ms(s.best), ms(s.worst),
-				s.announced.Round(100*time.Microsecond), s.failed, s.duplicate, s.notEqual)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%v\t%v\t%v\t%v\t%v\t%d\t%d\t%d\n", name, impl, s.runs, ms(s.gap), ms(s.best), ms(s.worst),
+				s.announced.Round(100*time.Microsecond), s.answered.Round(100*time.Microsecond), s.failed, s.duplicate, s.notEqual)
 		}
 	}
 	tw.Flush()
@@ -147,6 +155,10 @@ func printRepeated(w io.Writer, runs map[string]map[string][]*outcome) {
 		if ours.announced > 0 && peer.announced > 0 {
 			benchrow.Write(w, "ha-repeated", fig+"median VIP announced after the last advert", ours.announced.Round(100*time.Microsecond).String(),
 				peer.announced.Round(100*time.Microsecond).String(), ratio(ours.announced, peer.announced))
+		}
+		if ours.answered > 0 && peer.answered > 0 {
+			benchrow.Write(w, "ha-repeated", fig+"median first answer after the DR VIP's announcement", ours.answered.Round(100*time.Microsecond).String(),
+				peer.answered.Round(100*time.Microsecond).String(), ratio(ours.answered, peer.answered))
 		}
 	}
 }

@@ -60,6 +60,10 @@ func printTable(w io.Writer, results map[string]map[string]*outcome) {
 			benchrow.Write(w, "ha", s.name+": VIP announced after the last advert", ours.announced.Round(time.Microsecond).String(),
 				peer.announced.Round(time.Microsecond).String(), float64(ours.announced)/float64(peer.announced))
 		}
+		if ours.answered > 0 && peer != nil && peer.err == nil && peer.answered > 0 {
+			benchrow.Write(w, "ha", s.name+": first answer after the DR VIP's announcement", ours.answered.Round(100*time.Microsecond).String(),
+				peer.answered.Round(100*time.Microsecond).String(), float64(ours.answered)/float64(peer.answered))
+		}
 	}
 }
 

@@ -101,13 +101,15 @@ func (l *lab) announced() (time.Duration, string) {
 // after the event the answer that ended the client's longest gap was read:
 // what the new master's takeover left for the first connections after
 // its announcements. Zero when the event was not pinned, nothing was
-// announced after it, or the gap ended with the window.
+// announced after it, the gap ended with the window, or the longest gap
+// did not span the announcement (a crashed seesaw's VIPs keep serving:
+// its longest gap is elsewhere).
 func (l *lab) answered(res loadResult) time.Duration {
 	if l.pinned.IsZero() || res.GapEnd.Done.IsZero() {
 		return 0
 	}
 	f := l.announce.firstAfter(l.event, netip.MustParseAddr(drVIP))
-	if f.at.IsZero() || res.GapEnd.Done.Before(f.at) {
+	if f.at.IsZero() || res.GapFrom.After(f.at) || res.GapEnd.Done.Before(f.at) {
 		return 0
 	}
 	return res.GapEnd.Done.Sub(f.at)

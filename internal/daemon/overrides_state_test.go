@@ -57,6 +57,9 @@ func TestDrainWritesStateDirAndDoesNotReload(t *testing.T) {
 	socket := filepath.Join(t.TempDir(), "ctl.sock")
 	logs := runTestDaemon(t, d, "--config-dir", dir, "--state-dir", state, "--control-socket", socket, "--metrics-address", "off")
 	eventually(t, "the control socket", func() bool { return ctl(socket, "status") == nil })
+	// The socket answers before the first load is done: count from the
+	// first round on.
+	eventually(t, "the first round", func() bool { return strings.Contains(logs.String(), "first round done") })
 	loads := func() int { return strings.Count(logs.String(), "configuration loaded") }
 	before := loads()
 	for _, b := range []string{"198.51.100.1", "198.51.100.2", "198.51.100.1"} {

@@ -120,11 +120,12 @@ func heldOf(target []Address, held map[Address]bool) []Address {
 }
 
 // addAnnounced adds add and starts their announcements, marks each
-// address added in held, and returns the errors. Every address is added
-// before any is announced, and the first announcements leave together
-// (from addAll where the addresses can, else from announceAdded): a
-// takeover serves its VIPs without waiting for the announcements, and no
-// add competes with the first connections the announcements bring.
+// address added in held, and returns the errors. Where the addresses
+// can, every address is added in one batch and the first announcements
+// leave together after it (addAll; when the batch cannot be sent whole,
+// each address is announced right after its own add); elsewhere every
+// address is added before announceAdded announces them. Either way a
+// takeover serves its VIPs without waiting for the announcements.
 func (v *VIPs) addAnnounced(ctx context.Context, add []Address, pol AddressPolicy, held map[Address]bool) []error {
 	var errs []error
 	var added []Address
